@@ -1,0 +1,46 @@
+# corescope: `make run` opens the window, `make test` runs every test.
+# Both install what a fresh Debian machine lacks first (make deps).
+
+SHELL := /bin/bash
+GO ?= go
+BIN := corescope
+# Fyne logs an error for LANG=C; every target runs with a UTF-8 locale.
+export LANG := C.UTF-8
+export LC_ALL := C.UTF-8
+
+# Debian packages: a C compiler and the X11/GL headers for Fyne's cgo driver,
+# Xvfb and ImageMagick for the real-window smoke test.
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick
+# Every package but main builds and tests without cgo. Tests run one package at
+# a time (-p 1): several measure cores used, which other packages' tests would disturb.
+PURE_PACKAGES := ./atomicfile/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN)
+
+test: build
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) test -p 1 -count=1 $(PURE_PACKAGES)
+	$(GO) test -count=1 -race ./app/...
+	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run 'TestCLI|TestWindowSmoke' .
+
+bench: deps
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./probes/ ./heatmap/ ./report/
+	$(GO) test -run '^$$' -bench . -benchmem ./app/
+
+clean:
+	rm -f $(BIN)

@@ -1,0 +1,484 @@
+package probes
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/procfs"
+	"golang.org/x/sys/unix"
+)
+
+// helperEnv makes the test binary, re-executed by startThreads, a subject
+// with many threads instead of running the tests.
+const helperEnv = "PROBES_TEST_THREADS"
+
+func TestMain(m *testing.M) {
+	if n := os.Getenv(helperEnv); n != "" {
+		os.Exit(threadsHelper(n))
+	}
+	os.Exit(m.Run())
+}
+
+// threadsHelper starts n goroutines locked to their own OS threads, says
+// "ready" on stdout, and exits when stdin closes (the test ended or died).
+func threadsHelper(n string) int {
+	var count int
+	if _, err := fmt.Sscan(n, &count); err != nil {
+		fmt.Fprintln(os.Stderr, "bad thread count:", n)
+		return 2
+	}
+	var ready sync.WaitGroup
+	for range count {
+		ready.Add(1)
+		go func() {
+			runtime.LockOSThread()
+			ready.Done()
+			time.Sleep(time.Hour)
+		}()
+	}
+	ready.Wait()
+	fmt.Println("ready")
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	return 0
+}
+
+// startThreads starts a subject with n extra OS threads and returns its PID
+// once they all exist.
+func startThreads(tb testing.TB, n int) int {
+	tb.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", helperEnv, n))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		tb.Fatalf("threads helper said %q, %v; want ready", line, err)
+	}
+	return cmd.Process.Pid
+}
+
+// startShell runs script under sh in its own process group, killed at the
+// end of the test.
+func startShell(tb testing.TB, script string) *exec.Cmd {
+	tb.Helper()
+	cmd := exec.Command("sh", "-c", script)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	return cmd
+}
+
+func TestProbeTreeFindsDescendants(t *testing.T) {
+	// A subshell running two commands stays a shell and forks its sleep, so
+	// the tree is sh -> {sh -> sleep, sleep}.
+	cmd := startShell(t, "(sleep 30; :) & sleep 30 & wait")
+	root := cmd.Process.Pid
+	var tree Tree
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		var err error
+		tree, err = ProbeTree(context.Background(), root, false)
+		if err != nil {
+			t.Fatalf("ProbeTree(%d) error: %v", root, err)
+		}
+		if len(tree.Procs) >= 4 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var names []string
+	for _, p := range tree.Procs {
+		names = append(names, p.Name)
+	}
+	slices.Sort(names)
+	if want := []string{"sh", "sh", "sleep", "sleep"}; !slices.Equal(names, want) {
+		t.Fatalf("ProbeTree(%d) names = %v; want %v", root, names, want)
+	}
+	if tree.Procs[0].PID != root {
+		t.Errorf("ProbeTree(%d).Procs[0].PID = %d; want the root first", root, tree.Procs[0].PID)
+	}
+	seen := map[int]bool{}
+	for _, p := range tree.Procs {
+		if p.PID != root && !seen[p.PPID] {
+			t.Errorf("process %d (%s) has parent %d, not listed before it", p.PID, p.Name, p.PPID)
+		}
+		seen[p.PID] = true
+		if p.Threads != 1 || p.RSS == 0 {
+			t.Errorf("process %d (%s): threads %d, RSS %d; want 1 thread and some memory", p.PID, p.Name, p.Threads, p.RSS)
+		}
+	}
+	if tree.NumThreads() != 4 || len(tree.Threads) != 0 {
+		t.Errorf("NumThreads() = %d, len(Threads) = %d; want 4 and no thread list without withThreads", tree.NumThreads(), len(tree.Threads))
+	}
+}
+
+func TestProbeTreeRootGone(t *testing.T) {
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range []int{cmd.Process.Pid, 0, -5} {
+		if tree, err := ProbeTree(context.Background(), pid, true); err == nil {
+			t.Errorf("ProbeTree(%d) = %+v, nil; want an error", pid, tree)
+		}
+	}
+}
+
+// TestProbeTreeChurn probes a shell that forks short-lived children as fast
+// as it can: children exiting mid-probe must never be an error.
+func TestProbeTreeChurn(t *testing.T) {
+	cmd := startShell(t, "while :; do /bin/true; done")
+	p, err := NewTreeProber("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		tree, err := p.Probe(context.Background(), cmd.Process.Pid, i%2 == 0)
+		if err != nil {
+			t.Fatalf("probe %d: Probe() error: %v", i, err)
+		}
+		if tree.Procs[0].PID != cmd.Process.Pid {
+			t.Fatalf("probe %d: root = %d; want %d", i, tree.Procs[0].PID, cmd.Process.Pid)
+		}
+	}
+}
+
+// TestProbeTreeOwnThreads locks goroutines to OS threads in the test process
+// itself: each must be listed with its TID and a core, the spinning one with
+// its CPU, and the sleeps of another must show in the process's context
+// switches, which the kernel keeps per thread.
+func TestProbeTreeOwnThreads(t *testing.T) {
+	const n = 6
+	tids := make(chan int, n)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() { close(stop); wg.Wait() }()
+	spinnerTID := 0
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			switch i {
+			case 0:
+				if err := spin(200 * time.Millisecond); err != nil {
+					t.Error(err)
+				}
+			case 1:
+				for range 50 {
+					time.Sleep(time.Millisecond)
+				}
+			}
+			tid := unix.Gettid()
+			if i == 0 {
+				spinnerTID = tid // read after the channel receive below
+			}
+			tids <- tid
+			<-stop
+		}()
+	}
+	want := map[int]bool{}
+	for range n {
+		want[<-tids] = true
+	}
+	pid := os.Getpid()
+	fs, err := procfs.NewDefaultFS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mainThread, err := fs.Proc(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mainStatus, err := mainThread.NewStatus()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tree, err := ProbeTree(context.Background(), pid, true)
+	if err != nil {
+		t.Fatalf("ProbeTree(self) error: %v", err)
+	}
+	self := tree.Procs[0]
+	if self.Threads < n+1 {
+		t.Errorf("ProbeTree(self).Procs[0].Threads = %d; want at least %d", self.Threads, n+1)
+	}
+	for _, th := range tree.Threads {
+		if th.PID != pid || !want[th.TID] {
+			continue
+		}
+		delete(want, th.TID)
+		if th.Core < 0 || th.Core >= maxCore {
+			t.Errorf("thread %d: core %d; want a core number", th.TID, th.Core)
+		}
+		if th.TID == spinnerTID && th.CPUS < 0.1 {
+			t.Errorf("spinning thread %d: CPU %.2fs; want >= 0.1s after spinning 0.2s", th.TID, th.CPUS)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("threads %v missing from ProbeTree(self).Threads", want)
+	}
+	if floor := mainStatus.VoluntaryCtxtSwitches + 50; self.VolCtx < floor {
+		t.Errorf("voluntary context switches = %d; want >= %d (the main thread's, and 50 sleeps of another)", self.VolCtx, floor)
+	}
+}
+
+// fakeTask is one thread in a fixture proc filesystem.
+type fakeTask struct {
+	tid, utime, stime, core int
+	vol, invol              uint64
+}
+
+// fakeProc is one process in a fixture proc filesystem. Without tasks it has
+// no task directory, as a process that exited after its stat was read.
+type fakeProc struct {
+	pid, ppid, utime, stime, rssPages int
+	name                              string
+	tasks                             []fakeTask
+}
+
+// statLine is a /proc/<pid>/stat line with the fields procfs reads.
+func statLine(pid int, name string, ppid, utime, stime, threads, rssPages, core int) string {
+	return fmt.Sprintf("%d (%s) S %d %d %d 0 -1 4194304 10 0 0 0 %d %d 0 0 20 0 %d 0 100 1000000 %d "+
+		"18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 %d 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+		pid, name, ppid, pid, pid, utime, stime, threads, rssPages, core)
+}
+
+func writeFakeProc(t *testing.T, root string, procs []fakeProc) {
+	t.Helper()
+	write := func(path, text string) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range procs {
+		dir := filepath.Join(root, fmt.Sprint(p.pid))
+		write(filepath.Join(dir, "stat"), statLine(p.pid, p.name, p.ppid, p.utime, p.stime, max(len(p.tasks), 1), p.rssPages, 0))
+		for _, task := range p.tasks {
+			tdir := filepath.Join(dir, "task", fmt.Sprint(task.tid))
+			write(filepath.Join(tdir, "stat"), statLine(task.tid, p.name+"-t", p.ppid, task.utime, task.stime, len(p.tasks), p.rssPages, task.core))
+			write(filepath.Join(tdir, "status"), fmt.Sprintf(
+				"Name:\t%s\nPid:\t%d\nvoluntary_ctxt_switches:\t%d\nnonvoluntary_ctxt_switches:\t%d\n",
+				p.name, task.tid, task.vol, task.invol))
+		}
+	}
+}
+
+// TestTreeProberFixture reads a fixture proc filesystem: exact figures,
+// processes outside the tree left out, vanished processes and threads
+// skipped silently.
+func TestTreeProberFixture(t *testing.T) {
+	root := t.TempDir()
+	writeFakeProc(t, root, []fakeProc{
+		{pid: 100, ppid: 1, name: "app", utime: 250, stime: 50, rssPages: 10, tasks: []fakeTask{
+			{tid: 100, utime: 200, stime: 40, core: 1, vol: 7, invol: 2},
+			{tid: 101, utime: 50, stime: 10, core: 0, vol: 30, invol: 5},
+		}},
+		{pid: 200, ppid: 100, name: "worker", utime: 1000, stime: 5, rssPages: 3, tasks: []fakeTask{
+			{tid: 200, utime: 1000, stime: 5, core: 3, vol: 1, invol: 100},
+		}},
+		{pid: 300, ppid: 200, name: "grandchild", utime: 1, stime: 1, rssPages: 1, tasks: []fakeTask{
+			{tid: 300, utime: 1, stime: 1, core: 2},
+		}},
+		{pid: 150, ppid: 100, name: "gone-tasks", utime: 20, stime: 10, rssPages: 2},
+		{pid: 400, ppid: 1, name: "stranger", utime: 9999, rssPages: 99, tasks: []fakeTask{{tid: 400}}},
+		{pid: 500, ppid: 400, name: "strangers-child", tasks: []fakeTask{{tid: 500}}},
+	})
+	// A process listed but gone before its stat is read, and a thread gone
+	// before its files are read.
+	for _, dir := range []string{"600", "100/task/102"} {
+		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := uint64(os.Getpagesize())
+
+	p, err := NewTreeProber(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Probe(context.Background(), 100, true)
+	if err != nil {
+		t.Fatalf("Probe(100) error: %v", err)
+	}
+	wantProcs := []Proc{
+		{PID: 100, PPID: 1, Name: "app", UserS: 2.5, SystemS: 0.5, RSS: 10 * page, Threads: 2, VolCtx: 37, InvolCtx: 7},
+		{PID: 150, PPID: 100, Name: "gone-tasks", UserS: 0.2, SystemS: 0.1, RSS: 2 * page, Threads: 1},
+		{PID: 200, PPID: 100, Name: "worker", UserS: 10, SystemS: 0.05, RSS: 3 * page, Threads: 1, VolCtx: 1, InvolCtx: 100},
+		{PID: 300, PPID: 200, Name: "grandchild", UserS: 0.01, SystemS: 0.01, RSS: page, Threads: 1},
+	}
+	wantThreads := []ThreadInfo{
+		{PID: 100, TID: 100, Name: "app-t", CPUS: 2.4, Core: 1},
+		{PID: 100, TID: 101, Name: "app-t", CPUS: 0.6, Core: 0},
+		{PID: 200, TID: 200, Name: "worker-t", CPUS: 10.05, Core: 3},
+		{PID: 300, TID: 300, Name: "grandchild-t", CPUS: 0.02, Core: 2},
+	}
+	// Siblings come in listing order, which the fixture directory does not fix.
+	slices.SortFunc(got.Procs, func(a, b Proc) int { return a.PID - b.PID })
+	if !slices.Equal(got.Procs, wantProcs) {
+		t.Errorf("Probe(100).Procs =\n%+v\nwant\n%+v", got.Procs, wantProcs)
+	}
+	if !slices.EqualFunc(got.Threads, wantThreads, func(a, b ThreadInfo) bool {
+		return a.PID == b.PID && a.TID == b.TID && a.Name == b.Name && a.Core == b.Core && near(a.CPUS, b.CPUS)
+	}) {
+		t.Errorf("Probe(100).Threads =\n%+v\nwant\n%+v", got.Threads, wantThreads)
+	}
+	totals := []struct {
+		name      string
+		got, want float64
+	}{
+		{"CPUS()", got.CPUS(), 2.5 + 0.5 + 0.2 + 0.1 + 10 + 0.05 + 0.01 + 0.01},
+		{"RSS()", float64(got.RSS()), float64(16 * page)},
+		{"NumThreads()", float64(got.NumThreads()), 5},
+		{"CtxSwitches()", float64(got.CtxSwitches()), 37 + 7 + 101},
+	}
+	for _, tt := range totals {
+		if !near(tt.got, tt.want) {
+			t.Errorf("%s = %v; want %v", tt.name, tt.got, tt.want)
+		}
+	}
+
+	withoutThreads, err := p.Probe(context.Background(), 100, false)
+	if err != nil {
+		t.Fatalf("Probe(100, false) error: %v", err)
+	}
+	if len(withoutThreads.Threads) != 0 || withoutThreads.CtxSwitches() != got.CtxSwitches() {
+		t.Errorf("Probe(100, false): %d threads, %d switches; want none and %d",
+			len(withoutThreads.Threads), withoutThreads.CtxSwitches(), got.CtxSwitches())
+	}
+	for _, pid := range []int{600, 700} {
+		if _, err := p.Probe(context.Background(), pid, true); err == nil {
+			t.Errorf("Probe(%d) of a process without a stat = nil error; want one", pid)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Probe(ctx, 100, true); err == nil {
+		t.Error("Probe(cancelled ctx) = nil error; want the context's error")
+	}
+}
+
+// TestTreeProberRemembersOutsiders probes one fixture root three times: the
+// second probe must not read again the processes found outside the tree,
+// must find new descendants, and must read afresh a PID that left the
+// listing and came back.
+func TestTreeProberRemembersOutsiders(t *testing.T) {
+	root := t.TempDir()
+	app := fakeProc{pid: 100, ppid: 1, name: "app", tasks: []fakeTask{{tid: 100}}}
+	writeFakeProc(t, root, []fakeProc{app, {pid: 400, ppid: 1, name: "stranger", tasks: []fakeTask{{tid: 400}}}})
+	p, err := NewTreeProber(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := func(p *TreeProber) []int {
+		t.Helper()
+		tree, err := p.Probe(context.Background(), 100, false)
+		if err != nil {
+			t.Fatalf("Probe(100) error: %v", err)
+		}
+		var pids []int
+		for _, proc := range tree.Procs {
+			pids = append(pids, proc.PID)
+		}
+		slices.Sort(pids)
+		return pids
+	}
+	if got, want := probe(p), []int{100}; !slices.Equal(got, want) {
+		t.Fatalf("first probe: PIDs %v; want %v", got, want)
+	}
+
+	// 400 now claims 100 as its parent, which no live process can do: only
+	// a prober that re-read it would list it.
+	writeFakeProc(t, root, []fakeProc{
+		{pid: 400, ppid: 100, name: "stranger", tasks: []fakeTask{{tid: 400}}},
+		{pid: 700, ppid: 100, name: "new-child", tasks: []fakeTask{{tid: 700}}},
+	})
+	if got, want := probe(p), []int{100, 700}; !slices.Equal(got, want) {
+		t.Errorf("second probe: PIDs %v; want %v (400 remembered as outside)", got, want)
+	}
+	fresh, err := NewTreeProber(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := probe(fresh), []int{100, 400, 700}; !slices.Equal(got, want) {
+		t.Errorf("fresh prober: PIDs %v; want %v", got, want)
+	}
+
+	// 400 exits, then its PID comes back as a child of the tree.
+	if err := os.RemoveAll(filepath.Join(root, "400")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := probe(p), []int{100, 700}; !slices.Equal(got, want) {
+		t.Errorf("third probe: PIDs %v; want %v", got, want)
+	}
+	writeFakeProc(t, root, []fakeProc{{pid: 400, ppid: 700, name: "reused", tasks: []fakeTask{{tid: 400}}}})
+	if got, want := probe(p), []int{100, 400, 700}; !slices.Equal(got, want) {
+		t.Errorf("probe after PID 400 was reused: PIDs %v; want %v", got, want)
+	}
+}
+
+func TestNewTreeProberMissingRoot(t *testing.T) {
+	if _, err := NewTreeProber(filepath.Join(t.TempDir(), "nothing")); err == nil {
+		t.Error("NewTreeProber(missing dir) = nil error; want one")
+	}
+}
+
+func near(x, y float64) bool { return math.Abs(x-y) < 1e-9 }
+
+// BenchmarkProbe probes a subject with 64 threads of its own (plus the Go
+// runtime's), scanning every process on this machine for descendants.
+func BenchmarkProbe(b *testing.B) {
+	pid := startThreads(b, 64)
+	p, err := NewTreeProber("/proc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, withThreads := range []bool{false, true} {
+		b.Run(fmt.Sprintf("threads=%v", withThreads), func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				tree, err := p.Probe(ctx, pid, withThreads)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if tree.NumThreads() < 64 {
+					b.Fatalf("subject has %d threads; want at least 64", tree.NumThreads())
+				}
+			}
+		})
+	}
+}
