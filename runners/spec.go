@@ -1,0 +1,244 @@
+package runners
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Backend says what kind of subject a Spec runs.
+type Backend string
+
+// Backends.
+const (
+	// BackendGo runs the built-in Go models in the hidden `corescope worker` subcommand.
+	BackendGo Backend = "go"
+	// BackendCommand runs the user's command as given, without a shell.
+	BackendCommand Backend = "command"
+)
+
+// Workload is what each task does.
+type Workload string
+
+// Workloads.
+const (
+	CPU   Workload = "cpu"   // a pure computation
+	IO    Workload = "io"    // one HTTP GET to the loopback site
+	Mixed Workload = "mixed" // a request, then a computation
+)
+
+// Model is how the tasks are run concurrently.
+type Model string
+
+// Models, named after their Python namesakes.
+const (
+	Sequential Model = "sequential"
+	Threads    Model = "threads"
+	Async      Model = "async"
+	Processes  Model = "processes"
+	Goroutines Model = "goroutines"
+)
+
+// Workloads lists every workload in the order the UI and CLI show them.
+var Workloads = []Workload{CPU, IO, Mixed}
+
+// Models lists every model in the order the UI and CLI show them;
+// sequential comes first so a comparison has its baseline before the rest.
+var Models = []Model{Sequential, Threads, Async, Processes, Goroutines}
+
+// Limits and defaults of a Spec.
+const (
+	MaxTasks          = 100000
+	MaxWorkers        = 1024
+	DefaultTasks      = 20
+	DefaultSize       = 1.0
+	DefaultLatency    = 50 * time.Millisecond
+	DefaultBodyBytes  = 16 << 10
+	DefaultSwitch     = 5 * time.Millisecond
+	DefaultInterval   = 100 * time.Millisecond
+	MinInterval       = 10 * time.Millisecond
+	MaxInterval       = 5 * time.Second
+	DefaultThreadPool = 5 // like the classic article's ThreadPoolExecutor(max_workers=5)
+)
+
+// Duration is a time.Duration that reads and writes JSON as a Go duration
+// string ("50ms"), so profile files stay readable by people.
+type Duration time.Duration
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// MarshalJSON writes d as a string such as "50ms".
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads a string such as "50ms".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string such as \"50ms\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Spec is everything needed to run and sample one subject. The zero values of
+// Tasks, Workers, Size, Latency, SwitchInterval and Interval mean "default";
+// WithDefaults fills them in.
+type Spec struct {
+	Backend  Backend  `json:"backend"`
+	Workload Workload `json:"workload,omitempty"`
+	Model    Model    `json:"model,omitempty"`
+	Tasks    int      `json:"tasks,omitempty"`
+	// Workers is the pool size; 0 means the model's default (see DefaultWorkers).
+	Workers int `json:"workers,omitempty"`
+	// Size multiplies the CPU work of one task.
+	Size float64 `json:"size,omitempty"`
+	// Latency is how long the loopback site waits before answering a request.
+	Latency Duration `json:"latency,omitempty"`
+	// SwitchInterval is how long a threads-model thread may hold the GIL while
+	// another waits (CPython's sys.getswitchinterval()).
+	SwitchInterval Duration `json:"switch_interval,omitempty"`
+	// Interval is the sampling period of the profiler.
+	Interval Duration `json:"interval,omitempty"`
+	// Command is the argv of a BackendCommand subject.
+	Command []string `json:"command,omitempty"`
+}
+
+// DefaultWorkers is the pool size a model uses for a workload when
+// Spec.Workers is 0: threads like the classic ThreadPoolExecutor(5), one
+// worker per core for processes and for CPU-bound goroutines, and every task
+// in flight at once for async and for I/O-bound goroutines.
+func DefaultWorkers(m Model, w Workload, tasks int) int {
+	allAtOnce := min(max(tasks, 1), MaxWorkers)
+	switch {
+	case m == Threads:
+		return DefaultThreadPool
+	case m == Processes, m == Goroutines && w == CPU:
+		return runtime.NumCPU()
+	case m == Async, m == Goroutines:
+		return allAtOnce
+	default:
+		return 1
+	}
+}
+
+// WithDefaults returns s with every zero field set to its default.
+func (s Spec) WithDefaults() Spec {
+	if s.Backend == "" {
+		s.Backend = BackendGo
+	}
+	if s.Interval == 0 {
+		s.Interval = Duration(DefaultInterval)
+	}
+	if s.Backend == BackendCommand {
+		return s
+	}
+	if s.Tasks == 0 {
+		s.Tasks = DefaultTasks
+	}
+	if s.Workers == 0 {
+		s.Workers = DefaultWorkers(s.Model, s.Workload, s.Tasks)
+	}
+	if s.Size == 0 {
+		s.Size = DefaultSize
+	}
+	if s.Latency == 0 {
+		s.Latency = Duration(DefaultLatency)
+	}
+	if s.SwitchInterval == 0 {
+		s.SwitchInterval = Duration(DefaultSwitch)
+	}
+	return s
+}
+
+// Label names a run in tables and pictures: the model, or the command's name.
+func (s Spec) Label() string {
+	if s.Backend == BackendCommand {
+		if len(s.Command) == 0 {
+			return "command"
+		}
+		name := s.Command[0]
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			name = name[i+1:]
+		}
+		return name
+	}
+	return string(s.Model)
+}
+
+// FieldError is a bad Spec value: it names the field and what is allowed.
+type FieldError struct {
+	Field   string
+	Value   string
+	Allowed string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s: %s is not allowed; %s", e.Field, e.Value, e.Allowed)
+}
+
+// Validate checks every field of s (after WithDefaults) and returns a
+// *FieldError for the first bad one.
+func (s Spec) Validate() error {
+	if s.Interval.D() < MinInterval || s.Interval.D() > MaxInterval {
+		return &FieldError{"interval", s.Interval.D().String(), fmt.Sprintf("use %v..%v", MinInterval, MaxInterval)}
+	}
+	switch s.Backend {
+	case BackendCommand:
+		if len(s.Command) == 0 || s.Command[0] == "" {
+			return &FieldError{"command", "an empty command", "give the program to run and its arguments"}
+		}
+		return nil
+	case BackendGo:
+	default:
+		return &FieldError{"backend", quote(string(s.Backend)), "use go or command"}
+	}
+	if !contains(Workloads, s.Workload) {
+		return &FieldError{"workload", quote(string(s.Workload)), "use one of " + join(Workloads)}
+	}
+	if !contains(Models, s.Model) {
+		return &FieldError{"model", quote(string(s.Model)), "use one of " + join(Models)}
+	}
+	if s.Tasks < 1 || s.Tasks > MaxTasks {
+		return &FieldError{"tasks", fmt.Sprint(s.Tasks), fmt.Sprintf("use 1..%d", MaxTasks)}
+	}
+	if s.Workers < 1 || s.Workers > MaxWorkers {
+		return &FieldError{"workers", fmt.Sprint(s.Workers), fmt.Sprintf("use 1..%d (or 0 for the model's default)", MaxWorkers)}
+	}
+	if !(s.Size > 0) || math.IsInf(s.Size, 0) || s.Size > 1000 {
+		return &FieldError{"size", fmt.Sprint(s.Size), "use a positive number up to 1000"}
+	}
+	if s.Latency.D() < 0 || s.Latency.D() > time.Minute {
+		return &FieldError{"latency", s.Latency.D().String(), "use 0s..1m"}
+	}
+	if s.SwitchInterval.D() < 100*time.Microsecond || s.SwitchInterval.D() > time.Second {
+		return &FieldError{"switch-interval", s.SwitchInterval.D().String(), "use 100µs..1s"}
+	}
+	return nil
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func join[T ~string](list []T) string {
+	parts := make([]string, len(list))
+	for i, x := range list {
+		parts[i] = string(x)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,55 @@
+package runners
+
+import (
+	"fmt"
+	"os/exec"
+)
+
+// Subject is a prepared command: what profile.Record starts for a Spec.
+type Subject struct {
+	Argv   []string // Argv[0] is the program
+	Env    []string // extra environment, appended to os.Environ()
+	Events bool     // the subject writes JSON events on stdout
+
+	site *Site
+}
+
+// Close releases what Prepare started: the loopback site, if any.
+func (s *Subject) Close() error {
+	if s.site == nil {
+		return nil
+	}
+	return s.site.Close()
+}
+
+// Prepare validates spec (after WithDefaults) and builds its subject. self is
+// the corescope executable: the Go backend runs `self worker ...`, with the
+// loopback site started here when the workload needs it. A BackendCommand
+// spec runs its command directly, without a shell, once it is found in PATH.
+func Prepare(spec Spec, self string) (*Subject, error) {
+	spec = spec.WithDefaults()
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	if spec.Backend == BackendCommand {
+		path, err := exec.LookPath(spec.Command[0])
+		if err != nil {
+			return nil, fmt.Errorf("command: %q not found in PATH: %w", spec.Command[0], err)
+		}
+		return &Subject{Argv: append([]string{path}, spec.Command[1:]...)}, nil
+	}
+	if self == "" {
+		return nil, fmt.Errorf("cannot run the Go backend: the corescope executable is unknown")
+	}
+	s := &Subject{Events: true}
+	siteURL := ""
+	if spec.Workload != CPU {
+		site, err := StartSite(spec.Latency.D(), DefaultBodyBytes)
+		if err != nil {
+			return nil, err
+		}
+		s.site, siteURL = site, site.URL
+	}
+	s.Argv = append([]string{self, "worker"}, workerArgv(spec, siteURL)...)
+	return s, nil
+}
