@@ -1,43 +1,46 @@
 // Package atomicfile writes files whole or not at all: the content goes to a
 // temporary file beside the target, which is renamed over it only once every
-// byte is written and synced. A failed write leaves no partial file behind.
+// byte is written and synced. A failed write leaves no partial file behind
+// and an existing file untouched.
 package atomicfile
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 )
 
-// Write creates or replaces path with what fill writes. On any error the
-// target is untouched and the temporary file is removed.
+// Write creates or replaces path (mode 0644) with what fill writes. Errors
+// name the path.
 func Write(path string, fill func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			f.Close() // the write already failed; this error adds nothing
+			os.Remove(f.Name())
+			err = fmt.Errorf("cannot write %s: %w", path, err)
 		}
 	}()
-	if err = fill(tmp); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	bw := bufio.NewWriter(f)
+	if err := fill(bw); err != nil {
+		return err
 	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	if err := bw.Flush(); err != nil {
+		return err
 	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	if err := f.Chmod(0o644); err != nil {
+		return err
 	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	if err := f.Sync(); err != nil {
+		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	if err := f.Close(); err != nil {
+		return err
 	}
-	return nil
+	return os.Rename(f.Name(), path)
 }

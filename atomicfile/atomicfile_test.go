@@ -5,43 +5,66 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
-func TestWriteReplacesWhole(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "out.txt")
+func TestWrite(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name    string
+		path    func(dir string) string
+		fill    func(w io.Writer) error
+		wantErr error // nil: success; else errors.Is target, or errAny
+	}{
+		{"writes", func(d string) string { return filepath.Join(d, "out.csv") },
+			func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }, nil},
+		{"fill fails", func(d string) string { return filepath.Join(d, "out.csv") },
+			func(w io.Writer) error { io.WriteString(w, "partial"); return boom }, boom},
+		{"directory missing", func(d string) string { return filepath.Join(d, "missing", "out.csv") },
+			func(w io.Writer) error { return nil }, os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := tt.path(dir)
+			err := Write(path, tt.fill)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("Write(%s) error = %v; want none", path, err)
+				}
+				b, _ := os.ReadFile(path)
+				if string(b) != "new" {
+					t.Errorf("file content = %q; want %q", b, "new")
+				}
+				if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
+					t.Errorf("file mode = %v; want 0644", fi.Mode().Perm())
+				}
+			} else {
+				if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), path) {
+					t.Errorf("Write(%s) error = %v; want %v naming the path", path, err, tt.wantErr)
+				}
+				if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("after a failed write, stat(%s) = %v; want no file", path, err)
+				}
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+				t.Errorf("temporary files left in %s: %v", dir, left)
+			}
+		})
+	}
+}
+
+func TestWriteKeepsOldFileOnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.csv")
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(path, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
-		t.Fatalf("Write = %v; want nil", err)
+	err := Write(path, func(w io.Writer) error { io.WriteString(w, "half"); return errors.New("disk full") })
+	if err == nil {
+		t.Fatal("Write() error = nil; want the fill's error")
 	}
-	got, _ := os.ReadFile(path)
-	if string(got) != "new" {
-		t.Errorf("content = %q; want %q", got, "new")
-	}
-}
-
-func TestWriteFailureLeavesNothing(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.txt")
-	boom := errors.New("disk full")
-	err := Write(path, func(w io.Writer) error {
-		io.WriteString(w, "half")
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("Write = %v; want it to wrap %v", err, boom)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 0 {
-		t.Errorf("files left after a failed write: %v", entries)
-	}
-}
-
-func TestWriteUnwritableDir(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "missing", "out.txt")
-	if err := Write(path, func(io.Writer) error { return nil }); err == nil {
-		t.Fatal("Write into a missing folder = nil; want an error")
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("after a failed write the file holds %q; want the old %q", b, "old")
 	}
 }

@@ -1,0 +1,415 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"corescope/profile"
+	"corescope/report"
+	"corescope/runners"
+)
+
+// Exit codes of the CLI.
+const (
+	exitOK     = 0
+	exitFailed = 1 // a run failed or was stopped
+	exitUsage  = 2 // bad arguments: nothing ran
+)
+
+// usageError is bad input: the CLI prints it and exits 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+const usageText = `corescope: see how a program uses your cores.
+
+Usage:
+  corescope                          open the window
+  corescope --demo [--exit]          open the window and compare every model on a small CPU-bound workload
+  corescope run [flags]              run one workload under one model and print its summary
+  corescope compare [flags]          run a workload under every model (or --models) and print a table
+  corescope record [flags] -- CMD [ARGS...]
+                                     profile any command (run directly, no shell)
+  corescope report FILE.json... --png OUT.png
+                                     render saved profiles without running anything
+  corescope models                   list workloads and models
+
+Run 'corescope COMMAND --help' for a command's flags.
+`
+
+// runCLI runs one subcommand and returns the process exit code.
+func runCLI(args []string, stdout, stderr io.Writer) int {
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case "models":
+		err = cmdModels(rest, stdout)
+	case "run", "compare", "record":
+		err = cmdRecord(cmd, rest, stdout, stderr)
+	case "report":
+		err = cmdReport(rest, stdout)
+	default:
+		fmt.Fprintf(stderr, "corescope: unknown command %q\n\n%s", cmd, usageText)
+		return exitUsage
+	}
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "corescope %s: %v\n", cmd, err)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "corescope %s: %v\n", cmd, err)
+		return exitFailed
+	}
+}
+
+// outputs are the files a command writes its profiles to.
+type outputs struct {
+	json, csv, png, trace string
+}
+
+func (o *outputs) register(fs *flag.FlagSet, withJSON bool) {
+	if withJSON {
+		fs.StringVar(&o.json, "json", "", "write the profiles to `FILE` (corescope/v1 JSON)")
+	}
+	fs.StringVar(&o.csv, "csv", "", "write one row per sample and core to `FILE`")
+	fs.StringVar(&o.png, "png", "", "write a PNG report to `FILE`")
+	fs.StringVar(&o.trace, "trace", "", "write a Chrome trace (Perfetto, chrome://tracing) to `FILE`")
+}
+
+// check makes sure every output can be written before anything runs.
+func (o *outputs) check() error {
+	for _, f := range []struct{ flag, path string }{{"json", o.json}, {"csv", o.csv}, {"png", o.png}, {"trace", o.trace}} {
+		if f.path == "" {
+			continue
+		}
+		probe, err := os.CreateTemp(filepath.Dir(f.path), ".corescope-check-*")
+		if err != nil {
+			return usagef("--%s: cannot write %s: %v", f.flag, f.path, errors.Unwrap(err))
+		}
+		probe.Close()
+		os.Remove(probe.Name())
+	}
+	return nil
+}
+
+// write saves ps to every requested output, reporting each file it wrote.
+func (o *outputs) write(ps []*profile.Profile, stderr io.Writer) error {
+	writers := []struct {
+		path  string
+		write func(string, []*profile.Profile) error
+	}{
+		{o.json, profile.Save},
+		{o.csv, report.WriteCSV},
+		{o.trace, report.WriteTrace},
+		{o.png, func(path string, ps []*profile.Profile) error {
+			return report.WritePNG(path, ps, report.Options{})
+		}},
+	}
+	var firstErr error
+	for _, w := range writers {
+		if w.path == "" {
+			continue
+		}
+		if err := w.write(w.path, ps); err != nil {
+			firstErr = cmp(firstErr, err)
+			continue
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", w.path)
+	}
+	return firstErr
+}
+
+// cmp returns the first non-nil error.
+func cmp(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// newFlagSet makes a subcommand's flag set whose --help prints a synopsis first.
+func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "%s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseInterspersed parses flags that may stand before or after positional
+// arguments, and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// specFlags are the flags that shape a Spec.
+type specFlags struct {
+	workload, model, models string
+	tasks, workers          int
+	size                    float64
+	latency, interval, swi  time.Duration
+}
+
+func (f *specFlags) register(fs *flag.FlagSet, cmd string) {
+	fs.DurationVar(&f.interval, "interval", runners.DefaultInterval,
+		fmt.Sprintf("sampling interval (%v..%v)", runners.MinInterval, runners.MaxInterval))
+	if cmd == "record" {
+		return
+	}
+	fs.StringVar(&f.workload, "workload", string(runners.CPU), "what each task does: "+list(runners.Workloads))
+	if cmd == "run" {
+		fs.StringVar(&f.model, "model", string(runners.Sequential), "how tasks run: "+list(runners.Models))
+	} else {
+		fs.StringVar(&f.models, "models", "", "comma-separated models to compare (default: all of "+list(runners.Models)+")")
+	}
+	fs.IntVar(&f.tasks, "tasks", runners.DefaultTasks, fmt.Sprintf("number of tasks (1..%d)", runners.MaxTasks))
+	fs.IntVar(&f.workers, "workers", 0, fmt.Sprintf("pool size (1..%d); 0 = the model's default: threads %d, processes one per core, "+
+		"goroutines one per core for cpu and one per task otherwise, async one per task", runners.MaxWorkers, runners.DefaultThreadPool))
+	fs.Float64Var(&f.size, "size", runners.DefaultSize, "factor on each task's CPU work (a positive number)")
+	fs.DurationVar(&f.latency, "latency", runners.DefaultLatency, "I/O latency of each request to the loopback site")
+	fs.DurationVar(&f.swi, "switch-interval", runners.DefaultSwitch, "threads: how long a thread may hold the GIL while another waits")
+}
+
+// specs builds and validates the specs the flags ask for.
+func (f *specFlags) specs(cmd string, command []string) ([]runners.Spec, error) {
+	base := runners.Spec{
+		Backend:        runners.BackendGo,
+		Workload:       runners.Workload(f.workload),
+		Tasks:          f.tasks,
+		Workers:        f.workers,
+		Size:           f.size,
+		Latency:        runners.Duration(f.latency),
+		SwitchInterval: runners.Duration(f.swi),
+		Interval:       runners.Duration(f.interval),
+	}
+	// Zero means "default" inside a Spec; typed on the command line it is a mistake.
+	if f.interval == 0 {
+		return nil, usageError{(&runners.FieldError{Field: "interval", Value: "0s",
+			Allowed: fmt.Sprintf("use %v..%v", runners.MinInterval, runners.MaxInterval)}).Error()}
+	}
+	if cmd != "record" && f.tasks == 0 {
+		return nil, usageError{(&runners.FieldError{Field: "tasks", Value: "0",
+			Allowed: fmt.Sprintf("use 1..%d", runners.MaxTasks)}).Error()}
+	}
+	if cmd != "record" && f.size == 0 {
+		return nil, usageError{(&runners.FieldError{Field: "size", Value: "0", Allowed: "use a positive number up to 1000"}).Error()}
+	}
+	var models []runners.Model
+	switch cmd {
+	case "record":
+		base = runners.Spec{Backend: runners.BackendCommand, Command: command, Interval: base.Interval}
+		models = []runners.Model{""}
+	case "run":
+		models = []runners.Model{runners.Model(f.model)}
+	case "compare":
+		models = runners.Models
+		if f.models != "" {
+			models = nil
+			for _, m := range strings.Split(f.models, ",") {
+				models = append(models, runners.Model(strings.TrimSpace(m)))
+			}
+		}
+	}
+	specs := make([]runners.Spec, 0, len(models))
+	for _, m := range models {
+		s := base
+		s.Model = m
+		s = s.WithDefaults()
+		if err := s.Validate(); err != nil {
+			return nil, usageError{err.Error()}
+		}
+		specs = append(specs, s)
+	}
+	if cmd == "record" {
+		// A command that does not exist is bad input, found before anything runs.
+		subject, err := runners.Prepare(specs[0], "")
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		subject.Close()
+	}
+	return specs, nil
+}
+
+func list[T ~string](xs []T) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = string(x)
+	}
+	return strings.Join(parts, ", ")
+}
+
+const (
+	runSynopsis     = "Usage: corescope run [flags]\n\nRuns one workload under one model and prints its summary."
+	compareSynopsis = "Usage: corescope compare [flags]\n\nRuns the workload under every model (or --models) one after another and prints a table."
+	recordSynopsis  = "Usage: corescope record [flags] -- CMD [ARGS...]\n\nProfiles any command, run directly (no shell), and prints its summary."
+)
+
+// cmdRecord is run, compare and record: they differ only in what they run.
+func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
+	synopsis := map[string]string{"run": runSynopsis, "compare": compareSynopsis, "record": recordSynopsis}[cmd]
+	fs := newFlagSet("corescope "+cmd, synopsis, stdout)
+	var sf specFlags
+	var out outputs
+	sf.register(fs, cmd)
+	out.register(fs, true)
+
+	var command []string
+	if cmd == "record" {
+		if i := indexOf(args, "--"); i >= 0 {
+			args, command = args[:i], args[i+1:]
+		}
+	}
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if cmd == "record" && len(command) == 0 {
+		command, positional = positional, nil
+	}
+	if len(positional) > 0 {
+		return usagef("unexpected argument %q (see --help)", positional[0])
+	}
+	if cmd == "record" && len(command) == 0 {
+		return usagef("command: give the command to profile after --, for example: corescope record -- python3 my_script.py")
+	}
+	specs, err := sf.specs(cmd, command)
+	if err != nil {
+		return err
+	}
+	if err := out.check(); err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	prog := newProgress(stderr)
+	opt := profile.CompareOptions{
+		Options: profile.Options{OnFrame: prog.frame},
+		OnRun:   prog.startRun,
+	}
+	ps, runErr := profile.Compare(ctx, specs, opt)
+	prog.clear()
+
+	if cmd == "compare" {
+		printTable(stdout, ps)
+	} else {
+		for _, p := range ps {
+			printSummary(stdout, p)
+		}
+	}
+	if err := out.write(ps, stderr); err != nil {
+		return err
+	}
+	return describeFailure(runErr, stderr)
+}
+
+// describeFailure prints what went wrong with a run, stderr tail included.
+func describeFailure(err error, stderr io.Writer) error {
+	if err == nil {
+		return nil
+	}
+	var re *profile.RunError
+	if errors.As(err, &re) && re.StderrTail != "" {
+		fmt.Fprintf(stderr, "last lines of its stderr:\n%s\n", indent(re.StderrTail))
+	}
+	return err
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+func indexOf(xs []string, x string) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+// cmdReport renders saved profiles.
+func cmdReport(args []string, stdout io.Writer) error {
+	fs := newFlagSet("corescope report",
+		"Usage: corescope report FILE.json [FILE.json ...] --png OUT.png [--csv OUT.csv] [--trace OUT.json]\n\nRenders saved profiles without running anything.", stdout)
+	var out outputs
+	out.register(fs, false)
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("give at least one profile file (written by --json or Save profile)")
+	}
+	if out.png == "" && out.csv == "" && out.trace == "" {
+		return usagef("say what to write: --png OUT.png, --csv OUT.csv or --trace OUT.json")
+	}
+	if err := out.check(); err != nil {
+		return err
+	}
+	var ps []*profile.Profile
+	for _, f := range files {
+		loaded, err := profile.Load(f)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		ps = append(ps, loaded...)
+	}
+	return out.write(ps, os.Stderr)
+}
+
+// cmdModels lists workloads and models with one line on each.
+func cmdModels(args []string, stdout io.Writer) error {
+	fs := newFlagSet("corescope models", "Usage: corescope models\n\nLists the workloads and models.", stdout)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	fmt.Fprintln(stdout, "Workloads:")
+	for _, w := range runners.Workloads {
+		fmt.Fprintf(stdout, "  %-11s %s\n", w, runners.DescribeWorkload(w))
+	}
+	fmt.Fprintln(stdout, "\nModels:")
+	for _, m := range runners.Models {
+		fmt.Fprintf(stdout, "  %-11s %s\n", m, runners.DescribeModel(m))
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"corescope/profile"
+)
+
+func cli(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = runCLI(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCLIUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want string // in stderr
+	}{
+		{[]string{"run", "--tasks", "0"}, "tasks: 0 is not allowed; use 1..100000"},
+		{[]string{"run", "--tasks", "-3"}, "tasks: -3 is not allowed"},
+		{[]string{"run", "--tasks", "100001"}, "tasks: 100001 is not allowed"},
+		{[]string{"run", "--workers", "1025"}, "workers: 1025 is not allowed; use 1..1024"},
+		{[]string{"run", "--size", "-1"}, "size: -1 is not allowed; use a positive number"},
+		{[]string{"run", "--size", "0"}, "size: 0 is not allowed"},
+		{[]string{"run", "--size", "lots"}, "invalid value \"lots\" for flag -size"},
+		{[]string{"run", "--model", "fibers"}, `model: "fibers" is not allowed; use one of sequential, threads, async, processes, goroutines`},
+		{[]string{"compare", "--models", "threads,fibers"}, `model: "fibers" is not allowed`},
+		{[]string{"run", "--workload", "disk"}, `workload: "disk" is not allowed; use one of cpu, io, mixed`},
+		{[]string{"run", "--interval", "1ms"}, "interval: 1ms is not allowed; use 10ms..5s"},
+		{[]string{"run", "--interval", "6s"}, "interval: 6s is not allowed"},
+		{[]string{"record", "--", "no-such-program-corescope"}, `"no-such-program-corescope"`},
+		{[]string{"record"}, "command: give the command to profile after --"},
+		{[]string{"run", "--json", filepath.Join(dir, "missing", "p.json")}, "--json: cannot write"},
+		{[]string{"run", "extra"}, `unexpected argument "extra"`},
+		{[]string{"report"}, "give at least one profile file"},
+		{[]string{"report", filepath.Join(dir, "none.json"), "--png", filepath.Join(dir, "r.png")}, "none.json"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := cli(tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit code = %d; want %d (stderr %q)", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q; want it to contain %q", stderr, tt.want)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("usage errors left files behind: %v", entries)
+	}
+}
+
+func TestCLIHelp(t *testing.T) {
+	for _, cmd := range []string{"run", "compare", "record", "report", "models"} {
+		code, stdout, _ := cli(cmd, "--help")
+		if code != exitOK || !strings.Contains(stdout, "Usage: corescope "+cmd) {
+			t.Errorf("%s --help: code %d, stdout %q; want 0 and a usage line", cmd, code, stdout)
+		}
+	}
+}
+
+func TestCLIModels(t *testing.T) {
+	code, stdout, _ := cli("models")
+	if code != exitOK {
+		t.Fatalf("models exit code = %d", code)
+	}
+	for _, name := range []string{"cpu", "io", "mixed", "sequential", "threads", "async", "processes", "goroutines"} {
+		if !strings.Contains(stdout, "  "+name+" ") {
+			t.Errorf("models output lacks %q:\n%s", name, stdout)
+		}
+	}
+}
+
+func TestCLIRunWritesFiles(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath, csvPath := filepath.Join(dir, "p.json"), filepath.Join(dir, "p.csv")
+	code, stdout, stderr := cli("run", "--model", "sequential", "--tasks", "4", "--size", "0.05",
+		"--interval", "50ms", "--json", jsonPath, "--csv", csvPath)
+	if code != exitOK {
+		t.Fatalf("run exit code = %d; stderr %q", code, stderr)
+	}
+	for _, want := range []string{"sequential, cpu workload, 4 tasks", "wall", "cores used", "verdict"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout)
+		}
+	}
+	ps, err := profile.Load(jsonPath)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("Load(--json file) = %d profiles, %v; want 1", len(ps), err)
+	}
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cores := len(ps[0].Frames[0].Busy)
+	if want := 1 + len(ps[0].Frames)*cores; len(rows) != want {
+		t.Errorf("csv rows = %d; want header + frames x cores = %d", len(rows), want)
+	}
+}
+
+func TestCLIRecordFailure(t *testing.T) {
+	jsonPath := filepath.Join(t.TempDir(), "p.json")
+	code, _, stderr := cli("record", "--json", jsonPath, "--", "sh", "-c", "echo broken pipe dream >&2; exit 4")
+	if code != exitFailed {
+		t.Errorf("exit code = %d; want %d", code, exitFailed)
+	}
+	if !strings.Contains(stderr, "exited with code 4") || !strings.Contains(stderr, "broken pipe dream") {
+		t.Errorf("stderr = %q; want the exit code and the subject's stderr", stderr)
+	}
+	if ps, err := profile.Load(jsonPath); err != nil || len(ps) != 1 || !ps[0].Failed() {
+		t.Errorf("--json of a failed run: %v, %v; want the failed profile saved", ps, err)
+	}
+}

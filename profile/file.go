@@ -1,0 +1,109 @@
+package profile
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"corescope/atomicfile"
+)
+
+// Format names the file format version. A reader refuses any other.
+const Format = "corescope/v1"
+
+// File is the top level of a profile file.
+type File struct {
+	Format   string     `json:"format"`
+	Profiles []*Profile `json:"profiles"`
+}
+
+// Encode writes ps as one corescope/v1 document.
+func Encode(w io.Writer, ps []*Profile) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(File{Format: Format, Profiles: ps}); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// Save writes ps to path whole or not at all.
+func Save(path string, ps []*Profile) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, ps) })
+}
+
+// Decode reads a corescope/v1 document. A file of another format version,
+// a broken file and a profile that contradicts itself give an error that
+// says which.
+func Decode(r io.Reader) ([]*Profile, error) {
+	var head struct {
+		Format   *string           `json:"format"`
+		Profiles []json.RawMessage `json:"profiles"`
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("not a corescope profile: broken JSON at byte %d: %w", syn.Offset, err)
+		}
+		return nil, fmt.Errorf("not a corescope profile: %w", err)
+	}
+	switch {
+	case head.Format == nil:
+		return nil, errors.New(`not a corescope profile: no "format" field`)
+	case *head.Format != Format:
+		return nil, fmt.Errorf("unsupported profile format %q: this corescope reads %q", *head.Format, Format)
+	}
+	ps := make([]*Profile, 0, len(head.Profiles))
+	for i, raw := range head.Profiles {
+		var p Profile
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return nil, fmt.Errorf("profile %d: %w", i+1, err)
+		}
+		if err := p.check(); err != nil {
+			return nil, fmt.Errorf("profile %d (%s): %w", i+1, p.Label, err)
+		}
+		ps = append(ps, &p)
+	}
+	return ps, nil
+}
+
+// Load reads the profiles in path.
+func Load(path string) ([]*Profile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ps, err := Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ps, nil
+}
+
+// check refuses a profile whose parts do not fit together, so that the
+// views can trust what they draw.
+func (p *Profile) check() error {
+	cores := -1
+	for i, f := range p.Frames {
+		if cores >= 0 && len(f.Busy) != cores {
+			return fmt.Errorf("frame %d has %d cores, frame 1 has %d", i+1, len(f.Busy), cores)
+		}
+		cores = len(f.Busy)
+		if len(f.User) != cores || len(f.System) != cores {
+			return fmt.Errorf("frame %d: busy, user and system differ in length", i+1)
+		}
+		if i > 0 && f.T < p.Frames[i-1].T {
+			return fmt.Errorf("frame %d goes back in time", i+1)
+		}
+	}
+	return nil
+}

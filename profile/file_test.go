@@ -1,0 +1,84 @@
+package profile
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"corescope/runners"
+)
+
+// fixture is a small, complete profile built by hand.
+func fixture() *Profile {
+	speedup := 1.5
+	return &Profile{
+		Label:   "threads",
+		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: runners.Duration(100 * time.Millisecond)}.WithDefaults(),
+		Started: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC),
+		Machine: Machine{CPUModel: "Test CPU", LogicalCores: 2, PhysicalCores: 1, OS: "linux", GoVersion: "go1.26"},
+		Summary: Summary{WallS: 1, CPUS: 1, CoresUsed: 1, Speedup: &speedup, Verdict: "ok", SubjectStartS: 0.1, SubjectEndS: 1.1},
+		Frames: []Frame{
+			{T: 0.1, Busy: []float64{0.5, 1}, User: []float64{0.4, 1}, System: []float64{0.1, 0}, Threads: 3, Procs: 1,
+				ThreadSamples: []ThreadSample{{PID: 10, TID: 11, CPU: 0.1, Core: 1}}},
+			{T: 0.2, Busy: []float64{0, 0.25}, User: []float64{0, 0.2}, System: []float64{0, 0.05}},
+		},
+		Events:  []runners.Event{{Ev: runners.EvTaskStart, Task: 1, Worker: 0, PID: 10, TID: 11, TNs: 5}},
+		Threads: []Thread{{PID: 10, TID: 11, Name: "worker", Process: "corescope"}},
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.json")
+	want := []*Profile{fixture(), fixture()}
+	want[1].Summary.Speedup = nil
+	if err := Save(path, want); err != nil {
+		t.Fatalf("Save = %v", err)
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatalf("Load = %v", err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Load(Save(p)) differs:\n got %+v\nwant %+v", got[0], want[0])
+	}
+	data, _ := os.ReadFile(path)
+	for _, key := range []string{`"format": "corescope/v1"`, `"speedup": null`, `"wall_s"`, `"machine_busy_cores"`, `"latency": "50ms"`} {
+		if !bytes.Contains(data, []byte(key)) {
+			t.Errorf("file lacks %s", key)
+		}
+	}
+}
+
+func TestDecodeRefuses(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"broken", `{"format": "corescope/v1", "profiles": [`, "broken JSON"},
+		{"not json", "hello", "not a corescope profile"},
+		{"no format", `{"profiles": []}`, `no "format" field`},
+		{"other version", `{"format": "corescope/v9", "profiles": []}`, `unsupported profile format "corescope/v9"`},
+		{"ragged frames", `{"format": "corescope/v1", "profiles": [{"frames": [
+			{"t_s": 0.1, "busy": [1], "user": [1], "system": [0]},
+			{"t_s": 0.2, "busy": [1, 0], "user": [1, 0], "system": [0, 0]}]}]}`, "frame 2 has 2 cores"},
+		{"bad duration", `{"format": "corescope/v1", "profiles": [{"spec": {"latency": 5}}]}`, "duration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode(strings.NewReader(tt.doc))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Decode(%s) = %v; want an error containing %q", tt.name, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFileNamesIt(t *testing.T) {
+	_, err := Load("/nonexistent/p.json")
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/p.json") {
+		t.Errorf("Load = %v; want an error naming the path", err)
+	}
+}

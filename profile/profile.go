@@ -1,0 +1,134 @@
+// Package profile records a subject in time: it starts the subject, drives the
+// probes, streams Frames to the caller, and builds the Profile and its Summary.
+// It also reads and writes the corescope/v1 JSON file format.
+package profile
+
+import (
+	"time"
+
+	"corescope/runners"
+)
+
+// Frame is one sampling tick.
+type Frame struct {
+	// T is seconds since the profile started (the start of the idle lead-in).
+	T float64 `json:"t_s"`
+	// Busy, User and System are per-core fractions 0..1 over the interval
+	// that ended at T, indexed by logical core.
+	Busy   []float64 `json:"busy"`
+	User   []float64 `json:"user"`
+	System []float64 `json:"system"`
+	// SubjectCPU is the CPU seconds the subject tree used over the interval.
+	SubjectCPU float64 `json:"subject_cpu_s"`
+	// SelfCPU is the CPU seconds corescope itself used over the interval.
+	SelfCPU float64 `json:"self_cpu_s"`
+	// RSS, Threads and Procs describe the subject tree at T.
+	RSS     uint64 `json:"rss_bytes"`
+	Threads int    `json:"threads"`
+	Procs   int    `json:"procs"`
+	// ThreadSamples are each subject thread's CPU over the interval and the
+	// core it last ran on (Linux only).
+	ThreadSamples []ThreadSample `json:"thread_samples,omitempty"`
+	// TasksDone counts task-end events up to T.
+	TasksDone int `json:"tasks_done"`
+	// Events are the events that arrived since the previous frame. They are
+	// kept once, in Profile.Events, in the file.
+	Events []runners.Event `json:"-"`
+}
+
+// BusyCores is the sum of the per-core busy fractions: how many cores'
+// worth of CPU the whole machine used over the interval.
+func (f *Frame) BusyCores() float64 {
+	s := 0.0
+	for _, b := range f.Busy {
+		s += b
+	}
+	return s
+}
+
+// ThreadSample is one subject thread in one Frame.
+type ThreadSample struct {
+	PID  int     `json:"pid"`
+	TID  int     `json:"tid"`
+	CPU  float64 `json:"cpu_s"`
+	Core int     `json:"core"`
+}
+
+// Thread names a subject thread seen during the run.
+type Thread struct {
+	PID  int    `json:"pid"`
+	TID  int    `json:"tid"`
+	Name string `json:"name"`
+	// Process is the name of the process the thread belongs to.
+	Process string `json:"process"`
+}
+
+// Machine is what the profile was recorded on.
+type Machine struct {
+	CPUModel      string `json:"cpu_model"`
+	LogicalCores  int    `json:"logical_cores"`
+	PhysicalCores int    `json:"physical_cores"`
+	OS            string `json:"os"`
+	Kernel        string `json:"kernel,omitempty"`
+	Hostname      string `json:"hostname,omitempty"`
+	GoVersion     string `json:"go_version"`
+	PythonVersion string `json:"python_version,omitempty"`
+}
+
+// Summary is a run in figures. Every figure is measured.
+type Summary struct {
+	// WallS is the subject's own time, start to exit, without the idle edges.
+	WallS float64 `json:"wall_s"`
+	// CPUS is the CPU seconds of every process of the run, including workers
+	// that exited between two samples.
+	CPUS float64 `json:"cpu_s"`
+	// CoresUsed is CPUS / WallS.
+	CoresUsed float64 `json:"cores_used"`
+	// MachineBusyCores is the mean, over the subject's lifetime, of the per-core busy sum.
+	MachineBusyCores float64 `json:"machine_busy_cores"`
+	// PeakBusyCores is the highest per-core busy sum of one frame.
+	PeakBusyCores float64 `json:"peak_busy_cores"`
+	// Speedup is the sequential run's wall time over this one's; nil
+	// without a sequential run of the same workload and size to compare with.
+	Speedup *float64 `json:"speedup"`
+	// Threads and Procs are the most seen at once in the subject tree.
+	Threads int `json:"threads"`
+	Procs   int `json:"procs"`
+	// CtxSwitches is voluntary plus involuntary context switches.
+	CtxSwitches uint64 `json:"ctx_switches"`
+	MaxRSS      uint64 `json:"max_rss_bytes"`
+	// SelfCPUS is corescope's own CPU seconds over the whole recording;
+	// SelfCores is that over the recording's length.
+	SelfCPUS  float64 `json:"self_cpu_s"`
+	SelfCores float64 `json:"self_cores"`
+	TasksDone int     `json:"tasks_done"`
+	Checksum  string  `json:"checksum,omitempty"`
+	// GIL totals of a threads run, from the subject's stats event.
+	GILHoldS float64 `json:"gil_hold_s,omitempty"`
+	GILWaitS float64 `json:"gil_wait_s,omitempty"`
+	// SubjectStartS and SubjectEndS place the subject's life on the frames' time axis.
+	SubjectStartS float64 `json:"subject_start_s"`
+	SubjectEndS   float64 `json:"subject_end_s"`
+	Verdict       string  `json:"verdict"`
+}
+
+// Profile is one recorded run.
+type Profile struct {
+	Label   string       `json:"label"`
+	Spec    runners.Spec `json:"spec"`
+	Started time.Time    `json:"started"`
+	Machine Machine      `json:"machine"`
+	Summary Summary      `json:"summary"`
+	// Error says why the run failed; empty for a run that succeeded.
+	Error string `json:"error,omitempty"`
+	// ExitCode is the subject's exit status (-1 when killed by a signal or never started).
+	ExitCode int `json:"exit_code"`
+	// StderrTail is the last lines the subject wrote to stderr.
+	StderrTail string          `json:"stderr_tail,omitempty"`
+	Threads    []Thread        `json:"threads,omitempty"`
+	Frames     []Frame         `json:"frames"`
+	Events     []runners.Event `json:"events"`
+}
+
+// Failed reports whether the run did not end well.
+func (p *Profile) Failed() bool { return p.Error != "" }

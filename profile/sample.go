@@ -1,0 +1,101 @@
+package profile
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"corescope/runners"
+)
+
+// sample takes one tick: per-core load, corescope's own cost, and, while the
+// subject runs (pid > 0), its process tree. The first call only sets the
+// CPU baseline and makes no frame.
+func (r *recorder) sample(ctx context.Context, pid int) {
+	now := time.Now()
+	loads, err := r.cpu.Sample(ctx)
+	if err != nil || loads == nil {
+		return // a baseline, or /proc/stat could not be read this tick: no frame
+	}
+	f := Frame{
+		T:      round(now.Sub(r.prof.Started).Seconds(), 1e3),
+		Busy:   make([]float64, len(loads)),
+		User:   make([]float64, len(loads)),
+		System: make([]float64, len(loads)),
+	}
+	for i, l := range loads {
+		f.Busy[i] = round(l.Busy, 1e4)
+		f.User[i] = round(l.User, 1e4)
+		f.System[i] = round(l.System, 1e4)
+	}
+	if self, err := r.self.Delta(); err == nil {
+		f.SelfCPU = round(self, 1e6)
+	}
+	if pid > 0 {
+		r.probeTree(ctx, pid, &f)
+	}
+	f.Events = r.drainEvents()
+	f.TasksDone = r.tasksDone
+	r.prof.Frames = append(r.prof.Frames, f)
+	if r.opt.OnFrame != nil {
+		r.opt.OnFrame(f)
+	}
+}
+
+// probeTree fills f with the subject tree's figures. CPU is the growth of
+// each process's and thread's counters since the previous tick.
+func (r *recorder) probeTree(ctx context.Context, pid int, f *Frame) {
+	tree, err := r.tree.Probe(ctx, pid, true)
+	if err != nil {
+		return // the subject exited between the tick and the read
+	}
+	cpu := 0.0
+	for _, p := range tree.Procs {
+		cpu += grow(r.prevCPU, p.PID, p.UserS+p.SystemS)
+		f.RSS += p.RSS
+		f.Threads += p.Threads
+	}
+	f.SubjectCPU = round(cpu, 1e6)
+	f.Procs = len(tree.Procs)
+	names := make(map[int]string, len(tree.Procs))
+	for _, p := range tree.Procs {
+		names[p.PID] = p.Name
+	}
+	f.ThreadSamples = make([]ThreadSample, 0, len(tree.Threads))
+	for _, t := range tree.Threads {
+		f.ThreadSamples = append(f.ThreadSamples, ThreadSample{
+			PID:  t.PID,
+			TID:  t.TID,
+			CPU:  round(grow(r.prevThreadCPU, t.TID, t.CPUS), 1e6),
+			Core: t.Core,
+		})
+		r.threads[t.TID] = Thread{PID: t.PID, TID: t.TID, Name: t.Name, Process: names[t.PID]}
+	}
+}
+
+// grow records a cumulative counter's new value and returns how much it grew;
+// a counter seen for the first time grew from zero.
+func grow(prev map[int]float64, id int, now float64) float64 {
+	d := now - prev[id]
+	prev[id] = now
+	return math.Max(d, 0)
+}
+
+// drainEvents moves the events that arrived since the last call into the
+// profile and returns them.
+func (r *recorder) drainEvents() []runners.Event {
+	evs := r.events.take()
+	for i := range evs {
+		switch evs[i].Ev {
+		case runners.EvTaskEnd:
+			r.tasksDone++
+		case runners.EvStats:
+			r.stats = &evs[i]
+		}
+	}
+	r.prof.Events = append(r.prof.Events, evs...)
+	return evs
+}
+
+// round keeps a figure to 1/scale, so files stay small and readable.
+func round(v, scale float64) float64 { return math.Round(v*scale) / scale }

@@ -1,0 +1,87 @@
+package profile
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"corescope/runners"
+)
+
+func TestSummarizeFramesWeightsEdges(t *testing.T) {
+	p := &Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)}}
+	// The subject lives from 0.15 to 0.35 s: half of frame 0.2, all of 0.3, half of 0.4.
+	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.15, 0.35
+	for i, busy := range []float64{0.1, 1.0, 2.0, 1.0, 0.1} {
+		p.Frames = append(p.Frames, Frame{T: 0.1 * float64(i+1), Busy: []float64{busy / 2, busy / 2}, SubjectCPU: 0.1, SelfCPU: 0.01})
+	}
+	summarizeFrames(p)
+	s := p.Summary
+	// (1.0*0.5 + 2.0*1 + 1.0*0.5) / 2 = 1.5
+	if math.Abs(s.MachineBusyCores-1.5) > 1e-9 {
+		t.Errorf("machine busy cores = %v; want 1.5", s.MachineBusyCores)
+	}
+	if s.PeakBusyCores != 2 {
+		t.Errorf("peak = %v; want 2", s.PeakBusyCores)
+	}
+	if math.Abs(s.CPUS-0.5) > 1e-9 || math.Abs(s.SelfCPUS-0.05) > 1e-9 {
+		t.Errorf("cpu = %v, self = %v; want 0.5 and 0.05", s.CPUS, s.SelfCPUS)
+	}
+	if math.Abs(s.SelfCores-0.1) > 1e-9 {
+		t.Errorf("self cores = %v; want 0.05 s over 0.5 s = 0.1", s.SelfCores)
+	}
+}
+
+func run(m runners.Model, wall, cores float64) *Profile {
+	return &Profile{
+		Label:   string(m),
+		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: m, Tasks: 20, Size: 1},
+		Machine: Machine{LogicalCores: 2},
+		Summary: Summary{WallS: wall, CPUS: wall * cores, CoresUsed: cores},
+	}
+}
+
+func TestSpeedupsAndVerdicts(t *testing.T) {
+	seq := run(runners.Sequential, 3, 1)
+	thr := run(runners.Threads, 3.1, 1.01)
+	proc := run(runners.Processes, 1.5, 1.94)
+	io := run(runners.Async, 0.2, 0.05)
+	io.Spec.Workload = runners.IO // no sequential I/O run: no speedup
+	starved := run(runners.Async, 4, 0.3)
+	starved.Summary.MachineBusyCores = 2
+	Speedups([]*Profile{seq, thr, proc, io, starved})
+	tests := []struct {
+		p       *Profile
+		speedup float64 // 0 = none
+		verdict string
+	}{
+		{seq, 1, "one task at a time: 1.00 cores' worth"},
+		{thr, 0.968, "GIL-bound: one core's worth of CPU at a time (1.01); no faster than sequential (0.97x)"},
+		{proc, 2, "parallel: 1.94 of 2 cores busy; 2.00x faster than sequential"},
+		{io, 0, "mostly waiting on I/O: 0.05 cores' worth of CPU"},
+		{starved, 0.75, "starved: 0.30 cores' worth of CPU while the machine kept 2.00 cores busy; 0.75x sequential's speed: slower"},
+	}
+	for _, tt := range tests {
+		got := 0.0
+		if tt.p.Summary.Speedup != nil {
+			got = *tt.p.Summary.Speedup
+		}
+		if got != tt.speedup {
+			t.Errorf("%s speedup = %v; want %v", tt.p.Label, got, tt.speedup)
+		}
+		if tt.p.Summary.Verdict != tt.verdict {
+			t.Errorf("%s verdict = %q; want %q", tt.p.Label, tt.p.Summary.Verdict, tt.verdict)
+		}
+	}
+}
+
+func TestFailedRunHasNoSpeedup(t *testing.T) {
+	seq := run(runners.Sequential, 3, 1)
+	bad := run(runners.Processes, 1, 2)
+	bad.Error = "the subject exited with code 1"
+	Speedups([]*Profile{seq, bad})
+	if bad.Summary.Speedup != nil || !strings.HasPrefix(bad.Summary.Verdict, "failed") {
+		t.Errorf("failed run: speedup %v, verdict %q; want none and a failure", bad.Summary.Speedup, bad.Summary.Verdict)
+	}
+}
