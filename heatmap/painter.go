@@ -1,0 +1,267 @@
+package heatmap
+
+import (
+	"encoding/binary"
+	"image"
+	"image/color"
+	"math"
+)
+
+// Colours of the busy-cores strip.
+var (
+	stripFill = palette[190]                       // the busy area: orange
+	stripMark = color.RGBA{0x9a, 0x9a, 0x9a, 0xff} // the 1-core and all-cores lines
+)
+
+// Painter draws heatmaps and strips into a caller-owned *image.RGBA. The zero
+// value is ready to use. Its scratch space grows to the largest picture drawn
+// and is reused, so drawing a picture of a size seen before allocates nothing.
+// A Painter is not safe for concurrent use.
+//
+// Time scale: the columns handed to Heatmap and Strip are samples evenly
+// spaced in time and are spread over the whole width of r. To draw several
+// runs on one shared time scale, give each run a rectangle whose width is
+// proportional to its duration (see Width).
+type Painter struct {
+	grid   []uint8 // palette levels, core-major: grid[core*g + column]
+	block  []uint8 // levels of up to block grid columns, column-major
+	row    []uint8 // one pixel row's levels when several cores share it
+	ends   []int32 // the pixel column after each grid column
+	sample []uint8 // one sample's levels, sorted
+	top    []int   // Strip: the first filled pixel row of each column
+}
+
+// Heatmap paints cols (cols[i] is one sample: the busy fraction of each core)
+// into r of dst (r is clipped to dst): one row per core, core 0 at the top,
+// the samples spread over r's width in time order, nearest neighbour. When
+// several samples fall in one pixel column, or several cores in one pixel
+// row (more cores than pixels), the pixel shows the maximum, so a short burst
+// on one core never disappears; with fewer samples than pixel columns each
+// sample spans several columns. sorted orders each sample's cores by load,
+// busiest at the top, which shows how many cores were busy even when the OS
+// moved the work between cores. Missing values count as idle; empty cols or
+// no cores give an idle background.
+func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, cols [][]float64, sorted bool) {
+	r = r.Intersect(dst.Bounds())
+	if r.Empty() {
+		return
+	}
+	cores := maxLen(cols)
+	if cores == 0 {
+		fill(dst, r, Idle())
+		return
+	}
+	w, h := r.Dx(), r.Dy()
+	// One grid column per pixel column, or per sample when there are fewer
+	// samples than pixels; pixel column x shows grid column x*g/w.
+	g := min(w, len(cols))
+	p.levels(cols, g, cores, sorted)
+	// Grid column j covers pixel columns up to ends[j]: the x with x*g/w == j.
+	p.ends = grow(p.ends, g)
+	for j := range p.ends {
+		p.ends[j] = int32(((j+1)*w + g - 1) / g)
+	}
+
+	prev0, prev1 := -1, -1
+	var prevRow []byte
+	for y := range h {
+		o := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		row := dst.Pix[o : o+4*w]
+		c0, c1 := span(y, h, cores)
+		if c0 == prev0 && c1 == prev1 {
+			copy(row, prevRow)
+			continue
+		}
+		levels := p.grid[c0*g : (c0+1)*g]
+		if c1-c0 > 1 {
+			copy(p.row, levels)
+			for c := c0 + 1; c < c1; c++ {
+				for j, l := range p.grid[c*g : (c+1)*g] {
+					p.row[j] = max(p.row[j], l)
+				}
+			}
+			levels = p.row
+		}
+		if g == w {
+			for x, l := range levels {
+				binary.LittleEndian.PutUint32(row[4*x:], pixels[l])
+			}
+		} else {
+			x := 0
+			for j, l := range levels {
+				px := pixels[l]
+				for end := int(p.ends[j]); x < end; x++ {
+					binary.LittleEndian.PutUint32(row[4*x:], px)
+				}
+			}
+		}
+		prev0, prev1, prevRow = c0, c1, row
+	}
+}
+
+// block is how many grid columns levels computes before transposing them
+// into the core-major grid: small enough to stay in the L1 cache with 256
+// cores, large enough that the grid is written in runs, not bytes.
+const block = 32
+
+// levels fills p.grid, core-major, with the palette level of each core and
+// each of g grid columns: column j is the max of the samples span(j, g, n).
+func (p *Painter) levels(cols [][]float64, g, cores int, sorted bool) {
+	p.grid = grow(p.grid, g*cores)
+	p.block = grow(p.block, block*cores)
+	p.sample = grow(p.sample, cores)
+	p.row = grow(p.row, g)
+	for j0 := 0; j0 < g; j0 += block {
+		n := min(block, g-j0)
+		for k := range n {
+			s0, s1 := span(j0+k, g, len(cols))
+			p.column(p.block[k*cores:(k+1)*cores], cols[s0:s1], sorted)
+		}
+		for c := range cores {
+			run := p.grid[c*g+j0 : c*g+j0+n]
+			for k := range run {
+				run[k] = p.block[k*cores+c]
+			}
+		}
+	}
+}
+
+// column sets col to the per-core maximum level of samples. Sorted, it
+// sorts each sample before taking the maximum rank by rank, so one busy
+// thread that hopped between cores still counts as one busy core.
+func (p *Painter) column(col []uint8, samples [][]float64, sorted bool) {
+	clear(col)
+	for _, s := range samples {
+		if !sorted {
+			for c, v := range s {
+				col[c] = max(col[c], level(v))
+			}
+			continue
+		}
+		lv := p.sample[:len(s)]
+		for c, v := range s {
+			lv[c] = level(v)
+		}
+		sortDesc(lv)
+		for c, l := range lv {
+			col[c] = max(col[c], l)
+		}
+	}
+}
+
+// sortDesc sorts levels, highest first, by counting: O(n) for 256 levels.
+func sortDesc(lv []uint8) {
+	var n [256]int32
+	for _, l := range lv {
+		n[l]++
+	}
+	i := 0
+	for l := 255; l >= 0; l-- {
+		for range n[l] {
+			lv[i] = uint8(l)
+			i++
+		}
+	}
+}
+
+// Strip paints the total-busy-cores strip into r of dst (r is clipped to
+// dst): per pixel column the sum of the busy fractions as a filled area,
+// scaled from 0 at the bottom to cores at the top, with thin lines at 1 core
+// and at all cores. Several samples in one pixel column show the highest sum.
+// cores <= 0 means the longest sample's length.
+func (p *Painter) Strip(dst *image.RGBA, r image.Rectangle, cols [][]float64, cores int) {
+	r = r.Intersect(dst.Bounds())
+	if r.Empty() {
+		return
+	}
+	if cores <= 0 {
+		cores = maxLen(cols)
+	}
+	if cores == 0 {
+		fill(dst, r, Idle())
+		return
+	}
+	w, h := r.Dx(), r.Dy()
+	p.top = grow(p.top, w)
+	for x := range w {
+		sum := 0.0
+		if len(cols) > 0 {
+			s0, s1 := span(x, w, len(cols))
+			for _, s := range cols[s0:s1] {
+				sum = max(sum, busyCores(s))
+			}
+		}
+		p.top[x] = h - rows(sum, cores, h)
+	}
+	markAll := h - rows(float64(cores), cores, h)
+	markOne := h - rows(1, cores, h)
+	for y := range h {
+		o := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		row := dst.Pix[o : o+4*w]
+		if y == min(markOne, h-1) || y == markAll {
+			for x := range w {
+				put(row, 4*x, stripMark)
+			}
+			continue
+		}
+		for x, t := range p.top[:w] {
+			c := Idle()
+			if y >= t {
+				c = stripFill
+			}
+			put(row, 4*x, c)
+		}
+	}
+}
+
+// Width is how many of full pixels a run lasting span seconds takes on an
+// axis covering axis seconds: give each run's rectangle this width and
+// several runs share one time scale. A run with a positive span gets at
+// least one pixel; nonsensical inputs give 0.
+func Width(full int, span, axis float64) int {
+	if full <= 0 || !(span > 0) || !(axis > 0) {
+		return 0
+	}
+	return max(1, min(full, int(math.Round(float64(full)*span/axis))))
+}
+
+// busyCores sums a sample's busy fractions, each clamped to 0..1.
+func busyCores(s []float64) float64 {
+	sum := 0.0
+	for _, v := range s {
+		sum += clamp01(v)
+	}
+	return sum
+}
+
+// rows is how many of h pixel rows v of cores fills, clamped to 0..h.
+func rows(v float64, cores, h int) int {
+	return max(0, min(h, int(math.Round(v/float64(cores)*float64(h)))))
+}
+
+// span maps index i of n pixels onto m items: the items [lo, hi) it shows,
+// never empty.
+func span(i, n, m int) (lo, hi int) {
+	lo, hi = i*m/n, (i+1)*m/n
+	if hi <= lo {
+		hi = lo + 1
+	}
+	return lo, hi
+}
+
+// maxLen is the length of the longest sample: the number of cores.
+func maxLen(cols [][]float64) int {
+	n := 0
+	for _, c := range cols {
+		n = max(n, len(c))
+	}
+	return n
+}
+
+// grow returns s with length n, reusing its storage when it is big enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

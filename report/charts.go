@@ -1,0 +1,203 @@
+package report
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/wcharczuk/go-chart/v2"
+	"github.com/wcharczuk/go-chart/v2/drawing"
+	"golang.org/x/image/font"
+
+	"corescope/profile"
+)
+
+// chartDPI scales go-chart's 10-point labels to about 18 px, legible when
+// the report is shrunk.
+const chartDPI = 130
+
+// charts draws the busy-cores line chart and the wall-time and speedup
+// bar charts. go-chart fails on degenerate data (a single point, equal
+// bars), so every range is set here, and a chart with nothing to show is
+// replaced by a sentence that says why.
+func (pg *page) charts() error {
+	dst, tf, l, ps, names := pg.dst, pg.tf, pg.l, pg.ps, pg.names
+	legendH := lineHeight(tf.body) + 10
+	plot := l.Line
+	plot.Min.Y += legendH
+	line, shown := lineChart(plot, l.AxisS, ps, names)
+	x, base := l.Line.Min.X, l.Line.Min.Y+lineHeight(tf.body)
+	x += text(dst, tf.body, ink, x, base, left, "Busy cores over time") + 30
+	for i, name := range names {
+		if !shown[i] {
+			name += " (too few samples)"
+		}
+		w := 30 + font.MeasureString(tf.small, name).Round()
+		if x+w > l.Line.Max.X { // no room left: the run headers name the colours too
+			text(dst, tf.small, muted, x, base, left, "…")
+			break
+		}
+		box(dst, image.Rect(x, base-14, x+24, base-10), runColor(i))
+		x += text(dst, tf.small, muted, x+30, base, left, name) + 30 + 24
+	}
+	if line == nil {
+		empty(dst, tf, plot, "no samples: a line needs at least two per run")
+	} else if err := render(dst, plot, line); err != nil {
+		return fmt.Errorf("cannot draw the busy-cores chart: %w", err)
+	}
+
+	var wall, speed []chart.Value
+	for i, p := range ps {
+		style := chart.Style{FillColor: chartColor(runColor(i)), StrokeColor: chartColor(runColor(i))}
+		// go-chart wraps bar labels at spaces only.
+		label := strings.ReplaceAll(names[i], "/", "/ ")
+		wall = append(wall, chart.Value{Label: label, Value: finite(p.Summary.WallS), Style: style})
+		if sp := p.Summary.Speedup; sp != nil {
+			speed = append(speed, chart.Value{Label: label, Value: finite(*sp), Style: style})
+		}
+	}
+	for _, b := range []struct {
+		r           image.Rectangle
+		title, unit string
+		bars        []chart.Value
+		least       float64
+		none        string
+	}{
+		{l.Wall, "Wall time", "s", wall, 0, "no runs"},
+		{l.Speedup, "Speedup over sequential", "x", speed, 1, "no speedup: it needs a sequential run of the same workload and size"},
+	} {
+		text(dst, tf.body, ink, b.r.Min.X, b.r.Min.Y+lineHeight(tf.body), left, b.title)
+		plot := b.r
+		plot.Min.Y += legendH
+		if len(b.bars) == 0 {
+			empty(dst, tf, plot, b.none)
+			continue
+		}
+		bc := barChart(plot, b.unit, b.bars, b.least)
+		if err := render(dst, plot.Add(image.Pt((plot.Dx()-bc.Width)/2, 0)), bc); err != nil {
+			return fmt.Errorf("cannot draw the %s chart: %w", strings.ToLower(b.title), err)
+		}
+	}
+	return nil
+}
+
+// renderer is what both chart kinds are.
+type renderer interface {
+	Render(rp chart.RendererProvider, w io.Writer) error
+}
+
+// render draws c into r of dst.
+func render(dst *image.RGBA, r image.Rectangle, c renderer) error {
+	var iw chart.ImageWriter
+	if err := c.Render(chart.PNG, &iw); err != nil {
+		return err
+	}
+	img, err := iw.Image()
+	if err != nil {
+		return err
+	}
+	draw.Draw(dst, r, img, img.Bounds().Min, draw.Src)
+	return nil
+}
+
+// lineChart is the busy cores of every run with at least two samples over
+// time, on a time axis of axis seconds; nil when no run has two samples.
+// shown says which runs are in it.
+func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []string) (c *chart.Chart, shown []bool) {
+	shown = make([]bool, len(ps))
+	var ss []chart.Series
+	top := 1
+	for i, p := range ps {
+		top = max(top, cores(p))
+		if len(p.Frames) < 2 {
+			continue
+		}
+		xs, ys := make([]float64, len(p.Frames)), make([]float64, len(p.Frames))
+		for k := range p.Frames {
+			xs[k], ys[k] = finite(p.Frames[k].T), finite(p.Frames[k].BusyCores())
+		}
+		ss = append(ss, chart.ContinuousSeries{Name: names[i], XValues: xs, YValues: ys,
+			Style: chart.Style{StrokeColor: chartColor(runColor(i)), StrokeWidth: 3}})
+		shown[i] = true
+	}
+	if len(ss) == 0 || !(axis > 0) {
+		return nil, shown
+	}
+	return &chart.Chart{
+		Width: r.Dx(), Height: r.Dy(), DPI: chartDPI,
+		Background: chart.Style{Padding: chart.Box{Top: 20, Right: 30}},
+		XAxis: chart.XAxis{Name: "seconds", Range: &chart.ContinuousRange{Min: 0, Max: axis},
+			Ticks: timeTicks(axis)},
+		YAxis: chart.YAxis{Name: "busy cores", Range: &chart.ContinuousRange{Min: 0, Max: float64(top)},
+			Ticks: ticks(float64(top), 8, func(v float64) string { return fmt.Sprintf("%g", v) })},
+		Series: ss,
+	}, shown
+}
+
+// Bar chart geometry: bars keep their width and are centred, so one bar
+// does not sit alone at the far left of an empty chart.
+const (
+	barW       = 90
+	barSpacing = 40
+	barAxisW   = 150 // the value axis and padding
+)
+
+// barChart is one bar per value, its axis from 0 to a little above the
+// highest bar (at least least, and never an empty range, which go-chart
+// rejects), as wide as the bars need within r.
+func barChart(r image.Rectangle, unit string, bars []chart.Value, least float64) *chart.BarChart {
+	top := least
+	for _, b := range bars {
+		top = max(top, b.Value)
+	}
+	if !(top > 0) {
+		top = 1
+	}
+	return &chart.BarChart{
+		Width: min(r.Dx(), barAxisW+len(bars)*(barW+barSpacing)), Height: r.Dy(), DPI: chartDPI,
+		Background: chart.Style{Padding: chart.Box{Top: 16, Left: 20, Right: 20, Bottom: 50}},
+		BarWidth:   barW, BarSpacing: barSpacing,
+		XAxis: chart.Style{FontSize: 8},
+		YAxis: chart.YAxis{Range: &chart.ContinuousRange{Min: 0, Max: top * 1.15},
+			Ticks: ticks(top*1.15, 6, func(v float64) string { return fmt.Sprintf("%.3g %s", v, unit) })},
+		Bars: bars,
+	}
+}
+
+// timeTicks marks a time scale of axis seconds.
+func timeTicks(axis float64) []chart.Tick {
+	step := niceStep(axis / 10)
+	return ticks(axis, 10, func(v float64) string { return seconds(v, step) })
+}
+
+// ticks marks 0..top at a round step, about n of them.
+func ticks(top float64, n int, label func(float64) string) []chart.Tick {
+	step := niceStep(top / float64(n))
+	var out []chart.Tick
+	for k := 0; float64(k)*step <= top*(1+1e-9); k++ {
+		v := float64(k) * step
+		out = append(out, chart.Tick{Value: v, Label: label(v)})
+	}
+	return out
+}
+
+// empty says in r why a chart is missing.
+func empty(dst *image.RGBA, tf *typeface, r image.Rectangle, why string) {
+	box(dst, r, shade)
+	text(dst, tf.body, muted, (r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2, center, fit(tf.body, why, r.Dx()-40))
+}
+
+// finite replaces NaN and infinities, which go-chart cannot place, by 0.
+func finite(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+// chartColor converts a colour for go-chart.
+func chartColor(c color.RGBA) drawing.Color { return drawing.Color{R: c.R, G: c.G, B: c.B, A: c.A} }

@@ -1,0 +1,298 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+func TestCSV(t *testing.T) {
+	ps := []*profile.Profile{
+		fixture("cpu", runners.Threads, 2, 3, gradient(2)),
+		fixture("cpu", runners.Processes, 4, 5, wave),
+		fixture("", runners.Async, 1, 2, wave),
+	}
+	var buf bytes.Buffer
+	if err := CSV(&buf, ps); err != nil {
+		t.Fatalf("CSV() error = %v", err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("reading the CSV back: %v", err)
+	}
+	if got, want := strings.Join(rows[0], ","), "run,t_s,core,busy,user,system"; got != want {
+		t.Errorf("header = %q; want %q", got, want)
+	}
+	if got, want := len(rows)-1, 3*2+5*4+2*1; got != want {
+		t.Errorf("data rows = %d; want %d (one per sample and core)", got, want)
+	}
+	runs := map[string]int{}
+	for _, r := range rows[1:] {
+		runs[r[0]]++
+	}
+	for name, want := range map[string]int{"cpu #1": 6, "cpu #2": 20, "run 3": 2} {
+		if runs[name] != want {
+			t.Errorf("rows of run %q = %d; want %d (runs seen: %v)", name, runs[name], want, runs)
+		}
+	}
+	// Run 1, first sample, core 1: busy 1, of which 3/4 user and 1/4 system.
+	if got, want := strings.Join(rows[2], ","), "cpu #1,0.100,1,1.0000,0.7500,0.2500"; got != want {
+		t.Errorf("row 2 = %q; want %q", got, want)
+	}
+}
+
+// trace is the parsed form of a Chrome trace, every field kept.
+type trace struct {
+	TraceEvents []map[string]any `json:"traceEvents"`
+}
+
+func parseTrace(t *testing.T, ps []*profile.Profile) trace {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Trace(&buf, ps); err != nil {
+		t.Fatalf("Trace() error = %v", err)
+	}
+	var tr trace
+	if err := json.Unmarshal(buf.Bytes(), &tr); err != nil {
+		t.Fatalf("Trace() wrote invalid JSON: %v", err)
+	}
+	return tr
+}
+
+func TestTrace(t *testing.T) {
+	ps := []*profile.Profile{
+		fixture("cpu/threads", runners.Threads, 2, 20, wave),
+		fixture("cpu/async", runners.Async, 4, 10, wave),
+	}
+	tr := parseTrace(t, ps)
+	counters := map[float64]int{}
+	processes := map[float64]string{}
+	type track struct{ pid, tid float64 }
+	spans := map[track][][2]float64{}
+	tasks := map[float64]map[string]int{} // pid -> task name -> spans
+	for i, ev := range tr.TraceEvents {
+		for _, field := range []string{"ph", "ts", "pid", "tid", "name"} {
+			if _, ok := ev[field]; !ok {
+				t.Fatalf("event %d = %v; want field %q", i, ev, field)
+			}
+		}
+		pid, tid, name := ev["pid"].(float64), ev["tid"].(float64), ev["name"].(string)
+		switch ev["ph"] {
+		case "C":
+			counters[pid]++
+		case "M":
+			if name == "process_name" {
+				processes[pid] = ev["args"].(map[string]any)["name"].(string)
+			}
+		case "X":
+			dur, ok := ev["dur"].(float64)
+			if !ok || dur < 0 {
+				t.Fatalf("complete event %v has dur %v; want a duration >= 0", ev, ev["dur"])
+			}
+			ts := ev["ts"].(float64)
+			spans[track{pid, tid}] = append(spans[track{pid, tid}], [2]float64{ts, ts + dur})
+			if strings.HasPrefix(name, "task ") {
+				if tasks[pid] == nil {
+					tasks[pid] = map[string]int{}
+				}
+				tasks[pid][name]++
+			}
+		default:
+			t.Fatalf("event %v has phase %v; want C, M or X", ev, ev["ph"])
+		}
+	}
+	for i, p := range ps {
+		pid := float64(i + 1)
+		if processes[pid] != p.Label {
+			t.Errorf("process %v name = %q; want %q", pid, processes[pid], p.Label)
+		}
+		cores := len(p.Frames[0].Busy)
+		if got, want := counters[pid], len(p.Frames)*(cores+1); got != want {
+			t.Errorf("run %d counter events = %d; want %d (per sample: each core and the total)", i, got, want)
+		}
+		// Every task started in the fixture (0..4, 4 never ends) is one span.
+		for task := range 5 {
+			if n := tasks[pid][fmt.Sprintf("task %d", task)]; n != 1 {
+				t.Errorf("run %d task %d spans = %d; want 1", i, task, n)
+			}
+		}
+	}
+	// Spans on one track must not overlap, or viewers misdraw them.
+	for tk, ss := range spans {
+		for a := range ss {
+			for b := range ss {
+				if a != b && ss[a][0] < ss[b][1] && ss[b][0] < ss[a][1] {
+					t.Errorf("track %v: spans %v and %v overlap; want them on separate tracks", tk, ss[a], ss[b])
+				}
+			}
+		}
+	}
+}
+
+func TestTraceUnfinishedTask(t *testing.T) {
+	p := fixture("run", runners.Threads, 2, 10, wave)
+	tr := parseTrace(t, []*profile.Profile{p})
+	for _, ev := range tr.TraceEvents {
+		if ev["name"] != "task 4" {
+			continue
+		}
+		end := (ev["ts"].(float64) + ev["dur"].(float64)) / 1e6
+		if want := p.Frames[len(p.Frames)-1].T; end < want-1e-9 || end > want+1e-9 {
+			t.Errorf("unfinished task ends at %v s; want the end of the run, %v s", end, want)
+		}
+		if ev["args"].(map[string]any)["unfinished"] != true {
+			t.Errorf("unfinished task args = %v; want unfinished: true", ev["args"])
+		}
+		return
+	}
+	t.Error("trace has no span for the unfinished task 4")
+}
+
+func TestTraceWorkerTracks(t *testing.T) {
+	p := fixture("run", runners.Threads, 2, 10, wave)
+	p.Threads = nil
+	for i := range p.Events {
+		p.Events[i].TID = 0 // a subject that reports workers, not threads
+	}
+	tr := parseTrace(t, []*profile.Profile{p})
+	names := map[string]bool{}
+	for _, ev := range tr.TraceEvents {
+		if ev["name"] == "thread_name" {
+			names[ev["args"].(map[string]any)["name"].(string)] = true
+		}
+	}
+	for _, want := range []string{"worker 1", "worker 2", "worker 2 (overlap 1)"} {
+		if !names[want] {
+			t.Errorf("thread names = %v; want %q", names, want)
+		}
+	}
+}
+
+func TestWriteCSVAndTrace(t *testing.T) {
+	ps := []*profile.Profile{fixture("a", runners.Threads, 2, 5, wave)}
+	dir := t.TempDir()
+	for _, w := range []struct {
+		name  string
+		write func(string, []*profile.Profile) error
+		valid func(b []byte) bool
+	}{
+		{"out.csv", WriteCSV, func(b []byte) bool { return strings.HasPrefix(string(b), "run,t_s,core,busy,user,system\n") }},
+		{"out.json", WriteTrace, func(b []byte) bool {
+			var tr trace
+			return json.Unmarshal(b, &tr) == nil && len(tr.TraceEvents) > 0
+		}},
+	} {
+		path := filepath.Join(dir, w.name)
+		if err := w.write(path, ps); err != nil {
+			t.Fatalf("writing %s: %v", w.name, err)
+		}
+		if b, _ := os.ReadFile(path); !w.valid(b) {
+			t.Errorf("%s holds %.60q...; want a valid file", w.name, b)
+		}
+	}
+}
+
+func TestOutputsOfOddRuns(t *testing.T) {
+	empty := fixture("empty", runners.Async, 2, 0, wave)
+	empty.Events = nil
+	broken := failed(fixture("broken", runners.Threads, 2, 0, wave))
+	ps := []*profile.Profile{empty, broken}
+	tr := parseTrace(t, ps)
+	names := 0
+	for _, ev := range tr.TraceEvents {
+		if ev["name"] == "process_name" {
+			names++
+		}
+	}
+	if names != 2 {
+		t.Errorf("trace of two runs without samples names %d processes; want 2", names)
+	}
+	var buf bytes.Buffer
+	if err := CSV(&buf, ps); err != nil {
+		t.Fatalf("CSV() of runs without samples error = %v", err)
+	}
+	if got, want := buf.String(), "run,t_s,core,busy,user,system\n"; got != want {
+		t.Errorf("CSV() of runs without samples = %q; want only the header %q", got, want)
+	}
+}
+
+func TestMissingRun(t *testing.T) {
+	ps := []*profile.Profile{fixture("a", runners.Threads, 2, 3, wave), nil}
+	if err := CSV(io.Discard, ps); err == nil {
+		t.Error("CSV() with a nil run error = nil; want an error")
+	}
+	if err := Trace(io.Discard, ps); err == nil {
+		t.Error("Trace() with a nil run error = nil; want an error")
+	}
+	if _, err := PNG(ps, Options{}); err == nil {
+		t.Error("PNG() with a nil run error = nil; want an error")
+	}
+}
+
+func TestNaNSamples(t *testing.T) {
+	p := fixture("nan", runners.Threads, 2, 10, func(s, c int) float64 {
+		if s == 3 {
+			return math.NaN()
+		}
+		return math.Inf(1)
+	})
+	p.Summary.WallS = math.NaN()
+	nan := math.NaN()
+	p.Summary.Speedup = &nan
+	ps := []*profile.Profile{p}
+	parseTrace(t, ps) // fails the test unless the JSON is valid
+	if _, err := PNG(ps, Options{}); err != nil {
+		t.Errorf("PNG() with NaN samples error = %v; want none", err)
+	}
+}
+
+func BenchmarkTrace(b *testing.B) {
+	var ps []*profile.Profile
+	for _, m := range runners.Models {
+		ps = append(ps, fixture(string(m), m, 256, 600, wave))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Trace(io.Discard, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestTraceCounters(t *testing.T) {
+	tr := parseTrace(t, []*profile.Profile{fixture("run", runners.Threads, 2, 3, gradient(2))})
+	type key struct {
+		name string
+		ts   float64
+	}
+	got := map[key]map[string]any{}
+	for _, ev := range tr.TraceEvents {
+		if ev["ph"] == "C" {
+			got[key{ev["name"].(string), ev["ts"].(float64)}] = ev["args"].(map[string]any)
+		}
+	}
+	// Sample 2 is at 0.3 s; core 0 is idle, core 1 busy.
+	for _, want := range []struct {
+		name, arg string
+		v         float64
+	}{
+		{"cpu0 busy %", "busy", 0},
+		{"cpu1 busy %", "busy", 100},
+		{"busy cores", "cores", 1},
+	} {
+		args := got[key{want.name, 300000}]
+		if v, ok := args[want.arg].(float64); !ok || math.Abs(v-want.v) > 1e-9 {
+			t.Errorf("counter %q at 0.3 s args = %v; want %s = %v", want.name, args, want.arg, want.v)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package report
+
+import (
+	"math"
+	"time"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// started is when every fixture run began.
+var started = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+
+// interval is the fixtures' sampling period in seconds.
+const interval = 0.1
+
+// fixture synthesises a run of n samples of cores cores, one every interval
+// from interval on, core c of sample s busy busy(s, c). The subject lives
+// from the second sample to the one before last; it ran four tasks on two
+// threads (tids 101, 102), two of them overlapping on thread 102, and a
+// fifth that never ended.
+func fixture(label string, model runners.Model, cores, n int, busy func(s, c int) float64) *profile.Profile {
+	p := &profile.Profile{
+		Label:   label,
+		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: model, Tasks: 5, Size: 1},
+		Started: started,
+		Machine: profile.Machine{CPUModel: "Test CPU 9000", LogicalCores: cores, PhysicalCores: max(1, cores/2),
+			OS: "linux", Kernel: "6.1", GoVersion: "go1.26"},
+		Threads: []profile.Thread{{PID: 100, TID: 101, Name: "worker", Process: "corescope"},
+			{PID: 100, TID: 102, Name: "worker", Process: "corescope"}},
+	}
+	cpu := 0.0
+	for s := range n {
+		f := profile.Frame{T: float64(s+1) * interval}
+		for c := range cores {
+			v := busy(s, c)
+			f.Busy = append(f.Busy, v)
+			f.User = append(f.User, v*0.75)
+			f.System = append(f.System, v*0.25)
+		}
+		cpu += f.BusyCores() * interval
+		p.Frames = append(p.Frames, f)
+	}
+	end := float64(n) * interval
+	wall := max(0, end-2*interval)
+	speedup := 1.0
+	p.Summary = profile.Summary{WallS: wall, CPUS: cpu, CoresUsed: cpu / max(wall, interval), Speedup: &speedup,
+		Threads: 2, Procs: 1, CtxSwitches: 1234, SelfCPUS: 0.02, SelfCores: 0.01, TasksDone: 4,
+		SubjectStartS: interval, SubjectEndS: max(interval, end-interval),
+		Verdict: string(model) + " kept cores busy"}
+	at := func(frac float64) int64 {
+		return started.Add(time.Duration(frac * end * float64(time.Second))).UnixNano()
+	}
+	ev := func(kind string, task, tid int, frac float64) runners.Event {
+		return runners.Event{Ev: kind, Task: task, Worker: tid - 100, PID: 100, TID: tid, TNs: at(frac)}
+	}
+	p.Events = []runners.Event{
+		ev(runners.EvTaskStart, 0, 101, 0.1), ev(runners.EvTaskEnd, 0, 101, 0.4),
+		ev(runners.EvTaskStart, 1, 101, 0.4), ev(runners.EvTaskEnd, 1, 101, 0.8),
+		ev(runners.EvTaskStart, 2, 102, 0.2), ev(runners.EvTaskStart, 3, 102, 0.3),
+		ev(runners.EvTaskEnd, 2, 102, 0.5), ev(runners.EvTaskEnd, 3, 102, 0.6),
+		ev(runners.EvTaskStart, 4, 101, 0.85),
+	}
+	return p
+}
+
+// Busy patterns for fixtures.
+var (
+	// gradient makes core c of cores busy c/(cores-1), whatever the time.
+	gradient = func(cores int) func(s, c int) float64 {
+		return func(_, c int) float64 { return float64(c) / float64(max(1, cores-1)) }
+	}
+	// secondHalf keeps every core idle for the first half of n samples, busy after.
+	secondHalf = func(n int) func(s, c int) float64 {
+		return func(s, _ int) float64 { return b2f(s >= n/2) }
+	}
+	// wave moves load across cores and time.
+	wave = func(s, c int) float64 { return math.Abs(math.Sin(float64(s)/25 + float64(c)/7)) }
+)
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,332 @@
+package report
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+	"strings"
+
+	"golang.org/x/image/font"
+
+	"corescope/heatmap"
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// Colours of the report.
+var (
+	paper  = color.RGBA{0xff, 0xff, 0xff, 0xff}
+	ink    = color.RGBA{0x22, 0x22, 0x22, 0xff}
+	muted  = color.RGBA{0x66, 0x66, 0x66, 0xff}
+	alarm  = color.RGBA{0xc0, 0x39, 0x2b, 0xff}
+	shade  = color.RGBA{0xee, 0xee, 0xee, 0xff} // the lane after a run ended; table stripes
+	rule   = color.RGBA{0xcc, 0xcc, 0xcc, 0xff}
+	series = [...]color.RGBA{ // Tableau 10: distinct, and readable on white
+		{0x4e, 0x79, 0xa7, 0xff}, {0xf2, 0x8e, 0x2b, 0xff}, {0xe1, 0x57, 0x59, 0xff}, {0x76, 0xb7, 0xb2, 0xff},
+		{0x59, 0xa1, 0x4f, 0xff}, {0xed, 0xc9, 0x48, 0xff}, {0xb0, 0x7a, 0xa1, 0xff}, {0xff, 0x9d, 0xa7, 0xff},
+	}
+)
+
+// box fills r of dst with c.
+func box(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
+	draw.Draw(dst, r, image.NewUniform(c), image.Point{}, draw.Src)
+}
+
+// runColor is run i's colour in the charts and beside its label.
+func runColor(i int) color.RGBA { return series[i%len(series)] }
+
+// PNG renders the report of ps as one image laid out by Locate: title,
+// date, machine and spec; each run's label, verdict, per-core heatmap and
+// busy-cores strip on one shared time scale; a line chart of busy cores
+// over time; bar charts of wall time and speedup; the summary table with
+// corescope's own cost. A run without samples or that failed says so where
+// its pictures would be.
+func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
+	if len(ps) == 0 {
+		return nil, errNoRuns
+	}
+	if err := complete(ps); err != nil {
+		return nil, err
+	}
+	tf, err := newTypeface()
+	if err != nil {
+		return nil, fmt.Errorf("cannot load the report's font: %w", err)
+	}
+	l := Locate(ps, opt)
+	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, names: runNames(ps), opt: opt}
+	box(pg.dst, pg.dst.Bounds(), paper)
+	pg.title()
+	for i := range ps {
+		pg.run(i)
+	}
+	if err := pg.charts(); err != nil {
+		return nil, err
+	}
+	pg.table()
+	return pg.dst, nil
+}
+
+// page is a report being drawn.
+type page struct {
+	dst   *image.RGBA
+	tf    *typeface
+	hp    heatmap.Painter
+	l     Layout
+	ps    []*profile.Profile
+	names []string
+	opt   Options
+}
+
+// text draws s with face in c; see the function text.
+func (pg *page) text(face font.Face, c color.Color, x, y int, a align, s string) int {
+	return text(pg.dst, face, c, x, y, a, s)
+}
+
+// title draws the title block and the colour legend.
+func (pg *page) title() {
+	r, tf := pg.l.Title, pg.tf
+	y := r.Min.Y + titlePx
+	pg.text(tf.title, ink, r.Min.X, y, left, "corescope report")
+	date := pg.opt.Date
+	if date.IsZero() {
+		for _, p := range pg.ps {
+			if p.Started.After(date) {
+				date = p.Started
+			}
+		}
+	}
+	y += lineHeight(tf.body) + 8
+	if !date.IsZero() {
+		pg.text(tf.body, muted, r.Min.X, y, left, date.Format("Monday 2 January 2006, 15:04 MST"))
+	}
+	for _, s := range []string{machineLine(pg.ps), specLine(pg.ps)} {
+		y += lineHeight(tf.body) + 6
+		pg.text(tf.body, ink, r.Min.X, y, left, fit(tf.body, s, r.Dx()))
+	}
+
+	lg := pg.l.Legend
+	heatmap.Legend(pg.dst, lg)
+	ly := lg.Max.Y + lineHeight(tf.small)
+	pg.text(tf.small, muted, lg.Min.X, ly, left, "0% idle")
+	pg.text(tf.small, muted, (lg.Min.X+lg.Max.X)/2, ly, center, "core busy")
+	pg.text(tf.small, muted, lg.Max.X, ly, right, "100% busy")
+}
+
+// machineLine describes the machine of the first run, and says so when
+// other runs were recorded elsewhere.
+func machineLine(ps []*profile.Profile) string {
+	m := ps[0].Machine
+	parts := []string{"Machine: " + orDash(m.CPUModel),
+		fmt.Sprintf("%d logical / %d physical cores", m.LogicalCores, m.PhysicalCores),
+		strings.TrimSpace(m.OS + " " + m.Kernel)}
+	if m.GoVersion != "" {
+		parts = append(parts, m.GoVersion)
+	}
+	for _, p := range ps[1:] {
+		if p.Machine.CPUModel != m.CPUModel || p.Machine.LogicalCores != m.LogicalCores || p.Machine.Hostname != m.Hostname {
+			parts = append(parts, "some runs come from another machine")
+			break
+		}
+	}
+	return strings.Join(parts, "  ·  ")
+}
+
+// specLine lists the workloads, task counts and sizes of the runs.
+func specLine(ps []*profile.Profile) string {
+	var work, tasks, size []string
+	for _, p := range ps {
+		s := p.Spec
+		if s.Backend == runners.BackendCommand {
+			work = appendNew(work, "command "+strings.Join(s.Command, " "))
+			continue
+		}
+		work = appendNew(work, orDash(string(s.Workload)))
+		tasks = appendNew(tasks, fmt.Sprint(s.Tasks))
+		size = appendNew(size, fmt.Sprint(s.Size))
+	}
+	out := "Spec: workload " + strings.Join(work, ", ")
+	if len(tasks) > 0 {
+		out += "  ·  tasks " + strings.Join(tasks, ", ") + "  ·  size " + strings.Join(size, ", ")
+	}
+	return out
+}
+
+// appendNew appends s to list unless it is there already.
+func appendNew(list []string, s string) []string {
+	for _, v := range list {
+		if v == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// run draws run i: its header, heatmap, strip and time axis.
+func (pg *page) run(i int) {
+	p, r, tf := pg.ps[i], pg.l.Runs[i], pg.tf
+	h := r.Header
+	base := h.Min.Y + lineHeight(tf.body)
+	box(pg.dst, image.Rect(h.Min.X, base-16, h.Min.X+16, base), runColor(i))
+	x := h.Min.X + 26
+	x += pg.text(tf.body, ink, x, base, left, pg.names[i])
+	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, runSpec(p), h.Max.X-x-16))
+	verdict, c := p.Summary.Verdict, ink
+	switch {
+	case p.Failed():
+		verdict, c = fmt.Sprintf("failed (exit %d): %s", p.ExitCode, p.Error), alarm
+	case verdict == "":
+		verdict, c = "no verdict", muted
+	}
+	pg.text(tf.body, c, h.Min.X+26, base+lineHeight(tf.body)+4, left, fit(tf.body, verdict, h.Dx()-26))
+
+	box(pg.dst, r.Lane, shade)
+	if len(p.Frames) == 0 {
+		pg.text(tf.body, muted, (r.Lane.Min.X+r.Lane.Max.X)/2, (r.Lane.Min.Y+r.Lane.Max.Y)/2, center, "no samples")
+	} else {
+		n := cores(p)
+		cols := make([][]float64, len(p.Frames))
+		for k := range p.Frames {
+			cols[k] = p.Frames[k].Busy
+		}
+		pg.hp.Heatmap(pg.dst, r.Heatmap, cols, pg.opt.Sorted)
+		pg.hp.Strip(pg.dst, r.Strip, cols, n)
+		top, bottom := "core 0", fmt.Sprintf("core %d", n-1)
+		if pg.opt.Sorted {
+			top, bottom = "busiest", "least busy"
+		}
+		gx := r.Lane.Min.X - 10
+		pg.text(tf.small, muted, gx, r.Heatmap.Min.Y+smallPx, right, top)
+		pg.text(tf.small, muted, gx, r.Heatmap.Max.Y-2, right, bottom)
+		pg.text(tf.small, muted, gx, r.Strip.Min.Y+smallPx, right, "busy cores")
+		pg.text(tf.small, muted, gx, r.Strip.Min.Y+2*smallPx+4, right, fmt.Sprintf("of %d", n))
+	}
+	pg.axis(i)
+}
+
+// runSpec is the model and pool of a run, or its command.
+func runSpec(p *profile.Profile) string {
+	s := p.Spec
+	if s.Backend == runners.BackendCommand {
+		return strings.Join(s.Command, " ")
+	}
+	out := string(s.Model)
+	if s.Workers > 0 {
+		out += fmt.Sprintf(", %d workers", s.Workers)
+	}
+	return out
+}
+
+// axis draws run i's seconds ticks on the shared time scale and, in the
+// run's colour, the span of the subject's life.
+func (pg *page) axis(i int) {
+	r, axis, s := pg.l.Runs[i].Axis, pg.l.AxisS, pg.ps[i].Summary
+	if !(axis > 0) {
+		return
+	}
+	px := func(t float64) int { return r.Min.X + int(math.Round(t/axis*float64(r.Dx()))) }
+	if s.SubjectEndS > s.SubjectStartS {
+		x0 := px(s.SubjectStartS)
+		box(pg.dst, image.Rect(x0, r.Min.Y+2, max(px(s.SubjectEndS), x0+1), r.Min.Y+6), runColor(i))
+		pg.text(pg.tf.small, muted, r.Min.X-10, r.Min.Y+smallPx-2, right, "subject")
+	}
+	for _, tk := range timeTicks(axis) {
+		x := px(tk.Value)
+		box(pg.dst, image.Rect(x, r.Min.Y, x+1, r.Min.Y+8), muted)
+		a := center
+		switch {
+		case tk.Value == 0:
+			a = left
+		case x >= r.Max.X-30:
+			a = right
+		}
+		pg.text(pg.tf.small, muted, x, r.Min.Y+8+smallPx, a, tk.Label)
+	}
+}
+
+// niceStep rounds d up to 1, 2 or 5 times a power of ten.
+func niceStep(d float64) float64 {
+	if !(d > 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(d)))
+	for _, m := range []float64{1, 2, 5} {
+		if m*p >= d {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// seconds formats a tick at t with as many decimals as the step needs.
+func seconds(t, step float64) string {
+	dec := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
+	return fmt.Sprintf("%.*f s", dec, t)
+}
+
+// tableColumns are the summary table's columns: heading, where the column
+// sits as a fraction of the width (its left edge if left-aligned, else its
+// right edge) and its alignment.
+var tableColumns = []struct {
+	head string
+	at   float64
+	a    align
+}{
+	{"run", 0, left}, {"model", 0.22, left}, {"wall", 0.40, right}, {"speedup", 0.47, right},
+	{"cores used", 0.555, right}, {"CPU", 0.625, right}, {"threads", 0.685, right}, {"procs", 0.735, right},
+	{"ctx switches", 0.83, right}, {"corescope's cost", 1, right},
+}
+
+// table draws the summary table: a heading row, then one row per run.
+func (pg *page) table() {
+	r, tf := pg.l.Table, pg.tf
+	at := func(j int) int { return r.Min.X + int(tableColumns[j].at*float64(r.Dx())) }
+	cell := func(j, base int, c color.RGBA, s string) {
+		col := tableColumns[j]
+		x := at(j) - 8
+		if col.a == left {
+			x = at(j)
+			if j == 0 {
+				x += 28 // past the colour swatch
+			}
+			// Leave room for the next, right-aligned column's values.
+			s = fit(tf.body, s, at(j+1)-x-90)
+		}
+		pg.text(tf.body, c, x, base, col.a, s)
+	}
+	baseline := func(k int) int { return r.Min.Y + k*rowH + rowH/2 + bodyPx/3 }
+
+	for j, col := range tableColumns {
+		cell(j, baseline(0), muted, col.head)
+	}
+	box(pg.dst, image.Rect(r.Min.X, r.Min.Y+rowH-2, r.Max.X, r.Min.Y+rowH), rule)
+	for i, p := range pg.ps {
+		k, s := i+1, p.Summary
+		if k%2 == 1 {
+			box(pg.dst, image.Rect(r.Min.X, r.Min.Y+k*rowH, r.Max.X, r.Min.Y+(k+1)*rowH), shade)
+		}
+		base := baseline(k)
+		box(pg.dst, image.Rect(r.Min.X+6, base-14, r.Min.X+20, base), runColor(i))
+		name := pg.names[i]
+		if p.Failed() {
+			name += " (failed)"
+		}
+		speedup := "-"
+		if s.Speedup != nil {
+			speedup = fmt.Sprintf("%.2fx", *s.Speedup)
+		}
+		for j, v := range []string{name, runSpec(p), fmt.Sprintf("%.2f s", s.WallS), speedup,
+			fmt.Sprintf("%.2f", s.CoresUsed), fmt.Sprintf("%.2f s", s.CPUS), fmt.Sprint(s.Threads),
+			fmt.Sprint(s.Procs), fmt.Sprint(s.CtxSwitches), fmt.Sprintf("%.3f cores, %.2f s", s.SelfCores, s.SelfCPUS)} {
+			cell(j, base, ink, v)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+// Package report turns recorded profiles into files people read elsewhere:
+// a PNG report (heatmaps, charts, the summary table), a CSV of every sample,
+// and a Chrome Trace Event JSON that Perfetto and chrome://tracing open.
+// Every file is written whole or not at all.
+package report
+
+import (
+	"errors"
+	"fmt"
+	"image/png"
+	"io"
+
+	"corescope/atomicfile"
+	"corescope/profile"
+)
+
+// WriteCSV writes the CSV of ps (see CSV) to path.
+func WriteCSV(path string, ps []*profile.Profile) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return CSV(w, ps) })
+}
+
+// WriteTrace writes the Chrome trace of ps (see Trace) to path.
+func WriteTrace(path string, ps []*profile.Profile) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return Trace(w, ps) })
+}
+
+// WritePNG renders the report of ps (see PNG) and writes it to path.
+func WritePNG(path string, ps []*profile.Profile, opt Options) error {
+	img, err := PNG(ps, opt)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	return atomicfile.Write(path, func(w io.Writer) error { return enc.Encode(w, img) })
+}
+
+// errNoRuns is what every output says when it is given nothing to show.
+var errNoRuns = errors.New("no runs to report")
+
+// complete reports a missing (nil) run, which no output can show.
+func complete(ps []*profile.Profile) error {
+	for i, p := range ps {
+		if p == nil {
+			return fmt.Errorf("run %d is missing", i+1)
+		}
+	}
+	return nil
+}
+
+// runNames names each run for the CSV and the trace: its label, with its
+// position added when the label is empty or shared with another run, so
+// every name is unique.
+func runNames(ps []*profile.Profile) []string {
+	count := make(map[string]int, len(ps))
+	for _, p := range ps {
+		count[p.Label]++
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		switch {
+		case p.Label == "":
+			names[i] = fmt.Sprintf("run %d", i+1)
+		case count[p.Label] > 1:
+			names[i] = fmt.Sprintf("%s #%d", p.Label, i+1)
+		default:
+			names[i] = p.Label
+		}
+	}
+	return names
+}
