@@ -1,0 +1,155 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"corescope/heatmap"
+)
+
+var _ fyne.Widget = (*coreBars)(nil)
+
+// coreBars shows each core's current busy fraction: a bar and its value per
+// row for a few cores, a grid of small vertical bars for many.
+type coreBars struct {
+	widget.BaseWidget
+	busy []float64
+}
+
+// barsWithText is the most cores that get a row with a value each.
+const barsWithText = 16
+
+func newCoreBars() *coreBars {
+	b := &coreBars{}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// set shows busy (copied) and redraws.
+func (b *coreBars) set(busy []float64) {
+	b.busy = append(b.busy[:0], busy...)
+	b.Refresh()
+}
+
+func (b *coreBars) CreateRenderer() fyne.WidgetRenderer {
+	r := &barsRenderer{b: b}
+	r.Refresh()
+	return r
+}
+
+type barsRenderer struct {
+	b      *coreBars
+	tracks []*canvas.Rectangle
+	fills  []*canvas.Rectangle
+	labels []*canvas.Text
+	values []*canvas.Text
+	objs   []fyne.CanvasObject
+	size   fyne.Size
+}
+
+func (r *barsRenderer) Destroy() {}
+
+func (r *barsRenderer) MinSize() fyne.Size { return fyne.NewSize(100, 60) }
+
+func (r *barsRenderer) Objects() []fyne.CanvasObject { return r.objs }
+
+// grid is how many columns and rows the cells of n cores take in size:
+// roughly square cells.
+func grid(n int, size fyne.Size) (cols, rows int) {
+	if n <= barsWithText {
+		return 1, max(n, 1)
+	}
+	for cols = 1; ; cols++ {
+		rows = (n + cols - 1) / cols
+		if 2*size.Height/float32(rows) >= size.Width/float32(cols) || cols >= n {
+			return cols, rows
+		}
+	}
+}
+
+func (r *barsRenderer) Layout(size fyne.Size) {
+	r.size = size
+	n := len(r.tracks)
+	if n == 0 {
+		return
+	}
+	cols, rows := grid(n, size)
+	cw, ch := size.Width/float32(cols), size.Height/float32(rows)
+	text := n <= barsWithText
+	labelW, valueW := float32(0), float32(0)
+	if text {
+		ts := captionSize(r.b)
+		labelW = fyne.MeasureText(fmt.Sprint(n-1), ts, fyne.TextStyle{}).Width + 6
+		valueW = fyne.MeasureText("100%", ts, fyne.TextStyle{}).Width + 6
+		ch = min(ch, 28)
+	}
+	gap := min(2, ch/4)
+	for i := range n {
+		x, y := float32(i%cols)*cw, float32(i/cols)*ch
+		r.labels[i].Hidden, r.values[i].Hidden = !text, !text
+		v := float32(clamp01(r.value(i)))
+		track := fyne.NewSize(max(cw-labelW-valueW-gap, 1), max(ch-2*gap, 1))
+		r.tracks[i].Move(fyne.NewPos(x+labelW, y+gap))
+		r.tracks[i].Resize(track)
+		if text {
+			r.fills[i].Move(fyne.NewPos(x+labelW, y+gap))
+			r.fills[i].Resize(fyne.NewSize(track.Width*v, track.Height))
+			for _, t := range []*canvas.Text{r.labels[i], r.values[i]} {
+				t.TextSize = captionSize(r.b)
+				t.Resize(t.MinSize())
+			}
+			r.labels[i].Move(fyne.NewPos(x+labelW-r.labels[i].MinSize().Width-4, y+(ch-r.labels[i].MinSize().Height)/2))
+			r.values[i].Move(fyne.NewPos(x+cw-valueW+4, y+(ch-r.values[i].MinSize().Height)/2))
+			continue
+		}
+		// Many cores: vertical bars growing up from the bottom of each cell.
+		r.fills[i].Move(fyne.NewPos(x+labelW, y+gap+track.Height*(1-v)))
+		r.fills[i].Resize(fyne.NewSize(track.Width, track.Height*v))
+	}
+}
+
+func (r *barsRenderer) value(i int) float64 {
+	if i < len(r.b.busy) {
+		return r.b.busy[i]
+	}
+	return 0
+}
+
+func clamp01(v float64) float64 {
+	if !(v > 0) {
+		return 0
+	}
+	return min(v, 1)
+}
+
+func (r *barsRenderer) Refresh() {
+	n := len(r.b.busy)
+	if n != len(r.tracks) {
+		r.tracks, r.fills, r.labels, r.values = r.tracks[:0], r.fills[:0], r.labels[:0], r.values[:0]
+		r.objs = r.objs[:0]
+		for i := range n {
+			r.tracks = append(r.tracks, canvas.NewRectangle(nil))
+			r.fills = append(r.fills, canvas.NewRectangle(nil))
+			r.labels = append(r.labels, canvas.NewText(fmt.Sprint(i), nil))
+			r.values = append(r.values, canvas.NewText("", nil))
+			r.objs = append(r.objs, r.tracks[i], r.fills[i], r.labels[i], r.values[i])
+		}
+	}
+	track, fg := themeColor(r.b, theme.ColorNameInputBackground), themeColor(r.b, theme.ColorNameForeground)
+	for i := range n {
+		v := r.value(i)
+		r.tracks[i].FillColor = track
+		// The bar's colour is the heatmap's, floored so an idle bar still shows.
+		r.fills[i].FillColor = heatmap.Color(max(v, 0.15))
+		r.labels[i].Color, r.values[i].Color = fg, fg
+		r.values[i].Text = fmt.Sprintf("%3.0f%%", 100*clamp01(v))
+		for _, o := range []fyne.CanvasObject{r.tracks[i], r.fills[i], r.labels[i], r.values[i]} {
+			o.Refresh()
+		}
+	}
+	r.Layout(r.size)
+}

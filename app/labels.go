@@ -1,0 +1,163 @@
+package app
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+)
+
+// themeColor is a colour of the current theme for a widget.
+func themeColor(w fyne.Widget, name fyne.ThemeColorName) color.Color {
+	return theme.ColorForWidget(name, w)
+}
+
+// captionSize is the text size of axis labels.
+func captionSize(w fyne.Widget) float32 {
+	return theme.SizeForWidget(theme.SizeNameCaptionText, w)
+}
+
+// labelStep is how many rows one label covers so that labels of height
+// labelH never overlap rows of height rowH: 1, 2, 4, 8 ...
+func labelStep(rowH, labelH float32) int {
+	step := 1
+	for rowH > 0 && float32(step)*rowH < labelH {
+		step *= 2
+	}
+	return step
+}
+
+// niceStep is a round time step (seconds) so that about at most n ticks cover span.
+func niceStep(span float64, n int) float64 {
+	if n < 1 || !(span > 0) {
+		return 0
+	}
+	raw := span / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*mag >= raw {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// formatSeconds writes a tick value such as "12 s" or "0.5 s".
+func formatSeconds(t float64) string {
+	return strconv.FormatFloat(math.Round(t*1000)/1000, 'f', -1, 64) + " s"
+}
+
+// timeAxis is a row of tick labels under a picture of a time window. Its
+// labels are reused; a label's text changes only when its value does.
+type timeAxis struct {
+	ticks  []*canvas.Text
+	values []float64
+}
+
+func newTimeAxis(n int) *timeAxis {
+	a := &timeAxis{ticks: make([]*canvas.Text, n), values: make([]float64, n)}
+	for i := range a.ticks {
+		a.ticks[i] = canvas.NewText("", color.Black)
+		a.values[i] = math.NaN()
+	}
+	return a
+}
+
+func (a *timeAxis) objects() []fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, len(a.ticks))
+	for i, t := range a.ticks {
+		objs[i] = t
+	}
+	return objs
+}
+
+// place puts the ticks of the window [from, from+length] seconds under the
+// span x0..x0+width at height y.
+func (a *timeAxis) place(w fyne.Widget, from, length float64, x0, width, y float32) {
+	size, fg := captionSize(w), themeColor(w, theme.ColorNameForeground)
+	step := niceStep(length, min(len(a.ticks)-1, int(width/70)))
+	i := 0
+	if step > 0 {
+		for v := math.Ceil(from/step) * step; v <= from+length+1e-9 && i < len(a.ticks); v += step {
+			t := a.ticks[i]
+			if a.values[i] != v {
+				a.values[i] = v
+				t.Text = formatSeconds(v)
+			}
+			t.TextSize, t.Color = size, fg
+			ts := t.MinSize()
+			x := x0 + float32((v-from)/length)*width - ts.Width/2
+			t.Move(fyne.NewPos(max(x0, min(x, x0+width-ts.Width)), y))
+			t.Resize(ts)
+			t.Hidden = false
+			t.Refresh()
+			i++
+		}
+	}
+	for ; i < len(a.ticks); i++ {
+		a.ticks[i].Hidden = true
+	}
+}
+
+// rowLabels are labels beside the rows of a picture, thinned so they never
+// overlap: with many rows only every 2nd, 4th ... row is named.
+type rowLabels struct {
+	texts []*canvas.Text
+}
+
+// set gives the labels these texts, reusing the label objects.
+func (l *rowLabels) set(texts []string) {
+	for len(l.texts) < len(texts) {
+		l.texts = append(l.texts, canvas.NewText("", color.Black))
+	}
+	l.texts = l.texts[:len(texts)]
+	for i, s := range texts {
+		l.texts[i].Text = s
+	}
+}
+
+func (l *rowLabels) objects() []fyne.CanvasObject {
+	objs := make([]fyne.CanvasObject, len(l.texts))
+	for i, t := range l.texts {
+		objs[i] = t
+	}
+	return objs
+}
+
+// width is the widest label's width.
+func (l *rowLabels) width(w fyne.Widget) float32 {
+	size := captionSize(w)
+	widest := float32(0)
+	for _, t := range l.texts {
+		widest = max(widest, fyne.MeasureText(t.Text, size, t.TextStyle).Width)
+	}
+	return widest
+}
+
+// place right-aligns the labels in the gutter 0..gutter beside rows that
+// fill y0..y0+height, one row per label.
+func (l *rowLabels) place(w fyne.Widget, gutter, y0, height float32) {
+	n := len(l.texts)
+	if n == 0 {
+		return
+	}
+	size, fg := captionSize(w), themeColor(w, theme.ColorNameForeground)
+	rowH := height / float32(n)
+	labelH := fyne.MeasureText("0", size, fyne.TextStyle{}).Height
+	step := labelStep(rowH, labelH)
+	for i, t := range l.texts {
+		t.TextSize, t.Color = size, fg
+		t.Hidden = i%step != 0
+		if t.Hidden {
+			continue
+		}
+		ts := t.MinSize()
+		y := y0 + (float32(i)+0.5)*rowH - ts.Height/2
+		t.Move(fyne.NewPos(gutter-ts.Width-2, max(y0, min(y, y0+height-ts.Height))))
+		t.Resize(ts)
+		t.Refresh()
+	}
+}

@@ -1,0 +1,219 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/dialog"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// redrawEvery is the longest the window waits before showing new samples,
+// and the shortest time between two redraws while running.
+const redrawEvery = 100 * time.Millisecond
+
+// recordFunc records one run; profile.Record outside tests.
+type recordFunc func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error)
+
+// job is the run (or "Compare all" runs) in progress.
+type job struct {
+	specs   []runners.Spec
+	cancel  context.CancelFunc
+	started time.Time
+	feed    feed
+
+	// UI goroutine only: what the progress line shows.
+	index   int
+	spec    runners.Spec
+	done    int // tasks done in the current run
+	stopped bool
+}
+
+// Run starts the runs the controls ask for. It does nothing while a run is
+// in progress or when a field is invalid.
+func (u *UI) Run() {
+	if u.job != nil {
+		return
+	}
+	specs, err := u.ctl.specs()
+	if err != nil {
+		u.setStatus(err.Error())
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &job{specs: specs, cancel: cancel, started: time.Now(), index: -1}
+	u.job = j
+	u.updateButtons()
+	u.setStatus("")
+	u.progress.SetValue(0)
+	u.progressRow.Show()
+
+	done := make(chan struct{})
+	go u.record(ctx, j, done)
+	go u.redraw(j, done)
+}
+
+// Stop ends the run in progress; what was sampled so far is kept.
+func (u *UI) Stop() {
+	if u.job == nil || u.job.stopped {
+		return
+	}
+	u.job.stopped = true
+	u.job.cancel()
+	u.setStatus("Stopping...")
+	u.updateButtons()
+}
+
+// record runs the job's specs one after another on its own goroutine.
+func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
+	defer close(done)
+	defer j.cancel()
+	for i, spec := range j.specs {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(profile.ComparePause):
+			}
+		}
+		j.feed.add(update{kind: runBegan, index: i, spec: spec, start: time.Now()})
+		p, err := u.recorder(ctx, spec, profile.Options{
+			Self:    u.opt.Self,
+			OnFrame: func(f profile.Frame) { j.feed.add(update{kind: frameArrived, index: i, frame: f}) },
+		})
+		j.feed.add(update{kind: runEnded, index: i, profile: p, err: err})
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// redraw applies the job's updates on the UI goroutine, one batch per tick,
+// until the job is done. The ticker lives only as long as the job.
+func (u *UI) redraw(j *job, done <-chan struct{}) {
+	tick := time.NewTicker(redrawEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			batch := j.feed.take()
+			u.do(func() { u.apply(j, batch) })
+		case <-done:
+			batch := j.feed.take()
+			u.do(func() {
+				u.apply(j, batch)
+				u.finishJob(j)
+			})
+			return
+		}
+	}
+}
+
+// apply shows a batch of updates: one redraw of each view per batch.
+func (u *UI) apply(j *job, batch []update) {
+	for i := range batch {
+		up := &batch[i]
+		switch up.kind {
+		case runBegan:
+			j.index, j.spec, j.done = up.index, up.spec.WithDefaults(), 0
+			u.live.begin(j.spec)
+			u.threads.begin(up.start, j.spec.Interval.D().Seconds())
+		case frameArrived:
+			j.done = up.frame.TasksDone
+			u.live.add(&up.frame)
+			u.threads.add(&up.frame)
+		case runEnded:
+			u.endRun(up.profile, up.err)
+		}
+	}
+	u.live.refresh()
+	u.threads.refresh()
+	u.showProgress(j)
+}
+
+// showProgress shows which run is going, how far it is and for how long.
+func (u *UI) showProgress(j *job) {
+	if j.index < 0 {
+		u.progressText.SetText("Starting...")
+		return
+	}
+	label := j.spec.Label()
+	if len(j.specs) > 1 {
+		label = fmt.Sprintf("%d of %d: %s", j.index+1, len(j.specs), label)
+	}
+	elapsed := time.Since(j.started).Truncate(100 * time.Millisecond)
+	if j.spec.Backend == runners.BackendCommand {
+		u.progress.Hide()
+		u.busy.Show()
+		u.busy.Start()
+		u.progressText.SetText(fmt.Sprintf("%s · %v", label, elapsed))
+		return
+	}
+	u.busy.Stop()
+	u.busy.Hide()
+	u.progress.Show()
+	u.progress.SetValue(float64(j.done) / float64(max(j.spec.Tasks, 1)))
+	u.progressText.SetText(fmt.Sprintf("%s · %d of %d tasks · %v", label, j.done, j.spec.Tasks, elapsed))
+}
+
+// endRun adds a finished run to the session; a stopped run joins it marked
+// stopped, a failed run says why.
+func (u *UI) endRun(p *profile.Profile, err error) {
+	if p == nil {
+		if err != nil {
+			u.fail(err, "")
+		}
+		return
+	}
+	if err != nil && p.Error == "" {
+		p.Error = err.Error()
+	}
+	u.runs = append(u.runs, p)
+	profile.Speedups(u.runs)
+	u.showProfile(p)
+	u.compare.set(u.runs)
+	if err != nil && !errors.Is(err, profile.ErrStopped) {
+		u.fail(err, p.StderrTail)
+	}
+}
+
+// fail reports a run that went wrong; the window stays usable.
+func (u *UI) fail(err error, stderr string) {
+	msg := "The run failed: " + err.Error()
+	u.setStatus(msg)
+	if u.opt.ExitWhenDone {
+		return // nobody is there to close a dialog
+	}
+	if tail := strings.TrimSpace(stderr); tail != "" {
+		msg += "\n\nLast lines of its error output:\n" + tail
+	}
+	dialog.ShowError(errors.New(msg), u.win)
+}
+
+// finishJob puts the window back to idle once every run of j ended.
+func (u *UI) finishJob(j *job) {
+	u.job = nil
+	u.busy.Stop()
+	u.busy.Hide()
+	u.progress.Show()
+	u.progressRow.Hide()
+	u.updateButtons()
+	switch {
+	case j.stopped:
+		u.setStatus("Stopped; the runs so far are kept")
+	case u.status.Text == "":
+		u.setStatus(fmt.Sprintf("Done in %v", time.Since(j.started).Round(100*time.Millisecond)))
+	}
+	if u.closing {
+		u.win.Close()
+		return
+	}
+	if u.opt.ExitWhenDone {
+		u.app.Quit()
+	}
+}

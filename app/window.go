@@ -1,0 +1,160 @@
+// Package app is corescope's desktop window (Fyne): the run controls, the
+// live heatmap, per-core bars and thread lanes, the comparison of a
+// session's runs, and opening and saving profiles. It holds only UI code;
+// recording is the profile package's job.
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"corescope/profile"
+)
+
+// Options configure the window.
+type Options struct {
+	// Self is the corescope executable the Go backend runs as `Self worker ...`;
+	// empty means the running executable.
+	Self string
+	// Demo starts "Compare all" on a small CPU-bound workload at start.
+	Demo bool
+	// ExitWhenDone quits the app when the first Run (or the demo) ends.
+	ExitWhenDone bool
+}
+
+// UI is the corescope window and the session of runs it shows.
+type UI struct {
+	app fyne.App
+	win fyne.Window
+	opt Options
+
+	ctl     *controls
+	live    *liveView
+	threads *threadsView
+	compare *compareView
+	tabs    *container.AppTabs
+
+	runBtn, stopBtn *widget.Button
+	progress        *widget.ProgressBar
+	busy            *widget.ProgressBarInfinite
+	progressText    *widget.Label
+	progressRow     *fyne.Container
+	status          *widget.Label
+
+	recorder recordFunc         // profile.Record; tests swap in fakes
+	do       func(func())       // fyne.Do; tests run the UI loop themselves
+	runs     []*profile.Profile // the session, in the order they ended or were opened
+	job      *job               // the run in progress; nil when idle
+	closing  bool               // the window closes once the job has stopped
+}
+
+// New builds the window of a.
+func New(a fyne.App, opt Options) *UI {
+	u := &UI{app: a, opt: opt, recorder: profile.Record, do: fyne.Do}
+	u.win = a.NewWindow("corescope")
+	u.ctl = newControls()
+	u.live = newLiveView(func(bool) { u.savePrefs() })
+	u.threads = newThreadsView()
+	u.compare = newCompareView(u.clearRuns)
+
+	u.runBtn = widget.NewButton("Run", u.Run)
+	u.runBtn.Importance = widget.HighImportance
+	u.stopBtn = widget.NewButton("Stop", u.Stop)
+	u.progress = widget.NewProgressBar()
+	u.busy = widget.NewProgressBarInfinite()
+	u.busy.Stop()
+	u.busy.Hide()
+	u.progressText = widget.NewLabel("")
+	u.status = widget.NewLabel("Ready. Choose a workload and a model, then Run.")
+	u.status.Wrapping = fyne.TextWrapWord
+
+	if opt.Demo {
+		s := demoSpec()
+		u.ctl.set(s, true)
+	} else {
+		loadPrefs(a.Preferences(), u.ctl, u.live)
+	}
+	u.ctl.onChange = func() {
+		u.updateButtons()
+		u.savePrefs()
+	}
+
+	buttons := container.NewGridWithColumns(2, u.runBtn, u.stopBtn)
+	hint := widget.NewLabel("Run: Ctrl+R · Stop: Esc")
+	hint.Importance = widget.LowImportance
+	side := container.NewBorder(nil, container.NewVBox(buttons, hint), nil, nil, container.NewVScroll(u.ctl.content))
+
+	u.tabs = container.NewAppTabs(
+		container.NewTabItem("Live", u.live.content),
+		container.NewTabItem("Threads", u.threads.content),
+		container.NewTabItem("Compare", u.compare.content),
+	)
+	u.progressRow = container.NewBorder(nil, nil, u.progressText, nil, container.NewStack(u.progress, u.busy))
+	u.progressRow.Hide() // shown only while running
+	bottom := container.NewVBox(u.progressRow, u.status)
+	u.win.SetContent(container.NewBorder(nil, bottom, side, nil, u.tabs))
+	u.win.SetMainMenu(u.menu())
+	u.win.Resize(fyne.NewSize(1280, 800))
+	u.win.SetCloseIntercept(u.close)
+	u.updateButtons()
+
+	if opt.Demo {
+		a.Lifecycle().SetOnStarted(u.Run)
+	}
+	return u
+}
+
+// Window is the corescope window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// ShowAndRun shows the window and runs the app until it quits.
+func (u *UI) ShowAndRun() { u.win.ShowAndRun() }
+
+// close stops a run in progress before the window goes, so no subject
+// outlives the app.
+func (u *UI) close() {
+	if u.job == nil {
+		u.win.Close()
+		return
+	}
+	u.closing = true
+	u.Stop()
+}
+
+// updateButtons enables what can be done now.
+func (u *UI) updateButtons() {
+	if u.job == nil && u.ctl.valid() {
+		u.runBtn.Enable()
+	} else {
+		u.runBtn.Disable()
+	}
+	if u.job != nil && !u.job.stopped {
+		u.stopBtn.Enable()
+	} else {
+		u.stopBtn.Disable()
+	}
+}
+
+func (u *UI) setStatus(s string) { u.status.SetText(s) }
+
+// savePrefs remembers the choices, except in the demo, which must not
+// overwrite the user's own.
+func (u *UI) savePrefs() {
+	if !u.opt.Demo {
+		savePrefs(u.app.Preferences(), u.ctl, u.live)
+	}
+}
+
+// showProfile puts a run in the live and threads views.
+func (u *UI) showProfile(p *profile.Profile) {
+	u.live.show(p)
+	u.threads.show(p)
+}
+
+// clearRuns empties the session.
+func (u *UI) clearRuns() {
+	u.runs = nil
+	u.compare.set(nil)
+	u.updateButtons()
+}

@@ -1,0 +1,297 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// uiLoop stands in for Fyne's main loop: the UI's goroutines hand it
+// functions, and the test goroutine runs them, so the test and the UI never
+// touch widgets at the same time.
+type uiLoop chan func()
+
+func (l uiLoop) do(f func()) { l <- f }
+
+// until runs the loop until cond holds, failing after timeout.
+func (l uiLoop) until(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for !cond() {
+		select {
+		case f := <-l:
+			f()
+		case <-deadline:
+			t.Fatalf("gave up after %v waiting for %s", timeout, what)
+		}
+	}
+}
+
+// newTestUI is a window on a fresh test app whose UI loop the test runs.
+func newTestUI(t *testing.T, opt Options, record recordFunc) (*UI, uiLoop) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	u := New(a, opt)
+	loop := make(uiLoop)
+	u.do = loop.do
+	if record != nil {
+		u.recorder = record
+	}
+	t.Cleanup(func() {
+		if u.job != nil { // let a test that failed early end its run
+			u.Stop()
+			loop.until(t, 10*time.Second, "the run to stop", func() bool { return u.job == nil })
+		}
+	})
+	return u, loop
+}
+
+// fakeRecord plays a subject on 2 cores that does one task per frame: it
+// ends after frames frames, or runs until stopped when frames is 0.
+func fakeRecord(frames int) recordFunc {
+	return func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error) {
+		spec = spec.WithDefaults()
+		p := &profile.Profile{Label: spec.Label(), Spec: spec, Started: time.Now()}
+		for i := 0; frames == 0 || i < frames; i++ {
+			f := profile.Frame{T: float64(i+1) * 0.01, Busy: []float64{1, 0.5}, SubjectCPU: 0.01, TasksDone: i + 1,
+				ThreadSamples: []profile.ThreadSample{{PID: 10, TID: 11, CPU: 0.01, Core: i % 2}}}
+			opt.OnFrame(f)
+			p.Frames = append(p.Frames, f)
+			select {
+			case <-ctx.Done():
+				return p, profile.ErrStopped
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+		p.Summary.WallS = float64(frames) * 0.01
+		return p, nil
+	}
+}
+
+// labelTexts is the text of every label among objs.
+func labelTexts(objs []fyne.CanvasObject) []string {
+	var texts []string
+	for _, o := range objs {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	return texts
+}
+
+func TestCompareAllFillsTheCompareTable(t *testing.T) {
+	u, loop := newTestUI(t, Options{}, fakeRecord(5))
+	u.ctl.model.SetSelected(compareAll)
+	u.ctl.tasks.SetText("5")
+	test.Tap(u.runBtn)
+	if !u.runBtn.Disabled() || u.stopBtn.Disabled() {
+		t.Errorf("while running: Run disabled = %v, Stop disabled = %v; want true, false", u.runBtn.Disabled(), u.stopBtn.Disabled())
+	}
+	loop.until(t, 20*time.Second, "Compare all to end", func() bool { return u.job == nil })
+
+	if len(u.runs) != len(runners.Models) {
+		t.Fatalf("runs after Compare all = %d; want %d", len(u.runs), len(runners.Models))
+	}
+	cells := labelTexts(u.compare.table.Objects)
+	if want := len(tableHeader) * (1 + len(runners.Models)); len(cells) != want {
+		t.Fatalf("compare table has %d cells; want %d", len(cells), want)
+	}
+	for i, m := range runners.Models {
+		if got := cells[len(tableHeader)*(i+1)]; got != string(m) {
+			t.Errorf("compare table row %d = %q; want %q", i+1, got, m)
+		}
+	}
+	if got := u.progress.Value; got != 1 {
+		t.Errorf("progress after the last run = %v; want 1", got)
+	}
+	if u.runBtn.Disabled() || !u.stopBtn.Disabled() {
+		t.Errorf("after the runs: Run disabled = %v, Stop disabled = %v; want false, true", u.runBtn.Disabled(), u.stopBtn.Disabled())
+	}
+	test.Tap(u.compare.clearBtn)
+	if len(u.runs) != 0 || len(u.compare.table.Objects) != len(tableHeader) {
+		t.Errorf("after Clear: %d runs, %d table cells; want 0, %d", len(u.runs), len(u.compare.table.Objects), len(tableHeader))
+	}
+}
+
+func TestStopKeepsThePartialRun(t *testing.T) {
+	u, loop := newTestUI(t, Options{}, fakeRecord(0))
+	u.ctl.model.SetSelected(compareAll)
+	test.Tap(u.runBtn)
+	loop.until(t, 10*time.Second, "the first frames", func() bool { return u.live.last != nil })
+	if !strings.HasPrefix(u.progressText.Text, "1 of 5: sequential") {
+		t.Errorf("progress while running = %q; want it to start with %q", u.progressText.Text, "1 of 5: sequential")
+	}
+	test.Tap(u.stopBtn)
+	loop.until(t, 10*time.Second, "the run to stop", func() bool { return u.job == nil })
+
+	if len(u.runs) != 1 {
+		t.Fatalf("runs after Stop = %d; want the 1 partial run", len(u.runs))
+	}
+	p := u.runs[0]
+	if len(p.Frames) == 0 || !p.Failed() || !strings.Contains(runName(p), "stopped") {
+		t.Errorf("stopped run: %d frames, error %q, named %q; want frames, an error, a name marked stopped", len(p.Frames), p.Error, runName(p))
+	}
+	if u.runBtn.Disabled() {
+		t.Error("Run is disabled after Stop; want it enabled")
+	}
+}
+
+func TestInvalidFieldDisablesRun(t *testing.T) {
+	tests := []struct {
+		name  string
+		entry func(c *controls) *widget.Entry
+		text  string
+	}{
+		{"tasks 0", func(c *controls) *widget.Entry { return c.tasks }, "0"},
+		{"tasks text", func(c *controls) *widget.Entry { return c.tasks }, "many"},
+		{"tasks too many", func(c *controls) *widget.Entry { return c.tasks }, "100001"},
+		{"workers negative", func(c *controls) *widget.Entry { return c.workers }, "-1"},
+		{"workers too many", func(c *controls) *widget.Entry { return c.workers }, "5000"},
+		{"size 0", func(c *controls) *widget.Entry { return c.size }, "0"},
+		{"size text", func(c *controls) *widget.Entry { return c.size }, "big"},
+		{"size huge", func(c *controls) *widget.Entry { return c.size }, "1e9"},
+		{"empty command", func(c *controls) *widget.Entry { c.backend.SetSelected(backendCommand); return c.command }, "  "},
+		{"open quote", func(c *controls) *widget.Entry { c.backend.SetSelected(backendCommand); return c.command }, "echo 'hi"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, _ := newTestUI(t, Options{}, fakeRecord(1))
+			e := tt.entry(u.ctl)
+			good := e.Text
+			if e == u.ctl.command {
+				good = "sleep 1"
+			}
+			e.SetText(tt.text)
+			if err := e.Validate(); err == nil {
+				t.Errorf("Validate(%q) = nil; want an error", tt.text)
+			}
+			if !u.runBtn.Disabled() {
+				t.Errorf("Run is enabled with %q; want disabled", tt.text)
+			}
+			u.Run() // Ctrl+R must not bypass the check either
+			if u.job != nil {
+				t.Fatalf("Run() started a job with %q", tt.text)
+			}
+			e.SetText(good)
+			if u.runBtn.Disabled() {
+				t.Errorf("Run is disabled after fixing the field to %q; want enabled", good)
+			}
+		})
+	}
+}
+
+func TestWorkersHintSaysWhatAutoMeans(t *testing.T) {
+	u, _ := newTestUI(t, Options{}, nil)
+	u.ctl.model.SetSelected(modelName(runners.Threads))
+	want := "5 for threads"
+	if got := u.ctl.workersHint.HintText; !strings.Contains(got, want) {
+		t.Errorf("workers hint for threads = %q; want it to contain %q", got, want)
+	}
+}
+
+func TestOpenFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	p := &profile.Profile{Label: "sequential", Spec: runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
+		Model: runners.Sequential}.WithDefaults(), Started: time.Now(),
+		Machine: profile.Machine{LogicalCores: 2}, Frames: []profile.Frame{{T: 0.1, Busy: []float64{1, 0}, User: []float64{0.9, 0}, System: []float64{0.1, 0}}}}
+	if err := profile.Save(good, []*profile.Profile{p}); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(dir, "broken.json")
+	foreign := filepath.Join(dir, "foreign.json")
+	for path, text := range map[string]string{broken: `{"format": "corescope/v1", "runs": [`, foreign: `{"name": "not a profile"}`} {
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		path      string
+		wantRuns  int
+		wantError bool
+	}{
+		{broken, 0, true},
+		{foreign, 0, true},
+		{filepath.Join(dir, "missing.json"), 0, true},
+		{good, 1, false},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			u, _ := newTestUI(t, Options{}, nil)
+			u.OpenFile(tt.path)
+			dialogShown := u.win.Canvas().Overlays().Top() != nil
+			if len(u.runs) != tt.wantRuns || dialogShown != tt.wantError {
+				t.Errorf("OpenFile(%s): %d runs, error dialog %v; want %d, %v", filepath.Base(tt.path), len(u.runs), dialogShown, tt.wantRuns, tt.wantError)
+			}
+		})
+	}
+}
+
+func TestPreferencesPersist(t *testing.T) {
+	a := test.NewTempApp(t)
+	u := New(a, Options{})
+	u.ctl.workload.SetSelected(workloadNames[runners.IO])
+	u.ctl.model.SetSelected(modelName(runners.Processes))
+	u.ctl.tasks.SetText("7")
+	u.ctl.workers.SetText("3")
+	u.ctl.size.SetText("0.5")
+	u.ctl.rate.SetSelected(rateName(50 * time.Millisecond))
+	u.live.order.SetSelected(orderSorted)
+
+	again := New(a, Options{})
+	specs, err := again.ctl.specs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := runners.Spec{Backend: runners.BackendGo, Workload: runners.IO, Model: runners.Processes, Tasks: 7, Workers: 3,
+		Size: 0.5, Interval: runners.Duration(50 * time.Millisecond)}
+	if len(specs) != 1 || specs[0].Model != want.Model || specs[0].Workload != want.Workload || specs[0].Tasks != want.Tasks ||
+		specs[0].Workers != want.Workers || specs[0].Size != want.Size || specs[0].Interval != want.Interval {
+		t.Errorf("spec after a relaunch = %+v; want %+v", specs, want)
+	}
+	if !again.live.heat.sorted {
+		t.Error("heatmap order after a relaunch is by core; want sorted")
+	}
+
+	demo := New(a, Options{Demo: true})
+	specs, _ = demo.ctl.specs()
+	if len(specs) != len(runners.Models) || specs[0].Tasks != 8 || specs[0].Workload != runners.CPU {
+		t.Errorf("demo specs = %+v; want Compare all of 8 CPU-bound tasks", specs)
+	}
+	if got := a.Preferences().String(prefTasks); got != "7" {
+		t.Errorf("tasks preference after the demo = %q; want the user's 7 kept", got)
+	}
+}
+
+// TestRunRecordsARealSubject runs the Go backend for real, with this test
+// binary as the worker.
+func TestRunRecordsARealSubject(t *testing.T) {
+	u, loop := newTestUI(t, Options{Self: os.Args[0]}, nil)
+	u.ctl.model.SetSelected(modelName(runners.Goroutines))
+	u.ctl.tasks.SetText("4")
+	u.ctl.size.SetText("0.05")
+	u.ctl.rate.SetSelected(rateName(50 * time.Millisecond))
+	test.Tap(u.runBtn)
+	loop.until(t, 30*time.Second, "the run to end", func() bool { return u.job == nil })
+
+	if len(u.runs) != 1 {
+		t.Fatalf("runs = %d (status %q); want 1", len(u.runs), u.status.Text)
+	}
+	p := u.runs[0]
+	if p.Failed() || len(p.Frames) == 0 || p.Summary.TasksDone != 4 {
+		t.Errorf("run: error %q, %d frames, %d tasks done; want no error, frames, 4 tasks", p.Error, len(p.Frames), p.Summary.TasksDone)
+	}
+	if cells := labelTexts(u.compare.table.Objects); len(cells) != 2*len(tableHeader) || cells[len(tableHeader)] != "goroutines" {
+		t.Errorf("compare table = %q; want a header and a goroutines row", cells)
+	}
+}
