@@ -29,7 +29,7 @@ func printSummary(w io.Writer, p *profile.Profile) {
 	if s.Speedup != nil {
 		fmt.Fprintf(tw, "  speedup\t%.2fx sequential\n", *s.Speedup)
 	}
-	fmt.Fprintf(tw, "  threads\t%d\tprocesses %d, context switches %d\n", s.Threads, s.Procs, s.CtxSwitches)
+	fmt.Fprintf(tw, "  threads\t%s\tprocesses %s, context switches %d\n", sampled(s, s.Threads), sampled(s, s.Procs), s.CtxSwitches)
 	fmt.Fprintf(tw, "  max RSS\t%.1f MiB\n", float64(s.MaxRSS)/(1<<20))
 	if p.Spec.Backend == runners.BackendGo {
 		fmt.Fprintf(tw, "  tasks done\t%d of %d\tchecksum %s\n", s.TasksDone, p.Spec.Tasks, orDash(s.Checksum))
@@ -55,8 +55,8 @@ func printTable(w io.Writer, ps []*profile.Profile) {
 		if s.Speedup != nil {
 			speedup = fmt.Sprintf("%.2fx", *s.Speedup)
 		}
-		fmt.Fprintf(tw, "%s\t%.2f s\t%s\t%.2f\t%.2f\t%d\t%d\t%d\t%s\n", p.Label, s.WallS, speedup,
-			s.CoresUsed, s.CPUS, s.Threads, s.Procs, s.CtxSwitches, s.Verdict)
+		fmt.Fprintf(tw, "%s\t%.2f s\t%s\t%.2f\t%.2f\t%s\t%s\t%d\t%s\n", p.Label, s.WallS, speedup,
+			s.CoresUsed, s.CPUS, sampled(s, s.Threads), sampled(s, s.Procs), s.CtxSwitches, s.Verdict)
 	}
 	tw.Flush()
 }
@@ -77,6 +77,15 @@ func describeWorkload(s runners.Spec) string {
 		d += fmt.Sprintf(", latency %v", s.Latency.D())
 	}
 	return d
+}
+
+// sampled shows a count read from the process tree, or "-" when the subject
+// ended before the first sample could read it.
+func sampled(s profile.Summary, n int) string {
+	if s.Procs == 0 {
+		return "-"
+	}
+	return fmt.Sprint(n)
 }
 
 func orDash(s string) string {

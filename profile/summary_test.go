@@ -50,7 +50,9 @@ func TestSpeedupsAndVerdicts(t *testing.T) {
 	io.Spec.Workload = runners.IO // no sequential I/O run: no speedup
 	starved := run(runners.Async, 4, 0.3)
 	starved.Summary.MachineBusyCores = 2
-	Speedups([]*Profile{seq, thr, proc, io, starved})
+	mixed := run(runners.Processes, 1.3, 0.65)
+	mixed.Spec.Workload = runners.Mixed
+	Speedups([]*Profile{seq, thr, proc, io, starved, mixed})
 	tests := []struct {
 		p       *Profile
 		speedup float64 // 0 = none
@@ -60,6 +62,7 @@ func TestSpeedupsAndVerdicts(t *testing.T) {
 		{thr, 0.968, "GIL-bound: one core's worth of CPU at a time (1.01); no faster than sequential (0.97x)"},
 		{proc, 2, "parallel: 1.94 of 2 cores busy; 2.00x faster than sequential"},
 		{io, 0, "mostly waiting on I/O: 0.05 cores' worth of CPU"},
+		{mixed, 0, "partly waiting on I/O: 0.65 cores' worth of CPU"},
 		{starved, 0.75, "starved: 0.30 cores' worth of CPU while the machine kept 2.00 cores busy; 0.75x sequential's speed: slower"},
 	}
 	for _, tt := range tests {

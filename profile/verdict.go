@@ -19,7 +19,7 @@ func Verdict(p *Profile) string {
 	switch {
 	case s.WallS <= 0:
 		v = "no run time was measured"
-	case s.CoresUsed < 0.5:
+	case s.CoresUsed < 0.8:
 		v = lowCPU(p)
 	case s.CoresUsed <= 1.15:
 		v = oneCore(p.Spec.Model, s.CoresUsed)
@@ -39,17 +39,21 @@ func Verdict(p *Profile) string {
 	return v
 }
 
-// lowCPU words a run that used under half a core: waiting on I/O, or, for
+// lowCPU words a run that used well under one core: waiting on I/O, or, for
 // work that never waits, starved by other programs on the machine.
 func lowCPU(p *Profile) string {
 	s := p.Summary
+	waiting := "mostly waiting"
+	if s.CoresUsed >= 0.5 {
+		waiting = "partly waiting"
+	}
 	switch {
 	case p.Spec.Backend == runners.BackendGo && p.Spec.Workload == runners.CPU:
 		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", s.CoresUsed, s.MachineBusyCores)
 	case p.Spec.Backend == runners.BackendGo:
-		return fmt.Sprintf("mostly waiting on I/O: %.2f cores' worth of CPU", s.CoresUsed)
+		return fmt.Sprintf("%s on I/O: %.2f cores' worth of CPU", waiting, s.CoresUsed)
 	default:
-		return fmt.Sprintf("mostly idle or waiting: %.2f cores' worth of CPU", s.CoresUsed)
+		return fmt.Sprintf("%s or idle: %.2f cores' worth of CPU", waiting, s.CoresUsed)
 	}
 }
 
