@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +125,50 @@ func TestCLIRecordFailure(t *testing.T) {
 	}
 	if ps, err := profile.Load(jsonPath); err != nil || len(ps) != 1 || !ps[0].Failed() {
 		t.Errorf("--json of a failed run: %v, %v; want the failed profile saved", ps, err)
+	}
+}
+
+func TestCLIReportRendersSavedProfiles(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath := filepath.Join(dir, "p.json")
+	if code, _, stderr := cli("compare", "--models", "sequential,goroutines", "--tasks", "2", "--size", "0.1", "--json", jsonPath); code != exitOK {
+		t.Fatalf("compare exit code = %d; stderr %q", code, stderr)
+	}
+	pngPath, tracePath := filepath.Join(dir, "r.png"), filepath.Join(dir, "r.trace.json")
+	code, _, stderr := cli("report", jsonPath, "--png", pngPath, "--trace", tracePath)
+	if code != exitOK {
+		t.Fatalf("report exit code = %d; stderr %q", code, stderr)
+	}
+	f, err := os.Open(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("the report is not a PNG: %v", err)
+	}
+	if w := img.Bounds().Dx(); w < 800 {
+		t.Errorf("report width = %d; want a full-size report", w)
+	}
+	var trace struct {
+		TraceEvents []map[string]any `json:"traceEvents"`
+	}
+	data, _ := os.ReadFile(tracePath)
+	if err := json.Unmarshal(data, &trace); err != nil || len(trace.TraceEvents) == 0 {
+		t.Errorf("trace: %d events, %v; want a parseable trace", len(trace.TraceEvents), err)
+	}
+}
+
+func TestCLIReportRefusesBrokenFile(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte(`{"format": "corescope/v1", "profiles": [`), 0o644)
+	code, _, stderr := cli("report", broken, "--png", filepath.Join(dir, "r.png"))
+	if code != exitUsage || !strings.Contains(stderr, "broken JSON") {
+		t.Errorf("report of a broken file: code %d, stderr %q; want %d and the reason", code, stderr, exitUsage)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r.png")); err == nil {
+		t.Error("a report was written from a broken file")
 	}
 }
