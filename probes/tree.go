@@ -97,6 +97,12 @@ type TreeProber struct {
 	// next probe fills.
 	outside, spare map[int]struct{}
 	outsideOf      int
+
+	// CtxSwitches makes Probe sum every thread's context switches into
+	// Proc.VolCtx and InvolCtx. It is on by default; it costs one read of
+	// each thread's status, the larger part of a probe, so a caller that
+	// gets the totals elsewhere (a subject's rusage at exit) turns it off.
+	CtxSwitches bool
 }
 
 // NewTreeProber returns a prober reading the proc filesystem mounted at
@@ -106,7 +112,7 @@ func NewTreeProber(procRoot string) (*TreeProber, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the process list at %s: %w", procRoot, err)
 	}
-	return &TreeProber{fs: fs, outside: map[int]struct{}{}, spare: map[int]struct{}{}}, nil
+	return &TreeProber{fs: fs, outside: map[int]struct{}{}, spare: map[int]struct{}{}, CtxSwitches: true}, nil
 }
 
 // ProbeTree reads root and every descendant from /proc; see TreeProber.Probe.
@@ -225,18 +231,23 @@ func (p *TreeProber) readProc(st procfs.ProcStat, withThreads bool) (Proc, []Thr
 		RSS:     uint64(max(st.ResidentMemory(), 0)),
 		Threads: st.NumThreads,
 	}
+	if !withThreads && !p.CtxSwitches {
+		return proc, nil
+	}
 	tasks, err := p.fs.AllThreads(st.PID)
 	if err != nil {
 		return proc, nil // exited since its stat was read
 	}
 	var threads []ThreadInfo
 	for _, task := range tasks {
-		status, err := task.NewStatus()
-		if err != nil {
-			continue // the thread exited
+		if p.CtxSwitches {
+			status, err := task.NewStatus()
+			if err != nil {
+				continue // the thread exited
+			}
+			proc.VolCtx += status.VoluntaryCtxtSwitches
+			proc.InvolCtx += status.NonVoluntaryCtxtSwitches
 		}
-		proc.VolCtx += status.VoluntaryCtxtSwitches
-		proc.InvolCtx += status.NonVoluntaryCtxtSwitches
 		if !withThreads {
 			continue
 		}

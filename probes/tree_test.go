@@ -379,6 +379,16 @@ func TestTreeProberFixture(t *testing.T) {
 		t.Errorf("Probe(100, false): %d threads, %d switches; want none and %d",
 			len(withoutThreads.Threads), withoutThreads.CtxSwitches(), got.CtxSwitches())
 	}
+	p.CtxSwitches = false
+	noSwitches, err := p.Probe(context.Background(), 100, true)
+	if err != nil {
+		t.Fatalf("Probe(100) without context switches: %v", err)
+	}
+	if noSwitches.CtxSwitches() != 0 || len(noSwitches.Threads) != len(got.Threads) || noSwitches.CPUS() != got.CPUS() {
+		t.Errorf("Probe without context switches: %d switches, %d threads, %v CPU s; want 0, %d, %v",
+			noSwitches.CtxSwitches(), len(noSwitches.Threads), noSwitches.CPUS(), len(got.Threads), got.CPUS())
+	}
+	p.CtxSwitches = true
 	for _, pid := range []int{600, 700} {
 		if _, err := p.Probe(context.Background(), pid, true); err == nil {
 			t.Errorf("Probe(%d) of a process without a stat = nil error; want one", pid)
@@ -466,8 +476,10 @@ func BenchmarkProbe(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, withThreads := range []bool{false, true} {
-		b.Run(fmt.Sprintf("threads=%v", withThreads), func(b *testing.B) {
+	for _, c := range []struct{ threads, ctxSwitches bool }{{false, true}, {true, true}, {true, false}} {
+		withThreads := c.threads
+		b.Run(fmt.Sprintf("threads=%v,ctxswitches=%v", c.threads, c.ctxSwitches), func(b *testing.B) {
+			p.CtxSwitches = c.ctxSwitches
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {

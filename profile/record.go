@@ -74,6 +74,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 	if err != nil {
 		return nil, err
 	}
+	tree.CtxSwitches = false // the subject's rusage at exit has them all
 	r := &recorder{
 		tree:          tree,
 		spec:          spec,
