@@ -27,7 +27,6 @@ type Painter struct {
 	block  []uint8 // levels of up to block grid columns, column-major
 	row    []uint8 // one pixel row's levels when several cores share it
 	ends   []int32 // the pixel column after each grid column
-	sample []uint8 // one sample's levels, sorted
 	top    []int   // Strip: the first filled pixel row of each column
 }
 
@@ -109,7 +108,6 @@ const block = 32
 func (p *Painter) levels(cols [][]float64, g, cores int, sorted bool) {
 	p.grid = grow(p.grid, g*cores)
 	p.block = grow(p.block, block*cores)
-	p.sample = grow(p.sample, cores)
 	p.row = grow(p.row, g)
 	for j0 := 0; j0 < g; j0 += block {
 		n := min(block, g-j0)
@@ -127,8 +125,9 @@ func (p *Painter) levels(cols [][]float64, g, cores int, sorted bool) {
 }
 
 // column sets col to the per-core maximum level of samples. Sorted, it
-// sorts each sample before taking the maximum rank by rank, so one busy
-// thread that hopped between cores still counts as one busy core.
+// ranks each sample's levels, highest first, before taking the maximum rank
+// by rank, so one busy thread that hopped between cores still counts as one
+// busy core. The ranking is a counting sort: O(n) for 256 levels.
 func (p *Painter) column(col []uint8, samples [][]float64, sorted bool) {
 	clear(col)
 	for _, s := range samples {
@@ -138,28 +137,16 @@ func (p *Painter) column(col []uint8, samples [][]float64, sorted bool) {
 			}
 			continue
 		}
-		lv := p.sample[:len(s)]
-		for c, v := range s {
-			lv[c] = level(v)
+		var count [256]int32
+		for _, v := range s {
+			count[level(v)]++
 		}
-		sortDesc(lv)
-		for c, l := range lv {
-			col[c] = max(col[c], l)
-		}
-	}
-}
-
-// sortDesc sorts levels, highest first, by counting: O(n) for 256 levels.
-func sortDesc(lv []uint8) {
-	var n [256]int32
-	for _, l := range lv {
-		n[l]++
-	}
-	i := 0
-	for l := 255; l >= 0; l-- {
-		for range n[l] {
-			lv[i] = uint8(l)
-			i++
+		rank := 0
+		for l := 255; rank < len(s); l-- {
+			for range count[l] {
+				col[rank] = max(col[rank], uint8(l))
+				rank++
+			}
 		}
 	}
 }
