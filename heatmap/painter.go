@@ -23,11 +23,11 @@ var (
 // runs on one shared time scale, give each run a rectangle whose width is
 // proportional to its duration (see Width).
 type Painter struct {
-	grid   []uint8 // palette levels, core-major: grid[core*g + column]
-	block  []uint8 // levels of up to block grid columns, column-major
-	row    []uint8 // one pixel row's levels when several cores share it
-	ends   []int32 // the pixel column after each grid column
-	top    []int   // Strip: the first filled pixel row of each column
+	grid  []uint8 // palette levels, core-major: grid[core*g + column]
+	block []uint8 // levels of up to block grid columns, column-major
+	row   []uint8 // one pixel row's levels when several cores share it
+	ends  []int32 // the pixel column after each grid column
+	top   []int   // Strip: the first filled pixel row of each column
 }
 
 // Heatmap paints cols (cols[i] is one sample: the busy fraction of each core)
