@@ -18,10 +18,8 @@ import (
 const appID = "io.github.corescope"
 
 func main() {
+	runners.ExitIfWorker()
 	args := os.Args[1:]
-	if len(args) > 0 && args[0] == "worker" {
-		os.Exit(runners.WorkerMain(args[1:], os.Stdout, os.Stderr))
-	}
 	if len(args) == 0 || isWindowFlag(args[0]) {
 		os.Exit(openWindow(args))
 	}

@@ -79,6 +79,16 @@ func parseWorkerArgs(args []string) (workerConfig, error) {
 	return cfg, nil
 }
 
+// ExitIfWorker runs the worker subcommand and exits when this process was
+// started as `<self> worker ...`, and returns otherwise. main calls it
+// first, and so do the TestMains of packages whose tests run Go subjects:
+// there the test binary is the corescope executable that subjects re-run.
+func ExitIfWorker() {
+	if len(os.Args) > 1 && os.Args[1] == "worker" {
+		os.Exit(WorkerMain(os.Args[2:], os.Stdout, os.Stderr))
+	}
+}
+
 // WorkerMain runs the hidden worker subcommand with args (those after
 // "worker") and returns its exit code: 0, 1 when a task failed, 2 for bad
 // arguments. It writes JSON-line events on stdout and messages on stderr;
