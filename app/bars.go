@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -139,17 +140,29 @@ func (r *barsRenderer) Refresh() {
 			r.objs = append(r.objs, r.tracks[i], r.fills[i], r.labels[i], r.values[i])
 		}
 	}
+	// Only what changed is refreshed: with many cores this runs ten times a
+	// second over hundreds of bars, whose texts are hidden.
+	text := n <= barsWithText
 	track, fg := themeColor(r.b, theme.ColorNameInputBackground), themeColor(r.b, theme.ColorNameForeground)
 	for i := range n {
 		v := r.value(i)
-		r.tracks[i].FillColor = track
+		setAndRefresh(r.tracks[i], &r.tracks[i].FillColor, track)
 		// The bar's colour is the heatmap's, floored so an idle bar still shows.
-		r.fills[i].FillColor = heatmap.Color(max(v, 0.15))
-		r.labels[i].Color, r.values[i].Color = fg, fg
-		r.values[i].Text = fmt.Sprintf("%3.0f%%", 100*clamp01(v))
-		for _, o := range []fyne.CanvasObject{r.tracks[i], r.fills[i], r.labels[i], r.values[i]} {
-			o.Refresh()
+		setAndRefresh(r.fills[i], &r.fills[i].FillColor, color.Color(heatmap.Color(max(v, 0.15))))
+		if text {
+			setAndRefresh(r.labels[i], &r.labels[i].Color, fg)
+			r.values[i].Color = fg
+			r.values[i].Text = fmt.Sprintf("%3.0f%%", 100*clamp01(v))
+			r.values[i].Refresh()
 		}
 	}
 	r.Layout(r.size)
+}
+
+// setAndRefresh sets *field to v and redraws o if that changed it.
+func setAndRefresh[T comparable](o fyne.CanvasObject, field *T, v T) {
+	if *field != v {
+		*field = v
+		o.Refresh()
+	}
 }

@@ -34,7 +34,7 @@ func modelName(m runners.Model) string {
 }
 
 func rateName(d time.Duration) string {
-	return fmt.Sprintf("%v (%g per second)", d, float64(time.Second)/float64(d))
+	return fmt.Sprintf("%v (%g/s)", d, float64(time.Second)/float64(d))
 }
 
 // controls are the fields that make a runners.Spec.
@@ -102,14 +102,14 @@ func newControls() *controls {
 		&widget.FormItem{Text: "Model", Widget: c.model, HintText: "how the tasks run at once"},
 		&widget.FormItem{Text: "Tasks", Widget: c.tasks, HintText: "how many tasks to run"},
 		c.workersHint,
-		&widget.FormItem{Text: "Size", Widget: c.size, HintText: "CPU work per task (1 = default)"},
+		&widget.FormItem{Text: "Size", Widget: c.size, HintText: "work per task; 1 = default"},
 	)
 	c.cmdForm = widget.NewForm(
 		&widget.FormItem{Text: "Command", Widget: c.command, HintText: "program and arguments; quotes group words, no shell"},
 	)
-	rateForm := widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often the cores are read"})
+	rateForm := widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often cores are read"})
 	c.backend = widget.NewSelect([]string{backendGo, backendCommand}, func(string) { c.showBackend(); changed() })
-	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: c.backend, HintText: "corescope's models or any program"})
+	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: c.backend, HintText: "built-in models or any program"})
 	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, rateForm)
 
 	def := runners.Spec{}.WithDefaults()
@@ -202,13 +202,9 @@ func (c *controls) updateWorkersHint() {
 	if err != nil {
 		tasks = runners.DefaultTasks
 	}
-	var parts []string
-	for _, m := range c.models() {
-		parts = append(parts, fmt.Sprintf("%d for %s", runners.DefaultWorkers(m, c.selectedWorkload(), tasks), m))
-	}
-	hint := "pool size; empty = auto: " + strings.Join(parts, ", ")
-	if len(parts) > 1 {
-		hint = "pool size; empty = each model's default"
+	hint := "empty = model's default"
+	if ms := c.models(); len(ms) == 1 {
+		hint = fmt.Sprintf("empty = auto: %d for %s", runners.DefaultWorkers(ms[0], c.selectedWorkload(), tasks), ms[0])
 	}
 	c.workers.SetPlaceHolder("auto")
 	if c.workersHint.HintText != hint {

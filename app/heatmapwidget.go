@@ -2,6 +2,7 @@ package app
 
 import (
 	"image"
+	"image/color"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -32,18 +33,29 @@ const (
 	axisGap     = 2
 )
 
+// liveMinSpan is the shortest time axis of a live heatmap, in seconds.
+const liveMinSpan = 5
+
 // NewHeatmap returns an empty heatmap sized for cores and capacity samples.
 func NewHeatmap(cores, capacity int, interval float64) *Heatmap {
 	h := &Heatmap{}
-	h.ring.reset(cores, capacity, interval)
+	h.ring.reset(cores, capacity, interval, 0)
 	h.ExtendBaseWidget(h)
 	return h
 }
 
 // Reset empties the heatmap and sizes it for cores and capacity samples of
-// interval seconds each. Call Refresh to show it.
+// interval seconds each, capacity samples filling the width: give it a
+// recorded run's length to fit the whole run. Call Refresh to show it.
 func (h *Heatmap) Reset(cores, capacity int, interval float64) {
-	h.ring.reset(cores, capacity, interval)
+	h.ring.reset(cores, capacity, interval, 0)
+}
+
+// ResetLive is Reset for a run being recorded: the time axis starts at
+// liveMinSpan seconds and grows with the run in round steps, filling the
+// width, until capacity samples are held; then it scrolls.
+func (h *Heatmap) ResetLive(cores, capacity int, interval float64) {
+	h.ring.reset(cores, capacity, interval, liveMinSpan)
 }
 
 // Cores is the number of rows.
@@ -101,6 +113,7 @@ type heatmapRenderer struct {
 	// cached state: what the labels and images were made for
 	cores  int
 	sorted bool
+	fg     color.Color
 	size   fyne.Size
 	objs   []fyne.CanvasObject
 }
@@ -155,9 +168,7 @@ func (r *heatmapRenderer) Layout(size fyne.Size) {
 	r.axis.place(r.h, from, length, x0, heat.Width, axisY)
 
 	if r.resize(heat) {
-		r.draw()
-		canvas.Refresh(r.img)
-		canvas.Refresh(r.strip)
+		r.paint()
 	}
 }
 
@@ -181,14 +192,12 @@ func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 }
 
 // draw paints the ring into the images: the samples fill the left part of
-// the window in proportion to how much of the ring they fill; the rest stays
-// transparent so "not sampled yet" never reads as "idle".
+// the width in proportion to how much of the time axis they cover; the rest
+// stays transparent so "not sampled yet" never reads as "idle".
 func (r *heatmapRenderer) draw() {
 	cols := r.h.ring.cols()
-	w := 0
-	if len(cols) > 0 {
-		w = heatmap.Width(r.pix.Rect.Dx(), float64(len(cols)), float64(r.h.ring.capacity))
-	}
+	_, length := r.h.ring.window()
+	w := heatmap.Width(r.pix.Rect.Dx(), r.h.ring.held(), length)
 	if w > 0 {
 		r.painter.Heatmap(r.pix, image.Rect(0, 0, w, r.pix.Rect.Dy()), cols, r.h.sorted)
 		r.painter.Strip(r.stripPix, image.Rect(0, 0, w, stripRows), cols, r.h.ring.cores)
@@ -205,7 +214,12 @@ func clearRight(img *image.RGBA, x int) {
 	}
 }
 
+// Refresh repaints the samples and moves the time axis; the labels and
+// their layout are redone only when the rows or the theme changed, as a
+// live heatmap is refreshed ten times a second.
 func (r *heatmapRenderer) Refresh() {
+	fg := themeColor(r.h, theme.ColorNameForeground)
+	relayout := r.fg != fg
 	if r.cores != r.h.ring.cores || r.sorted != r.h.sorted || r.objs == nil {
 		r.cores, r.sorted = r.h.ring.cores, r.h.sorted
 		texts := make([]string, r.cores)
@@ -217,14 +231,27 @@ func (r *heatmapRenderer) Refresh() {
 		r.top.Text = strconv.Itoa(r.cores)
 		r.objs = append([]fyne.CanvasObject{r.bg, r.img, r.stripB, r.strip, r.top, r.one}, r.labels.objects()...)
 		r.objs = append(r.objs, r.axis.objects()...)
+		relayout = true
 	}
-	bg := themeColor(r.h, theme.ColorNameInputBackground)
-	r.bg.FillColor, r.stripB.FillColor = bg, bg
-	r.bg.Refresh()
-	r.stripB.Refresh()
-	if !r.size.IsZero() {
-		r.Layout(r.size) // places labels and ticks; resizes the images if needed
+	if relayout {
+		r.fg = fg
+		bg := themeColor(r.h, theme.ColorNameInputBackground)
+		r.bg.FillColor, r.stripB.FillColor = bg, bg
+		r.bg.Refresh()
+		r.stripB.Refresh()
+		if !r.size.IsZero() {
+			r.Layout(r.size) // places labels and ticks; resizes the images if needed
+		}
+	} else if !r.size.IsZero() {
+		heat, _, x0, _, axisY := r.areas(r.size)
+		from, length := r.h.ring.window()
+		r.axis.place(r.h, from, length, x0, heat.Width, axisY)
 	}
+	r.paint()
+}
+
+// paint draws the samples and shows the new pixels.
+func (r *heatmapRenderer) paint() {
 	r.draw()
 	canvas.Refresh(r.img)
 	canvas.Refresh(r.strip)

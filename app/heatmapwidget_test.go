@@ -148,3 +148,69 @@ func BenchmarkHeatmapFrame(b *testing.B) {
 		r.draw()
 	}
 }
+
+// TestLiveHeatmapFillsTheWidthAsItGrows checks that a short live run covers
+// its share of a round time axis, not a sliver of the ring's capacity.
+func TestLiveHeatmapFillsTheWidthAsItGrows(t *testing.T) {
+	test.NewTempApp(t)
+	tests := []struct {
+		samples  int     // of 0.1 s, all busy
+		wantFill float64 // share of the image's columns painted
+	}{
+		{10, 1.0 / 5},   // 1 s on the 5 s minimum axis
+		{40, 4.0 / 5},   // 4 s of 5 s
+		{60, 6.0 / 7.5}, // 6 s of 7.5 s
+		{900, 1},        // more than the ring holds: the whole width, scrolling
+	}
+	for _, tt := range tests {
+		h := NewHeatmap(2, 600, 0.1)
+		h.ResetLive(2, 600, 0.1)
+		for i := range tt.samples {
+			h.Push(float64(i+1)*0.1, []float64{1, 1})
+		}
+		r := showHeatmap(t, h, fyne.NewSize(800, 300))
+		w := r.pix.Rect.Dx()
+		painted := 0
+		for x := range w {
+			if r.pix.RGBAAt(x, 0) == heatmap.Color(1) {
+				painted++
+			}
+		}
+		if want := int(math.Round(tt.wantFill * float64(w))); painted != want {
+			t.Errorf("%d samples: %d of %d columns painted; want %d", tt.samples, painted, w, want)
+		}
+	}
+}
+
+// TestTimeAxisLabelsNeverOverlap lays out axes of many spans and widths and
+// checks that no two visible tick labels overlap.
+func TestTimeAxisLabelsNeverOverlap(t *testing.T) {
+	test.NewTempApp(t)
+	h := NewHeatmap(1, 1, 0.1)
+	test.NewTempWindow(t, h)
+	a := newTimeAxis(12)
+	for _, width := range []float32{60, 150, 333, 760, 1500} {
+		for _, span := range []float64{0.3, 1, 5, 7.5, 15, 60, 600, 6000} {
+			for _, from := range []float64{0, 0.05, 123.4} {
+				a.place(h, from, span, 10, width, 0)
+				var prevEnd float32 = -1
+				shown := 0
+				for _, tick := range a.ticks {
+					if tick.Hidden {
+						continue
+					}
+					shown++
+					x := tick.Position().X
+					if x < prevEnd || x < 10 || x+tick.Size().Width > 10+width+0.5 {
+						t.Errorf("axis %v+%v s over %v px: label %q at %v..%v overlaps its neighbour (ends %v) or the edges",
+							from, span, width, tick.Text, x, x+tick.Size().Width, prevEnd)
+					}
+					prevEnd = x + tick.Size().Width
+				}
+				if width >= 300 && shown < 2 {
+					t.Errorf("axis %v+%v s over %v px shows %d labels; want at least 2", from, span, width, shown)
+				}
+			}
+		}
+	}
+}

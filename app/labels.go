@@ -4,6 +4,8 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -45,6 +47,22 @@ func niceStep(span float64, n int) float64 {
 	return 10 * mag
 }
 
+// niceCeil is the smallest round span of at least v: 1, 1.5, 2, 3, 5 or
+// 7.5 times a power of ten, so a growing axis rescales in steps of at most
+// 1.5x and the data always fills two thirds of it.
+func niceCeil(v float64) float64 {
+	if !(v > 0) {
+		return 0
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 1.5, 2, 3, 5, 7.5} {
+		if m*mag >= v*(1-1e-9) {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
 // formatSeconds writes a tick value such as "12 s" or "0.5 s".
 func formatSeconds(t float64) string {
 	return strconv.FormatFloat(math.Round(t*1000)/1000, 'f', -1, 64) + " s"
@@ -78,7 +96,19 @@ func (a *timeAxis) objects() []fyne.CanvasObject {
 // span x0..x0+width at height y.
 func (a *timeAxis) place(w fyne.Widget, from, length float64, x0, width, y float32) {
 	size, fg := captionSize(w), themeColor(w, theme.ColorNameForeground)
-	step := niceStep(length, min(len(a.ticks)-1, int(width/70)))
+	// Ticks at least 1.5 labels apart: a label at either end is pulled
+	// inside by up to half its width and must still clear its neighbour.
+	// The widest label is measured as digits of its length, which change
+	// rarely, so a scrolling axis does not shape a new string every redraw.
+	widest := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return '8'
+		}
+		return r
+	}, formatSeconds(from+length))
+	label := max(fyne.MeasureText(widest, size, fyne.TextStyle{}).Width,
+		fyne.MeasureText(formatSeconds(0.25), size, fyne.TextStyle{}).Width)
+	step := niceStep(length, min(len(a.ticks)-1, int(width/(1.5*label+theme.Padding()))))
 	i := 0
 	if step > 0 {
 		for v := math.Ceil(from/step) * step; v <= from+length+1e-9 && i < len(a.ticks); v += step {
@@ -106,10 +136,14 @@ func (a *timeAxis) place(w fyne.Widget, from, length float64, x0, width, y float
 // overlap: with many rows only every 2nd, 4th ... row is named.
 type rowLabels struct {
 	texts []*canvas.Text
+
+	widest     float32 // width of the widest label at text size widestSize
+	widestSize float32 // 0 until measured
 }
 
 // set gives the labels these texts, reusing the label objects.
 func (l *rowLabels) set(texts []string) {
+	l.widestSize = 0
 	for len(l.texts) < len(texts) {
 		l.texts = append(l.texts, canvas.NewText("", color.Black))
 	}
@@ -127,14 +161,17 @@ func (l *rowLabels) objects() []fyne.CanvasObject {
 	return objs
 }
 
-// width is the widest label's width.
+// width is the widest label's width, measured once per set of texts and
+// text size: layouts ask for it on every redraw.
 func (l *rowLabels) width(w fyne.Widget) float32 {
 	size := captionSize(w)
-	widest := float32(0)
-	for _, t := range l.texts {
-		widest = max(widest, fyne.MeasureText(t.Text, size, t.TextStyle).Width)
+	if l.widestSize != size {
+		l.widest, l.widestSize = 0, size
+		for _, t := range l.texts {
+			l.widest = max(l.widest, fyne.MeasureText(t.Text, size, t.TextStyle).Width)
+		}
 	}
-	return widest
+	return l.widest
 }
 
 // place right-aligns the labels in the gutter 0..gutter beside rows that

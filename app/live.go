@@ -38,6 +38,8 @@ type liveView struct {
 	interval float64 // seconds between samples of the shown run
 	prevT    float64
 	last     *profile.Frame
+	text     string // the figures to show at the next refresh
+	visible  bool   // whether the tab is shown; hidden, it does not draw
 }
 
 func newLiveView(onSort func(sorted bool)) *liveView {
@@ -47,6 +49,7 @@ func newLiveView(onSort func(sorted bool)) *liveView {
 		figures:  widget.NewLabel("Press Run (Ctrl+R) to watch the cores."),
 		interval: runners.DefaultInterval.Seconds(),
 	}
+	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
 	v.figures.Wrapping = fyne.TextWrapWord
 	v.order = widget.NewRadioGroup([]string{orderByCore, orderSorted}, nil)
 	v.order.Horizontal = true
@@ -79,14 +82,14 @@ func newLiveView(onSort func(sorted bool)) *liveView {
 func (v *liveView) begin(spec runners.Spec) {
 	v.interval = spec.Interval.D().Seconds()
 	v.prevT, v.last = 0, nil
-	v.heat.Reset(runtime.NumCPU(), liveColumns, v.interval)
-	v.figures.SetText(fmt.Sprintf("Running %s...", spec.Label()))
+	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
+	v.text = fmt.Sprintf("Running %s...", spec.Label())
 }
 
 // add takes one live frame; refresh shows it.
 func (v *liveView) add(f *profile.Frame) {
 	if len(f.Busy) != v.heat.Cores() {
-		v.heat.Reset(len(f.Busy), liveColumns, v.interval)
+		v.heat.ResetLive(len(f.Busy), liveColumns, v.interval)
 	}
 	v.heat.Push(f.T, f.Busy)
 	dt := f.T - v.prevT
@@ -94,15 +97,28 @@ func (v *liveView) add(f *profile.Frame) {
 		dt = v.interval
 	}
 	v.prevT, v.last = f.T, f
-	v.figures.SetText(fmt.Sprintf("Subject: %.2f cores used   ·   Machine: %.2f of %d cores busy   ·   corescope itself: %.1f%% of one core",
-		f.SubjectCPU/dt, f.BusyCores(), len(f.Busy), 100*f.SelfCPU/dt))
+	v.text = fmt.Sprintf("Subject: %.2f cores used   ·   Machine: %.2f of %d cores busy   ·   corescope itself: %.1f%% of one core",
+		f.SubjectCPU/dt, f.BusyCores(), len(f.Busy), 100*f.SelfCPU/dt)
 }
 
-// refresh redraws after a batch of add.
+// setVisible says whether the tab is shown; showing it draws what came
+// while it was hidden.
+func (v *liveView) setVisible(visible bool) {
+	v.visible = visible
+	v.refresh()
+}
+
+// refresh redraws after a batch of add or a show.
 func (v *liveView) refresh() {
+	if !v.visible {
+		return
+	}
 	v.heat.Refresh()
 	if v.last != nil {
 		v.bars.set(v.last.Busy)
+	}
+	if v.text != "" {
+		v.figures.SetText(v.text)
 	}
 }
 
@@ -117,16 +133,15 @@ func (v *liveView) show(p *profile.Profile) {
 	for i := range p.Frames {
 		v.heat.Push(p.Frames[i].T, p.Frames[i].Busy)
 	}
-	v.heat.Refresh()
 	v.last = nil
 	if n := len(p.Frames); n > 0 {
-		v.bars.set(p.Frames[n-1].Busy)
+		v.last = &p.Frames[n-1]
 	}
 	s := p.Summary
-	text := fmt.Sprintf("%s: %.2f s wall, %.2f cores used, machine %.2f busy cores (peak %.2f), corescope itself %.1f%% of one core",
+	v.text = fmt.Sprintf("%s: %.2f s wall, %.2f cores used, machine %.2f busy cores (peak %.2f), corescope itself %.1f%% of one core",
 		p.Label, s.WallS, s.CoresUsed, s.MachineBusyCores, s.PeakBusyCores, 100*s.SelfCores)
 	if p.Failed() {
-		text += " — " + p.Error
+		v.text += " — " + p.Error
 	}
-	v.figures.SetText(text)
+	v.refresh()
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -11,36 +13,96 @@ import (
 	"corescope/profile"
 )
 
-// menu builds the main menu and the window's shortcuts. Export items go in
-// the File menu beside Save.
+// menuItems are the menu entries whose enabled state follows the session.
+type menuItems struct {
+	main                              *fyne.MainMenu
+	open, save, run, stop             *fyne.MenuItem
+	exportPNG, exportCSV, exportTrace *fyne.MenuItem
+}
+
+// menu builds the main menu and the window's shortcuts.
 func (u *UI) menu() *fyne.MainMenu {
-	shortcutRun := &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutOpen := &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
-	shortcutSave := &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
-	open := fyne.NewMenuItem("Open profile...", u.showOpen)
-	open.Shortcut = shortcutOpen
-	save := fyne.NewMenuItem("Save profile...", u.showSave)
-	save.Shortcut = shortcutSave
-	run := fyne.NewMenuItem("Run", u.Run)
-	run.Shortcut = shortcutRun
-	stop := fyne.NewMenuItem("Stop (Esc)", u.Stop)
+	m := &u.items
+	m.open = fyne.NewMenuItem("Open profile...", u.showOpen)
+	m.save = fyne.NewMenuItem("Save profile...", u.showSave)
+	m.exportPNG = fyne.NewMenuItem("Export PNG report...", func() { u.showExport(exportPNG) })
+	m.exportCSV = fyne.NewMenuItem("Export CSV...", func() { u.showExport(exportCSV) })
+	m.exportTrace = fyne.NewMenuItem("Export trace...", func() { u.showExport(exportTrace) })
+	m.run = fyne.NewMenuItem("Run", u.Run)
+	m.stop = fyne.NewMenuItem("Stop (Esc)", u.Stop)
 
 	c := u.win.Canvas()
-	c.AddShortcut(shortcutRun, func(fyne.Shortcut) { u.Run() })
-	c.AddShortcut(shortcutOpen, func(fyne.Shortcut) { u.showOpen() })
-	c.AddShortcut(shortcutSave, func(fyne.Shortcut) { u.showSave() })
+	for _, s := range []struct {
+		item *fyne.MenuItem
+		key  fyne.KeyName
+	}{{m.open, fyne.KeyO}, {m.save, fyne.KeyS}, {m.exportPNG, fyne.KeyE}, {m.run, fyne.KeyR}} {
+		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: fyne.KeyModifierShortcutDefault}
+		s.item.Shortcut = sc
+		action := s.item.Action
+		c.AddShortcut(sc, func(fyne.Shortcut) { action() })
+	}
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
 			u.Stop()
 		}
 	})
-	return fyne.NewMainMenu(
-		fyne.NewMenu("File", open, save),
-		fyne.NewMenu("Run", run, stop),
+	m.main = fyne.NewMainMenu(
+		fyne.NewMenu("File", m.open, m.save, fyne.NewMenuItemSeparator(), m.exportPNG, m.exportCSV, m.exportTrace),
+		fyne.NewMenu("Run", m.run, m.stop),
 	)
+	return m.main
+}
+
+// update enables the items as the buttons and the session allow, and
+// redraws the menu only when something changed.
+func (m *menuItems) update(u *UI) {
+	idle := u.job == nil && !u.exporting
+	canExport := idle && len(u.runs) > 0
+	changed := false
+	for item, disabled := range map[*fyne.MenuItem]bool{
+		m.open:        u.exporting, // opening adds runs while they are written
+		m.save:        len(u.runs) == 0 || u.exporting,
+		m.exportPNG:   !canExport,
+		m.exportCSV:   !canExport,
+		m.exportTrace: !canExport,
+		m.run:         u.runBtn.Disabled(),
+		m.stop:        u.stopBtn.Disabled(),
+	} {
+		changed = changed || item.Disabled != disabled
+		item.Disabled = disabled
+	}
+	if changed {
+		m.main.Refresh()
+	}
+}
+
+// askSavePath asks where to write a file named like name, then calls then
+// with the path. The dialog creates (or empties) the file it returns; that
+// file is removed again, so the writer, which writes whole files only,
+// creates it and a failed write leaves nothing behind.
+func (u *UI) askSavePath(name string, then func(path string)) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, u.win)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		path := w.URI().Path()
+		w.Close()
+		os.Remove(path)
+		then(path)
+	}, u.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{filepath.Ext(name)}))
+	d.Show()
 }
 
 func (u *UI) showOpen() {
+	if u.items.open.Disabled {
+		return
+	}
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, u.win)
@@ -60,6 +122,9 @@ func (u *UI) showOpen() {
 // OpenFile adds the runs of a profile file to the session and shows the
 // last one. A broken or foreign file changes nothing and shows why.
 func (u *UI) OpenFile(path string) {
+	if u.exporting {
+		return
+	}
 	ps, err := profile.Load(path)
 	if err == nil && len(ps) == 0 {
 		err = fmt.Errorf("%s holds no runs", path)
@@ -77,29 +142,16 @@ func (u *UI) OpenFile(path string) {
 }
 
 func (u *UI) showSave() {
-	if len(u.runs) == 0 {
-		dialog.ShowInformation("Nothing to save", "Run a model or open a profile first.", u.win)
-		return
+	if !u.items.save.Disabled {
+		u.askSavePath("corescope-profile.json", u.SaveFile)
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, u.win)
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		path := w.URI().Path()
-		w.Close() // profile.Save writes the file whole, through a temp file
-		u.SaveFile(path)
-	}, u.win)
-	d.SetFileName("corescope-profile.json")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Show()
 }
 
 // SaveFile writes every run of the session to path.
 func (u *UI) SaveFile(path string) {
+	if len(u.runs) == 0 || u.exporting {
+		return
+	}
 	if err := profile.Save(path, u.runs); err != nil {
 		dialog.ShowError(fmt.Errorf("cannot save the profile: %w", err), u.win)
 		return

@@ -7,6 +7,10 @@ type ring struct {
 	cores    int
 	capacity int
 	interval float64 // seconds between samples, for the time axis
+	// minSpan > 0 makes the time axis grow with the samples held, from at
+	// least minSpan seconds, until the ring is full; 0 keeps it capacity
+	// samples long, so a whole recorded run fills the width.
+	minSpan float64
 
 	data  []float64 // capacity*cores values, column-major by slot
 	times []float64 // sample times, by slot
@@ -16,8 +20,9 @@ type ring struct {
 	view [][]float64 // chronological column views, reused by cols
 }
 
-// reset empties the ring and sizes it for cores x capacity samples.
-func (r *ring) reset(cores, capacity int, interval float64) {
+// reset empties the ring and sizes it for cores x capacity samples; see
+// ring.minSpan for minSpan.
+func (r *ring) reset(cores, capacity int, interval, minSpan float64) {
 	cores, capacity = max(cores, 0), max(capacity, 1)
 	if cap(r.data) < cores*capacity {
 		r.data = make([]float64, cores*capacity)
@@ -29,7 +34,7 @@ func (r *ring) reset(cores, capacity int, interval float64) {
 		r.view = make([][]float64, 0, capacity)
 	}
 	r.data, r.times = r.data[:cores*capacity], r.times[:capacity]
-	r.cores, r.capacity, r.interval = cores, capacity, interval
+	r.cores, r.capacity, r.interval, r.minSpan = cores, capacity, interval, minSpan
 	r.start, r.n = 0, 0
 }
 
@@ -58,21 +63,20 @@ func (r *ring) cols() [][]float64 {
 	return r.view
 }
 
-// window is the time the full width of the picture covers: from the start
-// of the oldest sample's interval, capacity intervals long.
+// window is the time the full width of the picture covers, from the start
+// of the oldest sample's interval: capacity intervals long, or, growing, the
+// samples held (at least minSpan) rounded up to a round span, so a short
+// run fills the width rather than a sliver of a minute.
 func (r *ring) window() (from, length float64) {
 	length = float64(r.capacity) * r.interval
+	if r.minSpan > 0 {
+		length = min(length, niceCeil(max(float64(r.n)*r.interval, r.minSpan)))
+	}
 	if r.n == 0 {
 		return 0, length
 	}
 	return r.times[r.start] - r.interval, length
 }
 
-// last returns the newest sample, or nil when the ring is empty.
-func (r *ring) last() []float64 {
-	if r.n == 0 {
-		return nil
-	}
-	slot := (r.start + r.n - 1) % r.capacity
-	return r.data[slot*r.cores : (slot+1)*r.cores]
-}
+// held is how long the samples held last: n intervals.
+func (r *ring) held() float64 { return float64(r.n) * r.interval }

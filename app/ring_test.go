@@ -8,7 +8,7 @@ import (
 
 func TestRingKeepsTheNewestSamplesInOrder(t *testing.T) {
 	var r ring
-	r.reset(2, 3, 0.1)
+	r.reset(2, 3, 0.1, 0)
 	for i := range 5 {
 		r.push(float64(i), []float64{float64(i), float64(10 * i)})
 	}
@@ -23,14 +23,11 @@ func TestRingKeepsTheNewestSamplesInOrder(t *testing.T) {
 	if from, length := r.window(); math.Abs(from-1.9) > 1e-9 || math.Abs(length-0.3) > 1e-9 {
 		t.Errorf("window() = %v, %v; want %v, %v", from, length, 2-0.1, 3*0.1)
 	}
-	if got := r.last(); !slices.Equal(got, []float64{4, 40}) {
-		t.Errorf("last() = %v; want [4 40]", got)
-	}
 }
 
 func TestRingPadsAndTruncatesSamples(t *testing.T) {
 	var r ring
-	r.reset(3, 2, 0.1)
+	r.reset(3, 2, 0.1, 0)
 	r.push(0, []float64{1, 1, 1})
 	r.push(1, []float64{0.5})           // missing cores count as idle
 	r.push(2, []float64{1, 1, 1, 1, 1}) // extra cores are ignored
@@ -42,9 +39,48 @@ func TestRingPadsAndTruncatesSamples(t *testing.T) {
 
 func TestRingPushDoesNotAllocate(t *testing.T) {
 	var r ring
-	r.reset(256, 600, 0.1)
+	r.reset(256, 600, 0.1, 0)
 	busy := make([]float64, 256)
 	if n := testing.AllocsPerRun(100, func() { r.push(1, busy); r.cols() }); n != 0 {
 		t.Errorf("push+cols allocates %v times; want 0", n)
+	}
+}
+
+func TestRingWindowGrowsThenScrolls(t *testing.T) {
+	tests := []struct {
+		pushes     int
+		wantFrom   float64
+		wantLength float64
+	}{
+		{0, 0, 5},      // the minimum span before any sample
+		{10, 0, 5},     // 1 s: still the minimum
+		{51, 0, 7.5},   // 5.1 s: the next round span
+		{160, 0, 20},   // 16 s
+		{450, 0, 50},   // 45 s
+		{590, 0, 60},   // 59 s: capped at the ring's 60 s
+		{700, 10, 60},  // full: scrolls by the 100 samples that were dropped
+		{1200, 60, 60}, // still scrolling
+	}
+	for _, tt := range tests {
+		var r ring
+		r.reset(1, 600, 0.1, 5)
+		for i := range tt.pushes {
+			r.push(float64(i+1)*0.1, []float64{1})
+		}
+		from, length := r.window()
+		if math.Abs(from-tt.wantFrom) > 1e-9 || math.Abs(length-tt.wantLength) > 1e-9 {
+			t.Errorf("window() after %d pushes = %v, %v; want %v, %v", tt.pushes, from, length, tt.wantFrom, tt.wantLength)
+		}
+	}
+}
+
+func TestNiceCeil(t *testing.T) {
+	tests := []struct{ v, want float64 }{
+		{0, 0}, {-1, 0}, {0.3, 0.3}, {1, 1}, {1.2, 1.5}, {2.5, 3}, {4, 5}, {5.1, 7.5}, {7.6, 10}, {12, 15}, {31, 50},
+	}
+	for _, tt := range tests {
+		if got := niceCeil(tt.v); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("niceCeil(%v) = %v; want %v", tt.v, got, tt.want)
+		}
 	}
 }

@@ -37,7 +37,7 @@ type job struct {
 // Run starts the runs the controls ask for. It does nothing while a run is
 // in progress or when a field is invalid.
 func (u *UI) Run() {
-	if u.job != nil {
+	if u.job != nil || u.exporting {
 		return
 	}
 	specs, err := u.ctl.specs()
@@ -114,8 +114,13 @@ func (u *UI) redraw(j *job, done <-chan struct{}) {
 	}
 }
 
-// apply shows a batch of updates: one redraw of each view per batch.
+// apply shows a batch of updates: one redraw of each view per batch, none
+// when nothing arrived (sampling slower than the redraws).
 func (u *UI) apply(j *job, batch []update) {
+	defer u.showProgress(j)
+	if len(batch) == 0 {
+		return
+	}
 	for i := range batch {
 		up := &batch[i]
 		switch up.kind {
@@ -133,7 +138,6 @@ func (u *UI) apply(j *job, batch []update) {
 	}
 	u.live.refresh()
 	u.threads.refresh()
-	u.showProgress(j)
 }
 
 // showProgress shows which run is going, how far it is and for how long.
@@ -177,6 +181,7 @@ func (u *UI) endRun(p *profile.Profile, err error) {
 	profile.Speedups(u.runs)
 	u.showProfile(p)
 	u.compare.set(u.runs)
+	u.updateButtons()
 	if err != nil && !errors.Is(err, profile.ErrStopped) {
 		u.fail(err, p.StderrTail)
 	}

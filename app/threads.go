@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"image/color"
@@ -44,8 +45,11 @@ type ThreadLanes struct {
 	cols     []threadCol
 	events   []runners.Event
 	lanes    []laneKey
-	lane     map[int]int // tid -> lane
-	names    map[int]string
+	lane     map[int]int    // tid -> lane
+	names    map[int]string // tid -> process name, known once a run ended
+	gen      int            // counts Reset calls, so the renderer renames its lanes
+
+	scratch map[int]runners.Event // reused by paint and dropTasksBefore, by task
 }
 
 type threadCol struct {
@@ -57,7 +61,7 @@ type laneKey struct{ pid, tid int }
 
 // NewThreadLanes returns empty lanes.
 func NewThreadLanes() *ThreadLanes {
-	l := &ThreadLanes{lane: map[int]int{}, names: map[int]string{}}
+	l := &ThreadLanes{lane: map[int]int{}, names: map[int]string{}, scratch: map[int]runners.Event{}}
 	l.ExtendBaseWidget(l)
 	return l
 }
@@ -69,6 +73,7 @@ func (l *ThreadLanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.cols, l.events, l.lanes = l.cols[:0], l.events[:0], l.lanes[:0]
 	clear(l.lane)
 	clear(l.names)
+	l.gen++
 }
 
 // Add takes one frame's thread samples and events (copied); call Refresh to show them.
@@ -80,22 +85,43 @@ func (l *ThreadLanes) Add(t float64, samples []profile.ThreadSample, events []ru
 		}
 	}
 	l.cols = append(l.cols, threadCol{t: t, samples: append([]profile.ThreadSample(nil), samples...)})
-	l.events = append(l.events, events...)
+	for _, e := range events {
+		if e.Ev == runners.EvTaskStart || e.Ev == runners.EvTaskEnd {
+			l.events = append(l.events, e)
+		}
+	}
 	if l.capacity > 0 && len(l.cols) > l.capacity {
 		drop := len(l.cols) - l.capacity
 		l.cols = append(l.cols[:0], l.cols[drop:]...)
 		from, _ := l.window()
-		keep := l.events[:0]
-		for _, e := range l.events {
-			if e.Ev != runners.EvTaskEnd || l.eventT(e) >= from {
-				keep = append(keep, e)
-			}
-		}
-		l.events = keep
+		l.dropTasksBefore(from)
 	}
 }
 
-// SetProfile shows a whole recorded run.
+// dropTasksBefore forgets the tasks that ended before from, start and end,
+// so the events stay bounded and an old start is never taken for a task
+// still running.
+func (l *ThreadLanes) dropTasksBefore(from float64) {
+	clear(l.scratch)
+	for _, e := range l.events {
+		if e.Ev == runners.EvTaskEnd && l.eventT(e) < from {
+			l.scratch[e.Task] = runners.Event{}
+		}
+	}
+	if len(l.scratch) == 0 {
+		return
+	}
+	keep := l.events[:0]
+	for _, e := range l.events {
+		if _, ended := l.scratch[e.Task]; !ended {
+			keep = append(keep, e)
+		}
+	}
+	l.events = keep
+}
+
+// SetProfile takes a whole recorded run, whose lanes are named after their
+// processes; call Refresh to show it.
 func (l *ThreadLanes) SetProfile(p *profile.Profile) {
 	l.Reset(p.Started, p.Spec.WithDefaults().Interval.D().Seconds(), 0)
 	for i := range p.Frames {
@@ -103,9 +129,16 @@ func (l *ThreadLanes) SetProfile(p *profile.Profile) {
 	}
 	l.events = append(l.events, p.Events...)
 	for _, th := range p.Threads {
-		l.names[th.TID] = th.Name
+		l.names[th.TID] = cmp.Or(th.Process, th.Name)
 	}
-	l.Refresh()
+}
+
+// laneName names a lane: process and thread id once known, pid/tid live.
+func (l *ThreadLanes) laneName(k laneKey) string {
+	if name := l.names[k.tid]; name != "" {
+		return fmt.Sprintf("%s %d", name, k.tid)
+	}
+	return fmt.Sprintf("%d/%d", k.pid, k.tid)
 }
 
 // window is the time the lanes cover.
@@ -148,18 +181,25 @@ func (l *ThreadLanes) paint(dst *image.RGBA) {
 	}
 	from, length := l.window()
 	w := dst.Rect.Dx()
-	started := map[int]runners.Event{}
 	drawSpan := func(start runners.Event, t1 float64) {
 		lane, ok := l.lane[start.TID]
 		if !ok || !(length > 0) {
 			return
 		}
-		x0 := int((l.eventT(start) - from) / length * float64(w))
-		x1 := int((t1 - from) / length * float64(w))
-		for x := max(x0, 0); x <= min(x1, w-1); x++ {
-			dst.SetRGBA(x, lane*laneRows+coreRows, spanColors[start.Task%2])
+		x0 := max(int((l.eventT(start)-from)/length*float64(w)), 0)
+		x1 := min(int((t1-from)/length*float64(w)), w-1)
+		if x1 < x0 {
+			return
+		}
+		c := spanColors[start.Task%2]
+		row := dst.Pix[dst.PixOffset(x0, lane*laneRows+coreRows):]
+		for i := range x1 - x0 + 1 {
+			px := row[4*i : 4*i+4 : 4*i+4]
+			px[0], px[1], px[2], px[3] = c.R, c.G, c.B, c.A
 		}
 	}
+	started := l.scratch
+	clear(started)
 	for _, e := range l.events {
 		switch e.Ev {
 		case runners.EvTaskStart:
@@ -196,7 +236,8 @@ type lanesRenderer struct {
 	empty  *canvas.Text
 	labels rowLabels
 	axis   *timeAxis
-	lanes  int
+	lanes  int // the lanes and generation the labels were made for
+	gen    int
 	size   fyne.Size
 	objs   []fyne.CanvasObject
 }
@@ -227,14 +268,11 @@ func (r *lanesRenderer) Layout(size fyne.Size) {
 
 func (r *lanesRenderer) Refresh() {
 	l := r.l
-	if r.lanes != len(l.lanes) || r.objs == nil {
-		r.lanes = len(l.lanes)
+	if r.lanes != len(l.lanes) || r.gen != l.gen || r.objs == nil {
+		r.lanes, r.gen = len(l.lanes), l.gen
 		texts := make([]string, len(l.lanes))
 		for i, k := range l.lanes {
-			texts[i] = fmt.Sprintf("%d/%d", k.pid, k.tid)
-			if name := l.names[k.tid]; name != "" {
-				texts[i] = fmt.Sprintf("%s %d", name, k.tid)
-			}
+			texts[i] = l.laneName(k)
 		}
 		r.labels.set(texts)
 		r.objs = append([]fyne.CanvasObject{r.bg, r.img, r.empty}, r.labels.objects()...)
@@ -255,17 +293,19 @@ func (r *lanesRenderer) Refresh() {
 	canvas.Refresh(r.img)
 }
 
-// threadsView is the Threads tab: the lanes and their colour legend.
+// threadsView is the Threads tab: the lanes and their colour legend. It
+// takes samples all the time but draws only while its tab is shown.
 type threadsView struct {
 	lanes   *ThreadLanes
 	legend  *fyne.Container
 	content fyne.CanvasObject
 	cores   int
+	visible bool
 }
 
 func newThreadsView() *threadsView {
 	v := &threadsView{lanes: NewThreadLanes(), legend: container.NewHBox()}
-	note := widget.NewLabel("One lane per thread, coloured by the core it last ran on; grey bars under a lane are its tasks.")
+	note := widget.NewLabel("One lane per thread (pid/tid while running, process and tid after), coloured by the core it last ran on; grey bars under a lane are its tasks.")
 	note.Wrapping = fyne.TextWrapWord
 	v.content = container.NewBorder(container.NewVBox(note, container.NewHScroll(v.legend)), nil, nil, nil, v.lanes)
 	return v
@@ -280,14 +320,24 @@ func (v *threadsView) add(f *profile.Frame) {
 	v.lanes.Add(f.T, f.ThreadSamples, f.Events)
 }
 
+// setVisible says whether the tab is shown; showing it draws what came
+// while it was hidden.
+func (v *threadsView) setVisible(visible bool) {
+	v.visible = visible
+	v.refresh()
+}
+
 func (v *threadsView) refresh() {
+	if !v.visible {
+		return
+	}
 	v.lanes.Refresh()
 	v.updateLegend()
 }
 
 func (v *threadsView) show(p *profile.Profile) {
 	v.lanes.SetProfile(p)
-	v.updateLegend()
+	v.refresh()
 }
 
 // updateLegend names the colour of each core seen so far.

@@ -6,6 +6,7 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,12 +43,18 @@ type UI struct {
 	progressRow     *fyne.Container
 	status          *widget.Label
 
-	recorder recordFunc         // profile.Record; tests swap in fakes
-	do       func(func())       // fyne.Do; tests run the UI loop themselves
-	runs     []*profile.Profile // the session, in the order they ended or were opened
-	job      *job               // the run in progress; nil when idle
-	closing  bool               // the window closes once the job has stopped
+	items menuItems
+
+	recorder  recordFunc         // profile.Record; tests swap in fakes
+	do        func(func())       // fyne.Do; tests run the UI loop themselves
+	runs      []*profile.Profile // the session, in the order they ended or were opened
+	job       *job               // the run in progress; nil when idle
+	exporting bool               // an export is being written
+	closing   bool               // the window closes once the job or the export is done
 }
+
+// sidebarWidth is the narrowest the controls column gets.
+const sidebarWidth = 270
 
 // New builds the window of a.
 func New(a fyne.App, opt Options) *UI {
@@ -83,13 +90,18 @@ func New(a fyne.App, opt Options) *UI {
 	buttons := container.NewGridWithColumns(2, u.runBtn, u.stopBtn)
 	hint := widget.NewLabel("Run: Ctrl+R · Stop: Esc")
 	hint.Importance = widget.LowImportance
-	side := container.NewBorder(nil, container.NewVBox(buttons, hint), nil, nil, container.NewVScroll(u.ctl.content))
+	// The fields' hints do not count in the form's width: keep room for them.
+	sideWidth := canvas.NewRectangle(nil)
+	sideWidth.SetMinSize(fyne.NewSize(sidebarWidth, 0))
+	side := container.NewBorder(nil, container.NewVBox(buttons, hint), nil, nil,
+		container.NewStack(sideWidth, container.NewVScroll(u.ctl.content)))
 
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Live", u.live.content),
 		container.NewTabItem("Threads", u.threads.content),
 		container.NewTabItem("Compare", u.compare.content),
 	)
+	u.tabs.OnSelected = func(*container.TabItem) { u.showingTab() }
 	u.progressRow = container.NewBorder(nil, nil, u.progressText, nil, container.NewStack(u.progress, u.busy))
 	u.progressRow.Hide() // shown only while running
 	bottom := container.NewVBox(u.progressRow, u.status)
@@ -98,6 +110,7 @@ func New(a fyne.App, opt Options) *UI {
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.win.SetCloseIntercept(u.close)
 	u.updateButtons()
+	u.showingTab()
 
 	if opt.Demo {
 		a.Lifecycle().SetOnStarted(u.Run)
@@ -111,20 +124,23 @@ func (u *UI) Window() fyne.Window { return u.win }
 // ShowAndRun shows the window and runs the app until it quits.
 func (u *UI) ShowAndRun() { u.win.ShowAndRun() }
 
-// close stops a run in progress before the window goes, so no subject
-// outlives the app.
+// close stops a run in progress, or waits for an export, before the window
+// goes, so no subject outlives the app and no file is left half written.
 func (u *UI) close() {
-	if u.job == nil {
+	switch {
+	case u.job != nil:
+		u.closing = true
+		u.Stop()
+	case u.exporting:
+		u.closing = true
+	default:
 		u.win.Close()
-		return
 	}
-	u.closing = true
-	u.Stop()
 }
 
 // updateButtons enables what can be done now.
 func (u *UI) updateButtons() {
-	if u.job == nil && u.ctl.valid() {
+	if u.job == nil && !u.exporting && u.ctl.valid() {
 		u.runBtn.Enable()
 	} else {
 		u.runBtn.Disable()
@@ -134,6 +150,7 @@ func (u *UI) updateButtons() {
 	} else {
 		u.stopBtn.Disable()
 	}
+	u.items.update(u)
 }
 
 func (u *UI) setStatus(s string) { u.status.SetText(s) }
@@ -150,6 +167,14 @@ func (u *UI) savePrefs() {
 func (u *UI) showProfile(p *profile.Profile) {
 	u.live.show(p)
 	u.threads.show(p)
+}
+
+// showingTab tells the views whether their tab is shown: hidden views
+// keep their data but do not draw.
+func (u *UI) showingTab() {
+	sel := u.tabs.Selected()
+	u.live.setVisible(sel != nil && sel.Content == u.live.content)
+	u.threads.setVisible(sel != nil && sel.Content == u.threads.content)
 }
 
 // clearRuns empties the session.

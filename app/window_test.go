@@ -295,3 +295,27 @@ func TestRunRecordsARealSubject(t *testing.T) {
 		t.Errorf("compare table = %q; want a header and a goroutines row", cells)
 	}
 }
+
+// TestCompareFitsASmallWindow checks that the Compare tab of a full
+// "Compare all" session needs no sideways scrolling in an 800x600 window.
+func TestCompareFitsASmallWindow(t *testing.T) {
+	u, loop := newTestUI(t, Options{}, fakeRecord(3))
+	u.ctl.model.SetSelected(compareAll)
+	test.Tap(u.runBtn)
+	loop.until(t, 20*time.Second, "Compare all to end", func() bool { return u.job == nil })
+	u.runs[1].Error = "stopped by the user after 0.1 s" // the longest name a run gets
+	u.compare.set(u.runs)
+	u.tabs.SelectIndex(2)
+	u.win.Resize(fyne.NewSize(800, 600))
+
+	if min := u.win.Content().MinSize(); min.Width > 800 || min.Height > 600 {
+		t.Errorf("window content needs %v; want it to fit 800x600", min)
+	}
+	table := u.compare.table
+	if got, need := table.Size().Width, table.MinSize().Width; got < need || got == 0 {
+		t.Errorf("compare table at 800 px is %v wide and needs %v; want it to fit", got, need)
+	}
+	if x := table.Position().X + table.Size().Width; x > u.compare.content.Size().Width {
+		t.Errorf("compare table ends at x = %v, beyond its tab's %v", x, u.compare.content.Size().Width)
+	}
+}

@@ -1,0 +1,83 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"corescope/profile"
+	"corescope/report"
+)
+
+// exportKind is a kind of file the session's runs can be exported as.
+type exportKind struct {
+	what  string // what the messages call it
+	name  string // the file name the save dialog suggests
+	write func(path string, ps []*profile.Profile) error
+}
+
+var (
+	exportPNG = exportKind{"PNG report", "corescope-report.png", func(path string, ps []*profile.Profile) error {
+		return report.WritePNG(path, ps, report.Options{})
+	}}
+	exportCSV   = exportKind{"CSV", "corescope-samples.csv", report.WriteCSV}
+	exportTrace = exportKind{"trace", "corescope-trace.json", report.WriteTrace}
+)
+
+// ExportPNG writes the PNG report of the session's runs to path.
+func (u *UI) ExportPNG(path string) { u.export(exportPNG, path) }
+
+// ExportCSV writes every sample of the session's runs to path as CSV.
+func (u *UI) ExportCSV(path string) { u.export(exportCSV, path) }
+
+// ExportTrace writes the session's runs to path as a Chrome trace.
+func (u *UI) ExportTrace(path string) { u.export(exportTrace, path) }
+
+func (u *UI) showExport(k exportKind) {
+	if !u.canExport() {
+		return
+	}
+	u.askSavePath(k.name, func(path string) { u.export(k, path) })
+}
+
+// canExport reports whether there are runs to export and nothing else is
+// going on: a run would add to them while they are written.
+func (u *UI) canExport() bool {
+	return u.job == nil && !u.exporting && len(u.runs) > 0
+}
+
+// export writes the session's runs off the UI goroutine while a dialog
+// shows that it is working; the outcome goes to the status line, or to an
+// error dialog that says why.
+func (u *UI) export(k exportKind, path string) {
+	if !u.canExport() {
+		return
+	}
+	runs := slices.Clone(u.runs)
+	u.exporting = true
+	u.updateButtons()
+	bar := widget.NewProgressBarInfinite()
+	working := dialog.NewCustomWithoutButtons("Exporting the "+k.what, container.NewVBox(widget.NewLabel(path), bar), u.win)
+	working.Show()
+	go func() {
+		err := k.write(path, runs)
+		u.do(func() {
+			bar.Stop()
+			working.Hide()
+			u.exporting = false
+			u.updateButtons()
+			switch {
+			case u.closing:
+				u.win.Close()
+			case err != nil:
+				u.setStatus("The " + k.what + " was not exported")
+				dialog.ShowError(fmt.Errorf("the %s was not exported: %w", k.what, err), u.win)
+			default:
+				u.setStatus(fmt.Sprintf("Exported the %s of %d runs to %s", k.what, len(runs), path))
+			}
+		})
+	}()
+}

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// liveFrame is a realistic frame of a run on cores cores: a wave of load
+// across the cores, 8 threads hopping between them, a task ending.
+func liveFrame(i, cores int, interval float64) profile.Frame {
+	f := profile.Frame{T: float64(i+1) * interval, Busy: make([]float64, cores), SubjectCPU: 0.2, SelfCPU: 0.001,
+		TasksDone: i, Threads: 8, Procs: 1}
+	for c := range f.Busy {
+		f.Busy[c] = float64((c+i)%10) / 10
+	}
+	for k := range 8 {
+		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 100, TID: 100 + k, CPU: 0.05, Core: (k + i) % cores})
+	}
+	t := time.Unix(0, 0).Add(time.Duration(f.T * float64(time.Second))).UnixNano()
+	f.Events = []runners.Event{{Ev: runners.EvTaskEnd, Task: i, TID: 100 + i%8, TNs: t}, {Ev: runners.EvTaskStart, Task: i + 1, TID: 100 + i%8, TNs: t}}
+	return f
+}
+
+// BenchmarkLiveTick is corescope's own cost in the live view: one redraw
+// tick as run.redraw applies it (a frame arrives, the views and the
+// progress line update) in a 1280x800 window whose heatmap already holds a
+// full minute. It reports the cost as a share of one core at the 10 Hz
+// redraw rate. Goal: < 3%. The GPU upload and painting are the driver's
+// and not counted; the test driver does not paint.
+func BenchmarkLiveTick(b *testing.B) {
+	for _, tab := range []string{"Live", "Threads"} {
+		for _, cores := range []int{2, 256} {
+			b.Run(fmt.Sprintf("%s tab %d cores", tab, cores), func(b *testing.B) {
+				a := test.NewTempApp(b)
+				u := New(a, Options{})
+				u.win.Resize(fyne.NewSize(1280, 800))
+				for i, item := range u.tabs.Items {
+					if item.Text == tab {
+						u.tabs.SelectIndex(i)
+					}
+				}
+				spec := runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes}.WithDefaults()
+				interval := spec.Interval.D().Seconds()
+				j := &job{specs: []runners.Spec{spec}, started: time.Unix(0, 0), index: -1}
+				u.apply(j, []update{{kind: runBegan, spec: spec, start: time.Unix(0, 0)}})
+				for i := range liveColumns { // a full ring: the steady state
+					f := liveFrame(i, cores, interval)
+					u.live.add(&f)
+					u.threads.add(&f)
+				}
+				frames := make([][]update, 64)
+				for i := range frames {
+					frames[i] = []update{{kind: frameArrived, frame: liveFrame(liveColumns+i, cores, interval)}}
+				}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					u.apply(j, frames[i%len(frames)])
+					i++
+				}
+				perTick := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+				b.ReportMetric(perTick*float64(time.Second/redrawEvery)/float64(time.Second)*100, "%core@10Hz")
+			})
+		}
+	}
+}
