@@ -46,6 +46,6 @@ func savePrefs(p fyne.Preferences, c *controls, live *liveView) {
 
 // demoSpec is the small CPU-bound comparison the demo runs.
 func demoSpec() runners.Spec {
-	return runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Tasks: 8, Size: 0.25,
+	return runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Tasks: 10, Size: 0.5,
 		Interval: runners.Duration(runners.DefaultInterval)}
 }

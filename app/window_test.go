@@ -265,8 +265,8 @@ func TestPreferencesPersist(t *testing.T) {
 
 	demo := New(a, Options{Demo: true})
 	specs, _ = demo.ctl.specs()
-	if len(specs) != len(runners.Models) || specs[0].Tasks != 8 || specs[0].Workload != runners.CPU {
-		t.Errorf("demo specs = %+v; want Compare all of 8 CPU-bound tasks", specs)
+	if len(specs) != len(runners.Models) || specs[0].Tasks != demoSpec().Tasks || specs[0].Workload != runners.CPU {
+		t.Errorf("demo specs = %+v; want Compare all of the demo's CPU-bound tasks", specs)
 	}
 	if got := a.Preferences().String(prefTasks); got != "7" {
 		t.Errorf("tasks preference after the demo = %q; want the user's 7 kept", got)
