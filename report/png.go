@@ -219,7 +219,10 @@ func runSpec(p *profile.Profile) string {
 		return strings.Join(s.Command, " ")
 	}
 	out := string(s.Model)
-	if s.Workers > 0 {
+	switch {
+	case s.Workers == 1:
+		out += ", 1 worker"
+	case s.Workers > 1:
 		out += fmt.Sprintf(", %d workers", s.Workers)
 	}
 	return out
