@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	_ "corescope/internal/cleanlocale" // before Fyne reads the locale
 
 	"corescope/app"
+	"corescope/assets"
 	"corescope/runners"
 )
 
@@ -57,6 +59,7 @@ func openWindow(args []string) int {
 	}
 	opt.Self = self
 	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("corescope.png", assets.Icon))
 	app.New(a, opt).Window().ShowAndRun()
 	return exitOK
 }
