@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -22,7 +23,7 @@ const appID = "io.github.corescope"
 func main() {
 	runners.ExitIfWorker()
 	args := os.Args[1:]
-	if len(args) == 0 || isWindowFlag(args[0]) {
+	if len(args) == 0 || isWindowFlag(args[0]) || isProfileFile(args) {
 		os.Exit(openWindow(args))
 	}
 	os.Exit(runCLI(args, os.Stdout, os.Stderr))
@@ -37,6 +38,12 @@ func isWindowFlag(arg string) bool {
 	return false
 }
 
+// isProfileFile reports whether args name one profile to open in the
+// window, as a file manager passes it on a double-click.
+func isProfileFile(args []string) bool {
+	return len(args) == 1 && strings.HasSuffix(args[0], ".json")
+}
+
 // openWindow shows the window until the user quits it.
 func openWindow(args []string) int {
 	opt := app.Options{}
@@ -46,6 +53,8 @@ func openWindow(args []string) int {
 			opt.Demo = true
 		case "--exit", "-exit":
 			opt.ExitWhenDone = true
+		default:
+			opt.Open = a
 		}
 	}
 	if opt.ExitWhenDone && !opt.Demo {

@@ -22,6 +22,8 @@ type Options struct {
 	Demo bool
 	// ExitWhenDone quits the app when the first Run (or the demo) ends.
 	ExitWhenDone bool
+	// Open is a profile file to show at start, as File > Open would.
+	Open string
 }
 
 // UI is the corescope window and the session of runs it shows.
@@ -112,8 +114,11 @@ func New(a fyne.App, opt Options) *UI {
 	u.updateButtons()
 	u.showingTab()
 
-	if opt.Demo {
+	switch {
+	case opt.Demo:
 		a.Lifecycle().SetOnStarted(u.Run)
+	case opt.Open != "":
+		a.Lifecycle().SetOnStarted(func() { u.OpenFile(opt.Open) })
 	}
 	return u
 }

@@ -319,3 +319,26 @@ func TestCompareFitsASmallWindow(t *testing.T) {
 		t.Errorf("compare table ends at x = %v, beyond its tab's %v", x, u.compare.content.Size().Width)
 	}
 }
+
+func TestOptionsOpenShowsTheFileAtStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.json")
+	p := &profile.Profile{Label: "goroutines", Spec: runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
+		Model: runners.Goroutines}.WithDefaults(), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
+		Frames: []profile.Frame{{T: 0.1, Busy: []float64{1}, User: []float64{1}, System: []float64{0}}}}
+	if err := profile.Save(path, []*profile.Profile{p}); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	u := New(a, Options{Open: path})
+	if len(u.runs) != 0 {
+		t.Fatalf("runs before start = %d; want the file opened once the app starts", len(u.runs))
+	}
+	started := a.Lifecycle().(interface{ OnStarted() func() }).OnStarted()
+	if started == nil {
+		t.Fatal("no start hook set for Options.Open")
+	}
+	started()
+	if len(u.runs) != 1 || u.runs[0].Label != "goroutines" {
+		t.Errorf("runs after start = %d; want the file's one goroutines run", len(u.runs))
+	}
+}
