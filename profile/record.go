@@ -154,7 +154,7 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 		return nil, err
 	}
 	defer stopWatchdog()
-	r.prof.Summary.SubjectStartS = time.Since(started).Seconds()
+	r.prof.Summary.SubjectStartS = proc.startedAt.Sub(started).Seconds()
 
 	// The subject runs; Stop kills its whole group and waits for the exit.
 	var ended exit
@@ -196,10 +196,11 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 
 // running is a started subject.
 type running struct {
-	pid     int
-	exited  chan exit
-	readers sync.WaitGroup
-	pipes   []*os.File // the read ends, closed by the readers
+	pid       int
+	startedAt time.Time
+	exited    chan exit
+	readers   sync.WaitGroup
+	pipes     []*os.File // the read ends, closed by the readers
 }
 
 // start launches the subject in its own process group with its stdout and
@@ -231,6 +232,7 @@ func (r *recorder) start(subject *runners.Subject) (*running, error) {
 			started <- err
 			return
 		}
+		p.startedAt = time.Now()
 		started <- nil
 		err := cmd.Wait()
 		p.exited <- exit{at: time.Now(), state: cmd.ProcessState, err: err}
