@@ -38,7 +38,9 @@ type ThreadInfo struct {
 }
 
 // Tree is the subject's process tree at one moment: the root first, then its
-// descendants, parents before children.
+// descendants, parents before children. A root that leads its own process
+// group also counts the group's orphans (processes whose parent exited),
+// after the rest, each before its own children.
 type Tree struct {
 	Procs   []Proc
 	Threads []ThreadInfo
@@ -197,8 +199,13 @@ func (p *TreeProber) subtree(ctx context.Context, root int) ([]procfs.ProcStat, 
 	inTree := map[int]bool{root: true}
 	for i := 0; i < len(tree); i++ {
 		for _, c := range children[tree[i].PID] {
-			tree = append(tree, c)
-			inTree[c.PID] = true
+			if !inTree[c.PID] {
+				tree = append(tree, c)
+				inTree[c.PID] = true
+			}
+		}
+		if i == len(tree)-1 && rootStat.PGRP == root {
+			tree = adoptOrphans(tree, inTree, children, root)
 		}
 	}
 	for _, pid := range read {
@@ -208,6 +215,23 @@ func (p *TreeProber) subtree(ctx context.Context, root int) ([]procfs.ProcStat, 
 	}
 	p.outside, p.spare = outside, p.outside
 	return tree, nil
+}
+
+// adoptOrphans adds to tree the members of root's process group that are not
+// below root any more: a process whose parent exited is re-parented to init,
+// but it is still part of the run. Only a root that leads its own group (as
+// a recorded subject does) adopts, so probing any other process never takes
+// in its siblings. Their children are walked by the caller's loop.
+func adoptOrphans(tree []procfs.ProcStat, inTree map[int]bool, children map[int][]procfs.ProcStat, root int) []procfs.ProcStat {
+	for _, kids := range children {
+		for _, c := range kids {
+			if c.PGRP == root && !inTree[c.PID] {
+				tree = append(tree, c)
+				inTree[c.PID] = true
+			}
+		}
+	}
+	return tree
 }
 
 func (p *TreeProber) stat(pid int) (procfs.ProcStat, error) {

@@ -141,6 +141,39 @@ func TestProbeTreeFindsDescendants(t *testing.T) {
 	}
 }
 
+func TestProbeTreeAdoptsOrphansOfItsGroup(t *testing.T) {
+	// The subshell starts a sleep and exits: the sleep is re-parented away
+	// from the root but stays in its process group, so it is still the run's.
+	cmd := startShell(t, "(sleep 30 &); exec sleep 31")
+	root := cmd.Process.Pid
+	var tree Tree
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		var err error
+		tree, err = ProbeTree(context.Background(), root, false)
+		if err != nil {
+			t.Fatalf("ProbeTree(%d) error: %v", root, err)
+		}
+		if len(tree.Procs) >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(tree.Procs) != 2 || tree.Procs[1].Name != "sleep" || tree.Procs[1].PPID == root {
+		t.Fatalf("ProbeTree(%d) = %+v; want the root and the orphaned sleep of its group", root, tree.Procs)
+	}
+
+	// A root that does not lead its group takes in none of its group's other members.
+	lone := exec.Command("sleep", "30")
+	if err := lone.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { lone.Process.Kill(); lone.Wait() }()
+	tree, err := ProbeTree(context.Background(), lone.Process.Pid, false)
+	if err != nil || len(tree.Procs) != 1 {
+		t.Errorf("ProbeTree of a sleep in the test's group = %d processes, %v; want only itself", len(tree.Procs), err)
+	}
+}
+
 func TestProbeTreeRootGone(t *testing.T) {
 	cmd := exec.Command("true")
 	if err := cmd.Run(); err != nil {
