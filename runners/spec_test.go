@@ -3,7 +3,9 @@ package runners
 import (
 	"errors"
 	"math"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -153,5 +155,24 @@ func TestWorkerArgvRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(cfg.spec, spec) || cfg.url != "http://127.0.0.1:9" {
 		t.Errorf("parseWorkerArgs(workerArgv(spec)) = %+v, %q; want %+v", cfg.spec, cfg.url, spec)
+	}
+}
+
+func TestPrepareUnrunnableCommand(t *testing.T) {
+	dir := t.TempDir()
+	notExec := filepath.Join(dir, "script.sh")
+	if err := os.WriteFile(notExec, []byte("echo hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ path, want string }{
+		{notExec, "cannot be run: permission denied"},
+		{dir, "cannot be run: is a directory"},
+		{filepath.Join(dir, "missing"), "cannot be run: stat"},
+	}
+	for _, tt := range tests {
+		_, err := Prepare(Spec{Backend: BackendCommand, Command: []string{tt.path}}, "")
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.path) {
+			t.Errorf("Prepare(%s) = %v; want an error naming it and saying %q", tt.path, err, tt.want)
+		}
 	}
 }

@@ -1,8 +1,10 @@
 package runners
 
 import (
+	"errors"
 	"fmt"
 	"os/exec"
+	"strings"
 )
 
 // Subject is a prepared command: what profile.Record starts for a Spec.
@@ -33,8 +35,11 @@ func Prepare(spec Spec, self string) (*Subject, error) {
 	}
 	if spec.Backend == BackendCommand {
 		path, err := exec.LookPath(spec.Command[0])
-		if err != nil {
+		switch {
+		case errors.Is(err, exec.ErrNotFound) && !strings.Contains(spec.Command[0], "/"):
 			return nil, fmt.Errorf("command: %q not found in PATH: %w", spec.Command[0], err)
+		case err != nil:
+			return nil, fmt.Errorf("command: %q cannot be run: %w", spec.Command[0], errors.Unwrap(err))
 		}
 		return &Subject{Argv: append([]string{path}, spec.Command[1:]...)}, nil
 	}
