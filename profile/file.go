@@ -20,14 +20,25 @@ type File struct {
 	Profiles []*Profile `json:"profiles"`
 }
 
-// Encode writes ps as one corescope/v1 document.
+// Encode writes ps as one corescope/v1 document: compact JSON with each
+// profile on a line of its own, so even a profile of 256 cores and
+// thousands of samples stays a file of a few megabytes that tools can split.
 func Encode(w io.Writer, ps []*Profile) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(File{Format: Format, Profiles: ps}); err != nil {
-		return err
+	format, _ := json.Marshal(Format)
+	fmt.Fprintf(bw, "{\"format\": %s,\n\"profiles\": [", format)
+	for i, p := range ps {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.Marshal(p)
+		if err != nil {
+			return fmt.Errorf("profile %d (%s): %w", i+1, p.Label, err)
+		}
+		bw.WriteByte('\n')
+		bw.Write(b)
 	}
+	bw.WriteString("\n]}\n")
 	return bw.Flush()
 }
 

@@ -46,7 +46,10 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("Load(Save(p)) differs:\n got %+v\nwant %+v", got[0], want[0])
 	}
 	data, _ := os.ReadFile(path)
-	for _, key := range []string{`"format": "corescope/v1"`, `"speedup": null`, `"wall_s"`, `"machine_busy_cores"`, `"latency": "50ms"`} {
+	if lines := bytes.Count(data, []byte("\n")); lines != 3+len(want) {
+		t.Errorf("file has %d lines; want 2 of header, one a profile and the end", lines)
+	}
+	for _, key := range []string{`"format": "corescope/v1"`, `"speedup":null`, `"wall_s"`, `"machine_busy_cores"`, `"latency":"50ms"`} {
 		if !bytes.Contains(data, []byte(key)) {
 			t.Errorf("file lacks %s", key)
 		}

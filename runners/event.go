@@ -37,8 +37,11 @@ func ParseEvent(line []byte) (ev Event, ok bool) {
 	if len(line) == 0 || line[0] != '{' {
 		return Event{}, false
 	}
-	if err := json.Unmarshal(line, &ev); err != nil || ev.Ev == "" {
-		return Event{}, false
+	if !parseFlat(line, &ev) {
+		ev = Event{}
+		if err := json.Unmarshal(line, &ev); err != nil {
+			return Event{}, false
+		}
 	}
 	switch ev.Ev {
 	case EvTaskStart, EvTaskEnd, EvStats:
