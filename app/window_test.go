@@ -342,3 +342,33 @@ func TestOptionsOpenShowsTheFileAtStart(t *testing.T) {
 		t.Errorf("runs after start = %d; want the file's one goroutines run", len(u.runs))
 	}
 }
+
+func TestFailingSubjectEndsItsRunWithAMessage(t *testing.T) {
+	tests := []struct {
+		command  string
+		wantRuns int
+		want     string
+	}{
+		{`sh -c "echo no input file >&2; exit 3"`, 1, "exited with code 3"},
+		{"corescope-no-such-program --flag", 0, "not found in PATH"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.command, func(t *testing.T) {
+			u, loop := newTestUI(t, Options{}, nil)
+			u.ctl.backend.SetSelected(backendCommand)
+			u.ctl.command.SetText(tt.command)
+			test.Tap(u.runBtn)
+			loop.until(t, 30*time.Second, "the run to end", func() bool { return u.job == nil })
+
+			if len(u.runs) != tt.wantRuns || !strings.Contains(u.status.Text, tt.want) {
+				t.Errorf("after the run: %d runs, status %q; want %d and a status saying %q", len(u.runs), u.status.Text, tt.wantRuns, tt.want)
+			}
+			if u.win.Canvas().Overlays().Top() == nil {
+				t.Error("no error dialog after a failed run")
+			}
+			if u.runBtn.Disabled() {
+				t.Error("Run is disabled after a failed run; want the window usable")
+			}
+		})
+	}
+}
