@@ -12,8 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/procfs"
-
+	"corescope/internal/proctest"
 	"corescope/profile"
 )
 
@@ -191,12 +190,12 @@ func TestCLIInterruptStopsEveryProcess(t *testing.T) {
 	}
 	defer cmd.Process.Kill()
 	subject := 0
-	for deadline := time.Now().Add(10 * time.Second); subject == 0 || len(groupMembers(t, subject)) < 3; {
+	for deadline := time.Now().Add(10 * time.Second); subject == 0 || len(proctest.GroupMembers(t, subject)) < 3; {
 		if time.Now().After(deadline) {
 			t.Fatal("the run's subject and its two workers never appeared")
 		}
 		time.Sleep(20 * time.Millisecond)
-		subject = childOf(t, cmd.Process.Pid)
+		subject = proctest.ChildOf(t, cmd.Process.Pid)
 	}
 	interrupted := time.Now()
 	cmd.Process.Signal(os.Interrupt)
@@ -207,47 +206,9 @@ func TestCLIInterruptStopsEveryProcess(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitFailed {
 		t.Errorf("exit after Ctrl-C = %v; want code %d (stderr %q)", err, exitFailed, stderr.String())
 	}
-	for deadline := time.Now().Add(time.Second); len(groupMembers(t, subject)) > 0; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("processes of the run alive a second after the CLI exited: %v", groupMembers(t, subject))
-		}
-	}
+	proctest.WaitGroupGone(t, subject, time.Second)
 	ps, err := profile.Load(jsonPath)
 	if err != nil || len(ps) != 1 || !strings.Contains(ps[0].Error, "stopped") || len(ps[0].Frames) == 0 {
 		t.Errorf("--json after Ctrl-C: %v; want the stopped run with its frames", err)
 	}
-}
-
-// groupMembers lists the live processes of process group pgid.
-func groupMembers(t *testing.T, pgid int) []int {
-	t.Helper()
-	return procsWhere(t, func(st procfs.ProcStat) bool { return st.PGRP == pgid && st.State != "Z" })
-}
-
-// childOf returns a child process of parent, or 0.
-func childOf(t *testing.T, parent int) int {
-	t.Helper()
-	if kids := procsWhere(t, func(st procfs.ProcStat) bool { return st.PPID == parent }); len(kids) > 0 {
-		return kids[0]
-	}
-	return 0
-}
-
-func procsWhere(t *testing.T, match func(procfs.ProcStat) bool) []int {
-	t.Helper()
-	fs, err := procfs.NewDefaultFS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	procs, err := fs.AllProcs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pids []int
-	for _, p := range procs {
-		if st, err := p.Stat(); err == nil && match(st) {
-			pids = append(pids, p.PID)
-		}
-	}
-	return pids
 }

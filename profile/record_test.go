@@ -10,8 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/procfs"
-
+	"corescope/internal/proctest"
 	"corescope/runners"
 )
 
@@ -148,42 +147,6 @@ func TestRecordMissingCommand(t *testing.T) {
 	}
 }
 
-// groupMembers lists the live processes in process group pgid.
-func groupMembers(t *testing.T, pgid int) []int {
-	t.Helper()
-	fs, err := procfs.NewDefaultFS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	procs, err := fs.AllProcs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var members []int
-	for _, p := range procs {
-		if st, err := p.Stat(); err == nil && st.PGRP == pgid && st.State != "Z" {
-			members = append(members, p.PID)
-		}
-	}
-	return members
-}
-
-// waitGroupGone fails unless group pgid is empty within limit.
-func waitGroupGone(t *testing.T, pgid int, limit time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		left := groupMembers(t, pgid)
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("processes of the run still alive %v after %v: %v", limit, limit, left)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // subjectPID finds the pid of a frame's subject: the thread samples name it.
 func subjectPID(f Frame) int {
 	pid := 0
@@ -238,7 +201,7 @@ func TestStopKillsEveryProcess(t *testing.T) {
 	if !errors.Is(r.err, ErrStopped) || r.p == nil || len(r.p.Frames) == 0 {
 		t.Fatalf("Record = %v, %v; want ErrStopped and the frames sampled so far", r.p, r.err)
 	}
-	waitGroupGone(t, pgid, time.Second)
+	proctest.WaitGroupGone(t, pgid, time.Second)
 }
 
 func TestSubjectCrashKillsWorkers(t *testing.T) {
@@ -262,7 +225,7 @@ func TestSubjectCrashKillsWorkers(t *testing.T) {
 	}
 	select {
 	case pgid := <-pidc:
-		waitGroupGone(t, pgid, time.Second)
+		proctest.WaitGroupGone(t, pgid, time.Second)
 	default:
 		t.Fatal("never saw the subject's worker")
 	}
@@ -288,32 +251,16 @@ func testProfilerKilled(t *testing.T, backend string) {
 	// Wait for the subject (a child of the profiler) and its workers.
 	var subject int
 	deadline := time.Now().Add(10 * time.Second)
-	for subject == 0 || len(groupMembers(t, subject)) < 3 {
+	for subject == 0 || len(proctest.GroupMembers(t, subject)) < 3 {
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
 			t.Fatal("the profiler's subject and workers never appeared")
 		}
 		time.Sleep(50 * time.Millisecond)
-		subject = childOf(t, cmd.Process.Pid)
+		subject = proctest.ChildOf(t, cmd.Process.Pid)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	waitGroupGone(t, subject, time.Second)
-}
-
-// childOf returns a child process of parent, or 0.
-func childOf(t *testing.T, parent int) int {
-	t.Helper()
-	fs, err := procfs.NewDefaultFS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	procs, _ := fs.AllProcs()
-	for _, p := range procs {
-		if st, err := p.Stat(); err == nil && st.PPID == parent {
-			return p.PID
-		}
-	}
-	return 0
+	proctest.WaitGroupGone(t, subject, time.Second)
 }
