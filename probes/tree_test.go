@@ -98,23 +98,28 @@ func startShell(tb testing.TB, script string) *exec.Cmd {
 	return cmd
 }
 
+// probeUntil probes root until its tree has at least n processes, or for 5 s,
+// and returns the last tree: a shell needs a moment to start its children.
+func probeUntil(t *testing.T, root, n int) Tree {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		tree, err := ProbeTree(context.Background(), root, false)
+		if err != nil {
+			t.Fatalf("ProbeTree(%d) error: %v", root, err)
+		}
+		if len(tree.Procs) >= n || time.Now().After(deadline) {
+			return tree
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestProbeTreeFindsDescendants(t *testing.T) {
 	// A subshell running two commands stays a shell and forks its sleep, so
 	// the tree is sh -> {sh -> sleep, sleep}.
 	cmd := startShell(t, "(sleep 30; :) & sleep 30 & wait")
 	root := cmd.Process.Pid
-	var tree Tree
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		var err error
-		tree, err = ProbeTree(context.Background(), root, false)
-		if err != nil {
-			t.Fatalf("ProbeTree(%d) error: %v", root, err)
-		}
-		if len(tree.Procs) >= 4 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	tree := probeUntil(t, root, 4)
 	var names []string
 	for _, p := range tree.Procs {
 		names = append(names, p.Name)
@@ -146,18 +151,7 @@ func TestProbeTreeAdoptsOrphansOfItsGroup(t *testing.T) {
 	// from the root but stays in its process group, so it is still the run's.
 	cmd := startShell(t, "(sleep 30 &); exec sleep 31")
 	root := cmd.Process.Pid
-	var tree Tree
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		var err error
-		tree, err = ProbeTree(context.Background(), root, false)
-		if err != nil {
-			t.Fatalf("ProbeTree(%d) error: %v", root, err)
-		}
-		if len(tree.Procs) >= 2 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	tree := probeUntil(t, root, 2)
 	if len(tree.Procs) != 2 || tree.Procs[1].Name != "sleep" || tree.Procs[1].PPID == root {
 		t.Fatalf("ProbeTree(%d) = %+v; want the root and the orphaned sleep of its group", root, tree.Procs)
 	}
