@@ -224,8 +224,10 @@ func (r *heatmapRenderer) Refresh() {
 		r.cores, r.sorted = r.h.ring.cores, r.h.sorted
 		texts := make([]string, r.cores)
 		for i := range texts {
-			// Sorted rows are ranks (1 = busiest), not cores.
-			texts[i] = strconv.Itoa(i + btoi(r.sorted))
+			texts[i] = strconv.Itoa(i)
+			if r.sorted {
+				texts[i] = "#" + strconv.Itoa(i+1) // a rank, 1 = busiest, not a core
+			}
 		}
 		r.labels.set(texts)
 		r.top.Text = strconv.Itoa(r.cores)
@@ -255,11 +257,4 @@ func (r *heatmapRenderer) paint() {
 	r.draw()
 	canvas.Refresh(r.img)
 	canvas.Refresh(r.strip)
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

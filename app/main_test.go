@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	_ "corescope/internal/cleanlocale" // before Fyne reads the locale, as in main
 	"corescope/runners"
 )
 
