@@ -94,14 +94,21 @@ func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 }
 
 // redraw applies the job's updates on the UI goroutine, one batch per tick,
-// until the job is done. The ticker lives only as long as the job.
+// until the job is done. The ticker lives only as long as the job, and
+// slows down when drawing is costly (see nextRedraw).
 func (u *UI) redraw(j *job, done <-chan struct{}) {
-	tick := time.NewTicker(redrawEvery)
+	period := redrawEvery
+	tick := time.NewTicker(period)
 	defer tick.Stop()
+	interval := j.specs[0].WithDefaults().Interval.D()
 	for {
 		select {
 		case <-tick.C:
 			batch := j.feed.take()
+			if next := nextRedraw(period, interval, batch); next != period {
+				period = next
+				tick.Reset(period)
+			}
 			u.do(func() { u.apply(j, batch) })
 		case <-done:
 			batch := j.feed.take()
@@ -112,6 +119,40 @@ func (u *UI) redraw(j *job, done <-chan struct{}) {
 			return
 		}
 	}
+}
+
+// Redraw periods: corescope keeps its own cost low by drawing less often
+// when drawing is expensive. With software OpenGL (a VM, a server under
+// Xvfb) ten redraws a second can cost half a core, which would show up in
+// the very heatmap being drawn.
+const (
+	slowestRedraw = time.Second
+	costlySelf    = 0.10 // cores: redraw half as often above this
+	cheapSelf     = 0.03 // cores: redraw twice as often below this
+)
+
+// nextRedraw is the redraw period after a batch: corescope's own CPU over
+// the batch's frames (each interval long) says whether drawing costs too
+// much, and the period doubles, up to slowestRedraw, or halves, down to
+// redrawEvery. A batch without frames changes nothing.
+func nextRedraw(period, interval time.Duration, batch []update) time.Duration {
+	self, frames := 0.0, 0
+	for i := range batch {
+		if batch[i].kind == frameArrived {
+			self += batch[i].frame.SelfCPU
+			frames++
+		}
+	}
+	if frames == 0 || interval <= 0 {
+		return period
+	}
+	switch cores := self / (float64(frames) * interval.Seconds()); {
+	case cores > costlySelf:
+		return min(2*period, slowestRedraw)
+	case cores < cheapSelf:
+		return max(period/2, redrawEvery)
+	}
+	return period
 }
 
 // apply shows a batch of updates: one redraw of each view per batch, none

@@ -372,3 +372,32 @@ func TestFailingSubjectEndsItsRunWithAMessage(t *testing.T) {
 		})
 	}
 }
+
+func TestNextRedrawBacksOffWhenDrawingIsCostly(t *testing.T) {
+	frames := func(selfPerFrame float64, n int) []update {
+		batch := []update{{kind: runBegan}}
+		for range n {
+			batch = append(batch, update{kind: frameArrived, frame: profile.Frame{SelfCPU: selfPerFrame}})
+		}
+		return batch
+	}
+	const interval = 100 * time.Millisecond
+	tests := []struct {
+		name   string
+		period time.Duration
+		batch  []update
+		want   time.Duration
+	}{
+		{"half a core: slower", redrawEvery, frames(0.05, 2), 2 * redrawEvery},
+		{"still costly: slower, up to a second", 800 * time.Millisecond, frames(0.05, 8), time.Second},
+		{"cheap again: faster", 400 * time.Millisecond, frames(0.001, 4), 200 * time.Millisecond},
+		{"cheap: never above 10 a second", redrawEvery, frames(0.001, 1), redrawEvery},
+		{"in between: unchanged", 200 * time.Millisecond, frames(0.005, 2), 200 * time.Millisecond},
+		{"no frames: unchanged", 400 * time.Millisecond, []update{{kind: runEnded}}, 400 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := nextRedraw(tt.period, interval, tt.batch); got != tt.want {
+			t.Errorf("%s: nextRedraw(%v) = %v; want %v", tt.name, tt.period, got, tt.want)
+		}
+	}
+}
