@@ -73,6 +73,10 @@ func TestWindowSmoke(t *testing.T) {
 	if strings.Contains(stderr.String(), "Error in Fyne call thread") {
 		t.Fatalf("Fyne was called from the wrong goroutine:\n%s", stderr.String())
 	}
+	// LANG=C.UTF-8 above: internal/cleanlocale must keep Fyne from choking on it.
+	if strings.Contains(stderr.String(), "Error parsing user locale") {
+		t.Fatalf("Fyne could not parse the locale:\n%s", stderr.String())
+	}
 }
 
 func screenshot(t *testing.T, dir string) image.Image {
