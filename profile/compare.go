@@ -27,6 +27,10 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 		ps       []*Profile
 		firstErr error
 	)
+	if opt.Machine == nil {
+		m := machine(ctx)
+		opt.Machine = &m
+	}
 	for i, spec := range specs {
 		if i > 0 {
 			select {

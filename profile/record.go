@@ -35,6 +35,9 @@ type Options struct {
 	// Lead and Tail are the idle edges sampled before the subject starts and
 	// after it exits; zero means DefaultEdge.
 	Lead, Tail time.Duration
+	// Machine describes the computer; nil means Record looks it up (which
+	// runs python3 for its version), as Compare does once for all its runs.
+	Machine *Machine
 }
 
 // DefaultEdge is the idle time sampled before and after a subject, so the
@@ -64,6 +67,10 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 	}
 	if opt.Tail == 0 {
 		opt.Tail = DefaultEdge
+	}
+	if opt.Machine == nil {
+		m := machine(ctx)
+		opt.Machine = &m
 	}
 	subject, err := runners.Prepare(spec, opt.Self)
 	if err != nil {
@@ -121,7 +128,7 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 		Label:    r.spec.Label(),
 		Spec:     r.spec,
 		Started:  started,
-		Machine:  machine(ctx),
+		Machine:  *r.opt.Machine,
 		ExitCode: -1,
 	}
 	// The first readings are baselines: they are never shown as a frame.
