@@ -73,6 +73,7 @@ func (u *UI) Stop() {
 func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 	defer close(done)
 	defer j.cancel()
+	machine := profile.ThisMachine(ctx)
 	for i, spec := range j.specs {
 		if i > 0 {
 			select {
@@ -84,6 +85,7 @@ func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 		j.feed.add(update{kind: runBegan, index: i, spec: spec, start: time.Now()})
 		p, err := u.recorder(ctx, spec, profile.Options{
 			Self:    u.opt.Self,
+			Machine: &machine,
 			OnFrame: func(f profile.Frame) { j.feed.add(update{kind: frameArrived, index: i, frame: f}) },
 		})
 		j.feed.add(update{kind: runEnded, index: i, profile: p, err: err})

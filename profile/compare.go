@@ -28,7 +28,7 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 		firstErr error
 	)
 	if opt.Machine == nil {
-		m := machine(ctx)
+		m := ThisMachine(ctx)
 		opt.Machine = &m
 	}
 	for i, spec := range specs {

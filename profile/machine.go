@@ -10,8 +10,10 @@ import (
 	"corescope/probes"
 )
 
-// machine describes the computer the profile is recorded on.
-func machine(ctx context.Context) Machine {
+// ThisMachine describes the computer corescope runs on, for the profiles
+// it records. It runs python3 for its version, so callers that record
+// several runs look it up once (Options.Machine).
+func ThisMachine(ctx context.Context) Machine {
 	m := probes.Machine(ctx)
 	return Machine{
 		CPUModel:      m.CPUModel,

@@ -69,7 +69,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		opt.Tail = DefaultEdge
 	}
 	if opt.Machine == nil {
-		m := machine(ctx)
+		m := ThisMachine(ctx)
 		opt.Machine = &m
 	}
 	subject, err := runners.Prepare(spec, opt.Self)
