@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,16 +141,7 @@ func TestCLIReportRendersSavedProfiles(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("report exit code = %d; stderr %q", code, stderr)
 	}
-	f, err := os.Open(pngPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("the report is not a PNG: %v", err)
-	}
-	if w := img.Bounds().Dx(); w < 800 {
+	if w := readPNG(t, pngPath).Bounds().Dx(); w < 800 {
 		t.Errorf("report width = %d; want a full-size report", w)
 	}
 	var trace struct {

@@ -85,6 +85,12 @@ func screenshot(t *testing.T, dir string) image.Image {
 	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
 		t.Fatalf("import (ImageMagick) failed: %v\n%s", err, out)
 	}
+	return readPNG(t, path)
+}
+
+// readPNG decodes the PNG file at path, failing the test if it is not one.
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +98,7 @@ func screenshot(t *testing.T, dir string) image.Image {
 	defer f.Close()
 	img, err := png.Decode(f)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s is not a PNG: %v", path, err)
 	}
 	return img
 }
