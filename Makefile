@@ -14,7 +14,7 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick
 # Every package but main builds and tests without cgo. Tests run one package at
 # a time (-p 1): several measure cores used, which other packages' tests would disturb.
-PURE_PACKAGES := ./atomicfile/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
+PURE_PACKAGES := ./atomicfile/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
 
 .PHONY: deps build run test bench clean
 
@@ -36,7 +36,7 @@ test: build
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) test -p 1 -count=1 $(PURE_PACKAGES)
 	$(GO) test -count=1 -race ./app/...
-	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run 'TestCLI|TestWindowSmoke' .
+	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run TestWindowSmoke .
 
 bench: deps
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./probes/ ./heatmap/ ./report/

@@ -1,5 +1,5 @@
 // Command corescope is a desktop profiler that makes concurrency visible.
-// With no arguments it opens the window; subcommands run headless (cli.go).
+// With no arguments it opens the window; subcommands run headless (package cli).
 package main
 
 import (
@@ -14,6 +14,7 @@ import (
 
 	"corescope/app"
 	"corescope/assets"
+	"corescope/cli"
 	"corescope/runners"
 )
 
@@ -26,7 +27,7 @@ func main() {
 	if len(args) == 0 || isWindowFlag(args[0]) || isProfileFile(args) {
 		os.Exit(openWindow(args))
 	}
-	os.Exit(runCLI(args, os.Stdout, os.Stderr))
+	os.Exit(cli.Run(args, os.Stdout, os.Stderr))
 }
 
 // isWindowFlag reports whether arg asks for the window rather than a subcommand.
@@ -59,16 +60,16 @@ func openWindow(args []string) int {
 	}
 	if opt.ExitWhenDone && !opt.Demo {
 		fmt.Fprintln(os.Stderr, "corescope: --exit goes with --demo")
-		return exitUsage
+		return cli.ExitUsage
 	}
 	self, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "corescope: cannot find its own executable:", err)
-		return exitFailed
+		return cli.ExitFailed
 	}
 	opt.Self = self
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("corescope.png", assets.Icon))
 	app.New(a, opt).Window().ShowAndRun()
-	return exitOK
+	return cli.ExitOK
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"corescope/heatmap"
+	"corescope/internal/pngtest"
 )
 
 // TestWindowSmoke runs the real binary's window under X (make test wraps it in
@@ -85,22 +86,7 @@ func screenshot(t *testing.T, dir string) image.Image {
 	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
 		t.Fatalf("import (ImageMagick) failed: %v\n%s", err, out)
 	}
-	return readPNG(t, path)
-}
-
-// readPNG decodes the PNG file at path, failing the test if it is not one.
-func readPNG(t *testing.T, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("%s is not a PNG: %v", path, err)
-	}
-	return img
+	return pngtest.Read(t, path)
 }
 
 // countHeatColours counts pixels painted in the upper half of the heatmap's

@@ -3,13 +3,12 @@ package report
 import (
 	"image"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"corescope/heatmap"
+	"corescope/internal/pngtest"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -212,15 +211,7 @@ func TestWritePNG(t *testing.T) {
 	if err := WritePNG(path, ps, Options{}); err != nil {
 		t.Fatalf("WritePNG() error = %v", err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("decoding the written report: %v", err)
-	}
+	img := pngtest.Read(t, path)
 	if got, want := img.Bounds().Size(), Locate(ps, Options{}).Size; got != want {
 		t.Errorf("written report size = %v; want %v", got, want)
 	}

@@ -1,4 +1,7 @@
-package main
+// Package cli is corescope's headless side: the run, compare, record, report
+// and models subcommands. It never imports Fyne, so it builds and tests
+// without cgo or a display.
+package cli
 
 import (
 	"context"
@@ -20,9 +23,9 @@ import (
 
 // Exit codes of the CLI.
 const (
-	exitOK     = 0
-	exitFailed = 1 // a run failed or was stopped
-	exitUsage  = 2 // bad arguments: nothing ran
+	ExitOK     = 0
+	ExitFailed = 1 // a run failed or was stopped
+	ExitUsage  = 2 // bad arguments: nothing ran
 )
 
 // usageError is bad input: the CLI prints it and exits 2.
@@ -49,14 +52,14 @@ Usage:
 Run 'corescope COMMAND --help' for a command's flags.
 `
 
-// runCLI runs one subcommand and returns the process exit code.
-func runCLI(args []string, stdout, stderr io.Writer) int {
+// Run runs one subcommand (args[0]) and returns the process exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := args[0], args[1:]
 	var err error
 	switch cmd {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usageText)
-		return exitOK
+		return ExitOK
 	case "models":
 		err = cmdModels(rest, stdout)
 	case "run", "compare", "record":
@@ -65,20 +68,20 @@ func runCLI(args []string, stdout, stderr io.Writer) int {
 		err = cmdReport(rest, stdout)
 	default:
 		fmt.Fprintf(stderr, "corescope: unknown command %q\n\n%s", cmd, usageText)
-		return exitUsage
+		return ExitUsage
 	}
 	var ue usageError
 	switch {
 	case err == nil:
-		return exitOK
+		return ExitOK
 	case errors.Is(err, flag.ErrHelp):
-		return exitOK
+		return ExitOK
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "corescope %s: %v\n", cmd, err)
-		return exitUsage
+		return ExitUsage
 	default:
 		fmt.Fprintf(stderr, "corescope %s: %v\n", cmd, err)
-		return exitFailed
+		return ExitFailed
 	}
 }
 

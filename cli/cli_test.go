@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -11,13 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"corescope/internal/pngtest"
 	"corescope/internal/proctest"
 	"corescope/profile"
 )
 
 func cli(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = runCLI(args, &out, &errb)
+	code = Run(args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -50,8 +51,8 @@ func TestCLIUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			code, _, stderr := cli(tt.args...)
-			if code != exitUsage {
-				t.Errorf("exit code = %d; want %d (stderr %q)", code, exitUsage, stderr)
+			if code != ExitUsage {
+				t.Errorf("exit code = %d; want %d (stderr %q)", code, ExitUsage, stderr)
 			}
 			if !strings.Contains(stderr, tt.want) {
 				t.Errorf("stderr = %q; want it to contain %q", stderr, tt.want)
@@ -66,7 +67,7 @@ func TestCLIUsageErrors(t *testing.T) {
 func TestCLIHelp(t *testing.T) {
 	for _, cmd := range []string{"run", "compare", "record", "report", "models"} {
 		code, stdout, _ := cli(cmd, "--help")
-		if code != exitOK || !strings.Contains(stdout, "Usage: corescope "+cmd) {
+		if code != ExitOK || !strings.Contains(stdout, "Usage: corescope "+cmd) {
 			t.Errorf("%s --help: code %d, stdout %q; want 0 and a usage line", cmd, code, stdout)
 		}
 	}
@@ -74,7 +75,7 @@ func TestCLIHelp(t *testing.T) {
 
 func TestCLIModels(t *testing.T) {
 	code, stdout, _ := cli("models")
-	if code != exitOK {
+	if code != ExitOK {
 		t.Fatalf("models exit code = %d", code)
 	}
 	for _, name := range []string{"cpu", "io", "mixed", "sequential", "threads", "async", "processes", "goroutines"} {
@@ -89,7 +90,7 @@ func TestCLIRunWritesFiles(t *testing.T) {
 	jsonPath, csvPath := filepath.Join(dir, "p.json"), filepath.Join(dir, "p.csv")
 	code, stdout, stderr := cli("run", "--model", "sequential", "--tasks", "4", "--size", "0.05",
 		"--interval", "50ms", "--json", jsonPath, "--csv", csvPath)
-	if code != exitOK {
+	if code != ExitOK {
 		t.Fatalf("run exit code = %d; stderr %q", code, stderr)
 	}
 	for _, want := range []string{"sequential, cpu workload, 4 tasks", "wall", "cores used", "verdict"} {
@@ -119,8 +120,8 @@ func TestCLIRunWritesFiles(t *testing.T) {
 func TestCLIRecordFailure(t *testing.T) {
 	jsonPath := filepath.Join(t.TempDir(), "p.json")
 	code, _, stderr := cli("record", "--json", jsonPath, "--", "sh", "-c", "echo broken pipe dream >&2; exit 4")
-	if code != exitFailed {
-		t.Errorf("exit code = %d; want %d", code, exitFailed)
+	if code != ExitFailed {
+		t.Errorf("exit code = %d; want %d", code, ExitFailed)
 	}
 	if !strings.Contains(stderr, "exited with code 4") || !strings.Contains(stderr, "broken pipe dream") {
 		t.Errorf("stderr = %q; want the exit code and the subject's stderr", stderr)
@@ -133,15 +134,15 @@ func TestCLIRecordFailure(t *testing.T) {
 func TestCLIReportRendersSavedProfiles(t *testing.T) {
 	dir := t.TempDir()
 	jsonPath := filepath.Join(dir, "p.json")
-	if code, _, stderr := cli("compare", "--models", "sequential,goroutines", "--tasks", "2", "--size", "0.1", "--json", jsonPath); code != exitOK {
+	if code, _, stderr := cli("compare", "--models", "sequential,goroutines", "--tasks", "2", "--size", "0.1", "--json", jsonPath); code != ExitOK {
 		t.Fatalf("compare exit code = %d; stderr %q", code, stderr)
 	}
 	pngPath, tracePath := filepath.Join(dir, "r.png"), filepath.Join(dir, "r.trace.json")
 	code, _, stderr := cli("report", jsonPath, "--png", pngPath, "--trace", tracePath)
-	if code != exitOK {
+	if code != ExitOK {
 		t.Fatalf("report exit code = %d; stderr %q", code, stderr)
 	}
-	if w := readPNG(t, pngPath).Bounds().Dx(); w < 800 {
+	if w := pngtest.Read(t, pngPath).Bounds().Dx(); w < 800 {
 		t.Errorf("report width = %d; want a full-size report", w)
 	}
 	var trace struct {
@@ -158,8 +159,8 @@ func TestCLIReportRefusesBrokenFile(t *testing.T) {
 	broken := filepath.Join(dir, "broken.json")
 	os.WriteFile(broken, []byte(`{"format": "corescope/v1", "profiles": [`), 0o644)
 	code, _, stderr := cli("report", broken, "--png", filepath.Join(dir, "r.png"))
-	if code != exitUsage || !strings.Contains(stderr, "broken JSON") {
-		t.Errorf("report of a broken file: code %d, stderr %q; want %d and the reason", code, stderr, exitUsage)
+	if code != ExitUsage || !strings.Contains(stderr, "broken JSON") {
+		t.Errorf("report of a broken file: code %d, stderr %q; want %d and the reason", code, stderr, ExitUsage)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "r.png")); err == nil {
 		t.Error("a report was written from a broken file")
@@ -193,8 +194,8 @@ func TestCLIInterruptStopsEveryProcess(t *testing.T) {
 	if took := time.Since(interrupted); took > 1500*time.Millisecond {
 		t.Errorf("the CLI took %v to stop after Ctrl-C; want about a second at most", took)
 	}
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitFailed {
-		t.Errorf("exit after Ctrl-C = %v; want code %d (stderr %q)", err, exitFailed, stderr.String())
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != ExitFailed {
+		t.Errorf("exit after Ctrl-C = %v; want code %d (stderr %q)", err, ExitFailed, stderr.String())
 	}
 	proctest.WaitGroupGone(t, subject, time.Second)
 	ps, err := profile.Load(jsonPath)
