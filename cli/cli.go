@@ -12,9 +12,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"corescope/profile"
 	"corescope/report"
@@ -181,83 +181,40 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// specFlags are the flags that shape a Spec.
-type specFlags struct {
-	workload, model, models string
-	tasks, workers          int
-	size                    float64
-	latency, interval, swi  time.Duration
-}
+// specFlags are the flags that shape a Spec, kept as typed: runners.Input
+// reads them, so the CLI and the window accept exactly the same values.
+type specFlags struct{ in runners.Input }
 
 func (f *specFlags) register(fs *flag.FlagSet, cmd string) {
-	fs.DurationVar(&f.interval, "interval", runners.DefaultInterval,
+	fs.StringVar(&f.in.Interval, "interval", runners.DefaultInterval.String(),
 		fmt.Sprintf("sampling interval (%v..%v)", runners.MinInterval, runners.MaxInterval))
 	if cmd == "record" {
 		return
 	}
-	fs.StringVar(&f.workload, "workload", string(runners.CPU), "what each task does: "+list(runners.Workloads))
+	fs.StringVar(&f.in.Workload, "workload", string(runners.CPU), "what each task does: "+list(runners.Workloads))
 	if cmd == "run" {
-		fs.StringVar(&f.model, "model", string(runners.Sequential), "how tasks run: "+list(runners.Models))
+		fs.StringVar(&f.in.Models, "model", string(runners.Sequential), "how tasks run: "+list(runners.Models))
 	} else {
-		fs.StringVar(&f.models, "models", "", "comma-separated models to compare (default: all of "+list(runners.Models)+")")
+		fs.StringVar(&f.in.Models, "models", "", "comma-separated models to compare (default: all of "+list(runners.Models)+")")
 	}
-	fs.IntVar(&f.tasks, "tasks", runners.DefaultTasks, fmt.Sprintf("number of tasks (1..%d)", runners.MaxTasks))
-	fs.IntVar(&f.workers, "workers", 0, fmt.Sprintf("pool size (1..%d); 0 = the model's default: threads %d, processes one per core, "+
+	fs.StringVar(&f.in.Tasks, "tasks", strconv.Itoa(runners.DefaultTasks), fmt.Sprintf("number of tasks (1..%d)", runners.MaxTasks))
+	fs.StringVar(&f.in.Workers, "workers", "0", fmt.Sprintf("pool size (1..%d); 0 = the model's default: threads %d, processes one per core, "+
 		"goroutines one per core for cpu and one per task otherwise, async one per task", runners.MaxWorkers, runners.DefaultThreadPool))
-	fs.Float64Var(&f.size, "size", runners.DefaultSize, "factor on each task's CPU work (a positive number)")
-	fs.DurationVar(&f.latency, "latency", runners.DefaultLatency, "I/O latency of each request to the loopback site")
-	fs.DurationVar(&f.swi, "switch-interval", runners.DefaultSwitch, "threads: how long a thread may hold the GIL while another waits")
+	fs.StringVar(&f.in.Size, "size", strconv.FormatFloat(runners.DefaultSize, 'g', -1, 64), "factor on each task's CPU work (a positive number up to 1000)")
+	fs.StringVar(&f.in.Latency, "latency", runners.DefaultLatency.String(), "I/O latency of each request to the loopback site")
+	fs.StringVar(&f.in.SwitchInterval, "switch-interval", runners.DefaultSwitch.String(), "threads: how long a thread may hold the GIL while another waits")
 }
 
-// specs builds and validates the specs the flags ask for.
+// specs builds and validates the specs the flags ask for; command is the
+// argv of record.
 func (f *specFlags) specs(cmd string, command []string) ([]runners.Spec, error) {
-	base := runners.Spec{
-		Backend:        runners.BackendGo,
-		Workload:       runners.Workload(f.workload),
-		Tasks:          f.tasks,
-		Workers:        f.workers,
-		Size:           f.size,
-		Latency:        runners.Duration(f.latency),
-		SwitchInterval: runners.Duration(f.swi),
-		Interval:       runners.Duration(f.interval),
+	in := f.in
+	if cmd == "record" {
+		in.Backend, in.Argv = string(runners.BackendCommand), command
 	}
-	// Zero means "default" inside a Spec; typed on the command line it is a mistake.
-	if f.interval == 0 {
-		return nil, usageError{(&runners.FieldError{Field: "interval", Value: "0s",
-			Allowed: fmt.Sprintf("use %v..%v", runners.MinInterval, runners.MaxInterval)}).Error()}
-	}
-	if cmd != "record" && f.tasks == 0 {
-		return nil, usageError{(&runners.FieldError{Field: "tasks", Value: "0",
-			Allowed: fmt.Sprintf("use 1..%d", runners.MaxTasks)}).Error()}
-	}
-	if cmd != "record" && f.size == 0 {
-		return nil, usageError{(&runners.FieldError{Field: "size", Value: "0", Allowed: "use a positive number up to 1000"}).Error()}
-	}
-	var models []runners.Model
-	switch cmd {
-	case "record":
-		base = runners.Spec{Backend: runners.BackendCommand, Command: command, Interval: base.Interval}
-		models = []runners.Model{""}
-	case "run":
-		models = []runners.Model{runners.Model(f.model)}
-	case "compare":
-		models = runners.Models
-		if f.models != "" {
-			models = nil
-			for _, m := range strings.Split(f.models, ",") {
-				models = append(models, runners.Model(strings.TrimSpace(m)))
-			}
-		}
-	}
-	specs := make([]runners.Spec, 0, len(models))
-	for _, m := range models {
-		s := base
-		s.Model = m
-		s = s.WithDefaults()
-		if err := s.Validate(); err != nil {
-			return nil, usageError{err.Error()}
-		}
-		specs = append(specs, s)
+	specs, err := in.Specs()
+	if err != nil {
+		return nil, usageError{err.Error()}
 	}
 	if cmd == "record" {
 		// A command that does not exist is bad input, found before anything runs.

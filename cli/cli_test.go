@@ -34,7 +34,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"run", "--workers", "1025"}, "workers: 1025 is not allowed; use 1..1024"},
 		{[]string{"run", "--size", "-1"}, "size: -1 is not allowed; use a positive number"},
 		{[]string{"run", "--size", "0"}, "size: 0 is not allowed"},
-		{[]string{"run", "--size", "lots"}, "invalid value \"lots\" for flag -size"},
+		{[]string{"run", "--size", "lots"}, `size: "lots" is not allowed; give a number`},
 		{[]string{"run", "--model", "fibers"}, `model: "fibers" is not allowed; use one of sequential, threads, async, processes, goroutines`},
 		{[]string{"compare", "--models", "threads,fibers"}, `model: "fibers" is not allowed`},
 		{[]string{"run", "--workload", "disk"}, `workload: "disk" is not allowed; use one of cpu, io, mixed`},

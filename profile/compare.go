@@ -12,16 +12,28 @@ import (
 // tail does not colour the next one's start.
 const ComparePause = 500 * time.Millisecond
 
-// CompareOptions configure Compare.
+// RecordFunc records one run: Record, or a stand-in in tests.
+type RecordFunc func(ctx context.Context, spec runners.Spec, opt Options) (*Profile, error)
+
+// CompareOptions configure Compare. The hooks are called on Compare's
+// goroutine, one run after another; Options.OnFrame gets every frame of
+// every run, between that run's OnRun and OnRunEnd.
 type CompareOptions struct {
 	Options
 	// OnRun, when set, is called before run i (0-based) of n starts.
 	OnRun func(i, n int, spec runners.Spec)
+	// OnRunEnd, when set, is called when run i ended, with what Record
+	// returned: a profile (nil when the subject never started) and an error
+	// (a failed run, ErrStopped).
+	OnRunEnd func(i int, p *Profile, err error)
+	// Record records each run; nil means Record.
+	Record RecordFunc
 }
 
-// Compare records each spec in turn and sets every run's speedup. It goes
+// Compare records each spec in turn and sets every run's speedup: the one
+// loop that runs a list of specs, for the CLI and the window alike. It goes
 // on after a failed run and returns the first failure with every profile
-// made; a stop ends it with ErrStopped.
+// made; a stop (ctx done) ends it with ErrStopped.
 func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*Profile, error) {
 	var (
 		ps       []*Profile
@@ -30,6 +42,10 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 	if opt.Machine == nil {
 		m := ThisMachine(ctx)
 		opt.Machine = &m
+	}
+	record := opt.Record
+	if record == nil {
+		record = Record
 	}
 	for i, spec := range specs {
 		if i > 0 {
@@ -43,7 +59,10 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 		if opt.OnRun != nil {
 			opt.OnRun(i, len(specs), spec)
 		}
-		p, err := Record(ctx, spec, opt.Options)
+		p, err := record(ctx, spec, opt.Options)
+		if opt.OnRunEnd != nil {
+			opt.OnRunEnd(i, p, err)
+		}
 		if p != nil {
 			ps = append(ps, p)
 		}

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 
 	"corescope/atomicfile"
+	"corescope/runners"
 )
 
 // Format names the file format version. A reader refuses any other.
@@ -100,11 +102,14 @@ func Load(path string) ([]*Profile, error) {
 	return ps, nil
 }
 
-// check refuses a profile whose parts do not fit together, so that the
-// views can trust what they draw.
+// check refuses a profile whose parts do not fit together or whose values
+// are out of range, so that the views can trust what they draw: profiles
+// travel between people, and a file is input like any other. The spec gets
+// the same defaults and validation as a run typed into the window.
 func (p *Profile) check() error {
 	cores := -1
-	for i, f := range p.Frames {
+	for i := range p.Frames {
+		f := &p.Frames[i]
 		if cores >= 0 && len(f.Busy) != cores {
 			return fmt.Errorf("frame %d has %d cores, frame 1 has %d", i+1, len(f.Busy), cores)
 		}
@@ -115,6 +120,78 @@ func (p *Profile) check() error {
 		if i > 0 && f.T < p.Frames[i-1].T {
 			return fmt.Errorf("frame %d goes back in time", i+1)
 		}
+		if err := f.check(); err != nil {
+			return fmt.Errorf("frame %d: %w", i+1, err)
+		}
+	}
+	spec, err := p.Spec.Resolve()
+	if err != nil {
+		return fmt.Errorf("spec: %w", err)
+	}
+	p.Spec = spec
+	if err := p.Summary.check(); err != nil {
+		return fmt.Errorf("summary: %w", err)
 	}
 	return nil
+}
+
+// check refuses figures no measurement can give.
+func (s *Summary) check() error {
+	for _, v := range []struct {
+		field string
+		value float64
+	}{
+		{"wall_s", s.WallS}, {"cpu_s", s.CPUS}, {"cores_used", s.CoresUsed},
+		{"machine_busy_cores", s.MachineBusyCores}, {"peak_busy_cores", s.PeakBusyCores},
+		{"self_cpu_s", s.SelfCPUS}, {"self_cores", s.SelfCores}, {"gil_hold_s", s.GILHoldS}, {"gil_wait_s", s.GILWaitS},
+		{"subject_start_s", s.SubjectStartS}, {"subject_end_s", s.SubjectEndS},
+	} {
+		if err := nonNegative(v.field, v.value); err != nil {
+			return err
+		}
+	}
+	if s.Speedup != nil && !(*s.Speedup > 0 && !math.IsInf(*s.Speedup, 0)) {
+		return &runners.FieldError{Field: "speedup", Value: fmt.Sprint(*s.Speedup), Allowed: "use a positive number or null"}
+	}
+	for _, v := range []struct {
+		field string
+		value int
+	}{{"threads", s.Threads}, {"procs", s.Procs}, {"tasks_done", s.TasksDone}} {
+		if v.value < 0 {
+			return &runners.FieldError{Field: v.field, Value: fmt.Sprint(v.value), Allowed: "use 0 or more"}
+		}
+	}
+	return nil
+}
+
+// check refuses per-core fractions outside 0..1 and negative times.
+func (f *Frame) check() error {
+	for _, series := range []struct {
+		field  string
+		values []float64
+	}{{"busy", f.Busy}, {"user", f.User}, {"system", f.System}} {
+		for core, v := range series.values {
+			if !(v >= 0 && v <= 1) {
+				return &runners.FieldError{Field: fmt.Sprintf("%s[%d]", series.field, core), Value: fmt.Sprint(v), Allowed: "use 0..1"}
+			}
+		}
+	}
+	if err := nonNegative("t_s", f.T); err != nil {
+		return err
+	}
+	if err := nonNegative("subject_cpu_s", f.SubjectCPU); err != nil {
+		return err
+	}
+	if f.Threads < 0 || f.Procs < 0 || f.TasksDone < 0 {
+		return &runners.FieldError{Field: "threads, procs and tasks_done", Value: "a negative count", Allowed: "use 0 or more"}
+	}
+	return nonNegative("self_cpu_s", f.SelfCPU)
+}
+
+// nonNegative is a *runners.FieldError unless v is a finite number >= 0.
+func nonNegative(field string, v float64) error {
+	if v >= 0 && !math.IsInf(v, 1) {
+		return nil
+	}
+	return &runners.FieldError{Field: field, Value: fmt.Sprint(v), Allowed: "use a number of 0 or more"}
 }

@@ -17,7 +17,7 @@ func fixture() *Profile {
 	speedup := 1.5
 	return &Profile{
 		Label:   "threads",
-		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: runners.Duration(100 * time.Millisecond)}.WithDefaults(),
+		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: runners.Duration(100 * time.Millisecond), Latency: runners.Duration(50 * time.Millisecond), SwitchInterval: runners.Duration(5 * time.Millisecond)},
 		Started: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC),
 		Machine: Machine{CPUModel: "Test CPU", LogicalCores: 2, PhysicalCores: 1, OS: "linux", GoVersion: "go1.26"},
 		Summary: Summary{WallS: 1, CPUS: 1, CoresUsed: 1, Speedup: &speedup, Verdict: "ok", SubjectStartS: 0.1, SubjectEndS: 1.1},
@@ -68,6 +68,18 @@ func TestDecodeRefuses(t *testing.T) {
 			{"t_s": 0.1, "busy": [1], "user": [1], "system": [0]},
 			{"t_s": 0.2, "busy": [1, 0], "user": [1, 0], "system": [0, 0]}]}]}`, "frame 2 has 2 cores"},
 		{"bad duration", `{"format": "corescope/v1", "profiles": [{"spec": {"latency": 5}}]}`, "duration"},
+		{"negative tasks", doc(`"spec": {"backend": "go", "workload": "cpu", "model": "threads", "tasks": -5}`),
+			"spec: tasks: -5 is not allowed; use 1..100000"},
+		{"a billion workers", doc(`"spec": {"backend": "go", "workload": "cpu", "model": "threads", "workers": 1000000000}`),
+			"spec: workers: 1000000000 is not allowed; use 1..1024"},
+		{"unknown model", doc(`"spec": {"backend": "go", "workload": "cpu", "model": "fibers"}`), `spec: model: "fibers" is not allowed`},
+		{"negative wall", doc(`"spec": {"backend": "command", "command": ["true"]}, "summary": {"wall_s": -1}`),
+			"summary: wall_s: -1 is not allowed; use a number of 0 or more"},
+		{"zero speedup", doc(`"spec": {"backend": "command", "command": ["true"]}, "summary": {"speedup": 0}`), "speedup: 0 is not allowed"},
+		{"busy over 1", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [0.5, 2], "user": [0.5, 1], "system": [0, 1]}]`),
+			"frame 1: busy[1]: 2 is not allowed; use 0..1"},
+		{"negative time", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": -0.1, "busy": [0], "user": [0], "system": [0]}]`),
+			"frame 1: t_s: -0.1 is not allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +89,11 @@ func TestDecodeRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// doc is a file with one profile whose fields are fields.
+func doc(fields string) string {
+	return `{"format": "corescope/v1", "profiles": [{"label": "edited", ` + fields + `}]}`
 }
 
 func TestLoadMissingFileNamesIt(t *testing.T) {

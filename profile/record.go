@@ -51,7 +51,6 @@ const stderrKeep = 12
 // exits plus a short idle tail. The returned profile is non-nil whenever the
 // subject started, even when err is not nil (a failed run, ErrStopped).
 func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, error) {
-	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}

@@ -24,13 +24,22 @@ func runAsProfiler() int {
 	if os.Getenv(profilerEnv) == "command" {
 		spec = runners.Spec{Backend: runners.BackendCommand, Command: []string{"sh", "-c", "sleep 60 & sleep 60 & wait"}}
 	}
-	Record(context.Background(), spec, Options{})
+	Record(context.Background(), resolved(spec), Options{})
 	return 0
+}
+
+// resolved is spec with its defaults; the specs of these tests are valid.
+func resolved(spec runners.Spec) runners.Spec {
+	s, err := spec.Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 // smallCPU is a CPU-bound spec that takes about half a second sequentially.
 func smallCPU(m runners.Model) runners.Spec {
-	return runners.Spec{Workload: runners.CPU, Model: m, Tasks: 8, Size: 0.4}
+	return resolved(runners.Spec{Workload: runners.CPU, Model: m, Tasks: 8, Size: 0.4})
 }
 
 // quickEdges keeps the idle edges short so tests stay fast.
@@ -120,7 +129,7 @@ func TestCPUCountsExitedWorkers(t *testing.T) {
 func TestRecordFailingCommand(t *testing.T) {
 	spec := runners.Spec{Backend: runners.BackendCommand,
 		Command: []string{"sh", "-c", "sleep 0.2; echo first >&2; echo 'no such input' >&2; exit 3"}}
-	p, err := Record(context.Background(), spec, quickEdges)
+	p, err := Record(context.Background(), resolved(spec), quickEdges)
 	var re *RunError
 	if !errors.As(err, &re) {
 		t.Fatalf("Record = %v; want a *RunError", err)
@@ -137,7 +146,7 @@ func TestRecordFailingCommand(t *testing.T) {
 }
 
 func TestRecordMissingCommand(t *testing.T) {
-	spec := runners.Spec{Backend: runners.BackendCommand, Command: []string{"no-such-program-corescope"}}
+	spec := resolved(runners.Spec{Backend: runners.BackendCommand, Command: []string{"no-such-program-corescope"}})
 	p, err := Record(context.Background(), spec, quickEdges)
 	if err == nil || p != nil {
 		t.Fatalf("Record = %v, %v; want an error and no profile", p, err)
@@ -171,7 +180,7 @@ func TestStopKillsEveryProcess(t *testing.T) {
 			}
 		}
 	}
-	spec := runners.Spec{Workload: runners.CPU, Model: runners.Processes, Workers: 2, Tasks: 200, Size: 0.5}
+	spec := resolved(runners.Spec{Workload: runners.CPU, Model: runners.Processes, Workers: 2, Tasks: 200, Size: 0.5})
 	type result struct {
 		p   *Profile
 		err error
@@ -206,8 +215,8 @@ func TestStopKillsEveryProcess(t *testing.T) {
 
 func TestSubjectCrashKillsWorkers(t *testing.T) {
 	// The subject starts a worker in its group, then dies of a signal.
-	spec := runners.Spec{Backend: runners.BackendCommand,
-		Command: []string{"sh", "-c", "sleep 30 & sleep 0.3; kill -SEGV $$"}}
+	spec := resolved(runners.Spec{Backend: runners.BackendCommand,
+		Command: []string{"sh", "-c", "sleep 30 & sleep 0.3; kill -SEGV $$"}})
 	pidc := make(chan int, 1)
 	opt := quickEdges
 	opt.OnFrame = func(f Frame) {

@@ -165,7 +165,7 @@ func (j *job) async(ctx context.Context) (outcome, error) {
 }
 
 // goroutines runs a pool of W goroutines on as many threads as there are
-// cores, with no lock: Go's own answer. WithDefaults makes the pool as big as
+// cores, with no lock: Go's own answer. DefaultWorkers makes the pool as big as
 // the task count for the io and mixed workloads, so that every request is in
 // flight at once, as under async.
 func (j *job) goroutines(ctx context.Context) (outcome, error) {

@@ -35,6 +35,7 @@ func runSubject(t *testing.T, spec Spec) observed {
 	if err != nil {
 		t.Fatal(err)
 	}
+	spec = resolved(t, spec)
 	s, err := Prepare(spec, self)
 	if err != nil {
 		t.Fatalf("Prepare(%+v) = %v", spec, err)
@@ -64,7 +65,7 @@ func runSubject(t *testing.T, spec Spec) observed {
 		}
 		r.events = append(r.events, ev)
 	}
-	if r.stats.Ev != EvStats || r.stats.Checksum == "" || r.stats.Tasks != spec.WithDefaults().Tasks {
+	if r.stats.Ev != EvStats || r.stats.Checksum == "" || r.stats.Tasks != spec.Tasks {
 		t.Fatalf("%q ended with %+v; want stats with a checksum and the task count", s.Argv, r.stats)
 	}
 	checkTaskEvents(t, r.events, r.stats.Tasks)
@@ -172,6 +173,7 @@ func TestCPUModels(t *testing.T) {
 			}
 			spec := base
 			spec.Model = tt.model
+			spec = resolved(t, spec)
 			r, ok := runUntil(t, spec, 3, func(r observed) bool { return r.cores() >= tt.minCores && r.cores() <= tt.maxCores })
 			if c := r.cores(); !ok {
 				t.Errorf("%s used %.2f cores (cpu %v over %v); want %.1f..%.1f", tt.model, c, r.cpu, r.wall, tt.minCores, tt.maxCores)
@@ -183,7 +185,7 @@ func TestCPUModels(t *testing.T) {
 			}
 			switch tt.model {
 			case Threads:
-				if got, w := len(workersUsed(r.events)), spec.WithDefaults().Workers; got != w {
+				if got, w := len(workersUsed(r.events)), spec.Workers; got != w {
 					t.Errorf("%d of %d threads ran a task; want all", got, w)
 				}
 				if r.stats.GILSwitches == 0 || r.stats.GILHoldNs == 0 || r.stats.GILWaitNs == 0 {
@@ -201,8 +203,8 @@ func TestCPUModels(t *testing.T) {
 				for _, ev := range r.events {
 					pids[ev.PID] = true
 				}
-				if pids[r.stats.PID] || len(pids) != spec.WithDefaults().Workers {
-					t.Errorf("tasks ran in processes %v (parent %d); want %d children", pids, r.stats.PID, spec.WithDefaults().Workers)
+				if pids[r.stats.PID] || len(pids) != spec.Workers {
+					t.Errorf("tasks ran in processes %v (parent %d); want %d children", pids, r.stats.PID, spec.Workers)
 				}
 			}
 		})

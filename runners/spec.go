@@ -3,7 +3,6 @@ package runners
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"runtime"
 	"strings"
 	"time"
@@ -88,9 +87,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Spec is everything needed to run and sample one subject. The zero values of
-// Tasks, Workers, Size, Latency, SwitchInterval and Interval mean "default";
-// WithDefaults fills them in.
+// Spec is everything needed to run and sample one subject. Specs come from
+// Input.Specs (what a person typed) or from a profile file, and both go
+// through Resolve once; past that boundary every field is set and valid.
 type Spec struct {
 	Backend  Backend  `json:"backend"`
 	Workload Workload `json:"workload,omitempty"`
@@ -129,8 +128,17 @@ func DefaultWorkers(m Model, w Workload, tasks int) int {
 	}
 }
 
-// WithDefaults returns s with every zero field set to its default.
-func (s Spec) WithDefaults() Spec {
+// Resolve fills every zero field of s with its default and validates the
+// result: what every spec from outside (a person, a file) goes through once.
+// Zero means "default" only here: the CLI and the window refuse a typed 0
+// (see Input), and code past Resolve never sees a zero field.
+func (s Spec) Resolve() (Spec, error) {
+	s = s.withDefaults()
+	return s, s.Validate()
+}
+
+// withDefaults returns s with every zero field set to its default.
+func (s Spec) withDefaults() Spec {
 	if s.Backend == "" {
 		s.Backend = BackendGo
 	}
@@ -184,11 +192,33 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s: %s is not allowed; %s", e.Field, e.Value, e.Allowed)
 }
 
-// Validate checks every field of s (after WithDefaults) and returns a
-// *FieldError for the first bad one.
+// durationLimits are the allowed ranges of the duration fields, by name.
+var durationLimits = map[string][2]time.Duration{
+	"interval":        {MinInterval, MaxInterval},
+	"latency":         {time.Millisecond, time.Minute},
+	"switch-interval": {100 * time.Microsecond, time.Second},
+}
+
+// durationError is the *FieldError of duration field when d is outside
+// its limits, or nil.
+func durationError(field string, d Duration) error {
+	lim := durationLimits[field]
+	if d.D() < lim[0] || d.D() > lim[1] {
+		return &FieldError{field, d.D().String(), fmt.Sprintf("use %v..%v", lim[0], lim[1])}
+	}
+	return nil
+}
+
+// sizeAllowed says what Size may be.
+const sizeAllowed = "use a positive number up to 1000"
+
+func sizeOK(v float64) bool { return v > 0 && v <= 1000 }
+
+// Validate checks every field of s and returns a *FieldError for the first
+// bad one. It fills in nothing: a zero field is an error here (see Resolve).
 func (s Spec) Validate() error {
-	if s.Interval.D() < MinInterval || s.Interval.D() > MaxInterval {
-		return &FieldError{"interval", s.Interval.D().String(), fmt.Sprintf("use %v..%v", MinInterval, MaxInterval)}
+	if err := durationError("interval", s.Interval); err != nil {
+		return err
 	}
 	switch s.Backend {
 	case BackendCommand:
@@ -212,16 +242,13 @@ func (s Spec) Validate() error {
 	if s.Workers < 1 || s.Workers > MaxWorkers {
 		return &FieldError{"workers", fmt.Sprint(s.Workers), fmt.Sprintf("use 1..%d (or 0 for the model's default)", MaxWorkers)}
 	}
-	if !(s.Size > 0) || math.IsInf(s.Size, 0) || s.Size > 1000 {
-		return &FieldError{"size", fmt.Sprint(s.Size), "use a positive number up to 1000"}
+	if !sizeOK(s.Size) {
+		return &FieldError{"size", fmt.Sprint(s.Size), sizeAllowed}
 	}
-	if s.Latency.D() < 0 || s.Latency.D() > time.Minute {
-		return &FieldError{"latency", s.Latency.D().String(), "use 0s..1m"}
+	if err := durationError("latency", s.Latency); err != nil {
+		return err
 	}
-	if s.SwitchInterval.D() < 100*time.Microsecond || s.SwitchInterval.D() > time.Second {
-		return &FieldError{"switch-interval", s.SwitchInterval.D().String(), "use 100µs..1s"}
-	}
-	return nil
+	return durationError("switch-interval", s.SwitchInterval)
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }

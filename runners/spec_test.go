@@ -14,10 +14,7 @@ import (
 )
 
 func TestValidate(t *testing.T) {
-	valid := Spec{Workload: CPU, Model: Threads}.WithDefaults()
-	if err := valid.Validate(); err != nil {
-		t.Fatalf("Validate(%+v) = %v; want nil", valid, err)
-	}
+	valid := resolved(t, Spec{Workload: CPU, Model: Threads})
 	tests := []struct {
 		name   string
 		change func(*Spec)
@@ -57,7 +54,17 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestWithDefaultsWorkers(t *testing.T) {
+// resolved is spec with its defaults, failing the test if it is not valid.
+func resolved(t testing.TB, spec Spec) Spec {
+	t.Helper()
+	s, err := spec.Resolve()
+	if err != nil {
+		t.Fatalf("%+v.Resolve() = %v", spec, err)
+	}
+	return s
+}
+
+func TestResolveWorkers(t *testing.T) {
 	tests := []struct {
 		spec Spec
 		want int
@@ -73,18 +80,15 @@ func TestWithDefaultsWorkers(t *testing.T) {
 		{Spec{Workload: IO, Model: Threads, Workers: 3}, 3},
 	}
 	for _, tt := range tests {
-		s := tt.spec.WithDefaults()
-		if s.Workers != tt.want {
-			t.Errorf("%+v.WithDefaults().Workers = %d; want %d", tt.spec, s.Workers, tt.want)
-		}
-		if err := s.Validate(); err != nil {
-			t.Errorf("%+v.WithDefaults().Validate() = %v; want nil", tt.spec, err)
+		s, err := tt.spec.Resolve()
+		if s.Workers != tt.want || err != nil {
+			t.Errorf("%+v.Resolve() = workers %d, %v; want %d, nil", tt.spec, s.Workers, err, tt.want)
 		}
 	}
 }
 
 func TestPrepareMissingCommand(t *testing.T) {
-	_, err := Prepare(Spec{Backend: BackendCommand, Command: []string{"corescope-no-such-command", "-x"}}, "")
+	_, err := Prepare(Spec{Backend: BackendCommand, Command: []string{"corescope-no-such-command", "-x"}}.withDefaults(), "")
 	if err == nil {
 		t.Fatal("Prepare(missing command) = nil error; want one")
 	}
@@ -97,7 +101,7 @@ func TestPrepareMissingCommand(t *testing.T) {
 }
 
 func TestPrepareCommand(t *testing.T) {
-	s, err := Prepare(Spec{Backend: BackendCommand, Command: []string{"sh", "-c", "exit 0"}}, "")
+	s, err := Prepare(Spec{Backend: BackendCommand, Command: []string{"sh", "-c", "exit 0"}}.withDefaults(), "")
 	if err != nil {
 		t.Fatalf("Prepare(sh) = %v", err)
 	}
@@ -109,7 +113,7 @@ func TestPrepareCommand(t *testing.T) {
 }
 
 func TestPrepareRejectsBadSpec(t *testing.T) {
-	_, err := Prepare(Spec{Workload: CPU, Model: "fibers"}, "/bin/true")
+	_, err := Prepare(Spec{Workload: CPU, Model: "fibers"}.withDefaults(), "/bin/true")
 	var fe *FieldError
 	if !errors.As(err, &fe) || fe.Field != "model" {
 		t.Errorf("Prepare(model fibers) = %v; want a model FieldError", err)
@@ -117,7 +121,7 @@ func TestPrepareRejectsBadSpec(t *testing.T) {
 }
 
 func TestPrepareGoStartsSite(t *testing.T) {
-	s, err := Prepare(Spec{Workload: IO, Model: Async, Tasks: 3, Latency: Duration(time.Millisecond)}, "/opt/corescope")
+	s, err := Prepare(resolved(t, Spec{Workload: IO, Model: Async, Tasks: 3, Latency: Duration(time.Millisecond)}), "/opt/corescope")
 	if err != nil {
 		t.Fatalf("Prepare(io) = %v", err)
 	}
@@ -128,7 +132,7 @@ func TestPrepareGoStartsSite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("parseWorkerArgs(%q) = %v", s.Argv[2:], err)
 	}
-	want := Spec{Workload: IO, Model: Async, Tasks: 3}.WithDefaults()
+	want := resolved(t, Spec{Workload: IO, Model: Async, Tasks: 3})
 	want.Latency, want.Interval = cfg.spec.Latency, cfg.spec.Interval // not worker flags
 	if !reflect.DeepEqual(cfg.spec, want) {
 		t.Errorf("the worker reads back %+v; want %+v", cfg.spec, want)
@@ -148,7 +152,7 @@ func TestPrepareGoStartsSite(t *testing.T) {
 }
 
 func TestWorkerArgvRoundTrip(t *testing.T) {
-	spec := Spec{Workload: Mixed, Model: Threads, Tasks: 9, Workers: 3, Size: 0.125, SwitchInterval: Duration(750 * time.Microsecond)}.WithDefaults()
+	spec := resolved(t, Spec{Workload: Mixed, Model: Threads, Tasks: 9, Workers: 3, Size: 0.125, SwitchInterval: Duration(750 * time.Microsecond)})
 	cfg, err := parseWorkerArgs(workerArgv(spec, "http://127.0.0.1:9"))
 	if err != nil {
 		t.Fatalf("parseWorkerArgs(workerArgv(%+v)) = %v", spec, err)
@@ -170,7 +174,7 @@ func TestPrepareUnrunnableCommand(t *testing.T) {
 		{filepath.Join(dir, "missing"), "cannot be run: stat"},
 	}
 	for _, tt := range tests {
-		_, err := Prepare(Spec{Backend: BackendCommand, Command: []string{tt.path}}, "")
+		_, err := Prepare(Spec{Backend: BackendCommand, Command: []string{tt.path}}.withDefaults(), "")
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.path) {
 			t.Errorf("Prepare(%s) = %v; want an error naming it and saying %q", tt.path, err, tt.want)
 		}

@@ -24,12 +24,11 @@ func (s *Subject) Close() error {
 	return s.site.Close()
 }
 
-// Prepare validates spec (after WithDefaults) and builds its subject. self is
+// Prepare validates spec (see Spec.Resolve) and builds its subject. self is
 // the corescope executable: the Go backend runs `self worker ...`, with the
 // loopback site started here when the workload needs it. A BackendCommand
 // spec runs its command directly, without a shell, once it is found in PATH.
 func Prepare(spec Spec, self string) (*Subject, error) {
-	spec = spec.WithDefaults()
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}

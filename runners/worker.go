@@ -21,7 +21,7 @@ type workerConfig struct {
 }
 
 // workerArgv is the argument list, after "worker", that runs spec (after
-// WithDefaults) against the site at siteURL; parseWorkerArgs reads it back.
+// Resolve) against the site at siteURL; parseWorkerArgs reads it back.
 func workerArgv(spec Spec, siteURL string) []string {
 	args := []string{
 		"--workload", string(spec.Workload),
@@ -66,10 +66,11 @@ func parseWorkerArgs(args []string) (workerConfig, error) {
 	cfg.spec.Workload = Workload(workload)
 	cfg.spec.Model = Model(model)
 	cfg.spec.SwitchInterval = Duration(interval)
-	cfg.spec = cfg.spec.WithDefaults()
-	if err := cfg.spec.Validate(); err != nil {
+	spec, err := cfg.spec.Resolve()
+	if err != nil {
 		return workerConfig{}, err
 	}
+	cfg.spec = spec
 	if cfg.spec.Workload != CPU {
 		u, err := url.Parse(cfg.url)
 		if err != nil || u.Scheme != "http" || u.Host == "" {

@@ -1,15 +1,15 @@
-package app
+package runners
 
 import (
 	"errors"
 	"strings"
 )
 
-// splitArgs splits a command line into argv the way a shell would split
+// SplitArgs splits a command line into argv the way a shell would split
 // words, without running a shell: blanks separate words, single quotes keep
 // everything literally, double quotes keep blanks and allow \" and \\, and a
 // backslash outside quotes escapes the next character.
-func splitArgs(line string) ([]string, error) {
+func SplitArgs(line string) ([]string, error) {
 	var (
 		args    []string
 		word    strings.Builder
@@ -65,4 +65,18 @@ func splitArgs(line string) ([]string, error) {
 		args = append(args, word.String())
 	}
 	return args, nil
+}
+
+// JoinArgs is the inverse of SplitArgs: it writes argv as a line that
+// SplitArgs reads back, quoting the words that need it.
+func JoinArgs(argv []string) string {
+	parts := make([]string, len(argv))
+	for i, a := range argv {
+		if a != "" && !strings.ContainsAny(a, " \t\n'\"\\") {
+			parts[i] = a
+			continue
+		}
+		parts[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(parts, " ")
 }

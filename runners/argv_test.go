@@ -1,4 +1,4 @@
-package app
+package runners
 
 import (
 	"slices"
@@ -24,15 +24,15 @@ func TestSplitArgs(t *testing.T) {
 		{line: `echo \`, bad: true},
 	}
 	for _, tt := range tests {
-		got, err := splitArgs(tt.line)
+		got, err := SplitArgs(tt.line)
 		if tt.bad {
 			if err == nil {
-				t.Errorf("splitArgs(%q) = %q, nil; want an error", tt.line, got)
+				t.Errorf("SplitArgs(%q) = %q, nil; want an error", tt.line, got)
 			}
 			continue
 		}
 		if err != nil || !slices.Equal(got, tt.want) {
-			t.Errorf("splitArgs(%q) = %q, %v; want %q, nil", tt.line, got, err, tt.want)
+			t.Errorf("SplitArgs(%q) = %q, %v; want %q, nil", tt.line, got, err, tt.want)
 		}
 	}
 }

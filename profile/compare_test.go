@@ -1,0 +1,102 @@
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"corescope/runners"
+)
+
+// scriptedRecord stands in for Record: run i fails with errs[i] (nil for a
+// run that succeeds) after one frame, and cancel, when set, is called in
+// run stopAt to play a user pressing Stop.
+func scriptedRecord(errs []error, stopAt int, cancel context.CancelFunc) RecordFunc {
+	i := -1
+	return func(ctx context.Context, spec runners.Spec, opt Options) (*Profile, error) {
+		i++
+		if i == stopAt && cancel != nil {
+			cancel()
+		}
+		if errors.Is(errs[i], errNeverStarted) {
+			return nil, errs[i]
+		}
+		opt.OnFrame(Frame{T: float64(i)})
+		p := &Profile{Label: spec.Label(), Spec: spec, Summary: Summary{WallS: float64(i + 1)}}
+		if errs[i] != nil {
+			p.Error = errs[i].Error()
+		}
+		return p, errs[i]
+	}
+}
+
+var errNeverStarted = errors.New("the subject never started")
+
+func TestCompareHooks(t *testing.T) {
+	failed := errors.New("exit 3")
+	tests := []struct {
+		name     string
+		errs     []error
+		stopAt   int // the run during which the user stops; -1: never
+		wantLog  []string
+		wantRuns int
+		wantErr  error
+	}{
+		{"all succeed", []error{nil, nil}, -1,
+			[]string{"start 0/2 sequential", "frame 0", "end 0 ok", "start 1/2 threads", "frame 1", "end 1 ok"}, 2, nil},
+		{"a failure goes on and is returned", []error{failed, nil}, -1,
+			[]string{"start 0/2 sequential", "frame 0", "end 0 exit 3", "start 1/2 threads", "frame 1", "end 1 ok"}, 2, failed},
+		{"a run that never started has no profile", []error{errNeverStarted, nil}, -1,
+			[]string{"start 0/2 sequential", "end 0 no profile", "start 1/2 threads", "frame 1", "end 1 ok"}, 1, errNeverStarted},
+		{"a stop ends the loop", []error{ErrStopped, nil}, 0,
+			[]string{"start 0/2 sequential", "frame 0", "end 0 stopped"}, 1, ErrStopped},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var log []string
+			specs := []runners.Spec{{Backend: runners.BackendGo, Model: runners.Sequential}, {Backend: runners.BackendGo, Model: runners.Threads}}
+			opt := CompareOptions{
+				Options: Options{Machine: &Machine{}, OnFrame: func(f Frame) { log = append(log, fmt.Sprintf("frame %g", f.T)) }},
+				OnRun:   func(i, n int, s runners.Spec) { log = append(log, fmt.Sprintf("start %d/%d %s", i, n, s.Model)) },
+				OnRunEnd: func(i int, p *Profile, err error) {
+					switch {
+					case p == nil:
+						log = append(log, fmt.Sprintf("end %d no profile", i))
+					case errors.Is(err, ErrStopped):
+						log = append(log, fmt.Sprintf("end %d stopped", i))
+					case err != nil:
+						log = append(log, fmt.Sprintf("end %d %v", i, err))
+					default:
+						log = append(log, fmt.Sprintf("end %d ok", i))
+					}
+				},
+				Record: scriptedRecord(tt.errs, tt.stopAt, cancel),
+			}
+			ps, err := Compare(ctx, specs, opt)
+			if !slices.Equal(log, tt.wantLog) {
+				t.Errorf("hooks called %q; want %q", log, tt.wantLog)
+			}
+			if len(ps) != tt.wantRuns || !errors.Is(err, tt.wantErr) {
+				t.Errorf("Compare() = %d profiles, %v; want %d, %v", len(ps), err, tt.wantRuns, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCompareSetsSpeedups(t *testing.T) {
+	specs := []runners.Spec{{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Sequential, Tasks: 1, Size: 1},
+		{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes, Tasks: 1, Size: 1}}
+	opt := CompareOptions{Options: Options{Machine: &Machine{}, OnFrame: func(Frame) {}}, Record: scriptedRecord([]error{nil, nil}, -1, nil)}
+	ps, err := Compare(context.Background(), specs, opt)
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("Compare() = %d profiles, %v; want 2, nil", len(ps), err)
+	}
+	// The sequential run took 1 s, the processes run 2 s.
+	if s := ps[1].Summary.Speedup; s == nil || *s != 0.5 {
+		t.Errorf("speedup of the second run = %v; want 0.5", s)
+	}
+}

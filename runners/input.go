@@ -1,0 +1,203 @@
+package runners
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Input is a run as a person asked for it, field by field, as text: the
+// window's entries and choices, the CLI's flag values. An empty field means
+// its default. Specs is the only way from it to runnable specs, so the
+// window and the CLI accept and refuse exactly the same things.
+type Input struct {
+	// Backend is "go" or "command"; empty means go.
+	Backend string
+	// Workload is one of Workloads.
+	Workload string
+	// Models is one model, a comma-separated list of them, or "all" (or
+	// empty) for every model in the order of Models.
+	Models string
+	// Tasks, Workers, Size, Latency, SwitchInterval and Interval are numbers
+	// and Go durations ("50ms") as typed. Workers may also be "0" or "auto"
+	// for the model's default.
+	Tasks, Workers, Size, Latency, SwitchInterval, Interval string
+	// Argv is the command of the command backend, already split into words
+	// (the CLI's arguments after --). When it is nil, CommandLine is split
+	// the way a shell splits words (see SplitArgs), without running a shell.
+	Argv        []string
+	CommandLine string
+}
+
+// AllModels is the Models value that asks for every model.
+const AllModels = "all"
+
+// Specs turns in into defaulted, validated specs: one per model, or one for
+// a command. A bad field gives a *FieldError that names it and says what is
+// allowed; when several are bad, the first in the order of the form.
+func (in Input) Specs() ([]Spec, error) {
+	specs, problems := in.resolve()
+	if len(problems) > 0 {
+		return nil, problems[0]
+	}
+	return specs, nil
+}
+
+// Problem is what is wrong with one field of in, or nil: what a form shows
+// beside that field whatever the other fields hold.
+func (in Input) Problem(field string) error {
+	_, problems := in.resolve()
+	for _, p := range problems {
+		if p.Field == field {
+			return p
+		}
+	}
+	return nil
+}
+
+// resolve reads every field, collecting every field's problem.
+func (in Input) resolve() ([]Spec, []*FieldError) {
+	var problems []*FieldError
+	check := func(err error) {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			problems = append(problems, fe)
+		}
+	}
+	base := Spec{}
+	var err error
+	base.Interval, err = parseDuration("interval", in.Interval, DefaultInterval)
+	check(err)
+	switch in.Backend {
+	case "", string(BackendGo):
+		base.Backend = BackendGo
+	case string(BackendCommand):
+		base.Backend = BackendCommand
+		base.Command, err = in.command()
+		check(err)
+		spec, err := base.Resolve()
+		check(err)
+		if len(problems) > 0 {
+			return nil, problems
+		}
+		return []Spec{spec}, nil
+	default:
+		check(&FieldError{"backend", quote(in.Backend), "use go or command"})
+	}
+
+	base.Workload = Workload(strings.TrimSpace(in.Workload))
+	if base.Workload == "" {
+		base.Workload = CPU
+	}
+	base.Tasks, err = parseCount("tasks", in.Tasks, DefaultTasks, MaxTasks, false)
+	check(err)
+	base.Workers, err = parseCount("workers", in.Workers, 0, MaxWorkers, true)
+	check(err)
+	base.Size, err = parseSize(in.Size)
+	check(err)
+	base.Latency, err = parseDuration("latency", in.Latency, DefaultLatency)
+	check(err)
+	base.SwitchInterval, err = parseDuration("switch-interval", in.SwitchInterval, DefaultSwitch)
+	check(err)
+
+	var specs []Spec
+	for _, m := range in.models() {
+		s := base
+		s.Model = m
+		s, err := s.Resolve()
+		if err != nil {
+			check(err)
+			break // the other models would say the same of the shared fields
+		}
+		specs = append(specs, s)
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return specs, nil
+}
+
+// models lists the models in asks for; unknown names are left for Validate
+// to refuse with the list of known ones.
+func (in Input) models() []Model {
+	list := strings.TrimSpace(in.Models)
+	if list == "" || list == AllModels {
+		return Models
+	}
+	var ms []Model
+	for _, m := range strings.Split(list, ",") {
+		ms = append(ms, Model(strings.TrimSpace(m)))
+	}
+	return ms
+}
+
+// command is the command's argv, from Argv or split from CommandLine.
+func (in Input) command() ([]string, error) {
+	if in.Argv != nil {
+		return in.Argv, nil
+	}
+	argv, err := SplitArgs(in.CommandLine)
+	if err != nil {
+		return nil, &FieldError{"command", quote(in.CommandLine), err.Error()}
+	}
+	return argv, nil
+}
+
+// parseCount reads a whole number in 1..most. Empty gives def; 0 gives def
+// only where zeroIsDefault (workers: "the model's default"), and "auto"
+// means the same there. Elsewhere a typed 0 is a mistake, not a default.
+func parseCount(field, text string, def, most int, zeroIsDefault bool) (int, error) {
+	text = strings.TrimSpace(text)
+	if text == "" || zeroIsDefault && strings.EqualFold(text, "auto") {
+		return def, nil
+	}
+	allowed := fmt.Sprintf("use 1..%d", most)
+	if zeroIsDefault {
+		allowed += " (or 0 for the model's default)"
+	}
+	n, err := strconv.Atoi(text)
+	switch {
+	case err != nil:
+		return 0, &FieldError{field, quote(text), "give a whole number; " + allowed}
+	case n == 0 && zeroIsDefault:
+		return def, nil
+	case n < 1 || n > most:
+		return 0, &FieldError{field, text, allowed}
+	}
+	return n, nil
+}
+
+// parseSize reads the factor on each task's CPU work.
+func parseSize(text string) (float64, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return DefaultSize, nil
+	}
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return 0, &FieldError{"size", quote(text), "give a number such as 0.5; " + sizeAllowed}
+	}
+	if !sizeOK(v) {
+		return 0, &FieldError{"size", fmt.Sprint(v), sizeAllowed}
+	}
+	return v, nil
+}
+
+// parseDuration reads a Go duration ("50ms", "1.5s") within the field's
+// limits. Empty gives def; a typed 0 is refused, not taken for the default.
+func parseDuration(field, text string, def time.Duration) (Duration, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Duration(def), nil
+	}
+	d, err := time.ParseDuration(text)
+	if err != nil {
+		return 0, &FieldError{field, quote(text), "give a duration such as 50ms or 1.5s"}
+	}
+	if err := durationError(field, Duration(d)); err != nil {
+		return 0, err
+	}
+	return Duration(d), nil
+}

@@ -1,0 +1,122 @@
+package runners
+
+import (
+	"errors"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestInputSpecs(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Input
+		want []Spec
+	}{
+		{"empty is the defaults", Input{Models: "sequential"}, []Spec{{Backend: BackendGo, Workload: CPU, Model: Sequential,
+			Tasks: DefaultTasks, Workers: 1, Size: DefaultSize, Latency: Duration(DefaultLatency),
+			SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}}},
+		{"every field typed", Input{Backend: "go", Workload: "io", Models: "threads", Tasks: " 7 ", Workers: "3", Size: "0.5",
+			Latency: "20ms", SwitchInterval: "1ms", Interval: "50ms"}, []Spec{{Backend: BackendGo, Workload: IO, Model: Threads,
+			Tasks: 7, Workers: 3, Size: 0.5, Latency: Duration(20 * time.Millisecond),
+			SwitchInterval: Duration(time.Millisecond), Interval: Duration(50 * time.Millisecond)}}},
+		{"workers auto", Input{Models: "processes", Workers: "auto"}, []Spec{{Backend: BackendGo, Workload: CPU, Model: Processes,
+			Tasks: DefaultTasks, Workers: runtime.NumCPU(), Size: DefaultSize, Latency: Duration(DefaultLatency),
+			SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}}},
+		{"workers 0 is the model's default", Input{Models: "threads", Workers: "0"}, []Spec{{Backend: BackendGo, Workload: CPU,
+			Model: Threads, Tasks: DefaultTasks, Workers: DefaultThreadPool, Size: DefaultSize, Latency: Duration(DefaultLatency),
+			SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}}},
+		{"a command line", Input{Backend: "command", CommandLine: `sh -c 'echo "hi there"'`, Interval: "20ms"},
+			[]Spec{{Backend: BackendCommand, Command: []string{"sh", "-c", `echo "hi there"`}, Interval: Duration(20 * time.Millisecond)}}},
+		{"argv wins over the line", Input{Backend: "command", Argv: []string{"a b"}, CommandLine: "ignored"},
+			[]Spec{{Backend: BackendCommand, Command: []string{"a b"}, Interval: Duration(DefaultInterval)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.in.Specs()
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%+v.Specs() = %+v, %v; want %+v, nil", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestInputModels(t *testing.T) {
+	tests := []struct {
+		models string
+		want   []Model
+	}{
+		{"", Models},
+		{"all", Models},
+		{"async", []Model{Async}},
+		{" goroutines , sequential", []Model{Goroutines, Sequential}},
+	}
+	for _, tt := range tests {
+		specs, err := Input{Models: tt.models}.Specs()
+		var got []Model
+		for _, s := range specs {
+			got = append(got, s.Model)
+		}
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("Input{Models: %q}.Specs() models = %v, %v; want %v", tt.models, got, err, tt.want)
+		}
+	}
+}
+
+func TestInputErrors(t *testing.T) {
+	tests := []struct {
+		in    Input
+		field string
+		want  string // the whole message
+	}{
+		{Input{Tasks: "0"}, "tasks", "tasks: 0 is not allowed; use 1..100000"},
+		{Input{Tasks: "-3"}, "tasks", "tasks: -3 is not allowed; use 1..100000"},
+		{Input{Tasks: "100001"}, "tasks", "tasks: 100001 is not allowed; use 1..100000"},
+		{Input{Tasks: "many"}, "tasks", `tasks: "many" is not allowed; give a whole number; use 1..100000`},
+		{Input{Workers: "1025"}, "workers", "workers: 1025 is not allowed; use 1..1024 (or 0 for the model's default)"},
+		{Input{Workers: "-1"}, "workers", "workers: -1 is not allowed; use 1..1024 (or 0 for the model's default)"},
+		{Input{Size: "0"}, "size", "size: 0 is not allowed; use a positive number up to 1000"},
+		{Input{Size: "-1"}, "size", "size: -1 is not allowed; use a positive number up to 1000"},
+		{Input{Size: "lots"}, "size", `size: "lots" is not allowed; give a number such as 0.5; use a positive number up to 1000`},
+		{Input{Size: "1e9"}, "size", "size: 1e+09 is not allowed; use a positive number up to 1000"},
+		{Input{Interval: "0"}, "interval", "interval: 0s is not allowed; use 10ms..5s"},
+		{Input{Interval: "1ms"}, "interval", "interval: 1ms is not allowed; use 10ms..5s"},
+		{Input{Interval: "soon"}, "interval", `interval: "soon" is not allowed; give a duration such as 50ms or 1.5s`},
+		{Input{Latency: "2m"}, "latency", "latency: 2m0s is not allowed; use 1ms..1m0s"},
+		{Input{SwitchInterval: "10us"}, "switch-interval", "switch-interval: 10µs is not allowed; use 100µs..1s"},
+		{Input{Workload: "disk"}, "workload", `workload: "disk" is not allowed; use one of cpu, io, mixed`},
+		{Input{Models: "threads,fibers"}, "model", `model: "fibers" is not allowed; use one of sequential, threads, async, processes, goroutines`},
+		{Input{Backend: "rust"}, "backend", `backend: "rust" is not allowed; use go or command`},
+		{Input{Backend: "command"}, "command", "command: an empty command is not allowed; give the program to run and its arguments"},
+		{Input{Backend: "command", CommandLine: "echo 'oops"}, "command", `command: "echo 'oops" is not allowed; a quote is not closed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			specs, err := tt.in.Specs()
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.field || err.Error() != tt.want {
+				t.Fatalf("%+v.Specs() = %v, %v; want a %s *FieldError %q", tt.in, specs, err, tt.field, tt.want)
+			}
+			if p := tt.in.Problem(tt.field); p == nil || p.Error() != tt.want {
+				t.Errorf("Problem(%q) = %v; want %q", tt.field, p, tt.want)
+			}
+		})
+	}
+}
+
+// TestInputProblemPerField checks that each field's problem is found even
+// when an earlier field is bad too, as a form that marks every field needs.
+func TestInputProblemPerField(t *testing.T) {
+	in := Input{Tasks: "0", Size: "-2", Interval: "1h"}
+	for field, want := range map[string]string{"tasks": "use 1..", "size": "positive", "interval": "10ms..5s"} {
+		if p := in.Problem(field); p == nil || !strings.Contains(p.Error(), want) {
+			t.Errorf("Problem(%q) = %v; want one saying %q", field, p, want)
+		}
+	}
+	if p := in.Problem("workers"); p != nil {
+		t.Errorf("Problem(workers) = %v; want nil: that field is fine", p)
+	}
+}
