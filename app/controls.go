@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -67,7 +68,7 @@ func newControls() *controls {
 
 	c.command = widget.NewEntry()
 	c.command.SetPlaceHolder("python3 -c 'print(1)'")
-	c.command.Validator = commandError
+	c.command.Validator = c.validator("command", func(in *runners.Input, s string) { in.CommandLine = s })
 	c.command.OnChanged = changedText
 
 	var wl, ml []string
@@ -81,13 +82,13 @@ func newControls() *controls {
 	c.model = widget.NewSelect(append(ml, compareAll), func(string) { c.updateWorkersHint(); changed() })
 
 	c.tasks = widget.NewEntry()
-	c.tasks.Validator = func(s string) error { _, err := c.parseTasks(s); return err }
+	c.tasks.Validator = c.validator("tasks", func(in *runners.Input, s string) { in.Tasks = s })
 	c.tasks.OnChanged = func(string) { c.updateWorkersHint(); changed() }
 	c.workers = widget.NewEntry()
-	c.workers.Validator = func(s string) error { _, err := parseWorkers(s); return err }
+	c.workers.Validator = c.validator("workers", func(in *runners.Input, s string) { in.Workers = s })
 	c.workers.OnChanged = changedText
 	c.size = widget.NewEntry()
-	c.size.Validator = func(s string) error { _, err := parseSize(s); return err }
+	c.size.Validator = c.validator("size", func(in *runners.Input, s string) { in.Size = s })
 	c.size.OnChanged = changedText
 
 	var rl []string
@@ -112,40 +113,38 @@ func newControls() *controls {
 	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: c.backend, HintText: "built-in models or any program"})
 	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, rateForm)
 
-	def := runners.Spec{}.WithDefaults()
-	def.Workers = 0 // auto
-	c.set(def, false)
+	c.set(defaultInput)
 	return c
 }
 
-// set shows spec in the fields; compare selects "Compare all" as the model.
-func (c *controls) set(s runners.Spec, compare bool) {
-	if s.Backend == runners.BackendCommand {
+// defaultInput is what the fields show before the user chose anything.
+var defaultInput = runners.Input{Workload: string(runners.CPU), Models: string(runners.Sequential),
+	Tasks: strconv.Itoa(runners.DefaultTasks), Size: strconv.FormatFloat(runners.DefaultSize, 'g', -1, 64),
+	Interval: runners.DefaultInterval.String()}
+
+// set shows in in the fields: the controls are a view of a runners.Input.
+func (c *controls) set(in runners.Input) {
+	if in.Backend == string(runners.BackendCommand) {
 		c.backend.SetSelected(backendCommand)
-		c.command.SetText(joinArgs(s.Command))
 	} else {
 		c.backend.SetSelected(backendGo)
 	}
-	if s.Workload == "" {
-		s.Workload = runners.CPU
-	}
-	c.workload.SetSelected(workloadNames[s.Workload])
-	switch {
-	case compare:
+	c.command.SetText(in.CommandLine)
+	c.workload.SetSelected(workloadNames[runners.Workload(cmp.Or(in.Workload, string(runners.CPU)))])
+	switch in.Models {
+	case "", runners.AllModels:
 		c.model.SetSelected(compareAll)
-	case s.Model == "":
-		c.model.SetSelected(modelName(runners.Sequential))
 	default:
-		c.model.SetSelected(modelName(s.Model))
+		c.model.SetSelected(modelName(runners.Model(in.Models)))
 	}
-	c.tasks.SetText(strconv.Itoa(max(s.Tasks, 1)))
-	if s.Workers == 0 {
-		c.workers.SetText("")
-	} else {
-		c.workers.SetText(strconv.Itoa(s.Workers))
+	c.tasks.SetText(in.Tasks)
+	c.workers.SetText(in.Workers)
+	c.size.SetText(in.Size)
+	interval, err := time.ParseDuration(in.Interval)
+	if err != nil {
+		interval = runners.DefaultInterval
 	}
-	c.size.SetText(strconv.FormatFloat(s.Size, 'g', -1, 64))
-	c.rate.SetSelected(rateName(nearestRate(s.Interval.D())))
+	c.rate.SetSelected(rateName(nearestRate(interval)))
 	c.showBackend()
 	c.updateWorkersHint()
 }
@@ -173,38 +172,60 @@ func (c *controls) showBackend() {
 	}
 }
 
-// models are the models the Run button runs: one, or all of them.
-func (c *controls) models() []runners.Model {
-	if c.model.Selected == compareAll {
-		return runners.Models
+// input is what the fields hold, as the runners package reads user input.
+func (c *controls) input() runners.Input {
+	in := runners.Input{
+		Backend:     string(runners.BackendGo),
+		Workload:    string(runners.CPU),
+		Models:      runners.AllModels,
+		Tasks:       c.tasks.Text,
+		Workers:     c.workers.Text,
+		Size:        c.size.Text,
+		Interval:    sampleRates[max(0, indexOf(c.rate.Options, c.rate.Selected))].String(),
+		CommandLine: c.command.Text,
+	}
+	if c.isCommand() {
+		in.Backend = string(runners.BackendCommand)
+	}
+	for w, name := range workloadNames {
+		if name == c.workload.Selected {
+			in.Workload = string(w)
+		}
 	}
 	for _, m := range runners.Models {
 		if modelName(m) == c.model.Selected {
-			return []runners.Model{m}
+			in.Models = string(m)
 		}
 	}
-	return []runners.Model{runners.Sequential}
+	return in
 }
 
-// selectedWorkload is the workload the workload control shows.
-func (c *controls) selectedWorkload() runners.Workload {
-	for w, name := range workloadNames {
-		if name == c.workload.Selected {
-			return w
+// validator checks one entry as runners.Input would, whatever the other
+// fields hold; the entry shows only what is allowed, its label names it.
+func (c *controls) validator(field string, set func(*runners.Input, string)) fyne.StringValidator {
+	return func(s string) error {
+		in := c.input()
+		set(&in, s)
+		var fe *runners.FieldError
+		if errors.As(in.Problem(field), &fe) {
+			return errors.New(fe.Allowed)
 		}
+		return nil
 	}
-	return runners.CPU
 }
 
 // updateWorkersHint says what "auto" means for the chosen model.
 func (c *controls) updateWorkersHint() {
-	tasks, err := c.parseTasks(c.tasks.Text)
-	if err != nil {
-		tasks = runners.DefaultTasks
-	}
 	hint := "empty = model's default"
-	if ms := c.models(); len(ms) == 1 {
-		hint = fmt.Sprintf("empty = auto: %d for %s", runners.DefaultWorkers(ms[0], c.selectedWorkload(), tasks), ms[0])
+	in := c.input()
+	in.Workers = ""
+	specs, err := in.Specs()
+	if err != nil { // another field is bad: say what auto means for the default tasks
+		in.Tasks = ""
+		specs, err = in.Specs()
+	}
+	if err == nil && len(specs) == 1 {
+		hint = fmt.Sprintf("empty = auto: %d for %s", specs[0].Workers, specs[0].Model)
 	}
 	c.workers.SetPlaceHolder("auto")
 	if c.workersHint.HintText != hint {
@@ -215,40 +236,7 @@ func (c *controls) updateWorkersHint() {
 
 // specs are the runs the fields ask for: one, or one per model for
 // "Compare all". The error names the first bad field.
-func (c *controls) specs() ([]runners.Spec, error) {
-	interval := sampleRates[max(0, indexOf(c.rate.Options, c.rate.Selected))]
-	if c.isCommand() {
-		argv, err := splitArgs(c.command.Text)
-		if err != nil {
-			return nil, fmt.Errorf("command: %w", err)
-		}
-		s := runners.Spec{Backend: runners.BackendCommand, Command: argv, Interval: runners.Duration(interval)}
-		return []runners.Spec{s}, s.WithDefaults().Validate()
-	}
-	tasks, err := c.parseTasks(c.tasks.Text)
-	if err != nil {
-		return nil, fmt.Errorf("tasks: %w", err)
-	}
-	workers, err := parseWorkers(c.workers.Text)
-	if err != nil {
-		return nil, fmt.Errorf("workers: %w", err)
-	}
-	size, err := parseSize(c.size.Text)
-	if err != nil {
-		return nil, fmt.Errorf("size: %w", err)
-	}
-	workload := c.selectedWorkload()
-	var specs []runners.Spec
-	for _, m := range c.models() {
-		s := runners.Spec{Backend: runners.BackendGo, Workload: workload, Model: m, Tasks: tasks,
-			Workers: workers, Size: size, Interval: runners.Duration(interval)}
-		if err := s.WithDefaults().Validate(); err != nil {
-			return nil, err
-		}
-		specs = append(specs, s)
-	}
-	return specs, nil
-}
+func (c *controls) specs() ([]runners.Spec, error) { return c.input().Specs() }
 
 func indexOf(list []string, s string) int {
 	for i, x := range list {
@@ -259,83 +247,8 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
-// fieldError checks one field by validating a Spec that differs from the
-// defaults only in that field, so the messages are the engine's own.
-func fieldError(field string, set func(*runners.Spec)) error {
-	s := runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Sequential}
-	set(&s)
-	var fe *runners.FieldError
-	if err := s.WithDefaults().Validate(); errors.As(err, &fe) && fe.Field == field {
-		return errors.New(fe.Allowed)
-	}
-	return nil
-}
-
-func (c *controls) parseTasks(s string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return 0, errors.New("give a whole number")
-	}
-	if n == 0 { // 0 would mean "default" to the engine; here it is a mistake
-		n = -1
-	}
-	return n, fieldError("tasks", func(sp *runners.Spec) { sp.Tasks = n })
-}
-
-func parseWorkers(s string) (int, error) {
-	s = strings.TrimSpace(s)
-	if s == "" || strings.EqualFold(s, "auto") {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, errors.New("give a whole number, or leave empty for auto")
-	}
-	if n == 0 {
-		return 0, nil
-	}
-	return n, fieldError("workers", func(sp *runners.Spec) { sp.Workers = n })
-}
-
-func parseSize(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
-		return 0, errors.New("give a number such as 0.5")
-	}
-	if v == 0 {
-		v = -1 // 0 would mean "default" to the engine
-	}
-	return v, fieldError("size", func(sp *runners.Spec) { sp.Size = v })
-}
-
-func commandError(s string) error {
-	argv, err := splitArgs(s)
-	if err != nil {
-		return err
-	}
-	sp := runners.Spec{Backend: runners.BackendCommand, Command: argv}
-	var fe *runners.FieldError
-	if err := sp.WithDefaults().Validate(); errors.As(err, &fe) {
-		return errors.New(fe.Allowed)
-	}
-	return nil
-}
-
 // valid reports whether the fields make a runnable spec.
 func (c *controls) valid() bool {
 	_, err := c.specs()
 	return err == nil
-}
-
-// joinArgs is the inverse of splitArgs for showing a saved command.
-func joinArgs(argv []string) string {
-	parts := make([]string, len(argv))
-	for i, a := range argv {
-		if a != "" && !strings.ContainsAny(a, " \t\n'\"\\") {
-			parts[i] = a
-			continue
-		}
-		parts[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-	}
-	return strings.Join(parts, " ")
 }

@@ -37,23 +37,17 @@ func (u *UI) ExportCSV(path string) { u.export(exportCSV, path) }
 func (u *UI) ExportTrace(path string) { u.export(exportTrace, path) }
 
 func (u *UI) showExport(k exportKind) {
-	if !u.canExport() {
+	if !u.allowed(true).export {
 		return
 	}
 	u.askSavePath(k.name, func(path string) { u.export(k, path) })
-}
-
-// canExport reports whether there are runs to export and nothing else is
-// going on: a run would add to them while they are written.
-func (u *UI) canExport() bool {
-	return u.job == nil && !u.exporting && len(u.runs) > 0
 }
 
 // export writes the session's runs off the UI goroutine while a dialog
 // shows that it is working; the outcome goes to the status line, or to an
 // error dialog that says why.
 func (u *UI) export(k exportKind, path string) {
-	if !u.canExport() {
+	if !u.allowed(true).export {
 		return
 	}
 	runs := slices.Clone(u.runs)

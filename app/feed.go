@@ -12,7 +12,7 @@ import (
 // a run began, a frame arrived, or a run ended.
 type update struct {
 	kind    updateKind
-	index   int          // which run of the job
+	index   int          // begin, end: which run of the job
 	spec    runners.Spec // begin
 	start   time.Time    // begin: wall clock of the run's time 0
 	frame   profile.Frame

@@ -124,7 +124,7 @@ func (v *liveView) refresh() {
 
 // show puts a whole recorded run in the view.
 func (v *liveView) show(p *profile.Profile) {
-	v.interval = p.Spec.WithDefaults().Interval.D().Seconds()
+	v.interval = p.Spec.Interval.D().Seconds()
 	cores := max(p.Machine.LogicalCores, 1)
 	if len(p.Frames) > 0 {
 		cores = len(p.Frames[0].Busy)

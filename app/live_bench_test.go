@@ -46,7 +46,7 @@ func BenchmarkLiveTick(b *testing.B) {
 						u.tabs.SelectIndex(i)
 					}
 				}
-				spec := runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes}.WithDefaults()
+				spec := resolvedSpec(b, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes})
 				interval := spec.Interval.D().Seconds()
 				j := &job{specs: []runners.Spec{spec}, started: time.Unix(0, 0), index: -1}
 				u.apply(j, []update{{kind: runBegan, spec: spec, start: time.Unix(0, 0)}})

@@ -55,18 +55,16 @@ func (u *UI) menu() *fyne.MainMenu {
 
 // update enables the items as the buttons and the session allow, and
 // redraws the menu only when something changed.
-func (m *menuItems) update(u *UI) {
-	idle := u.job == nil && !u.exporting
-	canExport := idle && len(u.runs) > 0
+func (m *menuItems) update(can actions) {
 	changed := false
 	for item, disabled := range map[*fyne.MenuItem]bool{
-		m.open:        u.exporting, // opening adds runs while they are written
-		m.save:        len(u.runs) == 0 || u.exporting,
-		m.exportPNG:   !canExport,
-		m.exportCSV:   !canExport,
-		m.exportTrace: !canExport,
-		m.run:         u.runBtn.Disabled(),
-		m.stop:        u.stopBtn.Disabled(),
+		m.open:        !can.open,
+		m.save:        !can.save,
+		m.exportPNG:   !can.export,
+		m.exportCSV:   !can.export,
+		m.exportTrace: !can.export,
+		m.run:         !can.run,
+		m.stop:        !can.stop,
 	} {
 		changed = changed || item.Disabled != disabled
 		item.Disabled = disabled
@@ -122,7 +120,7 @@ func (u *UI) showOpen() {
 // OpenFile adds the runs of a profile file to the session and shows the
 // last one. A broken or foreign file changes nothing and shows why.
 func (u *UI) OpenFile(path string) {
-	if u.exporting {
+	if !u.allowed(true).open {
 		return
 	}
 	ps, err := profile.Load(path)
@@ -142,14 +140,14 @@ func (u *UI) OpenFile(path string) {
 }
 
 func (u *UI) showSave() {
-	if !u.items.save.Disabled {
+	if u.allowed(true).save {
 		u.askSavePath("corescope-profile.json", u.SaveFile)
 	}
 }
 
 // SaveFile writes every run of the session to path.
 func (u *UI) SaveFile(path string) {
-	if len(u.runs) == 0 || u.exporting {
+	if !u.allowed(true).save {
 		return
 	}
 	if err := profile.Save(path, u.runs); err != nil {

@@ -44,8 +44,6 @@ func savePrefs(p fyne.Preferences, c *controls, live *liveView) {
 	p.SetBool(prefSorted, live.order.Selected == orderSorted)
 }
 
-// demoSpec is the small CPU-bound comparison the demo runs.
-func demoSpec() runners.Spec {
-	return runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Tasks: 10, Size: 0.5,
-		Interval: runners.Duration(runners.DefaultInterval)}
-}
+// demoInput is the small CPU-bound comparison of every model the demo runs.
+var demoInput = runners.Input{Workload: string(runners.CPU), Models: runners.AllModels, Tasks: "10", Size: "0.5",
+	Interval: runners.DefaultInterval.String()}

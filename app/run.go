@@ -13,12 +13,8 @@ import (
 	"corescope/runners"
 )
 
-// redrawEvery is the longest the window waits before showing new samples,
-// and the shortest time between two redraws while running.
+// redrawEvery is the shortest time between two redraws while running.
 const redrawEvery = 100 * time.Millisecond
-
-// recordFunc records one run; profile.Record outside tests.
-type recordFunc func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error)
 
 // job is the run (or "Compare all" runs) in progress.
 type job struct {
@@ -37,7 +33,7 @@ type job struct {
 // Run starts the runs the controls ask for. It does nothing while a run is
 // in progress or when a field is invalid.
 func (u *UI) Run() {
-	if u.job != nil || u.exporting {
+	if !u.allowed(true).run {
 		return
 	}
 	specs, err := u.ctl.specs()
@@ -60,7 +56,7 @@ func (u *UI) Run() {
 
 // Stop ends the run in progress; what was sampled so far is kept.
 func (u *UI) Stop() {
-	if u.job == nil || u.job.stopped {
+	if !u.allowed(false).stop {
 		return
 	}
 	u.job.stopped = true
@@ -69,30 +65,24 @@ func (u *UI) Stop() {
 	u.updateButtons()
 }
 
-// record runs the job's specs one after another on its own goroutine.
+// record runs the job's specs through profile.Compare on its own
+// goroutine; its hooks hand every event to the job's feed, in order.
 func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 	defer close(done)
 	defer j.cancel()
-	machine := profile.ThisMachine(ctx)
-	for i, spec := range j.specs {
-		if i > 0 {
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(profile.ComparePause):
-			}
-		}
-		j.feed.add(update{kind: runBegan, index: i, spec: spec, start: time.Now()})
-		p, err := u.recorder(ctx, spec, profile.Options{
+	profile.Compare(ctx, j.specs, profile.CompareOptions{
+		Options: profile.Options{
 			Self:    u.opt.Self,
-			Machine: &machine,
-			OnFrame: func(f profile.Frame) { j.feed.add(update{kind: frameArrived, index: i, frame: f}) },
-		})
-		j.feed.add(update{kind: runEnded, index: i, profile: p, err: err})
-		if ctx.Err() != nil {
-			return
-		}
-	}
+			OnFrame: func(f profile.Frame) { j.feed.add(update{kind: frameArrived, frame: f}) },
+		},
+		OnRun: func(i, _ int, spec runners.Spec) {
+			j.feed.add(update{kind: runBegan, index: i, spec: spec, start: time.Now()})
+		},
+		OnRunEnd: func(i int, p *profile.Profile, err error) {
+			j.feed.add(update{kind: runEnded, index: i, profile: p, err: err})
+		},
+		Record: u.recorder,
+	})
 }
 
 // redraw applies the job's updates on the UI goroutine, one batch per tick,
@@ -102,7 +92,7 @@ func (u *UI) redraw(j *job, done <-chan struct{}) {
 	period := redrawEvery
 	tick := time.NewTicker(period)
 	defer tick.Stop()
-	interval := j.specs[0].WithDefaults().Interval.D()
+	interval := j.specs[0].Interval.D()
 	for {
 		select {
 		case <-tick.C:
@@ -168,7 +158,7 @@ func (u *UI) apply(j *job, batch []update) {
 		up := &batch[i]
 		switch up.kind {
 		case runBegan:
-			j.index, j.spec, j.done = up.index, up.spec.WithDefaults(), 0
+			j.index, j.spec, j.done = up.index, up.spec, 0
 			u.live.begin(j.spec)
 			u.threads.begin(up.start, j.spec.Interval.D().Seconds())
 		case frameArrived:

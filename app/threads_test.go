@@ -15,14 +15,14 @@ import (
 func TestThreadsDrawOnlyWhenShown(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, fakeRecord(0))
 	u.win.Resize(fyne.NewSize(1000, 700))
-	r := test.WidgetRenderer(u.threads.lanes).(*lanesRenderer)
+	r := test.WidgetRenderer(u.threads.threadLanes).(*lanesRenderer)
 	test.Tap(u.runBtn)
-	loop.until(t, 10*time.Second, "a few frames", func() bool { return len(u.threads.lanes.cols) >= 3 })
+	loop.until(t, 10*time.Second, "a few frames", func() bool { return u.threads.threadLanes.Columns() >= 3 })
 	if got := r.pix.Rect.Dx(); got != 1 {
 		t.Errorf("hidden lanes image is %d samples wide; want the untouched 1", got)
 	}
 	u.tabs.SelectIndex(1)
-	if got, want := r.pix.Rect.Dx(), len(u.threads.lanes.cols); got != want {
+	if got, want := r.pix.Rect.Dx(), u.threads.threadLanes.Columns(); got != want {
 		t.Errorf("lanes image once shown is %d samples wide; want %d", got, want)
 	}
 	u.tabs.SelectIndex(0)
@@ -51,39 +51,12 @@ func TestThreadLanesAreNamedOnceKnown(t *testing.T) {
 	if got, want := labels(), []string{"7/7", "7/9"}; !slices.Equal(got, want) {
 		t.Errorf("live lane labels = %q; want %q", got, want)
 	}
-	p := &profile.Profile{Spec: runners.Spec{}.WithDefaults(), Started: time.Now(),
+	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now(),
 		Frames:  []profile.Frame{{T: 0.1, ThreadSamples: samples}},
 		Threads: []profile.Thread{{PID: 7, TID: 7, Name: "python3", Process: "python3"}, {PID: 7, TID: 9, Name: "worker-1"}}}
 	l.SetProfile(p)
 	l.Refresh()
 	if got, want := labels(), []string{"python3 7", "worker-1 9"}; !slices.Equal(got, want) {
 		t.Errorf("lane labels of a finished run = %q; want %q", got, want)
-	}
-}
-
-// TestThreadLanesForgetOldTasks checks that a scrolling live view keeps only
-// the tasks it can still show, including one that started long ago and is
-// still running.
-func TestThreadLanesForgetOldTasks(t *testing.T) {
-	test.NewTempApp(t)
-	t0 := time.Unix(1000, 0)
-	at := func(s float64) int64 { return t0.Add(time.Duration(s * float64(time.Second))).UnixNano() }
-	l := NewThreadLanes()
-	l.Reset(t0, 0.1, 10)
-	long := runners.Event{Ev: runners.EvTaskStart, Task: 0, TID: 1, TNs: at(0)}
-	l.Add(0.1, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1}}, []runners.Event{long})
-	for i := 1; i < 100; i++ {
-		t := float64(i+1) * 0.1
-		l.Add(t, []profile.ThreadSample{{PID: 1, TID: 2, CPU: 0.1}}, []runners.Event{
-			{Ev: runners.EvTaskStart, Task: i, TID: 2, TNs: at(t - 0.1)},
-			{Ev: runners.EvTaskEnd, Task: i, TID: 2, TNs: at(t)},
-			{Ev: runners.EvStats, TNs: at(t)},
-		})
-	}
-	if n := len(l.events); n > 2*11+1 {
-		t.Errorf("events kept after 100 tasks in a 10-sample view = %d; want at most %d", n, 2*11+1)
-	}
-	if !slices.Contains(l.events, long) {
-		t.Error("the start of a task still running was dropped; want it kept")
 	}
 }

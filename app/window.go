@@ -47,12 +47,9 @@ type UI struct {
 
 	items menuItems
 
-	recorder  recordFunc         // profile.Record; tests swap in fakes
-	do        func(func())       // fyne.Do; tests run the UI loop themselves
-	runs      []*profile.Profile // the session, in the order they ended or were opened
-	job       *job               // the run in progress; nil when idle
-	exporting bool               // an export is being written
-	closing   bool               // the window closes once the job or the export is done
+	recorder profile.RecordFunc // profile.Record; tests swap in fakes
+	do       func(func())       // fyne.Do; tests run the UI loop themselves
+	session
 }
 
 // sidebarWidth is the narrowest the controls column gets.
@@ -79,8 +76,7 @@ func New(a fyne.App, opt Options) *UI {
 	u.status.Wrapping = fyne.TextWrapWord
 
 	if opt.Demo {
-		s := demoSpec()
-		u.ctl.set(s, true)
+		u.ctl.set(demoInput)
 	} else {
 		loadPrefs(a.Preferences(), u.ctl, u.live)
 	}
@@ -126,9 +122,6 @@ func New(a fyne.App, opt Options) *UI {
 // Window is the corescope window.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// ShowAndRun shows the window and runs the app until it quits.
-func (u *UI) ShowAndRun() { u.win.ShowAndRun() }
-
 // close stops a run in progress, or waits for an export, before the window
 // goes, so no subject outlives the app and no file is left half written.
 func (u *UI) close() {
@@ -143,19 +136,20 @@ func (u *UI) close() {
 	}
 }
 
-// updateButtons enables what can be done now.
+// updateButtons enables what the session allows now.
 func (u *UI) updateButtons() {
-	if u.job == nil && !u.exporting && u.ctl.valid() {
-		u.runBtn.Enable()
+	can := u.allowed(u.ctl.valid())
+	setEnabled(u.runBtn, can.run)
+	setEnabled(u.stopBtn, can.stop)
+	u.items.update(can)
+}
+
+func setEnabled(b *widget.Button, enabled bool) {
+	if enabled {
+		b.Enable()
 	} else {
-		u.runBtn.Disable()
+		b.Disable()
 	}
-	if u.job != nil && !u.job.stopped {
-		u.stopBtn.Enable()
-	} else {
-		u.stopBtn.Disable()
-	}
-	u.items.update(u)
 }
 
 func (u *UI) setStatus(s string) { u.status.SetText(s) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func (l uiLoop) until(t *testing.T, timeout time.Duration, what string, cond fun
 }
 
 // newTestUI is a window on a fresh test app whose UI loop the test runs.
-func newTestUI(t *testing.T, opt Options, record recordFunc) (*UI, uiLoop) {
+func newTestUI(t *testing.T, opt Options, record profile.RecordFunc) (*UI, uiLoop) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := New(a, opt)
@@ -58,9 +59,8 @@ func newTestUI(t *testing.T, opt Options, record recordFunc) (*UI, uiLoop) {
 
 // fakeRecord plays a subject on 2 cores that does one task per frame: it
 // ends after frames frames, or runs until stopped when frames is 0.
-func fakeRecord(frames int) recordFunc {
+func fakeRecord(frames int) profile.RecordFunc {
 	return func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error) {
-		spec = spec.WithDefaults()
 		p := &profile.Profile{Label: spec.Label(), Spec: spec, Started: time.Now()}
 		for i := 0; frames == 0 || i < frames; i++ {
 			f := profile.Frame{T: float64(i+1) * 0.01, Busy: []float64{1, 0.5}, SubjectCPU: 0.01, TasksDone: i + 1,
@@ -76,6 +76,16 @@ func fakeRecord(frames int) recordFunc {
 		p.Summary.WallS = float64(frames) * 0.01
 		return p, nil
 	}
+}
+
+// resolvedSpec is spec with its defaults, failing the test if it is not valid.
+func resolvedSpec(t testing.TB, spec runners.Spec) runners.Spec {
+	t.Helper()
+	s, err := spec.Resolve()
+	if err != nil {
+		t.Fatalf("%+v.Resolve() = %v", spec, err)
+	}
+	return s
 }
 
 // labelTexts is the text of every label among objs.
@@ -202,8 +212,8 @@ func TestWorkersHintSaysWhatAutoMeans(t *testing.T) {
 func TestOpenFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
-	p := &profile.Profile{Label: "sequential", Spec: runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
-		Model: runners.Sequential}.WithDefaults(), Started: time.Now(),
+	p := &profile.Profile{Label: "sequential", Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
+		Model: runners.Sequential}), Started: time.Now(),
 		Machine: profile.Machine{LogicalCores: 2}, Frames: []profile.Frame{{T: 0.1, Busy: []float64{1, 0}, User: []float64{0.9, 0}, System: []float64{0.1, 0}}}}
 	if err := profile.Save(good, []*profile.Profile{p}); err != nil {
 		t.Fatal(err)
@@ -265,7 +275,7 @@ func TestPreferencesPersist(t *testing.T) {
 
 	demo := New(a, Options{Demo: true})
 	specs, _ = demo.ctl.specs()
-	if len(specs) != len(runners.Models) || specs[0].Tasks != demoSpec().Tasks || specs[0].Workload != runners.CPU {
+	if len(specs) != len(runners.Models) || strconv.Itoa(specs[0].Tasks) != demoInput.Tasks || specs[0].Workload != runners.CPU {
 		t.Errorf("demo specs = %+v; want Compare all of the demo's CPU-bound tasks", specs)
 	}
 	if got := a.Preferences().String(prefTasks); got != "7" {
@@ -322,8 +332,8 @@ func TestCompareFitsASmallWindow(t *testing.T) {
 
 func TestOptionsOpenShowsTheFileAtStart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.json")
-	p := &profile.Profile{Label: "goroutines", Spec: runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
-		Model: runners.Goroutines}.WithDefaults(), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
+	p := &profile.Profile{Label: "goroutines", Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
+		Model: runners.Goroutines}), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
 		Frames: []profile.Frame{{T: 0.1, Busy: []float64{1}, User: []float64{1}, System: []float64{0}}}}
 	if err := profile.Save(path, []*profile.Profile{p}); err != nil {
 		t.Fatal(err)
