@@ -66,17 +66,3 @@ func SplitArgs(line string) ([]string, error) {
 	}
 	return args, nil
 }
-
-// JoinArgs is the inverse of SplitArgs: it writes argv as a line that
-// SplitArgs reads back, quoting the words that need it.
-func JoinArgs(argv []string) string {
-	parts := make([]string, len(argv))
-	for i, a := range argv {
-		if a != "" && !strings.ContainsAny(a, " \t\n'\"\\") {
-			parts[i] = a
-			continue
-		}
-		parts[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-	}
-	return strings.Join(parts, " ")
-}
