@@ -22,7 +22,8 @@ const (
 	compareAll     = "Compare all"
 )
 
-// workloadNames and modelNames are how the controls name the engine's values.
+// workloadNames name the engine's workloads in the controls; sampleRates
+// are the sampling intervals offered.
 var (
 	workloadNames = map[runners.Workload]string{runners.CPU: "CPU-bound", runners.IO: "I/O-bound", runners.Mixed: "Mixed"}
 	sampleRates   = []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,

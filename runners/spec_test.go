@@ -125,8 +125,8 @@ func TestPrepareGoStartsSite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Prepare(io) = %v", err)
 	}
-	if len(s.Argv) < 2 || s.Argv[0] != "/opt/corescope" || s.Argv[1] != "worker" || !s.Events {
-		t.Fatalf("Prepare(io) = %+v; want `/opt/corescope worker ...` with events", s)
+	if len(s.Argv) < 2 || s.Argv[0] != "/opt/corescope" || s.Argv[1] != "worker" {
+		t.Fatalf("Prepare(io) = %+v; want `/opt/corescope worker ...`", s)
 	}
 	cfg, err := parseWorkerArgs(s.Argv[2:])
 	if err != nil {

@@ -9,9 +9,8 @@ import (
 
 // Subject is a prepared command: what profile.Record starts for a Spec.
 type Subject struct {
-	Argv   []string // Argv[0] is the program
-	Env    []string // extra environment, appended to os.Environ()
-	Events bool     // the subject writes JSON events on stdout
+	Argv []string // Argv[0] is the program
+	Env  []string // extra environment, appended to os.Environ()
 
 	site *Site
 }
@@ -45,7 +44,7 @@ func Prepare(spec Spec, self string) (*Subject, error) {
 	if self == "" {
 		return nil, fmt.Errorf("cannot run the Go backend: the corescope executable is unknown")
 	}
-	s := &Subject{Events: true}
+	s := &Subject{}
 	siteURL := ""
 	if spec.Workload != CPU {
 		site, err := StartSite(spec.Latency.D(), DefaultBodyBytes)
