@@ -47,10 +47,6 @@ type CPUSampler struct {
 // takes one.
 func NewCPUSampler() *CPUSampler { return &CPUSampler{} }
 
-// Reset forgets the baseline, so the next Sample takes a new one. Use it when
-// sampling resumes after a pause that should not be averaged in.
-func (s *CPUSampler) Reset() { s.haveBase = false }
-
 // Sample reads the counters and returns each core's load since the previous
 // call, indexed by logical core number (cpu0 -> 0). The first call only takes
 // the baseline and returns (nil, nil): it is never shown as 0% busy.

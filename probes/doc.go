@@ -6,6 +6,8 @@
 // so two probes never disturb each other. Probes are not safe for concurrent
 // use; a recorder drives them from one goroutine.
 //
-// The per-core sampler works wherever gopsutil does; the process tree and the
-// self meter read Linux's /proc and getrusage.
+// The per-core sampler works wherever gopsutil does. The process tree reads
+// Linux's /proc, with every thread and the core it last ran on; elsewhere it
+// asks gopsutil, which lists processes but not their threads. The self meter
+// reads getrusage where there is one (Linux, macOS, the BSDs), else gopsutil.
 package probes

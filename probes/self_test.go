@@ -1,3 +1,5 @@
+//go:build linux
+
 package probes
 
 import (
@@ -5,6 +7,8 @@ import (
 	"time"
 )
 
+// TestSelfMeterDelta spins for a measured amount of its thread's own CPU time
+// (spin), which getrusage(RUSAGE_THREAD) gives on Linux only.
 func TestSelfMeterDelta(t *testing.T) {
 	m := NewSelfMeter()
 	sinceStart, err := m.Delta()

@@ -1,3 +1,5 @@
+//go:build linux
+
 package probes
 
 import (
@@ -98,14 +100,46 @@ func startShell(tb testing.TB, script string) *exec.Cmd {
 	return cmd
 }
 
+// probeOnce probes root with a new prober for this system.
+func probeOnce(root int, withThreads bool) (Tree, error) {
+	p, err := NewTreeProber()
+	if err != nil {
+		return Tree{}, err
+	}
+	return p.Probe(context.Background(), root, withThreads)
+}
+
+// sources are the ways to read processes that the live tests check: /proc,
+// and gopsutil, which other systems use.
+var sources = []struct {
+	name string
+	new  func() (*TreeProber, error)
+}{
+	{"procfs", NewTreeProber},
+	{"gopsutil", func() (*TreeProber, error) { return newTreeProber(gopsutilSource{}, nil) }},
+}
+
+// eachSource runs test with a new prober of each source.
+func eachSource(t *testing.T, test func(*testing.T, *TreeProber)) {
+	for _, src := range sources {
+		t.Run(src.name, func(t *testing.T) {
+			p, err := src.new()
+			if err != nil {
+				t.Fatal(err)
+			}
+			test(t, p)
+		})
+	}
+}
+
 // probeUntil probes root until its tree has at least n processes, or for 5 s,
 // and returns the last tree: a shell needs a moment to start its children.
-func probeUntil(t *testing.T, root, n int) Tree {
+func probeUntil(t *testing.T, p *TreeProber, root, n int) Tree {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		tree, err := ProbeTree(context.Background(), root, false)
+		tree, err := p.Probe(context.Background(), root, false)
 		if err != nil {
-			t.Fatalf("ProbeTree(%d) error: %v", root, err)
+			t.Fatalf("Probe(%d) error: %v", root, err)
 		}
 		if len(tree.Procs) >= n || time.Now().After(deadline) {
 			return tree
@@ -114,22 +148,24 @@ func probeUntil(t *testing.T, root, n int) Tree {
 	}
 }
 
-func TestProbeTreeFindsDescendants(t *testing.T) {
+func TestProbeTreeFindsDescendants(t *testing.T) { eachSource(t, testFindsDescendants) }
+
+func testFindsDescendants(t *testing.T, p *TreeProber) {
 	// A subshell running two commands stays a shell and forks its sleep, so
 	// the tree is sh -> {sh -> sleep, sleep}.
 	cmd := startShell(t, "(sleep 30; :) & sleep 30 & wait")
 	root := cmd.Process.Pid
-	tree := probeUntil(t, root, 4)
+	tree := probeUntil(t, p, root, 4)
 	var names []string
 	for _, p := range tree.Procs {
 		names = append(names, p.Name)
 	}
 	slices.Sort(names)
 	if want := []string{"sh", "sh", "sleep", "sleep"}; !slices.Equal(names, want) {
-		t.Fatalf("ProbeTree(%d) names = %v; want %v", root, names, want)
+		t.Fatalf("Probe(%d) names = %v; want %v", root, names, want)
 	}
 	if tree.Procs[0].PID != root {
-		t.Errorf("ProbeTree(%d).Procs[0].PID = %d; want the root first", root, tree.Procs[0].PID)
+		t.Errorf("Probe(%d).Procs[0].PID = %d; want the root first", root, tree.Procs[0].PID)
 	}
 	seen := map[int]bool{}
 	for _, p := range tree.Procs {
@@ -141,19 +177,21 @@ func TestProbeTreeFindsDescendants(t *testing.T) {
 			t.Errorf("process %d (%s): threads %d, RSS %d; want 1 thread and some memory", p.PID, p.Name, p.Threads, p.RSS)
 		}
 	}
-	if tree.NumThreads() != 4 || len(tree.Threads) != 0 {
-		t.Errorf("NumThreads() = %d, len(Threads) = %d; want 4 and no thread list without withThreads", tree.NumThreads(), len(tree.Threads))
+	if numThreads(tree) != 4 || len(tree.Threads) != 0 {
+		t.Errorf("threads = %d, len(Threads) = %d; want 4 and no thread list without withThreads", numThreads(tree), len(tree.Threads))
 	}
 }
 
-func TestProbeTreeAdoptsOrphansOfItsGroup(t *testing.T) {
+func TestProbeTreeAdoptsOrphansOfItsGroup(t *testing.T) { eachSource(t, testAdoptsOrphans) }
+
+func testAdoptsOrphans(t *testing.T, p *TreeProber) {
 	// The subshell starts a sleep and exits: the sleep is re-parented away
 	// from the root but stays in its process group, so it is still the run's.
 	cmd := startShell(t, "(sleep 30 &); exec sleep 31")
 	root := cmd.Process.Pid
-	tree := probeUntil(t, root, 2)
+	tree := probeUntil(t, p, root, 2)
 	if len(tree.Procs) != 2 || tree.Procs[1].Name != "sleep" || tree.Procs[1].PPID == root {
-		t.Fatalf("ProbeTree(%d) = %+v; want the root and the orphaned sleep of its group", root, tree.Procs)
+		t.Fatalf("Probe(%d) = %+v; want the root and the orphaned sleep of its group", root, tree.Procs)
 	}
 
 	// A root that does not lead its group takes in none of its group's other members.
@@ -162,9 +200,9 @@ func TestProbeTreeAdoptsOrphansOfItsGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { lone.Process.Kill(); lone.Wait() }()
-	tree, err := ProbeTree(context.Background(), lone.Process.Pid, false)
+	tree, err := p.Probe(context.Background(), lone.Process.Pid, false)
 	if err != nil || len(tree.Procs) != 1 {
-		t.Errorf("ProbeTree of a sleep in the test's group = %d processes, %v; want only itself", len(tree.Procs), err)
+		t.Errorf("Probe of a sleep in the test's group = %d processes, %v; want only itself", len(tree.Procs), err)
 	}
 }
 
@@ -173,18 +211,20 @@ func TestProbeTreeRootGone(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
-	for _, pid := range []int{cmd.Process.Pid, 0, -5} {
-		if tree, err := ProbeTree(context.Background(), pid, true); err == nil {
-			t.Errorf("ProbeTree(%d) = %+v, nil; want an error", pid, tree)
+	eachSource(t, func(t *testing.T, p *TreeProber) {
+		for _, pid := range []int{cmd.Process.Pid, 0, -5} {
+			if tree, err := p.Probe(context.Background(), pid, true); err == nil {
+				t.Errorf("Probe(%d) = %+v, nil; want an error", pid, tree)
+			}
 		}
-	}
+	})
 }
 
 // TestProbeTreeChurn probes a shell that forks short-lived children as fast
 // as it can: children exiting mid-probe must never be an error.
 func TestProbeTreeChurn(t *testing.T) {
 	cmd := startShell(t, "while :; do /bin/true; done")
-	p, err := NewTreeProber("/proc")
+	p, err := NewTreeProber()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,13 +292,13 @@ func TestProbeTreeOwnThreads(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	tree, err := ProbeTree(context.Background(), pid, true)
+	tree, err := probeOnce(pid, true)
 	if err != nil {
-		t.Fatalf("ProbeTree(self) error: %v", err)
+		t.Fatalf("Probe(self) error: %v", err)
 	}
 	self := tree.Procs[0]
 	if self.Threads < n+1 {
-		t.Errorf("ProbeTree(self).Procs[0].Threads = %d; want at least %d", self.Threads, n+1)
+		t.Errorf("Probe(self).Procs[0].Threads = %d; want at least %d", self.Threads, n+1)
 	}
 	for _, th := range tree.Threads {
 		if th.PID != pid || !want[th.TID] {
@@ -273,7 +313,7 @@ func TestProbeTreeOwnThreads(t *testing.T) {
 		}
 	}
 	if len(want) != 0 {
-		t.Errorf("threads %v missing from ProbeTree(self).Threads", want)
+		t.Errorf("threads %v missing from Probe(self).Threads", want)
 	}
 	if floor := mainStatus.VoluntaryCtxtSwitches + 50; self.VolCtx < floor {
 		t.Errorf("voluntary context switches = %d; want >= %d (the main thread's, and 50 sleeps of another)", self.VolCtx, floor)
@@ -353,7 +393,7 @@ func TestTreeProberFixture(t *testing.T) {
 	}
 	page := uint64(os.Getpagesize())
 
-	p, err := NewTreeProber(root)
+	p, err := newTreeProber(newProcfsSource(root))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,10 +427,10 @@ func TestTreeProberFixture(t *testing.T) {
 		name      string
 		got, want float64
 	}{
-		{"CPUS()", got.CPUS(), 2.5 + 0.5 + 0.2 + 0.1 + 10 + 0.05 + 0.01 + 0.01},
-		{"RSS()", float64(got.RSS()), float64(16 * page)},
-		{"NumThreads()", float64(got.NumThreads()), 5},
-		{"CtxSwitches()", float64(got.CtxSwitches()), 37 + 7 + 101},
+		{"CPU", cpuSeconds(got), 2.5 + 0.5 + 0.2 + 0.1 + 10 + 0.05 + 0.01 + 0.01},
+		{"RSS", float64(rss(got)), float64(16 * page)},
+		{"threads", float64(numThreads(got)), 5},
+		{"context switches", float64(ctxSwitches(got)), 37 + 7 + 101},
 	}
 	for _, tt := range totals {
 		if !near(tt.got, tt.want) {
@@ -402,18 +442,18 @@ func TestTreeProberFixture(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Probe(100, false) error: %v", err)
 	}
-	if len(withoutThreads.Threads) != 0 || withoutThreads.CtxSwitches() != got.CtxSwitches() {
+	if len(withoutThreads.Threads) != 0 || ctxSwitches(withoutThreads) != ctxSwitches(got) {
 		t.Errorf("Probe(100, false): %d threads, %d switches; want none and %d",
-			len(withoutThreads.Threads), withoutThreads.CtxSwitches(), got.CtxSwitches())
+			len(withoutThreads.Threads), ctxSwitches(withoutThreads), ctxSwitches(got))
 	}
 	p.CtxSwitches = false
 	noSwitches, err := p.Probe(context.Background(), 100, true)
 	if err != nil {
 		t.Fatalf("Probe(100) without context switches: %v", err)
 	}
-	if noSwitches.CtxSwitches() != 0 || len(noSwitches.Threads) != len(got.Threads) || noSwitches.CPUS() != got.CPUS() {
+	if ctxSwitches(noSwitches) != 0 || len(noSwitches.Threads) != len(got.Threads) || cpuSeconds(noSwitches) != cpuSeconds(got) {
 		t.Errorf("Probe without context switches: %d switches, %d threads, %v CPU s; want 0, %d, %v",
-			noSwitches.CtxSwitches(), len(noSwitches.Threads), noSwitches.CPUS(), len(got.Threads), got.CPUS())
+			ctxSwitches(noSwitches), len(noSwitches.Threads), cpuSeconds(noSwitches), len(got.Threads), cpuSeconds(got))
 	}
 	p.CtxSwitches = true
 	for _, pid := range []int{600, 700} {
@@ -436,7 +476,7 @@ func TestTreeProberRemembersOutsiders(t *testing.T) {
 	root := t.TempDir()
 	app := fakeProc{pid: 100, ppid: 1, name: "app", tasks: []fakeTask{{tid: 100}}}
 	writeFakeProc(t, root, []fakeProc{app, {pid: 400, ppid: 1, name: "stranger", tasks: []fakeTask{{tid: 400}}}})
-	p, err := NewTreeProber(root)
+	p, err := newTreeProber(newProcfsSource(root))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +506,7 @@ func TestTreeProberRemembersOutsiders(t *testing.T) {
 	if got, want := probe(p), []int{100, 700}; !slices.Equal(got, want) {
 		t.Errorf("second probe: PIDs %v; want %v (400 remembered as outside)", got, want)
 	}
-	fresh, err := NewTreeProber(root)
+	fresh, err := newTreeProber(newProcfsSource(root))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,19 +527,57 @@ func TestTreeProberRemembersOutsiders(t *testing.T) {
 	}
 }
 
-func TestNewTreeProberMissingRoot(t *testing.T) {
-	if _, err := NewTreeProber(filepath.Join(t.TempDir(), "nothing")); err == nil {
-		t.Error("NewTreeProber(missing dir) = nil error; want one")
+func TestProcfsSourceMissingRoot(t *testing.T) {
+	if _, err := newProcfsSource(filepath.Join(t.TempDir(), "nothing")); err == nil {
+		t.Error("newProcfsSource(missing dir) = nil error; want one")
 	}
 }
 
 func near(x, y float64) bool { return math.Abs(x-y) < 1e-9 }
 
+// cpuSeconds is the cumulative CPU seconds, user and system, of every process
+// in the tree.
+func cpuSeconds(t Tree) float64 {
+	s := 0.0
+	for _, p := range t.Procs {
+		s += p.UserS + p.SystemS
+	}
+	return s
+}
+
+// rss is the resident memory of the tree in bytes.
+func rss(t Tree) uint64 {
+	var s uint64
+	for _, p := range t.Procs {
+		s += p.RSS
+	}
+	return s
+}
+
+// numThreads is the number of threads of every process in the tree.
+func numThreads(t Tree) int {
+	n := 0
+	for _, p := range t.Procs {
+		n += p.Threads
+	}
+	return n
+}
+
+// ctxSwitches is the voluntary plus involuntary context switches of the
+// tree's live threads.
+func ctxSwitches(t Tree) uint64 {
+	var s uint64
+	for _, p := range t.Procs {
+		s += p.VolCtx + p.InvolCtx
+	}
+	return s
+}
+
 // BenchmarkProbe probes a subject with 64 threads of its own (plus the Go
 // runtime's), scanning every process on this machine for descendants.
 func BenchmarkProbe(b *testing.B) {
 	pid := startThreads(b, 64)
-	p, err := NewTreeProber("/proc")
+	p, err := NewTreeProber()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -514,8 +592,8 @@ func BenchmarkProbe(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if tree.NumThreads() < 64 {
-					b.Fatalf("subject has %d threads; want at least 64", tree.NumThreads())
+				if numThreads(tree) < 64 {
+					b.Fatalf("subject has %d threads; want at least 64", numThreads(tree))
 				}
 			}
 		})

@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/procfs"
-
 	"corescope/probes"
 	"corescope/runners"
 )
@@ -76,7 +74,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		return nil, err
 	}
 	defer subject.Close()
-	tree, err := probes.NewTreeProber(procfs.DefaultMountPoint)
+	tree, err := probes.NewTreeProber()
 	if err != nil {
 		return nil, err
 	}

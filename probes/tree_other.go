@@ -1,0 +1,5 @@
+//go:build !linux
+
+package probes
+
+func systemTreeSource() (treeSource, error) { return gopsutilSource{}, nil }
