@@ -1,0 +1,118 @@
+package runtext
+
+import (
+	"fmt"
+	"strings"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// Label is what a run is called: its profile's label, or, for a profile
+// without one, the label of the spec it ran.
+func Label(p *profile.Profile) string {
+	if p.Label != "" {
+		return p.Label
+	}
+	return p.Spec.Label()
+}
+
+// Names names runs shown together, each uniquely: its label, with its
+// position added when the label is shared with another run, and "run N"
+// for a profile that has no label (a file written by hand).
+func Names(ps []*profile.Profile) []string {
+	count := make(map[string]int, len(ps))
+	for _, p := range ps {
+		count[p.Label]++
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		switch {
+		case p.Label == "":
+			names[i] = fmt.Sprintf("run %d", i+1)
+		case count[p.Label] > 1:
+			names[i] = fmt.Sprintf("%s #%d", p.Label, i+1)
+		default:
+			names[i] = p.Label
+		}
+	}
+	return names
+}
+
+// Mark adds to run p's name how it ended when it did not finish well:
+// "threads (stopped)", "python3 (failed)".
+func Mark(name string, p *profile.Profile) string {
+	switch {
+	case !p.Failed():
+		return name
+	case stopped(p):
+		return name + " (stopped)"
+	default:
+		return name + " (failed)"
+	}
+}
+
+// stopped reports whether run p was stopped by its user rather than failing.
+func stopped(p *profile.Profile) bool { return p.Error == profile.ErrStopped.Error() }
+
+// Verdict is a run's one-sentence verdict, or, for a run that did not
+// finish well, why.
+func Verdict(p *profile.Profile) string {
+	switch {
+	case !p.Failed():
+		return p.Summary.Verdict
+	case stopped(p):
+		return p.Error
+	case p.ExitCode > 0:
+		return fmt.Sprintf("failed (exit %d): %s", p.ExitCode, p.Error)
+	default:
+		return "failed: " + p.Error
+	}
+}
+
+// Spec says what a run ran: "processes, cpu workload, 20 tasks, size 1:
+// 2 workers", or "command: python3 my_script.py".
+func Spec(s runners.Spec) string {
+	if s.Backend == runners.BackendCommand {
+		return Workload(s)
+	}
+	d := string(s.Model) + ", " + Workload(s)
+	if s.Workers > 0 {
+		d += ": " + workers(s.Workers)
+	}
+	return d
+}
+
+// Workload says what a run's tasks were, the part that runs compared
+// side by side share: "io workload, 20 tasks, size 1, latency 50ms", or
+// "command: python3 my_script.py".
+func Workload(s runners.Spec) string {
+	if s.Backend == runners.BackendCommand {
+		return "command: " + strings.Join(s.Command, " ")
+	}
+	d := fmt.Sprintf("%s workload, %d tasks, size %g", s.Workload, s.Tasks, s.Size)
+	if s.Workload != runners.CPU {
+		d += fmt.Sprintf(", latency %v", s.Latency.D())
+	}
+	return d
+}
+
+// Model is how a run ran its tasks, the part that differs between runs
+// compared side by side: "threads, 5 workers", or the command.
+func Model(s runners.Spec) string {
+	if s.Backend == runners.BackendCommand {
+		return strings.Join(s.Command, " ")
+	}
+	if s.Workers > 0 {
+		return string(s.Model) + ", " + workers(s.Workers)
+	}
+	return string(s.Model)
+}
+
+// workers counts a pool: "1 worker", "5 workers".
+func workers(n int) string {
+	if n == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", n)
+}

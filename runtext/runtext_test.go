@@ -1,0 +1,171 @@
+package runtext
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// spec is a Go spec of workload w run by model m with workers workers.
+func spec(w runners.Workload, m runners.Model, workers int) runners.Spec {
+	return runners.Spec{Backend: runners.BackendGo, Workload: w, Model: m, Tasks: 20, Workers: workers, Size: 1,
+		Latency: runners.Duration(50 * time.Millisecond)}
+}
+
+var command = runners.Spec{Backend: runners.BackendCommand, Command: []string{"/usr/bin/python3", "my_script.py"}}
+
+// failed makes p a run that failed with err and exit code code.
+func failed(p *profile.Profile, err string, code int) *profile.Profile {
+	p.Error, p.ExitCode = err, code
+	return p
+}
+
+func TestLabelMarkVerdict(t *testing.T) {
+	stopped := profile.ErrStopped.Error()
+	tests := []struct {
+		name                 string
+		p                    *profile.Profile
+		label, mark, verdict string
+	}{
+		{"good run", &profile.Profile{Label: "threads", Spec: spec(runners.CPU, runners.Threads, 5),
+			Summary: profile.Summary{Verdict: "GIL-bound"}}, "threads", "threads", "GIL-bound"},
+		{"no label: its spec names it", &profile.Profile{Spec: spec(runners.IO, runners.Async, 0)},
+			"async", "async", ""},
+		{"command without a label", &profile.Profile{Spec: command}, "python3", "python3", ""},
+		{"stopped", failed(&profile.Profile{Label: "sequential"}, stopped, -1),
+			"sequential", "sequential (stopped)", stopped},
+		{"failed with an exit status", failed(&profile.Profile{Label: "python3", Spec: command}, "exit status 2", 2),
+			"python3", "python3 (failed)", "failed (exit 2): exit status 2"},
+		{"failed before it ran", failed(&profile.Profile{Label: "sleep"}, "cannot start sleep", -1),
+			"sleep", "sleep (failed)", "failed: cannot start sleep"},
+		{"failed without a label", failed(&profile.Profile{Spec: spec(runners.CPU, runners.Processes, 0)}, "killed", -1),
+			"processes", "processes (failed)", "failed: killed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Label(tt.p); got != tt.label {
+				t.Errorf("Label() = %q; want %q", got, tt.label)
+			}
+			if got := Mark(Label(tt.p), tt.p); got != tt.mark {
+				t.Errorf("Mark(Label()) = %q; want %q", got, tt.mark)
+			}
+			if got := Verdict(tt.p); got != tt.verdict {
+				t.Errorf("Verdict() = %q; want %q", got, tt.verdict)
+			}
+		})
+	}
+}
+
+func TestNames(t *testing.T) {
+	tests := []struct {
+		name   string
+		labels []string
+		want   []string
+	}{
+		{"distinct", []string{"sequential", "threads"}, []string{"sequential", "threads"}},
+		{"shared labels are numbered", []string{"cpu", "cpu", "io"}, []string{"cpu #1", "cpu #2", "io"}},
+		{"no label", []string{"cpu", ""}, []string{"cpu", "run 2"}},
+		{"none", nil, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := make([]*profile.Profile, len(tt.labels))
+			for i, l := range tt.labels {
+				ps[i] = &profile.Profile{Label: l}
+			}
+			if got := Names(ps); strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
+				t.Errorf("Names(%q) = %q; want %q", tt.labels, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSpecText(t *testing.T) {
+	tests := []struct {
+		name                  string
+		s                     runners.Spec
+		spec, workload, model string
+	}{
+		{"cpu", spec(runners.CPU, runners.Processes, 2),
+			"processes, cpu workload, 20 tasks, size 1: 2 workers", "cpu workload, 20 tasks, size 1", "processes, 2 workers"},
+		{"io", spec(runners.IO, runners.Threads, 1),
+			"threads, io workload, 20 tasks, size 1, latency 50ms: 1 worker",
+			"io workload, 20 tasks, size 1, latency 50ms", "threads, 1 worker"},
+		{"mixed, the model's default pool", spec(runners.Mixed, runners.Sequential, 0),
+			"sequential, mixed workload, 20 tasks, size 1, latency 50ms",
+			"mixed workload, 20 tasks, size 1, latency 50ms", "sequential"},
+		{"command", command,
+			"command: /usr/bin/python3 my_script.py", "command: /usr/bin/python3 my_script.py", "/usr/bin/python3 my_script.py"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Spec(tt.s); got != tt.spec {
+				t.Errorf("Spec() = %q; want %q", got, tt.spec)
+			}
+			if got := Workload(tt.s); got != tt.workload {
+				t.Errorf("Workload() = %q; want %q", got, tt.workload)
+			}
+			if got := Model(tt.s); got != tt.model {
+				t.Errorf("Model() = %q; want %q", got, tt.model)
+			}
+		})
+	}
+}
+
+// all is every column, in order.
+var all = []Column{ColModel, ColWall, ColSpeedup, ColCoresUsed, ColCPU, ColThreads, ColProcs, ColCtxSwitches, ColCost, ColVerdict}
+
+func TestCells(t *testing.T) {
+	speedup := 1.8449
+	sampled := profile.Summary{WallS: 1.657, CPUS: 3.126, CoresUsed: 1.8866, Speedup: &speedup, Threads: 17, Procs: 3,
+		CtxSwitches: 2475, SelfCPUS: 0.0834, SelfCores: 0.0351, Verdict: "parallel: 1.88 of 2 cores busy"}
+	unsampled := profile.Summary{WallS: 0.07, CPUS: 0.03, CoresUsed: 0.35, Threads: 0, Procs: 0, CtxSwitches: 247,
+		Verdict: "mostly waiting on I/O"}
+	tests := []struct {
+		name string
+		p    *profile.Profile
+		want []string
+	}{
+		{"sampled run", &profile.Profile{Label: "processes", Spec: spec(runners.CPU, runners.Processes, 2), Summary: sampled},
+			[]string{"processes, 2 workers", "1.66 s", "1.84x", "1.89", "3.13", "17", "3", "2475",
+				"3.5% of one core", "parallel: 1.88 of 2 cores busy"}},
+		{"no samples, no sequential run", &profile.Profile{Label: "async", Spec: spec(runners.IO, runners.Async, 0), Summary: unsampled},
+			[]string{"async", "0.07 s", "-", "0.35", "0.03", "-", "-", "247",
+				"0.0% of one core", "mostly waiting on I/O"}},
+		{"failed command", failed(&profile.Profile{Label: "python3", Spec: command}, "exit status 1", 1),
+			[]string{"/usr/bin/python3 my_script.py", "0.00 s", "-", "0.00", "0.00", "-", "-", "0",
+				"0.0% of one core", "failed (exit 1): exit status 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Cells(tt.p, all)
+			for i, c := range all {
+				if i >= len(got) || got[i] != tt.want[i] {
+					t.Errorf("Cells()[%s] = %q; want %q", c.Head(), got, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestCost(t *testing.T) {
+	s := profile.Summary{SelfCPUS: 0.0834, SelfCores: 0.0351}
+	if got, want := Cost(s), "3.5% of one core (0.083 CPU s)"; got != want {
+		t.Errorf("Cost(%+v) = %q; want %q", s, got, want)
+	}
+}
+
+func TestHeads(t *testing.T) {
+	want := "model|wall|speedup|cores used|CPU s|threads|procs|ctx sw|corescope's cost|verdict"
+	if got := strings.Join(Heads(all), "|"); got != want {
+		t.Errorf("Heads(every column) = %q; want %q", got, want)
+	}
+	for _, c := range all {
+		if text := c == ColModel || c == ColVerdict; c.Number() == text {
+			t.Errorf("%q.Number() = %v; want %v", c.Head(), c.Number(), !text)
+		}
+	}
+}
