@@ -92,7 +92,7 @@ func (r *barsRenderer) Layout(size fyne.Size) {
 	for i := range n {
 		x, y := float32(i%cols)*cw, float32(i/cols)*ch
 		r.labels[i].Hidden, r.values[i].Hidden = !text, !text
-		v := float32(clamp01(r.value(i)))
+		v := float32(heatmap.Clamp01(r.value(i)))
 		track := fyne.NewSize(max(cw-labelW-valueW-gap, 1), max(ch-2*gap, 1))
 		r.tracks[i].Move(fyne.NewPos(x+labelW, y+gap))
 		r.tracks[i].Resize(track)
@@ -120,13 +120,6 @@ func (r *barsRenderer) value(i int) float64 {
 	return 0
 }
 
-func clamp01(v float64) float64 {
-	if !(v > 0) {
-		return 0
-	}
-	return min(v, 1)
-}
-
 func (r *barsRenderer) Refresh() {
 	n := len(r.b.busy)
 	if n != len(r.tracks) {
@@ -152,7 +145,7 @@ func (r *barsRenderer) Refresh() {
 		if text {
 			setAndRefresh(r.labels[i], &r.labels[i].Color, fg)
 			r.values[i].Color = fg
-			r.values[i].Text = fmt.Sprintf("%3.0f%%", 100*clamp01(v))
+			r.values[i].Text = fmt.Sprintf("%3.0f%%", 100*heatmap.Clamp01(v))
 			r.values[i].Refresh()
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
+
+	"corescope/heatmap"
 )
 
 // themeColor is a colour of the current theme for a widget.
@@ -30,21 +32,6 @@ func labelStep(rowH, labelH float32) int {
 		step *= 2
 	}
 	return step
-}
-
-// niceStep is a round time step (seconds) so that about at most n ticks cover span.
-func niceStep(span float64, n int) float64 {
-	if n < 1 || !(span > 0) {
-		return 0
-	}
-	raw := span / float64(n)
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*mag >= raw {
-			return m * mag
-		}
-	}
-	return 10 * mag
 }
 
 // niceCeil is the smallest round span of at least v: 1, 1.5, 2, 3, 5 or
@@ -108,7 +95,7 @@ func (a *timeAxis) place(w fyne.Widget, from, length float64, x0, width, y float
 	}, formatSeconds(from+length))
 	label := max(fyne.MeasureText(widest, size, fyne.TextStyle{}).Width,
 		fyne.MeasureText(formatSeconds(0.25), size, fyne.TextStyle{}).Width)
-	step := niceStep(length, min(len(a.ticks)-1, int(width/(1.5*label+theme.Padding()))))
+	step := heatmap.NiceStep(length, min(len(a.ticks)-1, int(width/(1.5*label+theme.Padding()))))
 	i := 0
 	if step > 0 {
 		for v := math.Ceil(from/step) * step; v <= from+length+1e-9 && i < len(a.ticks); v += step {

@@ -1,5 +1,6 @@
 // Package heatmap turns per-core busy fractions into pixels: the perceptual
-// colour scale, the per-core heatmap, the busy-cores strip and the legend.
+// colour scale, the per-core heatmap, the busy-cores strip, the legend and
+// the steps of the time axes beside them.
 // It writes straight into a caller-owned *image.RGBA, so the live window and
 // the PNG report draw the same picture, and redrawing allocates nothing.
 package heatmap
@@ -61,8 +62,8 @@ func buildPalette() [256]color.RGBA {
 	return p
 }
 
-// clamp01 clamps a busy fraction to 0..1; NaN counts as 0.
-func clamp01(v float64) float64 {
+// Clamp01 clamps a busy fraction to 0..1; NaN counts as 0.
+func Clamp01(v float64) float64 {
 	if !(v > 0) { // also catches NaN
 		return 0
 	}
@@ -79,7 +80,7 @@ var pixels = func() (px [256]uint32) {
 }()
 
 // level maps a busy fraction to a palette index.
-func level(v float64) uint8 { return uint8(clamp01(v)*255 + 0.5) }
+func level(v float64) uint8 { return uint8(Clamp01(v)*255 + 0.5) }
 
 // Color maps a busy fraction to the perceptual scale (dark = idle, bright =
 // busy). v is clamped to 0..1; NaN counts as 0.

@@ -263,6 +263,37 @@ func TestWidth(t *testing.T) {
 	}
 }
 
+func TestNiceStep(t *testing.T) {
+	tests := []struct {
+		span float64
+		n    int
+		want float64
+	}{
+		{10, 10, 1},
+		{25, 10, 5},
+		{120, 10, 20},
+		{9, 1, 10},
+		{0.5, 2, 0.5},
+		{0, 10, 0},
+		{-3, 10, 0},
+		{math.NaN(), 10, 0},
+		{10, 0, 0},
+	}
+	for _, tt := range tests {
+		if got := NiceStep(tt.span, tt.n); got != tt.want {
+			t.Errorf("NiceStep(%v, %d) = %v; want %v", tt.span, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestClamp01(t *testing.T) {
+	for _, tt := range []struct{ v, want float64 }{{0.25, 0.25}, {-1, 0}, {2, 1}, {math.NaN(), 0}, {math.Inf(1), 1}} {
+		if got := Clamp01(tt.v); got != tt.want {
+			t.Errorf("Clamp01(%v) = %v; want %v", tt.v, got, tt.want)
+		}
+	}
+}
+
 // pattern is a 256-core x 600-sample frame with a moving busy band.
 func pattern() [][]float64 {
 	return samples(600, 256, func(s, c int) float64 {

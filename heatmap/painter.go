@@ -212,11 +212,29 @@ func Width(full int, span, axis float64) int {
 	return max(1, min(full, int(math.Round(float64(full)*span/axis))))
 }
 
+// NiceStep is the step of an axis over span with at most about n ticks: the
+// smallest 1, 2 or 5 times a power of ten that covers span in n steps, so
+// the window's and the report's axes tick alike. It is 0 when no step
+// fits (n < 1, or span not positive).
+func NiceStep(span float64, n int) float64 {
+	if n < 1 || !(span > 0) {
+		return 0
+	}
+	raw := span / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5} {
+		if m*mag >= raw {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
 // busyCores sums a sample's busy fractions, each clamped to 0..1.
 func busyCores(s []float64) float64 {
 	sum := 0.0
 	for _, v := range s {
-		sum += clamp01(v)
+		sum += Clamp01(v)
 	}
 	return sum
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/wcharczuk/go-chart/v2/drawing"
 	"golang.org/x/image/font"
 
+	"corescope/heatmap"
 	"corescope/profile"
 )
 
@@ -170,13 +171,16 @@ func barChart(r image.Rectangle, unit string, bars []chart.Value, least float64)
 
 // timeTicks marks a time scale of axis seconds.
 func timeTicks(axis float64) []chart.Tick {
-	step := niceStep(axis / 10)
+	step := heatmap.NiceStep(axis, 10)
 	return ticks(axis, 10, func(v float64) string { return seconds(v, step) })
 }
 
 // ticks marks 0..top at a round step, about n of them.
 func ticks(top float64, n int, label func(float64) string) []chart.Tick {
-	step := niceStep(top / float64(n))
+	step := heatmap.NiceStep(top, n)
+	if step == 0 {
+		return nil
+	}
 	var out []chart.Tick
 	for k := 0; float64(k)*step <= top*(1+1e-9); k++ {
 		v := float64(k) * step

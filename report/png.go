@@ -255,20 +255,6 @@ func (pg *page) axis(i int) {
 	}
 }
 
-// niceStep rounds d up to 1, 2 or 5 times a power of ten.
-func niceStep(d float64) float64 {
-	if !(d > 0) {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(d)))
-	for _, m := range []float64{1, 2, 5} {
-		if m*p >= d {
-			return m * p
-		}
-	}
-	return 10 * p
-}
-
 // seconds formats a tick at t with as many decimals as the step needs.
 func seconds(t, step float64) string {
 	dec := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
