@@ -1,5 +1,3 @@
-// Command corescope is a desktop profiler that makes concurrency visible.
-// With no arguments it opens the window; subcommands run headless (package cli).
 package main
 
 import (

@@ -1,4 +1,3 @@
-// Package assets holds the files corescope ships inside its binary.
 package assets
 
 import _ "embed"

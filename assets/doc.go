@@ -1,0 +1,2 @@
+// Package assets holds the files corescope ships inside its binary.
+package assets

@@ -1,0 +1,4 @@
+// Package profile records a subject in time: it starts the subject, drives the
+// probes, streams Frames to the caller, and builds the Profile and its Summary.
+// It also reads and writes the corescope/v1 JSON file format.
+package profile
