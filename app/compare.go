@@ -13,6 +13,7 @@ import (
 
 	"corescope/heatmap"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // compareView is the Compare tab: every run of the session on one time
@@ -28,9 +29,13 @@ type compareView struct {
 	painter  heatmap.Painter
 }
 
-// tableHeader names the summary columns, short enough that the table fits
-// beside the controls in an 800-pixel window.
-var tableHeader = []string{"run", "wall s", "speedup", "cores", "CPU s", "threads", "procs", "ctx sw"}
+// tableColumns are the summary figures after each run's name, few enough
+// that the table fits beside the controls in an 800-pixel window.
+var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColSpeedup, runtext.ColCoresUsed, runtext.ColCPU,
+	runtext.ColThreads, runtext.ColProcs, runtext.ColCtxSwitches}
+
+// tableHeader heads the summary table: the runs' names, then tableColumns.
+var tableHeader = append([]string{"run"}, runtext.Heads(tableColumns)...)
 
 func newCompareView(onClear func()) *compareView {
 	v := &compareView{
@@ -64,28 +69,20 @@ func (v *compareView) set(runs []*profile.Profile) {
 	l := v.rows.Layout.(*timeScaleLayout)
 	l.spans = l.spans[:0]
 	var rows, cells, verdicts []fyne.CanvasObject
-	for i, h := range tableHeader {
-		cells = append(cells, cell(h, true, i > 0))
+	cells = append(cells, cell(tableHeader[0], true, false))
+	for i, c := range tableColumns {
+		cells = append(cells, cell(tableHeader[i+1], true, c.Number()))
 	}
 	for _, p := range runs {
 		name := runName(p)
 		rows = append(rows, widget.NewLabel(name), v.picture(p))
 		l.spans = append(l.spans, duration(p))
 
-		s := p.Summary
-		speedup := "—"
-		if s.Speedup != nil {
-			speedup = fmt.Sprintf("%.2fx", *s.Speedup)
+		cells = append(cells, cell(name, false, false))
+		for _, c := range tableColumns {
+			cells = append(cells, cell(c.Cell(p), false, c.Number()))
 		}
-		for _, c := range []string{name, fmt.Sprintf("%.2f", s.WallS), speedup, fmt.Sprintf("%.2f", s.CoresUsed),
-			fmt.Sprintf("%.2f", s.CPUS), fmt.Sprint(s.Threads), fmt.Sprint(s.Procs), fmt.Sprint(s.CtxSwitches)} {
-			cells = append(cells, cell(c, false, len(cells)%len(tableHeader) > 0))
-		}
-		verdict := s.Verdict
-		if p.Failed() {
-			verdict = p.Error
-		}
-		vl := widget.NewLabel(name + ": " + verdict)
+		vl := widget.NewLabel(runtext.Label(p) + ": " + runtext.Verdict(p))
 		vl.Wrapping = fyne.TextWrapWord
 		verdicts = append(verdicts, vl)
 	}
@@ -156,19 +153,7 @@ func (l *tableLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // runName is a run's label, marked when it did not finish well.
-func runName(p *profile.Profile) string {
-	name := p.Label
-	if name == "" {
-		name = p.Spec.Label()
-	}
-	if p.Failed() {
-		name += " (stopped)"
-		if p.Error != profile.ErrStopped.Error() {
-			name = p.Label + " (failed)"
-		}
-	}
-	return name
-}
+func runName(p *profile.Profile) string { return runtext.Mark(runtext.Label(p), p) }
 
 // duration is how long a run's frames cover.
 func duration(p *profile.Profile) float64 {

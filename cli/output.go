@@ -12,87 +12,54 @@ import (
 
 	"corescope/profile"
 	"corescope/runners"
+	"corescope/runtext"
 )
 
 // printSummary writes one run's figures for a person to read.
 func printSummary(w io.Writer, p *profile.Profile) {
 	s := p.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\n", describeSpec(p.Spec))
+	fmt.Fprintf(tw, "%s\n", runtext.Spec(p.Spec))
 	if p.Failed() {
 		fmt.Fprintf(tw, "  result\t%s\n", p.Error)
 	}
-	fmt.Fprintf(tw, "  wall\t%.2f s\n", s.WallS)
-	fmt.Fprintf(tw, "  CPU\t%.2f s\t(%.2f cores used)\n", s.CPUS, s.CoresUsed)
+	fmt.Fprintf(tw, "  wall\t%s\n", runtext.Seconds(s.WallS))
+	fmt.Fprintf(tw, "  CPU\t%s\t(%.2f cores used)\n", runtext.Seconds(s.CPUS), s.CoresUsed)
 	fmt.Fprintf(tw, "  machine\t%.2f busy cores on average, peak %.2f of %d\n",
 		s.MachineBusyCores, s.PeakBusyCores, p.Machine.LogicalCores)
 	if s.Speedup != nil {
-		fmt.Fprintf(tw, "  speedup\t%.2fx sequential\n", *s.Speedup)
+		fmt.Fprintf(tw, "  speedup\t%s sequential\n", runtext.Factor(s.Speedup))
 	}
-	fmt.Fprintf(tw, "  threads\t%s\tprocesses %s, context switches %d\n", sampled(s, s.Threads), sampled(s, s.Procs), s.CtxSwitches)
+	fmt.Fprintf(tw, "  threads\t%s\tprocesses %s, context switches %d\n",
+		runtext.Sampled(s, s.Threads), runtext.Sampled(s, s.Procs), s.CtxSwitches)
 	fmt.Fprintf(tw, "  max RSS\t%.1f MiB\n", float64(s.MaxRSS)/(1<<20))
 	if p.Spec.Backend == runners.BackendGo {
-		fmt.Fprintf(tw, "  tasks done\t%d of %d\tchecksum %s\n", s.TasksDone, p.Spec.Tasks, orDash(s.Checksum))
+		fmt.Fprintf(tw, "  tasks done\t%d of %d\tchecksum %s\n", s.TasksDone, p.Spec.Tasks, runtext.OrDash(s.Checksum))
 	}
 	if s.GILHoldS > 0 || s.GILWaitS > 0 {
-		fmt.Fprintf(tw, "  GIL\theld %.2f s, waited for %.2f s (all threads)\n", s.GILHoldS, s.GILWaitS)
+		fmt.Fprintf(tw, "  GIL\theld %s, waited for %s (all threads)\n", runtext.Seconds(s.GILHoldS), runtext.Seconds(s.GILWaitS))
 	}
-	fmt.Fprintf(tw, "  corescope\t%.1f%% of one core (%.3f CPU s)\n", 100*s.SelfCores, s.SelfCPUS)
-	fmt.Fprintf(tw, "  verdict\t%s\n", s.Verdict)
+	fmt.Fprintf(tw, "  corescope\t%s\n", runtext.Cost(s))
+	fmt.Fprintf(tw, "  verdict\t%s\n", runtext.Verdict(p))
 	tw.Flush()
 }
+
+// tableColumns are the comparison's figures, after each run's name.
+var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColSpeedup, runtext.ColCoresUsed, runtext.ColCPU,
+	runtext.ColThreads, runtext.ColProcs, runtext.ColCtxSwitches, runtext.ColVerdict}
 
 // printTable writes the comparison a learner wants, one line a run.
 func printTable(w io.Writer, ps []*profile.Profile) {
 	if len(ps) > 0 {
-		fmt.Fprintf(w, "%s, %d logical cores\n\n", describeWorkload(ps[0].Spec), ps[0].Machine.LogicalCores)
+		fmt.Fprintf(w, "%s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "model\twall\tspeedup\tcores used\tCPU s\tthreads\tprocs\tctx sw\tverdict")
+	// A comparison's runs are models of one workload: their names head "model".
+	fmt.Fprintf(tw, "model\t%s\n", strings.Join(runtext.Heads(tableColumns), "\t"))
 	for _, p := range ps {
-		s := p.Summary
-		speedup := "-"
-		if s.Speedup != nil {
-			speedup = fmt.Sprintf("%.2fx", *s.Speedup)
-		}
-		fmt.Fprintf(tw, "%s\t%.2f s\t%s\t%.2f\t%.2f\t%s\t%s\t%d\t%s\n", p.Label, s.WallS, speedup,
-			s.CoresUsed, s.CPUS, sampled(s, s.Threads), sampled(s, s.Procs), s.CtxSwitches, s.Verdict)
+		fmt.Fprintf(tw, "%s\t%s\n", runtext.Mark(runtext.Label(p), p), strings.Join(runtext.Cells(p, tableColumns), "\t"))
 	}
 	tw.Flush()
-}
-
-func describeSpec(s runners.Spec) string {
-	if s.Backend == runners.BackendCommand {
-		return "command: " + strings.Join(s.Command, " ")
-	}
-	return fmt.Sprintf("%s, %s: %d workers", s.Model, describeWorkload(s), s.Workers)
-}
-
-func describeWorkload(s runners.Spec) string {
-	if s.Backend == runners.BackendCommand {
-		return "command"
-	}
-	d := fmt.Sprintf("%s workload, %d tasks, size %g", s.Workload, s.Tasks, s.Size)
-	if s.Workload != runners.CPU {
-		d += fmt.Sprintf(", latency %v", s.Latency.D())
-	}
-	return d
-}
-
-// sampled shows a count read from the process tree, or "-" when the subject
-// ended before the first sample could read it.
-func sampled(s profile.Summary, n int) string {
-	if s.Procs == 0 {
-		return "-"
-	}
-	return fmt.Sprint(n)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // progress shows the running run on one stderr line, when stderr is a terminal.

@@ -6,11 +6,12 @@ import (
 	"strconv"
 
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // CSV writes one row per sample and core of every run, after the header
 // run,t_s,core,busy,user,system. run is the run's label (with its position
-// when labels repeat, see runNames); t_s is seconds since the run's
+// when labels repeat, see runtext.Names); t_s is seconds since the run's
 // recording started; busy, user and system are fractions 0..1, empty when
 // the sample lacks them.
 func CSV(w io.Writer, ps []*profile.Profile) error {
@@ -22,7 +23,7 @@ func CSV(w io.Writer, ps []*profile.Profile) error {
 		return err
 	}
 	row := make([]string, 6)
-	for i, name := range runNames(ps) {
+	for i, name := range runtext.Names(ps) {
 		row[0] = name
 		for _, f := range ps[i].Frames {
 			row[1] = strconv.FormatFloat(f.T, 'f', 3, 64)

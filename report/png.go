@@ -12,7 +12,7 @@ import (
 
 	"corescope/heatmap"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/runtext"
 )
 
 // Colours of the report.
@@ -55,7 +55,7 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 		return nil, fmt.Errorf("cannot load the report's font: %w", err)
 	}
 	l := Locate(ps, opt)
-	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, names: runNames(ps), opt: opt}
+	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, names: runtext.Names(ps), opt: opt}
 	box(pg.dst, pg.dst.Bounds(), paper)
 	pg.title()
 	for i := range ps {
@@ -118,7 +118,7 @@ func (pg *page) title() {
 // other runs were recorded elsewhere.
 func machineLine(ps []*profile.Profile) string {
 	m := ps[0].Machine
-	parts := []string{"Machine: " + orDash(m.CPUModel),
+	parts := []string{"Machine: " + runtext.OrDash(m.CPUModel),
 		fmt.Sprintf("%d logical / %d physical cores", m.LogicalCores, m.PhysicalCores),
 		strings.TrimSpace(m.OS + " " + m.Kernel)}
 	if m.GoVersion != "" {
@@ -133,24 +133,13 @@ func machineLine(ps []*profile.Profile) string {
 	return strings.Join(parts, "  ·  ")
 }
 
-// specLine lists the workloads, task counts and sizes of the runs.
+// specLine lists the workloads of the runs, each once.
 func specLine(ps []*profile.Profile) string {
-	var work, tasks, size []string
+	var work []string
 	for _, p := range ps {
-		s := p.Spec
-		if s.Backend == runners.BackendCommand {
-			work = appendNew(work, "command "+strings.Join(s.Command, " "))
-			continue
-		}
-		work = appendNew(work, orDash(string(s.Workload)))
-		tasks = appendNew(tasks, fmt.Sprint(s.Tasks))
-		size = appendNew(size, fmt.Sprint(s.Size))
+		work = appendNew(work, runtext.Workload(p.Spec))
 	}
-	out := "Spec: workload " + strings.Join(work, ", ")
-	if len(tasks) > 0 {
-		out += "  ·  tasks " + strings.Join(tasks, ", ") + "  ·  size " + strings.Join(size, ", ")
-	}
-	return out
+	return "Spec: " + strings.Join(work, "  ·  ")
 }
 
 // appendNew appends s to list unless it is there already.
@@ -163,13 +152,6 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // run draws run i: its header, heatmap, strip and time axis.
 func (pg *page) run(i int) {
 	p, r, tf := pg.ps[i], pg.l.Runs[i], pg.tf
@@ -178,11 +160,11 @@ func (pg *page) run(i int) {
 	box(pg.dst, image.Rect(h.Min.X, base-16, h.Min.X+16, base), runColor(i))
 	x := h.Min.X + 26
 	x += pg.text(tf.body, ink, x, base, left, pg.names[i])
-	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, runSpec(p), h.Max.X-x-16))
-	verdict, c := p.Summary.Verdict, ink
+	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, runtext.Model(p.Spec), h.Max.X-x-16))
+	verdict, c := runtext.Verdict(p), ink
 	switch {
 	case p.Failed():
-		verdict, c = fmt.Sprintf("failed (exit %d): %s", p.ExitCode, p.Error), alarm
+		c = alarm
 	case verdict == "":
 		verdict, c = "no verdict", muted
 	}
@@ -210,22 +192,6 @@ func (pg *page) run(i int) {
 		pg.text(tf.small, muted, gx, r.Strip.Min.Y+2*smallPx+4, right, fmt.Sprintf("of %d", n))
 	}
 	pg.axis(i)
-}
-
-// runSpec is the model and pool of a run, or its command.
-func runSpec(p *profile.Profile) string {
-	s := p.Spec
-	if s.Backend == runners.BackendCommand {
-		return strings.Join(s.Command, " ")
-	}
-	out := string(s.Model)
-	switch {
-	case s.Workers == 1:
-		out += ", 1 worker"
-	case s.Workers > 1:
-		out += fmt.Sprintf(", %d workers", s.Workers)
-	}
-	return out
 }
 
 // axis draws run i's seconds ticks on the shared time scale and, in the
@@ -261,17 +227,16 @@ func seconds(t, step float64) string {
 	return fmt.Sprintf("%.*f s", dec, t)
 }
 
-// tableColumns are the summary table's columns: heading, where the column
-// sits as a fraction of the width (its left edge if left-aligned, else its
-// right edge) and its alignment.
+// tableColumns are the summary table's figures after the runs' names,
+// each at a fraction of the width: its left edge if it is text, else its
+// right edge.
 var tableColumns = []struct {
-	head string
-	at   float64
-	a    align
+	col runtext.Column
+	at  float64
 }{
-	{"run", 0, left}, {"model", 0.22, left}, {"wall", 0.40, right}, {"speedup", 0.47, right},
-	{"cores used", 0.555, right}, {"CPU", 0.625, right}, {"threads", 0.685, right}, {"procs", 0.735, right},
-	{"ctx switches", 0.83, right}, {"corescope's cost", 1, right},
+	{runtext.ColModel, 0.22}, {runtext.ColWall, 0.40}, {runtext.ColSpeedup, 0.47}, {runtext.ColCoresUsed, 0.555},
+	{runtext.ColCPU, 0.625}, {runtext.ColThreads, 0.685}, {runtext.ColProcs, 0.735}, {runtext.ColCtxSwitches, 0.83},
+	{runtext.ColCost, 1},
 }
 
 // table draws the summary table: a heading row, then one row per run.
@@ -279,43 +244,34 @@ func (pg *page) table() {
 	r, tf := pg.l.Table, pg.tf
 	at := func(j int) int { return r.Min.X + int(tableColumns[j].at*float64(r.Dx())) }
 	cell := func(j, base int, c color.RGBA, s string) {
-		col := tableColumns[j]
-		x := at(j) - 8
-		if col.a == left {
-			x = at(j)
-			if j == 0 {
-				x += 28 // past the colour swatch
-			}
-			// Leave room for the next, right-aligned column's values.
-			s = fit(tf.body, s, at(j+1)-x-90)
+		if j < 0 { // the run's name, past its colour swatch
+			pg.text(tf.body, c, r.Min.X+28, base, left, fit(tf.body, s, at(0)-r.Min.X-28-16))
+			return
 		}
-		pg.text(tf.body, c, x, base, col.a, s)
+		if !tableColumns[j].col.Number() {
+			// Leave room for the next, right-aligned column's values.
+			pg.text(tf.body, c, at(j), base, left, fit(tf.body, s, at(j+1)-at(j)-90))
+			return
+		}
+		pg.text(tf.body, c, at(j)-8, base, right, s)
 	}
 	baseline := func(k int) int { return r.Min.Y + k*rowH + rowH/2 + bodyPx/3 }
 
-	for j, col := range tableColumns {
-		cell(j, baseline(0), muted, col.head)
+	cell(-1, baseline(0), muted, "run")
+	for j, tc := range tableColumns {
+		cell(j, baseline(0), muted, tc.col.Head())
 	}
 	box(pg.dst, image.Rect(r.Min.X, r.Min.Y+rowH-2, r.Max.X, r.Min.Y+rowH), rule)
 	for i, p := range pg.ps {
-		k, s := i+1, p.Summary
+		k := i + 1
 		if k%2 == 1 {
 			box(pg.dst, image.Rect(r.Min.X, r.Min.Y+k*rowH, r.Max.X, r.Min.Y+(k+1)*rowH), shade)
 		}
 		base := baseline(k)
 		box(pg.dst, image.Rect(r.Min.X+6, base-14, r.Min.X+20, base), runColor(i))
-		name := pg.names[i]
-		if p.Failed() {
-			name += " (failed)"
-		}
-		speedup := "-"
-		if s.Speedup != nil {
-			speedup = fmt.Sprintf("%.2fx", *s.Speedup)
-		}
-		for j, v := range []string{name, runSpec(p), fmt.Sprintf("%.2f s", s.WallS), speedup,
-			fmt.Sprintf("%.2f", s.CoresUsed), fmt.Sprintf("%.2f s", s.CPUS), fmt.Sprint(s.Threads),
-			fmt.Sprint(s.Procs), fmt.Sprint(s.CtxSwitches), fmt.Sprintf("%.3f cores, %.2f s", s.SelfCores, s.SelfCPUS)} {
-			cell(j, base, ink, v)
+		cell(-1, base, ink, runtext.Mark(pg.names[i], p))
+		for j, tc := range tableColumns {
+			cell(j, base, ink, tc.col.Cell(p))
 		}
 	}
 }

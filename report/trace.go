@@ -12,6 +12,7 @@ import (
 
 	"corescope/profile"
 	"corescope/runners"
+	"corescope/runtext"
 )
 
 // traceEvent is one Chrome Trace Event. Ts and Dur are microseconds.
@@ -55,7 +56,7 @@ func Trace(w io.Writer, ps []*profile.Profile) error {
 	out := &traceOut{w: bufio.NewWriter(w)}
 	out.enc = json.NewEncoder(out.w)
 	out.w.WriteString(`{"displayTimeUnit":"ms","traceEvents":[`)
-	for i, name := range runNames(ps) {
+	for i, name := range runtext.Names(ps) {
 		out.run(i+1, name, ps[i])
 	}
 	out.w.WriteString("]}\n")

@@ -46,25 +46,3 @@ func complete(ps []*profile.Profile) error {
 	}
 	return nil
 }
-
-// runNames names each run for the CSV and the trace: its label, with its
-// position added when the label is empty or shared with another run, so
-// every name is unique.
-func runNames(ps []*profile.Profile) []string {
-	count := make(map[string]int, len(ps))
-	for _, p := range ps {
-		count[p.Label]++
-	}
-	names := make([]string, len(ps))
-	for i, p := range ps {
-		switch {
-		case p.Label == "":
-			names[i] = fmt.Sprintf("run %d", i+1)
-		case count[p.Label] > 1:
-			names[i] = fmt.Sprintf("%s #%d", p.Label, i+1)
-		default:
-			names[i] = p.Label
-		}
-	}
-	return names
-}
