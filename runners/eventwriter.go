@@ -7,8 +7,6 @@ import (
 	"os"
 	"sync"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // eventWriter writes a worker's stdout: one JSON event (or protocol line) per
@@ -27,9 +25,9 @@ func newEventWriter(w io.Writer) *eventWriter {
 }
 
 // task writes a task-start or task-end event stamped with the calling
-// thread's id and the wall clock.
+// thread's id (where threadID knows it) and the wall clock.
 func (e *eventWriter) task(kind string, task, worker int) {
-	e.event(Event{Ev: kind, Task: task, Worker: worker, PID: e.pid, TID: unix.Gettid(), TNs: time.Now().UnixNano()})
+	e.event(Event{Ev: kind, Task: task, Worker: worker, PID: e.pid, TID: threadID(), TNs: time.Now().UnixNano()})
 }
 
 // event writes ev as one line.

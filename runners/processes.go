@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 )
 
 // The processes model's protocol: the parent writes one task id a line on a
@@ -23,7 +22,7 @@ import (
 // multiprocessing.Pool: the parent starts this program W times as
 // `worker --child`, hands each child one task at a time and adds up the
 // results. The children stay in the parent's process group, so the profiler
-// ends them with it, and die with the parent (Pdeathsig).
+// ends them with it, and on Linux die with the parent (dieWithParent).
 func (j *job) processes(ctx context.Context) (outcome, error) {
 	self, err := os.Executable()
 	if err != nil {
@@ -32,8 +31,8 @@ func (j *job) processes(ctx context.Context) (outcome, error) {
 	q := newTaskQueue(j.spec.Tasks)
 	var sum atomic.Uint64
 	err = forEachWorker(ctx, j.spec.Workers, func(ctx context.Context, worker int) error {
-		// Pdeathsig fires when the thread that started the child exits, so
-		// this goroutine keeps its thread until the child is gone.
+		// Pdeathsig (Linux) fires when the thread that started the child
+		// exits, so this goroutine keeps its thread until the child is gone.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		c, err := j.startChild(ctx, self, worker)
@@ -66,7 +65,7 @@ func (j *job) startChild(ctx context.Context, self string, worker int) (*child, 
 	args := append(workerArgv(j.spec, j.url), "--child", "--worker-id", strconv.Itoa(worker))
 	cmd := exec.CommandContext(ctx, self, append([]string{"worker"}, args...)...)
 	cmd.Stderr = j.stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	dieWithParent(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, fmt.Errorf("cannot start worker process %d: %w", worker, err)
