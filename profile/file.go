@@ -114,14 +114,20 @@ func (p *Profile) check() error {
 			return fmt.Errorf("frame %d has %d cores, frame 1 has %d", i+1, len(f.Busy), cores)
 		}
 		cores = len(f.Busy)
-		if len(f.User) != cores || len(f.System) != cores {
-			return fmt.Errorf("frame %d: busy, user and system differ in length", i+1)
+		if len(f.User) != cores || len(f.System) != cores || len(f.SubjectBusy) != 0 && len(f.SubjectBusy) != cores {
+			return fmt.Errorf("frame %d: busy, user, system and subject_busy differ in length", i+1)
 		}
 		if i > 0 && f.T < p.Frames[i-1].T {
 			return fmt.Errorf("frame %d goes back in time", i+1)
 		}
 		if err := f.check(); err != nil {
 			return fmt.Errorf("frame %d: %w", i+1, err)
+		}
+	}
+	for i, s := range p.Slices {
+		if !(s.Start >= 0 && s.End >= s.Start) || s.CPU < 0 {
+			return &runners.FieldError{Field: fmt.Sprintf("slices[%d]", i), Value: fmt.Sprintf("cpu %d from %g s to %g s", s.CPU, s.Start, s.End),
+				Allowed: "a slice ends after it starts, at or after 0 s, on a core numbered from 0"}
 		}
 	}
 	spec, err := p.Spec.Resolve()
@@ -169,7 +175,7 @@ func (f *Frame) check() error {
 	for _, series := range []struct {
 		field  string
 		values []float64
-	}{{"busy", f.Busy}, {"user", f.User}, {"system", f.System}} {
+	}{{"busy", f.Busy}, {"user", f.User}, {"system", f.System}, {"subject_busy", f.SubjectBusy}} {
 		for core, v := range series.values {
 			if !(v >= 0 && v <= 1) {
 				return &runners.FieldError{Field: fmt.Sprintf("%s[%d]", series.field, core), Value: fmt.Sprint(v), Allowed: "use 0..1"}

@@ -78,6 +78,12 @@ func TestDecodeRefuses(t *testing.T) {
 		{"zero speedup", doc(`"spec": {"backend": "command", "command": ["true"]}, "summary": {"speedup": 0}`), "speedup: 0 is not allowed"},
 		{"busy over 1", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [0.5, 2], "user": [0.5, 1], "system": [0, 1]}]`),
 			"frame 1: busy[1]: 2 is not allowed; use 0..1"},
+		{"subject busy ragged", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [0.5, 1], "user": [0.5, 1], "system": [0, 0], "subject_busy": [0.5]}]`),
+			"frame 1: busy, user, system and subject_busy differ in length"},
+		{"subject busy over 1", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [1], "user": [1], "system": [0], "subject_busy": [1.5]}]`),
+			"frame 1: subject_busy[0]: 1.5 is not allowed; use 0..1"},
+		{"slice ends before it starts", doc(`"spec": {"backend": "command", "command": ["true"]}, "slices": [{"pid": 1, "tid": 1, "cpu": 0, "start_s": 2, "end_s": 1}]`),
+			"slices[0]: cpu 0 from 2 s to 1 s is not allowed"},
 		{"negative time", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": -0.1, "busy": [0], "user": [0], "system": [0]}]`),
 			"frame 1: t_s: -0.1 is not allowed"},
 	}

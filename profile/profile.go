@@ -15,6 +15,11 @@ type Frame struct {
 	Busy   []float64 `json:"busy"`
 	User   []float64 `json:"user"`
 	System []float64 `json:"system"`
+	// SubjectBusy is the fraction of the interval the subject tree ran on
+	// each core: exact from perf's per-CPU clocks, or approximate, each
+	// thread's CPU put on the core it last ran on (Summary.Attribution says
+	// which). Empty in files of corescope before it.
+	SubjectBusy []float64 `json:"subject_busy,omitempty"`
 	// SubjectCPU is the CPU seconds the subject tree used over the interval.
 	SubjectCPU float64 `json:"subject_cpu_s"`
 	// SelfCPU is the CPU seconds corescope itself used over the interval.
@@ -43,6 +48,20 @@ func (f *Frame) BusyCores() float64 {
 	return s
 }
 
+// SubjectCores is the sum of SubjectBusy: how many cores' worth of CPU the
+// subject used over the interval.
+func (f *Frame) SubjectCores() float64 {
+	s := 0.0
+	for _, b := range f.SubjectBusy {
+		s += b
+	}
+	return s
+}
+
+// OthersCores is how many cores' worth of CPU everything but the subject
+// used over the interval: other programs, corescope itself, the kernel.
+func (f *Frame) OthersCores() float64 { return max(f.BusyCores()-f.SubjectCores(), 0) }
+
 // ThreadSample is one subject thread in one Frame.
 type ThreadSample struct {
 	PID  int     `json:"pid"`
@@ -51,14 +70,40 @@ type ThreadSample struct {
 	Core int     `json:"core"`
 }
 
-// Thread names a subject thread seen during the run.
+// Thread names a subject thread seen during the run and, with exact
+// attribution, sums up its slices.
 type Thread struct {
 	PID  int    `json:"pid"`
 	TID  int    `json:"tid"`
 	Name string `json:"name"`
 	// Process is the name of the process the thread belongs to.
 	Process string `json:"process"`
+	// OnCPUS is the thread's time on a core, Switches its slices (times it
+	// was switched in), Migrations the slices that began on another core
+	// than the one before. From the switch timeline only.
+	OnCPUS     float64 `json:"on_cpu_s,omitempty"`
+	Switches   int     `json:"switches,omitempty"`
+	Migrations int     `json:"migrations,omitempty"`
 }
+
+// Slice is one interval a subject thread spent on one core, from the
+// kernel's switch records, on the frames' time axis.
+type Slice struct {
+	PID   int     `json:"pid"`
+	TID   int     `json:"tid"`
+	CPU   int     `json:"cpu"`
+	Start float64 `json:"start_s"`
+	End   float64 `json:"end_s"`
+}
+
+// Attribution says how a profile knows which core the subject ran on.
+const (
+	// AttributionExact: perf's per-CPU clocks and switch records.
+	AttributionExact = "exact"
+	// AttributionApproximate: each thread's CPU over an interval put on the
+	// core it last ran on, as /proc tells at the sample.
+	AttributionApproximate = "approximate"
+)
 
 // Machine is what the profile was recorded on.
 type Machine struct {
@@ -83,6 +128,9 @@ type Summary struct {
 	CoresUsed float64 `json:"cores_used"`
 	// MachineBusyCores is the mean, over the subject's lifetime, of the per-core busy sum.
 	MachineBusyCores float64 `json:"machine_busy_cores"`
+	// OthersBusyCores is the mean busy cores of everything but the subject
+	// over the subject's lifetime: what competed with it.
+	OthersBusyCores float64 `json:"others_busy_cores"`
 	// PeakBusyCores is the highest per-core busy sum of one frame.
 	PeakBusyCores float64 `json:"peak_busy_cores"`
 	// Speedup is the sequential run's wall time over this one's; nil
@@ -106,7 +154,20 @@ type Summary struct {
 	// SubjectStartS and SubjectEndS place the subject's life on the frames' time axis.
 	SubjectStartS float64 `json:"subject_start_s"`
 	SubjectEndS   float64 `json:"subject_end_s"`
-	Verdict       string  `json:"verdict"`
+	// TasksStartS and TasksEndS place the tasks' span (first task-start to
+	// last task-end) on the same axis when the subject reported tasks;
+	// StartupS is the time from the subject's start to its first task
+	// (interpreter start-up, imports). TasksCoresUsed is the subject's
+	// cores used over the tasks' span, what the verdict judges.
+	TasksStartS    float64 `json:"tasks_start_s,omitempty"`
+	TasksEndS      float64 `json:"tasks_end_s,omitempty"`
+	StartupS       float64 `json:"startup_s"`
+	TasksCoresUsed float64 `json:"tasks_cores_used,omitempty"`
+	// Attribution is AttributionExact or AttributionApproximate;
+	// AttributionNote says why, and what the user can do about it.
+	Attribution     string `json:"attribution"`
+	AttributionNote string `json:"attribution_note,omitempty"`
+	Verdict         string `json:"verdict"`
 }
 
 // Profile is one recorded run.
@@ -125,6 +186,11 @@ type Profile struct {
 	Threads    []Thread        `json:"threads,omitempty"`
 	Frames     []Frame         `json:"frames"`
 	Events     []runners.Event `json:"events"`
+	// Slices are the subject threads' on-core intervals (exact attribution
+	// only), in the order they ended; past MaxSlices the oldest are dropped
+	// and counted in SlicesDropped.
+	Slices        []Slice `json:"slices,omitempty"`
+	SlicesDropped int     `json:"slices_dropped,omitempty"`
 }
 
 // Failed reports whether the run did not end well.
