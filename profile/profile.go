@@ -36,6 +36,9 @@ type Frame struct {
 	// Events are the events that arrived since the previous frame. They are
 	// kept once, in Profile.Events, in the file.
 	Events []runners.Event `json:"-"`
+	// Slices are the on-core slices that ended since the previous frame
+	// (exact attribution only), kept once, in Profile.Slices, in the file.
+	Slices []Slice `json:"-"`
 }
 
 // BusyCores is the sum of the per-core busy fractions: how many cores'
