@@ -1,16 +1,23 @@
+// Package proctest finds a run's processes for tests that check none
+// survives: the members of a process group, and a process's children. It
+// reads Linux's /proc; elsewhere the tests that need it are skipped.
 package proctest
 
 import (
 	"testing"
 	"time"
-
-	"github.com/prometheus/procfs"
 )
+
+// proc is what the helpers need to know of a process.
+type proc struct {
+	pid, ppid, pgrp int
+	zombie          bool
+}
 
 // GroupMembers lists the live (not zombie) processes of process group pgid.
 func GroupMembers(t testing.TB, pgid int) []int {
 	t.Helper()
-	return where(t, func(st procfs.ProcStat) bool { return st.PGRP == pgid && st.State != "Z" })
+	return where(t, func(p proc) bool { return p.pgrp == pgid && !p.zombie })
 }
 
 // WaitGroupGone fails the test unless group pgid is empty within limit.
@@ -33,26 +40,18 @@ func WaitGroupGone(t testing.TB, pgid int, limit time.Duration) {
 // it started, or 0 when it has none.
 func ChildOf(t testing.TB, parent int) int {
 	t.Helper()
-	if kids := where(t, func(st procfs.ProcStat) bool { return st.PPID == parent }); len(kids) > 0 {
+	if kids := where(t, func(p proc) bool { return p.ppid == parent }); len(kids) > 0 {
 		return kids[0]
 	}
 	return 0
 }
 
-func where(t testing.TB, match func(procfs.ProcStat) bool) []int {
+func where(t testing.TB, match func(proc) bool) []int {
 	t.Helper()
-	fs, err := procfs.NewDefaultFS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	procs, err := fs.AllProcs()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var pids []int
-	for _, p := range procs {
-		if st, err := p.Stat(); err == nil && match(st) {
-			pids = append(pids, p.PID)
+	for _, p := range processes(t) {
+		if match(p) {
+			pids = append(pids, p.pid)
 		}
 	}
 	return pids
