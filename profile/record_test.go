@@ -1,3 +1,5 @@
+//go:build unix
+
 package profile
 
 import (
@@ -13,29 +15,6 @@ import (
 	"corescope/internal/proctest"
 	"corescope/runners"
 )
-
-// profilerEnv makes the test binary a profiler that records a long run, so
-// a test can SIGKILL it: "go" runs the processes model, "command" a shell
-// whose children are not its own workers.
-const profilerEnv = "CORESCOPE_TEST_PROFILER"
-
-func runAsProfiler() int {
-	spec := runners.Spec{Workload: runners.CPU, Model: runners.Processes, Tasks: 200, Size: 0.5}
-	if os.Getenv(profilerEnv) == "command" {
-		spec = runners.Spec{Backend: runners.BackendCommand, Command: []string{"sh", "-c", "sleep 60 & sleep 60 & wait"}}
-	}
-	Record(context.Background(), resolved(spec), Options{})
-	return 0
-}
-
-// resolved is spec with its defaults; the specs of these tests are valid.
-func resolved(spec runners.Spec) runners.Spec {
-	s, err := spec.Resolve()
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // smallCPU is a CPU-bound spec that takes about half a second sequentially.
 func smallCPU(m runners.Model) runners.Spec {

@@ -38,9 +38,9 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 		if cpu := (st.UserTime() + st.SystemTime()).Seconds(); cpu > s.CPUS {
 			s.CPUS = round(cpu, 1e4)
 		}
-		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
-			s.CtxSwitches = uint64(ru.Nvcsw + ru.Nivcsw)
-			s.MaxRSS = max(s.MaxRSS, uint64(ru.Maxrss)*1024)
+		if ctxSwitches, maxRSS, ok := exitRusage(st); ok {
+			s.CtxSwitches = ctxSwitches
+			s.MaxRSS = max(s.MaxRSS, maxRSS)
 		}
 	}
 	if s.WallS > 0 {

@@ -1,0 +1,118 @@
+package profile
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"sync"
+	"time"
+
+	"corescope/runners"
+)
+
+// processGroup holds a subject and every process it starts, so that they all
+// end with the run: Stop, a crash of the subject, and corescope being killed
+// all leave no process behind. Each system makes its own (newProcessGroup).
+type processGroup interface {
+	// start starts cmd as the group's first process.
+	start(cmd *exec.Cmd) error
+	// watch makes the group end even if corescope dies before the run ends.
+	watch() error
+	// kill ends every process of the group.
+	kill()
+	// release stops watching without killing.
+	release()
+}
+
+// exit is how the subject ended.
+type exit struct {
+	at    time.Time
+	state *os.ProcessState
+	err   error
+}
+
+// running is a started subject.
+type running struct {
+	pid       int
+	startedAt time.Time
+	exited    chan exit
+	readers   sync.WaitGroup
+	pipes     []*os.File // the read ends, closed by the readers
+}
+
+// start launches the subject in its own process group with its stdout and
+// stderr on pipes that this recorder reads.
+func (r *recorder) start(subject *runners.Subject) (*running, error) {
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("cannot start the subject: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("cannot start the subject: %w", err)
+	}
+	cmd := exec.Command(subject.Argv[0], subject.Argv[1:]...)
+	cmd.Env = append(os.Environ(), subject.Env...)
+	cmd.Stdout, cmd.Stderr = outW, errW
+
+	p := &running{exited: make(chan exit, 1), pipes: []*os.File{outR, errR}}
+	started := make(chan error, 1)
+	go func() {
+		// Linux's Pdeathsig fires when the thread that started the child
+		// exits, so this goroutine keeps its thread for the child's whole
+		// life; the runtime retires the thread when the goroutine returns
+		// still locked.
+		runtime.LockOSThread()
+		if err := r.group.start(cmd); err != nil {
+			started <- err
+			return
+		}
+		p.startedAt = time.Now()
+		started <- nil
+		err := cmd.Wait()
+		p.exited <- exit{at: time.Now(), state: cmd.ProcessState, err: err}
+	}()
+	err = <-started
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return nil, fmt.Errorf("cannot start %s: %w", subject.Argv[0], err)
+	}
+	p.pid = cmd.Process.Pid
+	p.readers.Add(2)
+	go func() {
+		defer p.readers.Done()
+		r.events.readFrom(outR)
+	}()
+	go func() {
+		defer p.readers.Done()
+		r.stderr.readFrom(errR)
+	}()
+	return p, nil
+}
+
+// waitReaders waits for the subject's pipes to reach their end. A process
+// that escaped the group may hold them open: after a second they are closed.
+func (p *running) waitReaders() {
+	done := make(chan struct{})
+	go func() {
+		p.readers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		for _, f := range p.pipes {
+			f.Close()
+		}
+		<-done
+	}
+	for _, f := range p.pipes {
+		f.Close()
+	}
+}

@@ -1,0 +1,10 @@
+//go:build unix && !linux
+
+package profile
+
+import "syscall"
+
+// groupAttr starts the subject leading a process group of its own. Only
+// Linux has Pdeathsig; here the watchdog alone ends the group should
+// corescope die.
+func groupAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }

@@ -1,0 +1,73 @@
+//go:build unix
+
+package profile
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+)
+
+// unixGroup is a process group that the subject leads: its workers join it
+// unless they leave on purpose, and kill(-pgid) reaches them all.
+type unixGroup struct {
+	pgid         int // the subject's pid, once started
+	stopWatchdog func()
+}
+
+func newProcessGroup() (processGroup, error) { return &unixGroup{}, nil }
+
+func (g *unixGroup) start(cmd *exec.Cmd) error {
+	cmd.SysProcAttr = groupAttr()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	g.pgid = cmd.Process.Pid
+	return nil
+}
+
+func (g *unixGroup) kill() {
+	if g.pgid > 0 {
+		syscall.Kill(-g.pgid, syscall.SIGKILL)
+	}
+}
+
+func (g *unixGroup) watch() error {
+	stop, err := startWatchdog(g.pgid)
+	g.stopWatchdog = stop
+	return err
+}
+
+func (g *unixGroup) release() {
+	if g.stopWatchdog != nil {
+		g.stopWatchdog()
+	}
+}
+
+// startWatchdog starts a small process that kills the subject's group if
+// corescope dies before the run ends, even by SIGKILL, which no handler of
+// corescope's own can catch: it waits for the end of a pipe whose only
+// writer is corescope. It ignores the terminal's signals, so Ctrl-C leaves
+// the stopping to corescope. The returned stop ends it without killing.
+func startWatchdog(pgid int) (stop func(), err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("cannot start the watchdog: %w", err)
+	}
+	defer r.Close()
+	cmd := exec.Command("/bin/sh", "-c", `trap "" INT TERM HUP QUIT; read _; kill -KILL -"$1" 2>/dev/null`,
+		"corescope-watchdog", strconv.Itoa(pgid))
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("cannot start the watchdog: %w", err)
+	}
+	return func() {
+		cmd.Process.Kill() // first, so it cannot kill a group whose id was reused
+		cmd.Wait()
+		w.Close()
+	}, nil
+}

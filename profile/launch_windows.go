@@ -1,0 +1,6 @@
+package profile
+
+// newProcessGroup refuses: Windows has no process groups, and ending every
+// process of a run there takes a job object, which corescope does not make
+// yet. Record returns this before it runs anything.
+func newProcessGroup() (processGroup, error) { return nil, ErrUnsupported }
