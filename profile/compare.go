@@ -66,9 +66,9 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 		if p != nil {
 			ps = append(ps, p)
 		}
-		if errors.Is(err, ErrStopped) {
+		if errors.Is(err, ErrStopped) || errors.Is(err, ErrUnsupported) {
 			Speedups(ps)
-			return ps, ErrStopped
+			return ps, err // a stop, or a system where no run can work
 		}
 		if err != nil && firstErr == nil {
 			firstErr = err
