@@ -25,8 +25,19 @@ func printSummary(w io.Writer, p *profile.Profile) {
 	}
 	fmt.Fprintf(tw, "  wall\t%s\n", runtext.Seconds(s.WallS))
 	fmt.Fprintf(tw, "  CPU\t%s\t(%.2f cores used)\n", runtext.Seconds(s.CPUS), s.CoresUsed)
-	fmt.Fprintf(tw, "  machine\t%.2f busy cores on average, peak %.2f of %d\n",
-		s.MachineBusyCores, s.PeakBusyCores, p.Machine.LogicalCores)
+	fmt.Fprintf(tw, "  machine\t%.2f busy cores on average, peak %.2f of %d; other programs %.2f\n",
+		s.MachineBusyCores, s.PeakBusyCores, p.Machine.LogicalCores, s.OthersBusyCores)
+	if s.Attribution != "" {
+		how := runtext.Attribution(p) // what is not exact, if anything
+		if how == "" {
+			how = s.Attribution + ": " + s.AttributionNote
+		}
+		fmt.Fprintf(tw, "  per core\t%s\n", how)
+	}
+	if s.TasksEndS > 0 {
+		fmt.Fprintf(tw, "  tasks\t%s from the first start to the last end (%.2f cores used), after %s of start-up\n",
+			runtext.Seconds(s.TasksEndS-s.TasksStartS), s.TasksCoresUsed, runtext.Seconds(s.StartupS))
+	}
 	if s.Speedup != nil {
 		fmt.Fprintf(tw, "  speedup\t%s sequential\n", runtext.Factor(s.Speedup))
 	}

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"corescope/probes"
 	"corescope/runners"
 )
 
@@ -57,6 +59,10 @@ func (r *recorder) start(subject *runners.Subject) (*running, error) {
 	cmd := exec.Command(subject.Argv[0], subject.Argv[1:]...)
 	cmd.Env = append(os.Environ(), subject.Env...)
 	cmd.Stdout, cmd.Stderr = outW, errW
+	// The subject waits behind a gate until its perf probes are open, so
+	// they see every thread and child it starts; without a gate (no perf
+	// on this system) attribution is approximate.
+	gate, gateErr := probes.GateCommand(cmd)
 
 	p := &running{exited: make(chan exit, 1), pipes: []*os.File{outR, errR}}
 	started := make(chan error, 1)
@@ -79,11 +85,27 @@ func (r *recorder) start(subject *runners.Subject) (*running, error) {
 	outW.Close()
 	errW.Close()
 	if err != nil {
+		if gate != nil {
+			gate.Release()
+		}
 		outR.Close()
 		errR.Close()
 		return nil, fmt.Errorf("cannot start %s: %w", subject.Argv[0], err)
 	}
 	p.pid = cmd.Process.Pid
+	if gate != nil {
+		r.openAttribution(p.pid)
+		if err := gate.Release(); err != nil {
+			r.group.kill()
+			<-p.exited
+			outR.Close()
+			errR.Close()
+			return nil, err
+		}
+		p.startedAt = time.Now() // the program's first instruction is now
+	} else {
+		r.attributionNote = "exact per-core figures need perf events: " + gateErr.Error()
+	}
 	p.readers.Add(2)
 	go func() {
 		defer p.readers.Done()
@@ -115,4 +137,24 @@ func (p *running) waitReaders() {
 	for _, f := range p.pipes {
 		f.Close()
 	}
+}
+
+// openAttribution opens the exact per-core probes on the gated subject, or
+// notes why the run's attribution is approximate.
+func (r *recorder) openAttribution(pid int) {
+	exact, err := r.opt.openExact(pid, r.cores(), r.prof.Started)
+	if err != nil {
+		r.attributionNote = "exact per-core figures need perf events: " + err.Error()
+		return
+	}
+	r.exact = exact
+}
+
+// cores is how many CPUs the per-core figures have: as /proc/stat counts
+// them in the frames so far, else as the machine reports.
+func (r *recorder) cores() int {
+	if n := len(r.prof.Frames); n > 0 {
+		return len(r.prof.Frames[n-1].Busy)
+	}
+	return cmp.Or(r.opt.Machine.LogicalCores, runtime.NumCPU())
 }

@@ -167,7 +167,8 @@ type Summary struct {
 	StartupS       float64 `json:"startup_s"`
 	TasksCoresUsed float64 `json:"tasks_cores_used,omitempty"`
 	// Attribution is AttributionExact or AttributionApproximate;
-	// AttributionNote says why, and what the user can do about it.
+	// AttributionNote says what was measured or, for an approximate run,
+	// why it is not exact and what the user can do about it.
 	Attribution     string `json:"attribution"`
 	AttributionNote string `json:"attribution_note,omitempty"`
 	Verdict         string `json:"verdict"`

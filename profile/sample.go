@@ -13,10 +13,18 @@ import (
 // CPU baseline and makes no frame.
 func (r *recorder) sample(ctx context.Context, pid int) {
 	now := time.Now()
+	if now.Sub(r.lastSample) < r.spec.Interval.D()/2 {
+		// A tick right after a late one: a frame of a few milliseconds
+		// would read as noise. The next frame covers this time.
+		return
+	}
 	loads, err := r.cpu.Sample(ctx)
 	if err != nil || loads == nil {
+		r.lastSample = now
 		return // a baseline, or /proc/stat could not be read this tick: no frame
 	}
+	dt := now.Sub(r.lastSample).Seconds()
+	r.lastSample = now
 	f := Frame{
 		T:      round(now.Sub(r.prof.Started).Seconds(), 1e3),
 		Busy:   make([]float64, len(loads)),
@@ -34,6 +42,7 @@ func (r *recorder) sample(ctx context.Context, pid int) {
 	if pid > 0 {
 		r.probeTree(ctx, pid, &f)
 	}
+	r.attribute(&f, dt)
 	f.Events = r.drainEvents()
 	f.TasksDone = r.tasksDone
 	r.prof.Frames = append(r.prof.Frames, f)
@@ -70,6 +79,37 @@ func (r *recorder) probeTree(ctx context.Context, pid int, f *Frame) {
 			Core: t.Core,
 		})
 		r.threads[t.TID] = Thread{PID: t.PID, TID: t.TID, Name: t.Name, Process: names[t.PID]}
+	}
+}
+
+// attribute sets the frame's per-core subject load, over the dt seconds
+// since the previous frame: exact once perf probes are open (their clocks
+// count on after the subject exits, so the interval it ended in is whole),
+// else from the thread samples.
+func (r *recorder) attribute(f *Frame, dt float64) {
+	f.SubjectBusy = make([]float64, len(f.Busy))
+	if r.exact != nil {
+		r.exact.coreLoad(f.SubjectBusy)
+		r.drainSlices()
+		f.Slices, r.pendingSlices = r.pendingSlices, nil
+	} else {
+		approximateCoreLoad(f.SubjectBusy, f.ThreadSamples, dt)
+	}
+	for i, b := range f.SubjectBusy {
+		f.SubjectBusy[i] = round(b, 1e4)
+	}
+}
+
+// drainSlices moves the slices that ended into the profile, keeping at most
+// MaxSlices of the latest, and holds them for the next frame too.
+func (r *recorder) drainSlices() {
+	n := len(r.prof.Slices)
+	r.prof.Slices = r.exact.drain(r.prof.Slices)
+	r.pendingSlices = append(r.pendingSlices, r.prof.Slices[n:]...)
+	if over := len(r.prof.Slices) - MaxSlices; over > MaxSlices/4 {
+		// Dropping in batches keeps the copying rare.
+		r.prof.Slices = append(r.prof.Slices[:0], r.prof.Slices[over:]...)
+		r.prof.SlicesDropped += over
 	}
 }
 

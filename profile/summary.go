@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"corescope/runners"
 	"fmt"
 	"slices"
 	"syscall"
@@ -29,6 +30,13 @@ func (e *RunError) Error() string {
 func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	p := r.prof
 	s := &p.Summary
+	if r.exact != nil {
+		r.drainSlices() // a stopped run had no tail to drain them
+		if over := len(p.Slices) - MaxSlices; over > 0 {
+			p.Slices = p.Slices[over:]
+			p.SlicesDropped += over
+		}
+	}
 	s.WallS = round(s.SubjectEndS-s.SubjectStartS, 1e4)
 	summarizeFrames(p)
 	if st := ended.state; st != nil {
@@ -38,9 +46,8 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 		if cpu := (st.UserTime() + st.SystemTime()).Seconds(); cpu > s.CPUS {
 			s.CPUS = round(cpu, 1e4)
 		}
-		if ctxSwitches, maxRSS, ok := exitRusage(st); ok {
+		if ctxSwitches, ok := exitCtxSwitches(st); ok {
 			s.CtxSwitches = ctxSwitches
-			s.MaxRSS = max(s.MaxRSS, maxRSS)
 		}
 	}
 	if s.WallS > 0 {
@@ -52,10 +59,13 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 		s.GILHoldS = round(time.Duration(r.stats.GILHoldNs).Seconds(), 1e4)
 		s.GILWaitS = round(time.Duration(r.stats.GILWaitNs).Seconds(), 1e4)
 	}
+	r.summarizeAttribution()
+	summarizeTasks(p)
 	for _, t := range r.threads {
 		p.Threads = append(p.Threads, t)
 	}
 	slices.SortFunc(p.Threads, func(a, b Thread) int { return a.TID - b.TID })
+	summarizeSlices(p)
 	p.StderrTail = r.stderr.String()
 
 	var err error
@@ -77,44 +87,127 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	return p, err
 }
 
-// summarizeFrames derives the sampled figures. Machine busy cores is the
-// mean of the per-core busy sum over the subject's life, each frame weighted
-// by how much of its interval the subject was alive.
+// summarizeFrames derives the sampled figures over the subject's life:
+// the machine's and the other programs' mean busy cores, the peak, and
+// totals of the frames.
 func summarizeFrames(p *Profile) {
 	s := &p.Summary
-	start, end := s.SubjectStartS, s.SubjectEndS
-	interval := p.Spec.Interval.D().Seconds()
-	var busySum, weightSum, sampledCPU, selfCPU float64
-	prevT := 0.0
+	var sampledCPU, selfCPU float64
 	for i := range p.Frames {
 		f := &p.Frames[i]
-		dt := interval
-		if i > 0 {
-			dt = f.T - prevT
-		}
-		prevT = f.T
-		busy := f.BusyCores()
-		if overlap := min(f.T, end) - max(f.T-dt, start); overlap > 0 && dt > 0 {
-			w := overlap / dt
-			busySum += busy * w
-			weightSum += w
-			if w >= 0.5 {
-				s.PeakBusyCores = max(s.PeakBusyCores, busy)
-			}
-		}
 		sampledCPU += f.SubjectCPU
 		selfCPU += f.SelfCPU
 		s.Threads = max(s.Threads, f.Threads)
 		s.Procs = max(s.Procs, f.Procs)
 		s.MaxRSS = max(s.MaxRSS, f.RSS)
 	}
-	if weightSum > 0 {
-		s.MachineBusyCores = round(busySum/weightSum, 1e3)
-	}
-	s.PeakBusyCores = round(s.PeakBusyCores, 1e3)
+	busy, peak := meanOver(p, s.SubjectStartS, s.SubjectEndS, (*Frame).BusyCores)
+	others, _ := meanOver(p, s.SubjectStartS, s.SubjectEndS, (*Frame).OthersCores)
+	s.MachineBusyCores, s.PeakBusyCores, s.OthersBusyCores = round(busy, 1e3), round(peak, 1e3), round(others, 1e3)
 	s.CPUS = round(sampledCPU, 1e4)
 	s.SelfCPUS = round(selfCPU, 1e4)
 	if n := len(p.Frames); n > 0 && p.Frames[n-1].T > 0 {
 		s.SelfCores = round(selfCPU/p.Frames[n-1].T, 1e4)
 	}
+}
+
+// meanOver is the mean of value over the frames' time from..to, each frame
+// weighted by how many seconds of its interval fall in it, and the peak
+// among the frames that mostly do (or, when none does, all that overlap).
+func meanOver(p *Profile, from, to float64, value func(*Frame) float64) (mean, peak float64) {
+	prevT := 0.0
+	if len(p.Frames) > 0 {
+		prevT = p.Frames[0].T - p.Spec.Interval.D().Seconds()
+	}
+	var sum, weight, peakMost, peakAny float64
+	for i := range p.Frames {
+		f := &p.Frames[i]
+		dt := f.T - prevT
+		prevT = f.T
+		overlap := min(f.T, to) - max(f.T-dt, from)
+		if overlap <= 0 || dt <= 0 {
+			continue
+		}
+		v := value(f)
+		sum += v * overlap
+		weight += overlap
+		peakAny = max(peakAny, v)
+		if overlap >= dt/2 {
+			peakMost = max(peakMost, v)
+		}
+	}
+	if weight == 0 {
+		return 0, 0
+	}
+	if peakMost == 0 {
+		peakMost = peakAny
+	}
+	return sum / weight, peakMost
+}
+
+// summarizeTasks places the tasks' span on the time axis when the subject
+// reported tasks, and takes the subject's cores used over it: what the
+// verdict judges, so that interpreter start-up and imports do not.
+func summarizeTasks(p *Profile) {
+	s := &p.Summary
+	var first, last int64
+	for _, e := range p.Events {
+		switch {
+		case e.Ev == runners.EvTaskStart && (first == 0 || e.TNs < first):
+			first = e.TNs
+		case e.Ev == runners.EvTaskEnd && e.TNs > last:
+			last = e.TNs
+		}
+	}
+	if first == 0 || last <= first {
+		return
+	}
+	axis := func(ns int64) float64 { return round(float64(ns-p.Started.UnixNano())/1e9, 1e4) }
+	s.TasksStartS, s.TasksEndS = axis(first), axis(last)
+	s.StartupS = round(max(s.TasksStartS-s.SubjectStartS, 0), 1e4)
+	cores, _ := meanOver(p, s.TasksStartS, s.TasksEndS, (*Frame).SubjectCores)
+	s.TasksCoresUsed = round(cores, 1e3)
+}
+
+// summarizeSlices adds each thread's on-core time, switches and migrations
+// from the switch timeline; threads that lived between two samples are
+// known only from it.
+func summarizeSlices(p *Profile) {
+	if len(p.Slices) == 0 {
+		return
+	}
+	index := make(map[int]int, len(p.Threads))
+	for i, t := range p.Threads {
+		index[t.TID] = i
+	}
+	lastCPU := map[int]int{}
+	for _, sl := range p.Slices {
+		i, ok := index[sl.TID]
+		if !ok {
+			i = len(p.Threads)
+			index[sl.TID] = i
+			p.Threads = append(p.Threads, Thread{PID: sl.PID, TID: sl.TID})
+		}
+		t := &p.Threads[i]
+		t.OnCPUS += sl.End - sl.Start
+		t.Switches++
+		if prev, seen := lastCPU[sl.TID]; seen && prev != sl.CPU {
+			t.Migrations++
+		}
+		lastCPU[sl.TID] = sl.CPU
+	}
+	for i := range p.Threads {
+		p.Threads[i].OnCPUS = round(p.Threads[i].OnCPUS, 1e6)
+	}
+	slices.SortFunc(p.Threads, func(a, b Thread) int { return a.TID - b.TID })
+}
+
+// summarizeAttribution says how the run's per-core figures were measured.
+func (r *recorder) summarizeAttribution() {
+	s := &r.prof.Summary
+	if r.exact != nil {
+		s.Attribution, s.AttributionNote = AttributionExact, exactNote(r.exact.lost())
+		return
+	}
+	s.Attribution, s.AttributionNote = AttributionApproximate, r.attributionNote
 }

@@ -2,29 +2,37 @@ package profile
 
 import (
 	"fmt"
+	"strings"
 
 	"corescope/runners"
 )
 
 // Verdict says in one sentence what the run's figures show: how many cores'
-// worth of CPU it kept busy, and, when known, how much faster than
-// sequential it finished. Every number in it is measured.
+// worth of CPU it kept busy (over its tasks' span when it reported tasks, so
+// start-up does not decide it), why when the reason is known, how much
+// faster than sequential it finished, and whether other programs competed
+// for the cores. Every number in it is measured.
 func Verdict(p *Profile) string {
 	s := p.Summary
 	if p.Failed() {
 		return "failed: " + p.Error
 	}
-	cores := p.Machine.LogicalCores
+	used := s.CoresUsed
+	if s.TasksCoresUsed > 0 {
+		used = s.TasksCoresUsed
+	}
 	var v string
-	switch {
+	switch interval := p.Spec.Interval.D(); {
 	case s.WallS <= 0:
 		v = "no run time was measured"
-	case s.CoresUsed < 0.8:
-		v = lowCPU(p)
-	case s.CoresUsed <= 1.15:
-		v = oneCore(p.Spec.Model, s.CoresUsed)
+	case s.WallS < interval.Seconds():
+		return fmt.Sprintf("too short to judge: it ran for %.3f s, less than one sample (%v)", s.WallS, interval)
+	case used < 0.8:
+		v = lowCPU(p, used)
+	case used <= 1.15:
+		v = oneCore(p, used)
 	default:
-		v = fmt.Sprintf("parallel: %.2f of %d cores busy", s.CoresUsed, cores)
+		v = fmt.Sprintf("parallel: %.2f of %d cores busy", used, p.Machine.LogicalCores)
 	}
 	if s.Speedup != nil && p.Spec.Model != runners.Sequential {
 		switch x := *s.Speedup; {
@@ -36,40 +44,102 @@ func Verdict(p *Profile) string {
 			v += fmt.Sprintf("; no faster than sequential (%.2fx)", x)
 		}
 	}
+	if competed(p) {
+		v += fmt.Sprintf("; other programs kept %.2f cores busy beside it", s.OthersBusyCores)
+	}
 	return v
 }
 
+// competed reports whether other programs used enough of the machine over
+// the subject's life to have held it back: above 0.25 cores, or above 10%
+// of the cores on a big machine.
+func competed(p *Profile) bool {
+	return p.Summary.OthersBusyCores > max(0.25, 0.1*float64(p.Machine.LogicalCores))
+}
+
 // lowCPU words a run that used well under one core: waiting on I/O, or, for
-// work that never waits, starved by other programs on the machine.
-func lowCPU(p *Profile) string {
+// work that never waits, starved by other programs on the machine. Between
+// "mostly waiting" and one core's worth it says "partly waiting".
+func lowCPU(p *Profile, used float64) string {
 	s := p.Summary
 	waiting := "mostly waiting"
-	if s.CoresUsed >= 0.5 {
+	if used >= 0.3 {
 		waiting = "partly waiting"
 	}
 	switch {
 	case p.Spec.Backend == runners.BackendGo && p.Spec.Workload == runners.CPU:
-		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", s.CoresUsed, s.MachineBusyCores)
+		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", used, s.MachineBusyCores)
 	case p.Spec.Backend == runners.BackendGo:
-		return fmt.Sprintf("%s on I/O: %.2f cores' worth of CPU", waiting, s.CoresUsed)
+		return fmt.Sprintf("%s on I/O: %.2f cores' worth of CPU", waiting, used)
 	default:
-		return fmt.Sprintf("%s or idle: %.2f cores' worth of CPU", waiting, s.CoresUsed)
+		return fmt.Sprintf("%s or idle: %.2f cores' worth of CPU", waiting, used)
 	}
 }
 
 // oneCore words a run that kept about one core busy, naming why for the
-// models that cannot do better.
-func oneCore(m runners.Model, used float64) string {
-	switch m {
+// models that cannot do better, and calling out a program whose several
+// threads were held to one core: with CPython, that is its GIL.
+func oneCore(p *Profile, used float64) string {
+	switch p.Spec.Model {
 	case runners.Sequential:
 		return fmt.Sprintf("one task at a time: %.2f cores' worth", used)
 	case runners.Threads:
 		return fmt.Sprintf("GIL-bound: one core's worth of CPU at a time (%.2f)", used)
 	case runners.Async:
 		return fmt.Sprintf("one event loop: one core's worth of CPU at a time (%.2f)", used)
-	default:
-		return fmt.Sprintf("one core's worth of CPU at a time (%.2f)", used)
 	}
+	n := busyThreads(p)
+	switch {
+	case n < 2 || p.Summary.Procs > 1:
+		return fmt.Sprintf("one core's worth of CPU at a time (%.2f)", used)
+	case isCPython(p):
+		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): CPython's GIL runs one thread's Python code at a time", n, used)
+	default:
+		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): something, such as a lock, lets one run at a time", n, used)
+	}
+}
+
+// busyThreads counts the subject's threads that each used at least a tenth
+// of its CPU: from the switch timeline when there is one, else from the
+// thread samples.
+func busyThreads(p *Profile) int {
+	cpu := map[int]float64{}
+	total := 0.0
+	if len(p.Slices) > 0 {
+		for _, t := range p.Threads {
+			cpu[t.TID] += t.OnCPUS
+			total += t.OnCPUS
+		}
+	} else {
+		for i := range p.Frames {
+			for _, ts := range p.Frames[i].ThreadSamples {
+				cpu[ts.TID] += ts.CPU
+				total += ts.CPU
+			}
+		}
+	}
+	n := 0
+	for _, c := range cpu {
+		if total > 0 && c >= total/10 {
+			n++
+		}
+	}
+	return n
+}
+
+// isCPython reports whether the subject is a CPython interpreter, by the
+// name of the program it ran or of its processes.
+func isCPython(p *Profile) bool {
+	names := []string{p.Spec.Label()}
+	for _, t := range p.Threads {
+		names = append(names, t.Process)
+	}
+	for _, n := range names {
+		if strings.HasPrefix(n, "python") {
+			return true
+		}
+	}
+	return false
 }
 
 // Speedups sets each run's speedup against the sequential run of the same

@@ -1,0 +1,122 @@
+package profile
+
+import (
+	"fmt"
+	"time"
+
+	"corescope/probes"
+)
+
+// MaxSlices bounds the switch timeline a profile keeps: about 10 MB in
+// memory and 20 MB in a file. A GIL-bound subject makes some 5,000 slices a
+// second, so this holds the last 50 s of the busiest runs; past it the
+// oldest slices are dropped and counted (Profile.SlicesDropped).
+const MaxSlices = 250_000
+
+// exactAttribution measures the subject's time on each core with perf's
+// per-CPU task clocks and its on-core slices with switch records. Both are
+// opened on the gated subject before it runs, so they see every thread and
+// child it starts.
+type exactAttribution struct {
+	clock    *probes.CoreClock
+	switches *probes.SwitchRecorder
+	now, was []time.Duration // clock readings, reused
+	readAt   time.Time       // when was was read
+
+	// mono0 and axis0 are one moment on the switch records' clock and on
+	// the profile's time axis, to place slices on the axis.
+	mono0 time.Duration
+	axis0 float64
+
+	buf []probes.Slice // reused by drain
+}
+
+// openExact opens the perf probes of the subject pid on cpus CPUs; started
+// is the profile's time 0. The error says why there is no exact figure.
+func openExact(pid, cpus int, started time.Time) (*exactAttribution, error) {
+	clock, err := probes.OpenCoreClock(pid, cpus)
+	if err != nil {
+		return nil, err
+	}
+	switches, err := probes.OpenSwitches(pid, cpus)
+	if err != nil {
+		clock.Close()
+		return nil, err
+	}
+	a := &exactAttribution{clock: clock, switches: switches, now: make([]time.Duration, cpus), was: make([]time.Duration, cpus)}
+	a.mono0, a.axis0 = switches.Now(), time.Since(started).Seconds()
+	a.readAt = time.Now()
+	if err := clock.Read(a.was); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// coreLoad sets busy[core] to the fraction of the time since the previous
+// call that the subject ran on each core.
+func (a *exactAttribution) coreLoad(busy []float64) {
+	at := time.Now()
+	if err := a.clock.Read(a.now); err != nil {
+		return // left idle: the tick is lost, not invented
+	}
+	dt := at.Sub(a.readAt)
+	a.readAt = at
+	for cpu := range min(len(busy), len(a.now)) {
+		if dt > 0 {
+			busy[cpu] = clamp01(float64(a.now[cpu]-a.was[cpu]) / float64(dt))
+		}
+	}
+	a.now, a.was = a.was, a.now
+}
+
+// drain appends the slices that ended since the last call to dst, placed on
+// the profile's time axis.
+func (a *exactAttribution) drain(dst []Slice) []Slice {
+	a.buf, _ = a.switches.Drain(a.buf[:0])
+	for _, s := range a.buf {
+		dst = append(dst, Slice{PID: s.PID, TID: s.TID, CPU: s.CPU,
+			Start: round(a.axis(s.Start), 1e6), End: round(a.axis(s.End), 1e6)})
+	}
+	return dst
+}
+
+func (a *exactAttribution) axis(mono time.Duration) float64 {
+	return max(a.axis0+(mono-a.mono0).Seconds(), 0)
+}
+
+// lost is how many switch records the kernel could not deliver.
+func (a *exactAttribution) lost() uint64 { return a.switches.Lost() }
+
+func (a *exactAttribution) close() {
+	a.clock.Close()
+	a.switches.Close()
+}
+
+// approximateCoreLoad puts each thread's CPU over an interval of dt seconds
+// on the core it last ran on, as /proc reports it at the sample.
+func approximateCoreLoad(busy []float64, samples []ThreadSample, dt float64) {
+	if dt <= 0 {
+		return
+	}
+	for _, s := range samples {
+		if s.Core >= 0 && s.Core < len(busy) && s.CPU > 0 {
+			busy[s.Core] += s.CPU / dt
+		}
+	}
+	for i := range busy {
+		busy[i] = clamp01(busy[i])
+	}
+}
+
+func clamp01(v float64) float64 { return min(max(v, 0), 1) }
+
+// exactNote says what exact attribution measured, with the slices the
+// kernel lost, if any.
+func exactNote(lost uint64) string {
+	note := "perf events: per-CPU task clocks and every switch of the subject's threads"
+	if lost > 0 {
+		note += fmt.Sprintf("; the kernel lost %d switch records (the timeline has gaps)", lost)
+	}
+	return note
+}
