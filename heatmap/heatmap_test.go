@@ -190,11 +190,7 @@ func TestStrip(t *testing.T) {
 	r := image.Rect(2, 2, 7, 12)
 	var p Painter
 	p.Strip(dst, r, cols, 2)
-	tests := []struct {
-		name string
-		x, y int
-		want color.RGBA
-	}{
+	checkPixels(t, dst, r, []pixel{
 		{"all-cores line", 0, 0, stripMark},
 		{"1-core line", 0, 5, stripMark},
 		{"idle column", 0, 9, idle},
@@ -206,13 +202,45 @@ func TestStrip(t *testing.T) {
 		{"quarter core: not two", 3, 8, idle},
 		{"clamped values: one core", 4, 6, stripFill},
 		{"clamped values: not more", 4, 4, idle},
-	}
-	for _, tt := range tests {
-		if got := dst.RGBAAt(r.Min.X+tt.x, r.Min.Y+tt.y); got != tt.want {
-			t.Errorf("%s: pixel (%d,%d) = %v; want %v", tt.name, tt.x, tt.y, got, tt.want)
+	})
+}
+
+// pixel is a colour expected at x, y of a picture.
+type pixel struct {
+	name string
+	x, y int
+	want color.RGBA
+}
+
+// checkPixels checks the pixels of r in dst, and that nothing outside r was drawn.
+func checkPixels(t *testing.T, dst *image.RGBA, r image.Rectangle, pixels []pixel) {
+	t.Helper()
+	for _, px := range pixels {
+		if got := dst.RGBAAt(r.Min.X+px.x, r.Min.Y+px.y); got != px.want {
+			t.Errorf("%s: pixel (%d,%d) = %v; want %v", px.name, px.x, px.y, got, px.want)
 		}
 	}
 	checkOutside(t, dst, r)
+}
+
+func TestStackedStrip(t *testing.T) {
+	idle := Idle()
+	// 2 cores in 10 rows, as in TestStrip: each row is a fifth of a core.
+	subject := [][]float64{{0, 0}, {1, 0}, {1, 1}, {0.5, 0}}
+	machine := [][]float64{{0, 0}, {1, 1}, {0.5, 0.5}, {1, 0.5}}
+	dst := img(6, 12)
+	r := image.Rect(1, 1, 5, 11)
+	var p Painter
+	p.StackedStrip(dst, r, subject, machine, 2)
+	checkPixels(t, dst, r, []pixel{
+		{"idle column", 0, 9, idle},
+		{"subject's core", 1, 9, stripFill},
+		{"others above the subject", 1, 3, othersFill},
+		{"subject above a lower machine sum", 2, 1, stripFill},
+		{"half a core of the subject", 3, 9, stripFill},
+		{"a core of others above it", 3, 6, othersFill},
+		{"nothing above the machine", 3, 1, idle},
+	})
 }
 
 func TestStripEmpty(t *testing.T) {

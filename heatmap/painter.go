@@ -9,9 +9,17 @@ import (
 
 // Colours of the busy-cores strip.
 var (
-	stripFill = palette[190]                       // the busy area: orange
-	stripMark = color.RGBA{0x9a, 0x9a, 0x9a, 0xff} // the 1-core and all-cores lines
+	stripFill  = palette[190]                       // the busy area: orange
+	othersFill = color.RGBA{0x6e, 0x74, 0x80, 0xff} // other programs stacked on it: a neutral grey
+	stripMark  = color.RGBA{0x9a, 0x9a, 0x9a, 0xff} // the 1-core and all-cores lines
 )
+
+// StripColor is the colour of the busy area of a strip (the subject's, in
+// StackedStrip), so legends can name it.
+func StripColor() color.RGBA { return stripFill }
+
+// OthersColor is the colour of other programs' load in StackedStrip.
+func OthersColor() color.RGBA { return othersFill }
 
 // Painter draws heatmaps and strips into a caller-owned *image.RGBA. The zero
 // value is ready to use. Its scratch space grows to the largest picture drawn
@@ -28,6 +36,7 @@ type Painter struct {
 	row   []uint8 // one pixel row's levels when several cores share it
 	ends  []int32 // the pixel column after each grid column
 	top   []int   // Strip: the first filled pixel row of each column
+	otop  []int   // StackedStrip: the first pixel row of other programs' load
 }
 
 // Heatmap paints cols (cols[i] is one sample: the busy fraction of each core)
@@ -157,29 +166,30 @@ func (p *Painter) column(col []uint8, samples [][]float64, sorted bool) {
 // and at all cores. Several samples in one pixel column show the highest sum.
 // cores <= 0 means the longest sample's length.
 func (p *Painter) Strip(dst *image.RGBA, r image.Rectangle, cols [][]float64, cores int) {
+	p.StackedStrip(dst, r, cols, nil, cores)
+}
+
+// StackedStrip paints a strip like Strip of the subject's samples, and
+// above the subject's area, up to the whole machine's sum (machine holds
+// the machine's samples, on the same time scale), what other programs used,
+// in OthersColor: so a busy desktop is not taken for the subject's work.
+// A machine sum below the subject's shows no other programs. cores <= 0
+// means the longest sample's length of either.
+func (p *Painter) StackedStrip(dst *image.RGBA, r image.Rectangle, subject, machine [][]float64, cores int) {
 	r = r.Intersect(dst.Bounds())
 	if r.Empty() {
 		return
 	}
 	if cores <= 0 {
-		cores = maxLen(cols)
+		cores = max(maxLen(subject), maxLen(machine))
 	}
 	if cores == 0 {
 		fill(dst, r, Idle())
 		return
 	}
 	w, h := r.Dx(), r.Dy()
-	p.top = grow(p.top, w)
-	for x := range w {
-		sum := 0.0
-		if len(cols) > 0 {
-			s0, s1 := span(x, w, len(cols))
-			for _, s := range cols[s0:s1] {
-				sum = max(sum, busyCores(s))
-			}
-		}
-		p.top[x] = h - rows(sum, cores, h)
-	}
+	p.top = tops(p.top, subject, w, h, cores)
+	p.otop = tops(p.otop, machine, w, h, cores)
 	markAll := h - rows(float64(cores), cores, h)
 	markOne := h - rows(1, cores, h)
 	for y := range h {
@@ -193,12 +203,33 @@ func (p *Painter) Strip(dst *image.RGBA, r image.Rectangle, cols [][]float64, co
 		}
 		for x, t := range p.top[:w] {
 			c := Idle()
-			if y >= t {
+			switch {
+			case y >= t:
 				c = stripFill
+			case y >= p.otop[x]:
+				c = othersFill
 			}
 			put(row, 4*x, c)
 		}
 	}
+}
+
+// tops sets top (grown to w) to the first filled pixel row of each of w
+// columns of a strip h rows high: the highest busy-core sum of the samples
+// in that column, of cores. No samples fill nothing.
+func tops(top []int, cols [][]float64, w, h, cores int) []int {
+	top = grow(top, w)
+	for x := range w {
+		sum := 0.0
+		if len(cols) > 0 {
+			s0, s1 := span(x, w, len(cols))
+			for _, s := range cols[s0:s1] {
+				sum = max(sum, busyCores(s))
+			}
+		}
+		top[x] = h - rows(sum, cores, h)
+	}
+	return top
 }
 
 // Width is how many of full pixels a run lasting span seconds takes on an

@@ -15,6 +15,7 @@ import (
 
 	"corescope/heatmap"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // chartDPI scales go-chart's 10-point labels to about 18 px, legible when
@@ -33,9 +34,19 @@ func (pg *page) charts() error {
 	line, shown := lineChart(plot, l.AxisS, ps, names)
 	x, base := l.Line.Min.X, l.Line.Min.Y+lineHeight(tf.body)
 	x += text(dst, tf.body, ink, x, base, left, "Busy cores over time") + 30
+	// The layers' key, in grey: every run draws both.
+	box(dst, image.Rect(x, base-13, x+30, base-10), muted)
+	x += 38 + text(dst, tf.small, muted, x+38, base, left, "the subject") + 24
+	for dx := 0; dx < 30; dx += 10 {
+		box(dst, image.Rect(x+dx, base-12, x+dx+6, base-10), blend(paper, muted, 0.55))
+	}
+	x += 38 + text(dst, tf.small, muted, x+38, base, left, "other programs") + 40
 	for i, name := range names {
-		if !shown[i] {
+		switch {
+		case !shown[i]:
 			name += " (too few samples)"
+		case !runtext.SubjectMeasured(ps[i]):
+			name += " (whole machine)"
 		}
 		w := 30 + font.MeasureString(tf.small, name).Round()
 		if x+w > l.Line.Max.X { // no room left: the run headers name the colours too
@@ -106,37 +117,59 @@ func render(dst *image.RGBA, r image.Rectangle, c renderer) error {
 }
 
 // lineChart is the busy cores of every run with at least two samples over
-// time, on a time axis of axis seconds; nil when no run has two samples.
-// shown says which runs are in it.
+// time, on a time axis of at least axis seconds: per run the subject's in
+// its colour, and other programs' as a paler dashed line (a file without
+// the subject's load gives the whole machine's line alone). nil when no run
+// has two samples; shown says which runs are in it.
 func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []string) (c *chart.Chart, shown []bool) {
 	shown = make([]bool, len(ps))
 	var ss []chart.Series
-	top := 1
+	top, end := 1.0, axis
 	for i, p := range ps {
-		top = max(top, cores(p))
+		top = max(top, float64(cores(p)))
 		if len(p.Frames) < 2 {
 			continue
 		}
-		xs, ys := make([]float64, len(p.Frames)), make([]float64, len(p.Frames))
+		measured := runtext.SubjectMeasured(p)
+		xs, subject, others := make([]float64, len(p.Frames)), make([]float64, len(p.Frames)), make([]float64, len(p.Frames))
 		for k := range p.Frames {
-			xs[k], ys[k] = finite(p.Frames[k].T), finite(p.Frames[k].BusyCores())
+			f := &p.Frames[k]
+			xs[k] = finite(f.T)
+			if measured {
+				subject[k], others[k] = finite(f.SubjectCores()), finite(f.OthersCores())
+			} else {
+				subject[k] = finite(f.BusyCores())
+			}
+			top, end = max(top, subject[k], others[k]), max(end, xs[k])
 		}
-		ss = append(ss, chart.ContinuousSeries{Name: names[i], XValues: xs, YValues: ys,
+		ss = append(ss, chart.ContinuousSeries{Name: names[i], XValues: xs, YValues: subject,
 			Style: chart.Style{StrokeColor: chartColor(runColor(i)), StrokeWidth: 3}})
+		if measured {
+			ss = append(ss, chart.ContinuousSeries{Name: names[i] + ": other programs", XValues: xs, YValues: others,
+				Style: othersStyle(runColor(i))})
+		}
 		shown[i] = true
 	}
-	if len(ss) == 0 || !(axis > 0) {
+	if len(ss) == 0 || !(end > 0) {
 		return nil, shown
 	}
+	// go-chart ends each axis at its last tick, whatever its Range says:
+	// the ticks must reach past the data, or the lines run off the axes.
+	xt := timeTicks(end)
+	yt := ticks(top, 8, func(v float64) string { return fmt.Sprintf("%g", v) })
 	return &chart.Chart{
 		Width: r.Dx(), Height: r.Dy(), DPI: chartDPI,
 		Background: chart.Style{Padding: chart.Box{Top: 20, Right: 30}},
-		XAxis: chart.XAxis{Name: "seconds", Range: &chart.ContinuousRange{Min: 0, Max: axis},
-			Ticks: timeTicks(axis)},
-		YAxis: chart.YAxis{Name: "busy cores", Range: &chart.ContinuousRange{Min: 0, Max: float64(top)},
-			Ticks: ticks(float64(top), 8, func(v float64) string { return fmt.Sprintf("%g", v) })},
-		Series: ss,
+		XAxis:      chart.XAxis{Name: "seconds", Ticks: xt},
+		YAxis:      chart.YAxis{Name: "busy cores", Ticks: yt},
+		Series:     ss,
 	}, shown
+}
+
+// othersStyle draws other programs' line of a run in colour c: dashed and
+// paler than the subject's, so the subject stands out.
+func othersStyle(c color.RGBA) chart.Style {
+	return chart.Style{StrokeColor: chartColor(blend(paper, c, 0.55)), StrokeWidth: 2, StrokeDashArray: []float64{10, 6}}
 }
 
 // Bar chart geometry: bars keep their width and are centred, so one bar
@@ -169,24 +202,27 @@ func barChart(r image.Rectangle, unit string, bars []chart.Value, least float64)
 	}
 }
 
-// timeTicks marks a time scale of axis seconds.
+// timeTicks marks a time scale of at least axis seconds (see ticks).
 func timeTicks(axis float64) []chart.Tick {
 	step := heatmap.NiceStep(axis, 10)
 	return ticks(axis, 10, func(v float64) string { return seconds(v, step) })
 }
 
-// ticks marks 0..top at a round step, about n of them.
+// ticks marks 0..top at a round step, about n of them, the last at or past
+// top: go-chart's axes end at their last tick, and must hold all the data.
 func ticks(top float64, n int, label func(float64) string) []chart.Tick {
 	step := heatmap.NiceStep(top, n)
 	if step == 0 {
 		return nil
 	}
 	var out []chart.Tick
-	for k := 0; float64(k)*step <= top*(1+1e-9); k++ {
+	for k := 0; ; k++ {
 		v := float64(k) * step
 		out = append(out, chart.Tick{Value: v, Label: label(v)})
+		if v >= top*(1-1e-9) {
+			return out
+		}
 	}
-	return out
 }
 
 // empty says in r why a chart is missing.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,8 +79,6 @@ func TestTrace(t *testing.T) {
 	tr := parseTrace(t, ps)
 	counters := map[float64]int{}
 	processes := map[float64]string{}
-	type track struct{ pid, tid float64 }
-	spans := map[track][][2]float64{}
 	tasks := map[float64]map[string]int{} // pid -> task name -> spans
 	for i, ev := range tr.TraceEvents {
 		for _, field := range []string{"ph", "ts", "pid", "tid", "name"} {
@@ -86,7 +86,7 @@ func TestTrace(t *testing.T) {
 				t.Fatalf("event %d = %v; want field %q", i, ev, field)
 			}
 		}
-		pid, tid, name := ev["pid"].(float64), ev["tid"].(float64), ev["name"].(string)
+		pid, name := ev["pid"].(float64), ev["name"].(string)
 		switch ev["ph"] {
 		case "C":
 			counters[pid]++
@@ -99,8 +99,6 @@ func TestTrace(t *testing.T) {
 			if !ok || dur < 0 {
 				t.Fatalf("complete event %v has dur %v; want a duration >= 0", ev, ev["dur"])
 			}
-			ts := ev["ts"].(float64)
-			spans[track{pid, tid}] = append(spans[track{pid, tid}], [2]float64{ts, ts + dur})
 			if strings.HasPrefix(name, "task ") {
 				if tasks[pid] == nil {
 					tasks[pid] = map[string]int{}
@@ -127,16 +125,93 @@ func TestTrace(t *testing.T) {
 			}
 		}
 	}
-	// Spans on one track must not overlap, or viewers misdraw them.
+	noOverlaps(t, tr)
+}
+
+// noOverlaps checks that complete events on one track do not overlap, or
+// viewers misdraw them.
+func noOverlaps(t *testing.T, tr trace) {
+	t.Helper()
+	type track struct{ pid, tid float64 }
+	spans := map[track][][2]float64{}
+	for _, ev := range tr.TraceEvents {
+		if ev["ph"] == "X" {
+			tk, ts := track{ev["pid"].(float64), ev["tid"].(float64)}, ev["ts"].(float64)
+			spans[tk] = append(spans[tk], [2]float64{ts, ts + ev["dur"].(float64)})
+		}
+	}
 	for tk, ss := range spans {
-		for a := range ss {
-			for b := range ss {
-				if a != b && ss[a][0] < ss[b][1] && ss[b][0] < ss[a][1] {
-					t.Errorf("track %v: spans %v and %v overlap; want them on separate tracks", tk, ss[a], ss[b])
-				}
+		slices.SortFunc(ss, func(a, b [2]float64) int { return cmp.Compare(a[0], b[0]) })
+		for k := 1; k < len(ss); k++ {
+			if ss[k][0] < ss[k-1][1] {
+				t.Errorf("track %v: spans %v and %v overlap; want them on separate tracks", tk, ss[k-1], ss[k])
 			}
 		}
 	}
+}
+
+func TestTraceSlices(t *testing.T) {
+	exact := withSlices(withSubject(fixture("exact", runners.Threads, 4, 20, wave), profile.AttributionExact, wave), 6, 300)
+	exact.Threads = exact.Threads[1:] // a thread the profile does not name
+	exact.SlicesDropped = 7
+	ps := []*profile.Profile{fixture("plain", runners.Async, 2, 10, wave), exact}
+	tr := parseTrace(t, ps)
+	type event struct {
+		pid, tid float64
+		name     string
+		ts, dur  float64
+		args     string
+	}
+	got := map[event]int{}
+	processes, threads := map[float64]string{}, map[[2]float64]string{}
+	round := func(us float64) float64 { return math.Round(us*1e3) / 1e3 }
+	for _, ev := range tr.TraceEvents {
+		pid, tid, name := ev["pid"].(float64), ev["tid"].(float64), ev["name"].(string)
+		switch ev["ph"] {
+		case "M":
+			switch name {
+			case "process_name":
+				processes[pid] = ev["args"].(map[string]any)["name"].(string)
+			case "thread_name":
+				threads[[2]float64{pid, tid}] = ev["args"].(map[string]any)["name"].(string)
+			}
+		case "X":
+			args, _ := json.Marshal(ev["args"])
+			got[event{pid, tid, name, round(ev["ts"].(float64)), round(ev["dur"].(float64)), string(args)}]++
+		}
+	}
+	const runPID, cpusPID = 2, 4 // the second run, and its CPUs after both runs
+	if want := "exact CPUs (the 7 earliest slices dropped)"; processes[cpusPID] != want {
+		t.Errorf("processes = %v; want %q at pid %d", processes, want, cpusPID)
+	}
+	if len(processes) != 3 {
+		t.Errorf("processes = %v; want the two runs and the second's CPUs", processes)
+	}
+	for c := range 4 {
+		if got, want := threads[[2]float64{cpusPID, float64(c)}], fmt.Sprintf("CPU %d", c); got != want {
+			t.Errorf("track %d of the CPUs = %q; want %q", c, got, want)
+		}
+	}
+	for _, s := range exact.Slices {
+		ts, dur := round(s.Start*1e6), round((s.End-s.Start)*1e6)
+		name := fmt.Sprintf("worker-%d %d", s.TID-101, s.TID)
+		if s.TID == 101 {
+			name = "thread 101"
+		}
+		onCPU := event{cpusPID, float64(s.CPU), name, ts, dur, fmt.Sprintf(`{"pid":%d,"tid":%d}`, s.PID, s.TID)}
+		if got[onCPU] != 1 {
+			t.Fatalf("slice %+v on its CPU's track: %d events %+v; want 1", s, got[onCPU], onCPU)
+		}
+		onThread := event{runPID, float64(s.TID), fmt.Sprintf("CPU %d", s.CPU), ts, dur, fmt.Sprintf(`{"cpu":%d}`, s.CPU)}
+		if got[onThread] != 1 {
+			t.Fatalf("slice %+v on its thread's track: %d events %+v; want 1", s, got[onThread], onThread)
+		}
+	}
+	// Thread 101 runs tasks and slices: its tasks move to a track of their own.
+	if got, want := threads[[2]float64{runPID, float64(laneTID(101, 1))}], "thread 101 tasks"; got != want {
+		t.Errorf("task track of thread 101 = %q; want %q", got, want)
+	}
+	noOverlaps(t, tr)
 }
 
 func TestTraceUnfinishedTask(t *testing.T) {
@@ -293,6 +368,16 @@ func TestTraceCounters(t *testing.T) {
 		args := got[key{want.name, 300000}]
 		if v, ok := args[want.arg].(float64); !ok || math.Abs(v-want.v) > 1e-9 {
 			t.Errorf("counter %q at 0.3 s args = %v; want %s = %v", want.name, args, want.arg, want.v)
+		}
+	}
+}
+
+func BenchmarkTraceSlices(b *testing.B) {
+	ps := []*profile.Profile{withSlices(fixture("threads", runners.Threads, 64, 600, wave), 48, 50000)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Trace(io.Discard, ps); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

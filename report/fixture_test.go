@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -83,4 +84,62 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// approximateNote is the fixtures' reason for approximate attribution.
+const approximateNote = "perf events are refused (perf_event_paranoid is 4): sudo sysctl kernel.perf_event_paranoid=2 makes it exact"
+
+// withSubject gives every sample of p the subject's load on each core,
+// subj(s, c) but never more than the machine's, and attribution; others
+// get the rest.
+func withSubject(p *profile.Profile, attribution string, subj func(s, c int) float64) *profile.Profile {
+	others := 0.0
+	for s := range p.Frames {
+		f := &p.Frames[s]
+		f.SubjectBusy = make([]float64, len(f.Busy))
+		for c, b := range f.Busy {
+			f.SubjectBusy[c] = min(b, subj(s, c))
+		}
+		others += f.OthersCores()
+	}
+	p.Summary.Attribution = attribution
+	p.Summary.OthersBusyCores = others / float64(max(1, len(p.Frames)))
+	if attribution == profile.AttributionApproximate {
+		p.Summary.AttributionNote = approximateNote
+	}
+	return p
+}
+
+// withSlices gives p n back-to-back on-core slices over the subject's life,
+// as GIL-bound threads take turns: slice k belongs to thread k%threads
+// (tids 101 on; the first half in process 100, "corescope", the rest in
+// process 200, "python3") and runs on core (k/threads)%cores. The threads
+// get their on-core time, switches and migrations.
+func withSlices(p *profile.Profile, threads, n int) *profile.Profile {
+	s := p.Summary
+	d := (s.SubjectEndS - s.SubjectStartS) / float64(n)
+	cores := max(1, p.Machine.LogicalCores)
+	p.Threads = nil
+	for t := range threads {
+		pid, process := 100, "corescope"
+		if t >= (threads+1)/2 {
+			pid, process = 200, "python3"
+		}
+		p.Threads = append(p.Threads, profile.Thread{PID: pid, TID: 101 + t, Name: fmt.Sprintf("worker-%d", t), Process: process})
+	}
+	p.Slices = make([]profile.Slice, n)
+	last := map[int]int{}
+	for k := range n {
+		th := &p.Threads[k%threads]
+		start := s.SubjectStartS + float64(k)*d
+		sl := profile.Slice{PID: th.PID, TID: th.TID, CPU: (k / threads) % cores, Start: start, End: start + d}
+		p.Slices[k] = sl
+		th.OnCPUS += d
+		th.Switches++
+		if c, ok := last[sl.TID]; ok && c != sl.CPU {
+			th.Migrations++
+		}
+		last[sl.TID] = sl.CPU
+	}
+	return p
 }

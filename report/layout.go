@@ -6,6 +6,7 @@ import (
 
 	"corescope/heatmap"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // Options shape the PNG report.
@@ -44,12 +45,23 @@ type Layout struct {
 
 // RunLayout is where one run is drawn.
 type RunLayout struct {
-	Header image.Rectangle // label, spec and verdict
-	// Lane is the full width of the shared time scale; Heatmap and Strip
-	// start at its left edge and are as wide as the run is long.
+	// Header holds the label, spec and verdict and, when the pictures are
+	// not the subject's exact cores, a line that says so (Note).
+	Header image.Rectangle
+	Note   image.Rectangle
+	// Lane is the full width of the shared time scale behind the heatmaps
+	// and the strip; they start at its left edge and are as wide as the run
+	// is long. Heatmap is the subject's per-core load; Machine, under it,
+	// the whole machine's, empty when Heatmap already is that (a file
+	// without the subject's per-core load). Strip stacks other programs'
+	// busy cores on the subject's.
 	Lane    image.Rectangle
 	Heatmap image.Rectangle
+	Machine image.Rectangle
 	Strip   image.Rectangle
+	// Threads is the subject threads' on-core slices on the run's time
+	// scale, one lane a thread; empty without slices.
+	Threads image.Rectangle
 	// Axis holds the tick labels of seconds and the subject's lifetime.
 	Axis image.Rectangle
 }
@@ -60,12 +72,16 @@ const (
 	gutter      = 130 // left of the heatmaps, for their row labels
 	titleH      = 150
 	headerH     = 60
+	noteH       = 24 // a line of the attribution note under a header
+	headerTextX = 26 // the header's text, past the run's colour
 	stripH      = 56
 	axisH       = 34
 	runGap      = 28
 	minHeatmapH = 96
 	maxHeatmapH = 512
-	coreRowPx   = 8 // heatmap row height while it fits between the bounds
+	minMachineH = 48 // the whole machine's heatmap: half the subject's, at least this
+	gap         = 4  // between the pictures of one run
+	coreRowPx   = 8  // heatmap row height while it fits between the bounds
 	lineH       = 440
 	barsH       = 330
 	rowH        = 34
@@ -74,6 +90,16 @@ const (
 
 // Locate lays the report of ps out.
 func Locate(ps []*profile.Profile, opt Options) Layout {
+	tf, err := newTypeface()
+	if err != nil { // PNG fails too; give a layout without measured notes
+		return locate(ps, opt, nil)
+	}
+	return locate(ps, opt, tf)
+}
+
+// locate lays the report out, with tf to wrap the runs' notes (nil gives
+// each note one line).
+func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 	w := opt.Width
 	if w <= 0 {
 		w = DefaultWidth
@@ -89,13 +115,31 @@ func Locate(ps []*profile.Profile, opt Options) Layout {
 	for _, p := range ps {
 		var r RunLayout
 		r.Header = image.Rect(inner.Min.X, y, inner.Max.X, y+headerH)
+		if n := len(noteLines(tf, p, inner.Dx()-headerTextX)); n > 0 {
+			r.Note = image.Rect(inner.Min.X, r.Header.Max.Y, inner.Max.X, r.Header.Max.Y+n*noteH)
+			r.Header.Max.Y = r.Note.Max.Y
+		}
 		y = r.Header.Max.Y
+		dataW := heatmap.Width(inner.Max.X-laneX0, lastT(p), l.AxisS)
+		picture := func(h int) image.Rectangle {
+			pr := image.Rect(laneX0, y, laneX0+dataW, y+h)
+			y = pr.Max.Y + gap
+			return pr
+		}
+		top := y
 		hh := heatmapHeight(cores(p))
-		r.Lane = image.Rect(laneX0, y, inner.Max.X, y+hh+stripH+4)
-		dataW := heatmap.Width(r.Lane.Dx(), lastT(p), l.AxisS)
-		r.Heatmap = image.Rect(laneX0, y, laneX0+dataW, y+hh)
-		r.Strip = image.Rect(laneX0, y+hh+4, laneX0+dataW, y+hh+4+stripH)
-		r.Axis = image.Rect(laneX0, r.Lane.Max.Y, inner.Max.X, r.Lane.Max.Y+axisH)
+		r.Heatmap = picture(hh)
+		if runtext.SubjectMeasured(p) {
+			r.Machine = picture(max(minMachineH, hh/2))
+		}
+		r.Strip = picture(stripH)
+		r.Lane = image.Rect(laneX0, top, inner.Max.X, r.Strip.Max.Y)
+		y = r.Lane.Max.Y
+		if h := newThreadPanel(p).height(); h > 0 {
+			r.Threads = image.Rect(laneX0, y+threadsGap, inner.Max.X, y+threadsGap+h)
+			y = r.Threads.Max.Y + gap
+		}
+		r.Axis = image.Rect(laneX0, y, inner.Max.X, y+axisH)
 		y = r.Axis.Max.Y + runGap
 		l.Runs = append(l.Runs, r)
 	}
@@ -109,6 +153,19 @@ func Locate(ps []*profile.Profile, opt Options) Layout {
 	l.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+rowH*(len(ps)+1))
 	l.Size = image.Pt(w, l.Table.Max.Y+margin)
 	return l
+}
+
+// noteLines is run p's attribution note (see runtext.Attribution) in
+// lines of tf's small face at most width wide; nil tf gives one line.
+func noteLines(tf *typeface, p *profile.Profile, width int) []string {
+	note := runtext.Attribution(p)
+	switch {
+	case note == "":
+		return nil
+	case tf == nil:
+		return []string{note}
+	}
+	return wrap(tf.small, note, width, 3)
 }
 
 // heatmapHeight gives each core coreRowPx rows, within bounds that keep a

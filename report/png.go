@@ -21,6 +21,7 @@ var (
 	ink    = color.RGBA{0x22, 0x22, 0x22, 0xff}
 	muted  = color.RGBA{0x66, 0x66, 0x66, 0xff}
 	alarm  = color.RGBA{0xc0, 0x39, 0x2b, 0xff}
+	notice = color.RGBA{0x8a, 0x56, 0x00, 0xff} // pictures that are not the subject's exact cores
 	shade  = color.RGBA{0xee, 0xee, 0xee, 0xff} // the lane after a run ended; table stripes
 	rule   = color.RGBA{0xcc, 0xcc, 0xcc, 0xff}
 	series = [...]color.RGBA{ // Tableau 10: distinct, and readable on white
@@ -38,11 +39,15 @@ func box(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
 func runColor(i int) color.RGBA { return series[i%len(series)] }
 
 // PNG renders the report of ps as one image laid out by Locate: title,
-// date, machine and spec; each run's label, verdict, per-core heatmap and
-// busy-cores strip on one shared time scale; a line chart of busy cores
-// over time; bar charts of wall time and speedup; the summary table with
+// date, machine and spec; for each run on one shared time scale its label
+// and verdict, the subject's per-core heatmap with the whole machine's
+// under it, the busy-cores strip with other programs stacked on the
+// subject, and, with exact attribution, a lane of on-core slices per
+// thread; a line chart of busy cores over time, the subject's and other
+// programs'; bar charts of wall time and speedup; the summary table with
 // corescope's own cost. A run without samples or that failed says so where
-// its pictures would be.
+// its pictures would be, and one whose pictures are not the subject's exact
+// cores says why.
 func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 	if len(ps) == 0 {
 		return nil, errNoRuns
@@ -54,7 +59,7 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot load the report's font: %w", err)
 	}
-	l := Locate(ps, opt)
+	l := locate(ps, opt, tf)
 	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, names: runtext.Names(ps), opt: opt}
 	box(pg.dst, pg.dst.Bounds(), paper)
 	pg.title()
@@ -101,17 +106,27 @@ func (pg *page) title() {
 	if !date.IsZero() {
 		pg.text(tf.body, muted, r.Min.X, y, left, date.Format("Monday 2 January 2006, 15:04 MST"))
 	}
+	lg := pg.l.Legend
 	for _, s := range []string{machineLine(pg.ps), specLine(pg.ps)} {
 		y += lineHeight(tf.body) + 6
-		pg.text(tf.body, ink, r.Min.X, y, left, fit(tf.body, s, r.Dx()))
+		pg.text(tf.body, ink, r.Min.X, y, left, fit(tf.body, s, lg.Min.X-r.Min.X-30))
 	}
 
-	lg := pg.l.Legend
 	heatmap.Legend(pg.dst, lg)
 	ly := lg.Max.Y + lineHeight(tf.small)
 	pg.text(tf.small, muted, lg.Min.X, ly, left, "0% idle")
 	pg.text(tf.small, muted, (lg.Min.X+lg.Max.X)/2, ly, center, "core busy")
 	pg.text(tf.small, muted, lg.Max.X, ly, right, "100% busy")
+	// The strips' layers.
+	ly += lineHeight(tf.small) + 10
+	x := lg.Min.X
+	for _, k := range []struct {
+		c    color.RGBA
+		name string
+	}{{heatmap.StripColor(), "the subject"}, {heatmap.OthersColor(), "other programs"}} {
+		box(pg.dst, image.Rect(x, ly-13, x+24, ly), k.c)
+		x += 32 + pg.text(tf.small, muted, x+32, ly, left, k.name) + 24
+	}
 }
 
 // machineLine describes the machine of the first run, and says so when
@@ -158,7 +173,7 @@ func (pg *page) run(i int) {
 	h := r.Header
 	base := h.Min.Y + lineHeight(tf.body)
 	box(pg.dst, image.Rect(h.Min.X, base-16, h.Min.X+16, base), runColor(i))
-	x := h.Min.X + 26
+	x := h.Min.X + headerTextX
 	x += pg.text(tf.body, ink, x, base, left, pg.names[i])
 	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, runtext.Model(p.Spec), h.Max.X-x-16))
 	verdict, c := runtext.Verdict(p), ink
@@ -168,30 +183,61 @@ func (pg *page) run(i int) {
 	case verdict == "":
 		verdict, c = "no verdict", muted
 	}
-	pg.text(tf.body, c, h.Min.X+26, base+lineHeight(tf.body)+4, left, fit(tf.body, verdict, h.Dx()-26))
+	pg.text(tf.body, c, h.Min.X+headerTextX, base+lineHeight(tf.body)+4, left, fit(tf.body, verdict, h.Dx()-headerTextX))
+
+	for k, line := range noteLines(tf, p, h.Dx()-headerTextX) {
+		pg.text(tf.small, notice, h.Min.X+headerTextX, r.Note.Min.Y+(k+1)*noteH-8, left, line)
+	}
 
 	box(pg.dst, r.Lane, shade)
 	if len(p.Frames) == 0 {
 		pg.text(tf.body, muted, (r.Lane.Min.X+r.Lane.Max.X)/2, (r.Lane.Min.Y+r.Lane.Max.Y)/2, center, "no samples")
 	} else {
-		n := cores(p)
-		cols := make([][]float64, len(p.Frames))
-		for k := range p.Frames {
-			cols[k] = p.Frames[k].Busy
-		}
-		pg.hp.Heatmap(pg.dst, r.Heatmap, cols, pg.opt.Sorted)
-		pg.hp.Strip(pg.dst, r.Strip, cols, n)
-		top, bottom := "core 0", fmt.Sprintf("core %d", n-1)
-		if pg.opt.Sorted {
-			top, bottom = "busiest", "least busy"
-		}
-		gx := r.Lane.Min.X - 10
-		pg.text(tf.small, muted, gx, r.Heatmap.Min.Y+smallPx, right, top)
-		pg.text(tf.small, muted, gx, r.Heatmap.Max.Y-2, right, bottom)
-		pg.text(tf.small, muted, gx, r.Strip.Min.Y+smallPx, right, "busy cores")
-		pg.text(tf.small, muted, gx, r.Strip.Min.Y+2*smallPx+4, right, fmt.Sprintf("of %d", n))
+		pg.pictures(i)
 	}
+	pg.threads(i)
 	pg.axis(i)
+}
+
+// pictures draws run i's heatmaps and strip: the subject's per-core load,
+// the whole machine's under it, and the busy cores of both stacked; a file
+// without the subject's load gets the machine's heatmap and strip alone.
+func (pg *page) pictures(i int) {
+	p, r, tf := pg.ps[i], pg.l.Runs[i], pg.tf
+	n := cores(p)
+	machine := make([][]float64, len(p.Frames))
+	for k := range p.Frames {
+		machine[k] = p.Frames[k].Busy
+	}
+	gx := r.Lane.Min.X - 10
+	label := func(pic image.Rectangle, name, top, bottom string) {
+		pg.text(tf.small, ink, gx, pic.Min.Y+smallPx, right, name)
+		if pic.Dy() >= 4*smallPx { // room for three labels apart
+			pg.text(tf.small, muted, gx, pic.Min.Y+2*smallPx+4, right, top)
+			pg.text(tf.small, muted, gx, pic.Max.Y-2, right, bottom)
+		}
+	}
+	top, bottom := "core 0", fmt.Sprintf("core %d", n-1)
+	if pg.opt.Sorted {
+		top, bottom = "busiest", "least busy"
+	}
+	if runtext.SubjectMeasured(p) {
+		subject := make([][]float64, len(p.Frames))
+		for k := range p.Frames {
+			subject[k] = p.Frames[k].SubjectBusy
+		}
+		pg.hp.Heatmap(pg.dst, r.Heatmap, subject, pg.opt.Sorted)
+		label(r.Heatmap, "subject", top, bottom)
+		pg.hp.Heatmap(pg.dst, r.Machine, machine, pg.opt.Sorted)
+		label(r.Machine, "whole machine", top, bottom)
+		pg.hp.StackedStrip(pg.dst, r.Strip, subject, machine, n)
+	} else {
+		pg.hp.Heatmap(pg.dst, r.Heatmap, machine, pg.opt.Sorted)
+		label(r.Heatmap, "whole machine", top, bottom)
+		pg.hp.Strip(pg.dst, r.Strip, machine, n)
+	}
+	pg.text(tf.small, muted, gx, r.Strip.Min.Y+smallPx, right, "busy cores")
+	pg.text(tf.small, muted, gx, r.Strip.Min.Y+2*smallPx+4, right, fmt.Sprintf("of %d", n))
 }
 
 // axis draws run i's seconds ticks on the shared time scale and, in the
@@ -208,6 +254,9 @@ func (pg *page) axis(i int) {
 		pg.text(pg.tf.small, muted, r.Min.X-10, r.Min.Y+smallPx-2, right, "subject")
 	}
 	for _, tk := range timeTicks(axis) {
+		if tk.Value > axis*(1+1e-9) {
+			break // past the lanes' end
+		}
 		x := px(tk.Value)
 		box(pg.dst, image.Rect(x, r.Min.Y, x+1, r.Min.Y+8), muted)
 		a := center
@@ -234,32 +283,33 @@ var tableColumns = []struct {
 	col runtext.Column
 	at  float64
 }{
-	{runtext.ColModel, 0.22}, {runtext.ColWall, 0.40}, {runtext.ColSpeedup, 0.47}, {runtext.ColCoresUsed, 0.555},
-	{runtext.ColCPU, 0.625}, {runtext.ColThreads, 0.685}, {runtext.ColProcs, 0.735}, {runtext.ColCtxSwitches, 0.83},
-	{runtext.ColCost, 1},
+	{runtext.ColModel, 0.19}, {runtext.ColWall, 0.375}, {runtext.ColSpeedup, 0.445}, {runtext.ColCoresUsed, 0.525},
+	{runtext.ColOthers, 0.59}, {runtext.ColCPU, 0.65}, {runtext.ColThreads, 0.71}, {runtext.ColProcs, 0.76},
+	{runtext.ColCtxSwitches, 0.84}, {runtext.ColCost, 1},
 }
 
 // table draws the summary table: a heading row, then one row per run.
 func (pg *page) table() {
 	r, tf := pg.l.Table, pg.tf
 	at := func(j int) int { return r.Min.X + int(tableColumns[j].at*float64(r.Dx())) }
-	cell := func(j, base int, c color.RGBA, s string) {
+	// Headings are small, so ten columns fit in a report 1200 px wide.
+	cell := func(j, base int, face font.Face, c color.RGBA, s string) {
 		if j < 0 { // the run's name, past its colour swatch
-			pg.text(tf.body, c, r.Min.X+28, base, left, fit(tf.body, s, at(0)-r.Min.X-28-16))
+			pg.text(face, c, r.Min.X+28, base, left, fit(face, s, at(0)-r.Min.X-28-16))
 			return
 		}
 		if !tableColumns[j].col.Number() {
 			// Leave room for the next, right-aligned column's values.
-			pg.text(tf.body, c, at(j), base, left, fit(tf.body, s, at(j+1)-at(j)-90))
+			pg.text(face, c, at(j), base, left, fit(face, s, at(j+1)-at(j)-90))
 			return
 		}
-		pg.text(tf.body, c, at(j)-8, base, right, s)
+		pg.text(face, c, at(j)-8, base, right, s)
 	}
 	baseline := func(k int) int { return r.Min.Y + k*rowH + rowH/2 + bodyPx/3 }
 
-	cell(-1, baseline(0), muted, "run")
+	cell(-1, baseline(0), tf.small, muted, "run")
 	for j, tc := range tableColumns {
-		cell(j, baseline(0), muted, tc.col.Head())
+		cell(j, baseline(0), tf.small, muted, tc.col.Head())
 	}
 	box(pg.dst, image.Rect(r.Min.X, r.Min.Y+rowH-2, r.Max.X, r.Min.Y+rowH), rule)
 	for i, p := range pg.ps {
@@ -269,9 +319,9 @@ func (pg *page) table() {
 		}
 		base := baseline(k)
 		box(pg.dst, image.Rect(r.Min.X+6, base-14, r.Min.X+20, base), runColor(i))
-		cell(-1, base, ink, runtext.Mark(pg.names[i], p))
+		cell(-1, base, tf.body, ink, runtext.Mark(pg.names[i], p))
 		for j, tc := range tableColumns {
-			cell(j, base, ink, tc.col.Cell(p))
+			cell(j, base, tf.body, ink, tc.col.Cell(p))
 		}
 	}
 }

@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/wcharczuk/go-chart/v2"
+
 	"corescope/heatmap"
 	"corescope/internal/pngtest"
+	"corescope/lanes"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -220,8 +223,159 @@ func TestWritePNG(t *testing.T) {
 func BenchmarkPNG(b *testing.B) {
 	var ps []*profile.Profile
 	for i, m := range runners.Models {
-		ps = append(ps, fixture(string(m), m, 256, 600, func(s, c int) float64 { return wave(s+i, c) }))
+		p := fixture(string(m), m, 256, 600, func(s, c int) float64 { return wave(s+i, c) })
+		ps = append(ps, withSubject(p, profile.AttributionExact, func(s, c int) float64 { return wave(s+i, c) / 2 }))
 	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := PNG(ps, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestPNGSubjectAndOthers(t *testing.T) {
+	full := func(s, c int) float64 { return 1 }
+	exact := withSlices(withSubject(fixture("exact", runners.Threads, 4, 30, full), profile.AttributionExact, gradient(4)), 6, 600)
+	approx := withSubject(fixture("approx", runners.Processes, 4, 20, full), profile.AttributionApproximate, gradient(4))
+	old := fixture("old", runners.Sequential, 4, 20, gradient(4))
+	ps := []*profile.Profile{exact, approx, old}
+	out, err := PNG(ps, Options{})
+	if err != nil {
+		t.Fatalf("PNG() error = %v", err)
+	}
+	img, l := out.(*image.RGBA), Locate(ps, Options{})
+	for i, r := range l.Runs {
+		// Every run's main heatmap is the gradient: the subject's load, or
+		// the machine's in the old file.
+		gradientRows(t, img, r.Heatmap, 4, []int{0, 1, 2, 3})
+		if n := count(img, r.Strip, is(heatmap.StripColor())); n == 0 {
+			t.Errorf("run %d strip has no pixel of the busy colour", i)
+		}
+	}
+	for i, r := range l.Runs[:2] {
+		if got := r.Machine.Dx(); got != r.Heatmap.Dx() {
+			t.Errorf("run %d whole-machine heatmap width = %d; want the subject's, %d", i, got, r.Heatmap.Dx())
+		}
+		if n, want := count(img, r.Machine, is(heatmap.Color(1))), r.Machine.Dx()*r.Machine.Dy(); n != want {
+			t.Errorf("run %d whole-machine heatmap has %d busy pixels; want all %d", i, n, want)
+		}
+		// The machine is 4 cores busy, the subject 2: half the strip is others.
+		if n := count(img, r.Strip, is(heatmap.OthersColor())); n < r.Strip.Dx()*r.Strip.Dy()/4 {
+			t.Errorf("run %d strip has %d pixels of other programs' colour; want about a third of it", i, n)
+		}
+	}
+	if !l.Runs[2].Machine.Empty() {
+		t.Errorf("old file's whole-machine heatmap = %v; want none, its heatmap is the machine's", l.Runs[2].Machine)
+	}
+	if n := count(img, l.Runs[2].Strip, is(heatmap.OthersColor())); n != 0 {
+		t.Errorf("old file's strip has %d pixels of other programs' colour; want none (nothing tells them apart)", n)
+	}
+	for i, want := range []bool{false, true, true} {
+		r := l.Runs[i]
+		if got := !r.Note.Empty() && count(img, r.Note, is(notice)) > 50; got != want {
+			t.Errorf("run %d says its pictures are not exact: %v; want %v", i, got, want)
+		}
+	}
+
+	th := l.Runs[0].Threads
+	if th.Empty() {
+		t.Fatal("run with slices has no threads panel")
+	}
+	for c, col := range lanes.CorePalette[:4] {
+		if n := count(img, th, is(col)); n < 100 {
+			t.Errorf("threads panel has %d pixels of core %d's colour; want its slices", n, c)
+		}
+	}
+	for i, r := range l.Runs[1:] {
+		if !r.Threads.Empty() {
+			t.Errorf("run %d without slices has a threads panel %v; want none", i+1, r.Threads)
+		}
+	}
+	if n := count(img, l.Line, func(c color.RGBA) bool { return c == chartLayer(runColor(0)) }); n == 0 {
+		t.Error("line chart has no pixel of the exact run's other-programs line")
+	}
+}
+
+// chartLayer is the colour of other programs' line of a run of colour c.
+func chartLayer(c color.RGBA) color.RGBA {
+	sc := othersStyle(c).StrokeColor
+	return color.RGBA{sc.R, sc.G, sc.B, sc.A}
+}
+
+func TestThreadPanel(t *testing.T) {
+	p := withSlices(fixture("many", runners.Threads, 4, 30, wave), 40, 4000)
+	tp := newThreadPanel(p)
+	if tp.lanes != maxLanes || tp.more != 40-maxLanes {
+		t.Errorf("40 threads: %d lanes and %d more; want %d and %d", tp.lanes, tp.more, maxLanes, 40-maxLanes)
+	}
+	if len(tp.groups) != 2 {
+		t.Fatalf("groups = %d; want 2, one a process", len(tp.groups))
+	}
+	for _, g := range tp.groups {
+		for _, th := range g.threads[1:] {
+			if th.pid != g.threads[0].pid {
+				t.Errorf("group %q holds thread %d of process %d", g.label, th.tid, th.pid)
+			}
+		}
+	}
+	if got, want := tp.groups[0].label, "corescope 100"; got != want {
+		t.Errorf("first group label = %q; want %q", got, want)
+	}
+	if got, want := tp.groups[0].threads[0].label, "worker-0 101"; got != want {
+		t.Errorf("first lane label = %q; want %q", got, want)
+	}
+	if want := panelHeadH + 2*groupH + maxLanes*laneH + footH; tp.height() != want {
+		t.Errorf("height = %d; want %d", tp.height(), want)
+	}
+	if h := newThreadPanel(fixture("none", runners.Threads, 4, 30, wave)).height(); h != 0 {
+		t.Errorf("height without slices = %d; want 0", h)
+	}
+}
+
+func TestLineChartHoldsItsData(t *testing.T) {
+	full := func(s, c int) float64 { return 1 }
+	tests := []struct {
+		name string
+		p    *profile.Profile
+	}{
+		// 2.9 s of data: ticks every 0.5 s used to stop at 2.5 s.
+		{"2.9 s", fixture("a", runners.Threads, 4, 29, wave)},
+		// 256 busy cores: ticks every 50 used to stop at 250.
+		{"256 busy cores", fixture("b", runners.Goroutines, 256, 10, full)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps := []*profile.Profile{tt.p}
+			l := Locate(ps, Options{})
+			c, _ := lineChart(l.Line, l.AxisS, ps, []string{"a"})
+			xt, yt := c.XAxis.Ticks, c.YAxis.Ticks
+			for _, s := range c.Series {
+				cs := s.(chart.ContinuousSeries)
+				for k := range cs.XValues {
+					if x, y := cs.XValues[k], cs.YValues[k]; x > xt[len(xt)-1].Value || y > yt[len(yt)-1].Value {
+						t.Fatalf("point (%v, %v) lies past the axes, which end at (%v, %v)", x, y, xt[len(xt)-1].Value, yt[len(yt)-1].Value)
+					}
+				}
+			}
+			// go-chart ends an axis at its last tick: a line past it runs
+			// into the chart's right padding.
+			out, err := PNG(ps, Options{})
+			if err != nil {
+				t.Fatalf("PNG() error = %v", err)
+			}
+			pad := image.Rect(l.Line.Max.X-30, l.Line.Min.Y, l.Line.Max.X, l.Line.Max.Y)
+			if n := count(out.(*image.RGBA), pad, is(runColor(0))); n != 0 {
+				t.Errorf("%d pixels of the line lie right of the x axis; want none", n)
+			}
+		})
+	}
+}
+
+func BenchmarkPNGSlices(b *testing.B) {
+	p := withSlices(withSubject(fixture("threads", runners.Threads, 64, 600, wave), profile.AttributionExact,
+		func(s, c int) float64 { return wave(s, c) / 2 }), 48, 50000)
+	ps := []*profile.Profile{p}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := PNG(ps, Options{}); err != nil {

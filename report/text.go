@@ -77,5 +77,31 @@ func fit(face font.Face, s string, width int) string {
 	return ""
 }
 
+// wrap breaks s at spaces into lines at most width pixels wide, at most
+// most lines; the last is shortened with an ellipsis when s does not fit.
+func wrap(face font.Face, s string, width, most int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		next := strings.TrimSpace(line + " " + w)
+		if line != "" && font.MeasureString(face, next).Round() > width {
+			lines = append(lines, line)
+			next = w
+		}
+		line = next
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	if len(lines) > most {
+		lines[most-1] = fit(face, strings.Join(lines[most-1:], " "), width)
+		lines = lines[:most]
+	}
+	for i, l := range lines {
+		lines[i] = fit(face, l, width) // a single word too wide
+	}
+	return lines
+}
+
 // lineHeight is the distance between two baselines of face.
 func lineHeight(face font.Face) int { return face.Metrics().Height.Ceil() }

@@ -49,6 +49,12 @@ type (
 // its tasks as complete ("X") events. Tasks that overlap on one thread (async
 // I/O) are spread over extra tracks named after the thread, since a track's
 // spans must nest. A task that never ended lasts until the end of the run.
+//
+// A run with on-core slices (exact attribution) also gets a process "<run>
+// CPUs" after it, pid len(ps)+1, ... in order, with a track a core ("CPU
+// 0", ...) holding each slice as an "X" event named after its thread; and
+// each thread's own track holds its slices, named after their core, which
+// moves its tasks to a track of their own ("<thread> tasks").
 func Trace(w io.Writer, ps []*profile.Profile) error {
 	if err := complete(ps); err != nil {
 		return err
@@ -58,6 +64,7 @@ func Trace(w io.Writer, ps []*profile.Profile) error {
 	out.w.WriteString(`{"displayTimeUnit":"ms","traceEvents":[`)
 	for i, name := range runtext.Names(ps) {
 		out.run(i+1, name, ps[i])
+		out.cpus(len(ps)+i+1, i+1, name, ps[i])
 	}
 	out.w.WriteString("]}\n")
 	if out.err != nil {
@@ -69,11 +76,12 @@ func Trace(w io.Writer, ps []*profile.Profile) error {
 // traceOut streams trace events: a trace of 256 cores holds a counter per
 // core and sample, too many to build in memory first.
 type traceOut struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-	buf []byte // scratch for counter events
-	n   int    // events written
-	err error  // the first write error
+	w    *bufio.Writer
+	enc  *json.Encoder
+	buf  []byte // scratch for counter and slice events
+	args []byte // scratch for a slice's arguments
+	n    int    // events written
+	err  error  // the first write error
 }
 
 // add writes ev after the events before it.
@@ -88,13 +96,10 @@ func (o *traceOut) add(ev traceEvent) {
 	o.err = o.enc.Encode(ev)
 }
 
-// counter writes a counter event like add, without reflection: they are
-// nearly all of a trace. name is already JSON-quoted; v must be finite and
-// is written with prec decimals.
-func (o *traceOut) counter(name []byte, ts float64, pid int, key string, v float64, prec int) {
-	if o.err != nil {
-		return
-	}
+// head starts an event written without reflection, as counters and slices
+// are nearly all of a trace: the comma after the events before it, the
+// name (already JSON-quoted), the phase and the time in microseconds.
+func (o *traceOut) head(name []byte, ph string, ts float64) []byte {
 	b := o.buf[:0]
 	if o.n > 0 {
 		b = append(b, ',')
@@ -102,17 +107,51 @@ func (o *traceOut) counter(name []byte, ts float64, pid int, key string, v float
 	o.n++
 	b = append(b, `{"name":`...)
 	b = append(b, name...)
-	b = append(b, `,"ph":"C","ts":`...)
-	b = strconv.AppendFloat(b, ts, 'f', 3, 64) // to the nanosecond
+	b = append(b, `,"ph":"`...)
+	b = append(b, ph...)
+	b = append(b, `","ts":`...)
+	return strconv.AppendFloat(b, ts, 'f', 3, 64) // to the nanosecond
+}
+
+// tail appends the event's process and thread, and opens its arguments.
+func tail(b []byte, pid, tid int) []byte {
 	b = append(b, `,"pid":`...)
 	b = strconv.AppendInt(b, int64(pid), 10)
-	b = append(b, `,"tid":0,"args":{"`...)
+	b = append(b, `,"tid":`...)
+	b = strconv.AppendInt(b, int64(tid), 10)
+	return append(b, `,"args":`...)
+}
+
+// end closes the event b and writes it.
+func (o *traceOut) end(b []byte) {
+	b = append(b, "}\n"...)
+	_, o.err = o.w.Write(b)
+	o.buf = b
+}
+
+// counter writes a counter event like add. name is already JSON-quoted; v
+// must be finite and is written with prec decimals.
+func (o *traceOut) counter(name []byte, ts float64, pid int, key string, v float64, prec int) {
+	if o.err != nil {
+		return
+	}
+	b := tail(o.head(name, "C", ts), pid, 0)
+	b = append(b, `{"`...)
 	b = append(b, key...)
 	b = append(b, `":`...)
 	b = strconv.AppendFloat(b, v, 'f', prec, 64)
-	b = append(b, "}}\n"...)
-	_, o.err = o.w.Write(b)
-	o.buf = b
+	o.end(append(b, '}'))
+}
+
+// slice writes on-core slice s as a complete event on track tid of process
+// pid, like add. name and args are already JSON.
+func (o *traceOut) slice(name []byte, s profile.Slice, pid, tid int, args []byte) {
+	if o.err != nil {
+		return
+	}
+	b := append(o.head(name, "X", s.Start*1e6), `,"dur":`...)
+	b = strconv.AppendFloat(b, (s.End-s.Start)*1e6, 'f', 3, 64)
+	o.end(append(tail(b, pid, tid), args...))
 }
 
 // run writes run p as process pid.
@@ -121,7 +160,7 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 		return traceEvent{Name: kind, Ph: "M", Pid: pid, Tid: tid, Args: nameArgs{value}}
 	}
 	o.add(meta("process_name", 0, name))
-	o.add(traceEvent{Name: "process_sort_index", Ph: "M", Pid: pid, Args: sortArgs{pid}})
+	o.add(traceEvent{Name: "process_sort_index", Ph: "M", Pid: pid, Args: sortArgs{2 * pid}})
 	o.add(meta("thread_name", 0, "corescope"))
 	end := 0.0
 	if n := len(p.Frames); n > 0 {
@@ -157,21 +196,91 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 			names[tid] = ls[0][0].track
 		}
 	}
+	running := map[int]bool{} // threads whose own track shows their slices
+	for _, s := range p.Slices {
+		running[s.TID] = true
+		if _, ok := names[s.TID]; !ok {
+			names[s.TID] = threadLabel("", s.TID)
+		}
+	}
 	tids := slices.Sorted(maps.Keys(names))
 	for _, tid := range tids {
 		o.add(meta("thread_name", tid, names[tid]))
 	}
 	for _, tid := range tids {
+		// Tasks go on the thread's own track, unless its slices are there.
+		base, first := names[tid], 1
+		if running[tid] {
+			base, first = base+" tasks", 0
+		}
 		for k, lane := range lanes[tid] {
-			ltid := laneTID(tid, k)
-			if k > 0 {
-				o.add(meta("thread_name", ltid, fmt.Sprintf("%s (overlap %d)", names[tid], k)))
+			ltid := laneTID(tid, k+1-first)
+			switch {
+			case k > 0:
+				o.add(meta("thread_name", ltid, fmt.Sprintf("%s (overlap %d)", base, k)))
+			case first == 0:
+				o.add(meta("thread_name", ltid, base))
 			}
 			for _, t := range lane {
 				o.add(span(fmt.Sprintf("task %d", t.task), pid, ltid, t.start, t.end, t.args))
 			}
 		}
 	}
+	cpuNames := make(map[int][]byte)
+	for _, s := range p.Slices {
+		name, ok := cpuNames[s.CPU]
+		if !ok {
+			name = fmt.Appendf(nil, `"CPU %d"`, s.CPU)
+			cpuNames[s.CPU] = name
+		}
+		o.args = fmt.Appendf(o.args[:0], `{"cpu":%d}`, s.CPU)
+		o.slice(name, s, pid, s.TID, o.args)
+	}
+}
+
+// cpus writes the on-core slices of run p, process runPID, as process pid
+// with a track a core, each slice named after its thread ("python3 1234")
+// with its pid and tid, so Perfetto shows which thread ran where.
+func (o *traceOut) cpus(pid, runPID int, name string, p *profile.Profile) {
+	if len(p.Slices) == 0 {
+		return
+	}
+	meta := func(kind string, tid int, args any) traceEvent {
+		return traceEvent{Name: kind, Ph: "M", Pid: pid, Tid: tid, Args: args}
+	}
+	name += " CPUs"
+	if p.SlicesDropped > 0 {
+		name += fmt.Sprintf(" (the %d earliest slices dropped)", p.SlicesDropped)
+	}
+	o.add(meta("process_name", 0, nameArgs{name}))
+	o.add(meta("process_sort_index", 0, sortArgs{2*runPID + 1}))
+	threadNames := make(map[int]string, len(p.Threads))
+	for _, t := range p.Threads {
+		threadNames[t.TID] = t.Name
+	}
+	labels := make(map[int][]byte)
+	for _, s := range p.Slices {
+		if _, ok := labels[s.TID]; !ok {
+			labels[s.TID], _ = json.Marshal(threadLabel(threadNames[s.TID], s.TID))
+		}
+	}
+	for _, c := range cpusOf(p.Slices) {
+		o.add(meta("thread_name", c, nameArgs{fmt.Sprintf("CPU %d", c)}))
+		o.add(meta("thread_sort_index", c, sortArgs{c}))
+	}
+	for _, s := range p.Slices {
+		o.args = fmt.Appendf(o.args[:0], `{"pid":%d,"tid":%d}`, s.PID, s.TID)
+		o.slice(labels[s.TID], s, pid, s.CPU, o.args)
+	}
+}
+
+// cpusOf lists the cores slices ran on, in order.
+func cpusOf(ss []profile.Slice) []int {
+	seen := make(map[int]bool)
+	for _, s := range ss {
+		seen[s.CPU] = true
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // threadName is how a subject thread is shown: its process, name and tid.
@@ -209,7 +318,7 @@ func taskSpans(p *profile.Profile, end float64) []task {
 	for _, ev := range p.Events {
 		switch ev.Ev {
 		case runners.EvTaskStart:
-			t := task{task: ev.Task, tid: ev.TID, track: fmt.Sprintf("thread %d", ev.TID), start: us(ev),
+			t := task{task: ev.Task, tid: ev.TID, track: threadLabel("", ev.TID), start: us(ev),
 				args: &taskArgs{Worker: ev.Worker, PID: ev.PID}}
 			if ev.TID == 0 {
 				t.tid, t.track = workerTID(ev.Worker), fmt.Sprintf("worker %d", ev.Worker)

@@ -70,6 +70,35 @@ func Verdict(p *profile.Profile) string {
 	}
 }
 
+// SubjectMeasured reports whether run p's samples hold the subject's own
+// per-core load; files of corescope before it hold only the whole machine's.
+func SubjectMeasured(p *profile.Profile) bool {
+	for _, f := range p.Frames {
+		if len(f.SubjectBusy) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Attribution says how far run p's per-core pictures are from the
+// subject's exact cores, to be shown beside them: "" when they are exact
+// (or there is nothing to show).
+func Attribution(p *profile.Profile) string {
+	switch {
+	case len(p.Frames) == 0:
+		return ""
+	case !SubjectMeasured(p):
+		return "whole machine: this file holds no per-core load of the subject, so every program's load is drawn"
+	case p.Summary.Attribution != profile.AttributionApproximate:
+		return ""
+	case p.Summary.AttributionNote == "":
+		return "approximate: each thread's CPU put on the core it last ran on"
+	default:
+		return "approximate: each thread's CPU put on the core it last ran on. " + p.Summary.AttributionNote
+	}
+}
+
 // Spec says what a run ran: "processes, cpu workload, 20 tasks, size 1:
 // 2 workers", or "command: python3 my_script.py".
 func Spec(s runners.Spec) string {

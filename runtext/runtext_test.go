@@ -116,12 +116,13 @@ func TestSpecText(t *testing.T) {
 }
 
 // all is every column, in order.
-var all = []Column{ColModel, ColWall, ColSpeedup, ColCoresUsed, ColCPU, ColThreads, ColProcs, ColCtxSwitches, ColCost, ColVerdict}
+var all = []Column{ColModel, ColWall, ColSpeedup, ColCoresUsed, ColOthers, ColCPU, ColThreads, ColProcs, ColCtxSwitches, ColCost, ColVerdict}
 
 func TestCells(t *testing.T) {
 	speedup := 1.8449
 	sampled := profile.Summary{WallS: 1.657, CPUS: 3.126, CoresUsed: 1.8866, Speedup: &speedup, Threads: 17, Procs: 3,
-		CtxSwitches: 2475, SelfCPUS: 0.0834, SelfCores: 0.0351, Verdict: "parallel: 1.88 of 2 cores busy"}
+		CtxSwitches: 2475, SelfCPUS: 0.0834, SelfCores: 0.0351, Verdict: "parallel: 1.88 of 2 cores busy",
+		Attribution: profile.AttributionExact, OthersBusyCores: 0.254}
 	unsampled := profile.Summary{WallS: 0.07, CPUS: 0.03, CoresUsed: 0.35, Threads: 0, Procs: 0, CtxSwitches: 247,
 		Verdict: "mostly waiting on I/O"}
 	tests := []struct {
@@ -130,13 +131,13 @@ func TestCells(t *testing.T) {
 		want []string
 	}{
 		{"sampled run", &profile.Profile{Label: "processes", Spec: spec(runners.CPU, runners.Processes, 2), Summary: sampled},
-			[]string{"processes, 2 workers", "1.66 s", "1.84x", "1.89", "3.13", "17", "3", "2475",
+			[]string{"processes, 2 workers", "1.66 s", "1.84x", "1.89", "0.25", "3.13", "17", "3", "2475",
 				"3.5% of one core", "parallel: 1.88 of 2 cores busy"}},
 		{"no samples, no sequential run", &profile.Profile{Label: "async", Spec: spec(runners.IO, runners.Async, 0), Summary: unsampled},
-			[]string{"async", "0.07 s", "-", "0.35", "0.03", "-", "-", "247",
+			[]string{"async", "0.07 s", "-", "0.35", "-", "0.03", "-", "-", "247",
 				"0.0% of one core", "mostly waiting on I/O"}},
 		{"failed command", failed(&profile.Profile{Label: "python3", Spec: command}, "exit status 1", 1),
-			[]string{"/usr/bin/python3 my_script.py", "0.00 s", "-", "0.00", "0.00", "-", "-", "0",
+			[]string{"/usr/bin/python3 my_script.py", "0.00 s", "-", "0.00", "-", "0.00", "-", "-", "0",
 				"0.0% of one core", "failed (exit 1): exit status 1"}},
 	}
 	for _, tt := range tests {
@@ -159,7 +160,7 @@ func TestCost(t *testing.T) {
 }
 
 func TestHeads(t *testing.T) {
-	want := "model|wall|speedup|cores used|CPU s|threads|procs|ctx sw|corescope's cost|verdict"
+	want := "model|wall|speedup|cores used|others|CPU s|threads|procs|ctx sw|corescope's cost|verdict"
 	if got := strings.Join(Heads(all), "|"); got != want {
 		t.Errorf("Heads(every column) = %q; want %q", got, want)
 	}
@@ -167,5 +168,40 @@ func TestHeads(t *testing.T) {
 		if text := c == ColModel || c == ColVerdict; c.Number() == text {
 			t.Errorf("%q.Number() = %v; want %v", c.Head(), c.Number(), !text)
 		}
+	}
+}
+
+func TestAttribution(t *testing.T) {
+	frames := func(subject []float64) []profile.Frame {
+		return []profile.Frame{{T: 0.1, Busy: []float64{1, 1}, SubjectBusy: subject}}
+	}
+	run := func(fs []profile.Frame, attribution, note string) *profile.Profile {
+		return &profile.Profile{Frames: fs, Summary: profile.Summary{Attribution: attribution, AttributionNote: note}}
+	}
+	note := "perf_event_paranoid is 3; sudo sysctl kernel.perf_event_paranoid=2 makes it exact"
+	tests := []struct {
+		name     string
+		p        *profile.Profile
+		measured bool
+		want     string
+	}{
+		{"exact", run(frames([]float64{1, 0}), profile.AttributionExact, ""), true, ""},
+		{"approximate", run(frames([]float64{1, 0}), profile.AttributionApproximate, note), true,
+			"approximate: each thread's CPU put on the core it last ran on. " + note},
+		{"approximate without a note", run(frames([]float64{1, 0}), profile.AttributionApproximate, ""), true,
+			"approximate: each thread's CPU put on the core it last ran on"},
+		{"an older file", run(frames(nil), "", ""), false,
+			"whole machine: this file holds no per-core load of the subject, so every program's load is drawn"},
+		{"no samples", run(nil, profile.AttributionApproximate, note), false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := SubjectMeasured(tt.p); got != tt.measured {
+				t.Errorf("SubjectMeasured() = %v; want %v", got, tt.measured)
+			}
+			if got := Attribution(tt.p); got != tt.want {
+				t.Errorf("Attribution() = %q; want %q", got, tt.want)
+			}
+		})
 	}
 }

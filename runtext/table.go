@@ -17,6 +17,7 @@ const (
 	ColWall                      // the subject's wall time
 	ColSpeedup                   // against sequential; "-" without a sequential run
 	ColCoresUsed                 // CPU seconds over wall time
+	ColOthers                    // other programs' mean busy cores; "-" when not measured
 	ColCPU                       // CPU seconds of every process of the run
 	ColThreads                   // most threads at once; "-" when never sampled
 	ColProcs                     // most processes at once; "-" when never sampled
@@ -35,6 +36,7 @@ var columns = [...]struct {
 	ColWall:        {"wall", true, func(p *profile.Profile) string { return Seconds(p.Summary.WallS) }},
 	ColSpeedup:     {"speedup", true, func(p *profile.Profile) string { return Factor(p.Summary.Speedup) }},
 	ColCoresUsed:   {"cores used", true, func(p *profile.Profile) string { return fmt.Sprintf("%.2f", p.Summary.CoresUsed) }},
+	ColOthers:      {"others", true, others},
 	ColCPU:         {"CPU s", true, func(p *profile.Profile) string { return fmt.Sprintf("%.2f", p.Summary.CPUS) }},
 	ColThreads:     {"threads", true, func(p *profile.Profile) string { return Sampled(p.Summary, p.Summary.Threads) }},
 	ColProcs:       {"procs", true, func(p *profile.Profile) string { return Sampled(p.Summary, p.Summary.Procs) }},
@@ -79,6 +81,15 @@ func Factor(x *float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.2fx", *x)
+}
+
+// others writes the mean busy cores of everything but run p's subject, or
+// "-" for a file recorded before corescope told the two apart.
+func others(p *profile.Profile) string {
+	if p.Summary.Attribution == "" {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", p.Summary.OthersBusyCores)
 }
 
 // Sampled writes a count read from the process tree, or "-" when the
