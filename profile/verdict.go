@@ -44,7 +44,7 @@ func Verdict(p *Profile) string {
 			v += fmt.Sprintf("; no faster than sequential (%.2fx)", x)
 		}
 	}
-	if competed(p) {
+	if competed(p) && !strings.Contains(v, "other programs") {
 		v += fmt.Sprintf("; other programs kept %.2f cores busy beside it", s.OthersBusyCores)
 	}
 	return v
@@ -67,6 +67,8 @@ func lowCPU(p *Profile, used float64) string {
 		waiting = "partly waiting"
 	}
 	switch {
+	case p.Spec.Backend == runners.BackendGo && p.Spec.Workload == runners.CPU && s.Attribution != "":
+		return fmt.Sprintf("starved: %.2f cores' worth of CPU while other programs kept %.2f cores busy", used, s.OthersBusyCores)
 	case p.Spec.Backend == runners.BackendGo && p.Spec.Workload == runners.CPU:
 		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", used, s.MachineBusyCores)
 	case p.Spec.Backend == runners.BackendGo:

@@ -1,0 +1,93 @@
+package profile
+
+import (
+	"testing"
+	"time"
+
+	"corescope/runners"
+)
+
+// commandRun is a recorded command with the given figures on 2 cores.
+func commandRun(argv0 string, wall, cores float64) *Profile {
+	return &Profile{
+		Label:   argv0,
+		Spec:    runners.Spec{Backend: runners.BackendCommand, Command: []string{argv0}, Interval: runners.Duration(100 * time.Millisecond)},
+		Machine: Machine{LogicalCores: 2},
+		Summary: Summary{WallS: wall, CPUS: wall * cores, CoresUsed: cores, Attribution: AttributionExact},
+	}
+}
+
+// withThreads gives p's switch timeline threads with these on-core seconds.
+func withThreads(p *Profile, onCPU ...float64) *Profile {
+	for i, s := range onCPU {
+		p.Threads = append(p.Threads, Thread{PID: 1, TID: i + 1, Process: p.Label, OnCPUS: s})
+		p.Slices = append(p.Slices, Slice{PID: 1, TID: i + 1, End: s})
+	}
+	p.Summary.Procs = 1
+	return p
+}
+
+func TestVerdictWordings(t *testing.T) {
+	competing := commandRun("pool.py", 2, 1.06)
+	competing.Summary.OthersBusyCores = 0.9
+	quiet := commandRun("pool.py", 2, 1.06)
+	quiet.Summary.OthersBusyCores = 0.2 // under 0.25 cores: noise, not competition
+	short := commandRun("true", 0.002, 0.9)
+	startup := commandRun("app", 3, 0.5) // imports took most of the run,
+	startup.Summary.TasksCoresUsed = 1.9 // but the tasks ran in parallel
+	starved := run(runners.Sequential, 3, 0.45)
+	starved.Summary.Attribution, starved.Summary.OthersBusyCores = AttributionExact, 1.5
+	tests := []struct {
+		name string
+		p    *Profile
+		want string
+	}{
+		{"competition is named", competing, "one core's worth of CPU at a time (1.06); other programs kept 0.90 cores busy beside it"},
+		{"a little noise is not", quiet, "one core's worth of CPU at a time (1.06)"},
+		{"shorter than a sample", short, "too short to judge: it ran for 0.002 s, less than one sample (100ms)"},
+		{"the tasks' span decides", startup, "parallel: 1.90 of 2 cores busy"},
+		{"CPython threads held to one core", withThreads(commandRun("python3", 2, 0.99), 0.6, 0.7, 0.7),
+			"3 busy threads held to one core's worth of CPU (0.99): CPython's GIL runs one thread's Python code at a time"},
+		{"other threads held to one core", withThreads(commandRun("java", 2, 0.99), 1, 1),
+			"2 busy threads held to one core's worth of CPU (0.99): something, such as a lock, lets one run at a time"},
+		{"one busy thread among idle ones", withThreads(commandRun("python3", 2, 0.99), 1.9, 0.01, 0.01),
+			"one core's worth of CPU at a time (0.99)"},
+		{"middle wording", commandRun("server", 2, 0.45), "partly waiting or idle: 0.45 cores' worth of CPU"},
+		{"mostly waiting", commandRun("server", 2, 0.1), "mostly waiting or idle: 0.10 cores' worth of CPU"},
+		{"starved by others", starved, "starved: 0.45 cores' worth of CPU while other programs kept 1.50 cores busy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Verdict(tt.p); got != tt.want {
+				t.Errorf("Verdict() = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSummarizeSlicesAndTasks(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	p := &Profile{Started: t0, Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)},
+		Threads: []Thread{{PID: 1, TID: 1, Name: "main"}},
+		Slices: []Slice{{PID: 1, TID: 1, CPU: 0, Start: 0.1, End: 0.2}, {PID: 1, TID: 1, CPU: 1, Start: 0.2, End: 0.25},
+			{PID: 1, TID: 1, CPU: 1, Start: 0.3, End: 0.4}, {PID: 1, TID: 7, CPU: 0, Start: 0.2, End: 0.21}},
+		Events: []runners.Event{{Ev: runners.EvTaskStart, TNs: t0.Add(300 * time.Millisecond).UnixNano()},
+			{Ev: runners.EvTaskEnd, TNs: t0.Add(500 * time.Millisecond).UnixNano()}},
+		Frames: []Frame{{T: 0.4, SubjectBusy: []float64{1, 0}}, {T: 0.5, SubjectBusy: []float64{1, 1}}},
+	}
+	p.Summary.SubjectStartS = 0.1
+	summarizeSlices(p)
+	summarizeTasks(p)
+	want := []Thread{{PID: 1, TID: 1, Name: "main", OnCPUS: 0.25, Switches: 3, Migrations: 1}, {PID: 1, TID: 7, OnCPUS: 0.01, Switches: 1}}
+	if len(p.Threads) != 2 || p.Threads[0] != want[0] || p.Threads[1] != want[1] {
+		t.Errorf("threads = %+v; want %+v", p.Threads, want)
+	}
+	s := p.Summary
+	if s.TasksStartS != 0.3 || s.TasksEndS != 0.5 || s.StartupS != 0.2 {
+		t.Errorf("tasks %v..%v, start-up %v; want 0.3..0.5 after 0.2 s", s.TasksStartS, s.TasksEndS, s.StartupS)
+	}
+	// Frame 0.4 covers 0.3..0.4 with 1 core, frame 0.5 covers 0.4..0.5 with 2.
+	if s.TasksCoresUsed != 1.5 {
+		t.Errorf("cores used over the tasks = %v; want 1.5", s.TasksCoresUsed)
+	}
+}
