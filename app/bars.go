@@ -15,10 +15,14 @@ import (
 var _ fyne.Widget = (*coreBars)(nil)
 
 // coreBars shows each core's current busy fraction: a bar and its value per
-// row for a few cores, a grid of small vertical bars for many.
+// row for a few cores, a grid of small vertical bars for many. With the
+// subject's share known, the machine's bar is grey (other programs) and the
+// subject's part of it is drawn inside in the heat colour, and the value is
+// the subject's.
 type coreBars struct {
 	widget.BaseWidget
-	busy []float64
+	busy    []float64 // the whole machine
+	subject []float64 // the subject's share; empty when not measured
 }
 
 // barsWithText is the most cores that get a row with a value each.
@@ -30,9 +34,11 @@ func newCoreBars() *coreBars {
 	return b
 }
 
-// set shows busy (copied) and redraws.
-func (b *coreBars) set(busy []float64) {
+// set shows the machine's busy fractions and the subject's (nil when not
+// measured), both copied, and redraws.
+func (b *coreBars) set(busy, subject []float64) {
 	b.busy = append(b.busy[:0], busy...)
+	b.subject = append(b.subject[:0], subject...)
 	b.Refresh()
 }
 
@@ -45,7 +51,8 @@ func (b *coreBars) CreateRenderer() fyne.WidgetRenderer {
 type barsRenderer struct {
 	b      *coreBars
 	tracks []*canvas.Rectangle
-	fills  []*canvas.Rectangle
+	fills  []*canvas.Rectangle // the machine's load
+	shares []*canvas.Rectangle // the subject's part of it
 	labels []*canvas.Text
 	values []*canvas.Text
 	objs   []fyne.CanvasObject
@@ -92,13 +99,16 @@ func (r *barsRenderer) Layout(size fyne.Size) {
 	for i := range n {
 		x, y := float32(i%cols)*cw, float32(i/cols)*ch
 		r.labels[i].Hidden, r.values[i].Hidden = !text, !text
-		v := float32(heatmap.Clamp01(r.value(i)))
+		v := float32(heatmap.Clamp01(r.value(r.b.busy, i)))
+		sv := min(float32(heatmap.Clamp01(r.value(r.b.subject, i))), v)
 		track := fyne.NewSize(max(cw-labelW-valueW-gap, 1), max(ch-2*gap, 1))
 		r.tracks[i].Move(fyne.NewPos(x+labelW, y+gap))
 		r.tracks[i].Resize(track)
 		if text {
 			r.fills[i].Move(fyne.NewPos(x+labelW, y+gap))
 			r.fills[i].Resize(fyne.NewSize(track.Width*v, track.Height))
+			r.shares[i].Move(fyne.NewPos(x+labelW, y+gap))
+			r.shares[i].Resize(fyne.NewSize(track.Width*sv, track.Height))
 			for _, t := range []*canvas.Text{r.labels[i], r.values[i]} {
 				t.TextSize = captionSize(r.b)
 				t.Resize(t.MinSize())
@@ -110,12 +120,15 @@ func (r *barsRenderer) Layout(size fyne.Size) {
 		// Many cores: vertical bars growing up from the bottom of each cell.
 		r.fills[i].Move(fyne.NewPos(x+labelW, y+gap+track.Height*(1-v)))
 		r.fills[i].Resize(fyne.NewSize(track.Width, track.Height*v))
+		r.shares[i].Move(fyne.NewPos(x+labelW, y+gap+track.Height*(1-sv)))
+		r.shares[i].Resize(fyne.NewSize(track.Width, track.Height*sv))
 	}
 }
 
-func (r *barsRenderer) value(i int) float64 {
-	if i < len(r.b.busy) {
-		return r.b.busy[i]
+// value is core i's value in vs, 0 when missing.
+func (r *barsRenderer) value(vs []float64, i int) float64 {
+	if i < len(vs) {
+		return vs[i]
 	}
 	return 0
 }
@@ -123,25 +136,36 @@ func (r *barsRenderer) value(i int) float64 {
 func (r *barsRenderer) Refresh() {
 	n := len(r.b.busy)
 	if n != len(r.tracks) {
-		r.tracks, r.fills, r.labels, r.values = r.tracks[:0], r.fills[:0], r.labels[:0], r.values[:0]
+		r.tracks, r.fills, r.shares, r.labels, r.values = r.tracks[:0], r.fills[:0], r.shares[:0], r.labels[:0], r.values[:0]
 		r.objs = r.objs[:0]
 		for i := range n {
 			r.tracks = append(r.tracks, canvas.NewRectangle(nil))
 			r.fills = append(r.fills, canvas.NewRectangle(nil))
+			r.shares = append(r.shares, canvas.NewRectangle(nil))
 			r.labels = append(r.labels, canvas.NewText(fmt.Sprint(i), nil))
 			r.values = append(r.values, canvas.NewText("", nil))
-			r.objs = append(r.objs, r.tracks[i], r.fills[i], r.labels[i], r.values[i])
+			r.objs = append(r.objs, r.tracks[i], r.fills[i], r.shares[i], r.labels[i], r.values[i])
 		}
 	}
 	// Only what changed is refreshed: with many cores this runs ten times a
 	// second over hundreds of bars, whose texts are hidden.
 	text := n <= barsWithText
 	track, fg := themeColor(r.b, theme.ColorNameInputBackground), themeColor(r.b, theme.ColorNameForeground)
+	known := len(r.b.subject) > 0
 	for i := range n {
-		v := r.value(i)
+		v := r.value(r.b.busy, i)
 		setAndRefresh(r.tracks[i], &r.tracks[i].FillColor, track)
-		// The bar's colour is the heatmap's, floored so an idle bar still shows.
-		setAndRefresh(r.fills[i], &r.fills[i].FillColor, color.Color(heatmap.Color(max(v, 0.15))))
+		// The bar's colour is the heatmap's, floored so an idle bar still
+		// shows; with the subject known, the machine's bar is the strip's
+		// grey of other programs and the subject's part takes the colour.
+		fill := color.Color(heatmap.Color(max(v, 0.15)))
+		if known {
+			v = r.value(r.b.subject, i)
+			fill = stripOthers
+		}
+		setAndRefresh(r.fills[i], &r.fills[i].FillColor, fill)
+		setAndRefresh(r.shares[i], &r.shares[i].FillColor, color.Color(heatmap.Color(max(v, 0.15))))
+		r.shares[i].Hidden = !known
 		if text {
 			setAndRefresh(r.labels[i], &r.labels[i].Color, fg)
 			r.values[i].Color = fg

@@ -17,13 +17,17 @@ var _ fyne.Widget = (*Heatmap)(nil)
 
 // Heatmap shows cores x time as it is sampled: one row per core, one column
 // per sample, newest at the right once the window is full, with the
-// total-busy-cores strip under it and a time axis in seconds. It keeps a
-// bounded ring of samples; its pixels go into one reused *image.RGBA.
+// total-busy-cores strip under it and a time axis in seconds. Its rows show
+// the subject's own load, or the whole machine's when asked or when the
+// subject's was not measured; the strip stacks the subject under the other
+// programs. It keeps a bounded ring of samples; its pixels go into one
+// reused *image.RGBA.
 type Heatmap struct {
 	widget.BaseWidget
 
 	ring   ring
 	sorted bool
+	whole  bool // show the whole machine's load rather than the subject's
 }
 
 // Heatmap geometry in device-independent units.
@@ -61,9 +65,27 @@ func (h *Heatmap) ResetLive(cores, capacity int, interval float64) {
 // Cores is the number of rows.
 func (h *Heatmap) Cores() int { return h.ring.cores }
 
-// Push adds the sample taken at t seconds. It does not redraw: push a batch,
-// then call Refresh once.
-func (h *Heatmap) Push(t float64, busy []float64) { h.ring.push(t, busy) }
+// Push adds the sample of the interval that ended at t seconds: the
+// machine's busy fraction of each core and the subject's (nil when not
+// measured). It does not redraw: push a batch, then call Refresh once.
+func (h *Heatmap) Push(t float64, machine, subject []float64) { h.ring.push(t, machine, subject) }
+
+// Fit makes the samples pushed since Reset fill the width, however many
+// short frames were merged.
+func (h *Heatmap) Fit() { h.ring.fit() }
+
+// SubjectKnown reports whether any sample held the subject's own load.
+func (h *Heatmap) SubjectKnown() bool { return h.ring.subjectKnown }
+
+// SetWholeMachine switches the rows between the subject's load and the
+// whole machine's.
+func (h *Heatmap) SetWholeMachine(whole bool) {
+	if h.whole == whole {
+		return
+	}
+	h.whole = whole
+	h.Refresh()
+}
 
 // SetSorted switches between rows by core id and rows sorted by load.
 func (h *Heatmap) SetSorted(sorted bool) {
@@ -105,6 +127,7 @@ type heatmapRenderer struct {
 	img, strip    *canvas.Image
 	pix, stripPix *image.RGBA
 	painter       heatmap.Painter
+	layers        stripPainter
 
 	labels   rowLabels
 	axis     *timeAxis
@@ -195,12 +218,21 @@ func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 // the width in proportion to how much of the time axis they cover; the rest
 // stays transparent so "not sampled yet" never reads as "idle".
 func (r *heatmapRenderer) draw() {
-	cols := r.h.ring.cols()
-	_, length := r.h.ring.window()
-	w := heatmap.Width(r.pix.Rect.Dx(), r.h.ring.held(), length)
+	ring := &r.h.ring
+	_, length := ring.window()
+	w := heatmap.Width(r.pix.Rect.Dx(), ring.held(), length)
 	if w > 0 {
-		r.painter.Heatmap(r.pix, image.Rect(0, 0, w, r.pix.Rect.Dy()), cols, r.h.sorted)
-		r.painter.Strip(r.stripPix, image.Rect(0, 0, w, stripRows), cols, r.h.ring.cores)
+		machine := ring.cols(layerMachine)
+		rows, under, over := machine, machine, [][]float64(nil)
+		if ring.subjectKnown {
+			subject := ring.cols(layerSubject)
+			under, over = subject, machine
+			if !r.h.whole {
+				rows = subject
+			}
+		}
+		r.painter.Heatmap(r.pix, image.Rect(0, 0, w, r.pix.Rect.Dy()), rows, r.h.sorted)
+		r.layers.paint(r.stripPix, image.Rect(0, 0, w, stripRows), under, over, ring.cores)
 	}
 	clearRight(r.pix, w)
 	clearRight(r.stripPix, w)

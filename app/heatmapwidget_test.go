@@ -71,7 +71,7 @@ func TestHeatmapColours(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := NewHeatmap(tt.cores, tt.capacity, 0.1)
 			for i, s := range tt.samples {
-				h.Push(float64(i+1)*0.1, s)
+				h.Push(float64(i+1)*0.1, s, nil)
 			}
 			r := showHeatmap(t, h, fyne.NewSize(800, 600))
 			b := r.pix.Bounds()
@@ -102,8 +102,8 @@ func diagonal(cores, n int) [][]float64 {
 func TestHeatmapSortedPutsBusyCoresOnTop(t *testing.T) {
 	test.NewTempApp(t)
 	h := NewHeatmap(3, 2, 0.1)
-	h.Push(0.1, []float64{0, 0, 1})
-	h.Push(0.2, []float64{0, 1, 0})
+	h.Push(0.1, []float64{0, 0, 1}, nil)
+	h.Push(0.2, []float64{0, 1, 0}, nil)
 	r := showHeatmap(t, h, fyne.NewSize(400, 300))
 	if got := r.pix.RGBAAt(0, 0); got != heatmap.Color(0) {
 		t.Errorf("by core: pixel (0, 0) = %v; want idle %v", got, heatmap.Color(0))
@@ -138,13 +138,13 @@ func BenchmarkHeatmapFrame(b *testing.B) {
 	busy := make([]float64, 256)
 	for i := range 600 {
 		busy[i%256] = float64(i%10) / 10
-		h.Push(float64(i)/10, busy)
+		h.Push(float64(i)/10, busy, nil)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
 		busy[i%256] = float64(i%7) / 7
-		h.Push(float64(600+i)/10, busy)
+		h.Push(float64(600+i)/10, busy, nil)
 		r.draw()
 	}
 }
@@ -166,7 +166,7 @@ func TestLiveHeatmapFillsTheWidthAsItGrows(t *testing.T) {
 		h := NewHeatmap(2, 600, 0.1)
 		h.ResetLive(2, 600, 0.1)
 		for i := range tt.samples {
-			h.Push(float64(i+1)*0.1, []float64{1, 1})
+			h.Push(float64(i+1)*0.1, []float64{1, 1}, nil)
 		}
 		r := showHeatmap(t, h, fyne.NewSize(800, 300))
 		w := r.pix.Rect.Dx()

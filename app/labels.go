@@ -50,9 +50,19 @@ func niceCeil(v float64) float64 {
 	return 10 * mag
 }
 
-// formatSeconds writes a tick value such as "12 s" or "0.5 s".
-func formatSeconds(t float64) string {
-	return strconv.FormatFloat(math.Round(t*1000)/1000, 'f', -1, 64) + " s"
+// formatSeconds writes a tick value such as "12 s" or "0.5 s", rounded to
+// decimals places so float noise never shows.
+func formatSeconds(t float64, decimals int) string {
+	p := math.Pow(10, float64(decimals))
+	return strconv.FormatFloat(math.Round(t*p)/p, 'f', -1, 64) + " s"
+}
+
+// decimals is how many decimal places tick values step apart need.
+func decimals(step float64) int {
+	if !(step > 0) {
+		return 0
+	}
+	return max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
 }
 
 // timeAxis is a row of tick labels under a picture of a time window. Its
@@ -87,14 +97,17 @@ func (a *timeAxis) place(w fyne.Widget, from, length float64, x0, width, y float
 	// inside by up to half its width and must still clear its neighbour.
 	// The widest label is measured as digits of its length, which change
 	// rarely, so a scrolling axis does not shape a new string every redraw.
+	// Labels get the places of the finest step the ticks could take, so a
+	// view zoomed to a millisecond still tells its ticks apart.
+	places := decimals(heatmap.NiceStep(length, len(a.ticks)-1))
 	widest := strings.Map(func(r rune) rune {
 		if unicode.IsDigit(r) {
 			return '8'
 		}
 		return r
-	}, formatSeconds(from+length))
+	}, strconv.FormatFloat(from+length, 'f', places, 64)+" s")
 	label := max(fyne.MeasureText(widest, size, fyne.TextStyle{}).Width,
-		fyne.MeasureText(formatSeconds(0.25), size, fyne.TextStyle{}).Width)
+		fyne.MeasureText(formatSeconds(0.25, 2), size, fyne.TextStyle{}).Width)
 	step := heatmap.NiceStep(length, min(len(a.ticks)-1, int(width/(1.5*label+theme.Padding()))))
 	i := 0
 	if step > 0 {
@@ -102,7 +115,7 @@ func (a *timeAxis) place(w fyne.Widget, from, length float64, x0, width, y float
 			t := a.ticks[i]
 			if a.values[i] != v {
 				a.values[i] = v
-				t.Text = formatSeconds(v)
+				t.Text = formatSeconds(v, places)
 			}
 			t.TextSize, t.Color = size, fg
 			ts := t.MinSize()

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"runtime"
 
 	"fyne.io/fyne/v2"
@@ -26,6 +27,11 @@ const (
 	orderSorted = "Sorted"
 )
 
+// liveExactAfter is how much subject CPU a live run may use without a single
+// switch slice before it is taken for approximate: the frames do not say, and
+// an exact run's first slices may take a few frames to end.
+const liveExactAfter = 0.5 // CPU seconds
+
 // liveView is the Live tab: the heatmap with its strip, the per-core bars
 // and a line of live figures.
 type liveView struct {
@@ -33,55 +39,119 @@ type liveView struct {
 	bars    *coreBars
 	figures *widget.Label
 	order   *widget.RadioGroup
+	whole   *widget.Check
+	note    *widget.Label // the attribution, when not exact
+	legend  stripLegend
 	content fyne.CanvasObject
 
 	interval float64 // seconds between samples of the shown run
 	prevT    float64
 	last     *profile.Frame
 	text     string // the figures to show at the next refresh
-	visible  bool   // whether the tab is shown; hidden, it does not draw
+
+	// What the note says of the run shown: its attribution ("" while a live
+	// run has not told) and the reason for it.
+	attribution, reason string
+	subjectCPU          float64 // live: the subject's CPU seconds so far
+	visible             bool    // whether the tab is shown; hidden, it does not draw
 }
 
-func newLiveView(onSort func(sorted bool)) *liveView {
+// newLiveView builds the tab; onChange is called with the sort order
+// whenever the user changes how the heatmap is shown, so the window can
+// keep the choices.
+func newLiveView(onChange func(sorted bool)) *liveView {
 	v := &liveView{
 		heat:     NewHeatmap(runtime.NumCPU(), liveColumns, runners.DefaultInterval.Seconds()),
 		bars:     newCoreBars(),
 		figures:  widget.NewLabel("Press Run (Ctrl+R) to watch the cores."),
+		note:     widget.NewLabel(""),
 		interval: runners.DefaultInterval.Seconds(),
 	}
 	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
 	v.figures.Wrapping = fyne.TextWrapWord
+	v.note.Wrapping = fyne.TextWrapWord
+	v.note.Importance = widget.WarningImportance
+	v.note.Hide()
+	changed := func() {
+		if onChange != nil {
+			onChange(v.order.Selected == orderSorted)
+		}
+	}
 	v.order = widget.NewRadioGroup([]string{orderByCore, orderSorted}, nil)
 	v.order.Horizontal = true
 	v.order.Required = true
 	v.order.SetSelected(orderByCore)
 	v.order.OnChanged = func(s string) {
 		v.heat.SetSorted(s == orderSorted)
-		if onSort != nil {
-			onSort(s == orderSorted)
-		}
+		changed()
 	}
+	v.whole = widget.NewCheck("Whole machine", func(on bool) {
+		v.heat.SetWholeMachine(on)
+		changed()
+	})
 
 	legend := image.NewRGBA(image.Rect(0, 0, 128, 1))
 	heatmap.Legend(legend, legend.Rect)
 	scale := canvas.NewImageFromImage(legend)
 	scale.ScaleMode = canvas.ImageScalePixels
 	scale.FillMode = canvas.ImageFillStretch
-	scale.SetMinSize(fyne.NewSize(120, 12))
-	legendRow := container.NewHBox(widget.NewLabel("Rows:"), v.order, layout.NewSpacer(),
+	scale.SetMinSize(fyne.NewSize(80, 12))
+	legendRow := container.NewHBox(v.order, v.whole, layout.NewSpacer(),
 		widget.NewLabel("0%"), container.NewCenter(scale), widget.NewLabel("100%"))
 
 	bars := container.NewBorder(widget.NewLabelWithStyle("Now", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, v.bars)
 	split := container.NewHSplit(v.heat, bars)
 	split.Offset = 0.8
-	v.content = container.NewBorder(legendRow, v.figures, nil, nil, split)
+	v.legend = newStripLegend()
+	v.content = container.NewBorder(legendRow, container.NewVBox(v.legend.row, v.note, v.figures), nil, nil, split)
 	return v
+}
+
+// stripLegend names the layers of the busy-cores strip and the bars.
+type stripLegend struct {
+	row            *fyne.Container
+	subject        *widget.Label
+	others, swatch fyne.CanvasObject
+}
+
+func newStripLegend() stripLegend {
+	swatch := func(c color.Color) fyne.CanvasObject {
+		r := canvas.NewRectangle(c)
+		r.SetMinSize(fyne.NewSize(14, 14))
+		return container.NewCenter(r)
+	}
+	l := stripLegend{subject: widget.NewLabel("the subject"), swatch: swatch(stripOthers)}
+	l.others = widget.NewLabel("other programs")
+	l.row = container.NewHBox(widget.NewLabel("Strip and bars:"), swatch(stripSubject), l.subject, l.swatch, l.others)
+	return l
+}
+
+// set names the strip's one layer "the whole machine" when the subject's
+// load was not measured, its two layers otherwise.
+func (l stripLegend) set(known bool) {
+	text := "the subject"
+	if !known {
+		text = "the whole machine"
+	}
+	if l.subject.Text != text {
+		l.subject.SetText(text)
+	}
+	for _, o := range []fyne.CanvasObject{l.swatch, l.others} {
+		if o.Visible() != known {
+			if known {
+				o.Show()
+			} else {
+				o.Hide()
+			}
+		}
+	}
 }
 
 // begin clears the view for a new run of spec.
 func (v *liveView) begin(spec runners.Spec) {
 	v.interval = spec.Interval.D().Seconds()
 	v.prevT, v.last = 0, nil
+	v.attribution, v.reason, v.subjectCPU = "", "", 0
 	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
 	v.text = fmt.Sprintf("Running %s...", spec.Label())
 }
@@ -91,14 +161,35 @@ func (v *liveView) add(f *profile.Frame) {
 	if len(f.Busy) != v.heat.Cores() {
 		v.heat.ResetLive(len(f.Busy), liveColumns, v.interval)
 	}
-	v.heat.Push(f.T, f.Busy)
+	v.heat.Push(f.T, f.Busy, subjectBusy(f))
 	dt := f.T - v.prevT
 	if v.last == nil || !(dt > 0) {
 		dt = v.interval
 	}
 	v.prevT, v.last = f.T, f
-	v.text = fmt.Sprintf("Subject: %.2f cores used   ·   Machine: %.2f of %d cores busy   ·   corescope itself: %.1f%% of one core",
-		f.SubjectCPU/dt, f.BusyCores(), len(f.Busy), 100*f.SelfCPU/dt)
+	v.subjectCPU += f.SubjectCPU
+	switch {
+	case len(f.Slices) > 0:
+		v.attribution = profile.AttributionExact
+	case v.attribution == "" && v.subjectCPU >= liveExactAfter:
+		v.attribution = profile.AttributionApproximate
+	}
+	self := fmt.Sprintf("corescope itself: %.1f%% of one core", 100*f.SelfCPU/dt)
+	if len(f.SubjectBusy) == 0 {
+		v.text = fmt.Sprintf("Subject: %.2f cores used   ·   Machine: %.2f of %d cores busy   ·   %s",
+			f.SubjectCPU/dt, f.BusyCores(), len(f.Busy), self)
+		return
+	}
+	v.text = fmt.Sprintf("Subject: %.2f cores   ·   Other programs: %.2f cores   ·   Machine: %.2f of %d cores busy   ·   %s",
+		f.SubjectCores(), f.OthersCores(), f.BusyCores(), len(f.Busy), self)
+}
+
+// subjectBusy is f's per-core subject load, nil when it was not measured.
+func subjectBusy(f *profile.Frame) []float64 {
+	if len(f.SubjectBusy) == 0 {
+		return nil
+	}
+	return f.SubjectBusy
 }
 
 // setVisible says whether the tab is shown; showing it draws what came
@@ -113,9 +204,23 @@ func (v *liveView) refresh() {
 	if !v.visible {
 		return
 	}
+	known := v.heat.SubjectKnown()
 	v.heat.Refresh()
 	if v.last != nil {
-		v.bars.set(v.last.Busy)
+		v.bars.set(v.last.Busy, subjectBusy(v.last))
+	}
+	v.legend.set(known)
+	if note := attributionText(v.attribution, v.reason, known); note != v.note.Text || v.note.Visible() != (note != "") {
+		v.note.SetText(note)
+		v.note.Hidden = note == ""
+		v.note.Refresh()
+	}
+	if known == v.whole.Disabled() { // nothing to toggle without the subject's load
+		if known {
+			v.whole.Enable()
+		} else {
+			v.whole.Disable()
+		}
 	}
 	if v.text != "" {
 		v.figures.SetText(v.text)
@@ -129,17 +234,19 @@ func (v *liveView) show(p *profile.Profile) {
 	if len(p.Frames) > 0 {
 		cores = len(p.Frames[0].Busy)
 	}
-	v.heat.Reset(cores, max(len(p.Frames), 1), v.interval) // the whole run fills the width
+	v.heat.Reset(cores, max(len(p.Frames), 1), v.interval)
 	for i := range p.Frames {
-		v.heat.Push(p.Frames[i].T, p.Frames[i].Busy)
+		v.heat.Push(p.Frames[i].T, p.Frames[i].Busy, subjectBusy(&p.Frames[i]))
 	}
+	v.heat.Fit() // the whole run fills the width
 	v.last = nil
 	if n := len(p.Frames); n > 0 {
 		v.last = &p.Frames[n-1]
 	}
 	s := p.Summary
-	v.text = fmt.Sprintf("%s: %.2f s wall, %.2f cores used, machine %.2f busy cores (peak %.2f), corescope itself %.1f%% of one core",
-		p.Label, s.WallS, s.CoresUsed, s.MachineBusyCores, s.PeakBusyCores, 100*s.SelfCores)
+	v.attribution, v.reason = s.Attribution, s.AttributionNote
+	v.text = fmt.Sprintf("%s: %.2f s wall, %.2f cores used, other programs %.2f cores, machine %.2f busy cores (peak %.2f), corescope itself %.1f%% of one core",
+		p.Label, s.WallS, s.CoresUsed, s.OthersBusyCores, s.MachineBusyCores, s.PeakBusyCores, 100*s.SelfCores)
 	if p.Failed() {
 		v.text += " — " + p.Error
 	}

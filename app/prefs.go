@@ -16,6 +16,7 @@ const (
 	prefSize     = "size"
 	prefRate     = "sample_rate"
 	prefSorted   = "sorted"
+	prefWhole    = "whole_machine"
 )
 
 // loadPrefs puts the saved choices into the controls.
@@ -31,6 +32,7 @@ func loadPrefs(p fyne.Preferences, c *controls, live *liveView) {
 	if p.Bool(prefSorted) {
 		live.order.SetSelected(orderSorted)
 	}
+	live.whole.SetChecked(p.Bool(prefWhole))
 }
 
 // savePrefs stores the current choices.
@@ -42,6 +44,7 @@ func savePrefs(p fyne.Preferences, c *controls, live *liveView) {
 	p.SetString(prefWorkers, c.workers.Text)
 	p.SetString(prefSize, c.size.Text)
 	p.SetBool(prefSorted, live.order.Selected == orderSorted)
+	p.SetBool(prefWhole, live.whole.Checked)
 }
 
 // demoInput is the small CPU-bound comparison of every model the demo runs.

@@ -13,31 +13,51 @@ import (
 	"corescope/profile"
 )
 
-// threadsView is the Threads tab: the lanes and their colour legend. It
-// takes samples all the time but draws only while its tab is shown.
+// What the Threads tab says of its lanes, exact or not.
+const (
+	exactLanesText  = "One lane per thread, grouped by process: each bar is a time the thread was on a core, coloured by the core (exact, from the kernel's switch records); fainter means on a core for only part of that pixel's time. Grey bars under a lane are its tasks."
+	sampleLanesText = "One lane per thread (pid/tid while running, process and tid after), grouped by process, coloured by the core it last ran on at each sample; grey bars under a lane are its tasks."
+)
+
+// threadsView is the Threads tab: the lanes, their colour legend and, with
+// exact slices, the zoom controls. It takes samples all the time but draws
+// only while its tab is shown.
 type threadsView struct {
 	threadLanes *ThreadLanes
 	legend      *fyne.Container
+	about       *widget.Label // what the lanes show
+	note        *widget.Label // approximate, and why
+	zoomRow     *fyne.Container
 	content     fyne.CanvasObject
+	reason      string // the profile's attribution note
 	cores       int
 	visible     bool
 }
 
 func newThreadsView() *threadsView {
-	v := &threadsView{threadLanes: NewThreadLanes(), legend: container.NewHBox()}
-	note := widget.NewLabel("One lane per thread (pid/tid while running, process and tid after), coloured by the core it last ran on; grey bars under a lane are its tasks.")
-	note.Wrapping = fyne.TextWrapWord
-	v.content = container.NewBorder(container.NewVBox(note, container.NewHScroll(v.legend)), nil, nil, nil, v.threadLanes)
+	v := &threadsView{threadLanes: NewThreadLanes(), legend: container.NewHBox(),
+		about: widget.NewLabel(sampleLanesText), note: widget.NewLabel("")}
+	v.about.Wrapping, v.note.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
+	v.note.Importance = widget.WarningImportance
+	v.note.Hide()
+	hint := widget.NewLabel("Zoom: mouse wheel or + and -  ·  pan: drag or ← →  ·  click the lanes first for the keys")
+	hint.Importance = widget.LowImportance
+	v.zoomRow = container.NewHBox(widget.NewButton("Fit", v.threadLanes.FitRun), hint)
+	v.zoomRow.Hide()
+	top := container.NewVBox(v.note, v.about, container.NewHScroll(v.legend), v.zoomRow)
+	v.content = container.NewBorder(top, nil, nil, nil, v.threadLanes)
 	return v
 }
 
 // begin clears the lanes for a live run that started at t0.
 func (v *threadsView) begin(t0 time.Time, interval float64) {
+	v.reason = ""
 	v.threadLanes.Reset(t0, interval, liveColumns)
 }
 
 func (v *threadsView) add(f *profile.Frame) {
 	v.threadLanes.Add(f.T, f.ThreadSamples, f.Events)
+	v.threadLanes.AddSlices(f.Slices)
 }
 
 // setVisible says whether the tab is shown; showing it draws what came
@@ -53,10 +73,30 @@ func (v *threadsView) refresh() {
 	}
 	v.threadLanes.Refresh()
 	v.updateLegend()
+	exact := v.threadLanes.Exact()
+	about, note := sampleLanesText, ""
+	if exact {
+		about = exactLanesText
+	} else if v.threadLanes.Len() > 0 {
+		note = attributionText(profile.AttributionApproximate, v.reason, true)
+	}
+	if v.about.Text != about {
+		v.about.SetText(about)
+	}
+	if v.note.Text != note {
+		v.note.SetText(note)
+		v.note.Hidden = note == ""
+		v.note.Refresh()
+	}
+	if v.zoomRow.Visible() != exact {
+		v.zoomRow.Hidden = !exact
+		v.zoomRow.Refresh()
+	}
 }
 
 func (v *threadsView) show(p *profile.Profile) {
 	v.threadLanes.SetProfile(p)
+	v.reason = p.Summary.AttributionNote
 	v.refresh()
 }
 

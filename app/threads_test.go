@@ -1,6 +1,8 @@
 package app
 
 import (
+	"image/color"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -8,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"corescope/lanes"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -58,5 +61,56 @@ func TestThreadLanesAreNamedOnceKnown(t *testing.T) {
 	l.Refresh()
 	if got, want := labels(), []string{"python3 7", "worker-1 9"}; !slices.Equal(got, want) {
 		t.Errorf("lane labels of a finished run = %q; want %q", got, want)
+	}
+}
+
+// TestExactLanesZoom shows a run with slices: the image is as wide as the
+// lanes on screen, a slice lands in its lane and x range, and the wheel and
+// keys zoom around the pointer within the limits.
+func TestExactLanesZoom(t *testing.T) {
+	test.NewTempApp(t)
+	l := NewThreadLanes()
+	w := test.NewTempWindow(t, l)
+	w.Resize(fyne.NewSize(600, 300))
+	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now(),
+		Frames: []profile.Frame{{T: 0.1}, {T: 0.2}, {T: 0.3}, {T: 0.4}},
+		Slices: []profile.Slice{{PID: 3, TID: 3, CPU: 0, Start: 0.0, End: 0.4}, {PID: 3, TID: 4, CPU: 1, Start: 0.1, End: 0.2}}}
+	l.SetProfile(p)
+	l.Refresh()
+	r := test.WidgetRenderer(l).(*lanesRenderer)
+	width := r.pix.Rect.Dx()
+	if want := int(r.area.Width); width != want || width < 100 {
+		t.Fatalf("exact lanes image is %d pixels wide; want the lanes' %d", width, want)
+	}
+	lane := func(y, x int) color.RGBA { return r.pix.RGBAAt(x, y*lanes.Rows) }
+	for _, x := range []int{width/4 + 1, width/2 - 1} {
+		if got := lane(1, x); got != lanes.CorePalette[1] {
+			t.Errorf("lane 3/4 at x %d = %v; want core 1's %v", x, got, lanes.CorePalette[1])
+		}
+	}
+	for _, x := range []int{width/4 - 1, width/2 + 1} {
+		if got := lane(1, x); got != (color.RGBA{}) {
+			t.Errorf("lane 3/4 at x %d, outside its slice, = %v; want blank", x, got)
+		}
+	}
+
+	// The wheel over the middle of the slice zooms around it (test.Scroll
+	// does not say where the pointer is).
+	mid := fyne.NewPos(r.l.areaX+r.area.Width*3/8, 10)
+	for range 200 {
+		l.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: mid}, Scrolled: fyne.NewDelta(0, 25)})
+	}
+	from, length := l.Window()
+	if math.Abs(length-lanes.MinSpan) > 1e-12 || from < 0.1 || from+length > 0.2 {
+		t.Errorf("window after zooming in over 0.15 s = %v+%v; want %v s inside the slice 0.1..0.2", from, length, lanes.MinSpan)
+	}
+	if got := lane(1, width/2); got != lanes.CorePalette[1] {
+		t.Errorf("zoomed into the slice: lane 3/4 = %v; want core 1 across", got)
+	}
+	for range 20 {
+		l.TypedRune('-')
+	}
+	if from, length := l.Window(); from != 0 || math.Abs(length-0.4) > 1e-12 {
+		t.Errorf("window after zooming out 20 times = %v+%v; want the whole run 0+0.4", from, length)
 	}
 }

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"image/color"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"corescope/heatmap"
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// TestHeatmapShowsTheSubjectOrTheMachine checks the rows' pixels: the
+// subject's own load by default, the whole machine's when asked.
+func TestHeatmapShowsTheSubjectOrTheMachine(t *testing.T) {
+	test.NewTempApp(t)
+	h := NewHeatmap(2, 2, 0.1)
+	h.Push(0.1, []float64{1, 1}, []float64{1, 0})
+	h.Push(0.2, []float64{0.5, 1}, []float64{0.25, 0})
+	r := showHeatmap(t, h, fyne.NewSize(400, 300))
+	check := func(what string, want [2][2]float64) {
+		t.Helper()
+		for y := range 2 {
+			for x := range 2 {
+				if got, want := r.pix.RGBAAt(x, y), heatmap.Color(want[y][x]); got != want {
+					t.Errorf("%s: pixel (%d, %d) = %v; want %v", what, x, y, got, want)
+				}
+			}
+		}
+	}
+	check("subject", [2][2]float64{{1, 0.25}, {0, 0}})
+	h.SetWholeMachine(true)
+	check("whole machine", [2][2]float64{{1, 0.5}, {1, 1}})
+}
+
+// TestStripStacksTheSubjectUnderOthers checks the strip's layers: the
+// subject's busy cores from the bottom, other programs' above, idle above that.
+func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
+	test.NewTempApp(t)
+	h := NewHeatmap(4, 1, 0.1)
+	h.Push(0.1, []float64{1, 1, 0.5, 0}, []float64{1, 0, 0, 0}) // subject 1 core, others 1.5, idle 1.5
+	r := showHeatmap(t, h, fyne.NewSize(400, 300))
+	layer := func(y int) color.RGBA { return r.stripPix.RGBAAt(0, y) }
+	rows := stripRows
+	for _, tt := range []struct {
+		y    int
+		want color.RGBA
+		what string
+	}{
+		{rows - 1, stripSubject, "the subject at the bottom"},
+		{rows - rows/4 + 1, stripSubject, "the subject up to 1 core"},
+		{rows - rows/4 - 2, stripOthers, "other programs above it"},
+		{rows - rows*5/8 + 1, stripOthers, "other programs up to 2.5 cores"},
+		{rows - rows*5/8 - 2, heatmap.Idle(), "idle above both"},
+	} {
+		if got := layer(tt.y); got != tt.want {
+			t.Errorf("strip row %d = %v; want %v (%s)", tt.y, got, tt.want, tt.what)
+		}
+	}
+
+	machineOnly := NewHeatmap(4, 1, 0.1)
+	machineOnly.Push(0.1, []float64{1, 1, 0.5, 0}, nil)
+	r = showHeatmap(t, machineOnly, fyne.NewSize(400, 300))
+	if got := r.stripPix.RGBAAt(0, rows-rows/4-2); got != stripSubject {
+		t.Errorf("strip without the subject's load: row %d = %v; want the one layer of the whole machine %v", rows-rows/4-2, got, stripSubject)
+	}
+}
+
+// TestApproximateRunSaysSo checks the note beside the live pictures and
+// the thread lanes: shown for an approximate run with its reason, hidden for
+// an exact one, and a run without the subject's load says the heatmap is
+// the whole machine's.
+func TestApproximateRunSaysSo(t *testing.T) {
+	u, _ := newTestUI(t, Options{}, nil)
+	u.win.Resize(fyne.NewSize(1000, 700))
+	spec := resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads})
+	frames := []profile.Frame{
+		{T: 0.1, Busy: []float64{1, 1}, SubjectBusy: []float64{1, 0}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 0}}},
+		{T: 0.2, Busy: []float64{1, 1}, SubjectBusy: []float64{0, 1}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 1}}},
+	}
+	approx := &profile.Profile{Label: "approx", Spec: spec, Started: time.Now(), Frames: frames,
+		Summary: profile.Summary{Attribution: profile.AttributionApproximate, AttributionNote: "perf is not allowed here."}}
+	exact := &profile.Profile{Label: "exact", Spec: spec, Started: time.Now(), Frames: frames,
+		Slices:  []profile.Slice{{PID: 5, TID: 5, CPU: 0, Start: 0.01, End: 0.1}, {PID: 5, TID: 5, CPU: 1, Start: 0.1, End: 0.2}},
+		Summary: profile.Summary{Attribution: profile.AttributionExact}}
+	old := &profile.Profile{Label: "old", Spec: spec, Started: time.Now(), Frames: []profile.Frame{{T: 0.1, Busy: []float64{1, 1}}}}
+
+	// Hidden tabs do not draw: each note is checked on its own tab.
+	for tab, note := range []*widget.Label{u.live.note, u.threads.note} {
+		u.tabs.SelectIndex(tab)
+		u.showProfile(approx)
+		if !note.Visible() || !strings.HasPrefix(note.Text, approximateNote) || !strings.HasSuffix(note.Text, "perf is not allowed here.") {
+			t.Errorf("tab %d, approximate run: note %q (shown %v); want %q and the reason", tab, note.Text, note.Visible(), approximateNote)
+		}
+		u.showProfile(exact)
+		if note.Visible() {
+			t.Errorf("tab %d, exact run: note %q shown; want none", tab, note.Text)
+		}
+	}
+	if !u.threads.zoomRow.Visible() {
+		t.Error("exact run: the lanes' zoom controls are hidden; want them shown")
+	}
+	u.tabs.SelectIndex(0)
+	u.showProfile(old)
+	if !u.live.note.Visible() || u.live.note.Text != unmeasuredNote || !u.live.whole.Disabled() {
+		t.Errorf("run without the subject's load: note %q (shown %v), toggle disabled %v; want %q, shown, disabled",
+			u.live.note.Text, u.live.note.Visible(), u.live.whole.Disabled(), unmeasuredNote)
+	}
+}
+
+// TestLiveFiguresNameSubjectAndOthers checks the live figures line.
+func TestLiveFiguresNameSubjectAndOthers(t *testing.T) {
+	test.NewTempApp(t)
+	v := newLiveView(nil)
+	v.add(&profile.Frame{T: 0.1, Busy: []float64{1, 0.5}, SubjectBusy: []float64{0.75, 0}})
+	for _, want := range []string{"Subject: 0.75 cores", "Other programs: 0.75 cores", "Machine: 1.50 of 2 cores busy"} {
+		if !strings.Contains(v.text, want) {
+			t.Errorf("live figures %q; want them to say %q", v.text, want)
+		}
+	}
+}
+
+func TestWholeMachinePersists(t *testing.T) {
+	a := test.NewTempApp(t)
+	u := New(a, Options{})
+	u.live.whole.SetChecked(true)
+	if again := New(a, Options{}); !again.live.heat.whole {
+		t.Error("heatmap after a relaunch shows the subject; want the whole machine, as chosen")
+	}
+}
