@@ -58,7 +58,15 @@ type TreeProber struct {
 // treeSource is where a TreeProber reads processes from: /proc or gopsutil.
 type treeSource interface {
 	probe(ctx context.Context, root int, withThreads, ctxSwitches bool) (Tree, error)
+	// threadCores reports whether the source lists threads with the core
+	// each last ran on.
+	threadCores() bool
 }
+
+// ThreadCores reports whether the trees list every thread with the core it
+// last ran on (Linux's /proc does; gopsutil elsewhere does not), which is
+// what approximate per-core attribution needs.
+func (p *TreeProber) ThreadCores() bool { return p.source.threadCores() }
 
 // NewTreeProber returns a prober for this system's processes.
 func NewTreeProber() (*TreeProber, error) { return newTreeProber(systemTreeSource()) }

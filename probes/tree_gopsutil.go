@@ -16,6 +16,8 @@ type gopsutilSource struct{}
 // node is a process as the walk sees it.
 type node struct{ pid, ppid int }
 
+func (gopsutilSource) threadCores() bool { return false }
+
 func (gopsutilSource) probe(ctx context.Context, root int, _, ctxSwitches bool) (Tree, error) {
 	rootPPID, err := (&process.Process{Pid: int32(root)}).PpidWithContext(ctx)
 	if err != nil {

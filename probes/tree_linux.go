@@ -42,6 +42,8 @@ func newProcfsSource(procRoot string) (*procfsSource, error) {
 // /proc/<pid>/task/<tid>/children needs a kernel option that common kernels
 // (this project's CI among them) leave out. Processes already known to be
 // outside the tree are not read again.
+func (p *procfsSource) threadCores() bool { return true }
+
 func (p *procfsSource) probe(ctx context.Context, root int, withThreads, ctxSwitches bool) (Tree, error) {
 	stats, err := p.subtree(ctx, root)
 	if err != nil {

@@ -87,6 +87,9 @@ func (r *recorder) probeTree(ctx context.Context, pid int, f *Frame) {
 // count on after the subject exits, so the interval it ended in is whole),
 // else from the thread samples.
 func (r *recorder) attribute(f *Frame, dt float64) {
+	if r.exact == nil && !r.tree.ThreadCores() {
+		return // no per-core figure of the subject to be had: the views draw the machine
+	}
 	f.SubjectBusy = make([]float64, len(f.Busy))
 	if r.exact != nil {
 		r.exact.coreLoad(f.SubjectBusy)

@@ -209,5 +209,8 @@ func (r *recorder) summarizeAttribution() {
 		s.Attribution, s.AttributionNote = AttributionExact, exactNote(r.exact.lost())
 		return
 	}
+	if !r.tree.ThreadCores() {
+		return // neither exact nor approximate: this system tells no thread's core
+	}
 	s.Attribution, s.AttributionNote = AttributionApproximate, r.attributionNote
 }
