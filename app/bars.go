@@ -161,7 +161,7 @@ func (r *barsRenderer) Refresh() {
 		fill := color.Color(heatmap.Color(max(v, 0.15)))
 		if known {
 			v = r.value(r.b.subject, i)
-			fill = stripOthers
+			fill = heatmap.OthersColor()
 		}
 		setAndRefresh(r.fills[i], &r.fills[i].FillColor, fill)
 		setAndRefresh(r.shares[i], &r.shares[i].FillColor, color.Color(heatmap.Color(max(v, 0.15))))

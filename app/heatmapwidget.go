@@ -127,7 +127,6 @@ type heatmapRenderer struct {
 	img, strip    *canvas.Image
 	pix, stripPix *image.RGBA
 	painter       heatmap.Painter
-	layers        stripPainter
 
 	labels   rowLabels
 	axis     *timeAxis
@@ -232,7 +231,7 @@ func (r *heatmapRenderer) draw() {
 			}
 		}
 		r.painter.Heatmap(r.pix, image.Rect(0, 0, w, r.pix.Rect.Dy()), rows, r.h.sorted)
-		r.layers.paint(r.stripPix, image.Rect(0, 0, w, stripRows), under, over, ring.cores)
+		r.painter.StackedStrip(r.stripPix, image.Rect(0, 0, w, stripRows), under, over, ring.cores)
 	}
 	clearRight(r.pix, w)
 	clearRight(r.stripPix, w)

@@ -27,11 +27,6 @@ const (
 	orderSorted = "Sorted"
 )
 
-// liveExactAfter is how much subject CPU a live run may use without a single
-// switch slice before it is taken for approximate: the frames do not say, and
-// an exact run's first slices may take a few frames to end.
-const liveExactAfter = 0.5 // CPU seconds
-
 // liveView is the Live tab: the heatmap with its strip, the per-core bars
 // and a line of live figures.
 type liveView struct {
@@ -52,8 +47,7 @@ type liveView struct {
 	// What the note says of the run shown: its attribution ("" while a live
 	// run has not told) and the reason for it.
 	attribution, reason string
-	subjectCPU          float64 // live: the subject's CPU seconds so far
-	visible             bool    // whether the tab is shown; hidden, it does not draw
+	visible             bool // whether the tab is shown; hidden, it does not draw
 }
 
 // newLiveView builds the tab; onChange is called with the sort order
@@ -120,9 +114,9 @@ func newStripLegend() stripLegend {
 		r.SetMinSize(fyne.NewSize(14, 14))
 		return container.NewCenter(r)
 	}
-	l := stripLegend{subject: widget.NewLabel("the subject"), swatch: swatch(stripOthers)}
+	l := stripLegend{subject: widget.NewLabel("the subject"), swatch: swatch(heatmap.OthersColor())}
 	l.others = widget.NewLabel("other programs")
-	l.row = container.NewHBox(widget.NewLabel("Strip and bars:"), swatch(stripSubject), l.subject, l.swatch, l.others)
+	l.row = container.NewHBox(widget.NewLabel("Strip and bars:"), swatch(heatmap.StripColor()), l.subject, l.swatch, l.others)
 	return l
 }
 
@@ -151,7 +145,7 @@ func (l stripLegend) set(known bool) {
 func (v *liveView) begin(spec runners.Spec) {
 	v.interval = spec.Interval.D().Seconds()
 	v.prevT, v.last = 0, nil
-	v.attribution, v.reason, v.subjectCPU = "", "", 0
+	v.attribution, v.reason = "", ""
 	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
 	v.text = fmt.Sprintf("Running %s...", spec.Label())
 }
@@ -167,12 +161,8 @@ func (v *liveView) add(f *profile.Frame) {
 		dt = v.interval
 	}
 	v.prevT, v.last = f.T, f
-	v.subjectCPU += f.SubjectCPU
-	switch {
-	case len(f.Slices) > 0:
-		v.attribution = profile.AttributionExact
-	case v.attribution == "" && v.subjectCPU >= liveExactAfter:
-		v.attribution = profile.AttributionApproximate
+	if f.Attribution != "" {
+		v.attribution = f.Attribution
 	}
 	self := fmt.Sprintf("corescope itself: %.1f%% of one core", 100*f.SelfCPU/dt)
 	if len(f.SubjectBusy) == 0 {

@@ -52,10 +52,10 @@ func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
 		want color.RGBA
 		what string
 	}{
-		{rows - 1, stripSubject, "the subject at the bottom"},
-		{rows - rows/4 + 1, stripSubject, "the subject up to 1 core"},
-		{rows - rows/4 - 2, stripOthers, "other programs above it"},
-		{rows - rows*5/8 + 1, stripOthers, "other programs up to 2.5 cores"},
+		{rows - 1, heatmap.StripColor(), "the subject at the bottom"},
+		{rows - rows/4 + 1, heatmap.StripColor(), "the subject up to 1 core"},
+		{rows - rows/4 - 2, heatmap.OthersColor(), "other programs above it"},
+		{rows - rows*5/8 + 1, heatmap.OthersColor(), "other programs up to 2.5 cores"},
 		{rows - rows*5/8 - 2, heatmap.Idle(), "idle above both"},
 	} {
 		if got := layer(tt.y); got != tt.want {
@@ -66,8 +66,8 @@ func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
 	machineOnly := NewHeatmap(4, 1, 0.1)
 	machineOnly.Push(0.1, []float64{1, 1, 0.5, 0}, nil)
 	r = showHeatmap(t, machineOnly, fyne.NewSize(400, 300))
-	if got := r.stripPix.RGBAAt(0, rows-rows/4-2); got != stripSubject {
-		t.Errorf("strip without the subject's load: row %d = %v; want the one layer of the whole machine %v", rows-rows/4-2, got, stripSubject)
+	if got := r.stripPix.RGBAAt(0, rows-rows/4-2); got != heatmap.StripColor() {
+		t.Errorf("strip without the subject's load: row %d = %v; want the one layer of the whole machine %v", rows-rows/4-2, got, heatmap.StripColor())
 	}
 }
 
@@ -110,6 +110,26 @@ func TestApproximateRunSaysSo(t *testing.T) {
 	if !u.live.note.Visible() || u.live.note.Text != unmeasuredNote || !u.live.whole.Disabled() {
 		t.Errorf("run without the subject's load: note %q (shown %v), toggle disabled %v; want %q, shown, disabled",
 			u.live.note.Text, u.live.note.Visible(), u.live.whole.Disabled(), unmeasuredNote)
+	}
+}
+
+// TestLiveRunSaysHowItMeasures checks that a live run's note follows what
+// its frames say of their attribution, not a guess.
+func TestLiveRunSaysHowItMeasures(t *testing.T) {
+	test.NewTempApp(t)
+	v := newLiveView(nil)
+	v.setVisible(true)
+	spec := resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads})
+	for _, tt := range []struct {
+		attribution string
+		wantNote    bool
+	}{{profile.AttributionApproximate, true}, {profile.AttributionExact, false}} {
+		v.begin(spec)
+		v.add(&profile.Frame{T: 0.1, Busy: []float64{1, 0}, SubjectBusy: []float64{1, 0}, Attribution: tt.attribution})
+		v.refresh()
+		if v.note.Visible() != tt.wantNote {
+			t.Errorf("live %s frames: note %q shown %v; want shown %v", tt.attribution, v.note.Text, v.note.Visible(), tt.wantNote)
+		}
 	}
 }
 

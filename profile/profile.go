@@ -39,6 +39,10 @@ type Frame struct {
 	// Slices are the on-core slices that ended since the previous frame
 	// (exact attribution only), kept once, in Profile.Slices, in the file.
 	Slices []Slice `json:"-"`
+	// Attribution says, while the run goes, how SubjectBusy was measured:
+	// AttributionExact, AttributionApproximate, or "" where it was not.
+	// The file keeps it once, in Summary.Attribution.
+	Attribution string `json:"-"`
 }
 
 // BusyCores is the sum of the per-core busy fractions: how many cores'

@@ -95,8 +95,10 @@ func (r *recorder) attribute(f *Frame, dt float64) {
 		r.exact.coreLoad(f.SubjectBusy)
 		r.drainSlices()
 		f.Slices, r.pendingSlices = r.pendingSlices, nil
+		f.Attribution = AttributionExact
 	} else {
 		approximateCoreLoad(f.SubjectBusy, f.ThreadSamples, dt)
+		f.Attribution = AttributionApproximate
 	}
 	for i, b := range f.SubjectBusy {
 		f.SubjectBusy[i] = round(b, 1e4)
