@@ -23,8 +23,8 @@ type CompareOptions struct {
 	// OnRun, when set, is called before run i (0-based) of n starts.
 	OnRun func(i, n int, spec runners.Spec)
 	// OnRunEnd, when set, is called when run i ended, with what Record
-	// returned: a profile (nil when the subject never started) and an error
-	// (a failed run, ErrStopped).
+	// returned: a profile (nil when the subject never started), which the
+	// hook owns, and an error (a failed run, ErrStopped).
 	OnRunEnd func(i int, p *Profile, err error)
 	// Record records each run; nil means Record.
 	Record RecordFunc
@@ -61,7 +61,7 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 		}
 		p, err := record(ctx, spec, opt.Options)
 		if opt.OnRunEnd != nil {
-			opt.OnRunEnd(i, p, err)
+			opt.OnRunEnd(i, handOver(p), err)
 		}
 		if p != nil {
 			ps = append(ps, p)
@@ -76,4 +76,15 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 	}
 	Speedups(ps)
 	return ps, firstErr
+}
+
+// handOver is a copy of p that a hook may keep and change: Compare goes on
+// setting the speedups and verdicts of its own runs, which must not race
+// with the hook's goroutine. What Compare never changes is shared.
+func handOver(p *Profile) *Profile {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }

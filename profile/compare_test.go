@@ -90,10 +90,17 @@ func TestCompareHooks(t *testing.T) {
 func TestCompareSetsSpeedups(t *testing.T) {
 	specs := []runners.Spec{{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Sequential, Tasks: 1, Size: 1},
 		{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes, Tasks: 1, Size: 1}}
-	opt := CompareOptions{Options: Options{Machine: &Machine{}, OnFrame: func(Frame) {}}, Record: scriptedRecord([]error{nil, nil}, -1, nil)}
+	var handed []*Profile
+	opt := CompareOptions{Options: Options{Machine: &Machine{}, OnFrame: func(Frame) {}}, Record: scriptedRecord([]error{nil, nil}, -1, nil),
+		OnRunEnd: func(_ int, p *Profile, _ error) { handed = append(handed, p) }}
 	ps, err := Compare(context.Background(), specs, opt)
 	if err != nil || len(ps) != 2 {
 		t.Fatalf("Compare() = %d profiles, %v; want 2, nil", len(ps), err)
+	}
+	// The hook's goroutine owns what it was handed: Compare must not write
+	// its speedups and verdicts there while the window reads them.
+	if handed[0] == ps[0] || handed[1] == ps[1] || handed[1].Summary.Speedup != nil {
+		t.Errorf("the hook was handed Compare's own profiles (speedup %v); want copies Compare leaves alone", handed[1].Summary.Speedup)
 	}
 	// The sequential run took 1 s, the processes run 2 s.
 	if s := ps[1].Summary.Speedup; s == nil || *s != 0.5 {
