@@ -108,48 +108,41 @@ func (p *flatParser) int() (int64, bool) {
 	return 0, false
 }
 
+// eventField writes one key's parsed value into an Event: a string, or an
+// integer for the numeric fields.
+type eventField struct {
+	str func(*Event) *string
+	num func(*Event, int64)
+}
+
+// eventFields are the keys the fast path knows.
+var eventFields = map[string]eventField{
+	"ev":           {str: func(e *Event) *string { return &e.Ev }},
+	"checksum":     {str: func(e *Event) *string { return &e.Checksum }},
+	"task":         {num: func(e *Event, v int64) { e.Task = int(v) }},
+	"worker":       {num: func(e *Event, v int64) { e.Worker = int(v) }},
+	"pid":          {num: func(e *Event, v int64) { e.PID = int(v) }},
+	"tid":          {num: func(e *Event, v int64) { e.TID = int(v) }},
+	"tasks":        {num: func(e *Event, v int64) { e.Tasks = int(v) }},
+	"t_ns":         {num: func(e *Event, v int64) { e.TNs = v }},
+	"gil_hold_ns":  {num: func(e *Event, v int64) { e.GILHoldNs = v }},
+	"gil_wait_ns":  {num: func(e *Event, v int64) { e.GILWaitNs = v }},
+	"gil_switches": {num: func(e *Event, v int64) { e.GILSwitches = v }},
+}
+
 // value reads key's value into ev; false for a key the fast path does not know.
 func (p *flatParser) value(key []byte, ev *Event) bool {
-	var s *string
-	var n *int64
-	var i *int
-	switch string(key) { // compared in place: no allocation
-	case "ev":
-		s = &ev.Ev
-	case "checksum":
-		s = &ev.Checksum
-	case "task":
-		i = &ev.Task
-	case "worker":
-		i = &ev.Worker
-	case "pid":
-		i = &ev.PID
-	case "tid":
-		i = &ev.TID
-	case "tasks":
-		i = &ev.Tasks
-	case "t_ns":
-		n = &ev.TNs
-	case "gil_hold_ns":
-		n = &ev.GILHoldNs
-	case "gil_wait_ns":
-		n = &ev.GILWaitNs
-	case "gil_switches":
-		n = &ev.GILSwitches
-	default:
+	f, known := eventFields[string(key)] // looked up in place: no allocation
+	switch {
+	case !known:
 		return false
-	}
-	if s != nil {
+	case f.str != nil:
 		v, ok := p.str()
-		*s = intern(v)
+		*f.str(ev) = intern(v)
 		return ok
 	}
 	v, ok := p.int()
-	if i != nil {
-		*i = int(v)
-	} else {
-		*n = v
-	}
+	f.num(ev, v)
 	return ok
 }
 
