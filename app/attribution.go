@@ -1,6 +1,10 @@
 package app
 
-import "corescope/profile"
+import (
+	"fyne.io/fyne/v2/widget"
+
+	"corescope/profile"
+)
 
 // approximateNote is what an approximate run says beside its pictures.
 const approximateNote = "Approximate: each thread's CPU put on the core it last ran on."
@@ -22,4 +26,15 @@ func attributionText(attribution, reason string, known bool) string {
 		return approximateNote
 	}
 	return approximateNote + " " + reason
+}
+
+// showNote shows text in l, or hides l when text is empty, redrawing only
+// on a change.
+func showNote(l *widget.Label, text string) {
+	if l.Text == text && l.Visible() == (text != "") {
+		return
+	}
+	l.SetText(text)
+	l.Hidden = text == ""
+	l.Refresh()
 }

@@ -182,13 +182,6 @@ func subjectBusy(f *profile.Frame) []float64 {
 	return f.SubjectBusy
 }
 
-// setVisible says whether the tab is shown; showing it draws what came
-// while it was hidden.
-func (v *liveView) setVisible(visible bool) {
-	v.visible = visible
-	v.refresh()
-}
-
 // refresh redraws after a batch of add or a show.
 func (v *liveView) refresh() {
 	if !v.visible {
@@ -200,11 +193,7 @@ func (v *liveView) refresh() {
 		v.bars.set(v.last.Busy, subjectBusy(v.last))
 	}
 	v.legend.set(known)
-	if note := attributionText(v.attribution, v.reason, known); note != v.note.Text || v.note.Visible() != (note != "") {
-		v.note.SetText(note)
-		v.note.Hidden = note == ""
-		v.note.Refresh()
-	}
+	showNote(v.note, attributionText(v.attribution, v.reason, known))
 	if known == v.whole.Disabled() { // nothing to toggle without the subject's load
 		if known {
 			v.whole.Enable()

@@ -118,7 +118,7 @@ func TestApproximateRunSaysSo(t *testing.T) {
 func TestLiveRunSaysHowItMeasures(t *testing.T) {
 	test.NewTempApp(t)
 	v := newLiveView(nil)
-	v.setVisible(true)
+	v.visible = true
 	spec := resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads})
 	for _, tt := range []struct {
 		attribution string

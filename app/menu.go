@@ -79,19 +79,10 @@ func (m *menuItems) update(can actions) {
 // file is removed again, so the writer, which writes whole files only,
 // creates it and a failed write leaves nothing behind.
 func (u *UI) askSavePath(name string, then func(path string)) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, u.win)
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		path := w.URI().Path()
-		w.Close()
+	d := dialog.NewFileSave(chosenPath[fyne.URIWriteCloser](u.win, func(path string) {
 		os.Remove(path)
 		then(path)
-	}, u.win)
+	}), u.win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{filepath.Ext(name)}))
 	d.Show()
@@ -101,20 +92,30 @@ func (u *UI) showOpen() {
 	if u.items.open.Disabled {
 		return
 	}
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, u.win)
-			return
-		}
-		if r == nil {
-			return // cancelled
-		}
-		path := r.URI().Path()
-		r.Close()
-		u.OpenFile(path)
-	}, u.win)
+	d := dialog.NewFileOpen(chosenPath[fyne.URIReadCloser](u.win, u.OpenFile), u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
 	d.Show()
+}
+
+// chosenPath is a file dialog's callback that closes the file the dialog
+// opened and hands its path to then; an error is shown, a cancel does
+// nothing.
+func chosenPath[F interface {
+	URI() fyne.URI
+	Close() error
+}](win fyne.Window, then func(path string)) func(F, error) {
+	return func(f F, err error) {
+		if err != nil {
+			dialog.ShowError(err, win)
+			return
+		}
+		if any(f) == nil {
+			return // cancelled
+		}
+		path := f.URI().Path()
+		f.Close()
+		then(path)
+	}
 }
 
 // OpenFile adds the runs of a profile file to the session and shows the

@@ -60,13 +60,6 @@ func (v *threadsView) add(f *profile.Frame) {
 	v.threadLanes.AddSlices(f.Slices)
 }
 
-// setVisible says whether the tab is shown; showing it draws what came
-// while it was hidden.
-func (v *threadsView) setVisible(visible bool) {
-	v.visible = visible
-	v.refresh()
-}
-
 func (v *threadsView) refresh() {
 	if !v.visible {
 		return
@@ -83,11 +76,7 @@ func (v *threadsView) refresh() {
 	if v.about.Text != about {
 		v.about.SetText(about)
 	}
-	if v.note.Text != note {
-		v.note.SetText(note)
-		v.note.Hidden = note == ""
-		v.note.Refresh()
-	}
+	showNote(v.note, note)
 	if v.zoomRow.Visible() != exact {
 		v.zoomRow.Hidden = !exact
 		v.zoomRow.Refresh()

@@ -168,8 +168,11 @@ func (u *UI) showProfile(p *profile.Profile) {
 // keep their data but do not draw.
 func (u *UI) showingTab() {
 	sel := u.tabs.Selected()
-	u.live.setVisible(sel != nil && sel.Content == u.live.content)
-	u.threads.setVisible(sel != nil && sel.Content == u.threads.content)
+	// Showing a tab draws what came while it was hidden.
+	u.live.visible = sel != nil && sel.Content == u.live.content
+	u.threads.visible = sel != nil && sel.Content == u.threads.content
+	u.live.refresh()
+	u.threads.refresh()
 }
 
 // clearRuns empties the session.

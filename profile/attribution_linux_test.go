@@ -51,7 +51,7 @@ func busyLoop(t *testing.T, n int) {
 // core, the rest is "other programs", and the verdict says so.
 func TestExactWithCompetition(t *testing.T) {
 	busyLoop(t, max(runtime.NumCPU()-1, 1)) // the subject gets the last core if it can
-	time.Sleep(200 * time.Millisecond) // let the loop show in the lead-in
+	time.Sleep(200 * time.Millisecond)      // let the loop show in the lead-in
 	p, err := Record(context.Background(), smallCPU(runners.Sequential), quickEdges)
 	if err != nil {
 		t.Fatalf("Record() = %v", err)

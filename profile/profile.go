@@ -103,15 +103,6 @@ type Slice struct {
 	End   float64 `json:"end_s"`
 }
 
-// Attribution says how a profile knows which core the subject ran on.
-const (
-	// AttributionExact: perf's per-CPU clocks and switch records.
-	AttributionExact = "exact"
-	// AttributionApproximate: each thread's CPU over an interval put on the
-	// core it last ran on, as /proc tells at the sample.
-	AttributionApproximate = "approximate"
-)
-
 // Machine is what the profile was recorded on.
 type Machine struct {
 	CPUModel      string `json:"cpu_model"`
@@ -203,3 +194,11 @@ type Profile struct {
 
 // Failed reports whether the run did not end well.
 func (p *Profile) Failed() bool { return p.Error != "" }
+
+// Attributions say how a profile knows which core the subject ran on:
+// exact from perf's per-CPU clocks and switch records; approximate from each
+// thread's CPU over an interval, put on the core /proc says it last ran on.
+const (
+	AttributionExact       = "exact"
+	AttributionApproximate = "approximate"
+)
