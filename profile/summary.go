@@ -38,18 +38,21 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 		}
 	}
 	s.WallS = round(s.SubjectEndS-s.SubjectStartS, 1e4)
-	summarizeFrames(p)
+	exitCPU := 0.0
 	if st := ended.state; st != nil {
 		p.ExitCode = st.ExitCode()
 		// The subject's rusage at exit covers every child it waited for,
 		// including workers that lived and died between two samples.
-		if cpu := (st.UserTime() + st.SystemTime()).Seconds(); cpu > s.CPUS {
-			s.CPUS = round(cpu, 1e4)
-		}
+		exitCPU = (st.UserTime() + st.SystemTime()).Seconds()
 		if ctxSwitches, ok := exitCtxSwitches(st); ok {
 			s.CtxSwitches = ctxSwitches
 		}
 	}
+	if r.exact == nil {
+		creditUnsampled(p, exitCPU)
+	}
+	summarizeFrames(p)
+	s.CPUS = round(max(s.CPUS, exitCPU), 1e4)
 	if s.WallS > 0 {
 		s.CoresUsed = round(s.CPUS/s.WallS, 1e3)
 	}
@@ -85,6 +88,44 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	}
 	s.Verdict = Verdict(p)
 	return p, err
+}
+
+// creditUnsampled puts the subject's CPU that no sample saw, as the kernel's
+// accounting at exit tells it, on the cores its threads last ran on, in the
+// frame the subject exited in: what approximate attribution does with every
+// interval. Without it, the stretch from the last sample to the exit, when a
+// pool's workers finish together, would be missing from the per-core view.
+func creditUnsampled(p *Profile, exitCPU float64) {
+	sampled, last := 0.0, -1
+	for i := range p.Frames {
+		sampled += p.Frames[i].SubjectCPU
+		if len(p.Frames[i].ThreadSamples) > 0 {
+			last = i
+		}
+	}
+	exitFrame := slices.IndexFunc(p.Frames, func(f Frame) bool { return f.T >= p.Summary.SubjectEndS })
+	if exitFrame < 0 {
+		exitFrame = len(p.Frames) - 1
+	}
+	missing := exitCPU - sampled
+	if last < 0 || exitFrame < 0 || missing <= 0 || len(p.Frames[exitFrame].SubjectBusy) == 0 {
+		return
+	}
+	dt := p.Spec.Interval.D().Seconds()
+	if exitFrame > 0 {
+		dt = p.Frames[exitFrame].T - p.Frames[exitFrame-1].T
+	}
+	lastSeen := p.Frames[last].ThreadSamples
+	seen := 0.0
+	for _, ts := range lastSeen {
+		seen += ts.CPU
+	}
+	f := &p.Frames[exitFrame]
+	for _, ts := range lastSeen {
+		if ts.Core >= 0 && ts.Core < len(f.SubjectBusy) && seen > 0 {
+			f.SubjectBusy[ts.Core] = round(clamp01(f.SubjectBusy[ts.Core]+missing*ts.CPU/seen/dt), 1e4)
+		}
+	}
 }
 
 // summarizeFrames derives the sampled figures over the subject's life:

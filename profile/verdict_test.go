@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -89,5 +90,26 @@ func TestSummarizeSlicesAndTasks(t *testing.T) {
 	// Frame 0.4 covers 0.3..0.4 with 1 core, frame 0.5 covers 0.4..0.5 with 2.
 	if s.TasksCoresUsed != 1.5 {
 		t.Errorf("cores used over the tasks = %v; want 1.5", s.TasksCoresUsed)
+	}
+}
+
+// TestCreditUnsampled checks that CPU no sample saw lands, as approximate
+// attribution puts all CPU, on the cores the threads last ran on, in the
+// frame the subject exited in.
+func TestCreditUnsampled(t *testing.T) {
+	p := &Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)},
+		Frames: []Frame{
+			{T: 0.1, SubjectBusy: []float64{0.5, 0, 0}, SubjectCPU: 0.1,
+				ThreadSamples: []ThreadSample{{TID: 1, CPU: 0.05, Core: 0}, {TID: 2, CPU: 0.05, Core: 2}}},
+			{T: 0.2, SubjectBusy: []float64{0, 0, 0}}, // the subject exited at 0.15, unsampled
+		}}
+	p.Summary.SubjectEndS = 0.15
+	creditUnsampled(p, 0.2) // the kernel counted 0.1 s more than the samples
+	if got, want := p.Frames[1].SubjectBusy, []float64{0.5, 0, 0.5}; !slices.Equal(got, want) {
+		t.Errorf("exit frame's subject load = %v; want %v", got, want)
+	}
+	creditUnsampled(p, 0.05) // the samples saw more than the kernel: nothing to credit
+	if got, want := p.Frames[1].SubjectBusy, []float64{0.5, 0, 0.5}; !slices.Equal(got, want) {
+		t.Errorf("after a credit of nothing: %v; want %v", got, want)
 	}
 }
