@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"corescope/runners"
 )
@@ -22,11 +23,11 @@ func Verdict(p *Profile) string {
 		used = s.TasksCoresUsed
 	}
 	var v string
-	switch interval := p.Spec.Interval.D(); {
+	switch {
 	case s.WallS <= 0:
 		v = "no run time was measured"
-	case s.WallS < interval.Seconds():
-		return fmt.Sprintf("too short to judge: it ran for %.3f s, less than one sample (%v)", s.WallS, interval)
+	case s.WallS < tooShort.Seconds():
+		return fmt.Sprintf("too short to judge: it ran for %.3f s, and its figures are those of starting a process", s.WallS)
 	case used < 0.8:
 		v = lowCPU(p, used)
 	case used <= 1.15:
@@ -49,6 +50,11 @@ func Verdict(p *Profile) string {
 	}
 	return v
 }
+
+// tooShort is the run time under which a verdict would judge the cost of
+// starting a process (exec, the dynamic loader, a runtime's start-up)
+// rather than the program: /bin/true takes about 2 ms.
+const tooShort = 25 * time.Millisecond
 
 // competed reports whether other programs used enough of the machine over
 // the subject's life to have held it back: above 0.25 cores, or above 10%

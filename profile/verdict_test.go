@@ -45,7 +45,8 @@ func TestVerdictWordings(t *testing.T) {
 	}{
 		{"competition is named", competing, "one core's worth of CPU at a time (1.06); other programs kept 0.90 cores busy beside it"},
 		{"a little noise is not", quiet, "one core's worth of CPU at a time (1.06)"},
-		{"shorter than a sample", short, "too short to judge: it ran for 0.002 s, less than one sample (100ms)"},
+		{"too short to judge", short, "too short to judge: it ran for 0.002 s, and its figures are those of starting a process"},
+		{"short but judged", commandRun("curl", 0.07, 0.3), "partly waiting or idle: 0.30 cores' worth of CPU"},
 		{"the tasks' span decides", startup, "parallel: 1.90 of 2 cores busy"},
 		{"CPython threads held to one core", withThreads(commandRun("python3", 2, 0.99), 0.6, 0.7, 0.7),
 			"3 busy threads held to one core's worth of CPU (0.99): CPython's GIL runs one thread's Python code at a time"},
