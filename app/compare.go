@@ -163,13 +163,18 @@ func duration(p *profile.Profile) float64 {
 	return p.Frames[len(p.Frames)-1].T
 }
 
-// picture is a small heatmap of the whole run.
+// picture is a small heatmap of the whole run: the subject's per-core load
+// when it was measured, the whole machine's in files made before.
 func (v *compareView) picture(p *profile.Profile) fyne.CanvasObject {
+	subject := runtext.SubjectMeasured(p)
 	cols := make([][]float64, len(p.Frames))
 	cores := 1
 	for i := range p.Frames {
 		cols[i] = p.Frames[i].Busy
-		cores = max(cores, len(cols[i]))
+		if subject {
+			cols[i] = p.Frames[i].SubjectBusy
+		}
+		cores = max(cores, len(p.Frames[i].Busy))
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, max(len(cols), 1), cores))
 	v.painter.Heatmap(dst, dst.Rect, cols, false)
