@@ -1,125 +1,123 @@
 package app
 
 import (
+	"fmt"
 	"image"
-	"math"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/lanes"
+	"corescope/profile"
 )
 
 var (
-	_ fyne.Widget     = (*ThreadLanes)(nil)
-	_ fyne.Scrollable = (*ThreadLanes)(nil)
-	_ fyne.Draggable  = (*ThreadLanes)(nil)
-	_ fyne.Focusable  = (*ThreadLanes)(nil)
-	_ fyne.Tappable   = (*ThreadLanes)(nil)
+	_ fyne.Widget       = (*ThreadLanes)(nil)
+	_ fyne.Scrollable   = (*ThreadLanes)(nil)
+	_ fyne.Draggable    = (*ThreadLanes)(nil)
+	_ fyne.Focusable    = (*ThreadLanes)(nil)
+	_ fyne.Tappable     = (*ThreadLanes)(nil)
+	_ desktop.Hoverable = (*ThreadLanes)(nil)
 )
 
 // ThreadLanes shows lanes.Lanes: one lane per subject thread, named down
-// the side, over a time axis. With exact slices the user zooms with the
-// mouse wheel (around the pointer) or + and -, pans by dragging or with the
-// arrow keys, and 0 fits the whole run; each step repaints once, nothing
-// animates.
+// the side, over a time axis. The user zooms with the mouse wheel (around
+// the pointer) or + and -, pans by dragging or with the arrow keys, and 0
+// fits the whole run (see timeGestures), exact slices down to a
+// millisecond, sampled lanes to two samples; each step repaints once,
+// nothing animates. Hovering a lane shows its thread, the time, its core
+// and its task there.
 type ThreadLanes struct {
 	widget.BaseWidget
 	*lanes.Lanes
-
-	// Where the lanes are drawn, from the last layout, so a pointer's x
-	// maps to a time.
-	areaX, areaW float32
+	timeGestures
+	view  TimeView
+	hover hoverReadout
+	areaH float32 // the lanes' height, from the last layout
 }
 
 // NewThreadLanes returns empty lanes.
 func NewThreadLanes() *ThreadLanes {
 	l := &ThreadLanes{Lanes: lanes.New()}
+	l.timeGestures = timeGestures{view: &l.view, self: l, changed: l.Refresh}
 	l.ExtendBaseWidget(l)
 	return l
 }
 
-// Zoom steps: a wheel notch (25 units of scroll on Linux) zooms by about
-// 1.4x, a key press by 2x, an arrow key pans by a tenth of the view.
-const (
-	scrollPerDoubling = 50
-	keyZoom           = 2
-	keyPan            = 0.1
-)
-
-// Scrolled zooms around the pointer.
-func (l *ThreadLanes) Scrolled(ev *fyne.ScrollEvent) {
-	at := 0.5
-	if l.areaW > 0 {
-		at = float64((ev.Position.X - l.areaX) / l.areaW)
-	}
-	l.zoom(math.Exp2(-float64(ev.Scrolled.DY)/scrollPerDoubling), at)
+// Reset empties the lanes for a live run and fits the view.
+func (l *ThreadLanes) Reset(t0 time.Time, interval float64, capacity int) {
+	l.Lanes.Reset(t0, interval, capacity)
+	l.view.Fit()
 }
 
-// Dragged pans with the pointer: the time under it stays under it.
-func (l *ThreadLanes) Dragged(ev *fyne.DragEvent) {
-	if l.areaW > 0 {
-		l.pan(-float64(ev.Dragged.DX / l.areaW))
-	}
+// SetProfile shows a recorded run, fitted.
+func (l *ThreadLanes) SetProfile(p *profile.Profile) {
+	l.Lanes.SetProfile(p)
+	l.view.Fit()
 }
 
-func (l *ThreadLanes) DragEnd() {}
-
-// Tapped takes the keyboard focus, for the zoom and pan keys.
-func (l *ThreadLanes) Tapped(*fyne.PointEvent) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(l); c != nil {
-		c.Focus(l)
-	}
+// Window is the time shown, in seconds of the run.
+func (l *ThreadLanes) Window() (from, to float64) {
+	l.syncView()
+	return l.view.Window()
 }
 
-// FocusGained and FocusLost draw nothing: no cursor, no animation.
-func (l *ThreadLanes) FocusGained() {}
-func (l *ThreadLanes) FocusLost()   {}
-
-// TypedRune zooms around the centre with + and -; 0 fits the run.
-func (l *ThreadLanes) TypedRune(r rune) {
-	switch r {
-	case '+', '=':
-		l.zoom(1.0/keyZoom, 0.5)
-	case '-', '_':
-		l.zoom(keyZoom, 0.5)
-	case '0':
-		l.FitRun()
-	}
+// syncView tells the view what the lanes cover now and how far they zoom.
+func (l *ThreadLanes) syncView() {
+	from, length := l.Extent()
+	l.view.MinSpan = l.MinWindow()
+	l.view.SetExtent(from, from+length)
 }
 
-// TypedKey pans with the arrow keys; Home fits the run.
-func (l *ThreadLanes) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyLeft:
-		l.pan(-keyPan)
-	case fyne.KeyRight:
-		l.pan(keyPan)
-	case fyne.KeyHome:
-		l.FitRun()
-	}
+// MouseIn and MouseMoved show what the lane under the pointer holds there.
+func (l *ThreadLanes) MouseIn(ev *desktop.MouseEvent) { l.MouseMoved(ev) }
+
+func (l *ThreadLanes) MouseMoved(ev *desktop.MouseEvent) {
+	l.hover.show(ev.Position, l.readout(ev.Position))
 }
 
-// FitRun shows the whole run again.
-func (l *ThreadLanes) FitRun() {
-	l.Fit()
-	l.Refresh()
+// MouseOut hides the readout.
+func (l *ThreadLanes) MouseOut() { l.hover.show(fyne.Position{}, "") }
+
+// readout words what the lanes show at pos: "" outside them.
+func (l *ThreadLanes) readout(pos fyne.Position) string {
+	x := pos.X - l.x0
+	if l.Len() == 0 || x < 0 || x >= l.width || pos.Y < 0 || pos.Y >= l.areaH {
+		return ""
+	}
+	from, to := l.view.Window()
+	px := (to - from) / float64(l.width) // a unit's time: the painted pixel, near enough
+	t := from + float64(x)*px
+	h, ok := l.At(int(pos.Y/l.areaH*float32(l.Len())), t, t+px)
+	if !ok {
+		return ""
+	}
+	return laneText(h, t+px/2)
 }
 
-func (l *ThreadLanes) zoom(factor, at float64) {
-	if l.Exact() {
-		l.Zoom(factor, at)
-		l.Refresh()
+// laneText words a lane's hit at time t: the thread, the time, the core and
+// the task.
+func laneText(h lanes.Hit, t float64) string {
+	who := fmt.Sprintf("pid %d tid %d", h.PID, h.TID)
+	if h.Process != "" {
+		who = fmt.Sprintf("%s (pid %d) tid %d", h.Process, h.PID, h.TID)
 	}
-}
-
-func (l *ThreadLanes) pan(by float64) {
-	if l.Exact() {
-		l.Pan(by)
-		l.Refresh()
+	if h.Thread != "" && h.Thread != h.Process {
+		who += " " + h.Thread
 	}
+	on := "not on a core"
+	if h.Core >= 0 {
+		on = fmt.Sprintf("core %d (%s)", h.Core, spanText(h.From, h.To))
+	}
+	task := "no task"
+	if h.Task >= 0 {
+		task = fmt.Sprintf("task %d", h.Task)
+	}
+	return fmt.Sprintf("%s\n%s · %s · %s", who, timeText(t), on, task)
 }
 
 func (l *ThreadLanes) CreateRenderer() fyne.WidgetRenderer {
@@ -130,6 +128,7 @@ func (l *ThreadLanes) CreateRenderer() fyne.WidgetRenderer {
 	r.img.FillMode = canvas.ImageFillStretch
 	r.bg = canvas.NewRectangle(nil)
 	r.empty = canvas.NewText("No thread samples yet (they need Linux /proc)", nil)
+	l.hover.init(l)
 	r.Refresh()
 	return r
 }
@@ -170,7 +169,7 @@ func (r *lanesRenderer) place(size fyne.Size) {
 	r.area = fyne.NewSize(max(size.Width-gutter, 1), max(size.Height-axisH-2, 1))
 	// Lanes stay at most 24 units high, so a few threads do not fill the tab with stripes.
 	r.area.Height = min(r.area.Height, float32(max(r.l.Len(), 1))*24)
-	r.l.areaX, r.l.areaW = gutter, r.area.Width
+	r.l.x0, r.l.width, r.l.areaH = gutter, r.area.Width, r.area.Height
 	for _, o := range []fyne.CanvasObject{r.bg, r.img} {
 		o.Move(fyne.NewPos(gutter, 0))
 		o.Resize(r.area)
@@ -178,23 +177,15 @@ func (r *lanesRenderer) place(size fyne.Size) {
 	r.empty.Move(fyne.NewPos(gutter+8, 8))
 	r.empty.Resize(r.empty.MinSize())
 	r.labels.place(r.l, gutter, 0, r.area.Height)
-	from, length := r.l.Window()
-	r.axis.place(r.l, from, length, gutter, r.area.Width, r.area.Height+2)
+	from, to := r.l.Window()
+	r.axis.place(r.l, from, to-from, gutter, r.area.Width, r.area.Height+2)
+	r.l.hover.fit(size)
 }
 
-// resize sizes the image: exact lanes are painted at the pixel width they
-// cover on screen, whatever the zoom; sampled ones get a column a sample.
-// It reports whether the image changed.
+// resize sizes the image to the pixel width the lanes cover on screen,
+// whatever the zoom. It reports whether the image changed.
 func (r *lanesRenderer) resize() bool {
-	w := r.l.Columns()
-	if r.l.Exact() {
-		scale := float32(1)
-		if c := fyne.CurrentApp().Driver().CanvasForObject(r.l); c != nil {
-			scale = c.Scale()
-		}
-		w = int(r.area.Width * scale)
-	}
-	w, h := max(w, 1), max(r.l.Len()*lanes.Rows, 1)
+	w, h := max(pixelWidth(r.l, r.area.Width), 1), max(r.l.Len()*lanes.Rows, 1)
 	if r.pix.Rect.Dx() == w && r.pix.Rect.Dy() == h {
 		return false
 	}
@@ -204,7 +195,8 @@ func (r *lanesRenderer) resize() bool {
 }
 
 func (r *lanesRenderer) paint() {
-	r.l.Paint(r.pix)
+	from, to := r.l.Window()
+	r.l.Paint(r.pix, from, to)
 	canvas.Refresh(r.img)
 }
 
@@ -215,6 +207,7 @@ func (r *lanesRenderer) Refresh() {
 		r.labels.set(l.Names())
 		r.objs = append([]fyne.CanvasObject{r.bg, r.img, r.empty}, r.labels.objects()...)
 		r.objs = append(r.objs, r.axis.objects()...)
+		r.objs = append(r.objs, r.l.hover.objects()...)
 	}
 	r.bg.FillColor = themeColor(l, theme.ColorNameInputBackground)
 	r.empty.Color, r.empty.TextSize = themeColor(l, theme.ColorNamePlaceHolder), captionSize(l)

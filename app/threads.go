@@ -19,8 +19,8 @@ const (
 	sampleLanesText = "One lane per thread (pid/tid while running, process and tid after), grouped by process, coloured by the core it last ran on at each sample; grey bars under a lane are its tasks."
 )
 
-// threadsView is the Threads tab: the lanes, their colour legend and, with
-// exact slices, the zoom controls. It takes samples all the time but draws
+// threadsView is the Threads tab: the lanes, their colour legend and the
+// zoom controls. It takes samples all the time but draws
 // only while its tab is shown.
 type threadsView struct {
 	threadLanes *ThreadLanes
@@ -42,7 +42,7 @@ func newThreadsView() *threadsView {
 	v.note.Hide()
 	hint := widget.NewLabel("Zoom: mouse wheel or + and -  ·  pan: drag or ← →  ·  click the lanes first for the keys")
 	hint.Importance = widget.LowImportance
-	v.zoomRow = container.NewHBox(widget.NewButton("Fit", v.threadLanes.FitRun), hint)
+	v.zoomRow = container.NewHBox(widget.NewButton("Fit", v.threadLanes.Fit), hint)
 	v.zoomRow.Hide()
 	top := container.NewVBox(v.note, v.about, container.NewHScroll(v.legend), v.zoomRow)
 	v.content = container.NewBorder(top, nil, nil, nil, v.threadLanes)
@@ -77,8 +77,8 @@ func (v *threadsView) refresh() {
 		v.about.SetText(about)
 	}
 	showNote(v.note, note)
-	if v.zoomRow.Visible() != exact {
-		v.zoomRow.Hidden = !exact
+	if has := v.threadLanes.Len() > 0; v.zoomRow.Visible() != has {
+		v.zoomRow.Hidden = !has
 		v.zoomRow.Refresh()
 	}
 }

@@ -25,8 +25,8 @@ func TestThreadsDrawOnlyWhenShown(t *testing.T) {
 		t.Errorf("hidden lanes image is %d samples wide; want the untouched 1", got)
 	}
 	u.tabs.SelectIndex(1)
-	if got, want := r.pix.Rect.Dx(), u.threads.threadLanes.Columns(); got != want {
-		t.Errorf("lanes image once shown is %d samples wide; want %d", got, want)
+	if got, want := r.pix.Rect.Dx(), int(r.area.Width); got != want {
+		t.Errorf("lanes image once shown is %d pixels wide; want the lanes' %d", got, want)
 	}
 	u.tabs.SelectIndex(0)
 	heat := test.WidgetRenderer(u.live.heat).(*heatmapRenderer)
@@ -96,13 +96,13 @@ func TestExactLanesZoom(t *testing.T) {
 
 	// The wheel over the middle of the slice zooms around it (test.Scroll
 	// does not say where the pointer is).
-	mid := fyne.NewPos(r.l.areaX+r.area.Width*3/8, 10)
+	mid := fyne.NewPos(r.l.x0+r.area.Width*3/8, 10)
 	for range 200 {
 		l.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: mid}, Scrolled: fyne.NewDelta(0, 25)})
 	}
-	from, length := l.Window()
-	if math.Abs(length-lanes.MinSpan) > 1e-12 || from < 0.1 || from+length > 0.2 {
-		t.Errorf("window after zooming in over 0.15 s = %v+%v; want %v s inside the slice 0.1..0.2", from, length, lanes.MinSpan)
+	from, to := l.Window()
+	if math.Abs(to-from-lanes.MinSpan) > 1e-12 || from < 0.1 || to > 0.2 {
+		t.Errorf("window after zooming in over 0.15 s = %v..%v; want %v s inside the slice 0.1..0.2", from, to, lanes.MinSpan)
 	}
 	if got := lane(1, width/2); got != lanes.CorePalette[1] {
 		t.Errorf("zoomed into the slice: lane 3/4 = %v; want core 1 across", got)
@@ -110,7 +110,7 @@ func TestExactLanesZoom(t *testing.T) {
 	for range 20 {
 		l.TypedRune('-')
 	}
-	if from, length := l.Window(); from != 0 || math.Abs(length-0.4) > 1e-12 {
-		t.Errorf("window after zooming out 20 times = %v+%v; want the whole run 0+0.4", from, length)
+	if from, to := l.Window(); from != 0 || math.Abs(to-0.4) > 1e-12 {
+		t.Errorf("window after zooming out 20 times = %v..%v; want the whole run 0..0.4", from, to)
 	}
 }

@@ -29,16 +29,17 @@ var spanColors = [2]color.RGBA{{0xc8, 0xc8, 0xc8, 0xff}, {0x80, 0x80, 0x80, 0xff
 // one of the task span.
 const Rows, CoreRows = 4, 3
 
-// MinSpan is the narrowest time window a view can zoom to, in seconds: a
-// scheduler slice of a few microseconds is then still a pixel or more.
+// MinSpan is the narrowest time window a view of exact slices should zoom
+// to, in seconds: a scheduler slice of a few microseconds is then still a
+// pixel or more. Sampled lanes stop at two samples (see MinWindow).
 const MinSpan = 0.001
 
 // Lanes holds one lane per subject thread, grouped by process. With the
 // exact switch timeline (slices) each lane shows the intervals the thread
-// was on a core, coloured by the core, over a window the user can zoom and
-// pan; without it, each sample is coloured by the core the thread last ran
-// on (idle samples are left blank), one column a sample. Under each lane go
-// the spans of the tasks the thread ran.
+// was on a core, coloured by the core; without it, each sample is coloured
+// by the core the thread last ran on (idle samples are left blank). Under
+// each lane go the spans of the tasks the thread ran. Any window of the run
+// can be painted, at any width: the view zooms and pans.
 type Lanes struct {
 	t0       time.Time // wall clock of time 0
 	interval float64
@@ -54,10 +55,7 @@ type Lanes struct {
 	names    map[int]string // tid -> process name, known once a run ended
 	cores    int            // max core seen + 1
 	gen      int            // counts Reset calls, so the renderer renames its lanes
-
-	// The zoomed window, when zoomed; otherwise the view fits the run.
-	zoomed           bool
-	viewFrom, viewLn float64
+	threads  map[int]string // tid -> thread name, known once a run ended
 
 	scratch map[int]runners.Event // reused by paint and dropTasksBefore, by task
 	cover   []float32             // paintSlices: per lane pixel, the share of its time on a core
@@ -80,7 +78,7 @@ type laneKey struct{ pid, tid int }
 
 // New returns empty lanes.
 func New() *Lanes {
-	return &Lanes{lane: map[int]int{}, names: map[int]string{}, scratch: map[int]runners.Event{}}
+	return &Lanes{lane: map[int]int{}, names: map[int]string{}, threads: map[int]string{}, scratch: map[int]runners.Event{}}
 }
 
 // Reset empties the lanes for a run that started at t0 and is sampled every
@@ -88,9 +86,10 @@ func New() *Lanes {
 func (l *Lanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.t0, l.interval, l.capacity = t0, interval, capacity
 	l.cols, l.events, l.slices, l.keys, l.row = l.cols[:0], l.events[:0], l.slices[:0], l.keys[:0], l.row[:0]
-	l.longest, l.cores, l.zoomed = 0, 0, false
+	l.longest, l.cores = 0, 0
 	clear(l.lane)
 	clear(l.names)
+	clear(l.threads)
 	l.gen++
 }
 
@@ -200,6 +199,7 @@ func (l *Lanes) SetProfile(p *profile.Profile) {
 	l.events = append(l.events, p.Events...)
 	for _, th := range p.Threads {
 		l.names[th.TID] = cmp.Or(th.Process, th.Name)
+		l.threads[th.TID] = th.Name
 	}
 }
 
@@ -230,55 +230,6 @@ func (l *Lanes) Extent() (from, length float64) {
 	return from, to - from
 }
 
-// Window is the time the lanes show, in seconds of the run: the zoomed
-// window with exact slices, else the whole extent.
-func (l *Lanes) Window() (from, length float64) {
-	from, length = l.Extent()
-	if !l.zoomed || !l.Exact() {
-		return from, length
-	}
-	ln := max(min(l.viewLn, length), min(MinSpan, length))
-	return max(from, min(l.viewFrom, from+length-ln)), ln
-}
-
-// Zoom scales the window by factor (< 1 zooms in) around the point at, a
-// fraction 0..1 of its width, which stays where it is. The window never gets
-// wider than the run nor narrower than MinSpan. Only exact lanes zoom.
-func (l *Lanes) Zoom(factor, at float64) {
-	if !l.Exact() || !(factor > 0) {
-		return
-	}
-	from, length := l.Window()
-	_, full := l.Extent()
-	ln := max(min(length*factor, full), min(MinSpan, full))
-	at = max(0, min(at, 1))
-	l.setView(from+at*length-at*ln, ln)
-}
-
-// Pan moves the window by by times its width (> 0 later in time), within the run.
-func (l *Lanes) Pan(by float64) {
-	if !l.Exact() {
-		return
-	}
-	from, length := l.Window()
-	l.setView(from+by*length, length)
-}
-
-// setView zooms to the window from+length, clamped to the run; a window as
-// wide as the run fits it again, so a live view follows the run.
-func (l *Lanes) setView(from, length float64) {
-	l.viewFrom, l.viewLn, l.zoomed = from, length, true
-	if _, full := l.Extent(); length >= full {
-		l.zoomed = false
-	}
-}
-
-// Fit shows the whole run again.
-func (l *Lanes) Fit() { l.zoomed = false }
-
-// Zoomed reports whether the window is narrower than the run.
-func (l *Lanes) Zoomed() bool { return l.zoomed && l.Exact() }
-
 func (l *Lanes) eventT(e runners.Event) float64 {
 	return float64(e.TNs-l.t0.UnixNano()) / 1e9
 }
@@ -286,43 +237,73 @@ func (l *Lanes) eventT(e runners.Event) float64 {
 // Cores is how many distinct cores the samples and slices mention (max core + 1).
 func (l *Lanes) Cores() int { return l.cores }
 
-// Paint draws the lanes into dst, Len()*Rows pixels high: exact, the
-// slices in Window() over dst's width, which can be any; otherwise one
-// column a sample, dst Columns() wide.
-func (l *Lanes) Paint(dst *image.RGBA) {
-	clear(dst.Pix)
+// MinWindow is the narrowest window worth zooming to, in seconds: MinSpan
+// with exact slices, two samples without (a sample is one colour however
+// far one zooms into it).
+func (l *Lanes) MinWindow() float64 {
 	if l.Exact() {
-		l.paintSlices(dst)
-	} else {
-		l.paintSamples(dst)
+		return MinSpan
 	}
-	l.paintTasks(dst)
+	return 2 * l.interval
 }
 
-// paintSamples colours each sample's column by the core each thread last ran on.
-func (l *Lanes) paintSamples(dst *image.RGBA) {
-	for x, c := range l.cols {
+// Paint draws the lanes of the window from..to seconds into dst, Len()*Rows
+// pixels high and as wide as the view is on screen. Only what overlaps the
+// window is visited and the scratch space is reused, so painting costs the
+// same at every zoom and allocates nothing once sized.
+func (l *Lanes) Paint(dst *image.RGBA, from, to float64) {
+	clear(dst.Pix)
+	if l.Exact() {
+		l.paintSlices(dst, from, to-from)
+	} else {
+		l.paintSamples(dst, from, to-from)
+	}
+	l.paintTasks(dst, from, to-from)
+}
+
+// paintSamples colours each sample's interval by the core each thread last
+// ran on. A sample narrower than a pixel still gets one, so zoomed out the
+// later of two samples in a pixel shows.
+func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64) {
+	w := dst.Rect.Dx()
+	if w == 0 || !(length > 0) {
+		return
+	}
+	scale := float64(w) / length
+	first := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t > from })
+	for _, c := range l.cols[first:] {
+		x0 := int(math.Floor((c.t - l.interval - from) * scale))
+		if x0 >= w {
+			break
+		}
+		x1 := min(max(int(math.Floor((c.t-from)*scale)), x0+1), w)
+		x0 = max(x0, 0)
 		for _, s := range c.samples {
 			if !(s.CPU > 0) || s.Core < 0 {
 				continue // idle: blank
 			}
-			y0 := l.row[l.lane[s.TID]] * Rows
-			for y := y0; y < y0+CoreRows; y++ {
-				dst.SetRGBA(x, y, CorePalette[s.Core%len(CorePalette)])
-			}
+			fillRows(dst, x0, x1, l.row[l.lane[s.TID]]*Rows, CoreRows, CorePalette[s.Core%len(CorePalette)])
 		}
 	}
 }
 
-// paintSlices draws the slices that overlap Window(). A pixel shows the
+// fillRows paints pixels x0..x1 of n rows from y0 in c.
+func fillRows(dst *image.RGBA, x0, x1, y0, n int, c color.RGBA) {
+	for y := y0; y < y0+n; y++ {
+		row := dst.Pix[dst.PixOffset(x0, y):]
+		for i := range x1 - x0 {
+			px := row[4*i : 4*i+4 : 4*i+4]
+			px[0], px[1], px[2], px[3] = c.R, c.G, c.B, c.A
+		}
+	}
+}
+
+// paintSlices draws the slices that overlap the window. A pixel shows the
 // share of its time the thread was on a core as opacity (at least a faint
 // trace, so a 10 us wake-up still shows), in the colour of the core of its
 // longest slice there: zoomed out, a thread that only wakes to ask for a
-// lock does not look as busy as the one holding it. Only the visible slices
-// are visited, and the scratch space is reused, so painting costs the same
-// at every zoom and allocates nothing once sized.
-func (l *Lanes) paintSlices(dst *image.RGBA) {
-	from, length := l.Window()
+// lock does not look as busy as the one holding it.
+func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64) {
 	w := dst.Rect.Dx()
 	if w == 0 || !(length > 0) {
 		return
@@ -369,9 +350,8 @@ func (l *Lanes) paintSlices(dst *image.RGBA) {
 // premul is channel v at opacity a, as *image.RGBA's premultiplied alpha wants.
 func premul(v uint8, a float32) uint8 { return uint8(float32(v)*a + 0.5) }
 
-// paintTasks draws the task spans under the lanes, over Window().
-func (l *Lanes) paintTasks(dst *image.RGBA) {
-	from, length := l.Window()
+// paintTasks draws the task spans under the lanes, over the window.
+func (l *Lanes) paintTasks(dst *image.RGBA, from, length float64) {
 	w := dst.Rect.Dx()
 	drawSpan := func(start runners.Event, t1 float64) {
 		lane, ok := l.lane[start.TID]
@@ -383,12 +363,7 @@ func (l *Lanes) paintTasks(dst *image.RGBA) {
 		if x1 < x0 {
 			return
 		}
-		c := spanColors[start.Task%2]
-		row := dst.Pix[dst.PixOffset(x0, l.row[lane]*Rows+CoreRows):]
-		for i := range x1 - x0 + 1 {
-			px := row[4*i : 4*i+4 : 4*i+4]
-			px[0], px[1], px[2], px[3] = c.R, c.G, c.B, c.A
-		}
+		fillRows(dst, x0, x1+1, l.row[lane]*Rows+CoreRows, 1, spanColors[start.Task%2])
 	}
 	started := l.scratch
 	clear(started)
@@ -434,4 +409,56 @@ func (l *Lanes) Names() []string {
 		names[l.row[k]] = l.name(key)
 	}
 	return names
+}
+
+// Hit is what one lane shows over a short time (a pixel's): its thread, the
+// core it was on there and when, and the task it was running.
+type Hit struct {
+	PID, TID        int
+	Process, Thread string  // names, once the run ended ("" before)
+	Core            int     // -1: not on a core then
+	From, To        float64 // the slice, or the sample's interval, on Core
+	Task            int     // -1: no task
+}
+
+// At is what lane row (top to bottom) shows between from and to seconds:
+// with exact slices, the slice that covers most of that time, as painted;
+// otherwise the sample around its middle. ok is false for no such lane.
+func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
+	k := slices.Index(l.row, row)
+	if k < 0 {
+		return Hit{}, false
+	}
+	key := l.keys[k]
+	h = Hit{PID: key.pid, TID: key.tid, Process: l.names[key.tid], Thread: l.threads[key.tid], Core: -1, Task: -1}
+	mid := (from + to) / 2
+	if l.Exact() {
+		best := 0.0
+		for _, s := range l.slices[l.firstEndingAfter(from):] {
+			if s.end-l.longest >= to {
+				break
+			}
+			if over := min(s.end, to) - max(s.start, from); int(s.key) == k && over > best {
+				best, h.Core, h.From, h.To = over, int(s.cpu), s.start, s.end
+			}
+		}
+	} else if i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t >= mid }); i < len(l.cols) {
+		for _, s := range l.cols[i].samples {
+			if s.TID == key.tid && s.CPU > 0 && s.Core >= 0 {
+				h.Core, h.From, h.To = s.Core, l.cols[i].t-l.interval, l.cols[i].t
+			}
+		}
+	}
+	for _, e := range l.events {
+		if e.TID != key.tid || l.eventT(e) > mid {
+			continue
+		}
+		switch {
+		case e.Ev == runners.EvTaskStart:
+			h.Task = e.Task
+		case e.Ev == runners.EvTaskEnd && e.Task == h.Task:
+			h.Task = -1
+		}
+	}
+	return h, true
 }

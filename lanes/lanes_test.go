@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"math"
 	"slices"
 	"testing"
 	"time"
@@ -64,7 +63,7 @@ func TestLanesAreGroupedByProcess(t *testing.T) {
 func TestSliceLandsInItsLane(t *testing.T) {
 	l := exactRun()
 	dst := image.NewRGBA(image.Rect(0, 0, 100, l.Len()*Rows))
-	l.Paint(dst)
+	l.Paint(dst, 0, 1)
 	lane := 1 // 10/12
 	for x := range 100 {
 		for y := range l.Len() * Rows {
@@ -85,33 +84,83 @@ func TestSliceLandsInItsLane(t *testing.T) {
 	}
 }
 
-func TestZoomLimits(t *testing.T) {
+// TestSamplesFollowTheWindow paints sampled lanes zoomed to two of ten
+// samples: each fills half the width.
+func TestSamplesFollowTheWindow(t *testing.T) {
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	for i := range 10 {
+		l.Add(float64(i+1)*0.1, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1, Core: i % 2}}, nil)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, 100, Rows))
+	l.Paint(dst, 0.3, 0.5) // samples 4 (core 1) and 5 (core 0)
+	for _, x := range []int{0, 49, 50, 99} {
+		want := CorePalette[1]
+		if x >= 50 {
+			want = CorePalette[0]
+		}
+		if got := dst.RGBAAt(x, 0); got != want {
+			t.Errorf("pixel %d of samples 0.3..0.5 s = %v; want %v", x, got, want)
+		}
+	}
+}
+
+// TestAt reads a known slice, sample and task back.
+func TestAt(t *testing.T) {
 	l := exactRun()
-	_, full := l.Extent()
-	for range 100 {
-		l.Zoom(0.5, 0.3)
+	l.events = append(l.events,
+		runners.Event{Ev: runners.EvTaskStart, Task: 7, TID: 12, TNs: int64(0.2e9)},
+		runners.Event{Ev: runners.EvTaskEnd, Task: 7, TID: 12, TNs: int64(0.45e9)})
+	tests := []struct {
+		row      int
+		from, to float64
+		want     Hit
+	}{
+		{1, 0.3, 0.31, Hit{PID: 10, TID: 12, Core: 1, From: 0.25, To: 0.5, Task: 7}},
+		{1, 0.46, 0.47, Hit{PID: 10, TID: 12, Core: 1, From: 0.25, To: 0.5, Task: -1}},
+		{1, 0.6, 0.61, Hit{PID: 10, TID: 12, Core: -1, Task: -1}},
+		{2, 0, 0.02, Hit{PID: 20, TID: 21, Core: 0, From: 0.005, To: 0.01, Task: -1}},
 	}
-	if _, length := l.Window(); math.Abs(length-MinSpan) > 1e-12 {
-		t.Errorf("window after zooming in 100 times = %v s; want the %v s limit", length, MinSpan)
+	for _, tt := range tests {
+		if got, ok := l.At(tt.row, tt.from, tt.to); !ok || got != tt.want {
+			t.Errorf("At(%d, %v, %v) = %+v, %v; want %+v", tt.row, tt.from, tt.to, got, ok, tt.want)
+		}
 	}
-	l.Pan(-1e9)
-	if from, _ := l.Window(); from != 0 {
-		t.Errorf("window after panning far left starts at %v; want the run's start 0", from)
+	if _, ok := l.At(3, 0, 1); ok {
+		t.Error("At(3, ...) of 3 lanes found a lane; want none")
 	}
-	l.Pan(1e9)
-	if from, length := l.Window(); math.Abs(from+length-full) > 1e-12 {
-		t.Errorf("window after panning far right ends at %v; want the run's end %v", from+length, full)
+	sampled := New()
+	sampled.Reset(time.Unix(0, 0), 0.1, 0)
+	sampled.Add(0.1, []profile.ThreadSample{{PID: 1, TID: 2, CPU: 0.1, Core: 3}}, nil)
+	want := Hit{PID: 1, TID: 2, Core: 3, From: 0, To: 0.1, Task: -1}
+	if got, _ := sampled.At(0, 0.04, 0.05); got != want {
+		t.Errorf("sampled At(0, 0.04, 0.05) = %+v; want %+v", got, want)
 	}
-	for range 100 {
-		l.Zoom(2, 0.5)
+}
+
+// BenchmarkPaintSamples paints a minute of 64 threads' samples into a
+// 1200-pixel-wide view, whole and zoomed to two samples. Goal: well under
+// 5 ms, 0 allocs.
+func BenchmarkPaintSamples(b *testing.B) {
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	samples := make([]profile.ThreadSample, 64)
+	for i := range 600 {
+		for k := range samples {
+			samples[k] = profile.ThreadSample{PID: 1, TID: 1 + k, CPU: 0.05, Core: (i + k) % 8}
+		}
+		l.Add(float64(i+1)*0.1, samples, nil)
 	}
-	if from, length := l.Window(); from != 0 || length != full || l.Zoomed() {
-		t.Errorf("window after zooming out 100 times = %v+%v (zoomed %v); want the whole run 0+%v", from, length, l.Zoomed(), full)
-	}
-	l.Zoom(0.1, 0.5)
-	l.Fit()
-	if _, length := l.Window(); length != full {
-		t.Errorf("window after Fit = %v s; want the whole run, %v s", length, full)
+	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
+	for _, span := range []float64{60, 0.2} {
+		b.Run(fmt.Sprintf("view %g s", span), func(b *testing.B) {
+			from, to := 30-span/2, 30+span/2
+			l.Paint(dst, from, to)
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Paint(dst, from, to)
+			}
+		})
 	}
 }
 
@@ -130,12 +179,11 @@ func BenchmarkPaintSlices(b *testing.B) {
 	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
 	for _, zoom := range []float64{1, 0.005} {
 		b.Run(fmt.Sprintf("view %.0f ms", 10000*zoom), func(b *testing.B) {
-			l.Fit()
-			l.Zoom(zoom, 0.5)
-			l.Paint(dst)
+			from, to := 5-5*zoom, 5+5*zoom
+			l.Paint(dst, from, to)
 			b.ReportAllocs()
 			for b.Loop() {
-				l.Paint(dst)
+				l.Paint(dst, from, to)
 			}
 		})
 	}
