@@ -1,8 +1,11 @@
 package runners
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,8 +16,19 @@ import (
 // its default. Specs is the only way from it to runnable specs, so the
 // window and the CLI accept and refuse exactly the same things.
 type Input struct {
-	// Backend is "go" or "command"; empty means go.
+	// Backend is "go", "python" or "command"; empty means go.
 	Backend string
+	// Pythons are the interpreters of the python backend, each a path or a
+	// name in PATH; none, or an empty one, means DefaultPython. With more
+	// than one, every model runs on each and runs are named after both.
+	Pythons []string
+	// StartMethod is the Python processes model's (see StartMethods);
+	// empty means DefaultStartMethod.
+	StartMethod string
+	// Label names a command's run; empty means its program's name (see
+	// Spec.Label; compare --cmd gives CommandName). Baseline is the label of the run speedups are measured
+	// against (empty: the sequential run).
+	Label, Baseline string
 	// Workload is one of Workloads.
 	Workload string
 	// Models is one model, a comma-separated list of them, or "all" (or
@@ -73,10 +87,13 @@ func (in Input) resolve() ([]Spec, []*FieldError) {
 	switch in.Backend {
 	case "", string(BackendGo):
 		base.Backend = BackendGo
+	case string(BackendPython):
+		base.Backend = BackendPython
 	case string(BackendCommand):
 		base.Backend = BackendCommand
 		base.Command, err = in.command()
 		check(err)
+		base.Name, base.Baseline = strings.TrimSpace(in.Label), in.Baseline
 		spec, err := base.Resolve()
 		check(err)
 		if len(problems) > 0 {
@@ -84,7 +101,7 @@ func (in Input) resolve() ([]Spec, []*FieldError) {
 		}
 		return []Spec{spec}, nil
 	default:
-		check(&FieldError{"backend", quote(in.Backend), "use go or command"})
+		check(&FieldError{"backend", quote(in.Backend), backendsAllowed})
 	}
 
 	base.Workload = Workload(strings.TrimSpace(in.Workload))
@@ -102,16 +119,35 @@ func (in Input) resolve() ([]Spec, []*FieldError) {
 	base.SwitchInterval, err = parseDuration("switch-interval", in.SwitchInterval, DefaultSwitch)
 	check(err)
 
+	base.Baseline = in.Baseline
+	models := in.models(base.Backend)
+	check(onlyFor("switch-interval", in.SwitchInterval, Threads, models, "the threads model"))
+	check(onlyFor("start-method", in.StartMethod, Processes, models, "the Python processes model"))
+	if in.StartMethod != "" && base.Backend != BackendPython {
+		check(&FieldError{"start-method", quote(in.StartMethod), "it applies to the Python processes model only"})
+	}
+	interpreters := []Interpreter{{}}
+	if base.Backend == BackendPython {
+		interpreters = in.interpreters(check)
+	}
 	var specs []Spec
-	for _, m := range in.models() {
-		s := base
-		s.Model = m
-		s, err := s.Resolve()
-		if err != nil {
-			check(err)
-			break // the other models would say the same of the shared fields
+	for _, py := range interpreters {
+		for _, m := range models {
+			s := base
+			s.Model, s.Python = m, py.Path
+			if m == Processes {
+				s.StartMethod = strings.TrimSpace(in.StartMethod)
+			}
+			if len(interpreters) > 1 {
+				s.Name = string(m) + " · " + py.Label()
+			}
+			s, err := s.Resolve()
+			if err != nil {
+				check(err)
+				break // the other models would say the same of the shared fields
+			}
+			specs = append(specs, s)
 		}
-		specs = append(specs, s)
 	}
 	if len(problems) > 0 {
 		return nil, problems
@@ -120,9 +156,12 @@ func (in Input) resolve() ([]Spec, []*FieldError) {
 }
 
 // models lists the models in asks for; unknown names are left for Validate
-// to refuse with the list of known ones.
-func (in Input) models() []Model {
+// to refuse with the list of known ones. "all" is every model b runs.
+func (in Input) models(b Backend) []Model {
 	list := strings.TrimSpace(in.Models)
+	if (list == "" || list == AllModels) && b == BackendPython {
+		return PythonModels
+	}
 	if list == "" || list == AllModels {
 		return Models
 	}
@@ -132,6 +171,55 @@ func (in Input) models() []Model {
 	}
 	return ms
 }
+
+// onlyFor is the *FieldError of a field typed as text that applies to model
+// only (what), when none of models is it; nil otherwise.
+func onlyFor(field, text string, model Model, models []Model, what string) error {
+	if strings.TrimSpace(text) == "" || contains(models, model) {
+		return nil
+	}
+	return &FieldError{field, quote(strings.TrimSpace(text)), "it applies to " + what + " only; add " + string(model) + " to the models"}
+}
+
+// interpreters finds and asks each interpreter in names (see FindPython);
+// one that cannot be used is the python field's problem.
+func (in Input) interpreters(check func(error)) []Interpreter {
+	names := in.Pythons
+	if len(names) == 0 {
+		names = []string{""}
+	}
+	var found []Interpreter
+	for _, name := range names {
+		py, err := FindPython(context.Background(), strings.TrimSpace(name))
+		if err != nil {
+			check(&FieldError{"python", quote(cmp.Or(name, "python3")), err.Error() + "; give Python 3.8 or later with --python PATH"})
+			continue
+		}
+		found = append(found, py)
+	}
+	return found
+}
+
+// CommandName names a command's run: the file name of the script an
+// interpreter runs ("python3 -u pool.py" is pool.py), else the program's.
+func CommandName(argv []string) string {
+	if len(argv) == 0 {
+		return "command"
+	}
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if ext := filepath.Ext(a); scriptExts[ext] {
+			return filepath.Base(a)
+		}
+		break // the program's first argument is not a script
+	}
+	return filepath.Base(argv[0])
+}
+
+// scriptExts are the file endings of scripts an interpreter runs.
+var scriptExts = map[string]bool{".py": true, ".sh": true, ".rb": true, ".js": true, ".pl": true, ".lua": true, ".php": true, ".R": true}
 
 // command is the command's argv, from Argv or split from CommandLine.
 func (in Input) command() ([]string, error) {

@@ -89,7 +89,7 @@ func TestInputErrors(t *testing.T) {
 		{Input{SwitchInterval: "10us"}, "switch-interval", "switch-interval: 10µs is not allowed; use 100µs..1s"},
 		{Input{Workload: "disk"}, "workload", `workload: "disk" is not allowed; use one of cpu, io, mixed`},
 		{Input{Models: "threads,fibers"}, "model", `model: "fibers" is not allowed; use one of sequential, threads, async, processes, goroutines`},
-		{Input{Backend: "rust"}, "backend", `backend: "rust" is not allowed; use go or command`},
+		{Input{Backend: "rust"}, "backend", `backend: "rust" is not allowed; use go, python or command`},
 		{Input{Backend: "command"}, "command", "command: an empty command is not allowed; give the program to run and its arguments"},
 		{Input{Backend: "command", CommandLine: "echo 'oops"}, "command", `command: "echo 'oops" is not allowed; a quote is not closed`},
 	}

@@ -7,6 +7,11 @@ import "math"
 // 3 s on one core of the development machine (about 3.1 ns an iteration).
 const taskIters = 48_000_000
 
+// pythonTaskIters is the same for the Python backend's pure-Python kernel
+// (assets/python/workload.py), about 70 times slower a step: about 0.14 s a
+// task on CPython 3.11 here, so the default run takes about 3 s too.
+const pythonTaskIters = 640_000
+
 // checkEvery is how many kernel iterations run between two calls of the
 // check hook: a few microseconds of work, like CPython's eval-breaker checks.
 const checkEvery = 1024
@@ -15,6 +20,11 @@ const checkEvery = 1024
 // work linearly.
 func itersFor(size float64) int64 {
 	return int64(math.Round(size * taskIters))
+}
+
+// pythonItersFor is itersFor for the Python kernel.
+func pythonItersFor(size float64) int {
+	return int(math.Round(size * pythonTaskIters))
 }
 
 // taskSeed is the kernel's starting state for a task: distinct per task and

@@ -15,9 +15,16 @@ type Backend string
 const (
 	// BackendGo runs the built-in Go models in the hidden `corescope worker` subcommand.
 	BackendGo Backend = "go"
+	// BackendPython runs the models as CPython scripts (assets/python) on
+	// the interpreter Spec.Python names.
+	BackendPython Backend = "python"
 	// BackendCommand runs the user's command as given, without a shell.
 	BackendCommand Backend = "command"
 )
+
+// Builtin reports whether b runs corescope's own models (Go or Python), whose
+// workloads, tasks and checksums it knows, rather than a user's command.
+func (b Backend) Builtin() bool { return b == BackendGo || b == BackendPython }
 
 // Workload is what each task does.
 type Workload string
@@ -47,6 +54,24 @@ var Workloads = []Workload{CPU, IO, Mixed}
 // Models lists every model in the order the UI and CLI show them;
 // sequential comes first so a comparison has its baseline before the rest.
 var Models = []Model{Sequential, Threads, Async, Processes, Goroutines}
+
+// PythonModels are the models the Python backend runs: Python has no goroutines.
+var PythonModels = []Model{Sequential, Threads, Async, Processes}
+
+// StartMethods are multiprocessing's ways to start a processes-model worker:
+// fork copies the parent, spawn starts a fresh interpreter, forkserver forks
+// from a clean server process.
+var StartMethods = []string{"fork", "spawn", "forkserver"}
+
+// DefaultStartMethod is the processes model's start method where none is
+// given: fork on Linux and the BSDs, spawn where fork is unsafe (macOS) or
+// missing (Windows), as CPython chooses for them.
+func DefaultStartMethod() string {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		return "spawn"
+	}
+	return "fork"
+}
 
 // Limits and defaults of a Spec.
 const (
@@ -108,6 +133,16 @@ type Spec struct {
 	Interval Duration `json:"interval,omitempty"`
 	// Command is the argv of a BackendCommand subject.
 	Command []string `json:"command,omitempty"`
+	// Python is the interpreter a BackendPython subject runs on, as found
+	// (see FindPython); StartMethod is its processes model's start method.
+	Python      string `json:"python,omitempty"`
+	StartMethod string `json:"start_method,omitempty"`
+	// Name, when set, is the run's label (see Label): a command's --label or
+	// script name, or the model and interpreter when several are compared.
+	Name string `json:"name,omitempty"`
+	// Baseline, when set, is the label of the run this one's speedup is
+	// measured against (compare --baseline); empty means the sequential run.
+	Baseline string `json:"baseline,omitempty"`
 }
 
 // DefaultWorkers is the pool size a model uses for a workload when
@@ -163,11 +198,17 @@ func (s Spec) withDefaults() Spec {
 	if s.SwitchInterval == 0 {
 		s.SwitchInterval = Duration(DefaultSwitch)
 	}
+	if s.Backend == BackendPython && s.Model == Processes && s.StartMethod == "" {
+		s.StartMethod = DefaultStartMethod()
+	}
 	return s
 }
 
 // Label names a run in tables and pictures: the model, or the command's name.
 func (s Spec) Label() string {
+	if s.Name != "" {
+		return s.Name
+	}
 	if s.Backend == BackendCommand {
 		if len(s.Command) == 0 {
 			return "command"
@@ -209,6 +250,9 @@ func durationError(field string, d Duration) error {
 	return nil
 }
 
+// backendsAllowed says what Backend may be.
+const backendsAllowed = "use go, python or command"
+
 // sizeAllowed says what Size may be.
 const sizeAllowed = "use a positive number up to 1000"
 
@@ -227,14 +271,27 @@ func (s Spec) Validate() error {
 		}
 		return nil
 	case BackendGo:
+	case BackendPython:
+		if s.Python == "" {
+			return &FieldError{"python", "an empty path", "give the interpreter to run, such as /usr/bin/python3"}
+		}
 	default:
-		return &FieldError{"backend", quote(string(s.Backend)), "use go or command"}
+		return &FieldError{"backend", quote(string(s.Backend)), backendsAllowed}
 	}
 	if !contains(Workloads, s.Workload) {
 		return &FieldError{"workload", quote(string(s.Workload)), "use one of " + join(Workloads)}
 	}
+	if s.Backend == BackendPython && !contains(PythonModels, s.Model) {
+		return &FieldError{"model", quote(string(s.Model)), "use one of " + join(PythonModels) + " (Python has no goroutines)"}
+	}
 	if !contains(Models, s.Model) {
 		return &FieldError{"model", quote(string(s.Model)), "use one of " + join(Models)}
+	}
+	switch {
+	case s.Backend == BackendPython && s.Model == Processes && !contains(StartMethods, s.StartMethod):
+		return &FieldError{"start-method", quote(s.StartMethod), "use one of " + join(StartMethods)}
+	case s.StartMethod != "" && (s.Backend != BackendPython || s.Model != Processes):
+		return &FieldError{"start-method", quote(s.StartMethod), "it applies to the Python processes model only"}
 	}
 	if s.Tasks < 1 || s.Tasks > MaxTasks {
 		return &FieldError{"tasks", fmt.Sprint(s.Tasks), fmt.Sprintf("use 1..%d", MaxTasks)}

@@ -24,8 +24,9 @@ func (s *Subject) Close() error {
 }
 
 // Prepare validates spec (see Spec.Resolve) and builds its subject. self is
-// the corescope executable: the Go backend runs `self worker ...`, with the
-// loopback site started here when the workload needs it. A BackendCommand
+// the corescope executable: the Go backend runs `self worker ...`, the
+// Python backend its model's script on spec.Python, with the loopback site
+// started here when the workload needs it. A BackendCommand
 // spec runs its command directly, without a shell, once it is found in PATH.
 func Prepare(spec Spec, self string) (*Subject, error) {
 	if err := spec.Validate(); err != nil {
@@ -41,7 +42,14 @@ func Prepare(spec Spec, self string) (*Subject, error) {
 		}
 		return &Subject{Argv: append([]string{path}, spec.Command[1:]...)}, nil
 	}
-	if self == "" {
+	var dir string
+	switch {
+	case spec.Backend == BackendPython:
+		var err error
+		if dir, err = pythonDir(); err != nil {
+			return nil, err
+		}
+	case self == "":
 		return nil, fmt.Errorf("cannot run the Go backend: the corescope executable is unknown")
 	}
 	s := &Subject{}
@@ -53,6 +61,10 @@ func Prepare(spec Spec, self string) (*Subject, error) {
 		}
 		s.site, siteURL = site, site.URL
 	}
-	s.Argv = append([]string{self, "worker"}, workerArgv(spec, siteURL)...)
+	if spec.Backend == BackendPython {
+		s.Argv = pythonArgv(spec, dir, siteURL)
+	} else {
+		s.Argv = append([]string{self, "worker"}, workerArgv(spec, siteURL)...)
+	}
 	return s, nil
 }

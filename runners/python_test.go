@@ -1,0 +1,243 @@
+//go:build linux
+
+package runners
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testPython is the interpreter the Python tests run: Debian's, not the
+// pyenv shim in PATH, which starts bash before Python.
+func testPython(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/python3", "/usr/local/bin/python3"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("no python3 in /usr/bin or /usr/local/bin")
+	return ""
+}
+
+// pySpec is a Python backend spec on testPython.
+func pySpec(t *testing.T, s Spec) Spec {
+	s.Backend, s.Python = BackendPython, testPython(t)
+	return resolved(t, s)
+}
+
+// goChecksum is what the Go kernel computes for tasks 0..tasks-1 of the cpu
+// workload at the Python kernel's iterations for size.
+func goChecksum(tasks int, size float64) string {
+	return fmt.Sprintf("%016x", sumOf(tasks, int64(pythonItersFor(size))))
+}
+
+func TestPythonModelsAgreeWithGoKernel(t *testing.T) {
+	want := goChecksum(6, 0.02)
+	for _, m := range PythonModels {
+		t.Run(string(m), func(t *testing.T) {
+			r := runSubject(t, pySpec(t, Spec{Workload: CPU, Model: m, Tasks: 6, Size: 0.02}))
+			if r.stats.Checksum != want {
+				t.Errorf("python %s checksum = %s; want the Go kernel's %s", m, r.stats.Checksum, want)
+			}
+		})
+	}
+}
+
+func TestPythonIOChecksumMatchesGo(t *testing.T) {
+	for _, w := range []Workload{IO, Mixed} {
+		spec := Spec{Workload: w, Model: Sequential, Tasks: 3, Size: 0.01, Latency: Duration(time.Millisecond)}
+		goRun := runSubject(t, resolved(t, spec))
+		pyRun := runSubject(t, pySpec(t, Spec{Workload: w, Model: Async, Tasks: 3, Size: 0.01, Latency: Duration(time.Millisecond)}))
+		if w == IO && pyRun.stats.Checksum != goRun.stats.Checksum {
+			t.Errorf("io: python checksum %s; want Go's %s (the same answers)", pyRun.stats.Checksum, goRun.stats.Checksum)
+		}
+	}
+}
+
+func TestPythonCPUModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures cores used")
+	}
+	tests := []struct {
+		model              Model
+		minCores, maxCores float64
+	}{
+		{Sequential, 0, 1.1},
+		{Threads, 0, 1.25},
+		{Async, 0, 1.25},
+		{Processes, 1.6, 99},
+	}
+	var seqWall time.Duration
+	for _, tt := range tests {
+		t.Run(string(tt.model), func(t *testing.T) {
+			if tt.minCores > 1 && !twoCores() {
+				t.Skip("needs 2 cores")
+			}
+			spec := pySpec(t, Spec{Workload: CPU, Model: tt.model, Size: 0.3})
+			r, ok := runUntil(t, spec, 3, func(r observed) bool {
+				fast := tt.model != Processes || seqWall == 0 || seqWall.Seconds()/r.wall.Seconds() >= 1.4
+				return r.cores() >= tt.minCores && r.cores() <= tt.maxCores && fast
+			})
+			if !ok {
+				t.Errorf("%s: %.2f cores used in %v (sequential %v); want %.2f..%.2f cores, processes 1.4x faster",
+					tt.model, r.cores(), r.wall, seqWall, tt.minCores, tt.maxCores)
+			}
+			if want := goChecksum(spec.Tasks, spec.Size); r.stats.Checksum != want {
+				t.Errorf("%s checksum %s; want the Go kernel's %s", tt.model, r.stats.Checksum, want)
+			}
+			switch tt.model {
+			case Sequential:
+				seqWall = r.wall
+			case Threads:
+				if r.stats.GILWaitNs < r.wall.Nanoseconds() || r.stats.GILHoldNs == 0 {
+					t.Errorf("threads: GIL held %v, waited %v over %v; want waits of at least the wall time",
+						time.Duration(r.stats.GILHoldNs), time.Duration(r.stats.GILWaitNs), r.wall)
+				}
+			}
+		})
+	}
+}
+
+func twoCores() bool { return runtime.NumCPU() >= 2 }
+
+func TestPythonIOModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures wall time")
+	}
+	tests := []struct {
+		model    Model
+		min, max time.Duration
+	}{
+		{Sequential, 2 * time.Second, time.Hour},
+		{Threads, 350 * time.Millisecond, time.Second},
+		{Async, 0, 500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.model), func(t *testing.T) {
+			spec := pySpec(t, Spec{Workload: IO, Model: tt.model, Tasks: 40})
+			r, ok := runUntil(t, spec, 3, func(r observed) bool { return r.wall >= tt.min && r.wall < tt.max })
+			if !ok {
+				t.Errorf("%s: io of 40 tasks took %v; want %v..%v", tt.model, r.wall, tt.min, tt.max)
+			}
+		})
+	}
+}
+
+func TestPythonSwitchIntervalOnlyForThreads(t *testing.T) {
+	py := testPython(t)
+	_, err := Input{Backend: "python", Pythons: []string{py}, Models: "processes", SwitchInterval: "1ms"}.Specs()
+	if err == nil || !strings.HasPrefix(err.Error(), "switch-interval:") {
+		t.Errorf("switch interval for processes: %v; want a switch-interval error", err)
+	}
+	specs, err := Input{Backend: "python", Pythons: []string{py}, Models: "threads", SwitchInterval: "1ms"}.Specs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv := strings.Join(pythonArgv(specs[0], "/d", ""), " ")
+	if !strings.Contains(argv, "--switch-interval 0.001") {
+		t.Errorf("threads argv %q; want --switch-interval 0.001", argv)
+	}
+	specs, err = Input{Backend: "python", Pythons: []string{py}, Models: "all", StartMethod: "spawn"}.Specs()
+	if err != nil || len(specs) != len(PythonModels) || specs[3].StartMethod != "spawn" || specs[0].StartMethod != "" {
+		t.Errorf("python, every model, spawn: %+v, %v; want the four Python models, processes with spawn", specs, err)
+	}
+}
+
+// standIn writes an executable script that answers corescope's question as
+// an interpreter would, and counts how often it was asked in a file beside it.
+func standIn(t *testing.T, answer string) (path, count string) {
+	dir := t.TempDir()
+	path, count = filepath.Join(dir, "python3.13t"), filepath.Join(dir, "asked")
+	script := fmt.Sprintf("#!/bin/sh\necho x >> %s\necho '%s'\n", count, answer)
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path, count
+}
+
+func asked(t *testing.T, count string) int {
+	b, _ := os.ReadFile(count)
+	return strings.Count(string(b), "x")
+}
+
+func TestFindPythonFreeThreaded(t *testing.T) {
+	path, count := standIn(t, `{"version": "3.13.1", "implementation": "cpython", "gil": false, "ok": true}`)
+	for range 3 {
+		py, err := FindPython(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := py.Label(), "CPython 3.13.1, no GIL"; got != want || py.Path != path {
+			t.Errorf("FindPython(stand-in) = %q at %s; want %q at %s", got, py.Path, want, path)
+		}
+	}
+	if n := asked(t, count); n != 1 {
+		t.Errorf("the interpreter was asked %d times; want once", n)
+	}
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(path, later, later) // a new interpreter at the same path
+	FindPython(context.Background(), path)
+	if n := asked(t, count); n != 2 {
+		t.Errorf("after a change the interpreter was asked %d times in all; want twice", n)
+	}
+}
+
+func TestFindPythonRefuses(t *testing.T) {
+	tooOld, _ := standIn(t, `{"version": "3.6.9", "implementation": "cpython", "gil": true, "ok": false}`)
+	notPython, _ := standIn(t, `hello`)
+	tests := []struct{ path, want string }{
+		{filepath.Join(t.TempDir(), "python3"), "cannot be run"},
+		{"no-such-python-here", "is not in PATH"},
+		{tooOld, "the models need 3.8 or later"},
+		{notPython, "is not a Python interpreter"},
+		{"/bin/false", "does not work as Python"},
+	}
+	for _, tt := range tests {
+		_, err := FindPython(context.Background(), tt.path)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("FindPython(%s) = %v; want an error saying %q", tt.path, err, tt.want)
+		}
+	}
+	_, err := Input{Backend: "python", Pythons: []string{"/nowhere/python3"}}.Specs()
+	if err == nil || !strings.HasPrefix(err.Error(), `python: "/nowhere/python3" is not allowed`) || !strings.Contains(err.Error(), "--python") {
+		t.Errorf("a missing interpreter: %v; want a python error naming --python", err)
+	}
+}
+
+func TestPythonScriptsRunByHand(t *testing.T) {
+	py := testPython(t)
+	dir, err := pythonDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, filepath.Join(dir, "threads.py"), "--tasks", "3", "--iters", "1000").Output()
+	if err != nil {
+		t.Fatalf("threads.py by hand: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	ev, ok := ParseEvent([]byte(lines[len(lines)-1]))
+	if !ok || ev.Ev != EvStats || ev.Checksum != fmt.Sprintf("%016x", sumOf(3, 1000)) {
+		t.Errorf("threads.py by hand ended with %q; want stats with the Go kernel's checksum", lines[len(lines)-1])
+	}
+	for _, m := range PythonModels {
+		if name, code, ok := PythonScript(m); !ok || !strings.Contains(string(code), "import workload") {
+			t.Errorf("PythonScript(%s) = %s, %d bytes; want the model's script", m, name, len(code))
+		}
+	}
+}
+
+func sumOf(tasks int, iters int64) uint64 {
+	var sum uint64
+	for task := range tasks {
+		sum += compute(taskSeed(task), iters, nil)
+	}
+	return sum
+}
