@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -19,7 +20,7 @@ import (
 func printSummary(w io.Writer, p *profile.Profile) {
 	s := p.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\n", runtext.Spec(p.Spec))
+	fmt.Fprintf(tw, "%s%s\n", runtext.Spec(p.Spec), pythonModel(p.Spec))
 	if p.Failed() {
 		fmt.Fprintf(tw, "  result\t%s\n", p.Error)
 	}
@@ -44,8 +45,11 @@ func printSummary(w io.Writer, p *profile.Profile) {
 	fmt.Fprintf(tw, "  threads\t%s\tprocesses %s, context switches %d\n",
 		runtext.Sampled(s, s.Threads), runtext.Sampled(s, s.Procs), s.CtxSwitches)
 	fmt.Fprintf(tw, "  max RSS\t%.1f MiB\n", float64(s.MaxRSS)/(1<<20))
-	if p.Spec.Backend == runners.BackendGo {
+	if p.Spec.Backend.Builtin() {
 		fmt.Fprintf(tw, "  tasks done\t%d of %d\tchecksum %s\n", s.TasksDone, p.Spec.Tasks, runtext.OrDash(s.Checksum))
+	}
+	if p.Machine.Python != "" {
+		fmt.Fprintf(tw, "  python\t%s\n", python(p))
 	}
 	if s.GILHoldS > 0 || s.GILWaitS > 0 {
 		fmt.Fprintf(tw, "  GIL\theld %s, waited for %s (all threads)\n", runtext.Seconds(s.GILHoldS), runtext.Seconds(s.GILWaitS))
@@ -59,18 +63,81 @@ func printSummary(w io.Writer, p *profile.Profile) {
 var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColSpeedup, runtext.ColCoresUsed, runtext.ColCPU,
 	runtext.ColThreads, runtext.ColProcs, runtext.ColCtxSwitches, runtext.ColVerdict}
 
-// printTable writes the comparison a learner wants, one line a run.
+// printTable writes the comparison a learner wants, one line a run: the
+// models of one workload, or commands under their labels, each command then
+// written out in full.
 func printTable(w io.Writer, ps []*profile.Profile) {
-	if len(ps) > 0 {
+	if len(ps) == 0 {
+		return
+	}
+	head, commands := "model", commandRuns(ps)
+	switch {
+	case commands:
+		head = "run"
+		fmt.Fprintf(w, "%d commands, %d logical cores\n\n", len(ps), ps[0].Machine.LogicalCores)
+	case ps[0].Spec.Backend == runners.BackendPython:
+		fmt.Fprintf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), pythons(ps), ps[0].Machine.LogicalCores)
+	default:
 		fmt.Fprintf(w, "%s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	// A comparison's runs are models of one workload: their names head "model".
-	fmt.Fprintf(tw, "model\t%s\n", strings.Join(runtext.Heads(tableColumns), "\t"))
+	fmt.Fprintf(tw, "%s\t%s\n", head, strings.Join(runtext.Heads(tableColumns), "\t"))
 	for _, p := range ps {
 		fmt.Fprintf(tw, "%s\t%s\n", runtext.Mark(runtext.Label(p), p), strings.Join(runtext.Cells(p, tableColumns), "\t"))
 	}
 	tw.Flush()
+	if commands {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, p := range ps {
+			fmt.Fprintf(tw, "  %s\t%s\n", runtext.Label(p), runtext.Model(p.Spec))
+		}
+		tw.Flush()
+	}
+}
+
+// pythonModel is what shapes a Python run's model, for its header: the
+// threads' switch interval, the processes' start method.
+func pythonModel(s runners.Spec) string {
+	switch {
+	case s.Backend != runners.BackendPython:
+		return ""
+	case s.Model == runners.Threads:
+		return ", switch interval " + s.SwitchInterval.D().String()
+	case s.Model == runners.Processes:
+		return ", start method " + s.StartMethod
+	}
+	return ""
+}
+
+// commandRuns reports whether ps are the user's commands, not models.
+func commandRuns(ps []*profile.Profile) bool {
+	for _, p := range ps {
+		if p.Spec.Backend != runners.BackendCommand {
+			return false
+		}
+	}
+	return true
+}
+
+// pythons names the interpreters runs of the python backend used.
+func pythons(ps []*profile.Profile) string {
+	var names []string
+	for _, p := range ps {
+		if n := python(p); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// python names the interpreter run p used: "CPython 3.11.2 (/usr/bin/python3)".
+func python(p *profile.Profile) string {
+	name := runtext.OrDash(p.Machine.Python)
+	if p.Spec.Python != "" {
+		name += " (" + p.Spec.Python + ")"
+	}
+	return name
 }
 
 // progress shows the running run on one stderr line, when stderr is a terminal.
@@ -122,6 +189,25 @@ func (p *progress) draw(done int) {
 	fmt.Fprintf(p.w, "\r\033[K%s", line)
 	p.shown = true
 }
+
+// passThrough is w for the subject's own output: the progress line is
+// cleared before each write, and drawn again with the next frame.
+func (p *progress) passThrough(w io.Writer) io.Writer {
+	return writerFunc(func(b []byte) (int, error) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.shown {
+			fmt.Fprint(p.w, "\r\033[K")
+			p.shown = false
+		}
+		return w.Write(b)
+	})
+}
+
+// writerFunc is a function as an io.Writer.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
 // clear removes the progress line before the results are printed.
 func (p *progress) clear() {

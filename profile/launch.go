@@ -109,7 +109,7 @@ func (r *recorder) start(subject *runners.Subject) (*running, error) {
 	p.readers.Add(2)
 	go func() {
 		defer p.readers.Done()
-		r.events.readFrom(outR)
+		r.stdout.readFrom(outR)
 	}()
 	go func() {
 		defer p.readers.Done()

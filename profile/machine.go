@@ -2,19 +2,20 @@ package profile
 
 import (
 	"context"
-	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
+	"sync"
 
 	"corescope/probes"
+	"corescope/runners"
 )
 
-// ThisMachine describes the computer corescope runs on, for the profiles
-// it records. It runs python3 for its version, so callers that record
-// several runs look it up once (Options.Machine).
-func ThisMachine(ctx context.Context) Machine {
-	m := probes.Machine(ctx)
+// machineFacts is what this machine is, looked up once per process: the
+// facts cannot change while corescope runs, and a look-up per run would
+// delay every run's start.
+var machineFacts = sync.OnceValue(func() Machine {
+	m := probes.Machine(context.Background())
 	return Machine{
 		CPUModel:      m.CPUModel,
 		LogicalCores:  m.LogicalCores,
@@ -23,17 +24,27 @@ func ThisMachine(ctx context.Context) Machine {
 		Kernel:        m.Kernel,
 		Hostname:      m.Hostname,
 		GoVersion:     runtime.Version(),
-		PythonVersion: pythonVersion(ctx),
 	}
-}
+})
 
-// pythonVersion asks python3 for its version; empty when there is none.
-func pythonVersion(ctx context.Context) string {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "python3", "--version").Output()
-	if err != nil {
-		return ""
+// ThisMachine describes the computer corescope runs on, for the profiles
+// it records. The Python version is that of the interpreter a run used (see
+// withPython), not of whichever python3 comes first in PATH.
+func ThisMachine(ctx context.Context) Machine { return machineFacts() }
+
+// withPython adds to m the interpreter spec runs on: the Python backend's,
+// or a command's program when it is a Python (python3, python3.13t, ...).
+// runners.FindPython asks each interpreter once per process.
+func withPython(ctx context.Context, m Machine, spec runners.Spec) Machine {
+	path := spec.Python
+	if spec.Backend == runners.BackendCommand && strings.HasPrefix(filepath.Base(spec.Command[0]), "python") {
+		path = spec.Command[0]
 	}
-	return strings.TrimPrefix(strings.TrimSpace(string(out)), "Python ")
+	if path == "" {
+		return m
+	}
+	if py, err := runners.FindPython(ctx, path); err == nil {
+		m.PythonVersion, m.Python = py.Version, py.Label()
+	}
+	return m
 }

@@ -113,6 +113,9 @@ type Machine struct {
 	Hostname      string `json:"hostname,omitempty"`
 	GoVersion     string `json:"go_version"`
 	PythonVersion string `json:"python_version,omitempty"`
+	// Python names the interpreter the run used: "CPython 3.11.2", or with
+	// ", no GIL" for a free-threaded one.
+	Python string `json:"python,omitempty"`
 }
 
 // Summary is a run in figures. Every figure is measured.
@@ -181,7 +184,9 @@ type Profile struct {
 	// ExitCode is the subject's exit status (-1 when killed by a signal or never started).
 	ExitCode int `json:"exit_code"`
 	// StderrTail is the last lines the subject wrote to stderr.
-	StderrTail string          `json:"stderr_tail,omitempty"`
+	StderrTail string `json:"stderr_tail,omitempty"`
+	// StdoutTail is the last lines it wrote to stdout that were not events.
+	StdoutTail string          `json:"stdout_tail,omitempty"`
 	Threads    []Thread        `json:"threads,omitempty"`
 	Frames     []Frame         `json:"frames"`
 	Events     []runners.Event `json:"events"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -30,9 +31,12 @@ type Options struct {
 	// Lead and Tail are the idle edges sampled before the subject starts and
 	// after it exits; zero means DefaultEdge.
 	Lead, Tail time.Duration
-	// Machine describes the computer; nil means Record looks it up (which
-	// runs python3 for its version), as Compare does once for all its runs.
+	// Machine describes the computer; nil means ThisMachine. The Python
+	// version is added per run, from the interpreter the run uses.
 	Machine *Machine
+	// Stdout and Stderr, when set, get what the subject writes as it writes
+	// it: its stdout without the event lines, and its stderr.
+	Stdout, Stderr io.Writer
 
 	// openExact opens exact attribution; nil means openExact. Tests make
 	// it fail to exercise the approximate path.
@@ -100,7 +104,9 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		prevCPU:       map[int]float64{},
 		prevThreadCPU: map[int]float64{},
 		threads:       map[int]Thread{},
+		stderr:        stream{out: opt.Stderr},
 	}
+	r.stdout = stream{events: &r.events, out: opt.Stdout}
 	return r.run(ctx, subject)
 }
 
@@ -123,8 +129,9 @@ type recorder struct {
 	tasksDone     int
 	stats         *runners.Event
 
-	events eventQueue
-	stderr tailBuffer
+	// The subject's output: events from stdout, the rest passed on.
+	events         eventQueue
+	stdout, stderr stream
 
 	// exact measures the subject per core once it started, when perf
 	// allows; attributionNote says why it does not otherwise.
@@ -139,7 +146,7 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 		Label:    r.spec.Label(),
 		Spec:     r.spec,
 		Started:  started,
-		Machine:  *r.opt.Machine,
+		Machine:  withPython(ctx, *r.opt.Machine, r.spec),
 		ExitCode: -1,
 	}
 	// The first readings are baselines: they are never shown as a frame.

@@ -1,7 +1,7 @@
 package profile
 
 import (
-	"bufio"
+	"bytes"
 	"io"
 	"strings"
 	"sync"
@@ -9,8 +9,13 @@ import (
 	"corescope/runners"
 )
 
-// stderrKeep is how many of the subject's last stderr lines a profile keeps.
-const stderrKeep = 12
+// tailKeep is how many of the subject's last lines of each stream a
+// profile keeps.
+const tailKeep = 12
+
+// maxLine is the longest line read whole; a longer one is passed on in
+// pieces of this size (never an event: events are short).
+const maxLine = 1 << 20
 
 // eventQueue carries events from the stdout reader to the sampling loop.
 type eventQueue struct {
@@ -18,16 +23,10 @@ type eventQueue struct {
 	pending []runners.Event
 }
 
-func (q *eventQueue) readFrom(r io.Reader) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		if ev, ok := runners.ParseEvent(sc.Bytes()); ok {
-			q.mu.Lock()
-			q.pending = append(q.pending, ev)
-			q.mu.Unlock()
-		}
-	}
+func (q *eventQueue) add(evs []runners.Event) {
+	q.mu.Lock()
+	q.pending = append(q.pending, evs...)
+	q.mu.Unlock()
 }
 
 func (q *eventQueue) take() []runners.Event {
@@ -38,22 +37,99 @@ func (q *eventQueue) take() []runners.Event {
 	return evs
 }
 
-// tailBuffer keeps the last lines the subject wrote to stderr.
+// stream reads one of the subject's pipes as it arrives: on stdout the
+// event lines go to events, and every other line goes to out (when set),
+// one write per read of the pipe, and to the tail the profile keeps. A
+// subject printing 200,000 lines costs a few write calls per 64 KiB.
+type stream struct {
+	events *eventQueue // nil on stderr
+	out    io.Writer
+	tail   tailBuffer
+}
+
+func (s *stream) readFrom(r io.Reader) {
+	var (
+		text []byte
+		evs  []runners.Event
+	)
+	readLines(r, func(line []byte) {
+		if s.events != nil {
+			if ev, ok := runners.ParseEvent(line); ok {
+				evs = append(evs, ev)
+				return
+			}
+		}
+		text = append(append(text, line...), '\n')
+	}, func() {
+		if len(evs) > 0 {
+			s.events.add(evs)
+			evs = evs[:0]
+		}
+		if len(text) > 0 {
+			if s.out != nil {
+				s.out.Write(text) // a closed terminal must not stop the run
+			}
+			s.tail.add(text)
+			text = text[:0]
+		}
+	})
+}
+
+// readLines calls line with each line of r (without its newline) and flush
+// after each read, so what is read is passed on before the next read waits.
+// A last line without a newline counts as a line.
+func readLines(r io.Reader, line func([]byte), flush func()) {
+	buf := make([]byte, 0, 64<<10)
+	for {
+		if len(buf) == cap(buf) {
+			if cap(buf) >= maxLine {
+				line(buf)
+				buf = buf[:0]
+			} else {
+				buf = append(make([]byte, 0, 2*cap(buf)), buf...)
+			}
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		start := 0
+		for {
+			i := bytes.IndexByte(buf[start:], '\n')
+			if i < 0 {
+				break
+			}
+			line(buf[start : start+i])
+			start += i + 1
+		}
+		buf = buf[:copy(buf, buf[start:])]
+		if err != nil {
+			if len(buf) > 0 {
+				line(buf)
+			}
+			flush()
+			return
+		}
+		flush()
+	}
+}
+
+// tailBuffer keeps the last lines of a stream.
 type tailBuffer struct {
 	mu    sync.Mutex
 	lines []string
 }
 
-func (t *tailBuffer) readFrom(r io.Reader) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		t.mu.Lock()
-		t.lines = append(t.lines, sc.Text())
-		if len(t.lines) > stderrKeep {
-			t.lines = t.lines[len(t.lines)-stderrKeep:]
-		}
-		t.mu.Unlock()
+// add keeps the last lines of text, newline-terminated lines.
+func (t *tailBuffer) add(text []byte) {
+	text = bytes.TrimSuffix(text, []byte{'\n'})
+	cut := len(text)
+	for n := 0; n < tailKeep && cut >= 0; n++ {
+		cut = bytes.LastIndexByte(text[:cut], '\n')
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.lines = append(t.lines, strings.Split(string(text[cut+1:]), "\n")...)
+	if len(t.lines) > tailKeep {
+		t.lines = t.lines[len(t.lines)-tailKeep:]
 	}
 }
 

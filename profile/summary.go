@@ -69,7 +69,8 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	}
 	slices.SortFunc(p.Threads, func(a, b Thread) int { return a.TID - b.TID })
 	summarizeSlices(p)
-	p.StderrTail = r.stderr.String()
+	p.StderrTail = r.stderr.tail.String()
+	p.StdoutTail = r.stdout.tail.String()
 
 	var err error
 	switch {

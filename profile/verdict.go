@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -35,14 +36,14 @@ func Verdict(p *Profile) string {
 	default:
 		v = fmt.Sprintf("parallel: %.2f of %d cores busy", used, p.Machine.LogicalCores)
 	}
-	if s.Speedup != nil && p.Spec.Model != runners.Sequential {
-		switch x := *s.Speedup; {
+	if s.Speedup != nil && !isBaseline(p) {
+		switch x, base := *s.Speedup, baselineName(p); {
 		case x >= 1.1:
-			v += fmt.Sprintf("; %.2fx faster than sequential", x)
+			v += fmt.Sprintf("; %.2fx faster than %s", x, base)
 		case x <= 0.9:
-			v += fmt.Sprintf("; %.2fx sequential's speed: slower", x)
+			v += fmt.Sprintf("; %.2fx %s's speed: slower", x, base)
 		default:
-			v += fmt.Sprintf("; no faster than sequential (%.2fx)", x)
+			v += fmt.Sprintf("; no faster than %s (%.2fx)", base, x)
 		}
 	}
 	if competed(p) && !strings.Contains(v, "other programs") {
@@ -73,11 +74,11 @@ func lowCPU(p *Profile, used float64) string {
 		waiting = "partly waiting"
 	}
 	switch {
-	case p.Spec.Backend == runners.BackendGo && p.Spec.Workload == runners.CPU && s.Attribution != "":
+	case p.Spec.Backend.Builtin() && p.Spec.Workload == runners.CPU && s.Attribution != "":
 		return fmt.Sprintf("starved: %.2f cores' worth of CPU while other programs kept %.2f cores busy", used, s.OthersBusyCores)
-	case p.Spec.Backend == runners.BackendGo && p.Spec.Workload == runners.CPU:
+	case p.Spec.Backend.Builtin() && p.Spec.Workload == runners.CPU:
 		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", used, s.MachineBusyCores)
-	case p.Spec.Backend == runners.BackendGo:
+	case p.Spec.Backend.Builtin():
 		return fmt.Sprintf("%s on I/O: %.2f cores' worth of CPU", waiting, used)
 	default:
 		return fmt.Sprintf("%s or idle: %.2f cores' worth of CPU", waiting, used)
@@ -150,9 +151,11 @@ func isCPython(p *Profile) bool {
 	return false
 }
 
-// Speedups sets each run's speedup against the sequential run of the same
-// workload, tasks, size and latency among ps (nil where there is none) and
-// rewrites its verdict to match.
+// Speedups sets each run's speedup against its baseline among ps (nil where
+// there is none) and rewrites its verdict to match. A run's baseline is the
+// run its spec names (Spec.Baseline, by label: compare --baseline, or the
+// first of compare --cmd), else the sequential run of the same backend,
+// interpreter, workload, tasks, size and latency.
 func Speedups(ps []*Profile) {
 	for _, p := range ps {
 		p.Summary.Speedup = nil
@@ -164,17 +167,40 @@ func Speedups(ps []*Profile) {
 	}
 }
 
-// baseline finds the latest successful sequential run comparable with p.
+// baseline finds the latest successful run p is measured against.
 func baseline(ps []*Profile, p *Profile) *Profile {
 	var base *Profile
 	for _, q := range ps {
 		a, b := q.Spec, p.Spec
-		if q.Failed() || a.Backend != runners.BackendGo || b.Backend != runners.BackendGo ||
-			a.Model != runners.Sequential || a.Workload != b.Workload || a.Tasks != b.Tasks ||
-			a.Size != b.Size || a.Latency != b.Latency {
-			continue
+		switch {
+		case q.Failed():
+		case b.Baseline != "":
+			if label(q) == b.Baseline {
+				base = q
+			}
+		case a.Backend.Builtin() && a.Backend == b.Backend && a.Python == b.Python && a.Model == runners.Sequential &&
+			a.Workload == b.Workload && a.Tasks == b.Tasks && a.Size == b.Size && a.Latency == b.Latency:
+			base = q
 		}
-		base = q
 	}
 	return base
+}
+
+// isBaseline reports whether p is the run speedups are measured against.
+func isBaseline(p *Profile) bool {
+	if p.Spec.Baseline != "" {
+		return label(p) == p.Spec.Baseline
+	}
+	return p.Spec.Model == runners.Sequential
+}
+
+// label is what p is called: its label, else its spec's.
+func label(p *Profile) string { return cmp.Or(p.Label, p.Spec.Label()) }
+
+// baselineName is what p's speedup is measured against, for its verdict.
+func baselineName(p *Profile) string {
+	if p.Spec.Baseline != "" {
+		return p.Spec.Baseline
+	}
+	return "sequential"
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strings"
@@ -101,7 +102,11 @@ func FindPython(ctx context.Context, path string) (Interpreter, error) {
 		if errors.Is(err, exec.ErrNotFound) && !strings.Contains(path, "/") {
 			return Interpreter{}, fmt.Errorf("%s is not in PATH", path)
 		}
-		return Interpreter{}, fmt.Errorf("%s cannot be run: %v", path, errors.Unwrap(err))
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return Interpreter{}, fmt.Errorf("%s cannot be run: %v", path, err)
 	}
 	st, err := os.Stat(found)
 	if err != nil {
