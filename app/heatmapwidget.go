@@ -1,19 +1,29 @@
 package app
 
 import (
+	"fmt"
 	"image"
 	"image/color"
+	"math"
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/heatmap"
 )
 
-var _ fyne.Widget = (*Heatmap)(nil)
+var (
+	_ fyne.Widget       = (*Heatmap)(nil)
+	_ fyne.Scrollable   = (*Heatmap)(nil)
+	_ fyne.Draggable    = (*Heatmap)(nil)
+	_ fyne.Focusable    = (*Heatmap)(nil)
+	_ desktop.Hoverable = (*Heatmap)(nil)
+)
 
 // Heatmap shows cores x time as it is sampled: one row per core, one column
 // per sample, newest at the right once the window is full, with the
@@ -22,12 +32,22 @@ var _ fyne.Widget = (*Heatmap)(nil)
 // subject's was not measured; the strip stacks the subject under the other
 // programs. It keeps a bounded ring of samples; its pixels go into one
 // reused *image.RGBA.
+//
+// The time axis zooms and pans (see timeGestures) down to two samples; a
+// live run's view follows the newest samples until the user zooms, and
+// again after Fit. Hovering a cell or the strip shows its time and loads.
 type Heatmap struct {
 	widget.BaseWidget
+	timeGestures
+	hoverReadout
 
 	ring   ring
 	sorted bool
 	whole  bool // show the whole machine's load rather than the subject's
+	view   TimeView
+	// Where the cells and the strip are, from the last layout.
+	heatH, stripY float32
+	rank          []float64 // scratch for a sorted readout
 }
 
 // Heatmap geometry in device-independent units.
@@ -43,6 +63,10 @@ const liveMinSpan = 5
 // NewHeatmap returns an empty heatmap sized for cores and capacity samples.
 func NewHeatmap(cores, capacity int, interval float64) *Heatmap {
 	h := &Heatmap{}
+	h.timeGestures = timeGestures{view: &h.view, self: h, changed: func() {
+		h.Refresh()
+		h.again()
+	}}
 	h.ring.reset(cores, capacity, interval, 0)
 	h.ExtendBaseWidget(h)
 	return h
@@ -53,6 +77,7 @@ func NewHeatmap(cores, capacity int, interval float64) *Heatmap {
 // recorded run's length to fit the whole run. Call Refresh to show it.
 func (h *Heatmap) Reset(cores, capacity int, interval float64) {
 	h.ring.reset(cores, capacity, interval, 0)
+	h.view.Fit()
 }
 
 // ResetLive is Reset for a run being recorded: the time axis starts at
@@ -60,6 +85,7 @@ func (h *Heatmap) Reset(cores, capacity int, interval float64) {
 // width, until capacity samples are held; then it scrolls.
 func (h *Heatmap) ResetLive(cores, capacity int, interval float64) {
 	h.ring.reset(cores, capacity, interval, liveMinSpan)
+	h.view.Fit()
 }
 
 // Cores is the number of rows.
@@ -70,9 +96,65 @@ func (h *Heatmap) Cores() int { return h.ring.cores }
 // measured). It does not redraw: push a batch, then call Refresh once.
 func (h *Heatmap) Push(t float64, machine, subject []float64) { h.ring.push(t, machine, subject) }
 
-// Fit makes the samples pushed since Reset fill the width, however many
-// short frames were merged.
-func (h *Heatmap) Fit() { h.ring.fit() }
+// FillWidth makes the samples pushed since Reset fill the width, however
+// many short frames were merged.
+func (h *Heatmap) FillWidth() { h.ring.fit() }
+
+// window is the time the picture shows. Fitted, that is the ring's window
+// (a live run's growing axis, or the whole run), which is also as far as
+// the view zooms out; zoomed, the view stays within it.
+func (h *Heatmap) window() (from, to float64) {
+	from, length := h.ring.window()
+	return h.view.WindowOver(from, from+length, 2*h.ring.interval)
+}
+
+// readout words the cell or the strip column under pos: its time, the
+// core (or its rank, sorted), the subject's load and the machine's; ""
+// where there is no sample.
+func (h *Heatmap) readout(pos fyne.Position) string {
+	ring := &h.ring
+	x := pos.X - h.x0
+	if ring.n == 0 || h.width <= 0 || x < 0 || x >= h.width {
+		return ""
+	}
+	from, to := h.window()
+	first, _ := ring.window()
+	i := int(math.Floor((from + float64(x/h.width)*(to-from) - first) / ring.interval))
+	if i < 0 || i >= ring.n {
+		return ""
+	}
+	t0, t1, machine, subject := ring.sample(i)
+	when := spanText(t0, t1)
+	switch {
+	case pos.Y >= 0 && pos.Y < h.heatH && ring.cores > 0:
+		c := min(int(pos.Y/h.heatH*float32(ring.cores)), ring.cores-1)
+		where := fmt.Sprintf("core %d", c)
+		load := func(v []float64) float64 { return v[c] }
+		if h.sorted {
+			where = fmt.Sprintf("#%d busiest core", c+1)
+			load = func(v []float64) float64 { return h.ranked(v, c) }
+		}
+		if !ring.subjectKnown {
+			return fmt.Sprintf("%s · %s\nmachine %.0f%%", when, where, 100*load(machine))
+		}
+		return fmt.Sprintf("%s · %s\nsubject %.0f%% · machine %.0f%%", when, where, 100*load(subject), 100*load(machine))
+	case pos.Y >= h.stripY && pos.Y < h.stripY+stripHeight:
+		all := heatmap.BusyCores(machine)
+		if !ring.subjectKnown {
+			return fmt.Sprintf("%s\nmachine %.2f of %d cores busy", when, all, ring.cores)
+		}
+		own := heatmap.BusyCores(subject)
+		return fmt.Sprintf("%s\nsubject %.2f cores · other programs %.2f cores", when, own, max(all-own, 0))
+	}
+	return ""
+}
+
+// ranked is the rank'th highest value of v (0 = the highest).
+func (h *Heatmap) ranked(v []float64, rank int) float64 {
+	h.rank = append(h.rank[:0], v...)
+	slices.Sort(h.rank)
+	return h.rank[len(h.rank)-1-rank]
+}
 
 // SubjectKnown reports whether any sample held the subject's own load.
 func (h *Heatmap) SubjectKnown() bool { return h.ring.subjectKnown }
@@ -109,6 +191,7 @@ func (h *Heatmap) CreateRenderer() fyne.WidgetRenderer {
 	}
 	r.pix = image.NewRGBA(image.Rect(0, 0, 1, 1))
 	r.stripPix = image.NewRGBA(image.Rect(0, 0, 1, stripRows))
+	h.hoverReadout.init(h, h.readout)
 	r.img = canvas.NewImageFromImage(r.pix)
 	r.strip = canvas.NewImageFromImage(r.stripPix)
 	for _, img := range []*canvas.Image{r.img, r.strip} {
@@ -186,8 +269,10 @@ func (r *heatmapRenderer) Layout(size fyne.Size) {
 	r.one.Move(fyne.NewPos(x0-r.one.MinSize().Width-2, min(oneY, stripY+stripHeight-r.one.MinSize().Height)))
 	r.one.Hidden = r.cores <= 2 // too close to the all-cores mark to label both
 
-	from, length := r.h.ring.window()
-	r.axis.place(r.h, from, length, x0, heat.Width, axisY)
+	r.h.x0, r.h.width, r.h.heatH, r.h.stripY = x0, heat.Width, heat.Height, stripY
+	r.h.hoverReadout.fit(size)
+	from, to := r.h.window()
+	r.axis.place(r.h, from, to-from, x0, heat.Width, axisY)
 
 	if r.resize(heat) {
 		r.paint()
@@ -195,15 +280,15 @@ func (r *heatmapRenderer) Layout(size fyne.Size) {
 }
 
 // resize sizes the images to the pixels they cover on screen (at most one
-// pixel per sample and per core; the GPU scales up from there). It reports
-// whether the images changed.
+// pixel per core, and per sample unless zoomed, so a sample's edge can fall
+// within it; the GPU scales up from there). It reports whether the images
+// changed.
 func (r *heatmapRenderer) resize(heat fyne.Size) bool {
-	scale := float32(1)
-	if c := fyne.CurrentApp().Driver().CanvasForObject(r.h); c != nil {
-		scale = c.Scale()
+	w := max(1, pixelWidth(r.h, heat.Width))
+	if !r.h.view.Zoomed() {
+		w = min(w, r.h.ring.capacity)
 	}
-	w := max(1, min(r.h.ring.capacity, int(heat.Width*scale)))
-	h := max(1, min(r.h.ring.cores, int(heat.Height*scale)))
+	h := max(1, min(r.h.ring.cores, pixelWidth(r.h, heat.Height)))
 	if r.pix.Rect.Dx() == w && r.pix.Rect.Dy() == h {
 		return false
 	}
@@ -213,36 +298,34 @@ func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 	return true
 }
 
-// draw paints the ring into the images: the samples fill the left part of
-// the width in proportion to how much of the time axis they cover; the rest
-// stays transparent so "not sampled yet" never reads as "idle".
+// draw paints the samples in view into the images, spread over the width
+// in proportion to the time they cover; what is not sampled yet stays
+// transparent so it never reads as "idle". Only the samples in view are
+// visited, so a zoomed view costs no more than a whole one.
 func (r *heatmapRenderer) draw() {
 	ring := &r.h.ring
-	_, length := ring.window()
-	w := heatmap.Width(r.pix.Rect.Dx(), ring.held(), length)
-	if w > 0 {
-		machine := ring.cols(layerMachine)
-		rows, under, over := machine, machine, [][]float64(nil)
-		if ring.subjectKnown {
-			subject := ring.cols(layerSubject)
-			under, over = subject, machine
-			if !r.h.whole {
-				rows = subject
-			}
+	from, to := r.h.window()
+	first, _ := ring.window()
+	i0, i1 := 0, 0
+	var x0, x1 float64
+	if ring.n > 0 && to > from {
+		dt, w := ring.interval, float64(r.pix.Rect.Dx())
+		i0 = max(0, min(int(math.Floor((from-first)/dt)), ring.n))
+		i1 = max(i0, min(int(math.Ceil((to-first)/dt)), ring.n))
+		x0 = (first + float64(i0)*dt - from) / (to - from) * w
+		x1 = (first + float64(i1)*dt - from) / (to - from) * w
+	}
+	machine := ring.cols(layerMachine)[i0:i1]
+	rows, under, over := machine, machine, [][]float64(nil)
+	if ring.subjectKnown {
+		subject := ring.cols(layerSubject)[i0:i1]
+		under, over = subject, machine
+		if !r.h.whole {
+			rows = subject
 		}
-		r.painter.Heatmap(r.pix, image.Rect(0, 0, w, r.pix.Rect.Dy()), rows, r.h.sorted)
-		r.painter.StackedStrip(r.stripPix, image.Rect(0, 0, w, stripRows), under, over, ring.cores)
 	}
-	clearRight(r.pix, w)
-	clearRight(r.stripPix, w)
-}
-
-// clearRight makes every pixel from column x on transparent.
-func clearRight(img *image.RGBA, x int) {
-	for y := range img.Rect.Dy() {
-		o := img.PixOffset(x, y)
-		clear(img.Pix[o : img.PixOffset(0, y)+img.Stride])
-	}
+	r.painter.HeatmapAt(r.pix, r.pix.Rect, rows, x0, x1, r.h.sorted)
+	r.painter.StackedStripAt(r.stripPix, r.stripPix.Rect, under, over, ring.cores, x0, x1)
 }
 
 // Refresh repaints the samples and moves the time axis; the labels and
@@ -264,6 +347,7 @@ func (r *heatmapRenderer) Refresh() {
 		r.top.Text = strconv.Itoa(r.cores)
 		r.objs = append([]fyne.CanvasObject{r.bg, r.img, r.stripB, r.strip, r.top, r.one}, r.labels.objects()...)
 		r.objs = append(r.objs, r.axis.objects()...)
+		r.objs = append(r.objs, r.h.hoverReadout.objects()...)
 		relayout = true
 	}
 	if relayout {
@@ -277,8 +361,9 @@ func (r *heatmapRenderer) Refresh() {
 		}
 	} else if !r.size.IsZero() {
 		heat, _, x0, _, axisY := r.areas(r.size)
-		from, length := r.h.ring.window()
-		r.axis.place(r.h, from, length, x0, heat.Width, axisY)
+		from, to := r.h.window()
+		r.axis.place(r.h, from, to-from, x0, heat.Width, axisY)
+		r.resize(heat) // zooming in or fitting changes the image's width
 	}
 	r.paint()
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -15,18 +16,20 @@ const hoverLines = 2
 // hoverReadout is a small box of text over a picture that says what is
 // under the pointer. It is redrawn only when its text changes, so moving
 // the pointer within one cell or slice costs nothing, and it does not
-// animate.
+// animate. Embedded, its methods make the picture desktop.Hoverable.
 type hoverReadout struct {
-	owner fyne.Widget
-	bg    *canvas.Rectangle
-	lines [hoverLines]*canvas.Text
-	text  string    // what it shows; "" hidden
-	size  fyne.Size // the owner's, to keep the box inside it
+	owner   fyne.Widget
+	readout func(fyne.Position) string // words what is at a position: "" nothing
+	bg      *canvas.Rectangle
+	lines   [hoverLines]*canvas.Text
+	text    string        // what it shows; "" hidden
+	at      fyne.Position // where the pointer was when it was made
+	size    fyne.Size     // the owner's, to keep the box inside it
 }
 
 // init makes the box's objects for owner; it starts hidden.
-func (h *hoverReadout) init(owner fyne.Widget) {
-	h.owner = owner
+func (h *hoverReadout) init(owner fyne.Widget, readout func(fyne.Position) string) {
+	h.owner, h.readout = owner, readout
 	h.bg = canvas.NewRectangle(nil)
 	h.bg.Hidden = true
 	for i := range h.lines {
@@ -43,13 +46,31 @@ func (h *hoverReadout) objects() []fyne.CanvasObject {
 // fit is told the owner's size on layout.
 func (h *hoverReadout) fit(size fyne.Size) { h.size = size }
 
+// MouseIn and MouseMoved show what is under the pointer.
+func (h *hoverReadout) MouseIn(ev *desktop.MouseEvent) { h.MouseMoved(ev) }
+
+func (h *hoverReadout) MouseMoved(ev *desktop.MouseEvent) {
+	h.show(ev.Position, h.readout(ev.Position))
+}
+
+// MouseOut hides the readout.
+func (h *hoverReadout) MouseOut() { h.show(fyne.Position{}, "") }
+
+// again redoes a shown readout after the picture under a still pointer
+// moved (a zoom or a key press).
+func (h *hoverReadout) again() {
+	if h.text != "" {
+		h.show(h.at, h.readout(h.at))
+	}
+}
+
 // show puts text (lines split by \n) in the box near pos, or hides it for
 // "". It does nothing when the text did not change.
 func (h *hoverReadout) show(pos fyne.Position, text string) {
 	if h.bg == nil || text == h.text {
 		return
 	}
-	h.text = text
+	h.text, h.at = text, pos
 	if text == "" {
 		h.bg.Hidden = true
 		for _, l := range h.lines {

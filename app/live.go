@@ -97,7 +97,10 @@ func newLiveView(onChange func(sorted bool)) *liveView {
 	split := container.NewHSplit(v.heat, bars)
 	split.Offset = 0.8
 	v.legend = newStripLegend()
-	v.content = container.NewBorder(legendRow, container.NewVBox(v.legend.row, v.note, v.figures), nil, nil, split)
+	// Fit beside the strip's legend: the top row is full at 800 wide.
+	fit := widget.NewButton("Fit", v.heat.Fit)
+	stripRow := container.NewBorder(nil, nil, nil, fit, v.legend.row)
+	v.content = container.NewBorder(legendRow, container.NewVBox(stripRow, v.note, v.figures), nil, nil, split)
 	return v
 }
 
@@ -217,7 +220,7 @@ func (v *liveView) show(p *profile.Profile) {
 	for i := range p.Frames {
 		v.heat.Push(p.Frames[i].T, p.Frames[i].Busy, subjectBusy(&p.Frames[i]))
 	}
-	v.heat.Fit() // the whole run fills the width
+	v.heat.FillWidth() // the whole run fills the width
 	v.last = nil
 	if n := len(p.Frames); n > 0 {
 		v.last = &p.Frames[n-1]

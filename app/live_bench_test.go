@@ -71,3 +71,30 @@ func BenchmarkLiveTick(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHeatmapZoomed repaints a recorded minute of 256 cores (600
+// samples) in a 1400x900 window: whole, zoomed to 10 s, and to its limit of
+// two samples, as each wheel notch or drag step does. Goal: no slower than
+// the whole run, 0 allocs.
+func BenchmarkHeatmapZoomed(b *testing.B) {
+	test.NewTempApp(b)
+	h := NewHeatmap(256, 600, 0.1)
+	busy := make([]float64, 256)
+	for i := range 600 {
+		busy[i%256] = float64(i%10) / 10
+		h.Push(float64(i+1)/10, busy, busy)
+	}
+	h.FillWidth()
+	r := showHeatmap(b, h, fyne.NewSize(1400, 900))
+	for _, span := range []float64{60, 10, 0.2} {
+		b.Run(fmt.Sprintf("view %g s", span), func(b *testing.B) {
+			h.view.Fit()
+			h.view.Zoom(span/60, 30)
+			h.Refresh() // sizes the image for the zoom
+			b.ReportAllocs()
+			for b.Loop() {
+				r.draw()
+			}
+		})
+	}
+}

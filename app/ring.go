@@ -131,6 +131,13 @@ func (r *ring) cols(layer int) [][]float64 {
 	return v
 }
 
+// sample is the i'th sample held, oldest first: its interval and each
+// core's load, the machine's and the subject's. The slices are the ring's.
+func (r *ring) sample(i int) (from, to float64, machine, subject []float64) {
+	slot := (r.start + i) % r.capacity
+	return r.times[slot] - r.spans[slot], r.times[slot], r.column(r.machine, slot), r.column(r.subject, slot)
+}
+
 // fit shrinks the capacity to the samples held, so a recorded run whose
 // short frames were merged still fills the width. It does nothing once the
 // ring has wrapped.

@@ -35,15 +35,18 @@ type ThreadLanes struct {
 	widget.BaseWidget
 	*lanes.Lanes
 	timeGestures
+	hoverReadout
 	view  TimeView
-	hover hoverReadout
 	areaH float32 // the lanes' height, from the last layout
 }
 
 // NewThreadLanes returns empty lanes.
 func NewThreadLanes() *ThreadLanes {
 	l := &ThreadLanes{Lanes: lanes.New()}
-	l.timeGestures = timeGestures{view: &l.view, self: l, changed: l.Refresh}
+	l.timeGestures = timeGestures{view: &l.view, self: l, changed: func() {
+		l.Refresh()
+		l.again()
+	}}
 	l.ExtendBaseWidget(l)
 	return l
 }
@@ -60,28 +63,12 @@ func (l *ThreadLanes) SetProfile(p *profile.Profile) {
 	l.view.Fit()
 }
 
-// Window is the time shown, in seconds of the run.
+// Window is the time shown, in seconds of the run: the view, told first
+// what the lanes cover now and how far they zoom.
 func (l *ThreadLanes) Window() (from, to float64) {
-	l.syncView()
-	return l.view.Window()
-}
-
-// syncView tells the view what the lanes cover now and how far they zoom.
-func (l *ThreadLanes) syncView() {
 	from, length := l.Extent()
-	l.view.MinSpan = l.MinWindow()
-	l.view.SetExtent(from, from+length)
+	return l.view.WindowOver(from, from+length, l.MinWindow())
 }
-
-// MouseIn and MouseMoved show what the lane under the pointer holds there.
-func (l *ThreadLanes) MouseIn(ev *desktop.MouseEvent) { l.MouseMoved(ev) }
-
-func (l *ThreadLanes) MouseMoved(ev *desktop.MouseEvent) {
-	l.hover.show(ev.Position, l.readout(ev.Position))
-}
-
-// MouseOut hides the readout.
-func (l *ThreadLanes) MouseOut() { l.hover.show(fyne.Position{}, "") }
 
 // readout words what the lanes show at pos: "" outside them.
 func (l *ThreadLanes) readout(pos fyne.Position) string {
@@ -128,7 +115,7 @@ func (l *ThreadLanes) CreateRenderer() fyne.WidgetRenderer {
 	r.img.FillMode = canvas.ImageFillStretch
 	r.bg = canvas.NewRectangle(nil)
 	r.empty = canvas.NewText("No thread samples yet (they need Linux /proc)", nil)
-	l.hover.init(l)
+	l.hoverReadout.init(l, l.readout)
 	r.Refresh()
 	return r
 }
@@ -179,7 +166,7 @@ func (r *lanesRenderer) place(size fyne.Size) {
 	r.labels.place(r.l, gutter, 0, r.area.Height)
 	from, to := r.l.Window()
 	r.axis.place(r.l, from, to-from, gutter, r.area.Width, r.area.Height+2)
-	r.l.hover.fit(size)
+	r.l.hoverReadout.fit(size)
 }
 
 // resize sizes the image to the pixel width the lanes cover on screen,
@@ -207,7 +194,7 @@ func (r *lanesRenderer) Refresh() {
 		r.labels.set(l.Names())
 		r.objs = append([]fyne.CanvasObject{r.bg, r.img, r.empty}, r.labels.objects()...)
 		r.objs = append(r.objs, r.axis.objects()...)
-		r.objs = append(r.objs, r.l.hover.objects()...)
+		r.objs = append(r.objs, r.l.hoverReadout.objects()...)
 	}
 	r.bg.FillColor = themeColor(l, theme.ColorNameInputBackground)
 	r.empty.Color, r.empty.TextSize = themeColor(l, theme.ColorNamePlaceHolder), captionSize(l)

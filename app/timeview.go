@@ -31,6 +31,14 @@ func (v *TimeView) SetExtent(lo, hi float64) {
 	}
 }
 
+// WindowOver is Window after SetExtent(lo, hi) with MinSpan minSpan: what a
+// picture shows of data that may have grown since it last asked.
+func (v *TimeView) WindowOver(lo, hi, minSpan float64) (from, to float64) {
+	v.MinSpan = minSpan
+	v.SetExtent(lo, hi)
+	return v.Window()
+}
+
 // Extent is the time the data covers.
 func (v *TimeView) Extent() (lo, hi float64) { return v.lo, v.hi }
 

@@ -31,12 +31,13 @@ func OthersColor() color.RGBA { return othersFill }
 // runs on one shared time scale, give each run a rectangle whose width is
 // proportional to its duration (see Width).
 type Painter struct {
-	grid  []uint8 // palette levels, core-major: grid[core*g + column]
-	block []uint8 // levels of up to block grid columns, column-major
-	row   []uint8 // one pixel row's levels when several cores share it
-	ends  []int32 // the pixel column after each grid column
-	top   []int   // Strip: the first filled pixel row of each column
-	otop  []int   // StackedStrip: the first pixel row of other programs' load
+	grid   []uint8 // palette levels, core-major: grid[core*g + column]
+	block  []uint8 // levels of up to block grid columns, column-major
+	row    []uint8 // one pixel row's levels when several cores share it
+	lo, hi []int32 // the samples of each grid column (see place)
+	ends   []int32 // the pixel column after each grid column
+	top    []int   // Strip: the first filled pixel row of each grid column
+	otop   []int   // StackedStrip: the first pixel row of other programs' load
 }
 
 // Heatmap paints cols (cols[i] is one sample: the busy fraction of each core)
@@ -51,30 +52,45 @@ type Painter struct {
 // no cores give an idle background.
 func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, cols [][]float64, sorted bool) {
 	r = r.Intersect(dst.Bounds())
-	if r.Empty() {
-		return
-	}
-	cores := maxLen(cols)
-	if cores == 0 {
+	if maxLen(cols) == 0 {
 		fill(dst, r, Idle())
 		return
 	}
-	w, h := r.Dx(), r.Dy()
-	// One grid column per pixel column, or per sample when there are fewer
-	// samples than pixels; pixel column x shows grid column x*g/w.
-	g := min(w, len(cols))
-	p.levels(cols, g, cores, sorted)
-	// Grid column j covers pixel columns up to ends[j]: the x with x*g/w == j.
-	p.ends = grow(p.ends, g)
-	for j := range p.ends {
-		p.ends[j] = int32(((j+1)*w + g - 1) / g)
-	}
+	p.HeatmapAt(dst, r, cols, 0, float64(r.Dx()), sorted)
+}
 
+// HeatmapAt is Heatmap for a zoomed or growing view: cols are spread evenly
+// over the pixel columns x0..x1, counted from r's left edge and reaching
+// beyond r where the view shows only part of them; only r is painted, and
+// its pixel columns no sample covers are made transparent, so "not
+// sampled" never reads as "idle". Give it only the samples in view: the
+// cost is that of r's pixels and those samples, whatever the zoom.
+func (p *Painter) HeatmapAt(dst *image.RGBA, r image.Rectangle, cols [][]float64, x0, x1 float64, sorted bool) {
+	r = r.Intersect(dst.Bounds())
+	if r.Empty() {
+		return
+	}
+	w, h := r.Dx(), r.Dy()
+	xa, xb := p.place(len(cols), w, x0, x1)
+	cores := maxLen(cols)
+	if cores > 0 {
+		p.levels(cols, cores, sorted)
+	}
+	g := len(p.ends)
 	prev0, prev1 := -1, -1
 	var prevRow []byte
 	for y := range h {
 		o := dst.PixOffset(r.Min.X, r.Min.Y+y)
 		row := dst.Pix[o : o+4*w]
+		clear(row[:4*xa])
+		clear(row[4*xb:])
+		if cores == 0 {
+			idle := pixels[0]
+			for x := xa; x < xb; x++ {
+				binary.LittleEndian.PutUint32(row[4*x:], idle)
+			}
+			continue
+		}
 		c0, c1 := span(y, h, cores)
 		if c0 == prev0 && c1 == prev1 {
 			copy(row, prevRow)
@@ -90,12 +106,12 @@ func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, cols [][]float64, 
 			}
 			levels = p.row
 		}
-		if g == w {
-			for x, l := range levels {
-				binary.LittleEndian.PutUint32(row[4*x:], pixels[l])
+		if g == xb-xa {
+			for j, l := range levels {
+				binary.LittleEndian.PutUint32(row[4*(xa+j):], pixels[l])
 			}
 		} else {
-			x := 0
+			x := xa
 			for j, l := range levels {
 				px := pixels[l]
 				for end := int(p.ends[j]); x < end; x++ {
@@ -107,22 +123,49 @@ func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, cols [][]float64, 
 	}
 }
 
+// place maps n samples spread evenly over the pixel columns x0..x1 onto a
+// picture w pixels wide. The pixel columns whose centre some sample covers
+// are xa..xb; each pixel column shows the samples its width overlaps (as
+// span does), and runs of pixel columns showing the same samples make one
+// grid column j: samples p.lo[j]..p.hi[j], pixel columns up to p.ends[j].
+func (p *Painter) place(n, w int, x0, x1 float64) (xa, xb int) {
+	p.lo, p.hi, p.ends = p.lo[:0], p.hi[:0], p.ends[:0]
+	if n == 0 || !(x1 > x0) {
+		return 0, 0
+	}
+	fn, length := float64(n), x1-x0
+	xa = max(0, min(w, int(math.Ceil(x0-0.5))))
+	xb = max(xa, min(w, int(math.Ceil(x1-0.5))))
+	for x := xa; x < xb; x++ {
+		// Multiplied before divided, so whole numbers stay whole and
+		// a view from 0 to w maps exactly as span does.
+		lo := max(0, min(int(math.Floor((float64(x)-x0)*fn/length)), n-1))
+		hi := max(lo+1, min(int(math.Floor((float64(x+1)-x0)*fn/length)), n))
+		if j := len(p.ends) - 1; j >= 0 && int(p.lo[j]) == lo && int(p.hi[j]) == hi {
+			p.ends[j] = int32(x + 1)
+			continue
+		}
+		p.lo, p.hi, p.ends = append(p.lo, int32(lo)), append(p.hi, int32(hi)), append(p.ends, int32(x+1))
+	}
+	return xa, xb
+}
+
 // block is how many grid columns levels computes before transposing them
 // into the core-major grid: small enough to stay in the L1 cache with 256
 // cores, large enough that the grid is written in runs, not bytes.
 const block = 32
 
 // levels fills p.grid, core-major, with the palette level of each core and
-// each of g grid columns: column j is the max of the samples span(j, g, n).
-func (p *Painter) levels(cols [][]float64, g, cores int, sorted bool) {
+// each grid column of place: column j is the max of its samples.
+func (p *Painter) levels(cols [][]float64, cores int, sorted bool) {
+	g := len(p.ends)
 	p.grid = grow(p.grid, g*cores)
 	p.block = grow(p.block, block*cores)
 	p.row = grow(p.row, g)
 	for j0 := 0; j0 < g; j0 += block {
 		n := min(block, g-j0)
 		for k := range n {
-			s0, s1 := span(j0+k, g, len(cols))
-			p.column(p.block[k*cores:(k+1)*cores], cols[s0:s1], sorted)
+			p.column(p.block[k*cores:(k+1)*cores], cols[p.lo[j0+k]:p.hi[j0+k]], sorted)
 		}
 		for c := range cores {
 			run := p.grid[c*g+j0 : c*g+j0+n]
@@ -177,6 +220,22 @@ func (p *Painter) Strip(dst *image.RGBA, r image.Rectangle, cols [][]float64, co
 // means the longest sample's length of either.
 func (p *Painter) StackedStrip(dst *image.RGBA, r image.Rectangle, subject, machine [][]float64, cores int) {
 	r = r.Intersect(dst.Bounds())
+	// No samples still draw the scale: one empty column across.
+	n := max(len(subject), len(machine), 1)
+	p.stackedStrip(dst, r, subject, machine, cores, n, 0, float64(r.Dx()))
+}
+
+// StackedStripAt is StackedStrip for a zoomed or growing view, as HeatmapAt
+// is Heatmap's: the samples (as many in both layers, or none in one) are
+// spread over the pixel columns x0..x1 from r's left edge, and the columns
+// no sample covers are transparent.
+func (p *Painter) StackedStripAt(dst *image.RGBA, r image.Rectangle, subject, machine [][]float64, cores int, x0, x1 float64) {
+	p.stackedStrip(dst, r.Intersect(dst.Bounds()), subject, machine, cores, max(len(subject), len(machine)), x0, x1)
+}
+
+// stackedStrip paints n columns of samples (a layer may have none) over
+// x0..x1 of r, already clipped.
+func (p *Painter) stackedStrip(dst *image.RGBA, r image.Rectangle, subject, machine [][]float64, cores, n int, x0, x1 float64) {
 	if r.Empty() {
 		return
 	}
@@ -188,46 +247,51 @@ func (p *Painter) StackedStrip(dst *image.RGBA, r image.Rectangle, subject, mach
 		return
 	}
 	w, h := r.Dx(), r.Dy()
-	p.top = tops(p.top, subject, w, h, cores)
-	p.otop = tops(p.otop, machine, w, h, cores)
+	xa, xb := p.place(n, w, x0, x1)
+	p.top = p.tops(p.top, subject, h, cores)
+	p.otop = p.tops(p.otop, machine, h, cores)
 	markAll := h - rows(float64(cores), cores, h)
 	markOne := h - rows(1, cores, h)
 	for y := range h {
 		o := dst.PixOffset(r.Min.X, r.Min.Y+y)
 		row := dst.Pix[o : o+4*w]
+		clear(row[:4*xa])
+		clear(row[4*xb:])
 		if y == min(markOne, h-1) || y == markAll {
-			for x := range w {
+			for x := xa; x < xb; x++ {
 				put(row, 4*x, stripMark)
 			}
 			continue
 		}
-		for x, t := range p.top[:w] {
+		x := xa
+		for j, t := range p.top {
 			c := Idle()
 			switch {
 			case y >= t:
 				c = stripFill
-			case y >= p.otop[x]:
+			case y >= p.otop[j]:
 				c = othersFill
 			}
-			put(row, 4*x, c)
+			for end := int(p.ends[j]); x < end; x++ {
+				put(row, 4*x, c)
+			}
 		}
 	}
 }
 
-// tops sets top (grown to w) to the first filled pixel row of each of w
-// columns of a strip h rows high: the highest busy-core sum of the samples
-// in that column, of cores. No samples fill nothing.
-func tops(top []int, cols [][]float64, w, h, cores int) []int {
-	top = grow(top, w)
-	for x := range w {
+// tops sets top (grown to the grid columns of place) to the first filled
+// pixel row of each grid column of a strip h rows high: the highest
+// busy-core sum of its samples, of cores. No samples fill nothing.
+func (p *Painter) tops(top []int, cols [][]float64, h, cores int) []int {
+	top = grow(top, len(p.ends))
+	for j := range top {
 		sum := 0.0
-		if len(cols) > 0 {
-			s0, s1 := span(x, w, len(cols))
-			for _, s := range cols[s0:s1] {
-				sum = max(sum, busyCores(s))
+		if int(p.lo[j]) < len(cols) {
+			for _, s := range cols[p.lo[j]:min(int(p.hi[j]), len(cols))] {
+				sum = max(sum, BusyCores(s))
 			}
 		}
-		top[x] = h - rows(sum, cores, h)
+		top[j] = h - rows(sum, cores, h)
 	}
 	return top
 }
@@ -261,8 +325,9 @@ func NiceStep(span float64, n int) float64 {
 	return 10 * mag
 }
 
-// busyCores sums a sample's busy fractions, each clamped to 0..1.
-func busyCores(s []float64) float64 {
+// BusyCores sums a sample's busy fractions, each clamped to 0..1: how many
+// cores' worth of it was busy, as the strip draws it.
+func BusyCores(s []float64) float64 {
 	sum := 0.0
 	for _, v := range s {
 		sum += Clamp01(v)
