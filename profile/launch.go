@@ -46,11 +46,11 @@ type running struct {
 // start launches the subject in its own process group with its stdout and
 // stderr on pipes that this recorder reads.
 func (r *recorder) start(subject *runners.Subject) (*running, error) {
-	outR, outW, err := os.Pipe()
+	outR, outW, err := outputPipe()
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the subject: %w", err)
 	}
-	errR, errW, err := os.Pipe()
+	errR, errW, err := outputPipe()
 	if err != nil {
 		outR.Close()
 		outW.Close()
@@ -119,23 +119,21 @@ func (r *recorder) start(subject *runners.Subject) (*running, error) {
 }
 
 // waitReaders waits for the subject's pipes to reach their end. A process
-// that escaped the group may hold them open: after a second they are closed.
+// that escaped the group may hold them open: after a second the run goes on
+// without what it writes, and the readers end with it. (A blocking read
+// cannot be interrupted by closing its file.)
 func (p *running) waitReaders() {
 	done := make(chan struct{})
 	go func() {
 		p.readers.Wait()
+		for _, f := range p.pipes {
+			f.Close()
+		}
 		close(done)
 	}()
 	select {
 	case <-done:
 	case <-time.After(time.Second):
-		for _, f := range p.pipes {
-			f.Close()
-		}
-		<-done
-	}
-	for _, f := range p.pipes {
-		f.Close()
 	}
 }
 

@@ -71,3 +71,22 @@ func startWatchdog(pgid int) (stop func(), err error) {
 		w.Close()
 	}, nil
 }
+
+// outputPipe makes a pipe for the subject's output whose read end blocks:
+// it stays out of Go's network poller, which a subject writing a line at a
+// time would otherwise wake once a line, even while nobody reads.
+func outputPipe() (r, w *os.File, err error) {
+	var p [2]int
+	syscall.ForkLock.RLock()
+	err = syscall.Pipe(p[:])
+	if err == nil {
+		syscall.CloseOnExec(p[0])
+		syscall.CloseOnExec(p[1])
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	growPipe(p[0])
+	return os.NewFile(uintptr(p[0]), "|0"), os.NewFile(uintptr(p[1]), "|1"), nil
+}

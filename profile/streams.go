@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"corescope/runners"
 )
@@ -109,8 +110,22 @@ func readLines(r io.Reader, line func([]byte), flush func()) {
 			return
 		}
 		flush()
+		if n < smallRead {
+			// A writer of small pieces (a line a write, as with
+			// PYTHONUNBUFFERED) would wake this reader for each one;
+			// a short rest lets them gather in the pipe.
+			time.Sleep(gatherWait)
+		}
 	}
 }
+
+// A read under smallRead bytes is followed by gatherWait, so a subject
+// writing line by line costs a few hundred reads a second rather than one
+// a line; output still appears within a few milliseconds.
+const (
+	smallRead  = 16 << 10
+	gatherWait = 2 * time.Millisecond
+)
 
 // tailBuffer keeps the last lines of a stream.
 type tailBuffer struct {

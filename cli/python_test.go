@@ -1,0 +1,224 @@
+//go:build linux
+
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"corescope/internal/proctest"
+	"corescope/profile"
+)
+
+// python3 is Debian's interpreter: python3 in PATH may be a pyenv shim,
+// which starts bash and pyenv before Python.
+func python3(t *testing.T) string {
+	t.Helper()
+	const py = "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("needs " + py)
+	}
+	return py
+}
+
+// script writes a Python script into dir and returns its path.
+func script(t *testing.T, dir, name, code string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const seqPy = `def count(lo, hi):
+    return sum(1 for k in range(max(lo, 2), hi) if all(k % d for d in range(2, int(k ** 0.5) + 1)))
+
+CHUNKS = [(i * 40000, (i + 1) * 40000) for i in range(4)]
+
+if __name__ == "__main__":
+    print("primes:", sum(count(lo, hi) for lo, hi in CHUNKS))
+`
+
+const poolPy = `import multiprocessing as mp
+from seq import count, CHUNKS
+
+if __name__ == "__main__":
+    with mp.get_context("fork").Pool(2) as pool:
+        print("primes:", sum(pool.starmap(count, CHUNKS)))
+`
+
+// table is the part of a compare's stdout from the table's heading on,
+// without the subject's own lines before it.
+func table(t *testing.T, stdout string) string {
+	t.Helper()
+	i := strings.Index(stdout, "commands, ")
+	if i < 0 {
+		t.Fatalf("no table in %q", stdout)
+	}
+	return stdout[strings.LastIndexByte(stdout[:i], '\n')+1:]
+}
+
+func TestCLICompareCommands(t *testing.T) {
+	py, dir := python3(t), t.TempDir()
+	seq, pool := script(t, dir, "seq.py", seqPy), script(t, dir, "pool.py", poolPy)
+	jsonPath := filepath.Join(dir, "c.json")
+	code, stdout, stderr := cli("compare", "--cmd", py+" "+seq, "--cmd", py+" '"+pool+"'", "--json", jsonPath)
+	if code != ExitOK {
+		t.Fatalf("compare --cmd: exit %d, stderr %q", code, stderr)
+	}
+	if n := strings.Count(stdout, "primes: "); n != 2 {
+		t.Errorf("the scripts' own output appeared %d times; want each script's line:\n%s", n, stdout)
+	}
+	got := table(t, stdout)
+	if !regexp.MustCompile(`(?m)^seq\.py +[0-9.]+ s +1\.00x`).MatchString(got) ||
+		!regexp.MustCompile(`(?m)^pool\.py +[0-9.]+ s +[0-9.]+x`).MatchString(got) {
+		t.Errorf("compare --cmd table:\n%s\nwant seq.py at 1.00x and pool.py with a speedup", got)
+	}
+	code, report, stderr := cli("report", jsonPath)
+	if code != ExitOK || report != got {
+		t.Errorf("report of the saved file: exit %d, stderr %q,\n%s\nwant the compare's table:\n%s", code, stderr, report, got)
+	}
+
+	code, stdout, _ = cli("compare", "--cmd", py+" "+seq, "--cmd", py+" "+pool, "--label", "one", "--label", "two", "--baseline", "two")
+	if got := table(t, stdout); code != ExitOK || !regexp.MustCompile(`(?m)^two +[0-9.]+ s +1\.00x`).MatchString(got) {
+		t.Errorf("--label one --label two --baseline two: exit %d,\n%s\nwant two at 1.00x", code, got)
+	}
+	if code, _, stderr := cli("compare", "--cmd", "true", "--baseline", "nope"); code != ExitUsage || !strings.Contains(stderr, "--baseline") {
+		t.Errorf("an unknown --baseline: exit %d, %q; want %d naming --baseline", code, stderr, ExitUsage)
+	}
+}
+
+func TestCLIPythonMissing(t *testing.T) {
+	code, _, stderr := cli("run", "--backend", "python", "--python", "/nowhere/python3")
+	if code != ExitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--python") {
+		t.Errorf("a missing interpreter: exit %d, stderr %q; want %d and one line naming --python", code, stderr, ExitUsage)
+	}
+}
+
+func TestCLIPythonScriptRaises(t *testing.T) {
+	code, _, stderr := cli("record", "--", python3(t), "-c", "print('before'); raise ValueError('no such thing')")
+	if code != ExitFailed || !strings.Contains(stderr, "exited with code 1") || !strings.Contains(stderr, "ValueError: no such thing") {
+		t.Errorf("a script that raises: exit %d, stderr %q; want %d, the exit code and the traceback", code, stderr, ExitFailed)
+	}
+}
+
+// TestCLIPythonWorkerKilled kills a pool worker of the Python processes
+// model mid-run: the run fails with a clear message and leaves nothing.
+func TestCLIPythonWorkerKilled(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "run", "--backend", "python", "--python", python3(t), "--model", "processes",
+		"--workers", "2", "--tasks", "200", "--size", "0.5")
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	subject := 0
+	var members []int
+	for deadline := time.Now().Add(10 * time.Second); len(members) < 3; {
+		if time.Now().After(deadline) {
+			t.Fatal("the run's subject and its two workers never appeared")
+		}
+		time.Sleep(50 * time.Millisecond)
+		if subject = proctest.ChildOf(t, cmd.Process.Pid); subject != 0 {
+			members = proctest.GroupMembers(t, subject)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // the workers are computing
+	for _, pid := range members {
+		if pid != subject {
+			syscall.Kill(pid, syscall.SIGKILL)
+			break
+		}
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != ExitFailed ||
+		!strings.Contains(stderr.String(), "a worker process died") {
+		t.Errorf("a killed worker: %v, stderr %q; want exit %d and the reason", err, stderr.String(), ExitFailed)
+	}
+	proctest.WaitGroupGone(t, subject, time.Second)
+}
+
+// TestCLIRecordStartsQuickly runs `corescope record -- /bin/true` as a
+// whole process: no interpreter or lsb_release asked, short idle edges.
+func TestCLIRecordStartsQuickly(t *testing.T) {
+	var took time.Duration
+	for range 3 {
+		cmd := exec.Command(os.Args[0], "record", "--", "/bin/true")
+		cmd.Env = append(os.Environ(), cliEnv+"=1")
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("record -- /bin/true: %v\n%s", err, out)
+		}
+		if took = time.Since(start); took < 400*time.Millisecond {
+			t.Logf("record -- /bin/true took %v", took)
+			return
+		}
+	}
+	t.Errorf("record -- /bin/true took %v; want under 0.4 s", took)
+}
+
+// TestCLIOutputPassThroughCost has a subject print 200,000 ordinary lines:
+// corescope passes them on for under 0.15 CPU s, and the subject runs
+// within 10% of its time without corescope.
+func TestCLIOutputPassThroughCost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures CPU and wall time")
+	}
+	argv := []string{python3(t), "-c", "import sys\nw = sys.stdout.write\nfor i in range(200000): w('line %d of what the program says\\n' % i)"}
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	jsonPath := filepath.Join(t.TempDir(), "p.json")
+	for attempt := 1; ; attempt++ {
+		alone := time.Now()
+		plain := exec.Command(argv[0], argv[1:]...)
+		plain.Stdout = &bytes.Buffer{} // a pipe read by this process, as under corescope
+		if err := plain.Run(); err != nil {
+			t.Fatal(err)
+		}
+		aloneWall := time.Since(alone)
+
+		var stderr bytes.Buffer
+		before := selfCPU(t)
+		if code := Run(append([]string{"record", "--json", jsonPath, "--"}, argv...), devnull, &stderr); code != ExitOK {
+			t.Fatalf("record: exit %d, %s", code, stderr.String())
+		}
+		cost := selfCPU(t) - before
+		ps, err := profile.Load(jsonPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wall := time.Duration(ps[0].Summary.WallS * float64(time.Second))
+		t.Logf("attempt %d: corescope %v of CPU; the subject %v under corescope, %v alone", attempt, cost, wall, aloneWall)
+		if !strings.Contains(ps[0].StdoutTail, "line 199999 of what the program says") {
+			t.Errorf("stdout tail %q; want the last lines", ps[0].StdoutTail)
+		}
+		if cost < 150*time.Millisecond && wall < aloneWall*11/10 {
+			return
+		}
+		if attempt == 3 {
+			t.Errorf("corescope used %v of CPU (want < 150ms); the subject took %v under it, %v alone (want < +10%%)", cost, wall, aloneWall)
+			return
+		}
+	}
+}
+
+func selfCPU(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
