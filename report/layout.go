@@ -150,9 +150,37 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 	l.Wall = image.Rect(inner.Min.X, y, mid-sectionGap/2, y+barsH)
 	l.Speedup = image.Rect(mid+sectionGap/2, y, inner.Max.X, y+barsH)
 	y = l.Wall.Max.Y + sectionGap
-	l.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+rowH*(len(ps)+1))
+	tableH := rowH // the heading
+	for _, h := range rowHeights(tf, ps, inner.Dx()) {
+		tableH += h
+	}
+	l.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+tableH)
 	l.Size = image.Pt(w, l.Table.Max.Y+margin)
 	return l
+}
+
+// modelLines is how run p ran (runtext.Model: a command in full) in lines
+// of tf's body face that fit the table's model column when the table is
+// tableW wide; nil tf gives one line.
+func modelLines(tf *typeface, p *profile.Profile, tableW int) []string {
+	s := runtext.Model(p.Spec)
+	if tf == nil {
+		return []string{s}
+	}
+	return wrapAll(tf.body, s, modelColumnWidth(tableW))
+}
+
+// rowHeights are the table's rows, one a run: taller where a command
+// takes several lines.
+func rowHeights(tf *typeface, ps []*profile.Profile, tableW int) []int {
+	hs := make([]int, len(ps))
+	for i, p := range ps {
+		hs[i] = rowH
+		if tf != nil {
+			hs[i] += (len(modelLines(tf, p, tableW)) - 1) * lineHeight(tf.body)
+		}
+	}
+	return hs
 }
 
 // noteLines is run p's attribution note (see runtext.Attribution) in

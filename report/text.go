@@ -105,3 +105,34 @@ func wrap(face font.Face, s string, width, most int) []string {
 
 // lineHeight is the distance between two baselines of face.
 func lineHeight(face font.Face) int { return face.Metrics().Height.Ceil() }
+
+// wrapAll breaks s into lines at most width pixels wide and never drops a
+// character: at spaces, and inside a word (a long path) too wide for a line.
+func wrapAll(face font.Face, s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		next := strings.TrimSpace(line + " " + w)
+		if font.MeasureString(face, next).Round() <= width {
+			line = next
+			continue
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+		line = w
+		for font.MeasureString(face, line).Round() > width {
+			r := []rune(line)
+			n := len(r) - 1
+			for n > 1 && font.MeasureString(face, string(r[:n])).Round() > width {
+				n--
+			}
+			lines = append(lines, string(r[:n]))
+			line = string(r[n:])
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}

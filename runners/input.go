@@ -200,20 +200,17 @@ func (in Input) interpreters(check func(error)) []Interpreter {
 	return found
 }
 
-// CommandName names a command's run: the file name of the script an
-// interpreter runs ("python3 -u pool.py" is pool.py), else the program's.
+// CommandName names a command's run: the file name of the first script it
+// gives its program ("python3 -X importtime pool.py" is pool.py), else the
+// program's name.
 func CommandName(argv []string) string {
 	if len(argv) == 0 {
 		return "command"
 	}
 	for _, a := range argv[1:] {
-		if strings.HasPrefix(a, "-") {
-			continue
-		}
-		if ext := filepath.Ext(a); scriptExts[ext] {
+		if scriptExts[filepath.Ext(a)] && !strings.HasPrefix(a, "-") {
 			return filepath.Base(a)
 		}
-		break // the program's first argument is not a script
 	}
 	return filepath.Base(argv[0])
 }

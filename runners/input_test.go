@@ -120,3 +120,22 @@ func TestInputProblemPerField(t *testing.T) {
 		t.Errorf("Problem(workers) = %v; want nil: that field is fine", p)
 	}
 }
+
+func TestCommandName(t *testing.T) {
+	tests := []struct {
+		argv []string
+		want string
+	}{
+		{[]string{"python3", "seq.py"}, "seq.py"},
+		{[]string{"/usr/bin/python3", "-X", "importtime", "/tmp/x/pool.py", "--size", "2"}, "pool.py"},
+		{[]string{"bash", "run.sh"}, "run.sh"},
+		{[]string{"python3", "-m", "http.server"}, "python3"},
+		{[]string{"/bin/true"}, "true"},
+		{nil, "command"},
+	}
+	for _, tt := range tests {
+		if got := CommandName(tt.argv); got != tt.want {
+			t.Errorf("CommandName(%q) = %q; want %q", tt.argv, got, tt.want)
+		}
+	}
+}
