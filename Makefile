@@ -9,9 +9,9 @@ export LANG := C.UTF-8
 export LC_ALL := C.UTF-8
 
 # Debian packages: a C compiler and the X11/GL headers for Fyne's cgo driver,
-# Xvfb and ImageMagick for the real-window smoke test.
+# Xvfb, ImageMagick and xdotool for the real-window tests.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool
 # Every package but main builds and tests without cgo. Tests run one package at
 # a time (-p 1): several measure cores used, which other packages' tests would disturb.
 PURE_PACKAGES := ./atomicfile/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
@@ -44,7 +44,7 @@ test: build crossbuild
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) test -p 1 -count=1 $(PURE_PACKAGES)
 	$(GO) test -count=1 -race ./app/...
-	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run TestWindowSmoke .
+	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run 'TestWindowSmoke|TestWindowCost' .
 
 # crossbuild fails when a package does not build or vet for a system in
 # CROSS_GOOS, or when build constraints leave one without Go files there.
