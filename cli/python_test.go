@@ -222,3 +222,32 @@ func selfCPU(t *testing.T) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestCLIComparePythons puts two interpreters side by side: Debian's, and a
+// stand-in that answers as a free-threaded CPython would (none can be
+// installed here) and runs the scripts on Debian's.
+func TestCLIComparePythons(t *testing.T) {
+	py := python3(t)
+	standIn := filepath.Join(t.TempDir(), "python3.13t")
+	os.WriteFile(standIn, []byte(`#!/bin/sh
+if [ "$1" = "-c" ]; then
+	echo '{"version": "3.13.1", "implementation": "cpython", "gil": false, "ok": true}'
+	exit 0
+fi
+exec `+py+` "$@"
+`), 0o755)
+	code, stdout, stderr := cli("compare", "--backend", "python", "--python", py, "--python", standIn,
+		"--models", "sequential,threads", "--tasks", "4", "--size", "0.02")
+	if code != ExitOK {
+		t.Fatalf("compare two pythons: exit %d, %q", code, stderr)
+	}
+	for _, want := range []string{"CPython 3.11", "CPython 3.13.1, no GIL (" + standIn + ")",
+		"\nsequential · CPython 3.11", "\nthreads · CPython 3.13.1, no GIL "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("compare of two interpreters lacks %q:\n%s", want, stdout)
+		}
+	}
+	if n := len(regexp.MustCompile(`(?m) 1\.00x `).FindAllString(stdout, -1)); n != 2 {
+		t.Errorf("%d runs at 1.00x; want each interpreter's sequential run as its own baseline:\n%s", n, stdout)
+	}
+}
