@@ -1,8 +1,10 @@
 package probes
 
 import (
+	"cmp"
 	"context"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -37,7 +39,7 @@ func Machine(ctx context.Context) MachineInfo {
 	} else {
 		m.PhysicalCores = m.LogicalCores
 	}
-	if h, err := host.InfoWithContext(ctx); err == nil {
+	if h, err := hostInfo(ctx); err == nil {
 		m.OS = osName(h)
 		m.Kernel = h.KernelVersion
 		m.Hostname = h.Hostname
@@ -46,6 +48,39 @@ func Machine(ctx context.Context) MachineInfo {
 		m.Hostname, _ = os.Hostname()
 	}
 	return m
+}
+
+// hostInfo is the little of host.Info that Machine needs. On Linux it reads
+// /etc/os-release itself: host.Info runs lsb_release where /etc/lsb-release
+// is missing (Debian), which costs a process start (a Python script, most of
+// a second) before every run.
+func hostInfo(ctx context.Context) (*host.InfoStat, error) {
+	if runtime.GOOS != "linux" {
+		return host.InfoWithContext(ctx)
+	}
+	h := &host.InfoStat{OS: runtime.GOOS}
+	h.KernelVersion, _ = host.KernelVersionWithContext(ctx)
+	h.Hostname, _ = os.Hostname()
+	etc := cmp.Or(os.Getenv("HOST_ETC"), "/etc")
+	b, err := os.ReadFile(filepath.Join(etc, "os-release"))
+	if err != nil {
+		return h, nil
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		v = strings.Trim(v, `"'`)
+		switch k {
+		case "ID":
+			h.Platform = v
+		case "VERSION_ID":
+			h.PlatformVersion = v
+		}
+	}
+	// Debian's point release ("12.11") is only in debian_version.
+	if v, err := os.ReadFile(filepath.Join(etc, "debian_version")); err == nil && h.Platform == "debian" {
+		h.PlatformVersion = strings.TrimSpace(string(v))
+	}
+	return h, nil
 }
 
 // osName names the distribution and its version when gopsutil found them.
