@@ -209,3 +209,29 @@ func TestOtherKeysGoToTheWindow(t *testing.T) {
 		t.Errorf("the window's key handler got %q; want Escape", got)
 	}
 }
+
+// TestLiveZoomFreezesTheFollow zooms a live heatmap: new samples no longer
+// move the view until Fit, which follows the run again.
+func TestLiveZoomFreezesTheFollow(t *testing.T) {
+	test.NewTempApp(t)
+	h := NewHeatmap(2, 600, 0.1)
+	h.ResetLive(2, 600, 0.1)
+	push := func(from, n int) {
+		for i := from; i < from+n; i++ {
+			h.Push(float64(i+1)*0.1, []float64{1, 0}, nil)
+		}
+	}
+	push(0, 20)
+	showHeatmap(t, h, fyne.NewSize(800, 300))
+	h.TypedRune('+')
+	from, to := h.window()
+	push(20, 60)
+	h.Refresh()
+	if f, tt := h.window(); f != from || tt != to {
+		t.Errorf("zoomed live view moved from %v..%v to %v..%v as samples came; want it still", from, to, f, tt)
+	}
+	h.TypedRune('0')
+	if from, to := h.window(); from != 0 || to != 10 {
+		t.Errorf("live view after Fit = %v..%v; want the growing axis 0..10 s", from, to)
+	}
+}

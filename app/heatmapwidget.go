@@ -63,10 +63,7 @@ const liveMinSpan = 5
 // NewHeatmap returns an empty heatmap sized for cores and capacity samples.
 func NewHeatmap(cores, capacity int, interval float64) *Heatmap {
 	h := &Heatmap{}
-	h.timeGestures = timeGestures{view: &h.view, self: h, changed: func() {
-		h.Refresh()
-		h.again()
-	}}
+	h.timeGestures = timeGestures{view: &h.view, self: h, changed: h.Refresh}
 	h.ring.reset(cores, capacity, interval, 0)
 	h.ExtendBaseWidget(h)
 	return h
@@ -366,6 +363,7 @@ func (r *heatmapRenderer) Refresh() {
 		r.resize(heat) // zooming in or fitting changes the image's width
 	}
 	r.paint()
+	r.h.again() // new samples, or a zoom, under a still pointer
 }
 
 // paint draws the samples and shows the new pixels.

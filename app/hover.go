@@ -56,8 +56,8 @@ func (h *hoverReadout) MouseMoved(ev *desktop.MouseEvent) {
 // MouseOut hides the readout.
 func (h *hoverReadout) MouseOut() { h.show(fyne.Position{}, "") }
 
-// again redoes a shown readout after the picture under a still pointer
-// moved (a zoom or a key press).
+// again redoes a shown readout after what is under a still pointer
+// changed (new samples, a zoom, a key press).
 func (h *hoverReadout) again() {
 	if h.text != "" {
 		h.show(h.at, h.readout(h.at))

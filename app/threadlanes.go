@@ -43,10 +43,7 @@ type ThreadLanes struct {
 // NewThreadLanes returns empty lanes.
 func NewThreadLanes() *ThreadLanes {
 	l := &ThreadLanes{Lanes: lanes.New()}
-	l.timeGestures = timeGestures{view: &l.view, self: l, changed: func() {
-		l.Refresh()
-		l.again()
-	}}
+	l.timeGestures = timeGestures{view: &l.view, self: l, changed: l.Refresh}
 	l.ExtendBaseWidget(l)
 	return l
 }
@@ -204,4 +201,5 @@ func (r *lanesRenderer) Refresh() {
 	r.place(r.size)
 	r.resize()
 	r.paint()
+	l.again() // new lanes, or a zoom, under a still pointer
 }

@@ -40,9 +40,10 @@ func newThreadsView() *threadsView {
 	v.about.Wrapping, v.note.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
 	v.note.Importance = widget.WarningImportance
 	v.note.Hide()
-	hint := widget.NewLabel("Zoom: mouse wheel or + and -  ·  pan: drag or ← →  ·  click the lanes first for the keys")
+	hint := widget.NewLabel("Zoom: mouse wheel or + and -  ·  pan: drag or ← →  ·  0 fits (click the lanes first for the keys)  ·  point at a lane for its thread, core and task")
 	hint.Importance = widget.LowImportance
-	v.zoomRow = container.NewHBox(widget.NewButton("Fit", v.threadLanes.Fit), hint)
+	hint.Wrapping = fyne.TextWrapWord // a window 800 wide must not grow for it
+	v.zoomRow = container.NewBorder(nil, nil, widget.NewButton("Fit", v.threadLanes.Fit), nil, hint)
 	v.zoomRow.Hide()
 	top := container.NewVBox(v.note, v.about, container.NewHScroll(v.legend), v.zoomRow)
 	v.content = container.NewBorder(top, nil, nil, nil, v.threadLanes)

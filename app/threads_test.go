@@ -114,3 +114,21 @@ func TestExactLanesZoom(t *testing.T) {
 		t.Errorf("window after zooming out 20 times = %v..%v; want the whole run 0..0.4", from, to)
 	}
 }
+
+// TestThreadsTabFitsASmallWindow checks that the Threads tab with its zoom
+// row shown fits the tab's share of an 800-wide window.
+func TestThreadsTabFitsASmallWindow(t *testing.T) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	v.visible = true
+	test.NewTempWindow(t, v.content)
+	v.show(&profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now(),
+		Frames: []profile.Frame{{T: 0.1}, {T: 0.2}},
+		Slices: []profile.Slice{{PID: 3, TID: 3, CPU: 0, Start: 0.0, End: 0.2}}})
+	if !v.zoomRow.Visible() {
+		t.Fatal("zoom row hidden with lanes shown; want it shown")
+	}
+	if got := v.content.MinSize().Width; got > 500 {
+		t.Errorf("Threads tab needs %v units wide; want it to fit the 500 an 800-wide window leaves it", got)
+	}
+}
