@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/runners"
@@ -42,23 +44,114 @@ func rateName(d time.Duration) string {
 // controls are the fields that make a runners.Spec.
 type controls struct {
 	backend  *widget.Select
-	command  *widget.Entry
+	command  *field
 	workload *widget.Select
 	model    *widget.Select
-	tasks    *widget.Entry
-	workers  *widget.Entry
-	size     *widget.Entry
+	tasks    *field
+	workers  *field
+	latency  *field
+	switches *field // the threads model's switch interval
+	size     *field
 	rate     *widget.Select
 
 	goForm, cmdForm *widget.Form
-	workersHint     *widget.FormItem
-	content         *fyne.Container
+	// goItems are every row goForm may show, in order; optional says when
+	// a row applies to the chosen workload and model.
+	goItems     []*widget.FormItem
+	optional    map[*widget.FormItem]func(runners.Input) bool
+	workersHint *widget.FormItem
+	content     *fyne.Container
+	fields      []fyne.Disableable
 
 	// onChange is called after any field changed.
 	onChange func()
 }
 
-func newControls() *controls {
+// field is an Entry that hands Escape to the window (see toWindow) and
+// stops blinking when nobody types.
+//
+// A focused Entry blinks its cursor with an animation that refreshes the
+// cursor on every frame of each fade, and any refresh repaints the whole
+// window: about 12 repaints a second for as long as the field has the focus
+// (12% of a core idle under Xvfb, against 1% without focus). Like GTK's
+// cursor-blink timeout, a field that got no input for dozeAfter dozes: it
+// keeps the keyboard focus but drops its focused look, and with it the
+// animation; the next key, click or paste wakes it.
+type field struct {
+	widget.Entry
+	do     func(func()) // runs on the UI goroutine (fyne.Do)
+	dozing bool
+	naps   int // counts wakes, so a stale doze timer does nothing
+}
+
+// dozeAfter is how long a field blinks without input: GTK's default.
+const dozeAfter = 10 * time.Second
+
+func newField(do func(func())) *field {
+	f := &field{do: do}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// TypedKey leaves Escape to the window, even while the field is disabled
+// during a run.
+func (f *field) TypedKey(k *fyne.KeyEvent) {
+	if toWindow(f, k) {
+		return
+	}
+	f.wake()
+	f.Entry.TypedKey(k)
+}
+
+func (f *field) TypedRune(r rune) {
+	f.wake()
+	f.Entry.TypedRune(r)
+}
+
+func (f *field) TypedShortcut(s fyne.Shortcut) {
+	f.wake()
+	f.Entry.TypedShortcut(s)
+}
+
+func (f *field) MouseDown(m *desktop.MouseEvent) {
+	f.wake()
+	f.Entry.MouseDown(m)
+}
+
+func (f *field) FocusGained() {
+	f.dozing = false
+	f.Entry.FocusGained()
+	f.wake()
+}
+
+func (f *field) FocusLost() {
+	f.naps++
+	f.dozing = false
+	f.Entry.FocusLost()
+}
+
+// wake shows the focused look again if the field dozed, and starts the
+// doze timer over.
+func (f *field) wake() {
+	if f.dozing {
+		f.dozing = false
+		f.Entry.FocusGained()
+	}
+	f.naps++
+	nap := f.naps
+	time.AfterFunc(dozeAfter, func() { f.do(func() { f.doze(nap) }) })
+}
+
+// doze stops the blinking, unless the field was woken or left since nap.
+func (f *field) doze(nap int) {
+	if nap == f.naps && !f.dozing {
+		f.dozing = true
+		f.Entry.FocusLost()
+	}
+}
+
+// newControls builds the fields; do runs a function on the UI goroutine.
+func newControls(do func(func())) *controls {
 	c := &controls{}
 	changed := func() {
 		if c.onChange != nil {
@@ -66,11 +159,15 @@ func newControls() *controls {
 		}
 	}
 	changedText := func(string) { changed() }
+	entry := func(name string, set func(*runners.Input, string)) *field {
+		f := newField(do)
+		f.Validator = c.validator(name, set)
+		f.OnChanged = changedText
+		return f
+	}
 
-	c.command = widget.NewEntry()
+	c.command = entry("command", func(in *runners.Input, s string) { in.CommandLine = s })
 	c.command.SetPlaceHolder("python3 -c 'print(1)'")
-	c.command.Validator = c.validator("command", func(in *runners.Input, s string) { in.CommandLine = s })
-	c.command.OnChanged = changedText
 
 	var wl, ml []string
 	for _, w := range runners.Workloads {
@@ -79,18 +176,18 @@ func newControls() *controls {
 	for _, m := range runners.Models {
 		ml = append(ml, modelName(m))
 	}
-	c.workload = widget.NewSelect(wl, func(string) { c.updateWorkersHint(); changed() })
-	c.model = widget.NewSelect(append(ml, compareAll), func(string) { c.updateWorkersHint(); changed() })
+	chosen := func(string) { c.updateApplies(); c.updateWorkersHint(); changed() }
+	c.workload = widget.NewSelect(wl, chosen)
+	c.model = widget.NewSelect(append(ml, compareAll), chosen)
 
-	c.tasks = widget.NewEntry()
-	c.tasks.Validator = c.validator("tasks", func(in *runners.Input, s string) { in.Tasks = s })
+	c.tasks = entry("tasks", func(in *runners.Input, s string) { in.Tasks = s })
 	c.tasks.OnChanged = func(string) { c.updateWorkersHint(); changed() }
-	c.workers = widget.NewEntry()
-	c.workers.Validator = c.validator("workers", func(in *runners.Input, s string) { in.Workers = s })
-	c.workers.OnChanged = changedText
-	c.size = widget.NewEntry()
-	c.size.Validator = c.validator("size", func(in *runners.Input, s string) { in.Size = s })
-	c.size.OnChanged = changedText
+	c.workers = entry("workers", func(in *runners.Input, s string) { in.Workers = s })
+	c.latency = entry("latency", func(in *runners.Input, s string) { in.Latency = s })
+	c.latency.SetPlaceHolder(runners.DefaultLatency.String())
+	c.switches = entry("switch-interval", func(in *runners.Input, s string) { in.SwitchInterval = s })
+	c.switches.SetPlaceHolder(runners.DefaultSwitch.String())
+	c.size = entry("size", func(in *runners.Input, s string) { in.Size = s })
 
 	var rl []string
 	for _, d := range sampleRates {
@@ -99,20 +196,33 @@ func newControls() *controls {
 	c.rate = widget.NewSelect(rl, changedText)
 
 	c.workersHint = &widget.FormItem{Text: "Workers", Widget: c.workers}
-	c.goForm = widget.NewForm(
-		&widget.FormItem{Text: "Workload", Widget: c.workload, HintText: "what each task does"},
-		&widget.FormItem{Text: "Model", Widget: c.model, HintText: "how the tasks run at once"},
-		&widget.FormItem{Text: "Tasks", Widget: c.tasks, HintText: "how many tasks to run"},
-		c.workersHint,
-		&widget.FormItem{Text: "Size", Widget: c.size, HintText: "work per task; 1 = default"},
-	)
+	latency := &widget.FormItem{Text: "Latency", Widget: c.latency, HintText: "each request's wait (I/O)"}
+	switches := &widget.FormItem{Text: "Switch", Widget: c.switches, HintText: "GIL switch interval (threads)"}
+	c.goItems = []*widget.FormItem{
+		{Text: "Workload", Widget: c.workload, HintText: "what each task does"},
+		{Text: "Model", Widget: c.model, HintText: "how the tasks run at once"},
+		{Text: "Tasks", Widget: c.tasks, HintText: "how many tasks to run"},
+		c.workersHint, latency, switches,
+		{Text: "Size", Widget: c.size, HintText: "work per task; 1 = default"},
+	}
+	c.optional = map[*widget.FormItem]func(runners.Input) bool{
+		c.workersHint: func(in runners.Input) bool { return in.Models != string(runners.Sequential) },
+		latency:       func(in runners.Input) bool { return in.Workload != string(runners.CPU) },
+		switches: func(in runners.Input) bool {
+			return in.Models == runners.AllModels || in.Models == string(runners.Threads)
+		},
+	}
+	c.goForm = widget.NewForm()
 	c.cmdForm = widget.NewForm(
-		&widget.FormItem{Text: "Command", Widget: c.command, HintText: "program and arguments; quotes group words, no shell"},
+		// Short enough for the sidebar: a longer hint was cut off.
+		&widget.FormItem{Text: "Command", Widget: c.command, HintText: "program and args, no shell"},
 	)
 	rateForm := widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often cores are read"})
 	c.backend = widget.NewSelect([]string{backendGo, backendCommand}, func(string) { c.showBackend(); changed() })
 	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: c.backend, HintText: "built-in models or any program"})
 	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, rateForm)
+	c.fields = []fyne.Disableable{c.backend, c.command, c.workload, c.model, c.tasks, c.workers,
+		c.latency, c.switches, c.size, c.rate}
 
 	c.set(defaultInput)
 	return c
@@ -140,6 +250,8 @@ func (c *controls) set(in runners.Input) {
 	}
 	c.tasks.SetText(in.Tasks)
 	c.workers.SetText(in.Workers)
+	c.latency.SetText(in.Latency)
+	c.switches.SetText(in.SwitchInterval)
 	c.size.SetText(in.Size)
 	interval, err := time.ParseDuration(in.Interval)
 	if err != nil {
@@ -147,6 +259,7 @@ func (c *controls) set(in runners.Input) {
 	}
 	c.rate.SetSelected(rateName(nearestRate(interval)))
 	c.showBackend()
+	c.updateApplies()
 	c.updateWorkersHint()
 }
 
@@ -176,14 +289,16 @@ func (c *controls) showBackend() {
 // input is what the fields hold, as the runners package reads user input.
 func (c *controls) input() runners.Input {
 	in := runners.Input{
-		Backend:     string(runners.BackendGo),
-		Workload:    string(runners.CPU),
-		Models:      runners.AllModels,
-		Tasks:       c.tasks.Text,
-		Workers:     c.workers.Text,
-		Size:        c.size.Text,
-		Interval:    sampleRates[max(0, indexOf(c.rate.Options, c.rate.Selected))].String(),
-		CommandLine: c.command.Text,
+		Backend:        string(runners.BackendGo),
+		Workload:       string(runners.CPU),
+		Models:         runners.AllModels,
+		Tasks:          c.tasks.Text,
+		Workers:        c.workers.Text,
+		Latency:        c.latency.Text,
+		SwitchInterval: c.switches.Text,
+		Size:           c.size.Text,
+		Interval:       sampleRates[max(0, indexOf(c.rate.Options, c.rate.Selected))].String(),
+		CommandLine:    c.command.Text,
 	}
 	if c.isCommand() {
 		in.Backend = string(runners.BackendCommand)
@@ -198,7 +313,61 @@ func (c *controls) input() runners.Input {
 			in.Models = string(m)
 		}
 	}
+	// A hidden row keeps its text for later, but neither applies nor can
+	// keep Run disabled where nobody sees it.
+	for item, applies := range c.optional {
+		if !applies(in) {
+			switch item.Widget {
+			case c.workers:
+				in.Workers = ""
+			case c.latency:
+				in.Latency = ""
+			case c.switches:
+				in.SwitchInterval = ""
+			}
+		}
+	}
 	return in
+}
+
+// updateApplies shows only the rows that apply to the chosen workload and
+// model (see input for the hidden ones).
+func (c *controls) updateApplies() {
+	in := c.input()
+	var items []*widget.FormItem
+	for _, item := range c.goItems {
+		if applies := c.optional[item]; applies == nil || applies(in) {
+			items = append(items, item)
+		}
+	}
+	if slices.Equal(items, c.goForm.Items) {
+		return
+	}
+	// A form cannot hide one row (its label stays), so the rows are rebuilt.
+	form := widget.NewForm(items...)
+	form.Hidden = c.goForm.Hidden
+	for i, o := range c.content.Objects {
+		if o == c.goForm {
+			c.content.Objects[i] = form
+		}
+	}
+	c.goForm = form
+	c.content.Refresh()
+}
+
+// setEnabled enables or disables every field. While a run goes the fields
+// are disabled: a change would not reach the run, and a disabled entry
+// neither blinks its cursor (which repaints the whole window) nor keeps
+// the keyboard focus.
+func (c *controls) setEnabled(enabled bool) {
+	for _, f := range c.fields {
+		switch {
+		case enabled && f.Disabled():
+			f.Enable()
+		case !enabled && !f.Disabled():
+			f.Disable()
+		}
+	}
 }
 
 // validator checks one entry as runners.Input would, whatever the other

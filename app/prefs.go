@@ -9,6 +9,10 @@ import (
 
 // Preference keys: the last choices, restored at the next launch.
 const (
+	prefBackend  = "backend"
+	prefCommand  = "command"
+	prefLatency  = "latency"
+	prefSwitch   = "switch_interval"
 	prefWorkload = "workload"
 	prefModel    = "model"
 	prefTasks    = "tasks"
@@ -21,14 +25,14 @@ const (
 
 // loadPrefs puts the saved choices into the controls.
 func loadPrefs(p fyne.Preferences, c *controls, live *liveView) {
-	for key, s := range map[string]*widget.Select{prefWorkload: c.workload, prefModel: c.model, prefRate: c.rate} {
+	for key, s := range c.prefSelects() {
 		if v := p.String(key); indexOf(s.Options, v) >= 0 {
 			s.SetSelected(v)
 		}
 	}
-	c.tasks.SetText(p.StringWithFallback(prefTasks, c.tasks.Text))
-	c.workers.SetText(p.StringWithFallback(prefWorkers, c.workers.Text))
-	c.size.SetText(p.StringWithFallback(prefSize, c.size.Text))
+	for key, e := range c.prefFields() {
+		e.SetText(p.StringWithFallback(key, e.Text))
+	}
 	if p.Bool(prefSorted) {
 		live.order.SetSelected(orderSorted)
 	}
@@ -37,14 +41,25 @@ func loadPrefs(p fyne.Preferences, c *controls, live *liveView) {
 
 // savePrefs stores the current choices.
 func savePrefs(p fyne.Preferences, c *controls, live *liveView) {
-	p.SetString(prefWorkload, c.workload.Selected)
-	p.SetString(prefModel, c.model.Selected)
-	p.SetString(prefRate, c.rate.Selected)
-	p.SetString(prefTasks, c.tasks.Text)
-	p.SetString(prefWorkers, c.workers.Text)
-	p.SetString(prefSize, c.size.Text)
+	for key, s := range c.prefSelects() {
+		p.SetString(key, s.Selected)
+	}
+	for key, e := range c.prefFields() {
+		p.SetString(key, e.Text)
+	}
 	p.SetBool(prefSorted, live.order.Selected == orderSorted)
 	p.SetBool(prefWhole, live.whole.Checked)
+}
+
+// prefSelects and prefFields are every control, by preference key: all
+// are kept, so what a person set up is there at the next launch.
+func (c *controls) prefSelects() map[string]*widget.Select {
+	return map[string]*widget.Select{prefBackend: c.backend, prefWorkload: c.workload, prefModel: c.model, prefRate: c.rate}
+}
+
+func (c *controls) prefFields() map[string]*field {
+	return map[string]*field{prefCommand: c.command, prefTasks: c.tasks, prefWorkers: c.workers,
+		prefLatency: c.latency, prefSwitch: c.switches, prefSize: c.size}
 }
 
 // demoInput is the small CPU-bound comparison of every model the demo runs.

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -34,9 +36,9 @@ type UI struct {
 	compare *compareView
 	tabs    *container.AppTabs
 
-	runBtn, stopBtn *widget.Button
+	runBtn, stopBtn *button
 	progress        *widget.ProgressBar
-	busy            *widget.ProgressBarInfinite
+	busy            *busyBar
 	progressText    *widget.Label
 	progressRow     *fyne.Container
 	status          *widget.Label
@@ -55,20 +57,19 @@ const sidebarWidth = 270
 func New(a fyne.App, opt Options) *UI {
 	u := &UI{app: a, opt: opt, recorder: profile.Record, do: fyne.Do}
 	u.win = a.NewWindow("corescope")
-	u.ctl = newControls()
+	u.ctl = newControls(func(f func()) { u.do(f) }) // u.do as tests set it
 	u.live = newLiveView(func(bool) { u.savePrefs() })
 	u.threads = newThreadsView()
 	u.compare = newCompareView(u.clearRuns)
 
-	u.runBtn = widget.NewButton("Run", u.Run)
+	u.runBtn = newButton("Run", u.Run)
 	u.runBtn.Importance = widget.HighImportance
-	u.stopBtn = widget.NewButton("Stop", u.Stop)
+	u.stopBtn = newButton("Stop", u.Stop)
 	u.progress = widget.NewProgressBar()
-	u.busy = widget.NewProgressBarInfinite()
-	u.busy.Stop()
+	u.busy = newBusyBar()
 	u.busy.Hide()
 	u.progressText = widget.NewLabel("")
-	u.status = widget.NewLabel("Ready. Choose a workload and a model, then Run.")
+	u.status = widget.NewLabel("")
 	u.status.Wrapping = fyne.TextWrapWord
 
 	if opt.Demo {
@@ -76,7 +77,11 @@ func New(a fyne.App, opt Options) *UI {
 	} else {
 		loadPrefs(a.Preferences(), u.ctl, u.live)
 	}
+	u.setStatus(u.readyText())
 	u.ctl.onChange = func() {
+		if u.status.Text == readyGo || u.status.Text == readyCommand {
+			u.setStatus(u.readyText()) // the backend may have changed
+		}
 		u.updateButtons()
 		u.savePrefs()
 	}
@@ -132,15 +137,35 @@ func (u *UI) close() {
 	}
 }
 
-// updateButtons enables what the session allows now.
+// What the status line says before the first run, in each mode.
+const (
+	readyGo      = "Ready. Choose a workload and a model, then Run."
+	readyCommand = "Ready. Type a command, then Run."
+)
+
+func (u *UI) readyText() string {
+	if u.ctl.isCommand() {
+		return readyCommand
+	}
+	return readyGo
+}
+
+// updateButtons enables what the session allows now. While a job runs the
+// fields are disabled and give up the keyboard focus, so no cursor blinks
+// (each blink repaints the whole window) and Escape reaches the window.
 func (u *UI) updateButtons() {
 	can := u.allowed(u.ctl.valid())
 	setEnabled(u.runBtn, can.run)
 	setEnabled(u.stopBtn, can.stop)
 	u.items.update(can)
+	idle := u.job == nil
+	if f, ok := u.win.Canvas().Focused().(fyne.Disableable); ok && !idle && slices.Contains(u.ctl.fields, f) {
+		u.win.Canvas().Unfocus()
+	}
+	u.ctl.setEnabled(idle)
 }
 
-func setEnabled(b *widget.Button, enabled bool) {
+func setEnabled(b fyne.Disableable, enabled bool) {
 	if enabled {
 		b.Enable()
 	} else {

@@ -159,19 +159,21 @@ func TestStopKeepsThePartialRun(t *testing.T) {
 func TestInvalidFieldDisablesRun(t *testing.T) {
 	tests := []struct {
 		name  string
-		entry func(c *controls) *widget.Entry
+		entry func(c *controls) *field
 		text  string
 	}{
-		{"tasks 0", func(c *controls) *widget.Entry { return c.tasks }, "0"},
-		{"tasks text", func(c *controls) *widget.Entry { return c.tasks }, "many"},
-		{"tasks too many", func(c *controls) *widget.Entry { return c.tasks }, "100001"},
-		{"workers negative", func(c *controls) *widget.Entry { return c.workers }, "-1"},
-		{"workers too many", func(c *controls) *widget.Entry { return c.workers }, "5000"},
-		{"size 0", func(c *controls) *widget.Entry { return c.size }, "0"},
-		{"size text", func(c *controls) *widget.Entry { return c.size }, "big"},
-		{"size huge", func(c *controls) *widget.Entry { return c.size }, "1e9"},
-		{"empty command", func(c *controls) *widget.Entry { c.backend.SetSelected(backendCommand); return c.command }, "  "},
-		{"open quote", func(c *controls) *widget.Entry { c.backend.SetSelected(backendCommand); return c.command }, "echo 'hi"},
+		{"tasks 0", func(c *controls) *field { return c.tasks }, "0"},
+		{"tasks text", func(c *controls) *field { return c.tasks }, "many"},
+		{"tasks too many", func(c *controls) *field { return c.tasks }, "100001"},
+		{"workers negative", func(c *controls) *field { c.model.SetSelected(modelName(runners.Threads)); return c.workers }, "-1"},
+		{"workers too many", func(c *controls) *field { c.model.SetSelected(modelName(runners.Threads)); return c.workers }, "5000"},
+		{"size 0", func(c *controls) *field { return c.size }, "0"},
+		{"size text", func(c *controls) *field { return c.size }, "big"},
+		{"size huge", func(c *controls) *field { return c.size }, "1e9"},
+		{"latency text", func(c *controls) *field { c.workload.SetSelected(workloadNames[runners.IO]); return c.latency }, "slow"},
+		{"switch interval 0", func(c *controls) *field { c.model.SetSelected(modelName(runners.Threads)); return c.switches }, "0"},
+		{"empty command", func(c *controls) *field { c.backend.SetSelected(backendCommand); return c.command }, "  "},
+		{"open quote", func(c *controls) *field { c.backend.SetSelected(backendCommand); return c.command }, "echo 'hi"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -254,20 +256,33 @@ func TestPreferencesPersist(t *testing.T) {
 	u.ctl.model.SetSelected(modelName(runners.Processes))
 	u.ctl.tasks.SetText("7")
 	u.ctl.workers.SetText("3")
+	u.ctl.latency.SetText("20ms")
+	u.ctl.switches.SetText("2ms") // kept, though processes do not use it
 	u.ctl.size.SetText("0.5")
 	u.ctl.rate.SetSelected(rateName(50 * time.Millisecond))
+	u.ctl.command.SetText(`python3 -c "print(1)"`)
+	u.ctl.backend.SetSelected(backendCommand)
 	u.live.order.SetSelected(orderSorted)
 
 	again := New(a, Options{})
+	if !again.ctl.isCommand() || again.ctl.command.Text != `python3 -c "print(1)"` {
+		t.Errorf("after a relaunch: backend %q, command %q; want Command and the command typed", again.ctl.backend.Selected, again.ctl.command.Text)
+	}
+	again.ctl.backend.SetSelected(backendGo)
 	specs, err := again.ctl.specs()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := runners.Spec{Backend: runners.BackendGo, Workload: runners.IO, Model: runners.Processes, Tasks: 7, Workers: 3,
-		Size: 0.5, Interval: runners.Duration(50 * time.Millisecond)}
+		Size: 0.5, Latency: runners.Duration(20 * time.Millisecond), SwitchInterval: runners.Duration(runners.DefaultSwitch),
+		Interval: runners.Duration(50 * time.Millisecond)}
 	if len(specs) != 1 || specs[0].Model != want.Model || specs[0].Workload != want.Workload || specs[0].Tasks != want.Tasks ||
-		specs[0].Workers != want.Workers || specs[0].Size != want.Size || specs[0].Interval != want.Interval {
+		specs[0].Workers != want.Workers || specs[0].Size != want.Size || specs[0].Interval != want.Interval ||
+		specs[0].Latency != want.Latency || specs[0].SwitchInterval != want.SwitchInterval {
 		t.Errorf("spec after a relaunch = %+v; want %+v", specs, want)
+	}
+	if got := again.ctl.switches.Text; got != "2ms" {
+		t.Errorf("switch interval after a relaunch = %q; want 2ms kept", got)
 	}
 	if !again.live.heat.sorted {
 		t.Error("heatmap order after a relaunch is by core; want sorted")
