@@ -172,22 +172,7 @@ func TestCLIReportRefusesBrokenFile(t *testing.T) {
 // behind, still write --json, and exit 1.
 func TestCLIInterruptStopsEveryProcess(t *testing.T) {
 	jsonPath := filepath.Join(t.TempDir(), "p.json")
-	cmd := exec.Command(os.Args[0], "run", "--model", "processes", "--workers", "2", "--tasks", "200", "--json", jsonPath)
-	cmd.Env = append(os.Environ(), cliEnv+"=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	subject := 0
-	for deadline := time.Now().Add(10 * time.Second); subject == 0 || len(proctest.GroupMembers(t, subject)) < 3; {
-		if time.Now().After(deadline) {
-			t.Fatal("the run's subject and its two workers never appeared")
-		}
-		time.Sleep(20 * time.Millisecond)
-		subject = proctest.ChildOf(t, cmd.Process.Pid)
-	}
+	cmd, stderr, subject, _ := startWithWorkers(t, "run", "--model", "processes", "--workers", "2", "--tasks", "200", "--json", jsonPath)
 	interrupted := time.Now()
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()
@@ -202,4 +187,30 @@ func TestCLIInterruptStopsEveryProcess(t *testing.T) {
 	if err != nil || len(ps) != 1 || !strings.Contains(ps[0].Error, "stopped") || len(ps[0].Frames) == 0 {
 		t.Errorf("--json after Ctrl-C: %v; want the stopped run with its frames", err)
 	}
+}
+
+// startWithWorkers starts the CLI on args in a process of its own, as from a
+// terminal, and waits until the run's subject leads a group of at least
+// three processes (it and two workers). It returns the CLI's command and
+// stderr, the subject's pid and the group's members.
+func startWithWorkers(t *testing.T, args ...string) (cmd *exec.Cmd, stderr *bytes.Buffer, subject int, members []int) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	stderr = &bytes.Buffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	for deadline := time.Now().Add(10 * time.Second); len(members) < 3; {
+		if time.Now().After(deadline) {
+			t.Fatal("the run's subject and its two workers never appeared")
+		}
+		time.Sleep(20 * time.Millisecond)
+		if subject = proctest.ChildOf(t, cmd.Process.Pid); subject != 0 {
+			members = proctest.GroupMembers(t, subject)
+		}
+	}
+	return cmd, stderr, subject, members
 }

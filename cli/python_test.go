@@ -113,26 +113,8 @@ func TestCLIPythonScriptRaises(t *testing.T) {
 // TestCLIPythonWorkerKilled kills a pool worker of the Python processes
 // model mid-run: the run fails with a clear message and leaves nothing.
 func TestCLIPythonWorkerKilled(t *testing.T) {
-	cmd := exec.Command(os.Args[0], "run", "--backend", "python", "--python", python3(t), "--model", "processes",
+	cmd, stderr, subject, members := startWithWorkers(t, "run", "--backend", "python", "--python", python3(t), "--model", "processes",
 		"--workers", "2", "--tasks", "200", "--size", "0.5")
-	cmd.Env = append(os.Environ(), cliEnv+"=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	subject := 0
-	var members []int
-	for deadline := time.Now().Add(10 * time.Second); len(members) < 3; {
-		if time.Now().After(deadline) {
-			t.Fatal("the run's subject and its two workers never appeared")
-		}
-		time.Sleep(50 * time.Millisecond)
-		if subject = proctest.ChildOf(t, cmd.Process.Pid); subject != 0 {
-			members = proctest.GroupMembers(t, subject)
-		}
-	}
 	time.Sleep(300 * time.Millisecond) // the workers are computing
 	for _, pid := range members {
 		if pid != subject {
