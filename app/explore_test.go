@@ -117,6 +117,13 @@ func TestHeatmapHover(t *testing.T) {
 	if h.hoverReadout.text != want {
 		t.Errorf("readout over the strip at sample 9 = %q; want %q", h.hoverReadout.text, want)
 	}
+	h.SetWholeMachine(false)
+	h.SetSorted(true)
+	h.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: cell.AddXY(0, h.heatH/2)}}) // the lower row
+	want = "0.400–0.500 s, 100.0 ms · #2 busiest core\nsubject 0% · machine 0%"
+	if h.hoverReadout.text != want {
+		t.Errorf("sorted readout of the lower row at sample 4 = %q; want %q", h.hoverReadout.text, want)
+	}
 	h.MouseOut()
 	if !h.hoverReadout.bg.Hidden {
 		t.Error("readout still shown after the pointer left; want it hidden")

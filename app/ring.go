@@ -161,6 +161,3 @@ func (r *ring) window() (from, length float64) {
 	}
 	return r.times[r.start] - r.interval, length
 }
-
-// held is how long the samples held last: n intervals.
-func (r *ring) held() float64 { return float64(r.n) * r.interval }

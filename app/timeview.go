@@ -39,9 +39,6 @@ func (v *TimeView) WindowOver(lo, hi, minSpan float64) (from, to float64) {
 	return v.Window()
 }
 
-// Extent is the time the data covers.
-func (v *TimeView) Extent() (lo, hi float64) { return v.lo, v.hi }
-
 // Window is the time shown: the zoomed window, or the whole extent.
 func (v *TimeView) Window() (from, to float64) {
 	if v.zoomed {
