@@ -104,9 +104,9 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		prevCPU:       map[int]float64{},
 		prevThreadCPU: map[int]float64{},
 		threads:       map[int]Thread{},
-		stderr:        stream{out: opt.Stderr},
+		stderr:        stream{out: opt.Stderr, gather: gatherWait},
 	}
-	r.stdout = stream{events: &r.events, out: opt.Stdout}
+	r.stdout = stream{events: &r.events, out: opt.Stdout, gather: gatherWait}
 	return r.run(ctx, subject)
 }
 

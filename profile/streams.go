@@ -45,6 +45,8 @@ func (q *eventQueue) take() []runners.Event {
 type stream struct {
 	events *eventQueue // nil on stderr
 	out    io.Writer
+	// gather is the rest after a small read (gatherWait when recording).
+	gather time.Duration
 	tail   tailBuffer
 }
 
@@ -53,7 +55,7 @@ func (s *stream) readFrom(r io.Reader) {
 		text []byte
 		evs  []runners.Event
 	)
-	readLines(r, func(line []byte) {
+	readLines(r, s.gather, func(line []byte) {
 		if s.events != nil {
 			if ev, ok := runners.ParseEvent(line); ok {
 				evs = append(evs, ev)
@@ -77,9 +79,10 @@ func (s *stream) readFrom(r io.Reader) {
 }
 
 // readLines calls line with each line of r (without its newline) and flush
-// after each read, so what is read is passed on before the next read waits.
-// A last line without a newline counts as a line.
-func readLines(r io.Reader, line func([]byte), flush func()) {
+// after each read, so what is read is passed on before the next read waits,
+// and rests for gather after a small read. A last line without a newline
+// counts as a line.
+func readLines(r io.Reader, gather time.Duration, line func([]byte), flush func()) {
 	buf := make([]byte, 0, 64<<10)
 	for {
 		if len(buf) == cap(buf) {
@@ -110,11 +113,11 @@ func readLines(r io.Reader, line func([]byte), flush func()) {
 			return
 		}
 		flush()
-		if n < smallRead {
+		if n < smallRead && gather > 0 {
 			// A writer of small pieces (a line a write, as with
 			// PYTHONUNBUFFERED) would wake this reader for each one;
 			// a short rest lets them gather in the pipe.
-			time.Sleep(gatherWait)
+			time.Sleep(gather)
 		}
 	}
 }
