@@ -93,6 +93,9 @@ func oneCore(p *Profile, used float64) string {
 	case runners.Sequential:
 		return fmt.Sprintf("one task at a time: %.2f cores' worth", used)
 	case runners.Threads:
+		if strings.HasSuffix(p.Machine.Python, "no GIL") { // a free-threaded Python: something else held it
+			return fmt.Sprintf("one core's worth of CPU at a time (%.2f), though this Python has no GIL", used)
+		}
 		return fmt.Sprintf("GIL-bound: one core's worth of CPU at a time (%.2f)", used)
 	case runners.Async:
 		return fmt.Sprintf("one event loop: one core's worth of CPU at a time (%.2f)", used)

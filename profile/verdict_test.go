@@ -2,6 +2,7 @@ package profile
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,5 +113,14 @@ func TestCreditUnsampled(t *testing.T) {
 	creditUnsampled(p, 0.05) // the samples saw more than the kernel: nothing to credit
 	if got, want := p.Frames[1].SubjectBusy, []float64{0.5, 0, 0.5}; !slices.Equal(got, want) {
 		t.Errorf("after a credit of nothing: %v; want %v", got, want)
+	}
+}
+
+func TestVerdictThreadsWithoutGIL(t *testing.T) {
+	p := &Profile{Spec: runners.Spec{Backend: runners.BackendPython, Workload: runners.CPU, Model: runners.Threads},
+		Machine: Machine{LogicalCores: 2, Python: "CPython 3.13.1, no GIL"},
+		Summary: Summary{WallS: 2, CPUS: 2, CoresUsed: 1}}
+	if got := Verdict(p); !strings.Contains(got, "though this Python has no GIL") || strings.Contains(got, "GIL-bound") {
+		t.Errorf("threads on a free-threaded Python at one core: %q; want it not blamed on a GIL", got)
 	}
 }
