@@ -1,32 +1,37 @@
 package app
 
 import (
-	"fmt"
-	"image"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"corescope/heatmap"
 	"corescope/profile"
 	"corescope/runtext"
 )
 
-// compareView is the Compare tab: every run of the session on one time
-// scale, the summary table and each run's verdict.
+// compareView is the Compare tab: one group of the session's runs (a
+// comparison, the single runs, a file; the selector reaches the others) on
+// one time scale that zooms and pans as one, the summary table with the
+// wall-time and speedup bars, and each run's verdict and why. Tapping a
+// run's row or lane shows it in Live and Threads.
 type compareView struct {
-	rows     *fyne.Container // label, heatmap per run, then the ruler
-	ruler    *timeRuler
-	table    *fyne.Container
-	verdicts *fyne.Container
+	group    *widget.Select // which group is shown
 	count    *widget.Label
+	fitBtn   *widget.Button
 	clearBtn *widget.Button
+	lanes    *runLanes
+	table    *fyne.Container // a row background a run (under its cells), then the cells
+	verdicts *fyne.Container
+	scroll   *container.Scroll // lanes, table and verdicts
 	content  fyne.CanvasObject
-	painter  heatmap.Painter
+
+	runs     []*profile.Profile
+	shown    *profile.Profile
+	choosing bool // the selector is being set, not chosen from
+	onSelect func(*profile.Profile)
+	onGroup  func(i int)
 }
 
 // tableColumns are the summary figures after each run's name, few enough
@@ -37,67 +42,151 @@ var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColSpeedup, runtext
 // tableHeader heads the summary table: the runs' names, then tableColumns.
 var tableHeader = append([]string{"run"}, runtext.Heads(tableColumns)...)
 
+// barColumns are the table columns that hold bars: wall time and speedup,
+// in the order of a runRow's bars.
+var barColumns = []int{1, 2}
+
 func newCompareView(onClear func()) *compareView {
 	v := &compareView{
-		rows:     container.New(&timeScaleLayout{}),
-		table:    container.New(&tableLayout{cols: len(tableHeader)}),
+		table:    container.New(&tableLayout{cols: len(tableHeader), wide: barColumns}),
 		verdicts: container.NewVBox(),
 		count:    widget.NewLabel(""),
-		ruler:    newTimeRuler(),
+		lanes:    newRunLanes(),
 	}
+	v.group = widget.NewSelect(nil, func(string) {
+		if !v.choosing && v.onGroup != nil {
+			v.onGroup(v.group.SelectedIndex())
+		}
+	})
+	v.group.PlaceHolder = "No runs yet"
+	// Wide enough for "Comparison 12 (5 runs, mixed)".
+	groupWidth := canvas.NewRectangle(nil)
+	groupWidth.SetMinSize(fyne.NewSize(230, 0))
+	v.lanes.onSelect = v.selected
+	v.fitBtn = widget.NewButton("Fit", v.lanes.Fit)
 	v.clearBtn = widget.NewButton("Clear runs", onClear)
-	top := container.NewHBox(v.count, layout.NewSpacer(), v.clearBtn)
-	body := container.NewVBox(v.rows, widget.NewSeparator(), v.table, widget.NewSeparator(), v.verdicts)
-	v.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
+	hint := widget.NewLabel("wheel: zoom · drag: pan · tap a run to show it in Live and Threads")
+	hint.Importance = widget.LowImportance
+	hint.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewBorder(nil, nil, container.NewHBox(container.NewStack(groupWidth, v.group), v.count), container.NewHBox(v.fitBtn, v.clearBtn), hint)
+	body := container.NewVBox(v.lanes, widget.NewSeparator(), v.table, widget.NewSeparator(), v.verdicts)
+	v.scroll = container.NewVScroll(body)
+	v.content = container.NewBorder(top, nil, nil, nil, v.scroll)
 	v.set(nil)
 	return v
 }
 
+// selected tells the window the user picked run p.
+func (v *compareView) selected(p *profile.Profile) {
+	if v.onSelect != nil {
+		v.onSelect(p)
+	}
+}
+
+// setGroups lists the session's groups in the selector, chosen selected;
+// enabled says whether the user may pick another now.
+func (v *compareView) setGroups(names []string, chosen int, enabled bool) {
+	v.choosing = true
+	defer func() { v.choosing = false }()
+	v.group.Options = names
+	if chosen < 0 {
+		v.group.ClearSelected()
+	} else {
+		v.group.SetSelectedIndex(chosen)
+	}
+	if enabled {
+		v.group.Enable()
+	} else {
+		v.group.Disable()
+	}
+	v.group.Refresh()
+}
+
 // set shows runs.
 func (v *compareView) set(runs []*profile.Profile) {
-	switch len(runs) {
-	case 0:
-		v.clearBtn.Disable()
-		v.count.SetText("No runs yet: run a model, or choose Compare all.")
-	case 1:
-		v.clearBtn.Enable()
-		v.count.SetText("1 run")
-	default:
-		v.clearBtn.Enable()
-		v.count.SetText(fmt.Sprintf("%d runs on one time scale", len(runs)))
+	v.runs = runs
+	// The selector counts the runs; an empty session says how to get some.
+	empty := ""
+	if len(runs) == 0 {
+		empty = "No runs yet: run a model, or choose Compare all."
 	}
-	l := v.rows.Layout.(*timeScaleLayout)
-	l.spans = l.spans[:0]
+	showNote(v.count, empty)
+	v.lanes.set(runs, v.shown)
+
 	var rows, cells, verdicts []fyne.CanvasObject
 	cells = append(cells, cell(tableHeader[0], true, false))
 	for i, c := range tableColumns {
 		cells = append(cells, cell(tableHeader[i+1], true, c.Number()))
 	}
+	longest, fastest := 0.0, 0.0
 	for _, p := range runs {
-		name := runName(p)
-		rows = append(rows, widget.NewLabel(name), v.picture(p))
-		l.spans = append(l.spans, duration(p))
-
-		cells = append(cells, cell(name, false, false))
+		longest = max(longest, p.Summary.WallS)
+		if p.Summary.Speedup != nil {
+			fastest = max(fastest, *p.Summary.Speedup)
+		}
+	}
+	for _, p := range runs {
+		row := newRunRow(func() { v.selected(p) })
+		row.bars[0].frac = fraction(p.Summary.WallS, longest)
+		if p.Summary.Speedup != nil {
+			row.bars[1].frac = fraction(*p.Summary.Speedup, fastest)
+		}
+		row.shown = p == v.shown
+		rows = append(rows, row)
+		cells = append(cells, cell(runName(p), false, false))
 		for _, c := range tableColumns {
 			cells = append(cells, cell(c.Cell(p), false, c.Number()))
 		}
-		vl := widget.NewLabel(runtext.Label(p) + ": " + runtext.Verdict(p))
-		vl.Wrapping = fyne.TextWrapWord
-		verdicts = append(verdicts, vl)
+		verdicts = append(verdicts, verdictText(p))
 	}
-	v.ruler.span = 0
-	for _, s := range l.spans {
-		v.ruler.span = max(v.ruler.span, s)
-	}
-	if len(runs) > 0 {
-		rows = append(rows, v.ruler)
-	}
-	v.rows.Objects, v.table.Objects, v.verdicts.Objects = rows, cells, verdicts
-	v.ruler.Refresh()
-	v.rows.Refresh()
+	v.table.Layout.(*tableLayout).rows = len(rows)
+	v.table.Objects, v.verdicts.Objects = append(rows, cells...), verdicts
 	v.table.Refresh()
 	v.verdicts.Refresh()
+}
+
+// show marks p as the run Live and Threads show.
+func (v *compareView) show(p *profile.Profile) {
+	v.shown = p
+	for i, o := range v.table.Objects[:v.table.Layout.(*tableLayout).rows] {
+		row := o.(*runRow)
+		if shown := v.runs[i] == p; row.shown != shown {
+			row.shown = shown
+			row.Refresh()
+		}
+	}
+	v.lanes.shown = p
+	v.lanes.Refresh()
+}
+
+// fraction is v of most, 0 when most is not positive.
+func fraction(v, most float64) float64 {
+	if !(most > 0) {
+		return 0
+	}
+	return max(0, min(v/most, 1))
+}
+
+// verdictText is a run's verdict and why, after its name.
+func verdictText(p *profile.Profile) *widget.RichText {
+	style := func(bold bool) widget.RichTextStyle {
+		return widget.RichTextStyle{Inline: true, SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Bold: bold}}
+	}
+	rt := widget.NewRichText(
+		&widget.TextSegment{Text: runName(p) + ": ", Style: style(true)},
+		&widget.TextSegment{Text: verdictAndWhy(p), Style: style(false)},
+	)
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
+}
+
+// verdictAndWhy is a run's verdict, then why its picture looks as it does.
+func verdictAndWhy(p *profile.Profile) string {
+	text := runtext.Verdict(p) + "."
+	if why := runtext.Why(p); why != "" {
+		text += " " + why
+	}
+	return text
 }
 
 // cell is one compact cell of the summary table; numbers are right-aligned.
@@ -112,15 +201,27 @@ func cell(text string, header, number bool) *widget.Label {
 }
 
 // tableLayout lays out cells row by row in cols columns, each column as
-// wide as its widest cell plus an equal share of the spare width.
+// wide as its widest cell (the wide ones at least barWidth, for their
+// bars) plus an equal share of the spare width. The first rows objects are
+// the data rows' backgrounds (runRow), laid under the cells of their row
+// and told where the columns are.
 type tableLayout struct {
 	cols   int
+	wide   []int // columns that hold bars
+	rows   int
 	widths []float32 // scratch: column widths
+	xs     []float32 // scratch: where each column starts
 }
+
+// barWidth is the least width of a column with bars.
+const barWidth = 60
 
 func (l *tableLayout) measure(objs []fyne.CanvasObject) (width, rowH float32) {
 	l.widths = append(l.widths[:0], make([]float32, l.cols)...)
-	for i, o := range objs {
+	for _, c := range l.wide {
+		l.widths[c] = barWidth
+	}
+	for i, o := range objs[min(l.rows, len(objs)):] {
 		m := o.MinSize()
 		l.widths[i%l.cols] = max(l.widths[i%l.cols], m.Width)
 		rowH = max(rowH, m.Height)
@@ -133,22 +234,31 @@ func (l *tableLayout) measure(objs []fyne.CanvasObject) (width, rowH float32) {
 
 func (l *tableLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	w, rowH := l.measure(objs)
-	rows := (len(objs) + l.cols - 1) / l.cols
+	rows := (len(objs) - min(l.rows, len(objs)) + l.cols - 1) / l.cols
 	return fyne.NewSize(w, float32(rows)*rowH)
 }
 
 func (l *tableLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	w, rowH := l.measure(objs)
 	spare := max(0, size.Width-w) / float32(l.cols)
-	x := float32(0)
-	for i, o := range objs {
+	l.xs = append(l.xs[:0], make([]float32, l.cols)...)
+	for col := 1; col < l.cols; col++ {
+		l.xs[col] = l.xs[col-1] + l.widths[col-1] + spare
+	}
+	bgs := objs[:min(l.rows, len(objs))]
+	for i, o := range objs[len(bgs):] {
 		col := i % l.cols
-		if col == 0 {
-			x = 0
-		}
-		o.Move(fyne.NewPos(x, float32(i/l.cols)*rowH))
+		o.Move(fyne.NewPos(l.xs[col], float32(i/l.cols)*rowH))
 		o.Resize(fyne.NewSize(l.widths[col]+spare, rowH))
-		x += l.widths[col] + spare
+	}
+	for i, b := range bgs {
+		r := b.(*runRow)
+		for j, col := range l.wide {
+			r.bars[j].x, r.bars[j].w = l.xs[col], l.widths[col]+spare
+		}
+		r.Move(fyne.NewPos(0, float32(i+1)*rowH))
+		r.Resize(fyne.NewSize(size.Width, rowH))
+		r.Refresh()
 	}
 }
 
@@ -162,116 +272,3 @@ func duration(p *profile.Profile) float64 {
 	}
 	return p.Frames[len(p.Frames)-1].T
 }
-
-// picture is a small heatmap of the whole run: the subject's per-core load
-// when it was measured, the whole machine's in files made before.
-func (v *compareView) picture(p *profile.Profile) fyne.CanvasObject {
-	subject := runtext.SubjectMeasured(p)
-	cols := make([][]float64, len(p.Frames))
-	cores := 1
-	for i := range p.Frames {
-		cols[i] = p.Frames[i].Busy
-		if subject {
-			cols[i] = p.Frames[i].SubjectBusy
-		}
-		cores = max(cores, len(p.Frames[i].Busy))
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, max(len(cols), 1), cores))
-	v.painter.Heatmap(dst, dst.Rect, cols, false)
-	img := canvas.NewImageFromImage(dst)
-	img.ScaleMode = canvas.ImageScalePixels
-	img.FillMode = canvas.ImageFillStretch
-	return img
-}
-
-// timeScaleLayout lays out (label, picture) pairs one under the other with
-// each picture as wide as its run is long, so the runs share a time scale,
-// and under them the time ruler of the longest run (the last object).
-type timeScaleLayout struct {
-	spans []float64
-}
-
-const compareRowHeight = 40
-
-// pairs is how many (label, picture) pairs objs hold.
-func (l *timeScaleLayout) pairs(objs []fyne.CanvasObject) int { return min(len(l.spans), len(objs)/2) }
-
-func (l *timeScaleLayout) label(objs []fyne.CanvasObject) float32 {
-	w := float32(0)
-	for i := range l.pairs(objs) {
-		w = max(w, objs[2*i].MinSize().Width)
-	}
-	return w
-}
-
-func (l *timeScaleLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	n := l.pairs(objs)
-	h := float32(n) * (compareRowHeight + 4)
-	if len(objs) > 2*n && n > 0 {
-		h += objs[2*n].MinSize().Height
-	}
-	return fyne.NewSize(l.label(objs)+100, h)
-}
-
-func (l *timeScaleLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	labelW := l.label(objs)
-	axis := 0.0
-	for _, s := range l.spans {
-		axis = max(axis, s)
-	}
-	full := int(size.Width - labelW)
-	n := l.pairs(objs)
-	for i := range n {
-		label, picture := objs[2*i], objs[2*i+1]
-		y := float32(i) * (compareRowHeight + 4)
-		label.Move(fyne.NewPos(0, y+(compareRowHeight-label.MinSize().Height)/2))
-		label.Resize(fyne.NewSize(labelW, label.MinSize().Height))
-		picture.Move(fyne.NewPos(labelW, y))
-		picture.Resize(fyne.NewSize(float32(heatmap.Width(full, l.spans[i], axis)), compareRowHeight))
-	}
-	if len(objs) > 2*n {
-		ruler := objs[2*n]
-		ruler.Move(fyne.NewPos(labelW, float32(n)*(compareRowHeight+4)))
-		ruler.Resize(fyne.NewSize(float32(full), ruler.MinSize().Height))
-	}
-}
-
-var _ fyne.Widget = (*timeRuler)(nil)
-
-// timeRuler is a time axis on its own: ticks from 0 to span seconds across
-// its width.
-type timeRuler struct {
-	widget.BaseWidget
-	span float64
-}
-
-func newTimeRuler() *timeRuler {
-	r := &timeRuler{}
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-func (r *timeRuler) CreateRenderer() fyne.WidgetRenderer {
-	return &rulerRenderer{r: r, axis: newTimeAxis(12)}
-}
-
-type rulerRenderer struct {
-	r    *timeRuler
-	axis *timeAxis
-	size fyne.Size
-}
-
-func (rr *rulerRenderer) Destroy() {}
-
-func (rr *rulerRenderer) Layout(size fyne.Size) {
-	rr.size = size
-	rr.axis.place(rr.r, 0, rr.r.span, 0, size.Width, 0)
-}
-
-func (rr *rulerRenderer) MinSize() fyne.Size {
-	return fyne.NewSize(100, fyne.MeasureText("0 s", captionSize(rr.r), fyne.TextStyle{}).Height)
-}
-
-func (rr *rulerRenderer) Objects() []fyne.CanvasObject { return rr.axis.objects() }
-
-func (rr *rulerRenderer) Refresh() { rr.Layout(rr.size) }

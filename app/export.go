@@ -27,13 +27,13 @@ var (
 	exportTrace = exportKind{"trace", "corescope-trace.json", report.WriteTrace}
 )
 
-// ExportPNG writes the PNG report of the session's runs to path.
+// ExportPNG writes the PNG report of the runs the Compare tab shows to path.
 func (u *UI) ExportPNG(path string) { u.export(exportPNG, path) }
 
-// ExportCSV writes every sample of the session's runs to path as CSV.
+// ExportCSV writes every sample of the runs the Compare tab shows to path as CSV.
 func (u *UI) ExportCSV(path string) { u.export(exportCSV, path) }
 
-// ExportTrace writes the session's runs to path as a Chrome trace.
+// ExportTrace writes the runs the Compare tab shows to path as a Chrome trace.
 func (u *UI) ExportTrace(path string) { u.export(exportTrace, path) }
 
 func (u *UI) showExport(k exportKind) {
@@ -43,16 +43,18 @@ func (u *UI) showExport(k exportKind) {
 	u.askSavePath(k.name, func(path string) { u.export(k, path) })
 }
 
-// export writes the session's runs off the UI goroutine while a dialog
+// export writes the runs the Compare tab shows (one comparison, not every
+// run of the session on one scale) off the UI goroutine while a dialog
 // shows that it is working; the outcome goes to the status line, or to an
 // error dialog that says why.
 func (u *UI) export(k exportKind, path string) {
 	if !u.allowed(true).export {
 		return
 	}
-	runs := slices.Clone(u.runs)
+	runs := slices.Clone(u.group.runs)
 	u.exporting = true
 	u.updateButtons()
+	u.updateRuns()
 	bar := widget.NewProgressBarInfinite()
 	working := dialog.NewCustomWithoutButtons("Exporting the "+k.what, container.NewVBox(widget.NewLabel(path), bar), u.win)
 	working.Show()
@@ -63,6 +65,7 @@ func (u *UI) export(k exportKind, path string) {
 			working.Hide()
 			u.exporting = false
 			u.updateButtons()
+			u.updateRuns()
 			switch {
 			case u.closing:
 				u.win.Close()

@@ -118,8 +118,9 @@ func chosenPath[F interface {
 	}
 }
 
-// OpenFile adds the runs of a profile file to the session and shows the
-// last one. A broken or foreign file changes nothing and shows why.
+// OpenFile adds the runs of a profile file to the session, as a group of
+// their own, and shows the last one. A broken or foreign file changes
+// nothing and shows why.
 func (u *UI) OpenFile(path string) {
 	if !u.allowed(true).open {
 		return
@@ -132,11 +133,7 @@ func (u *UI) OpenFile(path string) {
 		dialog.ShowError(fmt.Errorf("cannot open the profile: %w", err), u.win)
 		return
 	}
-	u.runs = append(u.runs, ps...)
-	profile.Speedups(u.runs)
-	u.showProfile(ps[len(ps)-1])
-	u.compare.set(u.runs)
-	u.updateButtons()
+	u.addRuns(fileGroup(path), ps...)
 	u.setStatus(fmt.Sprintf("Opened %d runs from %s", len(ps), path))
 }
 

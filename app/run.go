@@ -19,6 +19,7 @@ const redrawEvery = 100 * time.Millisecond
 // job is the run (or "Compare all" runs) in progress.
 type job struct {
 	specs   []runners.Spec
+	group   *runGroup // where its runs go: a new comparison, or the single runs
 	cancel  context.CancelFunc
 	started time.Time
 	feed    feed
@@ -42,9 +43,10 @@ func (u *UI) Run() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{specs: specs, cancel: cancel, started: time.Now(), index: -1}
+	j := &job{specs: specs, group: u.groupFor(len(specs)), cancel: cancel, started: time.Now(), index: -1}
 	u.job = j
 	u.updateButtons()
+	u.updateRuns()
 	u.setStatus("")
 	u.progress.SetValue(0)
 	u.progressRow.Show()
@@ -166,7 +168,7 @@ func (u *UI) apply(j *job, batch []update) {
 			u.live.add(&up.frame)
 			u.threads.add(&up.frame)
 		case runEnded:
-			u.endRun(up.profile, up.err)
+			u.endRun(j, up.profile, up.err)
 		}
 	}
 	u.live.refresh()
@@ -198,9 +200,9 @@ func (u *UI) showProgress(j *job) {
 	u.progressText.SetText(fmt.Sprintf("%s · %d of %d tasks · %v", label, j.done, j.spec.Tasks, elapsed))
 }
 
-// endRun adds a finished run to the session; a stopped run joins it marked
-// stopped, a failed run says why.
-func (u *UI) endRun(p *profile.Profile, err error) {
+// endRun adds a finished run to its job's group; a stopped run joins it
+// marked stopped, a failed run says why.
+func (u *UI) endRun(j *job, p *profile.Profile, err error) {
 	if p == nil {
 		if err != nil {
 			u.fail(err, "")
@@ -210,11 +212,7 @@ func (u *UI) endRun(p *profile.Profile, err error) {
 	if err != nil && p.Error == "" {
 		p.Error = err.Error()
 	}
-	u.runs = append(u.runs, p)
-	profile.Speedups(u.runs)
-	u.showProfile(p)
-	u.compare.set(u.runs)
-	u.updateButtons()
+	u.addRuns(j.group, p)
 	if err != nil && !errors.Is(err, profile.ErrStopped) {
 		u.fail(err, p.StderrTail)
 	}
@@ -241,6 +239,7 @@ func (u *UI) finishJob(j *job) {
 	u.progress.Show()
 	u.progressRow.Hide()
 	u.updateButtons()
+	u.updateRuns()
 	switch {
 	case j.stopped:
 		u.setStatus("Stopped; the runs so far are kept")

@@ -1,21 +1,161 @@
 package app
 
-import "corescope/profile"
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
 
-// session is what the window holds besides its widgets: the runs it shows,
-// the job recording more, an export being written, and from these alone,
-// what the user may do now (allowed). UI goroutine only.
+	"corescope/profile"
+	"corescope/runtext"
+)
+
+// session is what the window holds besides its widgets: the runs, grouped
+// as they came (each "Compare all" its own comparison, single runs
+// together, each opened file apart) so that a new comparison does not
+// squash into the last one; the group the Compare tab shows and the run
+// Live and Threads show; the job recording more, an export being written;
+// and from these alone, what the user may do now (allowed). UI goroutine
+// only.
 type session struct {
-	runs      []*profile.Profile // in the order they ended or were opened
+	runs      []*profile.Profile // every run, in the order they ended or were opened: what Save writes
+	groups    []*runGroup        // the same runs by how they came, oldest first
+	group     *runGroup          // the group the Compare tab shows and exports write; nil without runs
+	shown     *profile.Profile   // the run Live and Threads show; nil without runs
 	job       *job               // the run in progress; nil when idle
 	exporting bool               // an export is being written
 	closing   bool               // the window closes once the job or the export is done
 }
 
+// groupKind is how the runs of a group came.
+type groupKind int
+
+const (
+	comparison groupKind = iota // one "Compare all"
+	singleRuns                  // every single Run of the session
+	openedFile                  // the runs of one file
+)
+
+// runGroup is runs that belong side by side: one time scale in the Compare
+// tab, speedups against the group's own sequential run.
+type runGroup struct {
+	kind groupKind
+	n    int    // a comparison's number, from 1
+	file string // an opened file's name
+	runs []*profile.Profile
+}
+
+// String names the group as the comparison selector lists it:
+// "Comparison 2 (5 runs, cpu)", "Single runs (3)", "old.json (5 runs)".
+func (g *runGroup) String() string {
+	switch g.kind {
+	case comparison:
+		what := ""
+		if len(g.runs) > 0 {
+			what = ", " + string(g.runs[0].Spec.Workload)
+		}
+		return fmt.Sprintf("Comparison %d (%s%s)", g.n, runtext.Count(len(g.runs), "run"), what)
+	case singleRuns:
+		return fmt.Sprintf("Single runs (%d)", len(g.runs))
+	}
+	return fmt.Sprintf("%s (%s)", g.file, runtext.Count(len(g.runs), "run"))
+}
+
+// groupFor is the group a job's runs join: a new comparison for a job of
+// several runs, the single runs' group otherwise.
+func (s *session) groupFor(runs int) *runGroup {
+	if runs > 1 {
+		n := 1
+		for _, g := range s.groups {
+			if g.kind == comparison {
+				n = g.n + 1
+			}
+		}
+		return &runGroup{kind: comparison, n: n}
+	}
+	for _, g := range s.groups {
+		if g.kind == singleRuns {
+			return g
+		}
+	}
+	return &runGroup{kind: singleRuns}
+}
+
+// fileGroup is a new group for the runs of the file at path.
+func fileGroup(path string) *runGroup { return &runGroup{kind: openedFile, file: filepath.Base(path)} }
+
+// add puts ps in group g (joining the session if new), sets the speedups
+// of g's runs against its own sequential run, and shows g and the last of ps.
+func (s *session) add(g *runGroup, ps ...*profile.Profile) {
+	if len(ps) == 0 {
+		return
+	}
+	if !slices.Contains(s.groups, g) {
+		s.groups = append(s.groups, g)
+	}
+	g.runs = append(g.runs, ps...)
+	s.runs = append(s.runs, ps...)
+	profile.Speedups(g.runs)
+	s.group, s.shown = g, ps[len(ps)-1]
+}
+
+// choices name the groups for the comparison selector, newest first.
+func (s *session) choices() []string {
+	names := make([]string, len(s.groups))
+	for i, g := range s.groups {
+		names[len(s.groups)-1-i] = g.String()
+	}
+	return names
+}
+
+// chosen is the index among choices of the group shown, -1 without runs.
+func (s *session) chosen() int {
+	if i := slices.Index(s.groups, s.group); i >= 0 {
+		return len(s.groups) - 1 - i
+	}
+	return -1
+}
+
+// choose shows the group at index i of choices, and its last run.
+func (s *session) choose(i int) {
+	if i < 0 || i >= len(s.groups) {
+		return
+	}
+	g := s.groups[len(s.groups)-1-i]
+	s.group, s.shown = g, g.runs[len(g.runs)-1]
+}
+
+// show makes p the run Live and Threads show, and its group the one the
+// Compare tab shows.
+func (s *session) show(p *profile.Profile) {
+	for _, g := range s.groups {
+		if slices.Contains(g.runs, p) {
+			s.group, s.shown = g, p
+		}
+	}
+}
+
+// runChoices name every run for the run selector, grouped newest group
+// first: "Comparison 2: threads"; names are unique within a group.
+func (s *session) runChoices() (names []string, runs []*profile.Profile) {
+	for i := len(s.groups) - 1; i >= 0; i-- {
+		g := s.groups[i]
+		title := g.String()
+		for j, name := range runtext.Names(g.runs) {
+			names = append(names, title+": "+runtext.Mark(name, g.runs[j]))
+			runs = append(runs, g.runs[j])
+		}
+	}
+	return names, runs
+}
+
+// clear forgets every run.
+func (s *session) clear() { s.runs, s.groups, s.group, s.shown = nil, nil, nil, nil }
+
 // actions are what the user may do at one moment; the buttons and the
 // menu items follow them.
 type actions struct {
 	run, stop, open, save, export bool
+	pick, clear                   bool
 }
 
 // allowed is what the user may do now; fieldsValid says whether the
@@ -26,6 +166,9 @@ type actions struct {
 //   - Open unless an export is being written (opening adds runs).
 //   - Save and export when there are runs; exports also wait for the job,
 //     whose runs would change what they write.
+//   - Pick a run or a comparison to show when there are runs and no job:
+//     while one runs, Live and Threads show it.
+//   - Clear the runs while idle, so no run ends into a forgotten group.
 func (s *session) allowed(fieldsValid bool) actions {
 	idle := s.job == nil && !s.exporting
 	hasRuns := len(s.runs) > 0
@@ -35,5 +178,7 @@ func (s *session) allowed(fieldsValid bool) actions {
 		open:   !s.exporting,
 		save:   hasRuns && !s.exporting,
 		export: idle && hasRuns,
+		pick:   s.job == nil && hasRuns,
+		clear:  idle && hasRuns,
 	}
 }

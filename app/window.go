@@ -34,6 +34,7 @@ type UI struct {
 	live    *liveView
 	threads *threadsView
 	compare *compareView
+	bars    runBars // over Live and Threads: which run they show, and why
 	tabs    *container.AppTabs
 
 	runBtn, stopBtn *button
@@ -95,6 +96,7 @@ func New(a fyne.App, opt Options) *UI {
 	side := container.NewBorder(nil, container.NewVBox(buttons, hint), nil, nil,
 		container.NewStack(sideWidth, container.NewVScroll(u.ctl.content)))
 
+	u.addRunBars() // before the tabs take the views' contents
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Live", u.live.content),
 		container.NewTabItem("Threads", u.threads.content),
@@ -198,11 +200,4 @@ func (u *UI) showingTab() {
 	u.threads.visible = sel != nil && sel.Content == u.threads.content
 	u.live.refresh()
 	u.threads.refresh()
-}
-
-// clearRuns empties the session.
-func (u *UI) clearRuns() {
-	u.runs = nil
-	u.compare.set(nil)
-	u.updateButtons()
 }

@@ -107,7 +107,7 @@ func Spec(s runners.Spec) string {
 	}
 	d := string(s.Model) + ", " + Workload(s)
 	if s.Workers > 0 {
-		d += ": " + workers(s.Workers)
+		d += ": " + Count(s.Workers, "worker")
 	}
 	return d
 }
@@ -133,15 +133,7 @@ func Model(s runners.Spec) string {
 		return strings.Join(s.Command, " ")
 	}
 	if s.Workers > 0 {
-		return string(s.Model) + ", " + workers(s.Workers)
+		return string(s.Model) + ", " + Count(s.Workers, "worker")
 	}
 	return string(s.Model)
-}
-
-// workers counts a pool: "1 worker", "5 workers".
-func workers(n int) string {
-	if n == 1 {
-		return "1 worker"
-	}
-	return fmt.Sprintf("%d workers", n)
 }

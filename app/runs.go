@@ -1,0 +1,149 @@
+package app
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"corescope/profile"
+	"corescope/runtext"
+)
+
+// runBar tops the Live and the Threads tab: which of the session's runs
+// they show (any run can be picked), its verdict and why its picture looks
+// as it does, and on the Threads tab, why a run has no thread lanes.
+type runBar struct {
+	pick    *widget.Select
+	why     *widget.Label
+	threads *widget.Label // nil on the Live tab
+	content *fyne.Container
+	runs    []*profile.Profile // the run each of pick's options names
+	setting bool               // pick is being set, not picked from
+}
+
+// runBars are the Live tab's and the Threads tab's.
+type runBars struct{ live, threads *runBar }
+
+func newRunBar(onPick func(*profile.Profile), threads bool) *runBar {
+	b := &runBar{why: widget.NewLabel("")}
+	b.pick = widget.NewSelect(nil, func(string) {
+		if i := b.pick.SelectedIndex(); !b.setting && i >= 0 && i < len(b.runs) {
+			onPick(b.runs[i])
+		}
+	})
+	b.pick.PlaceHolder = "No runs yet"
+	b.why.Wrapping, b.why.SizeName = fyne.TextWrapWord, theme.SizeNameCaptionText
+	b.why.Hide()
+	b.content = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Showing"), nil, b.pick), b.why)
+	if threads {
+		b.threads = widget.NewLabel("")
+		b.threads.Wrapping, b.threads.Importance = fyne.TextWrapWord, widget.WarningImportance
+		b.threads.Hide()
+		b.content.Add(b.threads)
+	}
+	return b
+}
+
+// set lists the runs (named by names), shown selected; enabled says
+// whether the user may pick another now.
+func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Profile, enabled bool) {
+	b.setting = true
+	defer func() { b.setting = false }()
+	b.runs = runs
+	b.pick.Options = names
+	if i := slices.Index(runs, shown); i >= 0 {
+		b.pick.SetSelectedIndex(i)
+	} else {
+		b.pick.ClearSelected()
+	}
+	setEnabled(b.pick, enabled)
+	why, none := "", ""
+	if shown != nil {
+		why = verdictAndWhy(shown)
+		if reason := runtext.NoThreads(shown); reason != "" {
+			none = "No thread lanes: " + reason + "."
+		}
+	}
+	showNote(b.why, why)
+	if b.threads != nil {
+		showNote(b.threads, none)
+	}
+}
+
+// addRunBars puts a run bar over the Live and the Threads view and wires
+// the session's runs to the views: New calls it before the tabs take the
+// views' contents, which from then on include the bars.
+func (u *UI) addRunBars() {
+	u.bars = runBars{live: newRunBar(u.selectRun, false), threads: newRunBar(u.selectRun, true)}
+	u.live.content = container.NewBorder(u.bars.live.content, nil, nil, nil, u.live.content)
+	u.threads.content = container.NewBorder(u.bars.threads.content, nil, nil, nil, u.threads.content)
+	u.compare.onSelect = u.selectRun
+	u.compare.onGroup = u.chooseGroup
+	u.updateRuns()
+}
+
+// addRuns adds ps to group g of the session and shows g and the last of ps.
+func (u *UI) addRuns(g *runGroup, ps ...*profile.Profile) {
+	u.add(g, ps...)
+	u.compare.shown = u.shown
+	u.compare.set(g.runs)
+	u.showProfile(u.shown)
+	u.updateButtons()
+	u.updateRuns()
+}
+
+// selectRun shows run p in Live and Threads, and its group in Compare.
+func (u *UI) selectRun(p *profile.Profile) {
+	if !u.allowed(true).pick || p == u.shown {
+		return
+	}
+	group := u.group
+	u.show(p)
+	if u.group != group {
+		u.compare.shown = p
+		u.compare.set(u.group.runs)
+	} else {
+		u.compare.show(p)
+	}
+	u.showProfile(p)
+	u.updateRuns()
+}
+
+// chooseGroup shows the group at index i of the comparison selector.
+func (u *UI) chooseGroup(i int) {
+	if !u.allowed(true).pick {
+		return
+	}
+	u.choose(i)
+	u.compare.shown = u.shown
+	u.compare.set(u.group.runs)
+	u.showProfile(u.shown)
+	u.updateRuns()
+}
+
+// clearRuns empties the session.
+func (u *UI) clearRuns() {
+	if !u.allowed(true).clear {
+		return
+	}
+	u.clear()
+	u.compare.shown = nil
+	u.compare.set(nil)
+	u.updateButtons()
+	u.updateRuns()
+}
+
+// updateRuns makes the selectors, the run bars and the Clear button follow
+// the session: what it holds, what is shown, what the user may do now.
+func (u *UI) updateRuns() {
+	can := u.allowed(true)
+	setEnabled(u.compare.clearBtn, can.clear)
+	u.compare.setGroups(u.choices(), u.chosen(), can.pick)
+	names, runs := u.runChoices()
+	for _, b := range []*runBar{u.bars.live, u.bars.threads} {
+		b.set(names, runs, u.shown, can.pick)
+	}
+}

@@ -1,0 +1,270 @@
+package runtext
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// Why explains in two or three plain sentences what run p's pictures show
+// and why, as the primer teaches it (one GIL for threads, one event loop
+// for async, one interpreter per process), with the run's own measured
+// figures: the lock's waits and hand-overs, the tasks in flight at once,
+// the workers and their start-up. A recorded command gets what its
+// figures suggest. It is "" for a run that failed or has no wall time.
+// It is shown after the verdict, so it does not repeat what the verdict
+// says (other programs competing, the speedup).
+func Why(p *profile.Profile) string {
+	if (p.Failed() && !stopped(p)) || p.Summary.WallS <= 0 {
+		return ""
+	}
+	f := figuresOf(p)
+	switch {
+	case p.Spec.Backend == runners.BackendCommand:
+		return f.command()
+	case p.Spec.Model == runners.Sequential:
+		return f.sequential()
+	case p.Spec.Model == runners.Threads:
+		return f.threads()
+	case p.Spec.Model == runners.Async:
+		return f.async()
+	case p.Spec.Model == runners.Processes:
+		return f.processes()
+	case p.Spec.Model == runners.Goroutines:
+		return f.goroutines()
+	}
+	return ""
+}
+
+// figures are what Why words, taken from one run.
+type figures struct {
+	p        *profile.Profile
+	s        profile.Summary
+	used     float64 // cores used over the tasks' span, or the whole run
+	tasks    string  // "20 tasks"
+	inFlight int     // the most tasks running at once, 0 without task events
+	switches int64   // times the GIL changed hands, from the stats event
+	waits    bool    // the workload waits on I/O
+}
+
+func figuresOf(p *profile.Profile) figures {
+	f := figures{p: p, s: p.Summary, used: p.Summary.CoresUsed, inFlight: InFlight(p.Events),
+		tasks: Count(p.Spec.Tasks, "task"), waits: p.Spec.Workload != runners.CPU}
+	if f.s.TasksCoresUsed > 0 {
+		f.used = f.s.TasksCoresUsed
+	}
+	for _, e := range p.Events {
+		if e.Ev == runners.EvStats {
+			f.switches = e.GILSwitches
+		}
+	}
+	return f
+}
+
+// competed is the verdict's rule: other programs used above 0.25 cores,
+// or above 10% of a big machine's. Only a command's why reads it: there it
+// changes what the figures suggest.
+func (f figures) competed() bool {
+	return f.s.OthersBusyCores > max(0.25, 0.1*float64(f.p.Machine.LogicalCores))
+}
+
+// cores words the CPU the run kept busy: "1.02 cores' worth of CPU".
+func (f figures) cores() string { return fmt.Sprintf("%.2f cores' worth of CPU", f.used) }
+
+// flying words the tasks in flight at once, "" without task events.
+func (f figures) flying(what string) string {
+	if f.inFlight == 0 {
+		return ""
+	}
+	return fmt.Sprintf("up to %s were in flight at once", Count(f.inFlight, what))
+}
+
+func (f figures) sequential() string {
+	how := "so at most one core did the work"
+	if f.waits {
+		how = "each waiting for its answer before the next began"
+	}
+	return fmt.Sprintf("One thread ran the %s one after another, %s: %s over %s. The other models' speedups are measured against this run.",
+		f.tasks, how, f.cores(), Seconds(f.s.WallS))
+}
+
+func (f figures) threads() string {
+	n := Count(f.p.Spec.Workers, "thread")
+	var text string
+	if f.waits {
+		text = fmt.Sprintf("%s shared one global interpreter lock (GIL), but a thread lets go of it while it waits for an answer", n)
+		if fl := f.flying("request"); fl != "" {
+			text += ", so " + fl
+		}
+		text += fmt.Sprintf(" on %s.", f.cores())
+	} else {
+		text = fmt.Sprintf("%s shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on %s however many cores there are.",
+			n, f.cores())
+	}
+	if f.s.GILWaitS <= 0 && f.switches <= 0 {
+		return text
+	}
+	ratio := fmt.Sprintf("%.0f%% of the run's %s", 100*f.s.GILWaitS/f.s.WallS, Seconds(f.s.WallS))
+	if f.s.GILWaitS > f.s.WallS {
+		ratio = fmt.Sprintf("%.1f times the run's %s: several waited at once", f.s.GILWaitS/f.s.WallS, Seconds(f.s.WallS))
+	}
+	wait := fmt.Sprintf(" Together they waited %s for the lock (%s)", Seconds(f.s.GILWaitS), ratio)
+	if f.switches > 0 {
+		wait += fmt.Sprintf(" and it changed hands %d times, every %.2f ms on average", f.switches, 1000*f.s.WallS/float64(f.switches))
+	}
+	return text + wait + "."
+}
+
+func (f figures) async() string {
+	text := fmt.Sprintf("One event loop on one thread runs all %s, and a task hands the loop back only where it awaits. ", f.tasks)
+	if !f.waits {
+		return text + fmt.Sprintf("Computing never awaits, so the tasks ran one after another on %s, as sequential does.", f.cores())
+	}
+	if fl := f.flying("request"); fl != "" {
+		return text + fmt.Sprintf("Waiting for an answer does, so %s on %s: the waits overlapped, the computing did not.", fl, f.cores())
+	}
+	return text + fmt.Sprintf("Waiting for an answer does, so the waits overlapped on %s.", f.cores())
+}
+
+func (f figures) processes() string {
+	text := fmt.Sprintf("A pool of %s, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here %s on %d cores",
+		Count(f.p.Spec.Workers, "worker process"), f.cores(), f.p.Machine.LogicalCores)
+	if fl := f.flying("task"); fl != "" && f.waits {
+		text += ", and " + fl
+	}
+	text += "."
+	if f.s.StartupS > 0 {
+		text += fmt.Sprintf(" Starting them cost %s before the first task began (%s at most at once).",
+			Seconds(f.s.StartupS), Count(f.s.Procs, "process"))
+	}
+	return text
+}
+
+func (f figures) goroutines() string {
+	if !f.waits {
+		return fmt.Sprintf("Go's scheduler runs the goroutines on every core (%d here) in one process, with no lock between them, so they can compute at the same time without starting processes: here %s.",
+			f.p.Machine.LogicalCores, f.cores())
+	}
+	text := "Go's scheduler parks a goroutine while it waits for an answer and runs another, on every core, with no lock between them"
+	if fl := f.flying("request"); fl != "" {
+		text += ": " + fl
+	}
+	return text + fmt.Sprintf(" on %s.", f.cores())
+}
+
+// command words what a recorded program's figures suggest: waiting, one
+// core (one thread, or several held to one), or parallel.
+func (f figures) command() string {
+	wall := Seconds(f.s.WallS)
+	switch share, threads := busiestShare(f.p); {
+	case f.used < 0.8 && f.competed():
+		return fmt.Sprintf("It used %s over %s while other programs kept the cores busy: it was waiting, on I/O or a timer, or for a free core.",
+			f.cores(), wall)
+	case f.used < 0.8:
+		return fmt.Sprintf("It used %s over %s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster.",
+			f.cores(), wall)
+	case f.used <= 1.15 && threads > 1 && share < 0.9:
+		return fmt.Sprintf("Its CPU was spread over %s (the busiest ran %.0f%% of it), yet together they got %s: something lets one run at a time, such as CPython's GIL or a lock.",
+			Count(threads, "thread"), 100*share, f.cores())
+	case f.used <= 1.15:
+		return fmt.Sprintf("It kept one core busy (%s) over %s, one thread computing at a time: more cores would not make it faster, only running its work in parallel would.",
+			f.cores(), wall)
+	case f.competed():
+		return fmt.Sprintf("It kept %.2f of %d cores busy with %s in %s: its work ran in parallel, on the cores other programs left it.",
+			f.used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
+	default:
+		return fmt.Sprintf("It kept %.2f of %d cores busy with %s in %s: its work ran in parallel.",
+			f.used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
+	}
+}
+
+// busiestShare is the busiest thread's share of run p's thread CPU and how
+// many threads used any: from the switch timeline when there is one, else
+// from the thread samples.
+func busiestShare(p *profile.Profile) (share float64, threads int) {
+	cpu := map[int]float64{}
+	if len(p.Slices) > 0 {
+		for _, t := range p.Threads {
+			cpu[t.TID] += t.OnCPUS
+		}
+	} else {
+		for i := range p.Frames {
+			for _, ts := range p.Frames[i].ThreadSamples {
+				cpu[ts.TID] += ts.CPU
+			}
+		}
+	}
+	total, busiest := 0.0, 0.0
+	for _, c := range cpu {
+		if c > 0 {
+			threads++
+			total += c
+			busiest = max(busiest, c)
+		}
+	}
+	if total == 0 {
+		return 0, 0
+	}
+	return busiest / total, threads
+}
+
+// InFlight is the most tasks running at once among events: each task from
+// its task-start to its task-end (a task that ends at the moment another
+// starts does not overlap it). 0 without task events.
+func InFlight(events []runners.Event) int {
+	type edge struct {
+		t     int64
+		delta int
+	}
+	var edges []edge
+	for _, e := range events {
+		switch e.Ev {
+		case runners.EvTaskStart:
+			edges = append(edges, edge{e.TNs, 1})
+		case runners.EvTaskEnd:
+			edges = append(edges, edge{e.TNs, -1})
+		}
+	}
+	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
+	most, now := 0, 0
+	for _, e := range edges {
+		now += e.delta
+		most = max(most, now)
+	}
+	return most
+}
+
+// NoThreads says why run p has no thread lanes to draw, "" when it has
+// them: the run ended before a sample read its threads, its system does not
+// list them, or its file was saved without them.
+func NoThreads(p *profile.Profile) string {
+	if len(p.Slices) > 0 || slices.ContainsFunc(p.Frames, func(f profile.Frame) bool { return len(f.ThreadSamples) > 0 }) {
+		return ""
+	}
+	every := fmt.Sprintf("sampled every %d ms", p.Spec.Interval.D().Milliseconds())
+	switch {
+	case len(p.Frames) == 0:
+		return fmt.Sprintf("this run has no samples: it ended after %s, before the first one (%s)", Seconds(p.Summary.WallS), every)
+	case p.Summary.Procs == 0:
+		return fmt.Sprintf("this run ended before the first sample could read its threads (%s, %s)", Seconds(p.Summary.WallS), every)
+	case p.Summary.Attribution == "":
+		return "the system it was recorded on does not tell corescope a process's threads (it reads them from Linux's /proc)"
+	default:
+		return "this file was saved without thread samples"
+	}
+}
+
+// Count words n things: "1 thread", "5 threads", "2 processes".
+func Count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	if strings.HasSuffix(thing, "s") {
+		return fmt.Sprintf("%d %ses", n, thing)
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}

@@ -1,0 +1,152 @@
+package runtext
+
+import (
+	"testing"
+	"time"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// tasks are task events: each span a task's start and end in ms.
+func tasks(spans ...[2]int64) []runners.Event {
+	var evs []runners.Event
+	for i, s := range spans {
+		evs = append(evs, runners.Event{Ev: runners.EvTaskStart, Task: i, TNs: s[0] * 1e6},
+			runners.Event{Ev: runners.EvTaskEnd, Task: i, TNs: s[1] * 1e6})
+	}
+	return evs
+}
+
+func TestInFlight(t *testing.T) {
+	tests := []struct {
+		name   string
+		events []runners.Event
+		want   int
+	}{
+		{"none", nil, 0},
+		{"one after another", tasks([2]int64{0, 10}, [2]int64{10, 20}, [2]int64{20, 30}), 1},
+		{"all at once", tasks([2]int64{0, 50}, [2]int64{1, 51}, [2]int64{2, 52}), 3},
+		{"two pairs", tasks([2]int64{0, 10}, [2]int64{5, 15}, [2]int64{20, 30}, [2]int64{25, 35}), 2},
+		{"stats only", []runners.Event{{Ev: runners.EvStats, GILSwitches: 9}}, 0},
+	}
+	for _, tt := range tests {
+		if got := InFlight(tt.events); got != tt.want {
+			t.Errorf("%s: InFlight() = %d; want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// run is a successful Go run of workload w by model m with workers workers
+// on 2 cores.
+func run(w runners.Workload, m runners.Model, workers int, s profile.Summary, evs ...runners.Event) *profile.Profile {
+	sp := spec(w, m, workers)
+	sp.Interval = runners.Duration(100 * time.Millisecond)
+	return &profile.Profile{Label: string(m), Spec: sp, Machine: profile.Machine{LogicalCores: 2}, Summary: s, Events: evs}
+}
+
+// recorded is a recorded command with thread samples: cpu[i] is thread i's CPU.
+func recorded(s profile.Summary, cpu ...float64) *profile.Profile {
+	var samples []profile.ThreadSample
+	for i, c := range cpu {
+		samples = append(samples, profile.ThreadSample{PID: 10, TID: 10 + i, CPU: c})
+	}
+	return &profile.Profile{Label: "python3", Spec: command, Machine: profile.Machine{LogicalCores: 2}, Summary: s,
+		Frames: []profile.Frame{{T: 0.1, ThreadSamples: samples}}}
+}
+
+func TestWhy(t *testing.T) {
+	flying := tasks([2]int64{0, 60}, [2]int64{1, 61}, [2]int64{2, 62}, [2]int64{3, 63}, [2]int64{4, 64})
+	stats := runners.Event{Ev: runners.EvStats, GILSwitches: 8272}
+	tests := []struct {
+		name string
+		p    *profile.Profile
+		want string
+	}{
+		{"sequential, cpu", run(runners.CPU, runners.Sequential, 1, profile.Summary{WallS: 2.4, CoresUsed: 1.004}),
+			"One thread ran the 20 tasks one after another, so at most one core did the work: 1.00 cores' worth of CPU over 2.40 s. " +
+				"The other models' speedups are measured against this run."},
+		{"sequential, io", run(runners.IO, runners.Sequential, 1, profile.Summary{WallS: 1.03, CoresUsed: 0.02}),
+			"One thread ran the 20 tasks one after another, each waiting for its answer before the next began: 0.02 cores' worth of CPU over 1.03 s. " +
+				"The other models' speedups are measured against this run."},
+		{"threads, cpu: the GIL's waits and hand-overs",
+			run(runners.CPU, runners.Threads, 5, profile.Summary{WallS: 2.5, CoresUsed: 1.02, GILWaitS: 9.84}, stats),
+			"5 threads shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on 1.02 cores' worth of CPU however many cores there are. " +
+				"Together they waited 9.84 s for the lock (3.9 times the run's 2.50 s: several waited at once) and it changed hands 8272 times, every 0.30 ms on average."},
+		{"threads, io: requests in flight", run(runners.IO, runners.Threads, 5, profile.Summary{WallS: 0.22, CoresUsed: 0.11, GILWaitS: 0.01},
+			append(flying, runners.Event{Ev: runners.EvStats, GILSwitches: 210})...),
+			"5 threads shared one global interpreter lock (GIL), but a thread lets go of it while it waits for an answer, so up to 5 requests were in flight at once on 0.11 cores' worth of CPU. " +
+				"Together they waited 0.01 s for the lock (5% of the run's 0.22 s) and it changed hands 210 times, every 1.05 ms on average."},
+		{"threads without stats", run(runners.CPU, runners.Threads, 1, profile.Summary{WallS: 2, CoresUsed: 1}),
+			"1 thread shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on 1.00 cores' worth of CPU however many cores there are."},
+		{"async, cpu", run(runners.CPU, runners.Async, 20, profile.Summary{WallS: 2.43, CoresUsed: 1, TasksCoresUsed: 0.99}),
+			"One event loop on one thread runs all 20 tasks, and a task hands the loop back only where it awaits. " +
+				"Computing never awaits, so the tasks ran one after another on 0.99 cores' worth of CPU, as sequential does."},
+		{"async, io", run(runners.IO, runners.Async, 20, profile.Summary{WallS: 0.07, CoresUsed: 0.3}, flying...),
+			"One event loop on one thread runs all 20 tasks, and a task hands the loop back only where it awaits. " +
+				"Waiting for an answer does, so up to 5 requests were in flight at once on 0.30 cores' worth of CPU: the waits overlapped, the computing did not."},
+		{"processes: workers and start-up", run(runners.CPU, runners.Processes, 2, profile.Summary{WallS: 1.23, CoresUsed: 1.96, TasksCoresUsed: 1.93, StartupS: 0.02, Procs: 3}),
+			"A pool of 2 worker processes, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here 1.93 cores' worth of CPU on 2 cores. " +
+				"Starting them cost 0.02 s before the first task began (3 processes at most at once)."},
+		{"processes, io", run(runners.IO, runners.Processes, 2, profile.Summary{WallS: 0.54, CoresUsed: 0.09}, flying[:4]...),
+			"A pool of 2 worker processes, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here 0.09 cores' worth of CPU on 2 cores, and up to 2 tasks were in flight at once."},
+		{"goroutines, cpu", run(runners.CPU, runners.Goroutines, 2, profile.Summary{WallS: 1.21, CoresUsed: 1.97}),
+			"Go's scheduler runs the goroutines on every core (2 here) in one process, with no lock between them, so they can compute at the same time without starting processes: here 1.97 cores' worth of CPU."},
+		{"goroutines, io", run(runners.IO, runners.Goroutines, 20, profile.Summary{WallS: 0.06, CoresUsed: 0.27}, flying...),
+			"Go's scheduler parks a goroutine while it waits for an answer and runs another, on every core, with no lock between them: up to 5 requests were in flight at once on 0.27 cores' worth of CPU."},
+		{"command waiting", recorded(profile.Summary{WallS: 1.2, CoresUsed: 0.05}, 0.05),
+			"It used 0.05 cores' worth of CPU over 1.20 s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster."},
+		{"command on one thread", recorded(profile.Summary{WallS: 0.95, CoresUsed: 1}, 0.9, 0.01),
+			"It kept one core busy (1.00 cores' worth of CPU) over 0.95 s, one thread computing at a time: more cores would not make it faster, only running its work in parallel would."},
+		{"command: threads held to one core", recorded(profile.Summary{WallS: 0.95, CoresUsed: 1}, 0.25, 0.25, 0.25, 0.24),
+			"Its CPU was spread over 4 threads (the busiest ran 25% of it), yet together they got 1.00 cores' worth of CPU: something lets one run at a time, such as CPython's GIL or a lock."},
+		{"command waiting beside other programs", recorded(profile.Summary{WallS: 1.2, CoresUsed: 0.4, OthersBusyCores: 1.5}, 0.4),
+			"It used 0.40 cores' worth of CPU over 1.20 s while other programs kept the cores busy: it was waiting, on I/O or a timer, or for a free core."},
+		{"command in parallel beside other programs", recorded(profile.Summary{WallS: 1, CoresUsed: 1.5, Threads: 9, Procs: 3, OthersBusyCores: 0.5}, 1, 1),
+			"It kept 1.50 of 2 cores busy with 9 threads in 3 processes: its work ran in parallel, on the cores other programs left it."},
+		{"command in parallel", recorded(profile.Summary{WallS: 1, CoresUsed: 1.9, Threads: 9, Procs: 3}, 1, 1),
+			"It kept 1.90 of 2 cores busy with 9 threads in 3 processes: its work ran in parallel."},
+		{"stopped: what ran so far", failed(run(runners.CPU, runners.Goroutines, 2, profile.Summary{WallS: 0.5, CoresUsed: 2}), profile.ErrStopped.Error(), -1),
+			"Go's scheduler runs the goroutines on every core (2 here) in one process, with no lock between them, so they can compute at the same time without starting processes: here 2.00 cores' worth of CPU."},
+		{"failed", failed(run(runners.CPU, runners.Threads, 5, profile.Summary{WallS: 1}), "killed", -1), ""},
+		{"no wall time", run(runners.CPU, runners.Threads, 5, profile.Summary{}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Why(tt.p); got != tt.want {
+				t.Errorf("Why() =\n%q; want\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNoThreads(t *testing.T) {
+	frame := profile.Frame{T: 0.1, Busy: []float64{1}}
+	withThreads := frame
+	withThreads.ThreadSamples = []profile.ThreadSample{{PID: 1, TID: 1}}
+	sp := spec(runners.IO, runners.Goroutines, 20)
+	sp.Interval = runners.Duration(100 * time.Millisecond)
+	tests := []struct {
+		name string
+		p    *profile.Profile
+		want string
+	}{
+		{"thread samples", &profile.Profile{Frames: []profile.Frame{withThreads}}, ""},
+		{"slices", &profile.Profile{Slices: []profile.Slice{{TID: 1, End: 0.1}}}, ""},
+		{"ended before a sample", &profile.Profile{Spec: sp, Summary: profile.Summary{WallS: 0.01}},
+			"this run has no samples: it ended after 0.01 s, before the first one (sampled every 100 ms)"},
+		{"ended before a sample read its threads", &profile.Profile{Spec: sp, Frames: []profile.Frame{frame},
+			Summary: profile.Summary{WallS: 0.07, Attribution: profile.AttributionExact}},
+			"this run ended before the first sample could read its threads (0.07 s, sampled every 100 ms)"},
+		{"a system without thread lists", &profile.Profile{Spec: sp, Frames: []profile.Frame{frame}, Summary: profile.Summary{WallS: 1, Procs: 1}},
+			"the system it was recorded on does not tell corescope a process's threads (it reads them from Linux's /proc)"},
+		{"a file saved without them", &profile.Profile{Spec: sp, Frames: []profile.Frame{frame},
+			Summary: profile.Summary{WallS: 1, Procs: 1, Attribution: profile.AttributionApproximate}},
+			"this file was saved without thread samples"},
+	}
+	for _, tt := range tests {
+		if got := NoThreads(tt.p); got != tt.want {
+			t.Errorf("%s: NoThreads() = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}
