@@ -224,6 +224,12 @@ func newControls(do func(func())) *controls {
 	c.fields = []fyne.Disableable{c.backend, c.command, c.workload, c.model, c.tasks, c.workers,
 		c.latency, c.switches, c.size, c.rate}
 
+	// The sidebar is narrow: a command wraps over lines instead of hiding
+	// most of itself (a newline splits words like a space).
+	c.command.MultiLine = true
+	c.command.Wrapping = fyne.TextWrapWord
+	c.command.SetMinRowsVisible(3)
+
 	c.set(defaultInput)
 	return c
 }
@@ -388,7 +394,7 @@ func (c *controls) validator(field string, set func(*runners.Input, string)) fyn
 func (c *controls) updateWorkersHint() {
 	hint := "empty = model's default"
 	in := c.input()
-	in.Workers = ""
+	in.Backend, in.Workers = string(runners.BackendGo), "" // the hint is for the Go models, whatever is chosen now
 	specs, err := in.Specs()
 	if err != nil { // another field is bad: say what auto means for the default tasks
 		in.Tasks = ""

@@ -216,3 +216,15 @@ func TestHiddenFieldNeitherAppliesNorBlocksRun(t *testing.T) {
 		t.Errorf("hidden latency = %q; want the text kept", u.ctl.latency.Text)
 	}
 }
+
+func TestWorkersHintAfterACommandLaunch(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefBackend, backendCommand)
+	a.Preferences().SetString(prefCommand, "sleep 1")
+	a.Preferences().SetString(prefModel, modelName(runners.Threads))
+	u := New(a, Options{})
+	u.ctl.backend.SetSelected(backendGo)
+	if want := "5 for threads"; !strings.Contains(u.ctl.workersHint.HintText, want) {
+		t.Errorf("workers hint after switching from Command = %q; want it to contain %q", u.ctl.workersHint.HintText, want)
+	}
+}
