@@ -26,8 +26,8 @@ type Input struct {
 	// empty means DefaultStartMethod.
 	StartMethod string
 	// Label names a command's run; empty means its program's name (see
-	// Spec.Label; compare --cmd gives CommandName). Baseline is the label of the run speedups are measured
-	// against (empty: the sequential run).
+	// Spec.Label; compare --cmd gives CommandName). Baseline is the label
+	// of the run speedups are measured against (empty: the sequential run).
 	Label, Baseline string
 	// Workload is one of Workloads.
 	Workload string
