@@ -271,8 +271,8 @@ func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64) {
 	}
 	scale := float64(w) / length
 	first := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t > from })
-	for _, c := range l.cols[first:] {
-		x0 := int(math.Floor((c.t - l.interval - from) * scale))
+	for i, c := range l.cols[first:] {
+		x0 := int(math.Floor((l.sampleStart(first+i) - from) * scale))
 		if x0 >= w {
 			break
 		}
@@ -285,6 +285,15 @@ func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64) {
 			fillRows(dst, x0, x1, l.row[l.lane[s.TID]]*Rows, CoreRows, CorePalette[s.Core%len(CorePalette)])
 		}
 	}
+}
+
+// sampleStart is when sample i's interval began: the previous sample's
+// time, so a late sample leaves no gap; the first one lasts an interval.
+func (l *Lanes) sampleStart(i int) float64 {
+	if i > 0 {
+		return l.cols[i-1].t
+	}
+	return l.cols[0].t - l.interval
 }
 
 // fillRows paints pixels x0..x1 of n rows from y0 in c.
@@ -445,7 +454,7 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 	} else if i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t >= mid }); i < len(l.cols) {
 		for _, s := range l.cols[i].samples {
 			if s.TID == key.tid && s.CPU > 0 && s.Core >= 0 {
-				h.Core, h.From, h.To = s.Core, l.cols[i].t-l.interval, l.cols[i].t
+				h.Core, h.From, h.To = s.Core, l.sampleStart(i), l.cols[i].t
 			}
 		}
 	}

@@ -188,3 +188,20 @@ func BenchmarkPaintSlices(b *testing.B) {
 		})
 	}
 }
+
+// TestLateSampleLeavesNoGap paints a sample that came late: it covers the
+// time since the one before, so no blank column splits a busy thread.
+func TestLateSampleLeavesNoGap(t *testing.T) {
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	for _, at := range []float64{0.1, 0.2, 0.35, 0.45} {
+		l.Add(at, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1, Core: 0}}, nil)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, 45, Rows))
+	l.Paint(dst, 0, 0.45)
+	for x := range 45 {
+		if got := dst.RGBAAt(x, 0); got != CorePalette[0] {
+			t.Fatalf("pixel %d of a thread busy at every sample = %v; want core 0's %v", x, got, CorePalette[0])
+		}
+	}
+}
