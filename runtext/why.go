@@ -65,6 +65,10 @@ func figuresOf(p *profile.Profile) figures {
 	return f
 }
 
+// noGIL reports whether the run's Python is free-threaded: its threads
+// are not held to one core by a lock.
+func (f figures) noGIL() bool { return strings.HasSuffix(f.p.Machine.Python, "no GIL") }
+
 // competed is the verdict's rule: other programs used above 0.25 cores,
 // or above 10% of a big machine's. Only a command's why reads it: there it
 // changes what the figures suggest.
@@ -95,13 +99,19 @@ func (f figures) sequential() string {
 func (f figures) threads() string {
 	n := Count(f.p.Spec.Workers, "thread")
 	var text string
-	if f.waits {
+	switch {
+	case f.noGIL():
+		text = fmt.Sprintf("This Python has no global interpreter lock, so its %s can compute on different cores at the same time: here %s.", n, f.cores())
+		if fl := f.flying("task"); fl != "" && f.waits {
+			text = strings.TrimSuffix(text, ".") + ", and " + fl + "."
+		}
+	case f.waits:
 		text = fmt.Sprintf("%s shared one global interpreter lock (GIL), but a thread lets go of it while it waits for an answer", n)
 		if fl := f.flying("request"); fl != "" {
 			text += ", so " + fl
 		}
 		text += fmt.Sprintf(" on %s.", f.cores())
-	} else {
+	default:
 		text = fmt.Sprintf("%s shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on %s however many cores there are.",
 			n, f.cores())
 	}
@@ -131,15 +141,23 @@ func (f figures) async() string {
 }
 
 func (f figures) processes() string {
-	text := fmt.Sprintf("A pool of %s, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here %s on %d cores",
-		Count(f.p.Spec.Workers, "worker process"), f.cores(), f.p.Machine.LogicalCores)
+	own := "its own interpreter with its own GIL"
+	if f.noGIL() {
+		own = "its own interpreter"
+	}
+	text := fmt.Sprintf("A pool of %s, each %s, can run the tasks on different cores at the same time: here %s on %d cores",
+		Count(f.p.Spec.Workers, "worker process"), own, f.cores(), f.p.Machine.LogicalCores)
 	if fl := f.flying("task"); fl != "" && f.waits {
 		text += ", and " + fl
 	}
 	text += "."
 	if f.s.StartupS > 0 {
-		text += fmt.Sprintf(" Starting them cost %s before the first task began (%s at most at once).",
-			Seconds(f.s.StartupS), Count(f.s.Procs, "process"))
+		how := ""
+		if m := f.p.Spec.StartMethod; m != "" {
+			how = " (" + m + ")"
+		}
+		text += fmt.Sprintf(" Starting them%s cost %s before the first task began (%s at most at once).",
+			how, Seconds(f.s.StartupS), Count(f.s.Procs, "process"))
 	}
 	return text
 }

@@ -45,6 +45,13 @@ func run(w runners.Workload, m runners.Model, workers int, s profile.Summary, ev
 	return &profile.Profile{Label: string(m), Spec: sp, Machine: profile.Machine{LogicalCores: 2}, Summary: s, Events: evs}
 }
 
+// pythonRun makes p a run of the Python backend on python, its processes
+// started by method.
+func pythonRun(p *profile.Profile, python, method string) *profile.Profile {
+	p.Spec.Backend, p.Spec.StartMethod, p.Machine.Python = runners.BackendPython, method, python
+	return p
+}
+
 // recorded is a recorded command with thread samples: cpu[i] is thread i's CPU.
 func recorded(s profile.Summary, cpu ...float64) *profile.Profile {
 	var samples []profile.ThreadSample
@@ -77,6 +84,11 @@ func TestWhy(t *testing.T) {
 			append(flying, runners.Event{Ev: runners.EvStats, GILSwitches: 210})...),
 			"5 threads shared one global interpreter lock (GIL), but a thread lets go of it while it waits for an answer, so up to 5 requests were in flight at once on 0.11 cores' worth of CPU. " +
 				"Together they waited 0.01 s for the lock (5% of the run's 0.22 s) and it changed hands 210 times, every 1.05 ms on average."},
+		{"threads on a Python without a GIL", pythonRun(run(runners.CPU, runners.Threads, 4, profile.Summary{WallS: 0.7, CoresUsed: 1.9}), "CPython 3.13.1, no GIL", ""),
+			"This Python has no global interpreter lock, so its 4 threads can compute on different cores at the same time: here 1.90 cores' worth of CPU."},
+		{"python processes: the start method", pythonRun(run(runners.CPU, runners.Processes, 2, profile.Summary{WallS: 1.5, CoresUsed: 1.8, StartupS: 0.31, Procs: 3}), "CPython 3.11.2", "spawn"),
+			"A pool of 2 worker processes, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here 1.80 cores' worth of CPU on 2 cores. " +
+				"Starting them (spawn) cost 0.31 s before the first task began (3 processes at most at once)."},
 		{"threads without stats", run(runners.CPU, runners.Threads, 1, profile.Summary{WallS: 2, CoresUsed: 1}),
 			"1 thread shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on 1.00 cores' worth of CPU however many cores there are."},
 		{"async, cpu", run(runners.CPU, runners.Async, 20, profile.Summary{WallS: 2.43, CoresUsed: 1, TasksCoresUsed: 0.99}),
