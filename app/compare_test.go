@@ -3,10 +3,16 @@ package app
 import (
 	"image"
 	"image/color"
+	"math"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"corescope/heatmap"
 	"corescope/profile"
+	"corescope/runners"
 )
 
 // TestCompareLaneShowsTheSubject checks that a run's lane draws the
@@ -65,5 +71,64 @@ func TestCompareLaneTimeScale(t *testing.T) {
 				t.Errorf("%s: pixel %d = %v; want %v", tt.name, x, got, want)
 			}
 		}
+	}
+}
+
+// TestCompareLanesZoomTogether checks that the Compare tab's runs share one
+// time view: a wheel notch zooms every lane, a drag pans them, the zoom
+// stops at two samples, Fit shows the longest run whole again, and hovering
+// a cell names its run, time, core and loads.
+func TestCompareLanesZoomTogether(t *testing.T) {
+	test.NewTempApp(t)
+	run := func(label string, n int) *profile.Profile {
+		p := &profile.Profile{Label: label}
+		p.Spec.Interval = runners.Duration(100 * time.Millisecond)
+		for i := 1; i <= n; i++ {
+			p.Frames = append(p.Frames, profile.Frame{T: float64(i) / 10, Busy: []float64{1, 0.5}, SubjectBusy: []float64{0.75, 0}})
+		}
+		return p
+	}
+	l := newRunLanes()
+	w := test.NewTempWindow(t, l)
+	w.Resize(fyne.NewSize(600, 200))
+	l.set([]*profile.Profile{run("long", 8), run("short", 4)}, nil)
+	window := func() (float64, float64) { return l.view.Window() }
+
+	if from, to := window(); from != 0 || to != 0.8 {
+		t.Fatalf("fitted window = %v..%v; want 0..0.8, the longer run", from, to)
+	}
+	middle := fyne.NewPos(l.x0+l.width/2, laneHeight/2)
+	l.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: middle}, Scrolled: fyne.Delta{DY: scrollPerDoubling}})
+	if from, to := window(); math.Abs(from-0.2) > 1e-9 || math.Abs(to-0.6) > 1e-9 {
+		t.Errorf("window after a zoom in around the middle = %v..%v; want 0.2..0.6", from, to)
+	}
+	short := test.WidgetRenderer(l).(*runLanesRenderer).imgs[1].Image.(*image.RGBA)
+	if x := short.Rect.Dx() - 1; short.RGBAAt(x, 0) != (color.RGBA{}) || short.RGBAAt(0, 0) != heatmap.Color(0.75) {
+		t.Errorf("the short run zoomed to 0.2..0.6 s: first pixel %v, last %v; want its load, then clear after its end at 0.4 s",
+			short.RGBAAt(0, 0), short.RGBAAt(x, 0))
+	}
+	l.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: -l.width / 4}})
+	if from, to := window(); math.Abs(from-0.3) > 1e-9 || math.Abs(to-0.7) > 1e-9 {
+		t.Errorf("window after dragging a quarter left = %v..%v; want 0.3..0.7", from, to)
+	}
+	for range 20 {
+		l.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: middle}, Scrolled: fyne.Delta{DY: scrollPerDoubling}})
+	}
+	if from, to := window(); math.Abs(to-from-0.2) > 1e-9 {
+		t.Errorf("window zoomed all the way in = %v..%v; want two samples, 0.2 s", from, to)
+	}
+	l.Fit()
+	if from, to := window(); from != 0 || to != 0.8 {
+		t.Errorf("window after Fit = %v..%v; want 0..0.8", from, to)
+	}
+
+	// Fitted, 0.25 s is in the long run's third sample.
+	at := fyne.NewPos(l.x0+l.width*0.25/0.8, laneHeight/4)
+	if got, want := l.readout(at), "long · 0.200–0.300 s, 100.0 ms · core 0\nsubject 75% · machine 100%"; got != want {
+		t.Errorf("readout at 0.25 s, core 0 = %q; want %q", got, want)
+	}
+	after := fyne.NewPos(l.x0+l.width*0.6/0.8, laneHeight+laneGap+laneHeight/4)
+	if got := l.readout(after); got != "" {
+		t.Errorf("readout after the short run ended = %q; want none", got)
 	}
 }

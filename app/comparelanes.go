@@ -1,11 +1,13 @@
 package app
 
 import (
+	"fmt"
 	"image"
 	"sort"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/heatmap"
@@ -14,21 +16,24 @@ import (
 )
 
 var (
-	_ fyne.Widget     = (*runLanes)(nil)
-	_ fyne.Scrollable = (*runLanes)(nil)
-	_ fyne.Draggable  = (*runLanes)(nil)
-	_ fyne.Focusable  = (*runLanes)(nil)
-	_ fyne.Tappable   = (*runLanes)(nil)
+	_ fyne.Widget       = (*runLanes)(nil)
+	_ fyne.Scrollable   = (*runLanes)(nil)
+	_ fyne.Draggable    = (*runLanes)(nil)
+	_ fyne.Focusable    = (*runLanes)(nil)
+	_ fyne.Tappable     = (*runLanes)(nil)
+	_ desktop.Hoverable = (*runLanes)(nil)
 )
 
 // runLanes draws a group's runs one under the other on one time scale, so
 // a four-second run and a tenth of a second one compare at a glance: each
 // run's per-core heatmap from the start of its recording, named in the
 // gutter, the time axis under them. They zoom and pan together, as one
-// TimeView (see timeGestures); tapping a run selects it.
+// TimeView (see timeGestures); tapping a run selects it; hovering a cell
+// says which run, time and core it is and their load.
 type runLanes struct {
 	widget.BaseWidget
 	timeGestures
+	hoverReadout
 	view     TimeView
 	runs     []*profile.Profile
 	shown    *profile.Profile // named in bold
@@ -73,8 +78,38 @@ func (l *runLanes) Tapped(ev *fyne.PointEvent) {
 	}
 }
 
+// readout words the cell under pos: the run, the sample's time, the core,
+// the subject's load and the machine's; "" where there is no sample.
+func (l *runLanes) readout(pos fyne.Position) string {
+	i := int(pos.Y / (laneHeight + laneGap))
+	y := pos.Y - float32(i)*(laneHeight+laneGap)
+	if i < 0 || i >= len(l.runs) || y >= laneHeight || pos.X < l.x0 || pos.X >= l.x0+l.width {
+		return ""
+	}
+	p := l.runs[i]
+	from, to := l.view.Window()
+	j, ok := sampleAt(p, from+float64((pos.X-l.x0)/l.width)*(to-from))
+	if !ok {
+		return ""
+	}
+	f := &p.Frames[j]
+	c := min(int(y/laneHeight*float32(laneCores(p))), laneCores(p)-1)
+	where := fmt.Sprintf("%s · %s · core %d", runName(p), spanText(sampleStart(p, j), f.T), c)
+	load := func(v []float64) float64 {
+		if c < len(v) {
+			return v[c]
+		}
+		return 0
+	}
+	if len(f.SubjectBusy) == 0 {
+		return fmt.Sprintf("%s\nmachine %.0f%%", where, 100*load(f.Busy))
+	}
+	return fmt.Sprintf("%s\nsubject %.0f%% · machine %.0f%%", where, 100*load(f.SubjectBusy), 100*load(f.Busy))
+}
+
 func (l *runLanes) CreateRenderer() fyne.WidgetRenderer {
 	l.ExtendBaseWidget(l)
+	l.hoverReadout.init(l, l.readout)
 	r := &runLanesRenderer{l: l, axis: newTimeAxis(12)}
 	r.Refresh()
 	return r
@@ -109,6 +144,7 @@ func (r *runLanesRenderer) axisHeight() float32 {
 // Layout places the lanes and repaints them at their new width.
 func (r *runLanesRenderer) Layout(size fyne.Size) {
 	r.size = size
+	r.l.hoverReadout.fit(size)
 	gutter := r.labels.width(r.l) + 6
 	width := max(size.Width-gutter, 1)
 	r.l.x0, r.l.width = gutter, width
@@ -158,7 +194,9 @@ func (r *runLanesRenderer) Refresh() {
 		r.objs = append(r.objs, img)
 	}
 	r.objs = append(append(r.objs, r.labels.objects()...), r.axis.objects()...)
+	r.objs = append(r.objs, l.hoverReadout.objects()...)
 	r.Layout(r.size)
+	l.again() // what is under a still pointer changed with the zoom
 }
 
 // laneCores is how many cores run p's samples hold, at least one.
@@ -188,24 +226,14 @@ func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, t
 		}
 		return p.Frames[i].Busy
 	}
-	// The first sample covers an interval before it; without a known
-	// interval, from the start of the recording.
-	start := p.Frames[0].T - p.Spec.Interval.D().Seconds()
-	if !(start < p.Frames[0].T) {
-		start = 0
-	}
-	// frameAt is the frame whose interval holds time t: the first ending at or after it.
-	frameAt := func(t float64) int { return sort.Search(n, func(i int) bool { return p.Frames[i].T >= t }) }
+	// at is the time at the middle of pixel column x.
+	at := func(x int) float64 { return from + (float64(x)+0.5)/float64(w)*(to-from) }
 	x0, x1 := -1, 0
 	cols = cols[:0]
 	for x := range w {
-		t := from + (float64(x)+0.5)/float64(w)*(to-from)
-		if t < start {
+		i, ok := sampleAt(p, at(x))
+		if !ok {
 			continue
-		}
-		i := frameAt(t)
-		if i == n {
-			break
 		}
 		if x0 < 0 {
 			x0 = x
@@ -218,7 +246,8 @@ func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, t
 	}
 	// Zoomed out past a sample a pixel, hand the painter every sample, so
 	// it shows each pixel's busiest and a short burst never disappears.
-	first, last := frameAt(from+(float64(x0)+0.5)/float64(w)*(to-from)), frameAt(from+(float64(x1)-0.5)/float64(w)*(to-from))
+	first, _ := sampleAt(p, at(x0))
+	last, _ := sampleAt(p, at(x1-1))
 	if last-first+1 > x1-x0 {
 		cols = cols[:0]
 		for i := first; i <= min(last, n-1); i++ {
@@ -227,4 +256,28 @@ func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, t
 	}
 	pr.Heatmap(dst, image.Rect(x0, 0, x1, dst.Rect.Dy()), cols, false)
 	return cols
+}
+
+// sampleAt is the index of run p's sample whose interval holds time t (the
+// first ending at or after it); ok is false outside the samples.
+func sampleAt(p *profile.Profile, t float64) (i int, ok bool) {
+	n := len(p.Frames)
+	if n == 0 || t < sampleStart(p, 0) {
+		return 0, false
+	}
+	i = sort.Search(n, func(i int) bool { return p.Frames[i].T >= t })
+	return i, i < n
+}
+
+// sampleStart is when run p's sample i began: the end of the one before,
+// or an interval before the first (without a known interval, the start of
+// the recording).
+func sampleStart(p *profile.Profile, i int) float64 {
+	if i > 0 {
+		return p.Frames[i-1].T
+	}
+	if start := p.Frames[0].T - p.Spec.Interval.D().Seconds(); start < p.Frames[0].T {
+		return start
+	}
+	return 0
 }
