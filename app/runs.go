@@ -34,7 +34,6 @@ func newRunBar(onPick func(*profile.Profile), threads bool) *runBar {
 			onPick(b.runs[i])
 		}
 	})
-	b.pick.PlaceHolder = "No runs yet"
 	b.why.Wrapping, b.why.SizeName = fyne.TextWrapWord, theme.SizeNameCaptionText
 	b.why.Hide()
 	b.content = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Showing"), nil, b.pick), b.why)
@@ -48,12 +47,17 @@ func newRunBar(onPick func(*profile.Profile), threads bool) *runBar {
 }
 
 // set lists the runs (named by names), shown selected; enabled says
-// whether the user may pick another now.
-func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Profile, enabled bool) {
+// whether the user may pick another now. While a job records, shown is nil:
+// the views show the run in progress, which has no figures yet.
+func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Profile, enabled, recording bool) {
 	b.setting = true
 	defer func() { b.setting = false }()
 	b.runs = runs
 	b.pick.Options = names
+	b.pick.PlaceHolder = "No runs yet"
+	if recording {
+		b.pick.PlaceHolder = "The run in progress"
+	}
 	if i := slices.Index(runs, shown); i >= 0 {
 		b.pick.SetSelectedIndex(i)
 	} else {
@@ -143,7 +147,11 @@ func (u *UI) updateRuns() {
 	setEnabled(u.compare.clearBtn, can.clear)
 	u.compare.setGroups(u.choices(), u.chosen(), can.pick)
 	names, runs := u.runChoices()
+	shown := u.shown
+	if u.job != nil {
+		shown = nil
+	}
 	for _, b := range []*runBar{u.bars.live, u.bars.threads} {
-		b.set(names, runs, u.shown, can.pick)
+		b.set(names, runs, shown, can.pick, u.job != nil)
 	}
 }

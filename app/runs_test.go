@@ -246,3 +246,30 @@ func TestCompareShowsFiveVerdictsAt1280x800(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBarWhileRecording checks that while a run records, the bars over
+// Live and Threads show it rather than an earlier run's verdict, and that
+// no run can be picked until it ends.
+func TestRunBarWhileRecording(t *testing.T) {
+	u, loop := newTestUI(t, Options{}, fakeRecord(0))
+	u.ctl.tasks.SetText("5")
+	u.ctl.model.SetSelected(modelName(runners.Threads))
+	test.Tap(u.runBtn)
+	loop.until(t, 10*time.Second, "the first frames", func() bool { return u.live.last != nil })
+	test.Tap(u.stopBtn)
+	loop.until(t, 10*time.Second, "the run to stop", func() bool { return u.job == nil })
+	test.Tap(u.runBtn)
+	loop.until(t, 10*time.Second, "the first frames", func() bool { return u.live.last != nil && u.job != nil })
+
+	b := u.bars.live
+	if b.pick.Selected != "" || b.pick.PlaceHolder != "The run in progress" || b.why.Visible() || !b.pick.Disabled() {
+		t.Errorf("while recording the bar shows %q (placeholder %q), why shown %v, picker disabled %v; want the run in progress and nothing to pick",
+			b.pick.Selected, b.pick.PlaceHolder, b.why.Visible(), b.pick.Disabled())
+	}
+	test.Tap(u.stopBtn)
+	loop.until(t, 10*time.Second, "the run to stop", func() bool { return u.job == nil })
+	if b.pick.Selected != "Single runs (2): threads #2 (stopped)" || !b.why.Visible() || b.pick.Disabled() {
+		t.Errorf("after the run the bar shows %q, why shown %v, picker disabled %v; want the stopped run, its why, enabled",
+			b.pick.Selected, b.why.Visible(), b.pick.Disabled())
+	}
+}
