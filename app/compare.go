@@ -94,11 +94,7 @@ func (v *compareView) setGroups(names []string, chosen int, enabled bool) {
 	} else {
 		v.group.SetSelectedIndex(chosen)
 	}
-	if enabled {
-		v.group.Enable()
-	} else {
-		v.group.Disable()
-	}
+	setEnabled(v.group, enabled)
 	v.group.Refresh()
 }
 

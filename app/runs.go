@@ -92,8 +92,7 @@ func (u *UI) addRunBars() {
 // addRuns adds ps to group g of the session and shows g and the last of ps.
 func (u *UI) addRuns(g *runGroup, ps ...*profile.Profile) {
 	u.add(g, ps...)
-	u.compare.shown = u.shown
-	u.compare.set(g.runs)
+	u.showGroup()
 	u.showProfile(u.shown)
 	u.updateButtons()
 	u.updateRuns()
@@ -107,23 +106,22 @@ func (u *UI) selectRun(p *profile.Profile) {
 	group := u.group
 	u.show(p)
 	if u.group != group {
-		u.compare.shown = p
-		u.compare.set(u.group.runs)
+		u.showGroup()
 	} else {
-		u.compare.show(p)
+		u.compare.show(p) // keeps the zoom
 	}
 	u.showProfile(p)
 	u.updateRuns()
 }
 
-// chooseGroup shows the group at index i of the comparison selector.
+// chooseGroup shows the group at index i of the comparison selector, and
+// its last run in Live and Threads.
 func (u *UI) chooseGroup(i int) {
 	if !u.allowed(true).pick {
 		return
 	}
 	u.choose(i)
-	u.compare.shown = u.shown
-	u.compare.set(u.group.runs)
+	u.showGroup()
 	u.showProfile(u.shown)
 	u.updateRuns()
 }
@@ -134,10 +132,19 @@ func (u *UI) clearRuns() {
 		return
 	}
 	u.clear()
-	u.compare.shown = nil
-	u.compare.set(nil)
+	u.showGroup()
 	u.updateButtons()
 	u.updateRuns()
+}
+
+// showGroup puts the session's group in the Compare tab, its shown run marked.
+func (u *UI) showGroup() {
+	var runs []*profile.Profile
+	if u.group != nil {
+		runs = u.group.runs
+	}
+	u.compare.shown = u.shown
+	u.compare.set(runs)
 }
 
 // updateRuns makes the selectors, the run bars and the Clear button follow
