@@ -76,7 +76,8 @@ func TestCompareLaneTimeScale(t *testing.T) {
 
 // TestCompareLanesZoomTogether checks that the Compare tab's runs share one
 // time view: a wheel notch zooms every lane, a drag pans them, the zoom
-// stops at two samples, Fit shows the longest run whole again, and hovering
+// stops at two samples, Fit (or 0) shows the longest run whole again, + zooms
+// around the middle, and hovering
 // a cell names its run, time, core and loads.
 func TestCompareLanesZoomTogether(t *testing.T) {
 	test.NewTempApp(t)
@@ -120,6 +121,14 @@ func TestCompareLanesZoomTogether(t *testing.T) {
 	l.Fit()
 	if from, to := window(); from != 0 || to != 0.8 {
 		t.Errorf("window after Fit = %v..%v; want 0..0.8", from, to)
+	}
+	l.TypedRune('+')
+	if from, to := window(); math.Abs(from-0.2) > 1e-9 || math.Abs(to-0.6) > 1e-9 {
+		t.Errorf("window after + = %v..%v; want 0.2..0.6, zoomed around the middle", from, to)
+	}
+	l.TypedRune('0')
+	if from, to := window(); from != 0 || to != 0.8 {
+		t.Errorf("window after 0 = %v..%v; want 0..0.8", from, to)
 	}
 
 	// Fitted, 0.25 s is in the long run's third sample.
