@@ -379,23 +379,9 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	if err := out.write(ps, stderr); err != nil {
 		return err
 	}
-	return describeFailure(runErr, stderr)
-}
-
-// describeFailure prints what went wrong with a run, stderr tail included.
-func describeFailure(err error, stderr io.Writer) error {
-	if err == nil {
-		return nil
-	}
-	var re *profile.RunError
-	if errors.As(err, &re) && re.StderrTail != "" {
-		fmt.Fprintf(stderr, "last lines of its stderr:\n%s\n", indent(re.StderrTail))
-	}
-	return err
-}
-
-func indent(s string) string {
-	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+	// The subject's stderr already came through as it wrote it: the error
+	// only says how the run ended.
+	return runErr
 }
 
 func indexOf(xs []string, x string) int {

@@ -122,9 +122,10 @@ func (in Input) resolve() ([]Spec, []*FieldError) {
 	base.Baseline = in.Baseline
 	models := in.models(base.Backend)
 	check(onlyFor("switch-interval", in.SwitchInterval, Threads, models, "the threads model"))
-	check(onlyFor("start-method", in.StartMethod, Processes, models, "the Python processes model"))
-	if in.StartMethod != "" && base.Backend != BackendPython {
-		check(&FieldError{"start-method", quote(in.StartMethod), "it applies to the Python processes model only"})
+	if strings.TrimSpace(in.StartMethod) != "" && base.Backend != BackendPython {
+		check(&FieldError{"start-method", quote(strings.TrimSpace(in.StartMethod)), "it applies to the python backend's processes model only"})
+	} else {
+		check(onlyFor("start-method", in.StartMethod, Processes, models, "the Python processes model"))
 	}
 	interpreters := []Interpreter{{}}
 	if base.Backend == BackendPython {
