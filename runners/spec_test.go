@@ -34,6 +34,11 @@ func TestValidate(t *testing.T) {
 		{"interval 6s", func(s *Spec) { s.Interval = Duration(6 * time.Second) }, "interval", "10ms..5s"},
 		{"empty command", func(s *Spec) { s.Backend, s.Command = BackendCommand, nil }, "command", "program"},
 		{"blank command", func(s *Spec) { s.Backend, s.Command = BackendCommand, []string{""} }, "command", "program"},
+		{"python without an interpreter", func(s *Spec) { s.Backend = BackendPython }, "python", "interpreter"},
+		{"python goroutines", func(s *Spec) { s.Backend, s.Python, s.Model = BackendPython, "python3", Goroutines }, "model", "no goroutines"},
+		{"python processes, no start method", func(s *Spec) { s.Backend, s.Python, s.Model = BackendPython, "python3", Processes }, "start-method", "fork, spawn, forkserver"},
+		{"start method on threads", func(s *Spec) { s.Backend, s.Python, s.StartMethod = BackendPython, "python3", "fork" }, "start-method", "processes model only"},
+		{"start method on go", func(s *Spec) { s.StartMethod = "spawn" }, "start-method", "processes model only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
