@@ -9,16 +9,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/profile"
-	"corescope/runtext"
 )
 
 // runBar tops the Live and the Threads tab: which of the session's runs
 // they show (any run can be picked), its verdict and why its picture looks
-// as it does, and on the Threads tab, why a run has no thread lanes.
+// as it does.
 type runBar struct {
 	pick    *widget.Select
 	why     *widget.Label
-	threads *widget.Label // nil on the Live tab
 	content *fyne.Container
 	runs    []*profile.Profile // the run each of pick's options names
 	setting bool               // pick is being set, not picked from
@@ -27,7 +25,7 @@ type runBar struct {
 // runBars are the Live tab's and the Threads tab's.
 type runBars struct{ live, threads *runBar }
 
-func newRunBar(onPick func(*profile.Profile), threads bool) *runBar {
+func newRunBar(onPick func(*profile.Profile)) *runBar {
 	b := &runBar{why: widget.NewLabel("")}
 	b.pick = widget.NewSelect(nil, func(string) {
 		if i := b.pick.SelectedIndex(); !b.setting && i >= 0 && i < len(b.runs) {
@@ -37,12 +35,6 @@ func newRunBar(onPick func(*profile.Profile), threads bool) *runBar {
 	b.why.Wrapping, b.why.SizeName = fyne.TextWrapWord, theme.SizeNameCaptionText
 	b.why.Hide()
 	b.content = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Showing"), nil, b.pick), b.why)
-	if threads {
-		b.threads = widget.NewLabel("")
-		b.threads.Wrapping, b.threads.Importance = fyne.TextWrapWord, widget.WarningImportance
-		b.threads.Hide()
-		b.content.Add(b.threads)
-	}
 	return b
 }
 
@@ -64,24 +56,18 @@ func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Pro
 		b.pick.ClearSelected()
 	}
 	setEnabled(b.pick, enabled)
-	why, none := "", ""
+	why := ""
 	if shown != nil {
 		why = verdictAndWhy(shown)
-		if reason := runtext.NoThreads(shown); reason != "" {
-			none = "No thread lanes: " + reason + "."
-		}
 	}
 	showNote(b.why, why)
-	if b.threads != nil {
-		showNote(b.threads, none)
-	}
 }
 
 // addRunBars puts a run bar over the Live and the Threads view and wires
 // the session's runs to the views: New calls it before the tabs take the
 // views' contents, which from then on include the bars.
 func (u *UI) addRunBars() {
-	u.bars = runBars{live: newRunBar(u.selectRun, false), threads: newRunBar(u.selectRun, true)}
+	u.bars = runBars{live: newRunBar(u.selectRun), threads: newRunBar(u.selectRun)}
 	u.live.content = container.NewBorder(u.bars.live.content, nil, nil, nil, u.live.content)
 	u.threads.content = container.NewBorder(u.bars.threads.content, nil, nil, nil, u.threads.content)
 	u.compare.onSelect = u.selectRun

@@ -38,11 +38,21 @@ type ThreadLanes struct {
 	hoverReadout
 	view  TimeView
 	areaH float32 // the lanes' height, from the last layout
+
+	// emptyText is what the lanes say while they have none.
+	emptyText string
 }
+
+// noSamplesYet is what empty lanes say during a run.
+const noSamplesYet = "No thread samples yet"
+
+// SetEmptyText sets what the lanes say while they have none: why a run has
+// no thread lanes; call Refresh to show it.
+func (l *ThreadLanes) SetEmptyText(s string) { l.emptyText = s }
 
 // NewThreadLanes returns empty lanes.
 func NewThreadLanes() *ThreadLanes {
-	l := &ThreadLanes{Lanes: lanes.New()}
+	l := &ThreadLanes{Lanes: lanes.New(), emptyText: noSamplesYet}
 	l.timeGestures = timeGestures{view: &l.view, self: l, changed: l.Refresh}
 	l.ExtendBaseWidget(l)
 	return l
@@ -111,7 +121,7 @@ func (l *ThreadLanes) CreateRenderer() fyne.WidgetRenderer {
 	r.img.ScaleMode = canvas.ImageScalePixels
 	r.img.FillMode = canvas.ImageFillStretch
 	r.bg = canvas.NewRectangle(nil)
-	r.empty = canvas.NewText("No thread samples yet (they need Linux /proc)", nil)
+	r.empty = canvas.NewText(l.emptyText, nil)
 	l.hoverReadout.init(l, l.readout)
 	r.Refresh()
 	return r
@@ -194,6 +204,7 @@ func (r *lanesRenderer) Refresh() {
 		r.objs = append(r.objs, r.l.hoverReadout.objects()...)
 	}
 	r.bg.FillColor = themeColor(l, theme.ColorNameInputBackground)
+	r.empty.Text = l.emptyText
 	r.empty.Color, r.empty.TextSize = themeColor(l, theme.ColorNamePlaceHolder), captionSize(l)
 	r.empty.Hidden = l.Len() > 0
 	r.bg.Refresh()

@@ -11,6 +11,7 @@ import (
 
 	"corescope/lanes"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // What the Threads tab says of its lanes, exact or not.
@@ -54,6 +55,7 @@ func newThreadsView() *threadsView {
 func (v *threadsView) begin(t0 time.Time, interval float64) {
 	v.reason = ""
 	v.threadLanes.Reset(t0, interval, liveColumns)
+	v.threadLanes.SetEmptyText(noSamplesYet)
 }
 
 func (v *threadsView) add(f *profile.Frame) {
@@ -86,6 +88,11 @@ func (v *threadsView) refresh() {
 
 func (v *threadsView) show(p *profile.Profile) {
 	v.threadLanes.SetProfile(p)
+	empty := noSamplesYet
+	if reason := runtext.NoThreads(p); reason != "" {
+		empty = "No thread lanes: " + reason + "."
+	}
+	v.threadLanes.SetEmptyText(empty)
 	v.reason = p.Summary.AttributionNote
 	v.refresh()
 }
