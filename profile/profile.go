@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"strings"
 	"time"
 
 	"corescope/runners"
@@ -152,6 +153,9 @@ type Summary struct {
 	// GIL totals of a threads run, from the subject's stats event.
 	GILHoldS float64 `json:"gil_hold_s,omitempty"`
 	GILWaitS float64 `json:"gil_wait_s,omitempty"`
+	// GILThreads are the same per thread, where the subject measured them
+	// (the Python threads model).
+	GILThreads []ThreadGIL `json:"gil_threads,omitempty"`
 	// SubjectStartS and SubjectEndS place the subject's life on the frames' time axis.
 	SubjectStartS float64 `json:"subject_start_s"`
 	SubjectEndS   float64 `json:"subject_end_s"`
@@ -170,6 +174,14 @@ type Summary struct {
 	Attribution     string `json:"attribution"`
 	AttributionNote string `json:"attribution_note,omitempty"`
 	Verdict         string `json:"verdict"`
+}
+
+// ThreadGIL is one thread's time holding the GIL (its computations' CPU
+// time) and waiting for it (the rest of their wall time).
+type ThreadGIL struct {
+	TID   int     `json:"tid"`
+	HoldS float64 `json:"hold_s"`
+	WaitS float64 `json:"wait_s"`
 }
 
 // Profile is one recorded run.
@@ -199,6 +211,13 @@ type Profile struct {
 
 // Failed reports whether the run did not end well.
 func (p *Profile) Failed() bool { return p.Error != "" }
+
+// stoppedByUser begins the Error of a run its user stopped.
+const stoppedByUser = "stopped by the user"
+
+// Stopped reports whether the run's user stopped it, rather than its
+// subject failing.
+func (p *Profile) Stopped() bool { return strings.HasPrefix(p.Error, stoppedByUser) }
 
 // Attributions say how a profile knows which core the subject ran on:
 // exact from perf's per-CPU clocks and switch records; approximate from each

@@ -61,6 +61,10 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 		s.Checksum = r.stats.Checksum
 		s.GILHoldS = round(time.Duration(r.stats.GILHoldNs).Seconds(), 1e4)
 		s.GILWaitS = round(time.Duration(r.stats.GILWaitNs).Seconds(), 1e4)
+		for _, g := range r.stdout.gil {
+			s.GILThreads = append(s.GILThreads, ThreadGIL{TID: g.TID,
+				HoldS: round(time.Duration(g.HoldNs).Seconds(), 1e4), WaitS: round(time.Duration(g.WaitNs).Seconds(), 1e4)})
+		}
 	}
 	r.summarizeAttribution()
 	summarizeTasks(p)
@@ -75,7 +79,7 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	var err error
 	switch {
 	case stopped:
-		p.Error = fmt.Sprintf("stopped by the user after %.1f s", s.WallS)
+		p.Error = fmt.Sprintf("%s after %.1f s", stoppedByUser, s.WallS)
 		err = ErrStopped
 	case ended.err != nil:
 		re := &RunError{Label: p.Label, ExitCode: p.ExitCode, StderrTail: p.StderrTail}

@@ -45,15 +45,12 @@ func Mark(name string, p *profile.Profile) string {
 	switch {
 	case !p.Failed():
 		return name
-	case stopped(p):
+	case p.Stopped():
 		return name + " (stopped)"
 	default:
 		return name + " (failed)"
 	}
 }
-
-// stopped reports whether run p was stopped by its user rather than failing.
-func stopped(p *profile.Profile) bool { return p.Error == profile.ErrStopped.Error() }
 
 // Verdict is a run's one-sentence verdict, or, for a run that did not
 // finish well, why.
@@ -61,7 +58,7 @@ func Verdict(p *profile.Profile) string {
 	switch {
 	case !p.Failed():
 		return p.Summary.Verdict
-	case stopped(p):
+	case p.Stopped():
 		return p.Error
 	case p.ExitCode > 0:
 		return fmt.Sprintf("failed (exit %d): %s", p.ExitCode, p.Error)

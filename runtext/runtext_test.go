@@ -24,7 +24,7 @@ func failed(p *profile.Profile, err string, code int) *profile.Profile {
 }
 
 func TestLabelMarkVerdict(t *testing.T) {
-	stopped := profile.ErrStopped.Error()
+	stopped := "stopped by the user after 0.4 s" // as Record writes it
 	tests := []struct {
 		name                 string
 		p                    *profile.Profile

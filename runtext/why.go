@@ -19,7 +19,7 @@ import (
 // It is shown after the verdict, so it does not repeat what the verdict
 // says (other programs competing, the speedup).
 func Why(p *profile.Profile) string {
-	if (p.Failed() && !stopped(p)) || p.Summary.WallS <= 0 {
+	if (p.Failed() && !p.Stopped()) || p.Summary.WallS <= 0 {
 		return ""
 	}
 	f := figuresOf(p)
