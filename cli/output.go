@@ -54,6 +54,9 @@ func printSummary(w io.Writer, p *profile.Profile) {
 	if s.GILHoldS > 0 || s.GILWaitS > 0 {
 		fmt.Fprintf(tw, "  GIL\theld %s, waited for %s (all threads)\n", runtext.Seconds(s.GILHoldS), runtext.Seconds(s.GILWaitS))
 	}
+	for _, g := range s.GILThreads {
+		fmt.Fprintf(tw, "  \tthread %d held %s, waited for %s\n", g.TID, runtext.Seconds(g.HoldS), runtext.Seconds(g.WaitS))
+	}
 	fmt.Fprintf(tw, "  corescope\t%s\n", runtext.Cost(s))
 	fmt.Fprintf(tw, "  verdict\t%s\n", runtext.Verdict(p))
 	tw.Flush()

@@ -233,3 +233,29 @@ exec `+py+` "$@"
 		t.Errorf("%d runs at 1.00x; want each interpreter's sequential run as its own baseline:\n%s", n, stdout)
 	}
 }
+
+// TestCLIPythonThreadsGIL: a Python threads run keeps each thread's GIL
+// figures, which add up to the totals, and prints them.
+func TestCLIPythonThreadsGIL(t *testing.T) {
+	jsonPath := filepath.Join(t.TempDir(), "t.json")
+	code, stdout, stderr := cli("run", "--backend", "python", "--python", python3(t), "--model", "threads",
+		"--tasks", "6", "--workers", "3", "--size", "0.05", "--json", jsonPath)
+	if code != ExitOK {
+		t.Fatalf("exit %d, %q", code, stderr)
+	}
+	ps, err := profile.Load(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ps[0].Summary
+	var hold, wait float64
+	for _, g := range s.GILThreads {
+		hold, wait = hold+g.HoldS, wait+g.WaitS
+	}
+	if len(s.GILThreads) != 3 || hold < s.GILHoldS-0.001 || hold > s.GILHoldS+0.001 || wait < s.GILWaitS-0.001 || wait > s.GILWaitS+0.001 {
+		t.Errorf("per-thread GIL figures %+v; want 3 threads adding up to held %v, waited %v", s.GILThreads, s.GILHoldS, s.GILWaitS)
+	}
+	if n := len(regexp.MustCompile(`(?m)^\s+thread \d+ held [0-9.]+ s, waited for`).FindAllString(stdout, -1)); n != 3 {
+		t.Errorf("the summary shows %d threads' GIL figures; want 3:\n%s", n, stdout)
+	}
+}

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -153,6 +154,11 @@ func (s *Summary) check() error {
 		{"subject_start_s", s.SubjectStartS}, {"subject_end_s", s.SubjectEndS},
 	} {
 		if err := nonNegative(v.field, v.value); err != nil {
+			return err
+		}
+	}
+	for _, g := range s.GILThreads {
+		if err := cmp.Or(nonNegative("gil_threads.hold_s", g.HoldS), nonNegative("gil_threads.wait_s", g.WaitS)); err != nil {
 			return err
 		}
 	}

@@ -48,6 +48,9 @@ type stream struct {
 	// gather is the rest after a small read (gatherWait when recording).
 	gather time.Duration
 	tail   tailBuffer
+	// gil is the per-thread GIL figures of the stats line, read once the
+	// stream has ended.
+	gil []runners.ThreadGIL
 }
 
 func (s *stream) readFrom(r io.Reader) {
@@ -59,6 +62,9 @@ func (s *stream) readFrom(r io.Reader) {
 		if s.events != nil {
 			if ev, ok := runners.ParseEvent(line); ok {
 				evs = append(evs, ev)
+				if ev.Ev == runners.EvStats {
+					s.gil = runners.GILThreads(line)
+				}
 				return
 			}
 		}

@@ -49,3 +49,27 @@ func ParseEvent(line []byte) (ev Event, ok bool) {
 	}
 	return Event{}, false
 }
+
+// ThreadGIL is one thread's GIL figures, as the Python threads model's
+// stats line gives them (gil_threads): the CPU time of its computations
+// (hold) and the rest of their wall time, spent waiting for the lock.
+type ThreadGIL struct {
+	TID    int   `json:"tid"`
+	HoldNs int64 `json:"hold_ns"`
+	WaitNs int64 `json:"wait_ns"`
+}
+
+// GILThreads reads the per-thread figures of a stats line; nil when it
+// has none. Only the one stats line of a run is read this way.
+func GILThreads(line []byte) []ThreadGIL {
+	if !bytes.Contains(line, []byte(`"gil_threads"`)) {
+		return nil
+	}
+	var v struct {
+		GILThreads []ThreadGIL `json:"gil_threads"`
+	}
+	if json.Unmarshal(line, &v) != nil {
+		return nil
+	}
+	return v.GILThreads
+}

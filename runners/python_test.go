@@ -241,3 +241,18 @@ func sumOf(tasks int, iters int64) uint64 {
 	}
 	return sum
 }
+
+func TestGILThreads(t *testing.T) {
+	line := []byte(`{"ev":"stats","pid":1,"t_ns":2,"checksum":"00","tasks":2,"gil_hold_ns":5,"gil_wait_ns":7,` +
+		`"gil_threads":[{"tid":11,"hold_ns":2,"wait_ns":3},{"tid":12,"hold_ns":3,"wait_ns":4}]}`)
+	got := GILThreads(line)
+	if len(got) != 2 || got[1] != (ThreadGIL{TID: 12, HoldNs: 3, WaitNs: 4}) {
+		t.Errorf("GILThreads = %+v; want both threads' figures", got)
+	}
+	if ev, ok := ParseEvent(line); !ok || ev.GILWaitNs != 7 {
+		t.Errorf("ParseEvent of a stats line with gil_threads = %+v, %v; want the totals", ev, ok)
+	}
+	if got := GILThreads([]byte(`{"ev":"stats","checksum":"00"}`)); got != nil {
+		t.Errorf("GILThreads of a line without them = %+v; want nil", got)
+	}
+}
