@@ -14,7 +14,7 @@ import (
 
 // ErrStopped is returned by Record and Compare when ctx was cancelled
 // before the subject finished; the profile keeps what was sampled.
-var ErrStopped = errors.New("stopped before the subject finished")
+var ErrStopped = errors.New(stoppedByUser + " before the subject finished")
 
 // ErrUnsupported is returned by Record where it cannot yet make sure every
 // process of a run ends with it: on Windows, which has no process groups and
