@@ -30,8 +30,34 @@ func newButton(label string, tapped func()) *button {
 	return b
 }
 
-func (b *button) TypedKey(k *fyne.KeyEvent) {
-	if !toWindow(b, k) {
-		b.Button.TypedKey(k)
+func (b *button) TypedKey(k *fyne.KeyEvent) { passEscape(b, k, b.Button.TypedKey) }
+
+// check and choice are the Live tab's toggles, which stay usable during a
+// run and take the focus when clicked: they too leave Escape to the window.
+type (
+	check  struct{ widget.Check }
+	choice struct{ widget.Select }
+)
+
+func newCheck(label string, changed func(bool)) *check {
+	c := &check{widget.Check{Text: label, OnChanged: changed}}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func newChoice(options []string, changed func(string)) *choice {
+	s := &choice{widget.Select{Options: options, OnChanged: changed}}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (c *check) TypedKey(k *fyne.KeyEvent)  { passEscape(c, k, c.Check.TypedKey) }
+func (s *choice) TypedKey(k *fyne.KeyEvent) { passEscape(s, k, s.Select.TypedKey) }
+
+// passEscape gives Escape to the window (see toWindow) and any other key to
+// the widget's own handler.
+func passEscape(from fyne.CanvasObject, k *fyne.KeyEvent, own func(*fyne.KeyEvent)) {
+	if !toWindow(from, k) {
+		own(k)
 	}
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +227,18 @@ func TestWorkersHintAfterACommandLaunch(t *testing.T) {
 	u.ctl.backend.SetSelected(backendGo)
 	if want := "5 for threads"; !strings.Contains(u.ctl.workersHint.HintText, want) {
 		t.Errorf("workers hint after switching from Command = %q; want it to contain %q", u.ctl.workersHint.HintText, want)
+	}
+}
+
+// TestLiveTogglesLeaveEscapeToTheWindow puts the focus on each of the Live
+// tab's toggles, where a click puts it in the real window, and checks that
+// Escape still stops the run.
+func TestLiveTogglesLeaveEscapeToTheWindow(t *testing.T) {
+	u, loop := newTestUI(t, Options{}, fakeRecord(0))
+	for _, toggle := range []fyne.Focusable{u.live.whole, u.live.order} {
+		test.Tap(u.runBtn)
+		u.win.Canvas().Focus(toggle)
+		pressKey(u.win.Canvas(), fyne.KeyEscape)
+		loop.until(t, 10*time.Second, fmt.Sprintf("Escape on a focused %T to stop the run", toggle), func() bool { return u.job == nil })
 	}
 }

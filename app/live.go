@@ -33,8 +33,8 @@ type liveView struct {
 	heat    *Heatmap
 	bars    *coreBars
 	figures *widget.Label
-	order   *widget.RadioGroup
-	whole   *widget.Check
+	order   *choice
+	whole   *check
 	note    *widget.Label // the attribution, when not exact
 	legend  stripLegend
 	content fyne.CanvasObject
@@ -71,15 +71,13 @@ func newLiveView(onChange func(sorted bool)) *liveView {
 			onChange(v.order.Selected == orderSorted)
 		}
 	}
-	v.order = widget.NewRadioGroup([]string{orderByCore, orderSorted}, nil)
-	v.order.Horizontal = true
-	v.order.Required = true
+	v.order = newChoice([]string{orderByCore, orderSorted}, nil)
 	v.order.SetSelected(orderByCore)
 	v.order.OnChanged = func(s string) {
 		v.heat.SetSorted(s == orderSorted)
 		changed()
 	}
-	v.whole = widget.NewCheck("Whole machine", func(on bool) {
+	v.whole = newCheck("Whole machine", func(on bool) {
 		v.heat.SetWholeMachine(on)
 		changed()
 	})
