@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -20,6 +21,7 @@ import (
 // Choices the controls offer besides the engine's own lists.
 const (
 	backendGo      = "Go built-in"
+	backendPython  = "Python"
 	backendCommand = "Command..."
 	compareAll     = "Compare all"
 )
@@ -44,7 +46,12 @@ func rateName(d time.Duration) string {
 // controls are the fields that make a runners.Spec.
 type controls struct {
 	backend  *widget.Select
+	pyInfo   *widget.Label // the interpreter's version, or why it cannot run
 	command  *field
+	python   *field // the interpreter's path; empty = runners.DefaultPython
+	browse   *button
+	start    *widget.Select // the Python processes model's start method
+	code     *button        // shows the chosen model's code
 	workload *widget.Select
 	model    *widget.Select
 	tasks    *field
@@ -54,17 +61,20 @@ type controls struct {
 	size     *field
 	rate     *widget.Select
 
+	// goForm holds the built-in models' rows (Go and Python), cmdForm the
+	// command's.
 	goForm, cmdForm *widget.Form
 	// goItems are every row goForm may show, in order; optional says when
-	// a row applies to the chosen workload and model.
+	// a row applies to the chosen backend, workload and model.
 	goItems     []*widget.FormItem
 	optional    map[*widget.FormItem]func(runners.Input) bool
 	workersHint *widget.FormItem
 	content     *fyne.Container
 	fields      []fyne.Disableable
 
-	// onChange is called after any field changed.
-	onChange func()
+	// onChange is called after any field changed; onShowCode when the
+	// code button is tapped; onBrowse when the interpreter's file picker is.
+	onChange, onShowCode, onBrowse func()
 }
 
 // field is an Entry that hands Escape to the window (see toWindow) and
@@ -169,16 +179,28 @@ func newControls(do func(func())) *controls {
 	c.command = entry("command", func(in *runners.Input, s string) { in.CommandLine = s })
 	c.command.SetPlaceHolder("python3 -c 'print(1)'")
 
-	var wl, ml []string
+	c.python = newField(do)
+	c.python.SetPlaceHolder("python3")
+	c.python.AlwaysShowValidationError = true // a missing default interpreter is marked too
+	c.python.Validator = func(path string) error {
+		_, err := runners.FindPython(context.Background(), strings.TrimSpace(path))
+		return err
+	}
+	c.python.OnChanged = func(string) { c.updatePython(); changed() }
+	c.browse = newButton("...", func() { call(c.onBrowse) })
+	c.pyInfo = widget.NewLabel("")
+	c.pyInfo.Wrapping = fyne.TextWrapWord
+	c.pyInfo.Hide()
+	c.start = widget.NewSelect(runners.StartMethods, changedText)
+
+	var wl []string
 	for _, w := range runners.Workloads {
 		wl = append(wl, workloadNames[w])
 	}
-	for _, m := range runners.Models {
-		ml = append(ml, modelName(m))
-	}
 	chosen := func(string) { c.updateApplies(); c.updateWorkersHint(); changed() }
 	c.workload = widget.NewSelect(wl, chosen)
-	c.model = widget.NewSelect(append(ml, compareAll), chosen)
+	c.model = widget.NewSelect(modelChoices(runners.Models), chosen)
+	c.code = newButton("Code", func() { call(c.onShowCode) })
 
 	c.tasks = entry("tasks", func(in *runners.Input, s string) { in.Tasks = s })
 	c.tasks.OnChanged = func(string) { c.updateWorkersHint(); changed() }
@@ -198,14 +220,23 @@ func newControls(do func(func())) *controls {
 	c.workersHint = &widget.FormItem{Text: "Workers", Widget: c.workers}
 	latency := &widget.FormItem{Text: "Latency", Widget: c.latency, HintText: "each request's wait (I/O)"}
 	switches := &widget.FormItem{Text: "Switch", Widget: c.switches, HintText: "GIL switch interval (threads)"}
+	python := &widget.FormItem{Text: "Python", Widget: container.NewBorder(nil, nil, nil, c.browse, c.python),
+		HintText: "interpreter; empty = python3"}
+	start := &widget.FormItem{Text: "Start", Widget: c.start, HintText: "how workers start (processes)"}
 	c.goItems = []*widget.FormItem{
+		python,
 		{Text: "Workload", Widget: c.workload, HintText: "what each task does"},
-		{Text: "Model", Widget: c.model, HintText: "how the tasks run at once"},
+		{Text: "Model", Widget: container.NewBorder(nil, nil, nil, c.code, c.model), HintText: "how the tasks run at once"},
 		{Text: "Tasks", Widget: c.tasks, HintText: "how many tasks to run"},
-		c.workersHint, latency, switches,
+		c.workersHint, start, latency, switches,
 		{Text: "Size", Widget: c.size, HintText: "work per task; 1 = default"},
 	}
+	isPython := func(in runners.Input) bool { return in.Backend == string(runners.BackendPython) }
 	c.optional = map[*widget.FormItem]func(runners.Input) bool{
+		python: isPython,
+		start: func(in runners.Input) bool {
+			return isPython(in) && (in.Models == runners.AllModels || in.Models == string(runners.Processes))
+		},
 		c.workersHint: func(in runners.Input) bool { return in.Models != string(runners.Sequential) },
 		latency:       func(in runners.Input) bool { return in.Workload != string(runners.CPU) },
 		switches: func(in runners.Input) bool {
@@ -218,11 +249,12 @@ func newControls(do func(func())) *controls {
 		&widget.FormItem{Text: "Command", Widget: c.command, HintText: "program and args, no shell"},
 	)
 	rateForm := widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often cores are read"})
-	c.backend = widget.NewSelect([]string{backendGo, backendCommand}, func(string) { c.showBackend(); changed() })
-	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: c.backend, HintText: "built-in models or any program"})
+	c.backend = widget.NewSelect([]string{backendGo, backendPython, backendCommand}, func(string) { c.showBackend(); changed() })
+	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: container.NewVBox(c.backend, c.pyInfo),
+		HintText: "built-in models or any program"})
 	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, rateForm)
-	c.fields = []fyne.Disableable{c.backend, c.command, c.workload, c.model, c.tasks, c.workers,
-		c.latency, c.switches, c.size, c.rate}
+	c.fields = []fyne.Disableable{c.backend, c.command, c.python, c.browse, c.start, c.workload, c.model, c.tasks,
+		c.workers, c.latency, c.switches, c.size, c.rate}
 
 	// The sidebar is narrow: a command wraps over lines instead of hiding
 	// most of itself (a newline splits words like a space).
@@ -234,6 +266,22 @@ func newControls(do func(func())) *controls {
 	return c
 }
 
+// call calls f if it is set.
+func call(f func()) {
+	if f != nil {
+		f()
+	}
+}
+
+// modelChoices are the model select's options for a backend's models.
+func modelChoices(models []runners.Model) []string {
+	var names []string
+	for _, m := range models {
+		names = append(names, modelName(m))
+	}
+	return append(names, compareAll)
+}
+
 // defaultInput is what the fields show before the user chose anything.
 var defaultInput = runners.Input{Workload: string(runners.CPU), Models: string(runners.Sequential),
 	Tasks: strconv.Itoa(runners.DefaultTasks), Size: strconv.FormatFloat(runners.DefaultSize, 'g', -1, 64),
@@ -241,12 +289,17 @@ var defaultInput = runners.Input{Workload: string(runners.CPU), Models: string(r
 
 // set shows in in the fields: the controls are a view of a runners.Input.
 func (c *controls) set(in runners.Input) {
-	if in.Backend == string(runners.BackendCommand) {
+	switch in.Backend {
+	case string(runners.BackendCommand):
 		c.backend.SetSelected(backendCommand)
-	} else {
+	case string(runners.BackendPython):
+		c.backend.SetSelected(backendPython)
+	default:
 		c.backend.SetSelected(backendGo)
 	}
 	c.command.SetText(in.CommandLine)
+	c.python.SetText(strings.Join(in.Pythons, " "))
+	c.start.SetSelected(cmp.Or(in.StartMethod, runners.DefaultStartMethod()))
 	c.workload.SetSelected(workloadNames[runners.Workload(cmp.Or(in.Workload, string(runners.CPU)))])
 	switch in.Models {
 	case "", runners.AllModels:
@@ -281,7 +334,10 @@ func nearestRate(d time.Duration) time.Duration {
 }
 
 func (c *controls) isCommand() bool { return c.backend.Selected == backendCommand }
+func (c *controls) isPython() bool  { return c.backend.Selected == backendPython }
 
+// showBackend shows the chosen backend's rows and offers its models; a
+// model the backend has not (goroutines in Python) gives way to Compare all.
 func (c *controls) showBackend() {
 	if c.isCommand() {
 		c.goForm.Hide()
@@ -289,6 +345,41 @@ func (c *controls) showBackend() {
 	} else {
 		c.cmdForm.Hide()
 		c.goForm.Show()
+	}
+	models := runners.Models
+	if c.isPython() {
+		models = runners.PythonModels
+	}
+	if names := modelChoices(models); !slices.Equal(names, c.model.Options) {
+		c.model.Options = names
+		if indexOf(names, c.model.Selected) < 0 {
+			c.model.SetSelected(compareAll)
+		}
+		c.model.Refresh()
+	}
+	c.updateApplies()
+	c.updatePython()
+}
+
+// updatePython says which interpreter the Python backend runs, or why it
+// cannot run one (runners.FindPython asks each interpreter once).
+func (c *controls) updatePython() {
+	if !c.isPython() {
+		c.pyInfo.Hide()
+		return
+	}
+	c.python.Validate() // marks the field even when nobody typed in it
+	py, err := runners.FindPython(context.Background(), strings.TrimSpace(c.python.Text))
+	text, importance := py.Label(), widget.MediumImportance
+	if err != nil {
+		text, importance = "Unavailable: "+err.Error(), widget.DangerImportance
+	} else if py.GIL {
+		text += ", GIL"
+	}
+	if c.pyInfo.Text != text || c.pyInfo.Importance != importance || c.pyInfo.Hidden {
+		c.pyInfo.Importance = importance
+		c.pyInfo.SetText(text)
+		c.pyInfo.Show()
 	}
 }
 
@@ -306,8 +397,13 @@ func (c *controls) input() runners.Input {
 		Interval:       sampleRates[max(0, indexOf(c.rate.Options, c.rate.Selected))].String(),
 		CommandLine:    c.command.Text,
 	}
-	if c.isCommand() {
+	switch {
+	case c.isCommand():
 		in.Backend = string(runners.BackendCommand)
+	case c.isPython():
+		in.Backend = string(runners.BackendPython)
+		in.Pythons = []string{strings.TrimSpace(c.python.Text)}
+		in.StartMethod = c.start.Selected
 	}
 	for w, name := range workloadNames {
 		if name == c.workload.Selected {
@@ -330,6 +426,8 @@ func (c *controls) input() runners.Input {
 				in.Latency = ""
 			case c.switches:
 				in.SwitchInterval = ""
+			case c.start:
+				in.StartMethod = ""
 			}
 		}
 	}

@@ -49,7 +49,7 @@ func BenchmarkLiveTick(b *testing.B) {
 				spec := resolvedSpec(b, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes})
 				interval := spec.Interval.D().Seconds()
 				j := &job{specs: []runners.Spec{spec}, started: time.Unix(0, 0), index: -1}
-				u.apply(j, []update{{kind: runBegan, spec: spec, start: time.Unix(0, 0)}})
+				u.apply(j, []update{{kind: runBegan, spec: spec, start: time.Unix(0, 0)}}, nil)
 				for i := range liveColumns { // a full ring: the steady state
 					f := liveFrame(i, cores, interval)
 					u.live.add(&f)
@@ -62,7 +62,7 @@ func BenchmarkLiveTick(b *testing.B) {
 				b.ReportAllocs()
 				i := 0
 				for b.Loop() {
-					u.apply(j, frames[i%len(frames)])
+					u.apply(j, frames[i%len(frames)], nil)
 					i++
 				}
 				perTick := float64(b.Elapsed().Nanoseconds()) / float64(b.N)

@@ -16,7 +16,7 @@ import (
 // menuItems are the menu entries whose enabled state follows the session.
 type menuItems struct {
 	main                              *fyne.MainMenu
-	open, save, run, stop             *fyne.MenuItem
+	open, save, run, stop, code       *fyne.MenuItem
 	exportPNG, exportCSV, exportTrace *fyne.MenuItem
 }
 
@@ -30,6 +30,7 @@ func (u *UI) menu() *fyne.MainMenu {
 	m.exportTrace = fyne.NewMenuItem("Export trace...", func() { u.showExport(exportTrace) })
 	m.run = fyne.NewMenuItem("Run", u.Run)
 	m.stop = fyne.NewMenuItem("Stop (Esc)", u.Stop)
+	m.code = fyne.NewMenuItem("Show code...", u.showCode)
 
 	c := u.win.Canvas()
 	for _, s := range []struct {
@@ -48,14 +49,15 @@ func (u *UI) menu() *fyne.MainMenu {
 	})
 	m.main = fyne.NewMainMenu(
 		fyne.NewMenu("File", m.open, m.save, fyne.NewMenuItemSeparator(), m.exportPNG, m.exportCSV, m.exportTrace),
-		fyne.NewMenu("Run", m.run, m.stop),
+		fyne.NewMenu("Run", m.run, m.stop, fyne.NewMenuItemSeparator(), m.code),
 	)
 	return m.main
 }
 
-// update enables the items as the buttons and the session allow, and
-// redraws the menu only when something changed.
-func (m *menuItems) update(can actions) {
+// update enables the items as the buttons and the session allow (code:
+// whether a built-in model is chosen), and redraws the menu only when
+// something changed.
+func (m *menuItems) update(can actions, code bool) {
 	changed := false
 	for item, disabled := range map[*fyne.MenuItem]bool{
 		m.open:        !can.open,
@@ -65,6 +67,7 @@ func (m *menuItems) update(can actions) {
 		m.exportTrace: !can.export,
 		m.run:         !can.run,
 		m.stop:        !can.stop,
+		m.code:        !code,
 	} {
 		changed = changed || item.Disabled != disabled
 		item.Disabled = disabled

@@ -21,6 +21,8 @@ const (
 	prefRate     = "sample_rate"
 	prefSorted   = "sorted"
 	prefWhole    = "whole_machine"
+	prefPython   = "python"
+	prefStart    = "start_method"
 )
 
 // loadPrefs puts the saved choices into the controls.
@@ -54,12 +56,13 @@ func savePrefs(p fyne.Preferences, c *controls, live *liveView) {
 // prefSelects and prefFields are every control, by preference key: all
 // are kept, so what a person set up is there at the next launch.
 func (c *controls) prefSelects() map[string]*widget.Select {
-	return map[string]*widget.Select{prefBackend: c.backend, prefWorkload: c.workload, prefModel: c.model, prefRate: c.rate}
+	return map[string]*widget.Select{prefBackend: c.backend, prefWorkload: c.workload, prefModel: c.model, prefRate: c.rate,
+		prefStart: c.start}
 }
 
 func (c *controls) prefFields() map[string]*field {
 	return map[string]*field{prefCommand: c.command, prefTasks: c.tasks, prefWorkers: c.workers,
-		prefLatency: c.latency, prefSwitch: c.switches, prefSize: c.size}
+		prefLatency: c.latency, prefSwitch: c.switches, prefSize: c.size, prefPython: c.python}
 }
 
 // demoInput is the small CPU-bound comparison of every model the demo runs.

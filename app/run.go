@@ -23,6 +23,7 @@ type job struct {
 	cancel  context.CancelFunc
 	started time.Time
 	feed    feed
+	out     outputQueue // what the subject writes
 
 	// UI goroutine only: what the progress line shows.
 	index   int
@@ -50,6 +51,8 @@ func (u *UI) Run() {
 	u.setStatus("")
 	u.progress.SetValue(0)
 	u.progressRow.Show()
+	u.output.begin()
+	u.output.refresh()
 
 	done := make(chan struct{})
 	go u.record(ctx, j, done)
@@ -76,8 +79,15 @@ func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 		Options: profile.Options{
 			Self:    u.opt.Self,
 			OnFrame: func(f profile.Frame) { j.feed.add(update{kind: frameArrived, frame: f}) },
+			Stdout:  j.out.writer(lineOut),
+			Stderr:  j.out.writer(lineErr),
 		},
-		OnRun: func(i, _ int, spec runners.Spec) {
+		OnRun: func(i, n int, spec runners.Spec) {
+			heading := spec.Label()
+			if n > 1 {
+				heading = fmt.Sprintf("%d of %d: %s", i+1, n, heading)
+			}
+			j.out.add(outputLine{"── " + heading + " ──", lineHeading})
 			j.feed.add(update{kind: runBegan, index: i, spec: spec, start: time.Now()})
 		},
 		OnRunEnd: func(i int, p *profile.Profile, err error) {
@@ -98,16 +108,16 @@ func (u *UI) redraw(j *job, done <-chan struct{}) {
 	for {
 		select {
 		case <-tick.C:
-			batch := j.feed.take()
+			batch, out := j.feed.take(), j.out.take()
 			if next := nextRedraw(period, interval, batch); next != period {
 				period = next
 				tick.Reset(period)
 			}
-			u.do(func() { u.apply(j, batch) })
+			u.do(func() { u.apply(j, batch, out) })
 		case <-done:
-			batch := j.feed.take()
+			batch, out := j.feed.take(), j.out.take()
 			u.do(func() {
-				u.apply(j, batch)
+				u.apply(j, batch, out)
 				u.finishJob(j)
 			})
 			return
@@ -149,13 +159,15 @@ func nextRedraw(period, interval time.Duration, batch []update) time.Duration {
 	return period
 }
 
-// apply shows a batch of updates: one redraw of each view per batch, none
-// when nothing arrived (sampling slower than the redraws).
-func (u *UI) apply(j *job, batch []update) {
+// apply shows a batch of updates and the subject's output since the last:
+// one redraw of each view per batch, none when nothing arrived (sampling
+// slower than the redraws).
+func (u *UI) apply(j *job, batch []update, out []outputLine) {
 	defer u.showProgress(j)
-	if len(batch) == 0 {
+	if len(batch) == 0 && len(out) == 0 {
 		return
 	}
+	u.output.add(out)
 	for i := range batch {
 		up := &batch[i]
 		switch up.kind {
@@ -173,6 +185,7 @@ func (u *UI) apply(j *job, batch []update) {
 	}
 	u.live.refresh()
 	u.threads.refresh()
+	u.output.refresh()
 }
 
 // showProgress shows which run is going, how far it is and for how long.

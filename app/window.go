@@ -34,6 +34,7 @@ type UI struct {
 	live    *liveView
 	threads *threadsView
 	compare *compareView
+	output  *outputView
 	bars    runBars // over Live and Threads: which run they show, and why
 	tabs    *container.AppTabs
 
@@ -62,6 +63,8 @@ func New(a fyne.App, opt Options) *UI {
 	u.live = newLiveView(func(bool) { u.savePrefs() })
 	u.threads = newThreadsView()
 	u.compare = newCompareView(u.clearRuns)
+	u.output = newOutputView()
+	u.ctl.onShowCode, u.ctl.onBrowse = u.showCode, u.browsePython
 
 	u.runBtn = newButton("Run", u.Run)
 	u.runBtn.Importance = widget.HighImportance
@@ -101,6 +104,7 @@ func New(a fyne.App, opt Options) *UI {
 		container.NewTabItem("Live", u.live.content),
 		container.NewTabItem("Threads", u.threads.content),
 		container.NewTabItem("Compare", u.compare.content),
+		container.NewTabItem("Output", u.output.content),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) { u.showingTab() }
 	u.progressRow = container.NewBorder(nil, nil, u.progressText, nil, container.NewStack(u.progress, u.busy))
@@ -159,7 +163,7 @@ func (u *UI) updateButtons() {
 	can := u.allowed(u.ctl.valid())
 	setEnabled(u.runBtn, can.run)
 	setEnabled(u.stopBtn, can.stop)
-	u.items.update(can)
+	u.items.update(can, !u.ctl.isCommand())
 	idle := u.job == nil
 	if f, ok := u.win.Canvas().Focused().(fyne.Disableable); ok && !idle && slices.Contains(u.ctl.fields, f) {
 		u.win.Canvas().Unfocus()
@@ -185,10 +189,15 @@ func (u *UI) savePrefs() {
 	}
 }
 
-// showProfile puts a run in the live and threads views.
+// showProfile puts a run in the live and threads views, and its kept
+// output in the output pane, unless that pane follows a job's runs.
 func (u *UI) showProfile(p *profile.Profile) {
 	u.live.show(p)
 	u.threads.show(p)
+	if u.job == nil {
+		u.output.show(p)
+		u.output.refresh()
+	}
 }
 
 // showingTab tells the views whether their tab is shown: hidden views
@@ -198,6 +207,8 @@ func (u *UI) showingTab() {
 	// Showing a tab draws what came while it was hidden.
 	u.live.visible = sel != nil && sel.Content == u.live.content
 	u.threads.visible = sel != nil && sel.Content == u.threads.content
+	u.output.visible = sel != nil && sel.Content == u.output.content
 	u.live.refresh()
 	u.threads.refresh()
+	u.output.refresh()
 }
