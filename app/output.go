@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -135,7 +136,9 @@ func newOutputView() *outputView {
 			t.Refresh()
 		})
 	v.list.HideSeparators = true // lines of text, as a terminal shows them
-	v.content = container.NewBorder(v.about, nil, nil, nil, v.list)
+	// The rows' text lines up with the caption's, as a Label pads it.
+	rows := container.New(layout.NewCustomPaddedLayout(0, 0, theme.Padding()*2, 0), v.list)
+	v.content = container.NewBorder(v.about, nil, nil, nil, rows)
 	return v
 }
 
