@@ -58,8 +58,11 @@ type controls struct {
 	workers  *field
 	latency  *field
 	switches *field // the threads model's switch interval
-	size     *field
-	rate     *widget.Select
+
+	// asker finds out, off the UI goroutine, what an interpreter is.
+	asker pythonAsker
+	size  *field
+	rate  *widget.Select
 
 	// goForm holds the built-in models' rows (Go and Python), cmdForm the
 	// command's.
@@ -168,6 +171,12 @@ func newControls(do func(func())) *controls {
 			c.onChange()
 		}
 	}
+	c.asker = pythonAsker{asking: map[string]bool{}, answered: func() {
+		c.python.Validate()
+		c.updatePython()
+		c.updateWorkersHint()
+		changed()
+	}}
 	changedText := func(string) { changed() }
 	entry := func(name string, set func(*runners.Input, string)) *field {
 		f := newField(do)
@@ -183,7 +192,7 @@ func newControls(do func(func())) *controls {
 	c.python.SetPlaceHolder("python3")
 	c.python.AlwaysShowValidationError = true // a missing default interpreter is marked too
 	c.python.Validator = func(path string) error {
-		_, err := runners.FindPython(context.Background(), strings.TrimSpace(path))
+		_, err, _ := c.asker.known(strings.TrimSpace(path))
 		return err
 	}
 	c.python.OnChanged = func(string) { c.updatePython(); changed() }
@@ -369,11 +378,14 @@ func (c *controls) updatePython() {
 		return
 	}
 	c.python.Validate() // marks the field even when nobody typed in it
-	py, err := runners.FindPython(context.Background(), strings.TrimSpace(c.python.Text))
+	py, err, known := c.asker.known(strings.TrimSpace(c.python.Text))
 	text, importance := py.Label(), widget.MediumImportance
-	if err != nil {
+	switch {
+	case !known:
+		text = err.Error()
+	case err != nil:
 		text, importance = "Unavailable: "+err.Error(), widget.DangerImportance
-	} else if py.GIL {
+	case py.GIL:
 		text += ", GIL"
 	}
 	if c.pyInfo.Text != text || c.pyInfo.Importance != importance || c.pyInfo.Hidden {
@@ -478,6 +490,9 @@ func (c *controls) setEnabled(enabled bool) {
 // fields hold; the entry shows only what is allowed, its label names it.
 func (c *controls) validator(field string, set func(*runners.Input, string)) fyne.StringValidator {
 	return func(s string) error {
+		if !c.pythonKnown() {
+			return nil // judged once the interpreter answered (asker.answered)
+		}
 		in := c.input()
 		set(&in, s)
 		var fe *runners.FieldError
@@ -510,7 +525,24 @@ func (c *controls) updateWorkersHint() {
 
 // specs are the runs the fields ask for: one, or one per model for
 // "Compare all". The error names the first bad field.
-func (c *controls) specs() ([]runners.Spec, error) { return c.input().Specs() }
+func (c *controls) specs() ([]runners.Spec, error) {
+	if !c.pythonKnown() {
+		_, err, _ := c.asker.known(strings.TrimSpace(c.python.Text))
+		return nil, err
+	}
+	return c.input().Specs()
+}
+
+// pythonKnown reports whether runners can judge the fields without asking
+// an interpreter on the UI goroutine: always but for a Python run whose
+// interpreter has not answered yet.
+func (c *controls) pythonKnown() bool {
+	if !c.isPython() {
+		return true
+	}
+	_, _, known := c.asker.known(strings.TrimSpace(c.python.Text))
+	return known
+}
 
 func indexOf(list []string, s string) int {
 	for i, x := range list {
@@ -525,4 +557,40 @@ func indexOf(list []string, s string) int {
 func (c *controls) valid() bool {
 	_, err := c.specs()
 	return err == nil
+}
+
+// pythonAsker asks interpreters what they are off the UI goroutine once
+// the window is up: a path typed into the field may name a program that is
+// not Python and takes seconds to answer (runners bounds it), and the
+// window must not stop while it does.
+type pythonAsker struct {
+	// do runs a function on the UI goroutine; nil while the window is being
+	// built, when the interpreter a launch restores is asked at once.
+	do       func(func())
+	asking   map[string]bool // paths being asked; UI goroutine only
+	answered func()          // called on the UI goroutine after each answer
+}
+
+// known is runners.KnownPython, starting the question when the answer is
+// not known yet; err then says that it is being asked.
+func (a *pythonAsker) known(path string) (runners.Interpreter, error, bool) {
+	py, err, known := runners.KnownPython(path)
+	if known {
+		return py, err, true
+	}
+	if a.do == nil {
+		py, err := runners.FindPython(context.Background(), path)
+		return py, err, true
+	}
+	if !a.asking[path] {
+		a.asking[path] = true
+		go func() {
+			runners.FindPython(context.Background(), path)
+			a.do(func() {
+				delete(a.asking, path)
+				a.answered()
+			})
+		}()
+	}
+	return runners.Interpreter{}, fmt.Errorf("asking %s what it is...", cmp.Or(path, "python3")), false
 }

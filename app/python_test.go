@@ -32,11 +32,12 @@ echo '{"version": "3.13.1", "implementation": "cpython", "gil": false, "ok": tru
 }
 
 func TestPythonChoiceBuildsPythonSpecs(t *testing.T) {
-	u, _ := newTestUI(t, Options{}, nil)
+	u, loop := newTestUI(t, Options{}, nil)
 	u.ctl.model.SetSelected(modelName(runners.Goroutines))
 	u.ctl.backend.SetSelected(backendPython)
 	py := freeThreaded(t)
 	u.ctl.python.SetText(py)
+	loop.until(t, 10*time.Second, "the interpreter's answer", func() bool { return len(u.ctl.asker.asking) == 0 })
 
 	if slices.Contains(u.ctl.model.Options, modelName(runners.Goroutines)) || u.ctl.model.Selected != compareAll {
 		t.Errorf("Python's models = %q, chosen %q; want no goroutines, Compare all chosen", u.ctl.model.Options, u.ctl.model.Selected)
@@ -78,7 +79,7 @@ func TestPythonChoiceBuildsPythonSpecs(t *testing.T) {
 }
 
 func TestMissingPythonDisablesRunWithTheReason(t *testing.T) {
-	u, _ := newTestUI(t, Options{}, fakeRecord(1))
+	u, loop := newTestUI(t, Options{}, fakeRecord(1))
 	u.ctl.backend.SetSelected(backendPython)
 	u.ctl.python.SetText("/nowhere/python3")
 
@@ -98,6 +99,8 @@ func TestMissingPythonDisablesRunWithTheReason(t *testing.T) {
 		t.Fatal("Run() started a job without an interpreter")
 	}
 	u.ctl.python.SetText(freeThreaded(t))
+	// A new interpreter is asked off the UI goroutine (see pythonAsker).
+	loop.until(t, 10*time.Second, "the interpreter's answer", func() bool { return !u.runBtn.Disabled() })
 	if u.runBtn.Disabled() || u.ctl.python.Validate() != nil {
 		t.Errorf("with an interpreter again: Run disabled %v, field error %v; want enabled, none", u.runBtn.Disabled(), u.ctl.python.Validate())
 	}
@@ -218,9 +221,12 @@ func TestOutputPaneShowsAFilesKeptOutput(t *testing.T) {
 func TestPreferencesKeepPython(t *testing.T) {
 	a := test.NewTempApp(t)
 	u := New(a, Options{})
+	loop := make(uiLoop)
+	u.do = loop.do
 	py := freeThreaded(t)
 	u.ctl.backend.SetSelected(backendPython)
 	u.ctl.python.SetText(py)
+	loop.until(t, 10*time.Second, "the interpreter's answer", func() bool { return len(u.ctl.asker.asking) == 0 })
 	u.ctl.model.SetSelected(modelName(runners.Processes))
 	u.ctl.start.SetSelected("forkserver")
 
@@ -233,5 +239,27 @@ func TestPreferencesKeepPython(t *testing.T) {
 		specs[0].Model != runners.Processes || specs[0].StartMethod != "forkserver" {
 		t.Errorf("after a relaunch: backend %q, interpreter %q, specs %+v; want Python processes by forkserver on %s",
 			again.ctl.backend.Selected, again.ctl.python.Text, specs, py)
+	}
+}
+
+// TestSlowInterpreterKeepsTheWindowResponsive types the path of a program
+// that takes long to answer: the field says it is being asked, Run waits,
+// and the UI goroutine is free meanwhile.
+func TestSlowInterpreterKeepsTheWindowResponsive(t *testing.T) {
+	u, loop := newTestUI(t, Options{}, fakeRecord(1))
+	slow := filepath.Join(t.TempDir(), "python3")
+	os.WriteFile(slow, []byte("#!/bin/sh\nsleep 1\necho '{\"version\": \"3.12.1\", \"implementation\": \"cpython\", \"gil\": true, \"ok\": true}'\n"), 0o755)
+	u.ctl.backend.SetSelected(backendPython)
+	start := time.Now()
+	u.ctl.python.SetText(slow)
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("typing the path held the UI goroutine for %v; want the interpreter asked off it", took)
+	}
+	if !u.runBtn.Disabled() || !strings.Contains(u.ctl.pyInfo.Text, "asking") {
+		t.Errorf("while the interpreter is asked: Run disabled %v, shown %q; want disabled, asking", u.runBtn.Disabled(), u.ctl.pyInfo.Text)
+	}
+	loop.until(t, 10*time.Second, "the slow interpreter's answer", func() bool { return !u.runBtn.Disabled() })
+	if got := u.ctl.pyInfo.Text; got != "CPython 3.12.1, GIL" {
+		t.Errorf("interpreter shown after its answer = %q; want CPython 3.12.1, GIL", got)
 	}
 }

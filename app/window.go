@@ -123,6 +123,8 @@ func New(a fyne.App, opt Options) *UI {
 	case opt.Open != "":
 		a.Lifecycle().SetOnStarted(func() { u.OpenFile(opt.Open) })
 	}
+	// From now on a typed interpreter is asked off the UI goroutine.
+	u.ctl.asker.do = func(f func()) { u.do(f) }
 	return u
 }
 

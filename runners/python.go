@@ -1,6 +1,7 @@
 package runners
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -92,47 +93,87 @@ type pythonAnswer struct {
 // process for each file. The error says why it cannot be used, in words
 // for the --python flag.
 func FindPython(ctx context.Context, path string) (Interpreter, error) {
+	key, err := pythonFile(path)
+	if err != nil {
+		return Interpreter{}, err
+	}
+	if in, err, known := cachedPython(key); known {
+		return in, err
+	}
+	// Asked without the lock held, so KnownPython never waits for an
+	// interpreter that is slow to answer.
+	in, err := askPython(ctx, key.path)
+	if ctx.Err() == nil { // a cancelled question says nothing of the interpreter
+		pythons.Lock()
+		pythons.m[key] = pythonAnswer{in, err}
+		pythons.Unlock()
+	}
+	return in, err
+}
+
+// KnownPython is what FindPython would answer for path without running
+// anything: known is false when the interpreter must still be asked, which
+// a window does off its UI goroutine (a program that is not Python may take
+// until askTimeout to answer).
+func KnownPython(path string) (in Interpreter, err error, known bool) {
+	key, err := pythonFile(path)
+	if err != nil {
+		return Interpreter{}, err, true
+	}
+	return cachedPython(key)
+}
+
+// cachedPython is what the interpreter file key answered, if it was asked.
+func cachedPython(key pythonKey) (Interpreter, error, bool) {
+	pythons.Lock()
+	defer pythons.Unlock()
+	a, ok := pythons.m[key]
+	return a.in, a.err, ok
+}
+
+// pythonFile finds the interpreter file that path names (empty means
+// DefaultPython), without running it.
+func pythonFile(path string) (pythonKey, error) {
 	if path == "" {
 		if path = DefaultPython(); path == "" {
-			return Interpreter{}, errors.New("no python3 in PATH, /usr/bin or /usr/local/bin; install Python 3 or give its path")
+			return pythonKey{}, errors.New("no python3 in PATH, /usr/bin or /usr/local/bin; install Python 3 or give its path")
 		}
 	}
 	found, err := exec.LookPath(path)
 	if err != nil {
 		if errors.Is(err, exec.ErrNotFound) && !strings.Contains(path, "/") {
-			return Interpreter{}, fmt.Errorf("%s is not in PATH", path)
+			return pythonKey{}, fmt.Errorf("%s is not in PATH", path)
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return Interpreter{}, fmt.Errorf("%s cannot be run: %v", path, err)
+		return pythonKey{}, fmt.Errorf("%s cannot be run: %v", path, err)
 	}
 	st, err := os.Stat(found)
 	if err != nil {
-		return Interpreter{}, fmt.Errorf("%s cannot be run: %v", path, err)
+		return pythonKey{}, fmt.Errorf("%s cannot be run: %v", path, err)
 	}
-	key := pythonKey{found, st.ModTime(), st.Size()}
-	pythons.Lock()
-	defer pythons.Unlock()
-	if a, ok := pythons.m[key]; ok {
-		return a.in, a.err
-	}
-	in, err := askPython(ctx, found)
-	if ctx.Err() == nil { // a cancelled question says nothing of the interpreter
-		pythons.m[key] = pythonAnswer{in, err}
-	}
-	return in, err
+	return pythonKey{found, st.ModTime(), st.Size()}, nil
 }
+
+// askTimeout bounds how long an interpreter may take to say what it is,
+// and askLimit how much it may print: a program that is not Python may do
+// anything with "-c".
+const (
+	askTimeout = 5 * time.Second
+	askLimit   = 64 << 10
+)
 
 // askPython runs the query on the interpreter at path.
 func askPython(ctx context.Context, path string) (Interpreter, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, askTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, "-c", pythonQuery)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	stdout, stderr := &cappedBuffer{max: askLimit}, &cappedBuffer{max: askLimit}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	out := stdout.b.Bytes()
 	if err != nil {
 		why := strings.TrimSpace(stderr.String())
 		if i := strings.LastIndexByte(why, '\n'); i >= 0 {
@@ -161,3 +202,19 @@ func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return s
 }
+
+// cappedBuffer keeps what is written up to max bytes and refuses the rest,
+// which ends the copy from the child, so a chatty program cannot fill memory.
+type cappedBuffer struct {
+	b   bytes.Buffer
+	max int
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if c.b.Len()+len(p) > c.max {
+		return 0, errors.New("more output than an interpreter's answer")
+	}
+	return c.b.Write(p)
+}
+
+func (c *cappedBuffer) String() string { return c.b.String() }

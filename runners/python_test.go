@@ -256,3 +256,34 @@ func TestGILThreads(t *testing.T) {
 		t.Errorf("GILThreads of a line without them = %+v; want nil", got)
 	}
 }
+
+// TestKnownPythonRunsNothing checks that KnownPython answers from what
+// FindPython learnt, and runs nothing itself: a window asks it on every
+// keystroke.
+func TestKnownPythonRunsNothing(t *testing.T) {
+	path, count := standIn(t, `{"version": "3.12.0", "implementation": "cpython", "gil": true, "ok": true}`)
+	if _, _, known := KnownPython(path); known {
+		t.Fatal("KnownPython(a new interpreter) says it is known; want it asked first")
+	}
+	if _, err, known := KnownPython(filepath.Join(t.TempDir(), "none")); !known || err == nil {
+		t.Errorf("KnownPython(a missing file) = %v, known %v; want the error at once", err, known)
+	}
+	FindPython(context.Background(), path)
+	if py, err, known := KnownPython(path); !known || err != nil || py.Version != "3.12.0" {
+		t.Errorf("KnownPython after FindPython = %+v, %v, %v; want 3.12.0, known", py, err, known)
+	}
+	if n := asked(t, count); n != 1 {
+		t.Errorf("the interpreter was run %d times; want once, by FindPython", n)
+	}
+}
+
+// TestCappedBuffer checks that what a program prints in answer is bounded.
+func TestCappedBuffer(t *testing.T) {
+	c := &cappedBuffer{max: 8}
+	if n, err := c.Write([]byte("12345")); n != 5 || err != nil {
+		t.Errorf("Write(5 bytes) = %d, %v; want 5, nil", n, err)
+	}
+	if _, err := c.Write([]byte("6789")); err == nil || c.String() != "12345" {
+		t.Errorf("Write past the cap = %v, kept %q; want an error and the first 5 bytes", err, c.String())
+	}
+}
