@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"corescope/probes"
@@ -21,7 +22,6 @@ type exactAttribution struct {
 	clock    *probes.CoreClock
 	switches *probes.SwitchRecorder
 	now, was []time.Duration // clock readings, reused
-	readAt   time.Time       // when was was read
 
 	// mono0 and axis0 are one moment on the switch records' clock and on
 	// the profile's time axis, to place slices on the axis.
@@ -45,7 +45,6 @@ func openExact(pid, cpus int, started time.Time) (*exactAttribution, error) {
 	}
 	a := &exactAttribution{clock: clock, switches: switches, now: make([]time.Duration, cpus), was: make([]time.Duration, cpus)}
 	a.mono0, a.axis0 = switches.Now(), time.Since(started).Seconds()
-	a.readAt = time.Now()
 	if err := clock.Read(a.was); err != nil {
 		a.close()
 		return nil, err
@@ -53,19 +52,16 @@ func openExact(pid, cpus int, started time.Time) (*exactAttribution, error) {
 	return a, nil
 }
 
-// coreLoad sets busy[core] to the fraction of the time since the previous
-// call that the subject ran on each core.
-func (a *exactAttribution) coreLoad(busy []float64) {
-	at := time.Now()
-	if err := a.clock.Read(a.now); err != nil {
+// coreLoad sets busy[core] to the fraction of the frame's dt seconds that
+// the subject ran on each core since the previous call. The frame's length,
+// not the time since the counters opened, is the denominator: a subject that
+// started late in a frame used only part of it.
+func (a *exactAttribution) coreLoad(busy []float64, dt float64) {
+	if err := a.clock.Read(a.now); err != nil || dt <= 0 {
 		return // left idle: the tick is lost, not invented
 	}
-	dt := at.Sub(a.readAt)
-	a.readAt = at
 	for cpu := range min(len(busy), len(a.now)) {
-		if dt > 0 {
-			busy[cpu] = clamp01(float64(a.now[cpu]-a.was[cpu]) / float64(dt))
-		}
+		busy[cpu] = clamp01((a.now[cpu] - a.was[cpu]).Seconds() / dt)
 	}
 	a.now, a.was = a.was, a.now
 }
@@ -94,7 +90,10 @@ func (a *exactAttribution) close() {
 }
 
 // approximateCoreLoad puts each thread's CPU over an interval of dt seconds
-// on the core it last ran on, as /proc reports it at the sample.
+// on the core it last ran on, as /proc reports it at the sample. Two busy
+// threads last seen on one core cannot both have run there all along: what
+// a core cannot hold goes to the cores with room, least busy first, so the
+// per-core sum keeps the CPU the threads used.
 func approximateCoreLoad(busy []float64, samples []ThreadSample, dt float64) {
 	if dt <= 0 {
 		return
@@ -104,8 +103,19 @@ func approximateCoreLoad(busy []float64, samples []ThreadSample, dt float64) {
 			busy[s.Core] += s.CPU / dt
 		}
 	}
+	spill := 0.0
 	for i := range busy {
+		spill += max(busy[i]-1, 0)
 		busy[i] = clamp01(busy[i])
+	}
+	for spill > 0 {
+		least := slices.Index(busy, slices.Min(busy))
+		if busy[least] >= 1 {
+			return // every core is full
+		}
+		add := min(spill, 1-busy[least])
+		busy[least] += add
+		spill -= add
 	}
 }
 

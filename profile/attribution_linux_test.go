@@ -231,14 +231,21 @@ func TestSlicesShowTheGIL(t *testing.T) {
 	}
 }
 
-// subjectCoreSeconds is the subject's per-core load summed over the frames.
-func subjectCoreSeconds(p *Profile) float64 {
-	sum, prevT := 0.0, p.Frames[0].T-p.Spec.Interval.D().Seconds()
+// subjectCoreSeconds is the subject's per-core load summed over the frames;
+// before is the part of it in the frames that ended before the subject
+// exited: what each interval measured, without what the frame it exited in
+// was credited (see creditUnsampled).
+func subjectCoreSeconds(p *Profile) (total, before float64) {
+	prevT := p.Frames[0].T - p.Spec.Interval.D().Seconds()
 	for i := range p.Frames {
-		sum += p.Frames[i].SubjectCores() * (p.Frames[i].T - prevT)
+		s := p.Frames[i].SubjectCores() * (p.Frames[i].T - prevT)
+		total += s
+		if p.Frames[i].T < p.Summary.SubjectEndS {
+			before += s
+		}
 		prevT = p.Frames[i].T
 	}
-	return sum
+	return total, before
 }
 
 // TestPerCoreTimeMatchesRusage checks both attributions against the
@@ -274,10 +281,15 @@ func TestPerCoreTimeMatchesRusage(t *testing.T) {
 			if tt.open != nil && !strings.Contains(p.Summary.AttributionNote, "injected") {
 				t.Errorf("attribution note = %q; want it to say why", p.Summary.AttributionNote)
 			}
-			got, want := subjectCoreSeconds(p), p.Summary.CPUS
-			t.Logf("%s: per-core %.3f CPU s, rusage %.3f CPU s", tt.name, got, want)
+			got, before := subjectCoreSeconds(p)
+			want := p.Summary.CPUS
+			t.Logf("%s: per-core %.3f CPU s (%.3f before the exit), rusage %.3f CPU s", tt.name, got, before, want)
 			if got < want*(1-tt.margin) || got > want*(1+tt.margin) {
 				t.Errorf("per-core subject time = %.3f s; want %.3f s (rusage) within %.0f%%", got, want, tt.margin*100)
+			}
+			// The run's own intervals hold most of it, not the credit at the exit.
+			if before < want/2 {
+				t.Errorf("per-core time before the exit = %.3f s of %.3f s; want most of it measured interval by interval", before, want)
 			}
 		})
 	}

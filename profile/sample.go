@@ -92,7 +92,7 @@ func (r *recorder) attribute(f *Frame, dt float64) {
 	}
 	f.SubjectBusy = make([]float64, len(f.Busy))
 	if r.exact != nil {
-		r.exact.coreLoad(f.SubjectBusy)
+		r.exact.coreLoad(f.SubjectBusy, dt)
 		r.drainSlices()
 		f.Slices, r.pendingSlices = r.pendingSlices, nil
 		f.Attribution = AttributionExact

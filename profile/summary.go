@@ -125,11 +125,17 @@ func creditUnsampled(p *Profile, exitCPU float64) {
 	for _, ts := range lastSeen {
 		seen += ts.CPU
 	}
+	if seen <= 0 {
+		return
+	}
+	credit := make([]ThreadSample, len(lastSeen))
+	for i, ts := range lastSeen {
+		credit[i] = ThreadSample{TID: ts.TID, Core: ts.Core, CPU: missing * ts.CPU / seen}
+	}
 	f := &p.Frames[exitFrame]
-	for _, ts := range lastSeen {
-		if ts.Core >= 0 && ts.Core < len(f.SubjectBusy) && seen > 0 {
-			f.SubjectBusy[ts.Core] = round(clamp01(f.SubjectBusy[ts.Core]+missing*ts.CPU/seen/dt), 1e4)
-		}
+	approximateCoreLoad(f.SubjectBusy, credit, dt)
+	for i, b := range f.SubjectBusy {
+		f.SubjectBusy[i] = round(b, 1e4)
 	}
 }
 

@@ -124,3 +124,24 @@ func TestVerdictThreadsWithoutGIL(t *testing.T) {
 		t.Errorf("threads on a free-threaded Python at one core: %q; want it not blamed on a GIL", got)
 	}
 }
+
+func TestApproximateCoreLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		samples []ThreadSample
+		want    []float64
+	}{
+		{"each on its core", []ThreadSample{{TID: 1, CPU: 0.05, Core: 0}, {TID: 2, CPU: 0.1, Core: 2}}, []float64{0.5, 0, 1}},
+		{"two busy threads last seen on one core", []ThreadSample{{TID: 1, CPU: 0.1, Core: 1}, {TID: 2, CPU: 0.1, Core: 1}},
+			[]float64{1, 1, 0}},
+		{"more than the machine", []ThreadSample{{TID: 1, CPU: 0.2, Core: 0}, {TID: 2, CPU: 0.2, Core: 0}}, []float64{1, 1, 1}},
+		{"idle and unknown cores", []ThreadSample{{TID: 1, CPU: 0, Core: 0}, {TID: 2, CPU: 0.1, Core: -1}}, []float64{0, 0, 0}},
+	}
+	for _, tt := range tests {
+		busy := make([]float64, 3)
+		approximateCoreLoad(busy, tt.samples, 0.1)
+		if !slices.Equal(busy, tt.want) {
+			t.Errorf("%s: approximateCoreLoad = %v; want %v", tt.name, busy, tt.want)
+		}
+	}
+}
