@@ -361,7 +361,7 @@ func (c *controls) showBackend() {
 	}
 	if names := modelChoices(models); !slices.Equal(names, c.model.Options) {
 		c.model.Options = names
-		if indexOf(names, c.model.Selected) < 0 {
+		if slices.Index(names, c.model.Selected) < 0 {
 			c.model.SetSelected(compareAll)
 		}
 		c.model.Refresh()
@@ -406,7 +406,7 @@ func (c *controls) input() runners.Input {
 		Latency:        c.latency.Text,
 		SwitchInterval: c.switches.Text,
 		Size:           c.size.Text,
-		Interval:       sampleRates[max(0, indexOf(c.rate.Options, c.rate.Selected))].String(),
+		Interval:       sampleRates[max(0, slices.Index(c.rate.Options, c.rate.Selected))].String(),
 		CommandLine:    c.command.Text,
 	}
 	switch {
@@ -542,15 +542,6 @@ func (c *controls) pythonKnown() bool {
 	}
 	_, _, known := c.asker.known(strings.TrimSpace(c.python.Text))
 	return known
-}
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // valid reports whether the fields make a runnable spec.

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,7 +30,7 @@ const (
 // loadPrefs puts the saved choices into the controls.
 func loadPrefs(p fyne.Preferences, c *controls, live *liveView) {
 	for key, s := range c.prefSelects() {
-		if v := p.String(key); indexOf(s.Options, v) >= 0 {
+		if v := p.String(key); slices.Index(s.Options, v) >= 0 {
 			s.SetSelected(v)
 		}
 	}

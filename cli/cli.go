@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -327,7 +328,7 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 
 	var command []string
 	if cmd == "record" {
-		if i := indexOf(args, "--"); i >= 0 {
+		if i := slices.Index(args, "--"); i >= 0 {
 			args, command = args[:i], args[i+1:]
 		}
 	}
@@ -382,15 +383,6 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	// The subject's stderr already came through as it wrote it: the error
 	// only says how the run ended.
 	return runErr
-}
-
-func indexOf(xs []string, x string) int {
-	for i, v := range xs {
-		if v == x {
-			return i
-		}
-	}
-	return -1
 }
 
 // cmdReport prints saved profiles' table and renders them.
