@@ -1,14 +1,6 @@
 package probes
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/shirou/gopsutil/v4/cpu"
-)
+import "context"
 
 // CoreLoad is one logical core's load over a sampling interval, as fractions
 // 0..1 of the interval. Busy is everything but idle and I/O wait, so it also
@@ -21,9 +13,10 @@ type CoreLoad struct{ Busy, User, System float64 }
 const maxCore = 1 << 16
 
 // coreTimes is one core's cumulative counters, folded into the groups the
-// loads are made of. Idle holds idle and iowait together: the kernel moves
-// time between the two while a core sleeps, so iowait alone can go backwards
-// while their sum does not.
+// loads are made of, in the counters' own unit (ticks on Linux, seconds
+// elsewhere): only their ratios are used. Idle holds idle and iowait
+// together: the kernel moves time between the two while a core sleeps, so
+// iowait alone can go backwards while their sum does not.
 type coreTimes struct {
 	ok                        bool // a reading exists for this core
 	user, system, idle, steal float64
@@ -38,8 +31,10 @@ func (c coreTimes) total() float64 { return c.user + c.system + c.idle + c.steal
 // reading, unlike cpu.Percent, whose baseline is shared by the whole process.
 // The zero value is not ready for use; call NewCPUSampler.
 type CPUSampler struct {
+	stat     statReader  // the per-core counters, read the system's way
 	prev     []coreTimes // the baseline, indexed by core number
 	spare    []coreTimes // the reading before it, reused for the next one
+	loads    []CoreLoad  // what Sample returned last, reused for the next one
 	haveBase bool
 }
 
@@ -50,6 +45,10 @@ func NewCPUSampler() *CPUSampler { return &CPUSampler{} }
 // Sample reads the counters and returns each core's load since the previous
 // call, indexed by logical core number (cpu0 -> 0). The first call only takes
 // the baseline and returns (nil, nil): it is never shown as 0% busy.
+//
+// The returned slice is valid until the next call, which overwrites it: a
+// sampler running for hours at 256 cores then allocates nothing per tick.
+// Copy the values to keep them.
 //
 // The slice is sized by the highest core number present now. A core with no
 // previous reading (it just came online, or its number is missing from the
@@ -64,49 +63,24 @@ func (s *CPUSampler) Sample(ctx context.Context) ([]CoreLoad, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	times, err := cpu.TimesWithContext(ctx, true)
+	next, err := s.stat.times(ctx, s.spare[:0])
 	if err != nil {
-		return nil, fmt.Errorf("cannot read per-core CPU times (/proc/stat on Linux): %w", err)
-	}
-	next := fold(s.spare[:0], times)
-	if len(next) == 0 {
-		// gopsutil reports an unreadable /proc/stat as no cores at all.
-		return nil, errors.New("cannot read per-core CPU times (/proc/stat on Linux): no cores listed")
+		return nil, err
 	}
 	var loads []CoreLoad
 	if s.haveBase {
-		loads = make([]CoreLoad, len(next))
+		loads = s.loads[:0]
 		for i, now := range next {
+			l := CoreLoad{}
 			if i < len(s.prev) {
-				loads[i] = load(s.prev[i], now)
+				l = load(s.prev[i], now)
 			}
+			loads = append(loads, l)
 		}
+		s.loads = loads
 	}
 	s.spare, s.prev, s.haveBase = s.prev, next, true
 	return loads, nil
-}
-
-// fold appends the counters to dst, indexed by core number. Lines that do
-// not name a core (such as "cpu-total") are skipped.
-func fold(dst []coreTimes, times []cpu.TimesStat) []coreTimes {
-	for _, t := range times {
-		num, isCore := strings.CutPrefix(t.CPU, "cpu")
-		n, err := strconv.Atoi(num)
-		if !isCore || err != nil || n < 0 || n >= maxCore {
-			continue
-		}
-		for len(dst) <= n {
-			dst = append(dst, coreTimes{})
-		}
-		dst[n] = coreTimes{
-			ok:     true,
-			user:   t.User + t.Nice,
-			system: t.System + t.Irq + t.Softirq,
-			idle:   t.Idle + t.Iowait,
-			steal:  t.Steal,
-		}
-	}
-	return dst
 }
 
 // load is a core's load between two readings; zero when either reading is

@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/shirou/gopsutil/v4/cpu"
 	"golang.org/x/sys/unix"
 )
 
@@ -308,15 +310,45 @@ func loadsEqual(a, b []CoreLoad) bool {
 	return true
 }
 
+// TestCPUSamplerSampleAllocatesNothing holds the sampler to what an hour's
+// recording at 256 cores needs: once warm, a tick allocates nothing.
+func TestCPUSamplerSampleAllocatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HOST_PROC", dir)
+	writeStat(t, dir, procStat(fixtureCores(256)...))
+	ctx := context.Background()
+	s := NewCPUSampler()
+	if _, err := s.Sample(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { s.Sample(ctx) }); n != 0 {
+		t.Errorf("Sample() makes %v allocations a call; want 0", n)
+	}
+}
+
+// fixtureCores is n cores with counters of their own, the per-core lines of
+// the 256-core fixture the benchmark measures.
+func fixtureCores(n int) []core {
+	cores := make([]core, n)
+	for i := range cores {
+		cores[i] = core{n: i, user: uint64(1000 + i), system: 300, idle: 90000, iowait: 7, irq: 1, softirq: 2}
+	}
+	return cores
+}
+
+// BenchmarkCPUSamplerSample reads this machine's /proc/stat (named by its
+// core count, "2-cores" here) and a generated 256-core one.
 func BenchmarkCPUSamplerSample(b *testing.B) {
-	b.Run("this-machine", func(b *testing.B) { benchSample(b) })
+	s := NewCPUSampler()
+	for range 2 {
+		if _, err := s.Sample(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run(fmt.Sprintf("%d-cores", len(s.loads)), func(b *testing.B) { benchSample(b) })
 	b.Run("256-cores", func(b *testing.B) {
 		dir := b.TempDir()
-		cores := make([]core, 256)
-		for i := range cores {
-			cores[i] = core{n: i, user: uint64(1000 + i), system: 300, idle: 90000, iowait: 7, irq: 1, softirq: 2}
-		}
-		writeStat(b, dir, procStat(cores...))
+		writeStat(b, dir, procStat(fixtureCores(256)...))
 		b.Setenv("HOST_PROC", dir)
 		benchSample(b)
 	})
@@ -335,3 +367,155 @@ func benchSample(b *testing.B) {
 		}
 	}
 }
+
+// TestCPUSamplerAgreesWithGopsutil runs the sampler and gopsutil's
+// cpu.Times, as the sampler used it before it parsed /proc/stat itself, over
+// the same ticks: large counters, steal and guest, iowait handed to idle, a
+// counter going backwards, cores leaving and coming back.
+func TestCPUSamplerAgreesWithGopsutil(t *testing.T) {
+	ticks := []struct {
+		cores []core
+		want  []CoreLoad // nil for the baseline
+	}{
+		{cores: []core{
+			{n: 0, user: 100000, nice: 500, system: 30000, idle: 9000000, iowait: 2000, irq: 100, softirq: 200},
+			{n: 1, user: 200000, system: 40000, idle: 8000000, iowait: 1000},
+			{n: 2, user: 300000, system: 50000, idle: 7000000, iowait: 3000},
+			{n: 3, user: 400000, nice: 10, system: 60000, idle: 6000000, steal: 700, guest: 5000},
+		}},
+		{cores: []core{
+			{n: 0, user: 100040, nice: 510, system: 30020, idle: 9000020, iowait: 2000, irq: 105, softirq: 205},
+			{n: 1, user: 200000, system: 40000, idle: 8000100, iowait: 1000},
+			{n: 2, user: 300070, system: 50020, idle: 7000040, iowait: 2970},
+			{n: 3, user: 400025, nice: 10, system: 60000, idle: 6000025, steal: 750, guest: 5025},
+		}, want: []CoreLoad{
+			{Busy: 0.8, User: 0.5, System: 0.3},
+			{},
+			{Busy: 0.9, User: 0.7, System: 0.2},
+			{Busy: 0.75, User: 0.25},
+		}},
+		{cores: []core{
+			{n: 0, user: 100039, nice: 510, system: 30020, idle: 9000070, iowait: 2000, irq: 105, softirq: 205},
+			{n: 2, user: 300170, system: 50020, idle: 7000040, iowait: 2970},
+			{n: 3, user: 400025, nice: 10, system: 60000, idle: 6000025, steal: 750, guest: 5025},
+			{n: 5, user: 10, idle: 10},
+		}, want: []CoreLoad{{}, {}, {Busy: 1, User: 1}, {}, {}, {}}},
+		{cores: []core{
+			{n: 0, user: 100069, nice: 510, system: 30020, idle: 9000140, iowait: 2000, irq: 105, softirq: 205},
+			{n: 1, user: 200050, system: 40000, idle: 8000150, iowait: 1000},
+			{n: 2, user: 300170, system: 50080, idle: 7000080, iowait: 2970},
+			{n: 3, user: 400025, nice: 10, system: 60000, idle: 6000025, steal: 750, guest: 5025},
+			{n: 5, user: 40, idle: 20},
+		}, want: []CoreLoad{{Busy: 0.3, User: 0.3}, {}, {Busy: 0.6, System: 0.6}, {}, {}, {Busy: 0.75, User: 0.75}}},
+	}
+	dir := t.TempDir()
+	t.Setenv("HOST_PROC", dir)
+	ctx := context.Background()
+	s := NewCPUSampler()
+	var before []cpu.TimesStat
+	for i, tick := range ticks {
+		writeStat(t, dir, procStat(tick.cores...))
+		got, err := s.Sample(ctx)
+		if err != nil {
+			t.Fatalf("tick %d: Sample() error: %v", i, err)
+		}
+		after, err := cpu.TimesWithContext(ctx, true)
+		if err != nil {
+			t.Fatalf("tick %d: cpu.Times() error: %v", i, err)
+		}
+		if !loadsEqual(got, tick.want) {
+			t.Errorf("tick %d: Sample() = %v; want %v", i, got, tick.want)
+		}
+		if ref := gopsutilLoads(before, after); !loadsEqual(ref, tick.want) {
+			t.Errorf("tick %d: from gopsutil = %v; want %v", i, ref, tick.want)
+		}
+		before = after
+	}
+}
+
+// gopsutilLoads is each core's load between two gopsutil readings, by the
+// rules Sample documents; nil without a first reading.
+func gopsutilLoads(before, after []cpu.TimesStat) []CoreLoad {
+	if before == nil {
+		return nil
+	}
+	prev, next := gopsutilTimes(before, 1), gopsutilTimes(after, 1)
+	loads := make([]CoreLoad, len(next))
+	for n, a := range next {
+		if n >= len(prev) || !prev[n].ok || !a.ok {
+			continue
+		}
+		b := prev[n]
+		user, system, idle, steal := a.user-b.user, a.system-b.system, a.idle-b.idle, a.steal-b.steal
+		total := user + system + idle + steal
+		if user < 0 || system < 0 || idle < 0 || steal < 0 || total <= 0 {
+			continue
+		}
+		loads[n] = CoreLoad{Busy: 1 - idle/total, User: user / total, System: system / total}
+	}
+	return loads
+}
+
+// TestParseStatAgreesWithGopsutil feeds the parser and gopsutil the lines
+// that test a parser's edges: which they skip, and the counters of the rest.
+func TestParseStatAgreesWithGopsutil(t *testing.T) {
+	stat := strings.Join([]string{
+		"cpu  1 2 3 4 5 6 7 8 9 10",
+		"cpu0 1 2 3 4 5 6 7 8 9 10",
+		"cpu1\t10  20 30 40 50 60 70",                 // seven counters, tabs and double spaces
+		"cpu2 1 2 3 4 5 6",                            // too few counters
+		"cpu3 1 2 x 4 5 6 7 8 9 10",                   // not a number
+		"cpu4 1 2 3 4 5 6 7 8 9 10 11 x",              // past the tenth: ignored
+		"cpu5 18446744073709551615 0 0 1 0 0 0 0 0 0", // the largest counter
+		"cpu6 18446744073709551616 0 0 1 0 0 0 0 0 0", // one more: skipped
+		"cpu7 -1 0 0 1 0 0 0 0 0 0",
+		"cpu 1 2 3 4 5 6 7 8 9 10",
+		"cpu9 1 2 3 4 5 6 7 8 9 10",
+		"intr 1 2 3",
+		"cpu10 1 2 3 4 5 6 7 8 9 10", // after the per-core lines: not read
+	}, "\n")
+	dir := t.TempDir()
+	t.Setenv("HOST_PROC", dir)
+	writeStat(t, dir, stat)
+	times, err := cpu.Times(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := gopsutilTimes(times, cpu.ClocksPerSec)
+	got := parseStat(nil, []byte(stat))
+	if len(got) != len(want) {
+		t.Fatalf("parseStat() = %+v; gopsutil reads %+v", got, want)
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.ok != w.ok || !nearRel(g.user, w.user) || !nearRel(g.system, w.system) ||
+			!nearRel(g.idle, w.idle) || !nearRel(g.steal, w.steal) {
+			t.Errorf("core %d: parseStat() = %+v; gopsutil reads %+v", i, g, w)
+		}
+	}
+}
+
+// gopsutilTimes is gopsutil's readings in seconds times scale, indexed by
+// core number.
+func gopsutilTimes(times []cpu.TimesStat, scale float64) []coreTimes {
+	var dst []coreTimes
+	for _, t := range times {
+		n, err := strconv.Atoi(strings.TrimPrefix(t.CPU, "cpu"))
+		if err != nil {
+			continue
+		}
+		for len(dst) <= n {
+			dst = append(dst, coreTimes{})
+		}
+		dst[n] = coreTimes{
+			ok:     true,
+			user:   (t.User + t.Nice) * scale,
+			system: (t.System + t.Irq + t.Softirq) * scale,
+			idle:   (t.Idle + t.Iowait) * scale,
+			steal:  t.Steal * scale,
+		}
+	}
+	return dst
+}
+
+func nearRel(x, y float64) bool { return math.Abs(x-y) <= 1e-12*math.Max(math.Abs(x), math.Abs(y)) }
