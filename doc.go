@@ -1,3 +1,4 @@
 // Command corescope is a desktop profiler that makes concurrency visible.
-// With no arguments it opens the window; subcommands run headless (package cli).
+// With no arguments, or with profile files (paths or file:// URIs), it opens
+// the window; subcommands run headless (package cli).
 package main

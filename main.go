@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,42 +25,77 @@ const appID = "io.github.corescope"
 func main() {
 	runners.ExitIfWorker()
 	args := os.Args[1:]
-	if len(args) == 0 || isWindowFlag(args[0]) || isProfileFile(args) {
-		os.Exit(openWindow(args))
+	if opt, ok := windowOptions(args); ok {
+		os.Exit(openWindow(opt))
 	}
 	os.Exit(cli.Run(args, os.Stdout, os.Stderr))
 }
 
-// isWindowFlag reports whether arg asks for the window rather than a subcommand.
-func isWindowFlag(arg string) bool {
-	switch arg {
-	case "--demo", "-demo", "--exit", "-exit":
-		return true
+// windowOptions reads args as the window's: none, --demo and --exit, and
+// profiles to open, as paths or file:// URIs (what a file manager passes
+// for %F and %U). ok is false when any argument is something else, such as
+// a subcommand or a flag, which the CLI then handles.
+func windowOptions(args []string) (opt app.Options, ok bool) {
+	for _, a := range args {
+		switch {
+		case a == "--demo" || a == "-demo":
+			opt.Demo = true
+		case a == "--exit" || a == "-exit":
+			opt.ExitWhenDone = true
+		case strings.HasPrefix(a, "file://"):
+			opt.Open = append(opt.Open, fileURIPath(a))
+		case isProfilePath(a):
+			opt.Open = append(opt.Open, a)
+		default:
+			return app.Options{}, false
+		}
 	}
-	return false
+	return opt, true
 }
 
-// isProfileFile reports whether args name one profile to open in the
-// window, as a file manager passes it on a double-click.
-func isProfileFile(args []string) bool {
-	return len(args) == 1 && strings.HasSuffix(args[0], ".json")
+// isProfilePath reports whether arg names a file rather than a subcommand:
+// it ends in .json or has a directory in it, as every path a file manager
+// passes does. No subcommand name does either, and a flag is not a path.
+func isProfilePath(arg string) bool {
+	return !strings.HasPrefix(arg, "-") && (strings.EqualFold(filepath.Ext(arg), ".json") ||
+		strings.ContainsRune(arg, '/') || strings.ContainsRune(arg, filepath.Separator))
+}
+
+// fileURIPath is the local path a file:// URI names, percent-decoded. A URI
+// that names no local file is kept as it is, so that opening it fails with
+// a dialog that names it.
+func fileURIPath(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Host != "" && u.Host != "localhost" || u.Path == "" {
+		return uri
+	}
+	return u.Path
+}
+
+// noDisplay is the one line printed instead of the window when there is no
+// display, pointing at what works without one.
+const noDisplay = "corescope: no display (DISPLAY and WAYLAND_DISPLAY are unset): the window cannot open; " +
+	"the headless commands work: corescope run|compare|record|report|models --help"
+
+// hasDisplay reports whether the window can open: on Linux and the BSDs,
+// GLFW panics with a stack trace when there is neither an X nor a Wayland
+// display; macOS and Windows always have one.
+func hasDisplay() bool {
+	switch runtime.GOOS {
+	case "darwin", "windows":
+		return true
+	}
+	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
 // openWindow shows the window until the user quits it.
-func openWindow(args []string) int {
-	opt := app.Options{}
-	for _, a := range args {
-		switch a {
-		case "--demo", "-demo":
-			opt.Demo = true
-		case "--exit", "-exit":
-			opt.ExitWhenDone = true
-		default:
-			opt.Open = a
-		}
-	}
+func openWindow(opt app.Options) int {
 	if opt.ExitWhenDone && !opt.Demo {
 		fmt.Fprintln(os.Stderr, "corescope: --exit goes with --demo")
+		return cli.ExitUsage
+	}
+	if !hasDisplay() {
+		fmt.Fprintln(os.Stderr, noDisplay)
 		return cli.ExitUsage
 	}
 	self, err := os.Executable()

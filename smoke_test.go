@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -28,11 +29,7 @@ func TestWindowSmoke(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Fatal("CORESCOPE_SMOKE is set but there is no DISPLAY: run under xvfb-run")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "corescope")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir, bin := buildCorescope(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var stderr bytes.Buffer
@@ -77,6 +74,52 @@ func TestWindowSmoke(t *testing.T) {
 	// LANG=C.UTF-8 above: internal/cleanlocale must keep Fyne from choking on it.
 	if strings.Contains(stderr.String(), "Error parsing user locale") {
 		t.Fatalf("Fyne could not parse the locale:\n%s", stderr.String())
+	}
+}
+
+// buildCorescope builds the binary into a temporary folder without
+// FyneApp.toml, so Fyne's thread checks are on, and returns both.
+func buildCorescope(t *testing.T) (dir, bin string) {
+	t.Helper()
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "corescope")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir, bin
+}
+
+// TestWindowSmokeWithoutDisplay checks that the window's ways in, without
+// an X or Wayland display, end in one line that says so and exit 2, not in
+// GLFW's panic. (Its name puts it among the tests make test runs here.)
+func TestWindowSmokeWithoutDisplay(t *testing.T) {
+	if os.Getenv("CORESCOPE_SMOKE") == "" {
+		t.Skip("set CORESCOPE_SMOKE=1 (make test does) for the tests of the real binary")
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		t.Skip("macOS and Windows always have a display")
+	}
+	dir, bin := buildCorescope(t)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	for _, args := range [][]string{nil, {filepath.Join(dir, "a.json"), "file:///tmp/b.json"}, {"--demo"}} {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, &stdout, &stderr
+		err := cmd.Run()
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+		if code != 2 || stdout.Len() > 0 || len(lines) != 1 || !strings.Contains(lines[0], "no display") || !strings.Contains(lines[0], "corescope run") {
+			t.Errorf("corescope %q without a display: %v, stdout %q, stderr:\n%s\nwant exit status 2 and one line saying there is no display and what works",
+				args, err, stdout.String(), stderr.String())
+		}
 	}
 }
 

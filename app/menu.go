@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // menuItems are the menu entries whose enabled state follows the session.
@@ -137,12 +138,12 @@ func (u *UI) OpenFile(path string) {
 		return
 	}
 	u.addRuns(fileGroup(path), ps...)
-	u.setStatus(fmt.Sprintf("Opened %d runs from %s", len(ps), path))
+	u.setStatus(fmt.Sprintf("Opened %s from %s", runtext.Count(len(ps), "run"), path))
 }
 
 func (u *UI) showSave() {
 	if u.allowed(true).save {
-		u.askSavePath("corescope-profile.json", u.SaveFile)
+		u.askSavePath("corescope-profile.corescope.json", u.SaveFile)
 	}
 }
 

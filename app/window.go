@@ -20,8 +20,9 @@ type Options struct {
 	Demo bool
 	// ExitWhenDone quits the app when the first Run (or the demo) ends.
 	ExitWhenDone bool
-	// Open is a profile file to show at start, as File > Open would.
-	Open string
+	// Open are profile files to show at start, each as File > Open would:
+	// a group of runs per file, a dialog for each that cannot be read.
+	Open []string
 }
 
 // UI is the corescope window and the session of runs it shows.
@@ -120,8 +121,12 @@ func New(a fyne.App, opt Options) *UI {
 	switch {
 	case opt.Demo:
 		a.Lifecycle().SetOnStarted(u.Run)
-	case opt.Open != "":
-		a.Lifecycle().SetOnStarted(func() { u.OpenFile(opt.Open) })
+	case len(opt.Open) > 0:
+		a.Lifecycle().SetOnStarted(func() {
+			for _, path := range opt.Open {
+				u.OpenFile(path)
+			}
+		})
 	}
 	// From now on a typed interpreter is asked off the UI goroutine.
 	u.ctl.asker.do = func(f func()) { u.do(f) }

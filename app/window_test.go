@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -345,26 +346,71 @@ func TestCompareFitsASmallWindow(t *testing.T) {
 	}
 }
 
-func TestOptionsOpenShowsTheFileAtStart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "p.json")
-	p := &profile.Profile{Label: "goroutines", Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
-		Model: runners.Goroutines}), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
-		Frames: []profile.Frame{{T: 0.1, Busy: []float64{1}, User: []float64{1}, System: []float64{0}}}}
-	if err := profile.Save(path, []*profile.Profile{p}); err != nil {
+// saveRuns writes a profile file named name in dir holding one run per model.
+func saveRuns(t *testing.T, dir, name string, models ...runners.Model) string {
+	t.Helper()
+	var ps []*profile.Profile
+	for _, m := range models {
+		ps = append(ps, &profile.Profile{Label: string(m), Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
+			Model: m}), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
+			Frames: []profile.Frame{{T: 0.1, Busy: []float64{1}, User: []float64{1}, System: []float64{0}}}})
+	}
+	path := filepath.Join(dir, name)
+	if err := profile.Save(path, ps); err != nil {
 		t.Fatal(err)
 	}
-	a := test.NewTempApp(t)
-	u := New(a, Options{Open: path})
-	if len(u.runs) != 0 {
-		t.Fatalf("runs before start = %d; want the file opened once the app starts", len(u.runs))
+	return path
+}
+
+// TestOptionsOpenShowsTheFilesAtStart opens files as `corescope A.json
+// B.json` does: each readable file is a group of its own, each unreadable
+// one a dialog that names it, and the others still open.
+func TestOptionsOpenShowsTheFilesAtStart(t *testing.T) {
+	dir := t.TempDir()
+	a := saveRuns(t, dir, "a.json", runners.Sequential, runners.Goroutines)
+	b := saveRuns(t, dir, "b.corescope.json", runners.Threads)
+	broken := filepath.Join(dir, "broken.json")
+	if err := os.WriteFile(broken, []byte(`{"format": "corescope/v1", "runs": [`), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	started := a.Lifecycle().(interface{ OnStarted() func() }).OnStarted()
-	if started == nil {
-		t.Fatal("no start hook set for Options.Open")
+	tests := []struct {
+		name       string
+		open       []string
+		wantRuns   []string
+		wantGroups []string // as the comparison selector lists them, newest first
+		wantDialog string   // the one error dialog names this file; "" for none
+	}{
+		{"a broken one first", []string{broken, a}, []string{"sequential", "goroutines"}, []string{"a.json (2 runs)"}, broken},
+		{"two good ones", []string{a, b}, []string{"sequential", "goroutines", "threads"}, []string{"b.corescope.json (1 run)", "a.json (2 runs)"}, ""},
 	}
-	started()
-	if len(u.runs) != 1 || u.runs[0].Label != "goroutines" {
-		t.Errorf("runs after start = %d; want the file's one goroutines run", len(u.runs))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := test.NewTempApp(t)
+			u := New(app, Options{Open: tt.open})
+			if len(u.runs) != 0 {
+				t.Fatalf("runs before start = %d; want the files opened once the app starts", len(u.runs))
+			}
+			started := app.Lifecycle().(interface{ OnStarted() func() }).OnStarted()
+			if started == nil {
+				t.Fatal("no start hook set for Options.Open")
+			}
+			started()
+
+			var labels []string
+			for _, p := range u.runs {
+				labels = append(labels, p.Label)
+			}
+			if !slices.Equal(labels, tt.wantRuns) || !slices.Equal(u.choices(), tt.wantGroups) {
+				t.Errorf("runs %q in groups %q; want %q in %q", labels, u.choices(), tt.wantRuns, tt.wantGroups)
+			}
+			dialogs := u.win.Canvas().Overlays().List()
+			switch {
+			case tt.wantDialog == "" && len(dialogs) > 0:
+				t.Errorf("%d dialogs (%q on top); want none", len(dialogs), overlayText(u))
+			case tt.wantDialog != "" && (len(dialogs) != 1 || !strings.Contains(overlayText(u), tt.wantDialog)):
+				t.Errorf("%d dialogs, on top %q; want one naming %s", len(dialogs), overlayText(u), tt.wantDialog)
+			}
+		})
 	}
 }
 
