@@ -38,7 +38,7 @@ const usageText = `corescope: see how a program uses your cores.
 
 Usage:
   corescope                          open the window
-  corescope FILE.json                open the window showing a saved profile
+  corescope FILE.json...             open the window showing saved profiles (paths or file:// URIs)
   corescope --demo [--exit]          open the window and compare every model on a small CPU-bound workload
   corescope run [flags]              run one workload under one model and print its summary
   corescope compare [flags]          run a workload under every model (or --models) and print a table
