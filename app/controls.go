@@ -583,5 +583,5 @@ func (a *pythonAsker) known(path string) (runners.Interpreter, error, bool) {
 			})
 		}()
 	}
-	return runners.Interpreter{}, fmt.Errorf("asking %s what it is...", cmp.Or(path, "python3")), false
+	return runners.Interpreter{}, fmt.Errorf("asking %s what it is", cmp.Or(path, "python3")), false
 }
