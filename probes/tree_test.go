@@ -134,14 +134,16 @@ func eachSource(t *testing.T, test func(*testing.T, *TreeProber)) {
 
 // probeUntil probes root until its tree has at least n processes, or for 5 s,
 // and returns the last tree: a shell needs a moment to start its children.
-func probeUntil(t *testing.T, p *TreeProber, root, n int) Tree {
+// probeUntil probes root until settled says the tree has reached the state a
+// test started, or 5 s pass: shells fork and exit at their own pace.
+func probeUntil(t *testing.T, p *TreeProber, root int, settled func(Tree) bool) Tree {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); ; {
 		tree, err := p.Probe(context.Background(), root, false)
 		if err != nil {
 			t.Fatalf("Probe(%d) error: %v", root, err)
 		}
-		if len(tree.Procs) >= n || time.Now().After(deadline) {
+		if settled(tree) || time.Now().After(deadline) {
 			return tree
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -155,7 +157,7 @@ func testFindsDescendants(t *testing.T, p *TreeProber) {
 	// the tree is sh -> {sh -> sleep, sleep}.
 	cmd := startShell(t, "(sleep 30; :) & sleep 30 & wait")
 	root := cmd.Process.Pid
-	tree := probeUntil(t, p, root, 4)
+	tree := probeUntil(t, p, root, func(tree Tree) bool { return len(tree.Procs) >= 4 })
 	var names []string
 	for _, p := range tree.Procs {
 		names = append(names, p.Name)
@@ -189,7 +191,10 @@ func testAdoptsOrphans(t *testing.T, p *TreeProber) {
 	// from the root but stays in its process group, so it is still the run's.
 	cmd := startShell(t, "(sleep 30 &); exec sleep 31")
 	root := cmd.Process.Pid
-	tree := probeUntil(t, p, root, 2)
+	// Settled once the subshell has exited and the root has become sleep 31.
+	tree := probeUntil(t, p, root, func(tree Tree) bool {
+		return len(tree.Procs) == 2 && tree.Procs[0].Name == "sleep"
+	})
 	if len(tree.Procs) != 2 || tree.Procs[1].Name != "sleep" || tree.Procs[1].PPID == root {
 		t.Fatalf("Probe(%d) = %+v; want the root and the orphaned sleep of its group", root, tree.Procs)
 	}
