@@ -14,7 +14,7 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool
 # Every package but main builds and tests without cgo. Tests run one package at
 # a time (-p 1): several measure cores used, which other packages' tests would disturb.
-PURE_PACKAGES := ./atomicfile/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
+PURE_PACKAGES := ./atomicfile/... ./levels/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
 
 # The systems every package but the GL entry point (main) must build and vet
 # for without cgo. app/ is left out on darwin only: Fyne's internal/widget asks
