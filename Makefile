@@ -8,10 +8,15 @@ BIN := corescope
 export LANG := C.UTF-8
 export LC_ALL := C.UTF-8
 
-# Debian packages: a C compiler and the X11/GL headers for Fyne's cgo driver,
-# Xvfb, ImageMagick and xdotool for the real-window tests.
+# Debian packages: a C compiler and the X11/GL headers for Fyne's cgo driver;
+# Xvfb, ImageMagick and xdotool for the real-window tests; CPython and psutil
+# for the Python backend and the peer benchmarks; node_exporter and Prometheus
+# for the cluster tests; the desktop-entry, AppStream, MIME and xdg tools the
+# install test validates and opens files with.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool \
+	python3 python3-psutil prometheus-node-exporter prometheus \
+	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin
 # Every package but main builds and tests without cgo. Tests run one package at
 # a time (-p 1): several measure cores used, which other packages' tests would disturb.
 PURE_PACKAGES := ./atomicfile/... ./levels/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
