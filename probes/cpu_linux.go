@@ -19,6 +19,10 @@ type statReader struct {
 	root, path string // HOST_PROC as last seen, and the stat file under it
 	pathz      []byte // path ending in NUL, for openat without a copy per call
 	buf        []byte
+	// kept is the real /proc/stat, opened once: read again from offset 0,
+	// the kernel writes it anew, so a tick is one pread instead of openat,
+	// read, read and close (about 7 us instead of 13 here).
+	kept *os.File
 }
 
 // times appends the counters, in ticks, to dst, indexed by core number, and
@@ -51,9 +55,17 @@ func (r *statReader) statPath() string {
 }
 
 // read returns the whole file in r.buf, which grows to the largest size seen.
-// The file is opened again every time: an open /proc/stat would not show a
-// fixture that was replaced, or a HOST_PROC that changed.
+// The real /proc/stat is kept open; under any other HOST_PROC the file is
+// opened again every time, since a fixture may be replaced or removed
+// between ticks and an open file would not show it.
 func (r *statReader) read() ([]byte, error) {
+	if r.root == "/proc" {
+		return r.readKept()
+	}
+	if r.kept != nil { // HOST_PROC moved away from the real /proc
+		r.kept.Close()
+		r.kept = nil
+	}
 	fd, err := r.open()
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: r.path, Err: err}
@@ -76,6 +88,37 @@ func (r *statReader) read() ([]byte, error) {
 			return r.buf[:n], nil
 		default:
 			n += m
+		}
+	}
+}
+
+// readKept reads the kept /proc/stat from offset 0 in one pread, opening it
+// first if needed. A read that fills the buffer may have been cut, so it is
+// made again into a buffer twice the size. After an error the file is closed
+// and the next tick opens it again.
+func (r *statReader) readKept() ([]byte, error) {
+	if r.kept == nil {
+		f, err := os.Open(r.path)
+		if err != nil {
+			return nil, err
+		}
+		r.kept = f // its finaliser closes it when the sampler is dropped
+	}
+	if len(r.buf) == 0 {
+		r.buf = make([]byte, 8<<10)
+	}
+	for {
+		n, err := unix.Pread(int(r.kept.Fd()), r.buf, 0)
+		switch {
+		case err == unix.EINTR:
+		case err != nil:
+			r.kept.Close()
+			r.kept = nil
+			return nil, &os.PathError{Op: "read", Path: r.path, Err: err}
+		case n < len(r.buf):
+			return r.buf[:n], nil
+		default:
+			r.buf = make([]byte, 2*len(r.buf))
 		}
 	}
 }
