@@ -11,15 +11,15 @@ export LC_ALL := C.UTF-8
 # Debian packages: a C compiler and the X11/GL headers for Fyne's cgo driver;
 # Xvfb, ImageMagick and xdotool for the real-window tests; CPython and psutil
 # for the Python backend and the peer benchmarks; node_exporter and Prometheus
-# for the cluster tests; the desktop-entry, AppStream, MIME and xdg tools the
+# for the cluster tests; htop for the peer benchmarks; the desktop-entry, AppStream, MIME and xdg tools the
 # install test validates and opens files with.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool \
 	python3 python3-psutil prometheus-node-exporter prometheus \
-	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin
+	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin htop
 # Every package but main builds and tests without cgo. Tests run one package at
 # a time (-p 1): several measure cores used, which other packages' tests would disturb.
-PURE_PACKAGES := ./atomicfile/... ./levels/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
+PURE_PACKAGES := ./atomicfile/... ./levels/... ./internal/benchpeers/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
 
 # The systems every package but the GL entry point (main) must build and vet
 # for without cgo. app/ is left out on darwin only: Fyne's internal/widget asks
@@ -29,7 +29,7 @@ CROSS_GOOS := darwin windows
 CROSS_SKIP_darwin := corescope corescope/app
 CROSS_SKIP_windows := corescope
 
-.PHONY: deps build run test crossbuild bench clean
+.PHONY: deps build run test crossbuild bench bench-peers clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -67,6 +67,11 @@ crossbuild-%:
 bench: deps
 	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./probes/ ./heatmap/ ./report/
 	$(GO) test -run '^$$' -bench . -benchmem ./app/
+
+# bench-peers sets the sampler, the tree probe and corescope's own cost beside
+# psutil and htop on the same fixture and subject, and fails on a missed goal.
+bench-peers: build
+	CGO_ENABLED=0 $(GO) run ./internal/benchpeers -corescope ./$(BIN)
 
 clean:
 	rm -f $(BIN)
