@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"corescope/heatmap"
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -19,9 +20,9 @@ import (
 // subject's own cores, and the whole machine only for a file that has
 // nothing else.
 func TestCompareLaneShowsTheSubject(t *testing.T) {
-	frame := profile.Frame{T: 0.1, Busy: []float64{1, 1}, User: []float64{1, 1}, System: []float64{0, 0}}
+	frame := profile.Frame{T: 0.1, Busy: levels.Row{levels.Steps, levels.Steps}}
 	withSubject := frame
-	withSubject.SubjectBusy = []float64{1, 0}
+	withSubject.SubjectBusy = levels.Row{levels.Steps, 0}
 	tests := []struct {
 		name  string
 		frame profile.Frame
@@ -45,7 +46,7 @@ func TestCompareLaneShowsTheSubject(t *testing.T) {
 // shows only the samples inside it.
 func TestCompareLaneTimeScale(t *testing.T) {
 	busy := func(t float64, v float64) profile.Frame {
-		return profile.Frame{T: t, Busy: []float64{v}, SubjectBusy: []float64{v}}
+		return profile.Frame{T: t, Busy: levels.Row{levels.Of(v)}, SubjectBusy: levels.Row{levels.Of(v)}}
 	}
 	p := &profile.Profile{Frames: []profile.Frame{busy(0.1, 1), busy(0.2, 0), busy(0.3, 1), busy(0.4, 0)}}
 	p.Spec.Interval = 100e6
@@ -85,7 +86,7 @@ func TestCompareLanesZoomTogether(t *testing.T) {
 		p := &profile.Profile{Label: label}
 		p.Spec.Interval = runners.Duration(100 * time.Millisecond)
 		for i := 1; i <= n; i++ {
-			p.Frames = append(p.Frames, profile.Frame{T: float64(i) / 10, Busy: []float64{1, 0.5}, SubjectBusy: []float64{0.75, 0}})
+			p.Frames = append(p.Frames, profile.Frame{T: float64(i) / 10, Busy: levels.Row{levels.Steps, levels.Of(0.5)}, SubjectBusy: levels.Row{levels.Of(0.75), 0}})
 		}
 		return p
 	}
@@ -104,7 +105,7 @@ func TestCompareLanesZoomTogether(t *testing.T) {
 		t.Errorf("window after a zoom in around the middle = %v..%v; want 0.2..0.6", from, to)
 	}
 	short := test.WidgetRenderer(l).(*runLanesRenderer).imgs[1].Image.(*image.RGBA)
-	if x := short.Rect.Dx() - 1; short.RGBAAt(x, 0) != (color.RGBA{}) || short.RGBAAt(0, 0) != heatmap.Color(0.75) {
+	if x := short.Rect.Dx() - 1; short.RGBAAt(x, 0) != (color.RGBA{}) || short.RGBAAt(0, 0) != heatmap.Color(levels.Of(0.75).Fraction()) {
 		t.Errorf("the short run zoomed to 0.2..0.6 s: first pixel %v, last %v; want its load, then clear after its end at 0.4 s",
 			short.RGBAAt(0, 0), short.RGBAAt(x, 0))
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image"
+	"math"
 	"sort"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/heatmap"
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runtext"
 )
@@ -95,9 +97,9 @@ func (l *runLanes) readout(pos fyne.Position) string {
 	f := &p.Frames[j]
 	c := min(int(y/laneHeight*float32(laneCores(p))), laneCores(p)-1)
 	where := fmt.Sprintf("%s · %s · core %d", runName(p), spanText(sampleStart(p, j), f.T), c)
-	load := func(v []float64) float64 {
-		if c < len(v) {
-			return v[c]
+	load := func(r levels.Row) float64 {
+		if v := r.At(c); !math.IsNaN(v) {
+			return v
 		}
 		return 0
 	}
@@ -220,11 +222,18 @@ func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, t
 		return cols
 	}
 	subject := runtext.SubjectMeasured(p)
-	sample := func(i int) []float64 {
+	// sample appends sample i's row as fractions to cols, reusing the
+	// fractions of an earlier paint where cols has them.
+	sample := func(i int) {
+		row := p.Frames[i].Busy
 		if subject {
-			return p.Frames[i].SubjectBusy
+			row = p.Frames[i].SubjectBusy
 		}
-		return p.Frames[i].Busy
+		var reused []float64
+		if len(cols) < cap(cols) {
+			reused = cols[:len(cols)+1][len(cols)]
+		}
+		cols = append(cols, row.Fractions(reused))
 	}
 	// at is the time at the middle of pixel column x.
 	at := func(x int) float64 { return from + (float64(x)+0.5)/float64(w)*(to-from) }
@@ -239,7 +248,7 @@ func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, t
 			x0 = x
 		}
 		x1 = x + 1
-		cols = append(cols, sample(i))
+		sample(i)
 	}
 	if x0 < 0 {
 		return cols
@@ -251,7 +260,7 @@ func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, t
 	if last-first+1 > x1-x0 {
 		cols = cols[:0]
 		for i := first; i <= min(last, n-1); i++ {
-			cols = append(cols, sample(i))
+			sample(i)
 		}
 	}
 	pr.Heatmap(dst, image.Rect(x0, 0, x1, dst.Rect.Dy()), cols, false)

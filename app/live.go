@@ -48,6 +48,9 @@ type liveView struct {
 	// run has not told) and the reason for it.
 	attribution, reason string
 	visible             bool // whether the tab is shown; hidden, it does not draw
+
+	// A frame's rows as fractions for the heatmap and bars, which copy them.
+	busy, subject []float64
 }
 
 // newLiveView builds the tab; onChange is called with the sort order
@@ -156,7 +159,7 @@ func (v *liveView) add(f *profile.Frame) {
 	if len(f.Busy) != v.heat.Cores() {
 		v.heat.ResetLive(len(f.Busy), liveColumns, v.interval)
 	}
-	v.heat.Push(f.T, f.Busy, subjectBusy(f))
+	v.push(f)
 	dt := f.T - v.prevT
 	if v.last == nil || !(dt > 0) {
 		dt = v.interval
@@ -175,12 +178,21 @@ func (v *liveView) add(f *profile.Frame) {
 		f.SubjectCores(), f.OthersCores(), f.BusyCores(), len(f.Busy), self)
 }
 
-// subjectBusy is f's per-core subject load, nil when it was not measured.
-func subjectBusy(f *profile.Frame) []float64 {
+// push adds frame f to the heatmap.
+func (v *liveView) push(f *profile.Frame) {
+	machine, subject := v.fractions(f)
+	v.heat.Push(f.T, machine, subject)
+}
+
+// fractions is f's per-core machine and subject load (nil when it was not
+// measured) as fractions, valid until the next call.
+func (v *liveView) fractions(f *profile.Frame) (machine, subject []float64) {
+	v.busy = f.Busy.Fractions(v.busy)
 	if len(f.SubjectBusy) == 0 {
-		return nil
+		return v.busy, nil
 	}
-	return f.SubjectBusy
+	v.subject = f.SubjectBusy.Fractions(v.subject)
+	return v.busy, v.subject
 }
 
 // refresh redraws after a batch of add or a show.
@@ -191,7 +203,7 @@ func (v *liveView) refresh() {
 	known := v.heat.SubjectKnown()
 	v.heat.Refresh()
 	if v.last != nil {
-		v.bars.set(v.last.Busy, subjectBusy(v.last))
+		v.bars.set(v.fractions(v.last))
 	}
 	v.legend.set(known)
 	showNote(v.note, attributionText(v.attribution, v.reason, known))
@@ -216,7 +228,7 @@ func (v *liveView) show(p *profile.Profile) {
 	}
 	v.heat.Reset(cores, max(len(p.Frames), 1), v.interval)
 	for i := range p.Frames {
-		v.heat.Push(p.Frames[i].T, p.Frames[i].Busy, subjectBusy(&p.Frames[i]))
+		v.push(&p.Frames[i])
 	}
 	v.heat.FillWidth() // the whole run fills the width
 	v.last = nil

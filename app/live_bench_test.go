@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -15,10 +16,10 @@ import (
 // liveFrame is a realistic frame of a run on cores cores: a wave of load
 // across the cores, 8 threads hopping between them, a task ending.
 func liveFrame(i, cores int, interval float64) profile.Frame {
-	f := profile.Frame{T: float64(i+1) * interval, Busy: make([]float64, cores), SubjectCPU: 0.2, SelfCPU: 0.001,
+	f := profile.Frame{T: float64(i+1) * interval, Busy: make(levels.Row, cores), SubjectCPU: 0.2, SelfCPU: 0.001,
 		TasksDone: i, Threads: 8, Procs: 1}
 	for c := range f.Busy {
-		f.Busy[c] = float64((c+i)%10) / 10
+		f.Busy[c] = levels.Of(float64((c+i)%10) / 10)
 	}
 	for k := range 8 {
 		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 100, TID: 100 + k, CPU: 0.05, Core: (k + i) % cores})

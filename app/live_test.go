@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/heatmap"
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -80,15 +81,15 @@ func TestApproximateRunSaysSo(t *testing.T) {
 	u.win.Resize(fyne.NewSize(1000, 700))
 	spec := resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads})
 	frames := []profile.Frame{
-		{T: 0.1, Busy: []float64{1, 1}, SubjectBusy: []float64{1, 0}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 0}}},
-		{T: 0.2, Busy: []float64{1, 1}, SubjectBusy: []float64{0, 1}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 1}}},
+		{T: 0.1, Busy: levels.Row{levels.Steps, levels.Steps}, SubjectBusy: levels.Row{levels.Steps, 0}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 0}}},
+		{T: 0.2, Busy: levels.Row{levels.Steps, levels.Steps}, SubjectBusy: levels.Row{0, levels.Steps}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 1}}},
 	}
 	approx := &profile.Profile{Label: "approx", Spec: spec, Started: time.Now(), Frames: frames,
 		Summary: profile.Summary{Attribution: profile.AttributionApproximate, AttributionNote: "perf is not allowed here."}}
 	exact := &profile.Profile{Label: "exact", Spec: spec, Started: time.Now(), Frames: frames,
 		Slices:  []profile.Slice{{PID: 5, TID: 5, CPU: 0, Start: 0.01, End: 0.1}, {PID: 5, TID: 5, CPU: 1, Start: 0.1, End: 0.2}},
 		Summary: profile.Summary{Attribution: profile.AttributionExact}}
-	old := &profile.Profile{Label: "old", Spec: spec, Started: time.Now(), Frames: []profile.Frame{{T: 0.1, Busy: []float64{1, 1}}}}
+	old := &profile.Profile{Label: "old", Spec: spec, Started: time.Now(), Frames: []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps, levels.Steps}}}}
 
 	// Hidden tabs do not draw: each note is checked on its own tab.
 	for tab, note := range []*widget.Label{u.live.note, u.threads.note} {
@@ -125,7 +126,7 @@ func TestLiveRunSaysHowItMeasures(t *testing.T) {
 		wantNote    bool
 	}{{profile.AttributionApproximate, true}, {profile.AttributionExact, false}} {
 		v.begin(spec)
-		v.add(&profile.Frame{T: 0.1, Busy: []float64{1, 0}, SubjectBusy: []float64{1, 0}, Attribution: tt.attribution})
+		v.add(&profile.Frame{T: 0.1, Busy: levels.Row{levels.Steps, 0}, SubjectBusy: levels.Row{levels.Steps, 0}, Attribution: tt.attribution})
 		v.refresh()
 		if v.note.Visible() != tt.wantNote {
 			t.Errorf("live %s frames: note %q shown %v; want shown %v", tt.attribution, v.note.Text, v.note.Visible(), tt.wantNote)
@@ -137,7 +138,7 @@ func TestLiveRunSaysHowItMeasures(t *testing.T) {
 func TestLiveFiguresNameSubjectAndOthers(t *testing.T) {
 	test.NewTempApp(t)
 	v := newLiveView(nil)
-	v.add(&profile.Frame{T: 0.1, Busy: []float64{1, 0.5}, SubjectBusy: []float64{0.75, 0}})
+	v.add(&profile.Frame{T: 0.1, Busy: levels.Row{levels.Steps, levels.Of(0.5)}, SubjectBusy: levels.Row{levels.Of(0.75), 0}})
 	for _, want := range []string{"Subject: 0.75 cores", "Other programs: 0.75 cores", "Machine: 1.50 of 2 cores busy"} {
 		if !strings.Contains(v.text, want) {
 			t.Errorf("live figures %q; want them to say %q", v.text, want)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -199,7 +200,7 @@ func TestOutputPaneShowsAFilesKeptOutput(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.json")
 	p := &profile.Profile{Label: "pool.py", Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendCommand,
 		Command: []string{"python3", "pool.py"}}), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
-		Frames:     []profile.Frame{{T: 0.1, Busy: []float64{1}, User: []float64{1}, System: []float64{0}}},
+		Frames:     []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps}}},
 		StdoutTail: "primes: 49098\ndone\n", StderrTail: "a warning\n"}
 	if err := profile.Save(path, []*profile.Profile{p}); err != nil {
 		t.Fatal(err)

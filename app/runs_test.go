@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 	"corescope/runtext"
@@ -40,8 +41,8 @@ func modelRecord(ctx context.Context, spec runners.Spec, opt profile.Options) (*
 	tid := 100 + slices.Index(runners.Models, spec.Model)
 	p := &profile.Profile{Label: spec.Label(), Spec: spec, Started: time.Unix(1000, 0), Machine: profile.Machine{LogicalCores: 2}}
 	for i := 1; float64(i)*0.1 <= m.wall+0.05; i++ {
-		f := profile.Frame{T: float64(i) * 0.1, Busy: []float64{1, 0.5}, User: []float64{1, 0.5}, System: []float64{0, 0},
-			SubjectBusy: []float64{0.9, 0.1}, TasksDone: i}
+		f := profile.Frame{T: float64(i) * 0.1, Busy: levels.Row{levels.Steps, levels.Of(0.5)},
+			SubjectBusy: levels.Row{levels.Of(0.9), levels.Of(0.1)}, TasksDone: i}
 		if m.threads {
 			f.ThreadSamples = []profile.ThreadSample{{PID: 10, TID: tid, CPU: 0.1, Core: i % 2}}
 			f.Procs = 1

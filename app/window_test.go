@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -64,7 +65,7 @@ func fakeRecord(frames int) profile.RecordFunc {
 	return func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error) {
 		p := &profile.Profile{Label: spec.Label(), Spec: spec, Started: time.Now()}
 		for i := 0; frames == 0 || i < frames; i++ {
-			f := profile.Frame{T: float64(i+1) * 0.01, Busy: []float64{1, 0.5}, SubjectCPU: 0.01, TasksDone: i + 1,
+			f := profile.Frame{T: float64(i+1) * 0.01, Busy: levels.Row{levels.Steps, levels.Of(0.5)}, SubjectCPU: 0.01, TasksDone: i + 1,
 				ThreadSamples: []profile.ThreadSample{{PID: 10, TID: 11, CPU: 0.01, Core: i % 2}}}
 			opt.OnFrame(f)
 			p.Frames = append(p.Frames, f)
@@ -217,7 +218,7 @@ func TestOpenFile(t *testing.T) {
 	good := filepath.Join(dir, "good.json")
 	p := &profile.Profile{Label: "sequential", Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
 		Model: runners.Sequential}), Started: time.Now(),
-		Machine: profile.Machine{LogicalCores: 2}, Frames: []profile.Frame{{T: 0.1, Busy: []float64{1, 0}, User: []float64{0.9, 0}, System: []float64{0.1, 0}}}}
+		Machine: profile.Machine{LogicalCores: 2}, Frames: []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps, 0}}}}
 	if err := profile.Save(good, []*profile.Profile{p}); err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +354,7 @@ func saveRuns(t *testing.T, dir, name string, models ...runners.Model) string {
 	for _, m := range models {
 		ps = append(ps, &profile.Profile{Label: string(m), Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
 			Model: m}), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
-			Frames: []profile.Frame{{T: 0.1, Busy: []float64{1}, User: []float64{1}, System: []float64{0}}}})
+			Frames: []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps}}}})
 	}
 	path := filepath.Join(dir, name)
 	if err := profile.Save(path, ps); err != nil {

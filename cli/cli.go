@@ -93,7 +93,7 @@ type outputs struct {
 
 func (o *outputs) register(fs *flag.FlagSet, withJSON bool) {
 	if withJSON {
-		fs.StringVar(&o.json, "json", "", "write the profiles to `FILE` (corescope/v1 JSON)")
+		fs.StringVar(&o.json, "json", "", "write the profiles to `FILE` (corescope/v2 JSON)")
 	}
 	fs.StringVar(&o.csv, "csv", "", "write one row per sample and core to `FILE`")
 	fs.StringVar(&o.png, "png", "", "write a PNG report to `FILE`")

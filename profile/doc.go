@@ -1,4 +1,5 @@
 // Package profile records a subject in time: it starts the subject, drives the
 // probes, streams Frames to the caller, and builds the Profile and its Summary.
-// It also reads and writes the corescope/v1 JSON file format.
+// It also reads and writes the corescope/v2 JSON file format, and reads
+// corescope/v1.
 package profile

@@ -11,11 +11,17 @@ import (
 	"os"
 
 	"corescope/atomicfile"
+	"corescope/levels"
 	"corescope/runners"
 )
 
-// Format names the file format version. A reader refuses any other.
-const Format = "corescope/v1"
+// Format names the file format version Encode writes. Decode reads it and
+// formatV1, the format before it, whose frames held float arrays.
+const Format = "corescope/v2"
+
+// formatV1 is the first format: per-core values as arrays of fractions,
+// with user and system rows besides busy.
+const formatV1 = "corescope/v1"
 
 // File is the top level of a profile file.
 type File struct {
@@ -23,9 +29,10 @@ type File struct {
 	Profiles []*Profile `json:"profiles"`
 }
 
-// Encode writes ps as one corescope/v1 document: compact JSON with each
-// profile on a line of its own, so even a profile of 256 cores and
-// thousands of samples stays a file of a few megabytes that tools can split.
+// Encode writes ps as one corescope/v2 document: compact JSON with each
+// profile on a line of its own, which tools can split. A frame's per-core
+// rows are base64, one byte a core (see levels.Row), so an hour of 256
+// cores at 10 Hz stays a file of some 35 MB.
 func Encode(w io.Writer, ps []*Profile) error {
 	bw := bufio.NewWriter(w)
 	format, _ := json.Marshal(Format)
@@ -50,9 +57,9 @@ func Save(path string, ps []*Profile) error {
 	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, ps) })
 }
 
-// Decode reads a corescope/v1 document. A file of another format version,
-// a broken file and a profile that contradicts itself give an error that
-// says which.
+// Decode reads a corescope/v2 or corescope/v1 document. A file of another
+// format version, a broken file and a profile that contradicts itself give
+// an error that says which.
 func Decode(r io.Reader) ([]*Profile, error) {
 	var head struct {
 		Format   *string           `json:"format"`
@@ -69,24 +76,82 @@ func Decode(r io.Reader) ([]*Profile, error) {
 		}
 		return nil, fmt.Errorf("not a corescope profile: %w", err)
 	}
+	var decode func([]byte) (*Profile, error)
 	switch {
 	case head.Format == nil:
 		return nil, errors.New(`not a corescope profile: no "format" field`)
-	case *head.Format != Format:
-		return nil, fmt.Errorf("unsupported profile format %q: this corescope reads %q", *head.Format, Format)
+	case *head.Format == Format:
+		decode = decodeV2
+	case *head.Format == formatV1:
+		decode = decodeV1
+	default:
+		return nil, fmt.Errorf("unsupported profile format %q: this corescope reads %q and %q", *head.Format, Format, formatV1)
 	}
 	ps := make([]*Profile, 0, len(head.Profiles))
 	for i, raw := range head.Profiles {
-		var p Profile
-		if err := json.Unmarshal(raw, &p); err != nil {
+		p, err := decode(raw)
+		if err != nil {
 			return nil, fmt.Errorf("profile %d: %w", i+1, err)
 		}
 		if err := p.check(); err != nil {
 			return nil, fmt.Errorf("profile %d (%s): %w", i+1, p.Label, err)
 		}
-		ps = append(ps, &p)
+		ps = append(ps, p)
 	}
 	return ps, nil
+}
+
+func decodeV2(raw []byte) (*Profile, error) {
+	var p Profile
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// profileV1 is a profile as corescope/v1 wrote it: the same but for its
+// frames. Their outer fields hide the embedded ones of the same name.
+type profileV1 struct {
+	Profile
+	Frames []frameV1 `json:"frames"`
+}
+
+// frameV1 is a frame of corescope/v1: per-core fractions as numbers. Its
+// user and system rows are not read: frames no longer keep them.
+type frameV1 struct {
+	Frame
+	Busy        []float64 `json:"busy"`
+	SubjectBusy []float64 `json:"subject_busy"`
+}
+
+// decodeV1 reads a corescope/v1 profile, refusing fractions outside 0..1
+// before they are quantised (which would clamp them).
+func decodeV1(raw []byte) (*Profile, error) {
+	var old profileV1
+	if err := json.Unmarshal(raw, &old); err != nil {
+		return nil, err
+	}
+	p := old.Profile
+	p.Frames = make([]Frame, len(old.Frames))
+	for i, of := range old.Frames {
+		for _, series := range []struct {
+			field  string
+			values []float64
+		}{{"busy", of.Busy}, {"subject_busy", of.SubjectBusy}} {
+			for core, v := range series.values {
+				if !(v >= 0 && v <= 1) {
+					return nil, fmt.Errorf("frame %d: %w", i+1, &runners.FieldError{Field: fmt.Sprintf("%s[%d]", series.field, core), Value: fmt.Sprint(v), Allowed: "use 0..1"})
+				}
+			}
+		}
+		f := of.Frame
+		f.Busy = levels.Quantise(nil, of.Busy)
+		if len(of.SubjectBusy) > 0 {
+			f.SubjectBusy = levels.Quantise(nil, of.SubjectBusy)
+		}
+		p.Frames[i] = f
+	}
+	return &p, nil
 }
 
 // Load reads the profiles in path.
@@ -115,8 +180,8 @@ func (p *Profile) check() error {
 			return fmt.Errorf("frame %d has %d cores, frame 1 has %d", i+1, len(f.Busy), cores)
 		}
 		cores = len(f.Busy)
-		if len(f.User) != cores || len(f.System) != cores || len(f.SubjectBusy) != 0 && len(f.SubjectBusy) != cores {
-			return fmt.Errorf("frame %d: busy, user, system and subject_busy differ in length", i+1)
+		if len(f.SubjectBusy) != 0 && len(f.SubjectBusy) != cores {
+			return fmt.Errorf("frame %d: busy and subject_busy differ in length", i+1)
 		}
 		if i > 0 && f.T < p.Frames[i-1].T {
 			return fmt.Errorf("frame %d goes back in time", i+1)
@@ -176,18 +241,9 @@ func (s *Summary) check() error {
 	return nil
 }
 
-// check refuses per-core fractions outside 0..1 and negative times.
+// check refuses negative times and counts. Every byte of a per-core row is
+// a level or levels.Missing, so the rows need no check of their own.
 func (f *Frame) check() error {
-	for _, series := range []struct {
-		field  string
-		values []float64
-	}{{"busy", f.Busy}, {"user", f.User}, {"system", f.System}, {"subject_busy", f.SubjectBusy}} {
-		for core, v := range series.values {
-			if !(v >= 0 && v <= 1) {
-				return &runners.FieldError{Field: fmt.Sprintf("%s[%d]", series.field, core), Value: fmt.Sprint(v), Allowed: "use 0..1"}
-			}
-		}
-	}
 	if err := nonNegative("t_s", f.T); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"corescope/levels"
 	"corescope/runners"
 )
 
@@ -22,9 +24,9 @@ func fixture() *Profile {
 		Machine: Machine{CPUModel: "Test CPU", LogicalCores: 2, PhysicalCores: 1, OS: "linux", GoVersion: "go1.26"},
 		Summary: Summary{WallS: 1, CPUS: 1, CoresUsed: 1, Speedup: &speedup, Verdict: "ok", SubjectStartS: 0.1, SubjectEndS: 1.1},
 		Frames: []Frame{
-			{T: 0.1, Busy: []float64{0.5, 1}, User: []float64{0.4, 1}, System: []float64{0.1, 0}, Threads: 3, Procs: 1,
+			{T: 0.1, Busy: row(0.5, 1), SubjectBusy: row(0.1, 0.9), Threads: 3, Procs: 1,
 				ThreadSamples: []ThreadSample{{PID: 10, TID: 11, CPU: 0.1, Core: 1}}},
-			{T: 0.2, Busy: []float64{0, 0.25}, User: []float64{0, 0.2}, System: []float64{0, 0.05}},
+			{T: 0.2, Busy: row(0, 0.25)},
 		},
 		Events:  []runners.Event{{Ev: runners.EvTaskStart, Task: 1, Worker: 0, PID: 10, TID: 11, TNs: 5}},
 		Threads: []Thread{{PID: 10, TID: 11, Name: "worker", Process: "corescope"}},
@@ -49,7 +51,7 @@ func TestRoundTrip(t *testing.T) {
 	if lines := bytes.Count(data, []byte("\n")); lines != 3+len(want) {
 		t.Errorf("file has %d lines; want 2 of header, one a profile and the end", lines)
 	}
-	for _, key := range []string{`"format": "corescope/v1"`, `"speedup":null`, `"wall_s"`, `"machine_busy_cores"`, `"latency":"50ms"`} {
+	for _, key := range []string{`"format": "corescope/v2"`, `"busy":"f/4="`, `"speedup":null`, `"wall_s"`, `"machine_busy_cores"`, `"latency":"50ms"`} {
 		if !bytes.Contains(data, []byte(key)) {
 			t.Errorf("file lacks %s", key)
 		}
@@ -60,14 +62,16 @@ func TestDecodeRefuses(t *testing.T) {
 	tests := []struct {
 		name, doc, want string
 	}{
-		{"broken", `{"format": "corescope/v1", "profiles": [`, "broken JSON"},
+		{"broken", `{"format": "corescope/v2", "profiles": [`, "broken JSON"},
 		{"not json", "hello", "not a corescope profile"},
 		{"no format", `{"profiles": []}`, `no "format" field`},
-		{"other version", `{"format": "corescope/v9", "profiles": []}`, `unsupported profile format "corescope/v9"`},
-		{"ragged frames", `{"format": "corescope/v1", "profiles": [{"frames": [
+		{"other version", `{"format": "corescope/v9", "profiles": []}`, `unsupported profile format "corescope/v9": this corescope reads "corescope/v2" and "corescope/v1"`},
+		{"ragged frames", doc(`"frames": [{"t_s": 0.1, "busy": "/g=="}, {"t_s": 0.2, "busy": "/gA="}]`), "frame 2 has 2 cores"},
+		{"ragged frames v1", docV1(`"frames": [
 			{"t_s": 0.1, "busy": [1], "user": [1], "system": [0]},
-			{"t_s": 0.2, "busy": [1, 0], "user": [1, 0], "system": [0, 0]}]}]}`, "frame 2 has 2 cores"},
-		{"bad duration", `{"format": "corescope/v1", "profiles": [{"spec": {"latency": 5}}]}`, "duration"},
+			{"t_s": 0.2, "busy": [1, 0], "user": [1, 0], "system": [0, 0]}]`), "frame 2 has 2 cores"},
+		{"busy not levels", doc(`"frames": [{"t_s": 0.1, "busy": [0.5, 1]}]`), "cannot unmarshal number 0.5 into Go struct field Frame.frames.busy"},
+		{"bad duration", doc(`"spec": {"latency": 5}`), "duration"},
 		{"negative tasks", doc(`"spec": {"backend": "go", "workload": "cpu", "model": "threads", "tasks": -5}`),
 			"spec: tasks: -5 is not allowed; use 1..100000"},
 		{"a billion workers", doc(`"spec": {"backend": "go", "workload": "cpu", "model": "threads", "workers": 1000000000}`),
@@ -76,15 +80,15 @@ func TestDecodeRefuses(t *testing.T) {
 		{"negative wall", doc(`"spec": {"backend": "command", "command": ["true"]}, "summary": {"wall_s": -1}`),
 			"summary: wall_s: -1 is not allowed; use a number of 0 or more"},
 		{"zero speedup", doc(`"spec": {"backend": "command", "command": ["true"]}, "summary": {"speedup": 0}`), "speedup: 0 is not allowed"},
-		{"busy over 1", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [0.5, 2], "user": [0.5, 1], "system": [0, 1]}]`),
+		{"busy over 1", docV1(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [0.5, 2], "user": [0.5, 1], "system": [0, 1]}]`),
 			"frame 1: busy[1]: 2 is not allowed; use 0..1"},
-		{"subject busy ragged", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [0.5, 1], "user": [0.5, 1], "system": [0, 0], "subject_busy": [0.5]}]`),
-			"frame 1: busy, user, system and subject_busy differ in length"},
-		{"subject busy over 1", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [1], "user": [1], "system": [0], "subject_busy": [1.5]}]`),
+		{"subject busy ragged", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": "f/4=", "subject_busy": "fw=="}]`),
+			"frame 1: busy and subject_busy differ in length"},
+		{"subject busy over 1", docV1(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [1], "user": [1], "system": [0], "subject_busy": [1.5]}]`),
 			"frame 1: subject_busy[0]: 1.5 is not allowed; use 0..1"},
 		{"slice ends before it starts", doc(`"spec": {"backend": "command", "command": ["true"]}, "slices": [{"pid": 1, "tid": 1, "cpu": 0, "start_s": 2, "end_s": 1}]`),
 			"slices[0]: cpu 0 from 2 s to 1 s is not allowed"},
-		{"negative time", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": -0.1, "busy": [0], "user": [0], "system": [0]}]`),
+		{"negative time", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": -0.1, "busy": "AA=="}]`),
 			"frame 1: t_s: -0.1 is not allowed"},
 	}
 	for _, tt := range tests {
@@ -99,7 +103,65 @@ func TestDecodeRefuses(t *testing.T) {
 
 // doc is a file with one profile whose fields are fields.
 func doc(fields string) string {
+	return `{"format": "corescope/v2", "profiles": [{"label": "edited", ` + fields + `}]}`
+}
+
+// docV1 is the same in the format before.
+func docV1(fields string) string {
 	return `{"format": "corescope/v1", "profiles": [{"label": "edited", ` + fields + `}]}`
+}
+
+// row is the levels of fractions v.
+func row(v ...float64) levels.Row { return levels.Quantise(nil, v) }
+
+// TestReadsV1 reads a corescope/v1 file written by the corescope before
+// compact frames: every figure comes through, per-core fractions within
+// the quantisation bound, and saving it again writes the current format.
+func TestReadsV1(t *testing.T) {
+	ps, err := Load(filepath.Join("testdata", "v1.corescope.json"))
+	if err != nil {
+		t.Fatalf("Load(v1 file) = %v", err)
+	}
+	if len(ps) != 2 || ps[0].Label != "threads" || ps[1].Label != "sleep" {
+		t.Fatalf("read %d profiles; want threads and sleep", len(ps))
+	}
+	threads := ps[0]
+	wantBusy := [][]float64{{0.02, 0.0301}, {0.9876, 0.1}, {1, 0.2}}
+	wantSubject := [][]float64{{0, 0}, {0.95, 0.0004}, {0.95, 0}}
+	for i, f := range threads.Frames {
+		for c := range 2 {
+			if got := f.Busy.At(c); math.Abs(got-wantBusy[i][c]) > levels.MaxError {
+				t.Errorf("frame %d busy[%d] = %v; want %v within %v", i+1, c, got, wantBusy[i][c], levels.MaxError)
+			}
+			if got := f.SubjectBusy.At(c); math.Abs(got-wantSubject[i][c]) > levels.MaxError {
+				t.Errorf("frame %d subject_busy[%d] = %v; want %v within %v", i+1, c, got, wantSubject[i][c], levels.MaxError)
+			}
+		}
+	}
+	if f := threads.Frames[2]; f.TasksDone != 4 || f.RSS != 8000000 || len(f.ThreadSamples) != 1 || f.ThreadSamples[0].CPU != 0.095 {
+		t.Errorf("last frame = %+v; want 4 tasks done, 8 MB, one thread sample of 0.095 s", f)
+	}
+	if s := threads.Summary; s.Verdict != "threads kept 0.95 of 2 cores busy" || s.CtxSwitches != 40 || s.Attribution != AttributionApproximate {
+		t.Errorf("summary = %+v; want the file's", s)
+	}
+	if sleep := ps[1]; len(sleep.Frames) != 2 || len(sleep.Frames[0].SubjectBusy) != 0 || sleep.Frames[1].Busy.At(0) != 0.5 {
+		t.Errorf("the run without subject_busy = %+v; want 2 frames, no subject row, busy 0.5 on core 0", sleep.Frames)
+	}
+
+	var buf bytes.Buffer
+	if err := Encode(&buf, ps); err != nil {
+		t.Fatalf("Encode = %v", err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte(`{"format": "corescope/v2"`)) {
+		t.Errorf("saved again as %.40q; want corescope/v2", buf.String())
+	}
+	again, err := Decode(&buf)
+	if err != nil {
+		t.Fatalf("Decode(Encode(v1 profiles)) = %v", err)
+	}
+	if !reflect.DeepEqual(again, ps) {
+		t.Errorf("v1 profiles saved as v2 and read back differ:\n got %+v\nwant %+v", again[0], ps[0])
+	}
 }
 
 func TestLoadMissingFileNamesIt(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"corescope/levels"
 	"corescope/runners"
 )
 
@@ -11,16 +12,16 @@ import (
 type Frame struct {
 	// T is seconds since the profile started (the start of the idle lead-in).
 	T float64 `json:"t_s"`
-	// Busy, User and System are per-core fractions 0..1 over the interval
-	// that ended at T, indexed by logical core.
-	Busy   []float64 `json:"busy"`
-	User   []float64 `json:"user"`
-	System []float64 `json:"system"`
+	// Busy is each logical core's busy fraction over the interval that
+	// ended at T, indexed by core, to within levels.MaxError. The user and
+	// system split is not kept: two rows more would triple a frame.
+	Busy levels.Row `json:"busy"`
 	// SubjectBusy is the fraction of the interval the subject tree ran on
 	// each core: exact from perf's per-CPU clocks, or approximate, each
 	// thread's CPU put on the core it last ran on (Summary.Attribution says
-	// which). Empty in files of corescope before it.
-	SubjectBusy []float64 `json:"subject_busy,omitempty"`
+	// which). Empty where it was not measured, and in files of corescope
+	// before it.
+	SubjectBusy levels.Row `json:"subject_busy,omitempty"`
 	// SubjectCPU is the CPU seconds the subject tree used over the interval.
 	SubjectCPU float64 `json:"subject_cpu_s"`
 	// SelfCPU is the CPU seconds corescope itself used over the interval.
@@ -48,23 +49,11 @@ type Frame struct {
 
 // BusyCores is the sum of the per-core busy fractions: how many cores'
 // worth of CPU the whole machine used over the interval.
-func (f *Frame) BusyCores() float64 {
-	s := 0.0
-	for _, b := range f.Busy {
-		s += b
-	}
-	return s
-}
+func (f *Frame) BusyCores() float64 { return f.Busy.Sum() }
 
 // SubjectCores is the sum of SubjectBusy: how many cores' worth of CPU the
 // subject used over the interval.
-func (f *Frame) SubjectCores() float64 {
-	s := 0.0
-	for _, b := range f.SubjectBusy {
-		s += b
-	}
-	return s
-}
+func (f *Frame) SubjectCores() float64 { return f.SubjectBusy.Sum() }
 
 // OthersCores is how many cores' worth of CPU everything but the subject
 // used over the interval: other programs, corescope itself, the kernel.

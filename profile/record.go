@@ -137,7 +137,8 @@ type recorder struct {
 	// allows; attributionNote says why it does not otherwise.
 	exact           *exactAttribution
 	attributionNote string
-	pendingSlices   []Slice // drained since the last frame
+	pendingSlices   []Slice   // drained since the last frame
+	subjectLoad     []float64 // the subject's per-core load before it is quantised, reused
 }
 
 func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile, error) {

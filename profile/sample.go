@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"corescope/levels"
 	"corescope/runners"
 )
 
@@ -26,15 +27,11 @@ func (r *recorder) sample(ctx context.Context, pid int) {
 	dt := now.Sub(r.lastSample).Seconds()
 	r.lastSample = now
 	f := Frame{
-		T:      round(now.Sub(r.prof.Started).Seconds(), 1e3),
-		Busy:   make([]float64, len(loads)),
-		User:   make([]float64, len(loads)),
-		System: make([]float64, len(loads)),
+		T:    round(now.Sub(r.prof.Started).Seconds(), 1e3),
+		Busy: make(levels.Row, len(loads)),
 	}
 	for i, l := range loads {
-		f.Busy[i] = round(l.Busy, 1e4)
-		f.User[i] = round(l.User, 1e4)
-		f.System[i] = round(l.System, 1e4)
+		f.Busy[i] = levels.Of(l.Busy)
 	}
 	if self, err := r.self.Delta(); err == nil {
 		f.SelfCPU = round(self, 1e6)
@@ -90,19 +87,18 @@ func (r *recorder) attribute(f *Frame, dt float64) {
 	if r.exact == nil && !r.tree.ThreadCores() {
 		return // no per-core figure of the subject to be had: the views draw the machine
 	}
-	f.SubjectBusy = make([]float64, len(f.Busy))
+	r.subjectLoad = append(r.subjectLoad[:0], make([]float64, len(f.Busy))...)
+	load := r.subjectLoad
 	if r.exact != nil {
-		r.exact.coreLoad(f.SubjectBusy, dt)
+		r.exact.coreLoad(load, dt)
 		r.drainSlices()
 		f.Slices, r.pendingSlices = r.pendingSlices, nil
 		f.Attribution = AttributionExact
 	} else {
-		approximateCoreLoad(f.SubjectBusy, f.ThreadSamples, dt)
+		approximateCoreLoad(load, f.ThreadSamples, dt)
 		f.Attribution = AttributionApproximate
 	}
-	for i, b := range f.SubjectBusy {
-		f.SubjectBusy[i] = round(b, 1e4)
-	}
+	f.SubjectBusy = levels.Quantise(nil, load)
 }
 
 // drainSlices moves the slices that ended into the profile, keeping at most

@@ -1,11 +1,13 @@
 package profile
 
 import (
-	"corescope/runners"
 	"fmt"
 	"slices"
 	"syscall"
 	"time"
+
+	"corescope/levels"
+	"corescope/runners"
 )
 
 // RunError is a subject that did not exit cleanly.
@@ -133,10 +135,9 @@ func creditUnsampled(p *Profile, exitCPU float64) {
 		credit[i] = ThreadSample{TID: ts.TID, Core: ts.Core, CPU: missing * ts.CPU / seen}
 	}
 	f := &p.Frames[exitFrame]
-	approximateCoreLoad(f.SubjectBusy, credit, dt)
-	for i, b := range f.SubjectBusy {
-		f.SubjectBusy[i] = round(b, 1e4)
-	}
+	load := f.SubjectBusy.Fractions(nil)
+	approximateCoreLoad(load, credit, dt)
+	f.SubjectBusy = levels.Quantise(f.SubjectBusy, load)
 }
 
 // summarizeFrames derives the sampled figures over the subject's life:

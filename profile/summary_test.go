@@ -14,7 +14,7 @@ func TestSummarizeFramesWeightsEdges(t *testing.T) {
 	// The subject lives from 0.15 to 0.35 s: half of frame 0.2, all of 0.3, half of 0.4.
 	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.15, 0.35
 	for i, busy := range []float64{0.1, 1.0, 2.0, 1.0, 0.1} {
-		p.Frames = append(p.Frames, Frame{T: 0.1 * float64(i+1), Busy: []float64{busy / 2, busy / 2}, SubjectCPU: 0.1, SelfCPU: 0.01})
+		p.Frames = append(p.Frames, Frame{T: 0.1 * float64(i+1), Busy: row(busy/2, busy/2), SubjectCPU: 0.1, SelfCPU: 0.01})
 	}
 	summarizeFrames(p)
 	s := p.Summary

@@ -76,7 +76,7 @@ func TestSummarizeSlicesAndTasks(t *testing.T) {
 			{PID: 1, TID: 1, CPU: 1, Start: 0.3, End: 0.4}, {PID: 1, TID: 7, CPU: 0, Start: 0.2, End: 0.21}},
 		Events: []runners.Event{{Ev: runners.EvTaskStart, TNs: t0.Add(300 * time.Millisecond).UnixNano()},
 			{Ev: runners.EvTaskEnd, TNs: t0.Add(500 * time.Millisecond).UnixNano()}},
-		Frames: []Frame{{T: 0.4, SubjectBusy: []float64{1, 0}}, {T: 0.5, SubjectBusy: []float64{1, 1}}},
+		Frames: []Frame{{T: 0.4, SubjectBusy: row(1, 0)}, {T: 0.5, SubjectBusy: row(1, 1)}},
 	}
 	p.Summary.SubjectStartS = 0.1
 	summarizeSlices(p)
@@ -101,17 +101,17 @@ func TestSummarizeSlicesAndTasks(t *testing.T) {
 func TestCreditUnsampled(t *testing.T) {
 	p := &Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)},
 		Frames: []Frame{
-			{T: 0.1, SubjectBusy: []float64{0.5, 0, 0}, SubjectCPU: 0.1,
+			{T: 0.1, SubjectBusy: row(0.5, 0, 0), SubjectCPU: 0.1,
 				ThreadSamples: []ThreadSample{{TID: 1, CPU: 0.05, Core: 0}, {TID: 2, CPU: 0.05, Core: 2}}},
-			{T: 0.2, SubjectBusy: []float64{0, 0, 0}}, // the subject exited at 0.15, unsampled
+			{T: 0.2, SubjectBusy: row(0, 0, 0)}, // the subject exited at 0.15, unsampled
 		}}
 	p.Summary.SubjectEndS = 0.15
 	creditUnsampled(p, 0.2) // the kernel counted 0.1 s more than the samples
-	if got, want := p.Frames[1].SubjectBusy, []float64{0.5, 0, 0.5}; !slices.Equal(got, want) {
+	if got, want := p.Frames[1].SubjectBusy, row(0.5, 0, 0.5); !slices.Equal(got, want) {
 		t.Errorf("exit frame's subject load = %v; want %v", got, want)
 	}
 	creditUnsampled(p, 0.05) // the samples saw more than the kernel: nothing to credit
-	if got, want := p.Frames[1].SubjectBusy, []float64{0.5, 0, 0.5}; !slices.Equal(got, want) {
+	if got, want := p.Frames[1].SubjectBusy, row(0.5, 0, 0.5); !slices.Equal(got, want) {
 		t.Errorf("after a credit of nothing: %v; want %v", got, want)
 	}
 }

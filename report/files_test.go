@@ -32,7 +32,7 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the CSV back: %v", err)
 	}
-	if got, want := strings.Join(rows[0], ","), "run,t_s,core,busy,user,system"; got != want {
+	if got, want := strings.Join(rows[0], ","), "run,t_s,core,busy,subject_busy"; got != want {
 		t.Errorf("header = %q; want %q", got, want)
 	}
 	if got, want := len(rows)-1, 3*2+5*4+2*1; got != want {
@@ -47,9 +47,19 @@ func TestCSV(t *testing.T) {
 			t.Errorf("rows of run %q = %d; want %d (runs seen: %v)", name, runs[name], want, runs)
 		}
 	}
-	// Run 1, first sample, core 1: busy 1, of which 3/4 user and 1/4 system.
-	if got, want := strings.Join(rows[2], ","), "cpu #1,0.100,1,1.0000,0.7500,0.2500"; got != want {
+	// Run 1, first sample, core 1: busy 1; no subject measured.
+	if got, want := strings.Join(rows[2], ","), "cpu #1,0.100,1,1.0000,"; got != want {
 		t.Errorf("row 2 = %q; want %q", got, want)
+	}
+
+	buf.Reset()
+	half := withSubject(fixture("cpu", runners.Threads, 2, 1, gradient(2)), profile.AttributionExact, func(s, c int) float64 { return 0.5 })
+	if err := CSV(&buf, []*profile.Profile{half}); err != nil {
+		t.Fatalf("CSV() error = %v", err)
+	}
+	// Core 1 is busy all the time, half of it the subject's.
+	if got, want := strings.Split(buf.String(), "\n")[2], "cpu,0.100,1,1.0000,0.5000"; got != want {
+		t.Errorf("a run with its subject measured: row 2 = %q; want %q", got, want)
 	}
 }
 
@@ -261,7 +271,7 @@ func TestWriteCSVAndTrace(t *testing.T) {
 		write func(string, []*profile.Profile) error
 		valid func(b []byte) bool
 	}{
-		{"out.csv", WriteCSV, func(b []byte) bool { return strings.HasPrefix(string(b), "run,t_s,core,busy,user,system\n") }},
+		{"out.csv", WriteCSV, func(b []byte) bool { return strings.HasPrefix(string(b), "run,t_s,core,busy,subject_busy\n") }},
 		{"out.json", WriteTrace, func(b []byte) bool {
 			var tr trace
 			return json.Unmarshal(b, &tr) == nil && len(tr.TraceEvents) > 0
@@ -296,7 +306,7 @@ func TestOutputsOfOddRuns(t *testing.T) {
 	if err := CSV(&buf, ps); err != nil {
 		t.Fatalf("CSV() of runs without samples error = %v", err)
 	}
-	if got, want := buf.String(), "run,t_s,core,busy,user,system\n"; got != want {
+	if got, want := buf.String(), "run,t_s,core,busy,subject_busy\n"; got != want {
 		t.Errorf("CSV() of runs without samples = %q; want only the header %q", got, want)
 	}
 }

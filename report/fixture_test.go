@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -35,9 +36,7 @@ func fixture(label string, model runners.Model, cores, n int, busy func(s, c int
 		f := profile.Frame{T: float64(s+1) * interval}
 		for c := range cores {
 			v := busy(s, c)
-			f.Busy = append(f.Busy, v)
-			f.User = append(f.User, v*0.75)
-			f.System = append(f.System, v*0.25)
+			f.Busy = append(f.Busy, levels.Of(v))
 		}
 		cpu += f.BusyCores() * interval
 		p.Frames = append(p.Frames, f)
@@ -96,9 +95,9 @@ func withSubject(p *profile.Profile, attribution string, subj func(s, c int) flo
 	others := 0.0
 	for s := range p.Frames {
 		f := &p.Frames[s]
-		f.SubjectBusy = make([]float64, len(f.Busy))
+		f.SubjectBusy = make(levels.Row, len(f.Busy))
 		for c, b := range f.Busy {
-			f.SubjectBusy[c] = min(b, subj(s, c))
+			f.SubjectBusy[c] = min(b, levels.Of(subj(s, c)))
 		}
 		others += f.OthersCores()
 	}

@@ -207,7 +207,7 @@ func (pg *page) pictures(i int) {
 	n := cores(p)
 	machine := make([][]float64, len(p.Frames))
 	for k := range p.Frames {
-		machine[k] = p.Frames[k].Busy
+		machine[k] = p.Frames[k].Busy.Fractions(nil)
 	}
 	gx := r.Lane.Min.X - 10
 	label := func(pic image.Rectangle, name, top, bottom string) {
@@ -224,7 +224,7 @@ func (pg *page) pictures(i int) {
 	if runtext.SubjectMeasured(p) {
 		subject := make([][]float64, len(p.Frames))
 		for k := range p.Frames {
-			subject[k] = p.Frames[k].SubjectBusy
+			subject[k] = p.Frames[k].SubjectBusy.Fractions(nil)
 		}
 		pg.hp.Heatmap(pg.dst, r.Heatmap, subject, pg.opt.Sorted)
 		label(r.Heatmap, "subject", top, bottom)

@@ -179,8 +179,8 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 	for _, f := range p.Frames {
 		ts := finite(f.T) * 1e6
 		o.counter(total, ts, pid, "cores", finite(f.BusyCores()), 3)
-		for c, b := range f.Busy {
-			o.counter(counters[c], ts, pid, "busy", 100*finite(b), 1)
+		for c := range f.Busy {
+			o.counter(counters[c], ts, pid, "busy", 100*finite(f.Busy.At(c)), 1)
 		}
 	}
 

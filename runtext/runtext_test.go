@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -172,8 +173,8 @@ func TestHeads(t *testing.T) {
 }
 
 func TestAttribution(t *testing.T) {
-	frames := func(subject []float64) []profile.Frame {
-		return []profile.Frame{{T: 0.1, Busy: []float64{1, 1}, SubjectBusy: subject}}
+	frames := func(subject levels.Row) []profile.Frame {
+		return []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps, levels.Steps}, SubjectBusy: subject}}
 	}
 	run := func(fs []profile.Frame, attribution, note string) *profile.Profile {
 		return &profile.Profile{Frames: fs, Summary: profile.Summary{Attribution: attribution, AttributionNote: note}}
@@ -185,10 +186,10 @@ func TestAttribution(t *testing.T) {
 		measured bool
 		want     string
 	}{
-		{"exact", run(frames([]float64{1, 0}), profile.AttributionExact, ""), true, ""},
-		{"approximate", run(frames([]float64{1, 0}), profile.AttributionApproximate, note), true,
+		{"exact", run(frames(levels.Row{levels.Steps, 0}), profile.AttributionExact, ""), true, ""},
+		{"approximate", run(frames(levels.Row{levels.Steps, 0}), profile.AttributionApproximate, note), true,
 			"approximate: each thread's CPU put on the core it last ran on. " + note},
-		{"approximate without a note", run(frames([]float64{1, 0}), profile.AttributionApproximate, ""), true,
+		{"approximate without a note", run(frames(levels.Row{levels.Steps, 0}), profile.AttributionApproximate, ""), true,
 			"approximate: each thread's CPU put on the core it last ran on"},
 		{"an older file", run(frames(nil), "", ""), false,
 			"whole machine: this file holds no per-core load of the subject, so every program's load is drawn"},

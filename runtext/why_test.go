@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -133,7 +134,7 @@ func TestWhy(t *testing.T) {
 }
 
 func TestNoThreads(t *testing.T) {
-	frame := profile.Frame{T: 0.1, Busy: []float64{1}}
+	frame := profile.Frame{T: 0.1, Busy: levels.Row{levels.Steps}}
 	withThreads := frame
 	withThreads.ThreadSamples = []profile.ThreadSample{{PID: 1, TID: 1}}
 	sp := spec(runners.IO, runners.Goroutines, 20)
