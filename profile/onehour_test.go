@@ -1,0 +1,73 @@
+package profile_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"corescope/profile"
+	"corescope/profile/profiletest"
+)
+
+// maxHourFile is the bound on an hour of 256 cores at 10 Hz on disk.
+const maxHourFile = 40 << 20
+
+// TestOneHourFile saves an hour of 256 cores at 10 Hz, checks the file's
+// size, opens it again and says how long that took. The time is checked
+// with a wide margin (the machines running tests are shared and noisy);
+// BenchmarkOpenOneHour measures it.
+func TestOneHourFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and saves 36,000 frames")
+	}
+	want := profiletest.OneHour(256)
+	path := filepath.Join(t.TempDir(), "hour.corescope.json")
+	start := time.Now()
+	if err := profile.Save(path, []*profile.Profile{want}); err != nil {
+		t.Fatalf("Save = %v", err)
+	}
+	saved := time.Since(start)
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	got, err := profile.Load(path)
+	opened := time.Since(start)
+	if err != nil {
+		t.Fatalf("Load = %v", err)
+	}
+	t.Logf("an hour of 256 cores at 10 Hz: %.1f MB (%d bytes a frame), saved in %v, opened in %v",
+		float64(info.Size())/(1<<20), info.Size()/int64(len(want.Frames)), saved.Round(time.Millisecond), opened.Round(time.Millisecond))
+	if info.Size() >= maxHourFile {
+		t.Errorf("the file is %d bytes; want under %d", info.Size(), maxHourFile)
+	}
+	if opened > 10*time.Second {
+		t.Errorf("opening took %v; the goal is under 2 s, and over 10 s is wrong even on a busy machine", opened)
+	}
+	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Errorf("the hour read back differs from the hour saved")
+	}
+}
+
+// BenchmarkOpenOneHour opens a saved hour of 256 cores at 10 Hz: the
+// issue's goal is under 2 s.
+func BenchmarkOpenOneHour(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "hour.corescope.json")
+	if err := profile.Save(path, []*profile.Profile{profiletest.OneHour(256)}); err != nil {
+		b.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(info.Size())
+	for b.Loop() {
+		if _, err := profile.Load(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(info.Size())/(1<<20), "MB")
+}
