@@ -1,0 +1,62 @@
+package nodes
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseAddress(t *testing.T) {
+	for _, c := range []struct{ in, want, err string }{
+		{"node1:9100", "http://node1:9100/metrics", ""},
+		{" 10.0.0.7:9100 ", "http://10.0.0.7:9100/metrics", ""},
+		{"[::1]:9100", "http://[::1]:9100/metrics", ""},
+		{"http://node1:9100/metrics", "http://node1:9100/metrics", ""},
+		{"https://node1/exporter/metrics?x=1", "https://node1/exporter/metrics?x=1", ""},
+		{"http://node1:9100", "http://node1:9100/metrics", ""},
+		{"", "", "empty"},
+		{"node1", "", "not host:port"},
+		{":9100", "", "not host:port"},
+		{"node1:http", "", "the port is not a number"},
+		{"node1:70000", "", "the port is not a number"},
+		{"ftp://node1:9100/metrics", "", `scheme "ftp"`},
+		{"http:///metrics", "", "no host"},
+		{"http://node1:0/metrics", "", "the port is not a number"},
+	} {
+		got, err := ParseAddress(c.in)
+		switch {
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("ParseAddress(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) ||
+			!strings.HasPrefix(err.Error(), "--node ") || !strings.Contains(err.Error(), acceptedForms)):
+			t.Errorf("ParseAddress(%q) = %q, %v; want an error naming --node, saying %q and listing the forms", c.in, got, err, c.err)
+		}
+	}
+}
+
+func TestNewScraperChecks(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		addrs    []string
+		interval string
+		want     string
+	}{
+		{"no node", nil, "1s", "--node: no node given"},
+		{"too fast", []string{"a:9100"}, "50ms", "--interval 50ms"},
+		{"twice", []string{"a:9100", "http://a:9100/metrics"}, "1s", "given twice"},
+		{"bad", []string{"a:9100", "b"}, "1s", `--node "b"`},
+	} {
+		d, _ := time.ParseDuration(c.interval)
+		_, err := NewScraper(c.addrs, d)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: NewScraper = %v; want an error with %q", c.name, err, c.want)
+		}
+	}
+	s, err := NewScraper([]string{"a:9100", "https://b/m"}, DefaultInterval)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Timeout() != 800*time.Millisecond || s.Nodes()[0].Name != "a:9100" || s.Nodes()[1].Name != "b" {
+		t.Errorf("timeout %v, nodes %+v; want 800ms, a:9100 and b", s.Timeout(), s.Nodes())
+	}
+}

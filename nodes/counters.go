@@ -1,0 +1,205 @@
+package nodes
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"corescope/levels"
+)
+
+// cpuMetric is the counter family every figure comes from.
+const cpuMetric = "node_cpu_seconds_total"
+
+// errNoCPUMetric is an answer in the text format without the CPU counters: an
+// exporter with the cpu collector off, or another program's metrics.
+var errNoCPUMetric = errors.New("no " + cpuMetric + " in the answer")
+
+// coreTimes is one core's cumulative seconds folded into the groups
+// probes.CPUSampler keeps, so the rules match: idle holds idle and iowait
+// (the kernel moves time between the two while a core sleeps, so iowait alone
+// may go backwards while their sum does not); other is any mode a non-Linux
+// exporter adds, counted busy.
+type coreTimes struct {
+	ok                               bool // the answer had this core
+	user, system, idle, steal, other float64
+}
+
+func (c coreTimes) total() float64 { return c.user + c.system + c.idle + c.steal + c.other }
+
+// add counts one mode's seconds in its group.
+func (c *coreTimes) add(mode string, v float64) {
+	switch mode {
+	case "user", "nice":
+		c.user += v
+	case "system", "irq", "softirq":
+		c.system += v
+	case "idle", "iowait":
+		c.idle += v
+	case "steal":
+		c.steal += v
+	default:
+		c.other += v
+	}
+}
+
+// busy is the core's busy fraction between two readings, or Missing when
+// either is absent, a group went backwards (a reboot, a counter reset) or no
+// time was counted: a gap is honest, a zero would be a claim.
+func busy(before, after coreTimes) levels.Level {
+	if !before.ok || !after.ok ||
+		after.user < before.user || after.system < before.system ||
+		after.idle < before.idle || after.steal < before.steal || after.other < before.other {
+		return levels.Missing
+	}
+	total := after.total() - before.total()
+	if total <= 0 {
+		return levels.Missing
+	}
+	return levels.Of(1 - (after.idle-before.idle)/total)
+}
+
+// countersParser reads one node's answers. It keeps its parser and buffer
+// between calls, so a tick allocates only what expfmt itself does.
+type countersParser struct {
+	text  expfmt.TextParser
+	lines []byte // the answer's CPU counters lines, what text parses
+}
+
+func newCountersParser() countersParser {
+	// UTF8Validation accepts every name legacy exporters send and the quoted
+	// ones newer exporters may.
+	return countersParser{text: expfmt.NewTextParser(model.UTF8Validation)}
+}
+
+// parse reads an answer in the Prometheus text format and returns its CPU
+// counters family, checked: every sample has a cpu and a mode label.
+//
+// Only that family's lines go through expfmt: a node_exporter answer holds
+// about 30 lines a core, of which 8 are CPU counters, and expfmt makes about
+// 16 objects a line. Parsing the whole 64-core answer took 3.0 ms and 31,000
+// allocations; its CPU lines alone, under a third of that.
+func (p *countersParser) parse(body []byte) (*dto.MetricFamily, error) {
+	p.lines = cpuLines(p.lines[:0], body)
+	fams, err := p.text.TextToMetricFamilies(bytes.NewReader(p.lines))
+	if err != nil {
+		return nil, fmt.Errorf("not the Prometheus text format: its %s lines: %w", cpuMetric, err)
+	}
+	fam := fams[cpuMetric]
+	if fam == nil || len(fam.GetMetric()) == 0 {
+		return nil, errNoCPUMetric
+	}
+	for _, m := range fam.GetMetric() {
+		cpu, mode := cpuAndMode(m)
+		if cpu == "" || mode == "" {
+			return nil, fmt.Errorf("a %s sample has no cpu or mode label", cpuMetric)
+		}
+	}
+	return fam, nil
+}
+
+// cpuLines appends to dst the lines of body that belong to the CPU counters
+// family, each ending in a newline: its samples ("name{...} v" or "name v",
+// leading blanks allowed, as the format does) and its "# HELP name" and
+// "# TYPE name" lines.
+func cpuLines(dst, body []byte) []byte {
+	for len(body) > 0 {
+		line := body
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = nil
+		}
+		t := bytes.TrimLeft(line, " \t")
+		if c, ok := bytes.CutPrefix(t, []byte("# ")); ok {
+			if c, ok = bytes.CutPrefix(c, []byte("HELP ")); !ok {
+				c, ok = bytes.CutPrefix(c, []byte("TYPE "))
+			}
+			t = bytes.TrimLeft(c, " \t")
+			if !ok {
+				continue
+			}
+		}
+		if rest, ok := bytes.CutPrefix(t, []byte(cpuMetric)); ok && len(rest) > 0 &&
+			(rest[0] == '{' || rest[0] == ' ' || rest[0] == '\t') {
+			dst = append(append(dst, line...), '\n')
+		}
+	}
+	return dst
+}
+
+// cpuAndMode are the labels that say which core and mode a sample counts.
+func cpuAndMode(m *dto.Metric) (cpu, mode string) {
+	for _, l := range m.GetLabel() {
+		switch l.GetName() {
+		case "cpu":
+			cpu = l.GetValue()
+		case "mode":
+			mode = l.GetValue()
+		}
+	}
+	return cpu, mode
+}
+
+// value is a sample's number, whether the family is typed counter or left
+// untyped (an exporter that omits # TYPE).
+func value(m *dto.Metric) float64 {
+	if c := m.GetCounter(); c != nil {
+		return c.GetValue()
+	}
+	if u := m.GetUntyped(); u != nil {
+		return u.GetValue()
+	}
+	return m.GetGauge().GetValue()
+}
+
+// cpuLabels lists the distinct cpu labels of fam, numerically ordered, as a
+// node's cores are laid out.
+func cpuLabels(fam *dto.MetricFamily) []string {
+	var cpus []string
+	for _, m := range fam.GetMetric() {
+		cpu, _ := cpuAndMode(m)
+		if !slices.Contains(cpus, cpu) {
+			cpus = append(cpus, cpu)
+		}
+	}
+	slices.SortFunc(cpus, compareCPU)
+	return cpus
+}
+
+// compareCPU orders cpu labels by number ("2" before "10"); labels that are
+// not numbers come after, by text.
+func compareCPU(a, b string) int {
+	x, errA := strconv.Atoi(a)
+	y, errB := strconv.Atoi(b)
+	switch {
+	case errA == nil && errB == nil:
+		return cmp.Compare(x, y)
+	case errA == nil:
+		return -1
+	case errB == nil:
+		return 1
+	}
+	return cmp.Compare(a, b)
+}
+
+// fold fills dst, one entry a core of the layout index (cpu label -> row
+// position), with the counters of fam. Cores absent from fam are left not
+// ok; cpus the layout does not have are left out.
+func fold(dst []coreTimes, index map[string]int, fam *dto.MetricFamily) {
+	clear(dst)
+	for _, m := range fam.GetMetric() {
+		cpu, mode := cpuAndMode(m)
+		if i, ok := index[cpu]; ok {
+			dst[i].ok = true
+			dst[i].add(mode, value(m))
+		}
+	}
+}

@@ -1,0 +1,30 @@
+// Package nodes reads per-core CPU load of other machines from what they
+// already export: Prometheus' node_exporter. corescope installs no agent of
+// its own.
+//
+// # What is measured per node
+//
+// node_exporter serves node_cpu_seconds_total{cpu,mode}: the kernel's
+// cumulative time per core and mode (on Linux, /proc/stat in seconds). A
+// Scraper fetches every node's counters once a tick and turns their growth
+// into each core's busy fraction with the rules of corescope's own sampler
+// (probes.CPUSampler): idle and iowait are idle time, every other mode (user,
+// nice, system, irq, softirq, steal, and any a non-Linux exporter adds) is
+// busy. A core whose counters went backwards or did not move has no figure
+// for that tick (levels.Missing), never a made-up zero; a node's first answer
+// is only the baseline.
+//
+// The kernel counts in 10 ms steps (USER_HZ = 100), so a core's figure is
+// good to about 0.01/interval: +-1 point at the default node interval of 1 s,
+// +-10 points at the shortest allowed, 100 ms. The figures cover the time
+// between the exporter's two reads of the counters, not between corescope's
+// two requests: network delay shifts a tick, it does not bend its figures.
+//
+// What is not measured: processes, threads, memory, or which program kept a
+// remote core busy (node_exporter does not say); a core the node took offline
+// (it is missing); time in a guest VM beyond what the host counts as user
+// time. A node that does not answer within the timeout, or answers something
+// that is not the Prometheus text format with node_cpu_seconds_total in it,
+// has no figures for that tick, with its reason, and the other nodes go on.
+
+package nodes
