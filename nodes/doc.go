@@ -1,6 +1,6 @@
 // Package nodes reads per-core CPU load of other machines from what they
-// already export: Prometheus' node_exporter. corescope installs no agent of
-// its own.
+// already export: Prometheus' node_exporter, live, and a Prometheus server,
+// for the past. corescope installs no agent of its own.
 //
 // # What is measured per node
 //
@@ -26,5 +26,7 @@
 // time. A node that does not answer within the timeout, or answers something
 // that is not the Prometheus text format with node_cpu_seconds_total in it,
 // has no figures for that tick, with its reason, and the other nodes go on.
-
+//
+// History reads the same figures for a past window from a Prometheus server's
+// query_range API, one row per instance label.
 package nodes

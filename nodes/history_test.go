@@ -1,0 +1,234 @@
+package nodes
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"corescope/levels"
+)
+
+func TestHistoryAgreesWithScraper(t *testing.T) {
+	t.Parallel()
+	fx := newStatFixture(t, fixtureLoads...)
+	ex := startExporter(t, fx.dir)
+	dir := t.TempDir()
+	config := filepath.Join(dir, "prometheus.yml")
+	err := os.WriteFile(config, fmt.Appendf(nil, `global:
+  scrape_interval: 1s
+  scrape_timeout: 800ms
+scrape_configs:
+  - job_name: fixture
+    static_configs:
+      - targets: ['%s']
+`, ex.addr), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prom := start(t, prometheusBin, "/-/ready", "--config.file="+config,
+		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address=ADDR")
+	server := "http://" + prom.addr
+	waitScraped(t, server, `up{job="fixture"}`)
+
+	s, err := NewScraper([]string{ex.addr}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	seen := scrapeTicks(t, s, time.Second, 16)
+	time.Sleep(1500 * time.Millisecond) // the server's last scrape of those seconds
+
+	q := HistoryQuery{
+		Server: server, Selector: `job="fixture"`, Step: time.Second, ScrapeInterval: time.Second,
+		From: seen[0].Time.Truncate(time.Millisecond), To: seen[len(seen)-1].Time.Truncate(time.Millisecond),
+	}
+	h, err := QueryHistory(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, prom.log.String())
+	}
+	if len(h.Nodes) != 1 || h.Nodes[0].Name != ex.addr || strings.Join(h.Nodes[0].CPUs, ",") != strings.Join(s.Nodes()[0].CPUs, ",") {
+		t.Fatalf("history nodes = %+v; want one, %s with the scraper's cpus %v", h.Nodes, ex.addr, s.Nodes()[0].CPUs)
+	}
+	if len(h.Ticks) != len(seen) {
+		t.Errorf("%d history ticks for %d scraped; want as many", len(h.Ticks), len(seen))
+	}
+	compared, worst := 0, 0.0
+	for k, ht := range h.Ticks {
+		if ht.Nodes[0].Err != nil {
+			t.Logf("history tick %d: %v", k, ht.Nodes[0].Err)
+			continue
+		}
+		if k >= len(seen) {
+			break
+		}
+		live := seen[k]
+		if d := ht.Time.Sub(live.Time); d.Abs() > 100*time.Millisecond {
+			t.Fatalf("history tick %d at %v, scraped tick at %v: want the same seconds", k, ht.Time, live.Time)
+		}
+		compared++
+		for c := range fixtureLoads {
+			got, want := ht.Nodes[0].Busy[c], live.Nodes[0].Busy[c]
+			if got.Known() != want.Known() {
+				t.Errorf("tick %d core %d: history %v, scraper %v; want both Missing or both known", k, c, got, want)
+				continue
+			}
+			if d := math.Abs(got.Fraction() - want.Fraction()); want.Known() {
+				if !(d <= 0.1) {
+					t.Errorf("tick %d core %d: history %.3f, scraper %.3f; want within 0.1", k, c, got.Fraction(), want.Fraction())
+				}
+				worst = max(worst, d)
+			}
+		}
+	}
+	if compared < len(seen)-2 {
+		t.Errorf("only %d of %d ticks had figures in the history", compared, len(seen))
+	}
+	t.Logf("%d ticks at 1 s compared, window %v: worst core differs by %.3f", compared, q.Window(), worst)
+
+	t.Run("errors", func(t *testing.T) {
+		down := q
+		down.Server = "http://" + freeAddr(t)
+		badSelector := q
+		badSelector.Selector = "job="
+		empty := q
+		empty.Selector = `job="nope"`
+		notPrometheus := q
+		notPrometheus.Server = "http://" + ex.addr
+		for _, c := range []struct {
+			name string
+			q    HistoryQuery
+			want string
+		}{
+			{"down", down, "Prometheus at " + down.Server + ": cannot connect: connection refused"},
+			{"bad selector", badSelector, "refused the query (bad_data): 1:"},
+			{"empty", empty, `no node_cpu_seconds_total matched job="nope" from `},
+			{"not Prometheus", notPrometheus, "not Prometheus' API"},
+		} {
+			_, err := QueryHistory(context.Background(), c.q)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: QueryHistory = %v; want an error with %q", c.name, err, c.want)
+			} else {
+				t.Logf("%s: %v", c.name, err)
+			}
+		}
+	})
+}
+
+func TestHistoryQueryChecks(t *testing.T) {
+	from := time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC)
+	ok := HistoryQuery{Server: "http://prom:9090", Selector: `job="node"`, From: from, To: from.Add(time.Hour), Step: 15 * time.Second}
+	for _, c := range []struct {
+		name string
+		edit func(*HistoryQuery)
+		want string
+	}{
+		{"fine", func(*HistoryQuery) {}, ""},
+		{"no scheme", func(q *HistoryQuery) { q.Server = "prom:9090" }, "--prometheus"},
+		{"no step", func(q *HistoryQuery) { q.Step = 0 }, "--step"},
+		{"backwards", func(q *HistoryQuery) { q.To = q.From }, "--to"},
+		{"too many points", func(q *HistoryQuery) { q.Step = 100 * time.Millisecond }, "at most 11000"},
+	} {
+		q := ok
+		c.edit(&q)
+		_, err := q.check()
+		if (err == nil) != (c.want == "") || err != nil && !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: check() = %v; want %q", c.name, err, c.want)
+		}
+	}
+	if got, want := ok.Window(), 30*time.Second; got != want {
+		t.Errorf("Window() at step 15s, default scrape interval = %v; want %v", got, want)
+	}
+	braces := ok
+	braces.Selector = `{job="node"}`
+	want := `sum by (instance, cpu) (rate(node_cpu_seconds_total{mode!~"idle|iowait",job="node"}[30000ms]))` +
+		` / sum by (instance, cpu) (rate(node_cpu_seconds_total{mode=~".+",job="node"}[30000ms]))`
+	for _, q := range []HistoryQuery{ok, braces} {
+		if got := q.Expr(); got != want {
+			t.Errorf("Expr() with selector %s =\n%s; want\n%s", q.Selector, got, want)
+		}
+	}
+}
+
+// TestHistoryLayout checks how series become rows: nodes by name, cores by
+// number, points on the tick grid, NaN and absent points Missing, and a node
+// with no point at a tick marked with an error naming it.
+func TestHistoryLayout(t *testing.T) {
+	from := time.Unix(1000, 0)
+	q := HistoryQuery{From: from, To: from.Add(2 * time.Second), Step: time.Second}
+	pt := func(sec float64, v string) [2]json.RawMessage {
+		return [2]json.RawMessage{fmt.Appendf(nil, "%g", sec), fmt.Appendf(nil, "%q", v)}
+	}
+	raw := func(p ...[2]json.RawMessage) [][2]json.RawMessage { return p }
+	series := []seriesJSON{
+		{Metric: map[string]string{"instance": "b:9100", "cpu": "10"}, Values: raw(pt(1000, "0.5"), pt(1001, "NaN"))},
+		{Metric: map[string]string{"instance": "b:9100", "cpu": "2"}, Values: raw(pt(1000, "1"), pt(1002, "0.25"))},
+		{Metric: map[string]string{"instance": "a:9100", "cpu": "0"}, Values: raw(pt(1002.0004, "0.75"))},
+	}
+	h := historyOf(series, q)
+	if len(h.Nodes) != 2 || h.Nodes[0].Name != "a:9100" || strings.Join(h.Nodes[1].CPUs, ",") != "2,10" {
+		t.Fatalf("nodes = %+v; want a:9100 then b:9100 with cpus 2,10", h.Nodes)
+	}
+	M := levels.Missing
+	want := [][]levels.Row{
+		{{M}, {levels.Of(1), levels.Of(0.5)}},
+		{{M}, {M, M}},
+		{{levels.Of(0.75)}, {levels.Of(0.25), M}},
+	}
+	for k, tick := range h.Ticks {
+		if tick.Time != from.Add(time.Duration(k)*time.Second) {
+			t.Errorf("tick %d at %v", k, tick.Time)
+		}
+		for i, r := range tick.Nodes {
+			if fmt.Sprint(r.Busy) != fmt.Sprint(want[k][i]) {
+				t.Errorf("tick %d node %s = %v; want %v", k, h.Nodes[i].Name, r.Busy, want[k][i])
+			}
+			if allMissing := countKnown(r.Busy) == 0; allMissing != (r.Err != nil) {
+				t.Errorf("tick %d node %s: err %v with row %v; want an error exactly when every core is Missing", k, h.Nodes[i].Name, r.Err, r.Busy)
+			}
+			if r.Err != nil && !strings.HasPrefix(r.Err.Error(), h.Nodes[i].Name+": ") {
+				t.Errorf("tick %d: error %q does not name %s", k, r.Err, h.Nodes[i].Name)
+			}
+		}
+	}
+}
+
+func countKnown(r levels.Row) int {
+	n := 0
+	for _, l := range r {
+		if l.Known() {
+			n++
+		}
+	}
+	return n
+}
+
+// waitScraped waits until the server has a sample of query: Prometheus
+// scrapes a new target only after its discovery settles, about 5 s after it
+// says it is ready.
+func waitScraped(t *testing.T, server, query string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(server + "/api/v1/query?query=" + url.QueryEscape(query))
+		if err == nil {
+			var ans answerJSON
+			err = json.NewDecoder(resp.Body).Decode(&ans)
+			resp.Body.Close()
+			if err == nil && len(ans.Data.Result) > 0 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s has no %s after 20 s: %v", server, query, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
