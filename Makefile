@@ -19,7 +19,7 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin htop
 # Every package but main builds and tests without cgo. Tests run one package at
 # a time (-p 1): several measure cores used, which other packages' tests would disturb.
-PURE_PACKAGES := ./atomicfile/... ./levels/... ./internal/benchpeers/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/...
+PURE_PACKAGES := ./atomicfile/... ./levels/... ./internal/benchpeers/... ./cli/... ./probes/... ./runners/... ./profile/... ./heatmap/... ./report/... ./nodes/...
 
 # The systems every package but the GL entry point (main) must build and vet
 # for without cgo. app/ is left out on darwin only: Fyne's internal/widget asks
