@@ -2,6 +2,7 @@ package profile
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -60,50 +61,131 @@ func Save(path string, ps []*Profile) error {
 // Decode reads a corescope/v2 or corescope/v1 document. A file of another
 // format version, a broken file and a profile that contradicts itself give
 // an error that says which.
+//
+// The document is read as a stream, one profile at a time, so an hour of
+// 256 cores (some 37 MB) is scanned once and never held as text whole.
+// "format" comes first in every file corescope writes; a file edited to
+// put it after "profiles" is still read, its profiles held as text until
+// the format is known.
 func Decode(r io.Reader) ([]*Profile, error) {
-	var head struct {
-		Format   *string           `json:"format"`
-		Profiles []json.RawMessage `json:"profiles"`
-	}
-	data, err := io.ReadAll(r)
-	if err != nil {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, fmt.Errorf("not a corescope profile: broken JSON at byte %d: %w", syn.Offset, err)
-		}
-		return nil, fmt.Errorf("not a corescope profile: %w", err)
-	}
-	var decode func([]byte) (*Profile, error)
-	switch {
-	case head.Format == nil:
-		return nil, errors.New(`not a corescope profile: no "format" field`)
-	case *head.Format == Format:
-		decode = decodeV2
-	case *head.Format == formatV1:
-		decode = decodeV1
-	default:
-		return nil, fmt.Errorf("unsupported profile format %q: this corescope reads %q and %q", *head.Format, Format, formatV1)
-	}
-	ps := make([]*Profile, 0, len(head.Profiles))
-	for i, raw := range head.Profiles {
-		p, err := decode(raw)
+	var (
+		format string
+		decode func(*json.Decoder) (*Profile, error)
+		ps     = []*Profile{}
+		early  json.RawMessage // the profiles, when read before the format
+	)
+	for dec.More() {
+		key, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("profile %d: %w", i+1, err)
+			return nil, notAProfile(err)
 		}
-		if err := p.check(); err != nil {
-			return nil, fmt.Errorf("profile %d (%s): %w", i+1, p.Label, err)
+		switch key {
+		case "format":
+			if err := dec.Decode(&format); err != nil {
+				return nil, notAProfile(err)
+			}
+			if decode, err = decoderFor(format); err != nil {
+				return nil, err
+			}
+		case "profiles":
+			if decode == nil {
+				if err := dec.Decode(&early); err != nil {
+					return nil, notAProfile(err)
+				}
+				continue
+			}
+			if ps, err = decodeProfiles(dec, decode, ps); err != nil {
+				return nil, err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, notAProfile(err)
+			}
 		}
-		ps = append(ps, p)
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, notAProfile(cmp.Or(err, errors.New("more data after the document's end")))
+	}
+	if decode == nil {
+		return nil, errors.New(`not a corescope profile: no "format" field`)
+	}
+	if early != nil {
+		return decodeProfiles(json.NewDecoder(bytes.NewReader(early)), decode, ps)
 	}
 	return ps, nil
 }
 
-func decodeV2(raw []byte) (*Profile, error) {
+// decoderFor is how a profile of format is read, or an error naming the
+// formats this corescope reads.
+func decoderFor(format string) (func(*json.Decoder) (*Profile, error), error) {
+	switch format {
+	case Format:
+		return decodeV2, nil
+	case formatV1:
+		return decodeV1, nil
+	}
+	return nil, fmt.Errorf("unsupported profile format %q: this corescope reads %q and %q", format, Format, formatV1)
+}
+
+// decodeProfiles reads a JSON array of profiles from dec with decode,
+// checks each and appends it to ps.
+func decodeProfiles(dec *json.Decoder, decode func(*json.Decoder) (*Profile, error), ps []*Profile) ([]*Profile, error) {
+	if err := expectDelim(dec, '['); err != nil {
+		return nil, err
+	}
+	for dec.More() {
+		n := len(ps) + 1
+		p, err := decode(dec)
+		if err != nil {
+			if errors.As(err, new(*json.SyntaxError)) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, notAProfile(err)
+			}
+			return nil, fmt.Errorf("profile %d: %w", n, err)
+		}
+		if err := p.check(); err != nil {
+			return nil, fmt.Errorf("profile %d (%s): %w", n, p.Label, err)
+		}
+		ps = append(ps, p)
+	}
+	return ps, expectDelim(dec, ']')
+}
+
+// expectDelim reads the next token of dec, which must be delim.
+func expectDelim(dec *json.Decoder, delim json.Delim) error {
+	tok, err := dec.Token()
+	switch {
+	case err != nil:
+		return notAProfile(err)
+	case tok != delim:
+		return notAProfile(fmt.Errorf("found %v where %q belongs", tok, string(delim)))
+	}
+	return nil
+}
+
+// notAProfile words an error of the document's JSON for the user, with
+// the byte where the JSON breaks.
+func notAProfile(err error) error {
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("not a corescope profile: broken JSON at byte %d: %w", syn.Offset, err)
+	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("not a corescope profile: broken JSON: the file ends before the document does")
+	}
+	return fmt.Errorf("not a corescope profile: %w", err)
+}
+
+func decodeV2(dec *json.Decoder) (*Profile, error) {
 	var p Profile
-	if err := json.Unmarshal(raw, &p); err != nil {
+	if err := dec.Decode(&p); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -126,9 +208,9 @@ type frameV1 struct {
 
 // decodeV1 reads a corescope/v1 profile, refusing fractions outside 0..1
 // before they are quantised (which would clamp them).
-func decodeV1(raw []byte) (*Profile, error) {
+func decodeV1(dec *json.Decoder) (*Profile, error) {
 	var old profileV1
-	if err := json.Unmarshal(raw, &old); err != nil {
+	if err := dec.Decode(&old); err != nil {
 		return nil, err
 	}
 	p := old.Profile

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -65,6 +66,10 @@ func TestDecodeRefuses(t *testing.T) {
 		{"broken", `{"format": "corescope/v2", "profiles": [`, "broken JSON"},
 		{"not json", "hello", "not a corescope profile"},
 		{"no format", `{"profiles": []}`, `no "format" field`},
+		{"not an object", `[{"format": "corescope/v2"}]`, `not a corescope profile: found [ where "{" belongs`},
+		{"data after the end", `{"format": "corescope/v2", "profiles": []} {}`, "more data after the document's end"},
+		{"garbage after the end", `{"format": "corescope/v2", "profiles": []} x`, "broken JSON at byte"},
+		{"broken inside a profile", `{"format": "corescope/v2", "profiles": [{"label": "a", "frames": [}]}`, "broken JSON at byte"},
 		{"other version", `{"format": "corescope/v9", "profiles": []}`, `unsupported profile format "corescope/v9": this corescope reads "corescope/v2" and "corescope/v1"`},
 		{"ragged frames", doc(`"frames": [{"t_s": 0.1, "busy": "/g=="}, {"t_s": 0.2, "busy": "/gA="}]`), "frame 2 has 2 cores"},
 		{"ragged frames v1", docV1(`"frames": [
@@ -161,6 +166,27 @@ func TestReadsV1(t *testing.T) {
 	}
 	if !reflect.DeepEqual(again, ps) {
 		t.Errorf("v1 profiles saved as v2 and read back differ:\n got %+v\nwant %+v", again[0], ps[0])
+	}
+}
+
+// TestDecodeFormatLast reads a file whose "format" follows its profiles,
+// as a tool that sorts keys would write it.
+func TestDecodeFormatLast(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, []*Profile{fixture()}); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	sorted, _ := json.Marshal(doc) // encoding/json sorts map keys: "format" < "profiles"
+	reordered := `{"profiles": ` + string(doc["profiles"]) + `, "format": ` + string(doc["format"]) + `}`
+	for name, text := range map[string]string{"sorted": string(sorted), "format last": reordered} {
+		ps, err := Decode(strings.NewReader(text))
+		if err != nil || len(ps) != 1 || !reflect.DeepEqual(ps[0], fixture()) {
+			t.Errorf("Decode(%s) = %d profiles, %v; want the fixture", name, len(ps), err)
+		}
 	}
 }
 
