@@ -1,6 +1,7 @@
 package nodes
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -94,5 +95,48 @@ func TestCompareCPU(t *testing.T) {
 	slices.SortFunc(got, compareCPU)
 	if strings.Join(got, ",") != "1,2,10,b,x" {
 		t.Errorf("order = %v; want 1,2,10,b,x", got)
+	}
+}
+
+// answer is a node_exporter answer with the given cpus, each with user and
+// idle seconds as given.
+func answer(cores map[string][2]float64) []byte {
+	b := []byte("# TYPE node_cpu_seconds_total counter\n")
+	for cpu, v := range cores {
+		b = fmt.Appendf(b, "node_cpu_seconds_total{cpu=%q,mode=\"user\"} %g\n", cpu, v[0])
+		b = fmt.Appendf(b, "node_cpu_seconds_total{cpu=%q,mode=\"idle\"} %g\n", cpu, v[1])
+	}
+	return b
+}
+
+// TestNodeLayoutAndRestarts feeds one node's answers in turn: the layout is
+// fixed by the first; a vanished cpu is Missing and a new one left out; a
+// restart (counters back near zero) is one tick of gaps, then figures again.
+func TestNodeLayoutAndRestarts(t *testing.T) {
+	M := levels.Missing
+	steps := []struct {
+		name  string
+		cores map[string][2]float64
+		want  levels.Row
+	}{
+		{"baseline", map[string][2]float64{"0": {10, 10}, "1": {10, 10}, "10": {10, 10}}, levels.Row{M, M, M}},
+		{"loads", map[string][2]float64{"0": {11, 11}, "1": {12, 10}, "10": {10, 12}}, levels.Row{levels.Of(0.5), levels.Of(1), levels.Of(0)}},
+		{"cpu 1 offline, cpu 2 new", map[string][2]float64{"0": {12, 12}, "2": {5, 5}, "10": {11, 13}}, levels.Row{levels.Of(0.5), M, levels.Of(0.5)}},
+		{"restarted", map[string][2]float64{"0": {0.5, 0.5}, "1": {0.5, 0.5}, "10": {0.5, 0.5}}, levels.Row{M, M, M}},
+		{"after restart", map[string][2]float64{"0": {1.5, 0.5}, "1": {0.5, 1.5}, "10": {0.5, 0.5}}, levels.Row{levels.Of(1), levels.Of(0), M}},
+	}
+	n := &nodeState{parser: newCountersParser()}
+	for _, s := range steps {
+		n.body.Reset()
+		n.body.Write(answer(s.cores))
+		if err := n.read(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if fmt.Sprint(n.row) != fmt.Sprint(s.want) {
+			t.Errorf("%s: row = %v; want %v", s.name, n.row, s.want)
+		}
+	}
+	if got := strings.Join(n.node.CPUs, ","); got != "0,1,10" {
+		t.Errorf("CPUs = %s; want 0,1,10 (the first answer's)", got)
 	}
 }

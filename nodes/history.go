@@ -18,9 +18,9 @@ import (
 )
 
 const (
-	// DefaultScrapeInterval is what HistoryQuery assumes of the server when
-	// not told: the scrape_interval of Prometheus' example configuration and
-	// of most installations.
+	// DefaultScrapeInterval is what QueryHistory assumes of the server when
+	// neither told nor able to measure it: the scrape_interval of
+	// Prometheus' example configuration and of most installations.
 	DefaultScrapeInterval = 15 * time.Second
 	// maxPoints is how many points a series Prometheus' query_range answers
 	// at most.
@@ -33,8 +33,9 @@ type HistoryQuery struct {
 	Selector string        // label matchers that pick the nodes, e.g. job="node"; empty: all
 	From, To time.Time     // the window
 	Step     time.Duration // one tick
-	// ScrapeInterval is how often the server scrapes these nodes;
-	// zero means DefaultScrapeInterval. It sets the rate window (see Window).
+	// ScrapeInterval is how often the server scrapes these nodes, which sets
+	// the rate window (see Window). Zero: QueryHistory measures it from the
+	// server's samples, or takes DefaultScrapeInterval when there are none.
 	ScrapeInterval time.Duration
 }
 
@@ -43,6 +44,9 @@ type HistoryQuery struct {
 type History struct {
 	Nodes []Node
 	Ticks []Tick
+	// Query is what was asked, its ScrapeInterval filled in; Query.Window()
+	// is the span each figure averages over.
+	Query HistoryQuery
 }
 
 // Window is the range each point's rate is taken over: one step plus one
@@ -70,18 +74,35 @@ func (q HistoryQuery) scrapeInterval() time.Duration {
 // of the live Scraper (idle and iowait are idle). A core whose counters did
 // not move gives NaN there, a gap here.
 func (q HistoryQuery) Expr() string {
-	sel := strings.TrimSpace(q.Selector)
-	sel = strings.TrimSuffix(strings.TrimPrefix(sel, "{"), "}")
-	if sel != "" {
-		sel = "," + sel
-	}
+	sel := q.selector()
 	w := promDuration(q.Window())
 	return fmt.Sprintf(`sum by (instance, cpu) (rate(%[1]s{mode!~"idle|iowait"%[2]s}[%[3]s]))`+
 		` / sum by (instance, cpu) (rate(%[1]s{mode=~".+"%[2]s}[%[3]s]))`, cpuMetric, sel, w)
 }
 
-// promDuration writes d as a PromQL duration in milliseconds.
-func promDuration(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) + "ms" }
+// selector is q.Selector to append to other matchers: ",job=\"node\"", or
+// empty; braces around it are dropped.
+func (q HistoryQuery) selector() string {
+	sel := strings.TrimSpace(q.Selector)
+	sel = strings.TrimSuffix(strings.TrimPrefix(sel, "{"), "}")
+	if sel != "" {
+		sel = "," + sel
+	}
+	return sel
+}
+
+// promDuration writes d as a PromQL duration, in whole minutes, seconds or
+// milliseconds, whichever is exact.
+func promDuration(d time.Duration) string {
+	ms := d.Milliseconds()
+	switch {
+	case ms%60000 == 0:
+		return strconv.FormatInt(ms/60000, 10) + "m"
+	case ms%1000 == 0:
+		return strconv.FormatInt(ms/1000, 10) + "s"
+	}
+	return strconv.FormatInt(ms, 10) + "ms"
+}
 
 // check says what is wrong with q, naming the field.
 func (q HistoryQuery) check() (*url.URL, error) {
@@ -110,6 +131,12 @@ func QueryHistory(ctx context.Context, q HistoryQuery) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	if q.ScrapeInterval <= 0 {
+		if q.ScrapeInterval, err = measureScrapeInterval(ctx, base, q); err != nil {
+			return nil, err
+		}
+	}
+	q.ScrapeInterval = q.scrapeInterval()
 	series, err := queryRange(ctx, base, q)
 	if err != nil {
 		return nil, err
@@ -143,38 +170,84 @@ type answerJSON struct {
 	} `json:"data"`
 }
 
+// queryRange asks for q.Expr() from From to To, a point a Step.
 func queryRange(ctx context.Context, base *url.URL, q HistoryQuery) ([]seriesJSON, error) {
-	u := base.JoinPath("api/v1/query_range")
-	u.RawQuery = url.Values{
+	return apiMatrix(ctx, base, q.Server, "api/v1/query_range", url.Values{
 		"query": {q.Expr()},
 		"start": {unixSeconds(q.From)},
 		"end":   {unixSeconds(q.To)},
 		"step":  {strconv.FormatFloat(q.Step.Seconds(), 'f', -1, 64)},
-	}.Encode()
+	})
+}
+
+// apiMatrix calls one of the server's query endpoints and returns the
+// matrix it answers, or an error that says what went wrong in the user's
+// words, passing on Prometheus' own.
+func apiMatrix(ctx context.Context, base *url.URL, server, path string, args url.Values) ([]seriesJSON, error) {
+	u := base.JoinPath(path)
+	u.RawQuery = args.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("Prometheus at %s: %w", q.Server, plainNetError(err))
+		return nil, fmt.Errorf("Prometheus at %s: %w", server, plainNetError(err))
 	}
 	defer resp.Body.Close()
 	var ans answerJSON
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
 	if err != nil {
-		return nil, fmt.Errorf("Prometheus at %s: %w", q.Server, err)
+		return nil, fmt.Errorf("Prometheus at %s: %w", server, err)
 	}
 	if err := json.Unmarshal(body, &ans); err != nil || ans.Status == "" {
-		return nil, fmt.Errorf("%s answered HTTP %s, not Prometheus' API (is it a Prometheus server?)", q.Server, resp.Status)
+		return nil, fmt.Errorf("%s answered HTTP %s, not Prometheus' API (is it a Prometheus server?)", server, resp.Status)
 	}
 	if ans.Status != "success" {
-		return nil, fmt.Errorf("Prometheus at %s refused the query (%s): %s; the query was %s", q.Server, ans.ErrorType, ans.Error, q.Expr())
+		return nil, fmt.Errorf("Prometheus at %s refused the query (%s): %s; the query was %s", server, ans.ErrorType, ans.Error, args.Get("query"))
 	}
 	if ans.Data.ResultType != "matrix" {
-		return nil, fmt.Errorf("Prometheus at %s answered a %q, not a matrix", q.Server, ans.Data.ResultType)
+		return nil, fmt.Errorf("Prometheus at %s answered a %q, not a matrix", server, ans.Data.ResultType)
 	}
 	return ans.Data.Result, nil
+}
+
+// measureScrapeInterval is the median gap between the server's samples of
+// each matched node's cpu 0 idle counter, over the ten minutes before To
+// (or, when the nodes were down then, before From plus ten minutes); zero
+// when it finds fewer than two samples of any node.
+func measureScrapeInterval(ctx context.Context, base *url.URL, q HistoryQuery) (time.Duration, error) {
+	const span = 10 * time.Minute
+	query := fmt.Sprintf(`%s{mode="idle",cpu="0"%s}[%s]`, cpuMetric, q.selector(), promDuration(span))
+	for _, at := range []time.Time{q.To, minTime(q.From.Add(span), q.To)} {
+		series, err := apiMatrix(ctx, base, q.Server, "api/v1/query", url.Values{"query": {query}, "time": {unixSeconds(at)}})
+		if err != nil {
+			return 0, err
+		}
+		var gaps []time.Duration
+		for _, s := range series {
+			var prev time.Time
+			for i, p := range s.Values {
+				t, _, ok := point(p)
+				if ok && i > 0 && t.After(prev) {
+					gaps = append(gaps, t.Sub(prev))
+				}
+				prev = t
+			}
+		}
+		if len(gaps) > 0 {
+			slices.Sort(gaps)
+			return gaps[len(gaps)/2].Round(time.Millisecond), nil
+		}
+	}
+	return 0, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func unixSeconds(t time.Time) string {
@@ -191,7 +264,7 @@ func historyOf(series []seriesJSON, q HistoryQuery) *History {
 			byName[inst] = append(byName[inst], cpu)
 		}
 	}
-	h := &History{}
+	h := &History{Query: q}
 	for name, cpus := range byName {
 		slices.SortFunc(cpus, compareCPU)
 		h.Nodes = append(h.Nodes, Node{Name: name, CPUs: cpus})
