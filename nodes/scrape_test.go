@@ -120,7 +120,7 @@ func TestScraperAgreesWithLocalSampler(t *testing.T) {
 		}
 	}()
 	local := probes.NewCPUSampler()
-	worst, sumLocal, sumNode := 0.0, 0.0, 0.0
+	worst, worstUser, sumLocal, sumNode := 0.0, 0.0, 0.0, 0.0
 	next := time.Now()
 	for k := 0; k <= 4; k++ {
 		time.Sleep(time.Until(next))
@@ -152,12 +152,22 @@ func TestScraperAgreesWithLocalSampler(t *testing.T) {
 			worst = max(worst, d)
 			sumLocal += l.Busy
 			sumNode += got
+			// Busy alone is 1.0 on every core of a saturated machine; the
+			// user share is not, and checks that modes fold as locally.
+			n := s.nodes[0] // after Scrape, prev is this tick's counters
+			before, after := n.next[i], n.prev[i]
+			user := (after.user - before.user) / (after.total() - before.total())
+			if du := math.Abs(user - l.User); !(du <= 0.2) {
+				t.Errorf("tick %d core %d: user share node_exporter %.3f, local sampler %.3f; want within 0.2", k, i, user, l.User)
+			}
+			worstUser = max(worstUser, math.Abs(user-l.User))
 		}
 	}
 	if sumLocal < 0.5*4 || sumNode < 0.5*4 {
 		t.Errorf("busy cores summed over 4 ticks: local %.2f, node %.2f; want at least 2 each (one core spins)", sumLocal, sumNode)
 	}
-	t.Logf("4 ticks at 1 s on the real /proc: worst core differs by %.3f; busy core-seconds local %.2f, node %.2f", worst, sumLocal, sumNode)
+	t.Logf("4 ticks at 1 s on the real /proc: worst core differs by %.3f busy, %.3f user share; busy core-seconds local %.2f, node %.2f",
+		worst, worstUser, sumLocal, sumNode)
 }
 
 func TestScraperReportsBadNodesAndGoesOn(t *testing.T) {
