@@ -84,8 +84,9 @@ func newCountersParser() countersParser {
 //
 // Only that family's lines go through expfmt: a node_exporter answer holds
 // about 30 lines a core, of which 8 are CPU counters, and expfmt makes about
-// 16 objects a line. Parsing the whole 64-core answer took 3.0 ms and 31,000
-// allocations; its CPU lines alone, under a third of that.
+// 16 objects a line. On a real 64-core answer, parsing all of it took
+// 2.1-2.2 ms, 802 KB and 31,024 allocations; its CPU lines, folded into a
+// row, 0.6-0.8 ms, 311 KB and 12,749 (BenchmarkParse64Cores).
 func (p *countersParser) parse(body []byte) (*dto.MetricFamily, error) {
 	p.lines = cpuLines(p.lines[:0], body)
 	fams, err := p.text.TextToMetricFamilies(bytes.NewReader(p.lines))
