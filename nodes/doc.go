@@ -28,5 +28,8 @@
 // has no figures for that tick, with its reason, and the other nodes go on.
 //
 // History reads the same figures for a past window from a Prometheus server's
-// query_range API, one row per instance label.
+// query_range API, one row per instance label. There each point is the ratio
+// of rates over a window of one step plus one scrape interval, so it is
+// as fine as the server's scrapes allow, not finer; and Prometheus' rate
+// carries a counter over a restart, where the Scraper leaves a one-tick gap.
 package nodes

@@ -85,6 +85,8 @@ func freeAddr(t *testing.T) string {
 }
 
 // startExporter runs node_exporter with only its cpu collector, on procfs.
+// A fixture folder needs only stat (node_exporter 1.5.0): --collector.cpu.info
+// would also read cpuinfo, and without one the whole cpu collector fails.
 func startExporter(t *testing.T, procfs string) *program {
 	return start(t, exporterBin, "/metrics",
 		"--web.listen-address=ADDR", "--collector.disable-defaults", "--collector.cpu",
