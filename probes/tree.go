@@ -40,18 +40,22 @@ type Tree struct {
 	Threads []ThreadInfo
 }
 
-// TreeProber reads the subject's process tree. On Linux it reads /proc, which
-// has every thread, the core it last ran on and its context switches; on
-// other systems it asks gopsutil, which lists processes but not their
-// threads. The zero value is not ready for use; call NewTreeProber.
+// TreeProber reads the subject's process tree. On Linux it reads /proc (under
+// HOST_PROC when set), which has every thread, the core it last ran on and
+// its context switches, walking down from the root rather than reading every
+// process on the machine; on other systems it asks gopsutil, which lists
+// processes but not their threads. A prober keeps files and figures of the
+// tree it read last, so probing the same root again costs least. The zero
+// value is not ready for use; call NewTreeProber.
 type TreeProber struct {
 	source treeSource
 
 	// CtxSwitches makes Probe sum every thread's context switches into
 	// Proc.VolCtx and InvolCtx where the system tells them. It is on by
-	// default; on Linux it costs one read of each thread's status, the
-	// larger part of a probe, so a caller that gets the totals elsewhere (a
-	// subject's rusage at exit) turns it off.
+	// default; on Linux it costs a read of the status of each thread that
+	// ran since the last probe, the dearest file of a probe, so a caller
+	// that gets the totals elsewhere (a subject's rusage at exit) turns it
+	// off.
 	CtxSwitches bool
 }
 

@@ -3,165 +3,572 @@ package probes
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 
-	"github.com/prometheus/procfs"
+	"golang.org/x/sys/unix"
 )
 
 // clockTicks is USER_HZ, the unit of the CPU times in /proc/<pid>/stat. It is
-// 100 on every Linux architecture; procfs's CPUTime assumes the same.
+// 100 on every Linux architecture.
 const clockTicks = 100
 
-func systemTreeSource() (treeSource, error) { return newProcfsSource(procfs.DefaultMountPoint) }
+// scanEvery bounds how many probes may pass between two reads of the whole
+// process list by a root that leads its group, which take in orphans that no
+// sign pointed to (a child reaped without a wait, a process that joined the
+// group).
+const scanEvery = 16
 
-// procfsSource reads process trees from one proc filesystem. It remembers
-// which processes lie outside the tree it probed last, so probing the same
-// root again reads only the tree and the processes started since.
-type procfsSource struct {
-	fs procfs.FS
-	// outside holds the PIDs found outside the tree of outsideOf. A live
-	// process never moves into another subtree (an orphan goes to an
-	// ancestor of its parent), and a PID is forgotten as soon as it is
-	// missing from a listing, so a reused PID is read afresh unless all
-	// pid_max PIDs were used up between two probes. spare is the map the
-	// next probe fills.
-	outside, spare map[int]struct{}
-	outsideOf      int
+// refreshEvery bounds how many probes may pass between two reads of a
+// sleeping thread's stat, for its name, which another thread may change.
+const refreshEvery = 16
+
+// systemTreeSource reads the /proc under HOST_PROC, where gopsutil, psutil
+// and the per-core sampler look too, so a host's /proc mounted in a
+// container and fixtures work.
+func systemTreeSource() (treeSource, error) {
+	root := os.Getenv("HOST_PROC")
+	if root == "" {
+		root = "/proc"
+	}
+	return newProcfsSource(root)
 }
+
+// procfsSource reads process trees from one proc filesystem, keeping what it
+// learnt of the last tree for the next probe of the same root.
+//
+// Descendants are found by walking down from the root through
+// /proc/<pid>/task/<tid>/children, every thread's (a child's parent is the
+// thread that forked it), so a probe reads only the tree, never every process
+// on the machine. A root that leads its group also takes in the group's
+// orphans, which no children file leads to: those are looked for in the whole
+// process list, but only on the first probe, when a sign says one may have
+// appeared since the last (a process of the tree exited or became a zombie,
+// or reaped a child, which its stat's children's-faults-and-times fields
+// show), and at least every scanEvery probes for what no sign shows.
+// Kernels built without CONFIG_PROC_CHILDREN have no children files: there
+// every probe reads the whole list, as ps does, and finds descendants by
+// their parents.
+//
+// The threads of the tree are read through files kept open between probes
+// (see procFile), and a thread whose schedstat shows it has not run since
+// the last probe is not read again: its CPU time, context switches and last
+// core cannot have changed. Only its name can (another thread may rename
+// it), so its stat is read again at least every refreshEvery probes.
+type procfsSource struct {
+	root  string
+	files procReader
+	// walk is whether tasks have children files, known after the first probe.
+	walk, walkKnown bool
+
+	treeOf   int                // the root of the last probe
+	procs    map[int]*procState // the processes of the last tree
+	probes   uint64             // probes of treeOf so far: the generation
+	adopted  []int              // orphans of the group taken in by a scan
+	lastScan uint64             // the probe that last read the whole list
+	// mayOrphan is set while a probe reads a sign that the group may have
+	// an orphan no children file leads to.
+	mayOrphan bool
+
+	// outside holds the PIDs a scan found outside the tree (in walk mode:
+	// outside the group, which a process rarely joins later: setpgid into
+	// another's group is for job-control shells). A live process never
+	// moves into another subtree (an orphan goes to an ancestor of its
+	// parent), and a PID is forgotten as soon as it is missing from a
+	// listing, so a reused PID is read afresh unless all pid_max PIDs were
+	// used up between two listings. spare is the map the next scan fills.
+	outside, spare map[int]struct{}
+
+	// Scratch reused by every probe.
+	queue           []*procState
+	kids, ids, tids []int
+	path            []byte
+	members         []scannedProc
+	lastSizes       [2]int // processes and threads of the last tree
+}
+
+// procState is a process of the last tree: its open files and last figures.
+type procState struct {
+	pid     int
+	stat    procFile
+	taskDir string
+	seen    uint64 // the probe that last put it in the tree
+	read    bool   // st and name hold a stat read before
+	st      taskStat
+	name    string
+	threads []*threadState // ascending TID
+}
+
+// threadState is a thread of a process of the last tree.
+type threadState struct {
+	tid                               int
+	children, schedstat, stat, status procFile
+	done                              uint64 // the probe that last read it
+	ran                               ranTotals
+	hasStat, hasStatus                bool // ticks, core, name; vol, invol are still true
+	ticks                             uint64
+	core                              int
+	name                              string
+	vol, invol                        uint64
+}
+
+// scannedProc is a process as a read of the whole list sees it.
+type scannedProc struct{ pid, ppid, pgrp int }
 
 // newProcfsSource reads the proc filesystem mounted at procRoot ("/proc" on
 // a normal system; tests use a directory of fixtures).
 func newProcfsSource(procRoot string) (*procfsSource, error) {
-	fs, err := procfs.NewFS(procRoot)
-	if err != nil {
+	if _, err := os.Stat(procRoot); err != nil {
 		return nil, fmt.Errorf("cannot open the process list at %s: %w", procRoot, err)
 	}
-	return &procfsSource{fs: fs, outside: map[int]struct{}{}, spare: map[int]struct{}{}}, nil
+	p := &procfsSource{root: procRoot, procs: map[int]*procState{},
+		outside: map[int]struct{}{}, spare: map[int]struct{}{}}
+	p.files = newProcReader(procRoot, p)
+	return p, nil
 }
 
-// probe finds descendants from the parent of every process, since
-// /proc/<pid>/task/<tid>/children needs a kernel option that common kernels
-// (this project's CI among them) leave out. Processes already known to be
-// outside the tree are not read again.
 func (p *procfsSource) threadCores() bool { return true }
 
 func (p *procfsSource) probe(ctx context.Context, root int, withThreads, ctxSwitches bool) (Tree, error) {
-	stats, err := p.subtree(ctx, root)
+	if root != p.treeOf {
+		p.forget()
+		p.treeOf = root
+	}
+	p.probes++
+	p.mayOrphan = false
+	rs := p.track(root)
+	if err := p.readStat(rs); err != nil {
+		p.forget() // the run is over: close its files
+		return Tree{}, fmt.Errorf("cannot read process %d (has it exited?): %w", root, err)
+	}
+	if !p.walkKnown {
+		p.walk = unix.Access(taskPath(p.root, root, root, "children"), unix.R_OK) == nil
+		p.walkKnown = true
+	}
+	t := Tree{Procs: make([]Proc, 0, p.lastSizes[0])}
+	if withThreads {
+		t.Threads = make([]ThreadInfo, 0, p.lastSizes[1])
+	}
+	var err error
+	if p.walk {
+		err = p.walkTree(ctx, rs, &t, withThreads, ctxSwitches)
+	} else {
+		err = p.scanTree(ctx, rs, &t, withThreads, ctxSwitches)
+	}
+	for pid, ps := range p.procs {
+		if ps.seen != p.probes {
+			p.closeProc(ps)
+			delete(p.procs, pid)
+		}
+	}
 	if err != nil {
 		return Tree{}, err
 	}
-	t := Tree{Procs: make([]Proc, 0, len(stats))}
-	for _, st := range stats {
-		if err := ctx.Err(); err != nil {
-			return Tree{}, err
-		}
-		proc, threads := p.readProc(st, withThreads, ctxSwitches)
-		t.Procs = append(t.Procs, proc)
-		t.Threads = append(t.Threads, threads...)
-	}
+	p.lastSizes = [2]int{len(t.Procs), len(t.Threads)}
 	return t, nil
 }
 
-// subtree returns the stat of root and of each of its descendants, parents
-// before children.
-func (p *procfsSource) subtree(ctx context.Context, root int) ([]procfs.ProcStat, error) {
-	rootStat, err := p.stat(root)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read process %d (has it exited?): %w", root, err)
+// walkTree fills t from the root down through children files, then with the
+// orphans of the root's group.
+func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, withThreads, ctxSwitches bool) error {
+	root := rs.pid
+	rs.seen = p.probes
+	q := append(p.queue[:0], rs)
+	q, err := p.visit(ctx, q, 0, t, withThreads, ctxSwitches)
+	if err != nil || rs.st.pgrp != root {
+		p.queue = q
+		return err
 	}
-	all, err := p.fs.AllProcs()
-	if err != nil {
-		return nil, fmt.Errorf("cannot list the running processes: %w", err)
+	// Orphans taken in before, still of the group, come next.
+	start := len(q)
+	adopted := p.adopted[:0]
+	for _, pid := range p.adopted {
+		if ps := p.procs[pid]; ps != nil && ps.seen != p.probes && p.readStat(ps) == nil && ps.st.pgrp == root {
+			ps.seen = p.probes
+			q = append(q, ps)
+			adopted = append(adopted, pid)
+		}
 	}
-	if root != p.outsideOf {
-		clear(p.outside)
-		p.outsideOf = root
+	p.adopted = adopted
+	if q, err = p.visit(ctx, q, start, t, withThreads, ctxSwitches); err != nil {
+		p.queue = q
+		return err
+	}
+	for _, ps := range p.procs {
+		if ps.seen != p.probes {
+			p.mayOrphan = true // it exited, leaving its children to init
+		}
+	}
+	if p.mayOrphan || p.lastScan == 0 || p.probes-p.lastScan >= scanEvery {
+		start = len(q)
+		if q, err = p.adoptOrphans(ctx, q); err == nil {
+			q, err = p.visit(ctx, q, start, t, withThreads, ctxSwitches)
+		}
+	}
+	p.queue = q
+	return err
+}
+
+// adoptOrphans reads the whole process list for members of the root's group
+// outside the tree, and appends to q those whose parent is not one of them
+// (the others are their descendants, which the walk finds).
+func (p *procfsSource) adoptOrphans(ctx context.Context, q []*procState) ([]*procState, error) {
+	root := p.treeOf
+	p.lastScan = p.probes
+	members := p.members[:0]
+	err := p.scan(ctx, func(pid int) bool {
+		ps := p.procs[pid]
+		return ps != nil && ps.seen == p.probes
+	}, func(sp scannedProc) bool {
+		if sp.pgrp != root {
+			return false
+		}
+		members = append(members, sp)
+		return true
+	})
+	if err != nil {
+		return q, err
+	}
+	for _, m := range members {
+		if slices.ContainsFunc(members, func(o scannedProc) bool { return o.pid == m.ppid }) {
+			continue
+		}
+		ps := p.track(m.pid)
+		if p.readStat(ps) != nil || ps.st.pgrp != root {
+			p.drop(ps)
+			continue
+		}
+		ps.seen = p.probes
+		q = append(q, ps)
+		p.adopted = append(p.adopted, m.pid)
+	}
+	p.members = members
+	return q, nil
+}
+
+// scanTree fills t from the whole process list, for kernels without
+// children files: descendants by their parents, then the group's orphans.
+func (p *procfsSource) scanTree(ctx context.Context, rs *procState, t *Tree, withThreads, ctxSwitches bool) error {
+	children := map[int][]scannedProc{}
+	err := p.scan(ctx, func(pid int) bool { return pid == rs.pid }, func(sp scannedProc) bool {
+		children[sp.ppid] = append(children[sp.ppid], sp)
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	rootProc := scannedProc{rs.pid, rs.st.ppid, rs.st.pgrp}
+	tree, _ := family(rootProc, children,
+		func(sp scannedProc) int { return sp.pid },
+		func(sp scannedProc) int { return sp.pgrp })
+	q := p.queue[:0]
+	for i, sp := range tree {
+		ps := rs
+		if i > 0 {
+			if ps = p.track(sp.pid); p.readStat(ps) != nil {
+				p.drop(ps)
+				continue
+			}
+		}
+		ps.seen = p.probes
+		q = append(q, ps)
+		delete(p.outside, sp.pid)
+	}
+	q, err = p.visit(ctx, q, 0, t, withThreads, ctxSwitches)
+	p.queue = q
+	return err
+}
+
+// scan lists every process. For each PID that is neither known to be
+// outside nor skipped, it reads its stat and hands it to found, which says
+// whether it is of the tree; the others are remembered as outside.
+func (p *procfsSource) scan(ctx context.Context, skip func(int) bool, found func(scannedProc) bool) error {
+	var err error
+	if p.ids, err = p.files.list(p.root, p.ids[:0]); err != nil {
+		return fmt.Errorf("cannot list the running processes: %w", err)
 	}
 	outside := p.spare
 	clear(outside)
-	var read []int // PIDs whose stat was read in this probe
-	children := make(map[int][]procfs.ProcStat)
-	for _, proc := range all {
+	for _, pid := range p.ids {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		if _, ok := p.outside[proc.PID]; ok {
-			outside[proc.PID] = struct{}{}
+		if _, ok := p.outside[pid]; ok {
+			outside[pid] = struct{}{}
 			continue
 		}
-		if proc.PID == root {
+		if skip(pid) {
 			continue
 		}
-		st, err := proc.Stat()
+		p.path = strconv.AppendInt(append(append(p.path[:0], p.root...), '/'), int64(pid), 10)
+		f := procFile{pathz: append(p.path, "/stat\x00"...), fd: -1}
+		data, err := p.files.read(&f)
+		p.files.close(&f)
 		if err != nil {
 			continue // exited since the listing
 		}
-		read = append(read, st.PID)
-		children[st.PPID] = append(children[st.PPID], st)
-	}
-	tree, inTree := family(rootStat, children,
-		func(st procfs.ProcStat) int { return st.PID },
-		func(st procfs.ProcStat) int { return st.PGRP })
-	for _, pid := range read {
-		if !inTree[pid] {
+		st, ok := parseTaskStat(data)
+		if !ok {
+			continue
+		}
+		if !found(scannedProc{pid, st.ppid, st.pgrp}) {
 			outside[pid] = struct{}{}
 		}
 	}
 	p.outside, p.spare = outside, p.outside
-	return tree, nil
+	return nil
 }
 
-func (p *procfsSource) stat(pid int) (procfs.ProcStat, error) {
-	proc, err := p.fs.Proc(pid)
-	if err != nil {
-		return procfs.ProcStat{}, err
+// visit turns q[i:] into t's processes and threads, in order, appending
+// to q, in walk mode, the children it finds.
+func (p *procfsSource) visit(ctx context.Context, q []*procState, i int, t *Tree, withThreads, ctxSwitches bool) ([]*procState, error) {
+	for ; i < len(q); i++ {
+		if err := ctx.Err(); err != nil {
+			return q, err
+		}
+		ps := q[i]
+		proc := Proc{
+			PID:     ps.pid,
+			PPID:    ps.st.ppid,
+			Name:    ps.name,
+			UserS:   float64(ps.st.utime) / clockTicks,
+			SystemS: float64(ps.st.stime) / clockTicks,
+			RSS:     ps.st.rssPages * uint64(os.Getpagesize()),
+			Threads: ps.st.threads,
+		}
+		if p.walk || withThreads || ctxSwitches {
+			q = p.readThreads(ps, q, t, &proc, withThreads, ctxSwitches)
+		}
+		t.Procs = append(t.Procs, proc)
 	}
-	return proc.Stat()
+	return q, nil
 }
 
-// readProc turns a process's stat into a Proc, adding with ctxSwitches its
-// threads' context switches and with withThreads the threads themselves. A
-// process whose threads are gone by now keeps the figures of its stat.
-func (p *procfsSource) readProc(st procfs.ProcStat, withThreads, ctxSwitches bool) (Proc, []ThreadInfo) {
-	proc := Proc{
-		PID:     st.PID,
-		PPID:    st.PPID,
-		Name:    st.Comm,
-		UserS:   float64(st.UTime) / clockTicks,
-		SystemS: float64(st.STime) / clockTicks,
-		RSS:     uint64(max(st.ResidentMemory(), 0)),
-		Threads: st.NumThreads,
+// readThreads reads ps's threads: their children (appended to q), and as
+// asked their figures (appended to t) and context switches (added to proc).
+// A thread found gone makes it list the threads again, for one that may
+// have started since.
+func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc *Proc, withThreads, ctxSwitches bool) []*procState {
+	if len(ps.threads) != ps.st.threads {
+		p.listThreads(ps)
+	}
+	for pass := 0; pass < 2; pass++ {
+		gone := false
+		live := ps.threads[:0]
+		for _, th := range ps.threads {
+			if th.done == p.probes {
+				live = append(live, th)
+				continue
+			}
+			var ok bool
+			if q, ok = p.readThread(ps, th, q, withThreads, ctxSwitches); !ok {
+				p.closeThread(th)
+				gone = true
+				continue
+			}
+			live = append(live, th)
+		}
+		clear(ps.threads[len(live):])
+		ps.threads = live
+		if !gone {
+			break
+		}
+		if pass == 0 {
+			p.listThreads(ps)
+		}
+	}
+	for _, th := range ps.threads {
+		if ctxSwitches && th.hasStatus {
+			proc.VolCtx += th.vol
+			proc.InvolCtx += th.invol
+		}
+		if withThreads && th.hasStat {
+			t.Threads = append(t.Threads, ThreadInfo{PID: ps.pid, TID: th.tid, Name: th.name,
+				CPUS: float64(th.ticks) / clockTicks, Core: th.core})
+		}
+	}
+	return q
+}
+
+// readThread reads one thread's files; false when it is gone.
+func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState, withThreads, ctxSwitches bool) ([]*procState, bool) {
+	th.done = p.probes
+	if p.walk {
+		data, err := p.files.read(&th.children)
+		if err != nil {
+			return q, false
+		}
+		q = p.enqueueChildren(data, q)
 	}
 	if !withThreads && !ctxSwitches {
-		return proc, nil
+		return q, true
 	}
-	tasks, err := p.fs.AllThreads(st.PID)
-	if err != nil {
-		return proc, nil // exited since its stat was read
+	// The schedstat is read before the rest: if it still stands where it
+	// stood then, nothing read after it then can have changed.
+	ran, ok := ranTotals{}, false
+	if data, err := p.files.read(&th.schedstat); err == nil {
+		ran, ok = parseSchedstat(data)
 	}
-	var threads []ThreadInfo
-	for _, task := range tasks {
-		if ctxSwitches {
-			status, err := task.NewStatus()
-			if err != nil {
-				continue // the thread exited
-			}
-			proc.VolCtx += status.VoluntaryCtxtSwitches
-			proc.InvolCtx += status.NonVoluntaryCtxtSwitches
-		}
-		if !withThreads {
-			continue
-		}
-		ts, err := task.Stat()
+	if !ok || ran != th.ran {
+		th.hasStat, th.hasStatus = false, false
+	}
+	th.ran = ran
+	if withThreads && (!th.hasStat || (uint64(th.tid)+p.probes)%refreshEvery == 0) {
+		data, err := p.files.read(&th.stat)
 		if err != nil {
+			return q, false
+		}
+		st, ok := parseTaskStat(data)
+		if !ok {
+			return q, false
+		}
+		th.hasStat, th.ticks, th.core = true, st.utime+st.stime, st.core
+		if string(st.comm) != th.name {
+			th.name = string(st.comm)
+		}
+	}
+	if ctxSwitches && !th.hasStatus {
+		data, err := p.files.read(&th.status)
+		if err != nil {
+			return q, false
+		}
+		if th.vol, th.invol, th.hasStatus = parseCtxSwitches(data); !th.hasStatus {
+			return q, false
+		}
+	}
+	return q, true
+}
+
+// enqueueChildren appends to q the processes a children file lists that
+// are not in the tree yet and can be read.
+func (p *procfsSource) enqueueChildren(data []byte, q []*procState) []*procState {
+	kids := p.kids[:0]
+	for {
+		var f []byte
+		if f, data = word(data); f == nil {
+			break
+		}
+		if pid, ok := parseUint(f); ok {
+			kids = append(kids, int(pid))
+		}
+	}
+	p.kids = kids
+	for _, pid := range kids { // the reads below reuse data's buffer
+		ps := p.track(pid)
+		if ps.seen == p.probes {
 			continue
 		}
-		threads = append(threads, ThreadInfo{
-			PID:  st.PID,
-			TID:  task.PID,
-			Name: ts.Comm,
-			CPUS: ts.CPUTime(),
-			Core: int(ts.Processor),
-		})
+		if p.readStat(ps) != nil {
+			p.drop(ps)
+			p.mayOrphan = true // it exited: its children went to init
+			continue
+		}
+		ps.seen = p.probes
+		q = append(q, ps)
 	}
-	return proc, threads
+	return q
+}
+
+// listThreads lists ps's threads again, keeping the state of those it knew.
+func (p *procfsSource) listThreads(ps *procState) {
+	tids, err := p.files.list(ps.taskDir, p.tids[:0])
+	p.tids = tids
+	slices.Sort(tids)
+	var kept []*threadState
+	if err == nil {
+		kept = make([]*threadState, 0, len(tids))
+	}
+	old := ps.threads
+	for _, tid := range tids {
+		for len(old) > 0 && old[0].tid < tid {
+			p.closeThread(old[0])
+			old = old[1:]
+		}
+		if len(old) > 0 && old[0].tid == tid {
+			kept = append(kept, old[0])
+			old = old[1:]
+			continue
+		}
+		kept = append(kept, p.newThread(ps.pid, tid))
+	}
+	for _, th := range old {
+		p.closeThread(th)
+	}
+	ps.threads = kept
+}
+
+func (p *procfsSource) newThread(pid, tid int) *threadState {
+	return &threadState{tid: tid, core: -1,
+		children:  newProcFile(taskPath(p.root, pid, tid, "children")),
+		schedstat: newProcFile(taskPath(p.root, pid, tid, "schedstat")),
+		stat:      newProcFile(taskPath(p.root, pid, tid, "stat")),
+		status:    newProcFile(taskPath(p.root, pid, tid, "status")),
+	}
+}
+
+// track returns the state of process pid, new if the last tree lacked it.
+func (p *procfsSource) track(pid int) *procState {
+	if ps := p.procs[pid]; ps != nil {
+		return ps
+	}
+	dir := filepath.Join(p.root, strconv.Itoa(pid))
+	ps := &procState{pid: pid, stat: newProcFile(filepath.Join(dir, "stat")), taskDir: filepath.Join(dir, "task")}
+	p.procs[pid] = ps
+	return ps
+}
+
+// readStat reads ps's stat, and notes the signs of a new orphan in it: a
+// process that became a zombie (its children went to init), or that reaped
+// a child (which may have left children of its own).
+func (p *procfsSource) readStat(ps *procState) error {
+	data, err := p.files.read(&ps.stat)
+	if err != nil {
+		return err
+	}
+	st, ok := parseTaskStat(data)
+	if !ok {
+		return fmt.Errorf("%s: not a stat line: %.60q", ps.stat.path(), data)
+	}
+	if st.state == 'Z' && (!ps.read || ps.st.state != 'Z') || st.reaped != ps.st.reaped {
+		p.mayOrphan = true
+	}
+	if string(st.comm) != ps.name {
+		ps.name = string(st.comm)
+	}
+	st.comm = nil
+	ps.st, ps.read = st, true
+	return nil
+}
+
+// drop forgets a process that turned out not to be in the tree.
+func (p *procfsSource) drop(ps *procState) {
+	p.closeProc(ps)
+	delete(p.procs, ps.pid)
+}
+
+// forget closes everything known of the last root's tree.
+func (p *procfsSource) forget() {
+	for _, ps := range p.procs {
+		p.closeProc(ps)
+	}
+	clear(p.procs)
+	clear(p.outside)
+	p.adopted = p.adopted[:0]
+	p.probes, p.lastScan, p.lastSizes = 0, 0, [2]int{}
+}
+
+func (p *procfsSource) closeProc(ps *procState) {
+	p.files.close(&ps.stat)
+	for _, th := range ps.threads {
+		p.closeThread(th)
+	}
+	ps.threads = nil
+}
+
+func (p *procfsSource) closeThread(th *threadState) {
+	for _, f := range []*procFile{&th.children, &th.schedstat, &th.stat, &th.status} {
+		p.files.close(f)
+	}
 }

@@ -4,6 +4,8 @@ package probes
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -11,8 +13,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -23,45 +27,85 @@ import (
 )
 
 // helperEnv makes the test binary, re-executed by startThreads, a subject
-// with many threads instead of running the tests.
-const helperEnv = "PROBES_TEST_THREADS"
+// with many threads instead of running the tests; with childEnv set it also
+// starts a child from one of those threads, not from its main thread.
+const (
+	helperEnv = "PROBES_TEST_THREADS"
+	childEnv  = "PROBES_TEST_CHILD"
+)
 
 func TestMain(m *testing.M) {
 	if n := os.Getenv(helperEnv); n != "" {
-		os.Exit(threadsHelper(n))
+		os.Exit(threadsHelper(n, os.Getenv(childEnv) != ""))
 	}
 	os.Exit(m.Run())
 }
 
-// threadsHelper starts n goroutines locked to their own OS threads, says
-// "ready" on stdout, and exits when stdin closes (the test ended or died).
-func threadsHelper(n string) int {
+// threadsHelper starts n goroutines locked to their own OS threads, which
+// sleep until woken, the first of them forking `sleep 60` if withChild, and
+// says "ready" on stdout. Each byte it reads on stdin then wakes every one
+// of those threads once, and once they all ran it writes a byte back. It
+// exits when stdin closes (the test ended or died).
+func threadsHelper(n string, withChild bool) int {
 	var count int
-	if _, err := fmt.Sscan(n, &count); err != nil {
-		fmt.Fprintln(os.Stderr, "bad thread count:", n)
+	if _, err := fmt.Sscan(n, &count); err != nil || count < 1 {
+		fmt.Fprintln(os.Stderr, "bad thread count (want 1 or more):", n)
 		return 2
 	}
+	// The main goroutine keeps the main thread, so no other runs on it.
+	runtime.LockOSThread()
 	var ready sync.WaitGroup
-	for range count {
+	child := make(chan *exec.Cmd, 1)
+	wake := make([]chan struct{}, count)
+	ran := make(chan struct{}, count)
+	for i := range count {
 		ready.Add(1)
+		wake[i] = make(chan struct{})
 		go func() {
 			runtime.LockOSThread()
+			if i == 0 && withChild {
+				cmd := exec.Command("sleep", "60")
+				if err := cmd.Start(); err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					os.Exit(2)
+				}
+				child <- cmd
+			}
 			ready.Done()
-			time.Sleep(time.Hour)
+			for range wake[i] {
+				ran <- struct{}{}
+			}
 		}()
 	}
 	ready.Wait()
 	fmt.Println("ready")
-	_, _ = io.Copy(io.Discard, os.Stdin)
+	for b := make([]byte, 1); ; {
+		if _, err := os.Stdin.Read(b); err != nil {
+			break
+		}
+		for _, w := range wake {
+			w <- struct{}{}
+		}
+		for range count {
+			<-ran
+		}
+		os.Stdout.Write(b)
+	}
+	if withChild {
+		cmd := <-child
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
 	return 0
 }
 
-// startThreads starts a subject with n extra OS threads and returns its PID
-// once they all exist.
-func startThreads(tb testing.TB, n int) int {
+// startThreads starts a subject with n extra OS threads, with env added to
+// its environment, and returns its PID once they all exist, and a function
+// that returns once each of those threads has woken and run.
+func startThreads(tb testing.TB, n int, env ...string) (pid int, wakeAll func()) {
 	tb.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", helperEnv, n))
+	cmd.Env = append(append(os.Environ(), fmt.Sprintf("%s=%d", helperEnv, n)), env...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -77,11 +121,19 @@ func startThreads(tb testing.TB, n int) int {
 		stdin.Close()
 		_ = cmd.Wait()
 	})
-	line, err := bufio.NewReader(stdout).ReadString('\n')
+	out := bufio.NewReader(stdout)
+	line, err := out.ReadString('\n')
 	if err != nil || line != "ready\n" {
 		tb.Fatalf("threads helper said %q, %v; want ready", line, err)
 	}
-	return cmd.Process.Pid
+	return cmd.Process.Pid, func() {
+		if _, err := stdin.Write([]byte{'w'}); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := out.ReadByte(); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // startShell runs script under sh in its own process group, killed at the
@@ -157,13 +209,18 @@ func testFindsDescendants(t *testing.T, p *TreeProber) {
 	// the tree is sh -> {sh -> sleep, sleep}.
 	cmd := startShell(t, "(sleep 30; :) & sleep 30 & wait")
 	root := cmd.Process.Pid
-	tree := probeUntil(t, p, root, func(tree Tree) bool { return len(tree.Procs) >= 4 })
-	var names []string
-	for _, p := range tree.Procs {
-		names = append(names, p.Name)
+	want := []string{"sh", "sh", "sleep", "sleep"}
+	names := func(tree Tree) []string {
+		var names []string
+		for _, p := range tree.Procs {
+			names = append(names, p.Name)
+		}
+		slices.Sort(names)
+		return names
 	}
-	slices.Sort(names)
-	if want := []string{"sh", "sh", "sleep", "sleep"}; !slices.Equal(names, want) {
+	// Settled once the forked children have exec'd sleep.
+	tree := probeUntil(t, p, root, func(tree Tree) bool { return slices.Equal(names(tree), want) })
+	if names := names(tree); !slices.Equal(names, want) {
 		t.Fatalf("Probe(%d) names = %v; want %v", root, names, want)
 	}
 	if tree.Procs[0].PID != root {
@@ -208,6 +265,70 @@ func testAdoptsOrphans(t *testing.T, p *TreeProber) {
 	tree, err := p.Probe(context.Background(), lone.Process.Pid, false)
 	if err != nil || len(tree.Procs) != 1 {
 		t.Errorf("Probe of a sleep in the test's group = %d processes, %v; want only itself", len(tree.Procs), err)
+	}
+}
+
+// TestProbeTreeChildOfAThread finds a child that a thread other than the
+// main one forked: its children file, not the main thread's, lists it.
+func TestProbeTreeChildOfAThread(t *testing.T) {
+	pid, _ := startThreads(t, 3, childEnv+"=1")
+	main, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err == nil && len(bytes.TrimSpace(main)) > 0 {
+		t.Fatalf("the main thread of the helper lists children %q; want the child forked by another thread", main)
+	}
+	eachSource(t, func(t *testing.T, p *TreeProber) {
+		tree, err := p.Probe(context.Background(), pid, false)
+		if err != nil {
+			t.Fatalf("Probe(%d) error: %v", pid, err)
+		}
+		if len(tree.Procs) != 2 || tree.Procs[1].Name != "sleep" || tree.Procs[1].PPID != pid {
+			t.Errorf("Probe(%d).Procs = %+v; want the helper and its sleep", pid, tree.Procs)
+		}
+	})
+}
+
+// TestProbeTreeAdoptsNewOrphanAtOnce probes a group leader before and just
+// after a child of it leaves an orphan: the very next probe takes the orphan
+// in, not the next read of the whole process list some probes later.
+func TestProbeTreeAdoptsNewOrphanAtOnce(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "read go; (sleep 30 &); exec sleep 31")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	root := cmd.Process.Pid
+	t.Cleanup(func() {
+		_ = syscall.Kill(-root, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	p, err := NewTreeProber()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if tree, err := p.Probe(context.Background(), root, false); err != nil || len(tree.Procs) != 1 {
+			t.Fatalf("Probe(%d) before the orphan = %+v, %v; want the shell alone", root, tree.Procs, err)
+		}
+	}
+	if _, err := io.WriteString(stdin, "go\n"); err != nil {
+		t.Fatal(err)
+	}
+	// The root execs sleep once the subshell that forked the orphan is gone.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", root)); string(comm) == "sleep\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the shell did not exec sleep within 5 s")
+		}
+	}
+	tree, err := p.Probe(context.Background(), root, false)
+	if err != nil || len(tree.Procs) != 2 || tree.Procs[1].PPID == root {
+		t.Fatalf("Probe(%d) after the orphan = %+v, %v; want the root and the orphaned sleep of its group", root, tree.Procs, err)
 	}
 }
 
@@ -325,46 +446,98 @@ func TestProbeTreeOwnThreads(t *testing.T) {
 	}
 }
 
-// fakeTask is one thread in a fixture proc filesystem.
+// fakeTask is one thread in a fixture proc filesystem. With a schedstat
+// (run time, wait time, switches in) it has a schedstat file.
 type fakeTask struct {
 	tid, utime, stime, core int
 	vol, invol              uint64
+	schedstat               string
 }
 
 // fakeProc is one process in a fixture proc filesystem. Without tasks it has
-// no task directory, as a process that exited after its stat was read.
+// no task directory, as a process that exited after its stat was read. Its
+// group is pgrp, or its own when 0; its parent forked it from thread
+// forkedBy, or from its main thread when 0; reaped stands for the faults of
+// the children it waited for.
 type fakeProc struct {
-	pid, ppid, utime, stime, rssPages int
-	name                              string
-	tasks                             []fakeTask
+	pid, ppid, pgrp, forkedBy int
+	utime, stime, rssPages    int
+	reaped                    int
+	name                      string
+	zombie                    bool
+	tasks                     []fakeTask
 }
 
-// statLine is a /proc/<pid>/stat line with the fields procfs reads.
-func statLine(pid int, name string, ppid, utime, stime, threads, rssPages, core int) string {
-	return fmt.Sprintf("%d (%s) S %d %d %d 0 -1 4194304 10 0 0 0 %d %d 0 0 20 0 %d 0 100 1000000 %d "+
+// statFields are the fields of a stat line that the probes read.
+type statFields struct {
+	pid, ppid, pgrp, reaped, utime, stime, threads, rssPages, core int
+	name                                                           string
+	state                                                          byte
+}
+
+// statLine is a /proc/<pid>/stat line with the fields of f and plausible
+// others.
+func statLine(f statFields) string {
+	return fmt.Sprintf("%d (%s) %c %d %d %d 0 -1 4194304 10 %d 0 0 %d %d 0 0 20 0 %d 0 100 1000000 %d "+
 		"18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 %d 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-		pid, name, ppid, pid, pid, utime, stime, threads, rssPages, core)
+		f.pid, f.name, f.state, f.ppid, f.pgrp, f.pid, f.reaped, f.utime, f.stime, f.threads, f.rssPages, f.core)
 }
 
+// writeFile writes a fixture file, making its directory.
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeFakeProc writes the stat of each process, and the stat, status and
+// schedstat of each of its threads, without children files.
 func writeFakeProc(t *testing.T, root string, procs []fakeProc) {
 	t.Helper()
-	write := func(path, text string) {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, p := range procs {
 		dir := filepath.Join(root, fmt.Sprint(p.pid))
-		write(filepath.Join(dir, "stat"), statLine(p.pid, p.name, p.ppid, p.utime, p.stime, max(len(p.tasks), 1), p.rssPages, 0))
+		f := statFields{pid: p.pid, ppid: p.ppid, pgrp: p.pgrp, reaped: p.reaped, utime: p.utime, stime: p.stime,
+			threads: max(len(p.tasks), 1), rssPages: p.rssPages, name: p.name, state: 'S'}
+		if f.pgrp == 0 {
+			f.pgrp = p.pid
+		}
+		if p.zombie {
+			f.state = 'Z'
+		}
+		writeFile(t, filepath.Join(dir, "stat"), statLine(f))
 		for _, task := range p.tasks {
 			tdir := filepath.Join(dir, "task", fmt.Sprint(task.tid))
-			write(filepath.Join(tdir, "stat"), statLine(task.tid, p.name+"-t", p.ppid, task.utime, task.stime, len(p.tasks), p.rssPages, task.core))
-			write(filepath.Join(tdir, "status"), fmt.Sprintf(
+			tf := f
+			tf.pid, tf.name, tf.utime, tf.stime, tf.core = task.tid, p.name+"-t", task.utime, task.stime, task.core
+			writeFile(t, filepath.Join(tdir, "stat"), statLine(tf))
+			writeFile(t, filepath.Join(tdir, "status"), fmt.Sprintf(
 				"Name:\t%s\nPid:\t%d\nvoluntary_ctxt_switches:\t%d\nnonvoluntary_ctxt_switches:\t%d\n",
 				p.name, task.tid, task.vol, task.invol))
+			if task.schedstat != "" {
+				writeFile(t, filepath.Join(tdir, "schedstat"), task.schedstat+"\n")
+			}
+		}
+	}
+}
+
+// writeFakeChildren writes the children file of every thread of procs, as
+// kernels with CONFIG_PROC_CHILDREN have: each process is listed by the
+// thread of its parent that forked it.
+func writeFakeChildren(t *testing.T, root string, procs []fakeProc) {
+	t.Helper()
+	for _, p := range procs {
+		for _, task := range p.tasks {
+			var kids strings.Builder
+			for _, c := range procs {
+				if by := cmp.Or(c.forkedBy, c.ppid); c.ppid == p.pid && by == task.tid {
+					fmt.Fprintf(&kids, "%d ", c.pid)
+				}
+			}
+			writeFile(t, filepath.Join(root, fmt.Sprint(p.pid), "task", fmt.Sprint(task.tid), "children"), kids.String())
 		}
 	}
 }
@@ -373,13 +546,20 @@ func writeFakeProc(t *testing.T, root string, procs []fakeProc) {
 // processes outside the tree left out, vanished processes and threads
 // skipped silently.
 func TestTreeProberFixture(t *testing.T) {
+	t.Run("children files", func(t *testing.T) { testFixture(t, true) })
+	t.Run("no children files", func(t *testing.T) { testFixture(t, false) })
+}
+
+// testFixture reads the fixture through children files, or without them
+// through the parents of all processes.
+func testFixture(t *testing.T, withChildren bool) {
 	root := t.TempDir()
-	writeFakeProc(t, root, []fakeProc{
+	procs := []fakeProc{
 		{pid: 100, ppid: 1, name: "app", utime: 250, stime: 50, rssPages: 10, tasks: []fakeTask{
 			{tid: 100, utime: 200, stime: 40, core: 1, vol: 7, invol: 2},
 			{tid: 101, utime: 50, stime: 10, core: 0, vol: 30, invol: 5},
 		}},
-		{pid: 200, ppid: 100, name: "worker", utime: 1000, stime: 5, rssPages: 3, tasks: []fakeTask{
+		{pid: 200, ppid: 100, forkedBy: 101, name: "worker", utime: 1000, stime: 5, rssPages: 3, tasks: []fakeTask{
 			{tid: 200, utime: 1000, stime: 5, core: 3, vol: 1, invol: 100},
 		}},
 		{pid: 300, ppid: 200, name: "grandchild", utime: 1, stime: 1, rssPages: 1, tasks: []fakeTask{
@@ -388,7 +568,11 @@ func TestTreeProberFixture(t *testing.T) {
 		{pid: 150, ppid: 100, name: "gone-tasks", utime: 20, stime: 10, rssPages: 2},
 		{pid: 400, ppid: 1, name: "stranger", utime: 9999, rssPages: 99, tasks: []fakeTask{{tid: 400}}},
 		{pid: 500, ppid: 400, name: "strangers-child", tasks: []fakeTask{{tid: 500}}},
-	})
+	}
+	writeFakeProc(t, root, procs)
+	if withChildren {
+		writeFakeChildren(t, root, procs)
+	}
 	// A process listed but gone before its stat is read, and a thread gone
 	// before its files are read.
 	for _, dir := range []string{"600", "100/task/102"} {
@@ -473,7 +657,8 @@ func TestTreeProberFixture(t *testing.T) {
 	}
 }
 
-// TestTreeProberRemembersOutsiders probes one fixture root three times: the
+// TestTreeProberRemembersOutsiders probes one fixture root three times,
+// without children files, so every probe reads the whole process list: the
 // second probe must not read again the processes found outside the tree,
 // must find new descendants, and must read afresh a PID that left the
 // listing and came back.
@@ -532,6 +717,267 @@ func TestTreeProberRemembersOutsiders(t *testing.T) {
 	}
 }
 
+// openFDs counts this process's open files under /proc.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && strings.HasPrefix(target, "/proc/") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestTreeProberClosesFiles keeps files of the tree open between probes,
+// and closes them all once the root is gone.
+func TestTreeProberClosesFiles(t *testing.T) {
+	cmd := startShell(t, "sleep 30 & sleep 30 & wait")
+	root := cmd.Process.Pid
+	p, err := NewTreeProber()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := openFDs(t)
+	probeUntil(t, p, root, func(tree Tree) bool { return len(tree.Procs) == 3 })
+	if _, err := p.Probe(context.Background(), root, true); err != nil {
+		t.Fatal(err)
+	}
+	if kept := openFDs(t) - before; kept < 3 {
+		t.Errorf("%d files kept open for a tree of 3 processes; want some for each", kept)
+	}
+	_ = syscall.Kill(-root, syscall.SIGKILL)
+	_ = cmd.Wait()
+	if _, err := p.Probe(context.Background(), root, true); err == nil {
+		t.Fatal("Probe of an exited root = nil error; want one")
+	}
+	if kept := openFDs(t) - before; kept != 0 {
+		t.Errorf("%d files still open after the root exited; want 0", kept)
+	}
+}
+
+// TestTreeProberOverFileBudget reads a tree with no file descriptors to
+// keep: the same threads, read through files opened for each read.
+func TestTreeProberOverFileBudget(t *testing.T) {
+	pid, _ := startThreads(t, 8)
+	src, err := newProcfsSource("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.files.budget = 0
+	lean, err := newTreeProber(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := openFDs(t)
+	tids := func(p *TreeProber) []int {
+		t.Helper()
+		tree, err := p.Probe(context.Background(), pid, true)
+		if err != nil {
+			t.Fatalf("Probe(%d) error: %v", pid, err)
+		}
+		var tids []int
+		for _, th := range tree.Threads {
+			tids = append(tids, th.TID)
+		}
+		return tids
+	}
+	got := tids(lean)
+	if kept := openFDs(t) - before; kept != 0 {
+		t.Errorf("%d files kept open over a budget of 0", kept)
+	}
+	full, err := NewTreeProber()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := tids(full); len(got) < 9 || !slices.Equal(got, want) {
+		t.Errorf("threads read over the budget %v; want %v (at least 9)", got, want)
+	}
+}
+
+// pids lists the PIDs of a tree in its order.
+func pids(tree Tree) []int {
+	var pids []int
+	for _, p := range tree.Procs {
+		pids = append(pids, p.PID)
+	}
+	return pids
+}
+
+// TestTreeProberOrphanSigns walks a fixture with children files, where a
+// group leader's orphans are found only by reading the whole process list:
+// on the first probe, on the probe after a sign (a process of the tree gone,
+// become a zombie, or having reaped a child), and at the latest every
+// scanEvery probes.
+func TestTreeProberOrphanSigns(t *testing.T) {
+	root := t.TempDir()
+	proc := func(pid, ppid int) fakeProc {
+		return fakeProc{pid: pid, ppid: ppid, pgrp: 100, name: fmt.Sprint("p", pid), tasks: []fakeTask{{tid: pid}}}
+	}
+	procs := []fakeProc{proc(100, 1), proc(200, 100), proc(300, 200),
+		{pid: 400, ppid: 1, name: "stranger", tasks: []fakeTask{{tid: 400}}}}
+	write := func() {
+		writeFakeProc(t, root, procs)
+		writeFakeChildren(t, root, procs)
+	}
+	write()
+	p, err := newTreeProber(newProcfsSource(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := func() []int {
+		t.Helper()
+		tree, err := p.Probe(context.Background(), 100, true)
+		if err != nil {
+			t.Fatalf("Probe(100) error: %v", err)
+		}
+		return pids(tree)
+	}
+	if got, want := probe(), []int{100, 200, 300}; !slices.Equal(got, want) {
+		t.Fatalf("first probe: PIDs %v; want %v", got, want)
+	}
+
+	// 200 exits: its child 300 goes to init but stays in the group.
+	if err := os.RemoveAll(filepath.Join(root, "200")); err != nil {
+		t.Fatal(err)
+	}
+	procs = slices.Delete(procs, 1, 2)
+	procs[1].ppid = 1
+	write()
+	if got, want := probe(), []int{100, 300}; !slices.Equal(got, want) {
+		t.Fatalf("probe after 200 exited: PIDs %v; want %v", got, want)
+	}
+
+	// 600 joins the group without a sign: only a periodic read finds it.
+	procs = append(procs, proc(600, 1))
+	write()
+	if got, want := probe(), []int{100, 300}; !slices.Equal(got, want) {
+		t.Fatalf("probe after 600 joined without a sign: PIDs %v; want %v (no read of the whole list)", got, want)
+	}
+	for i := 1; ; i++ {
+		if got := probe(); slices.Contains(got, 600) {
+			break
+		}
+		if i == scanEvery {
+			t.Fatalf("600 not taken in after %d probes", i)
+		}
+	}
+
+	// The root reaped a child that left 700 behind.
+	procs[0].reaped = 5
+	procs = append(procs, proc(700, 1))
+	write()
+	if got, want := probe(), []int{100, 300, 600, 700}; !slices.Equal(got, want) {
+		t.Fatalf("probe after the root reaped a child: PIDs %v; want %v", got, want)
+	}
+
+	// A new child of the root is a zombie that left 900 behind.
+	zombie := proc(800, 100)
+	zombie.zombie = true
+	procs = append(procs, zombie, proc(900, 1))
+	write()
+	if got, want := probe(), []int{100, 800, 300, 600, 700, 900}; !slices.Equal(got, want) {
+		t.Fatalf("probe after a zombie child: PIDs %v; want %v", got, want)
+	}
+}
+
+// TestTreeProberSkipsThreadsThatDidNotRun reads a thread's stat and status
+// again only when its schedstat moved (or the kernel keeps none: all zeros).
+func TestTreeProberSkipsThreadsThatDidNotRun(t *testing.T) {
+	root := t.TempDir()
+	app := fakeProc{pid: 100, ppid: 1, name: "app", utime: 20, tasks: []fakeTask{
+		{tid: 100, utime: 10, vol: 1, schedstat: "1000 0 3"},
+		{tid: 101, utime: 10, vol: 1, schedstat: "0 0 0"},
+	}}
+	p, err := newTreeProber(newProcfsSource(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string, wantUserS float64, wantCPUS []float64, wantVol uint64) {
+		t.Helper()
+		writeFakeProc(t, root, []fakeProc{app})
+		tree, err := p.Probe(context.Background(), 100, true)
+		if err != nil {
+			t.Fatalf("%s: Probe(100) error: %v", step, err)
+		}
+		var cpus []float64
+		for _, th := range tree.Threads {
+			cpus = append(cpus, th.CPUS)
+		}
+		if got := tree.Procs[0]; !near(got.UserS, wantUserS) || !slices.Equal(cpus, wantCPUS) || got.VolCtx != wantVol {
+			t.Errorf("%s: user %v s, thread CPU %v, voluntary switches %d; want %v, %v, %d",
+				step, got.UserS, cpus, got.VolCtx, wantUserS, wantCPUS, wantVol)
+		}
+	}
+	check("first probe", 0.2, []float64{0.1, 0.1}, 2)
+	// Counters move while the schedstat stands still: only what has no
+	// schedstat to go by, and the process's own stat, are read again.
+	app.utime, app.tasks[0].utime, app.tasks[0].vol, app.tasks[1].utime, app.tasks[1].vol = 60, 30, 5, 30, 5
+	check("schedstat unchanged", 0.6, []float64{0.1, 0.3}, 6)
+	app.tasks[0].schedstat = "2000 0 4"
+	check("schedstat moved", 0.6, []float64{0.3, 0.3}, 10)
+}
+
+// TestTreeProberHostProc reads the proc filesystem HOST_PROC names, as the
+// per-core sampler, gopsutil and psutil do.
+func TestTreeProberHostProc(t *testing.T) {
+	root := t.TempDir()
+	writeFakeProc(t, root, []fakeProc{{pid: 100, ppid: 1, name: "fixture-app", tasks: []fakeTask{{tid: 100}}}})
+	t.Setenv("HOST_PROC", root)
+	tree, err := probeOnce(100, true)
+	if err != nil || len(tree.Procs) != 1 || tree.Procs[0].Name != "fixture-app" {
+		t.Errorf("Probe(100) with HOST_PROC=%s = %+v, %v; want the fixture's app", root, tree.Procs, err)
+	}
+}
+
+func TestParseTaskStat(t *testing.T) {
+	line := statLine(statFields{pid: 7, ppid: 3, pgrp: 5, reaped: 4, utime: 11, stime: 12, threads: 2,
+		rssPages: 9, core: 1, name: "a) (b c", state: 'R'})
+	st, ok := parseTaskStat([]byte(line))
+	want := taskStat{comm: []byte("a) (b c"), state: 'R', ppid: 3, pgrp: 5, reaped: 4, utime: 11, stime: 12,
+		threads: 2, rssPages: 9, core: 1}
+	if !ok || string(st.comm) != string(want.comm) {
+		t.Fatalf("parseTaskStat(%q) = %+v, %v; want %+v", line, st, ok, want)
+	}
+	st.comm, want.comm = nil, nil
+	if !reflect.DeepEqual(st, want) {
+		t.Errorf("parseTaskStat(%q) = %+v; want %+v", line, st, want)
+	}
+	for _, bad := range []string{"", "7 (x) S 1 2", "7 x S " + strings.Repeat("1 ", 40), "7 (x) S -1" + strings.Repeat(" 1", 40)} {
+		if st, ok := parseTaskStat([]byte(bad)); ok {
+			t.Errorf("parseTaskStat(%q) = %+v, true; want false", bad, st)
+		}
+	}
+}
+
+func TestParseCtxSwitchesAndSchedstat(t *testing.T) {
+	status := "Name:\tx\nvoluntary_ctxt_switches:\t12\nnonvoluntary_ctxt_switches:\t3\n"
+	if vol, invol, ok := parseCtxSwitches([]byte(status)); !ok || vol != 12 || invol != 3 {
+		t.Errorf("parseCtxSwitches(%q) = %d, %d, %v; want 12, 3, true", status, vol, invol, ok)
+	}
+	if _, _, ok := parseCtxSwitches([]byte("Name:\tx\n")); ok {
+		t.Error("parseCtxSwitches(no switches) ok; want not")
+	}
+	for _, tt := range []struct {
+		in   string
+		want ranTotals
+		ok   bool
+	}{
+		{"5 6 7\n", ranTotals{5, 6, 7}, true},
+		{"0 0 0\n", ranTotals{}, false},
+		{"5 6\n", ranTotals{}, false},
+		{"5 x 7\n", ranTotals{}, false},
+	} {
+		if got, ok := parseSchedstat([]byte(tt.in)); got != tt.want || ok != tt.ok {
+			t.Errorf("parseSchedstat(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
 func TestProcfsSourceMissingRoot(t *testing.T) {
 	if _, err := newProcfsSource(filepath.Join(t.TempDir(), "nothing")); err == nil {
 		t.Error("newProcfsSource(missing dir) = nil error; want one")
@@ -579,26 +1025,53 @@ func ctxSwitches(t Tree) uint64 {
 }
 
 // BenchmarkProbe probes a subject with 64 threads of its own (plus the Go
-// runtime's), scanning every process on this machine for descendants.
+// runtime's), one sub-benchmark a setting: with every thread and the context
+// switches (what testdata/psutil_tree.py times psutil doing), context
+// switches without the thread list, threads without context switches (what
+// a recording asks for), and gopsutil, which other systems use. The threads
+// sleep, so a probe skips them; in the -all-ran settings each ran since the
+// previous probe, so none can be skipped.
 func BenchmarkProbe(b *testing.B) {
-	pid := startThreads(b, 64)
-	p, err := NewTreeProber()
-	if err != nil {
-		b.Fatal(err)
+	pid, wakeAll := startThreads(b, 64)
+	gopsutil := func() (*TreeProber, error) { return newTreeProber(gopsutilSource{}, nil) }
+	type setting struct {
+		name                 string
+		new                  func() (*TreeProber, error)
+		threads, ctxSwitches bool
+		allRan               bool
 	}
-	for _, c := range []struct{ threads, ctxSwitches bool }{{false, true}, {true, true}, {true, false}} {
-		withThreads := c.threads
-		b.Run(fmt.Sprintf("threads=%v,ctxswitches=%v", c.threads, c.ctxSwitches), func(b *testing.B) {
+	var settings []setting
+	for _, s := range []setting{
+		{"threads", NewTreeProber, true, true, false},
+		{"no-threads", NewTreeProber, false, true, false},
+		{"threads-no-ctxswitches", NewTreeProber, true, false, false},
+	} {
+		ran := s
+		ran.name, ran.allRan = s.name+"-all-ran", true
+		settings = append(settings, s, ran)
+	}
+	settings = append(settings, setting{"gopsutil", gopsutil, false, true, false})
+	for _, c := range settings {
+		b.Run(c.name, func(b *testing.B) {
+			p, err := c.new()
+			if err != nil {
+				b.Fatal(err)
+			}
 			p.CtxSwitches = c.ctxSwitches
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				tree, err := p.Probe(ctx, pid, withThreads)
+				if c.allRan {
+					b.StopTimer()
+					wakeAll()
+					b.StartTimer()
+				}
+				tree, err := p.Probe(ctx, pid, c.threads)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if numThreads(tree) < 64 {
-					b.Fatalf("subject has %d threads; want at least 64", numThreads(tree))
+				if numThreads(tree) < 64 || c.threads && len(tree.Threads) < 64 {
+					b.Fatalf("subject has %d threads, %d listed; want at least 64", numThreads(tree), len(tree.Threads))
 				}
 			}
 		})

@@ -1,0 +1,150 @@
+package probes
+
+import "bytes"
+
+// taskStat is what the tree probe takes from a /proc/<pid>/stat or
+// /proc/<pid>/task/<tid>/stat line, parsed in place. comm points into the
+// line read, so it is only valid until the next read.
+type taskStat struct {
+	comm       []byte
+	state      byte
+	ppid, pgrp int
+	// reaped grows whenever the process waits for a child that exited:
+	// the sum of the faults and CPU ticks of its waited-for children.
+	reaped       uint64
+	utime, stime uint64 // clock ticks
+	threads      int
+	rssPages     uint64
+	core         int
+}
+
+// The fields of a stat line after "pid (comm) ", counted from 0.
+const (
+	statState = iota
+	statPPID
+	statPGRP
+	statCMinFlt   = 8
+	statCMajFlt   = 10
+	statUTime     = 11
+	statSTime     = 12
+	statCUTime    = 13
+	statCSTime    = 14
+	statThreads   = 17
+	statRSS       = 21
+	statProcessor = 36
+)
+
+// parseTaskStat reads a stat line; ok is false for a line that is not one.
+// The command name may hold spaces and parentheses, so it runs to the last
+// ')' of the line.
+func parseTaskStat(line []byte) (st taskStat, ok bool) {
+	open, end := bytes.IndexByte(line, '('), bytes.LastIndexByte(line, ')')
+	if open < 0 || end < open {
+		return taskStat{}, false
+	}
+	st.comm = line[open+1 : end]
+	rest := line[end+1:]
+	var cutime, cstime, cminflt, cmajflt uint64
+	for i := 0; i <= statProcessor; i++ {
+		var f []byte
+		if f, rest = word(rest); f == nil {
+			return taskStat{}, false
+		}
+		var dst *uint64
+		var v uint64
+		switch i {
+		case statState:
+			st.state = f[0]
+			continue
+		case statPPID, statPGRP, statThreads, statProcessor:
+			dst = &v
+		case statCMinFlt:
+			dst = &cminflt
+		case statCMajFlt:
+			dst = &cmajflt
+		case statUTime:
+			dst = &st.utime
+		case statSTime:
+			dst = &st.stime
+		case statCUTime:
+			dst = &cutime
+		case statCSTime:
+			dst = &cstime
+		case statRSS:
+			dst = &st.rssPages
+		default:
+			continue
+		}
+		if *dst, ok = parseUint(f); !ok {
+			return taskStat{}, false
+		}
+		switch i {
+		case statPPID:
+			st.ppid = int(v)
+		case statPGRP:
+			st.pgrp = int(v)
+		case statThreads:
+			st.threads = int(v)
+		case statProcessor:
+			st.core = int(v)
+		}
+	}
+	st.reaped = cminflt + cmajflt + cutime + cstime
+	return st, true
+}
+
+// parseCtxSwitches reads the voluntary and involuntary context switches
+// from a /proc/<pid>/task/<tid>/status file.
+func parseCtxSwitches(status []byte) (vol, invol uint64, ok bool) {
+	vol, ok1 := statusValue(status, "\nvoluntary_ctxt_switches:")
+	invol, ok2 := statusValue(status, "\nnonvoluntary_ctxt_switches:")
+	return vol, invol, ok1 && ok2
+}
+
+// statusValue is the number after key in a status file.
+func statusValue(status []byte, key string) (uint64, bool) {
+	i := bytes.Index(status, []byte(key))
+	if i < 0 {
+		return 0, false
+	}
+	f, _ := word(status[i+len(key):])
+	return parseUint(f)
+}
+
+// ranTotals is a /proc/<pid>/task/<tid>/schedstat: the task's time on a CPU
+// in ns, its time waiting for one, and how many times it was switched in.
+// While all three stand still the task has not run, so its CPU time and
+// context switches stand still too.
+type ranTotals [3]uint64
+
+// parseSchedstat reads a schedstat file. ok is false for one the kernel
+// fills with zeros (it keeps no such figures) or a malformed one.
+func parseSchedstat(data []byte) (r ranTotals, ok bool) {
+	for i := range r {
+		var f []byte
+		if f, data = word(data); f == nil {
+			return ranTotals{}, false
+		}
+		if r[i], ok = parseUint(f); !ok {
+			return ranTotals{}, false
+		}
+	}
+	return r, r != ranTotals{}
+}
+
+// word splits the first word off s, as field does, but also takes a newline
+// for a space: /proc's files end their lines with one.
+func word(s []byte) (w, rest []byte) {
+	start := 0
+	for start < len(s) && (isSpace(s[start]) || s[start] == '\n') {
+		start++
+	}
+	end := start
+	for end < len(s) && !isSpace(s[end]) && s[end] != '\n' {
+		end++
+	}
+	if start == end {
+		return nil, nil
+	}
+	return s[start:end], s[end:]
+}
