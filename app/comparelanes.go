@@ -120,10 +120,10 @@ func (l *runLanes) CreateRenderer() fyne.WidgetRenderer {
 type runLanesRenderer struct {
 	l       *runLanes
 	imgs    []*canvas.Image
+	series  []*laneSeries // each lane's run, ready to draw
 	labels  rowLabels
 	axis    *timeAxis
 	painter heatmap.Painter
-	cols    [][]float64 // scratch: the samples of one lane's pixel columns
 	size    fyne.Size
 	objs    []fyne.CanvasObject
 }
@@ -161,16 +161,24 @@ func (r *runLanesRenderer) Layout(size fyne.Size) {
 	r.paint(pixelWidth(r.l, width))
 }
 
-// paint draws every lane over the view's window, w pixels wide.
+// paint draws every lane over the view's window, w pixels wide and at
+// most a pixel row a core.
 func (r *runLanesRenderer) paint(w int) {
 	from, to := r.l.view.Window()
+	rows := max(1, pixelWidth(r.l, laneHeight))
 	for i, img := range r.imgs {
+		ls := r.series[i]
+		if ls == nil || ls.p != r.l.runs[i] {
+			ls = newLaneSeries(r.l.runs[i])
+			r.series[i] = ls
+		}
+		h := max(1, min(rows, ls.s.Cores()))
 		dst, ok := img.Image.(*image.RGBA)
-		if !ok || dst.Rect.Dx() != max(w, 1) || dst.Rect.Dy() != laneCores(r.l.runs[i]) {
-			dst = image.NewRGBA(image.Rect(0, 0, max(w, 1), laneCores(r.l.runs[i])))
+		if !ok || dst.Rect.Dx() != max(w, 1) || dst.Rect.Dy() != h {
+			dst = image.NewRGBA(image.Rect(0, 0, max(w, 1), h))
 			img.Image = dst
 		}
-		r.cols = paintLane(&r.painter, dst, r.l.runs[i], from, to, r.cols)
+		paintLane(&r.painter, dst, r.l.runs[i], from, to, ls)
 		img.Refresh()
 	}
 }
@@ -183,6 +191,7 @@ func (r *runLanesRenderer) Refresh() {
 		r.imgs = append(r.imgs, img)
 	}
 	r.imgs = r.imgs[:len(l.runs)]
+	r.series = append(r.series, make([]*laneSeries, max(0, len(l.runs)-len(r.series)))...)[:len(l.runs)]
 	names := make([]string, len(l.runs))
 	for i, p := range l.runs {
 		names[i] = runName(p)
@@ -210,61 +219,41 @@ func laneCores(p *profile.Profile) int {
 	return cores
 }
 
-// paintLane paints run p's per-core load over the window from..to seconds
-// into dst, a column of dst per slice of time: the subject's own load when
-// it was measured, the whole machine's in files made before. Time the run
-// does not cover stays clear, so a shorter run ends where it ended. cols is
-// scratch space, returned for reuse.
-func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, to float64, cols [][]float64) [][]float64 {
-	clear(dst.Pix)
-	w, n := dst.Rect.Dx(), len(p.Frames)
-	if n == 0 || !(to > from) {
-		return cols
-	}
+// laneSeries is the series of the run a lane shows, built once: its
+// subject's per-core load where measured, the whole machine's in files made
+// before, as the series' one layer.
+type laneSeries struct {
+	p *profile.Profile
+	s heatmap.Series
+}
+
+func newLaneSeries(p *profile.Profile) *laneSeries {
+	ls := &laneSeries{p: p}
 	subject := runtext.SubjectMeasured(p)
-	// sample appends sample i's row as fractions to cols, reusing the
-	// fractions of an earlier paint where cols has them.
-	sample := func(i int) {
-		row := p.Frames[i].Busy
+	ls.s.Reset(laneCores(p), p.Spec.Interval.D().Seconds(), len(p.Frames))
+	for i := range p.Frames {
+		f := &p.Frames[i]
+		row := f.Busy
 		if subject {
-			row = p.Frames[i].SubjectBusy
+			row = f.SubjectBusy
 		}
-		var reused []float64
-		if len(cols) < cap(cols) {
-			reused = cols[:len(cols)+1][len(cols)]
-		}
-		cols = append(cols, row.Fractions(reused))
+		ls.s.Append(f.T, row, nil)
 	}
-	// at is the time at the middle of pixel column x.
-	at := func(x int) float64 { return from + (float64(x)+0.5)/float64(w)*(to-from) }
-	x0, x1 := -1, 0
-	cols = cols[:0]
-	for x := range w {
-		i, ok := sampleAt(p, at(x))
-		if !ok {
-			continue
-		}
-		if x0 < 0 {
-			x0 = x
-		}
-		x1 = x + 1
-		sample(i)
+	return ls
+}
+
+// paintLane paints run p's per-core load over the window from..to seconds
+// into dst, a column of dst per slice of time, each pixel the busiest of
+// its samples, so a short burst never disappears: the subject's own load
+// when it was measured, the whole machine's in files made before. Time the
+// run does not cover stays clear, so a shorter run ends where it ended. ls
+// is p's series from an earlier paint, or nil to build it; it is returned.
+func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, to float64, ls *laneSeries) *laneSeries {
+	if ls == nil || ls.p != p {
+		ls = newLaneSeries(p)
 	}
-	if x0 < 0 {
-		return cols
-	}
-	// Zoomed out past a sample a pixel, hand the painter every sample, so
-	// it shows each pixel's busiest and a short burst never disappears.
-	first, _ := sampleAt(p, at(x0))
-	last, _ := sampleAt(p, at(x1-1))
-	if last-first+1 > x1-x0 {
-		cols = cols[:0]
-		for i := first; i <= min(last, n-1); i++ {
-			sample(i)
-		}
-	}
-	pr.Heatmap(dst, image.Rect(x0, 0, x1, dst.Rect.Dy()), cols, false)
-	return cols
+	pr.Heatmap(dst, dst.Rect, &ls.s, heatmap.Machine, from, to, false)
+	return ls
 }
 
 // sampleAt is the index of run p's sample whose interval holds time t (the

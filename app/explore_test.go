@@ -11,6 +11,7 @@ import (
 
 	"corescope/heatmap"
 	"corescope/lanes"
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -23,9 +24,8 @@ func recordedHeatmap(t *testing.T) (*Heatmap, *heatmapRenderer) {
 	h := NewHeatmap(2, 10, 0.1)
 	for i := range 10 {
 		v := float64(i) / 10
-		h.Push(float64(i+1)*0.1, []float64{v, 0}, []float64{v / 2, 0})
+		h.Push(float64(i+1)*0.1, levels.Row{levels.Of(v), 0}, levels.Row{levels.Of(v / 2), 0})
 	}
-	h.FillWidth()
 	h.SetWholeMachine(true)
 	return h, showHeatmap(t, h, fyne.NewSize(800, 300))
 }
@@ -225,7 +225,7 @@ func TestLiveZoomFreezesTheFollow(t *testing.T) {
 	h.ResetLive(2, 600, 0.1)
 	push := func(from, n int) {
 		for i := from; i < from+n; i++ {
-			h.Push(float64(i+1)*0.1, []float64{1, 0}, nil)
+			h.Push(float64(i+1)*0.1, levels.Row{levels.Steps, 0}, nil)
 		}
 	}
 	push(0, 20)

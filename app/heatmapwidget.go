@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/heatmap"
+	"corescope/levels"
 )
 
 var (
@@ -30,8 +31,9 @@ var (
 // total-busy-cores strip under it and a time axis in seconds. Its rows show
 // the subject's own load, or the whole machine's when asked or when the
 // subject's was not measured; the strip stacks the subject under the other
-// programs. It keeps a bounded ring of samples; its pixels go into one
-// reused *image.RGBA.
+// programs. It keeps every sample in a heatmap.Series, so a picture costs
+// its pixels however long the run; its pixels go into one reused
+// *image.RGBA.
 //
 // The time axis zooms and pans (see timeGestures) down to two samples; a
 // live run's view follows the newest samples until the user zooms, and
@@ -41,7 +43,7 @@ type Heatmap struct {
 	timeGestures
 	hoverReadout
 
-	ring   ring
+	tl     timeline
 	sorted bool
 	whole  bool // show the whole machine's load rather than the subject's
 	view   TimeView
@@ -60,101 +62,110 @@ const (
 // liveMinSpan is the shortest time axis of a live heatmap, in seconds.
 const liveMinSpan = 5
 
-// NewHeatmap returns an empty heatmap sized for cores and capacity samples.
-func NewHeatmap(cores, capacity int, interval float64) *Heatmap {
+// NewHeatmap returns an empty heatmap of a recorded run of cores cores and
+// samples samples, interval seconds apart (see Reset).
+func NewHeatmap(cores, samples int, interval float64) *Heatmap {
 	h := &Heatmap{}
 	h.timeGestures = timeGestures{view: &h.view, self: h, changed: h.Refresh}
-	h.ring.reset(cores, capacity, interval, 0)
+	h.tl.reset(cores, interval, samples, 0, 0)
 	h.ExtendBaseWidget(h)
 	return h
 }
 
-// Reset empties the heatmap and sizes it for cores and capacity samples of
-// interval seconds each, capacity samples filling the width: give it a
-// recorded run's length to fit the whole run. Call Refresh to show it.
-func (h *Heatmap) Reset(cores, capacity int, interval float64) {
-	h.ring.reset(cores, capacity, interval, 0)
+// Reset empties the heatmap for a recorded run of cores cores and samples
+// samples, interval seconds apart, which then fills the width whole
+// (samples sizes the storage once; more may come). Call Refresh to show it.
+func (h *Heatmap) Reset(cores, samples int, interval float64) {
+	h.tl.reset(cores, interval, samples, 0, 0)
 	h.view.Fit()
 }
 
 // ResetLive is Reset for a run being recorded: the time axis starts at
 // liveMinSpan seconds and grows with the run in round steps, filling the
-// width, until capacity samples are held; then it scrolls.
-func (h *Heatmap) ResetLive(cores, capacity int, interval float64) {
-	h.ring.reset(cores, capacity, interval, liveMinSpan)
+// width, until it shows columns samples; then it scrolls. Every sample is
+// kept, so zooming never loses any.
+func (h *Heatmap) ResetLive(cores, columns int, interval float64) {
+	h.tl.reset(cores, interval, 0, float64(columns)*interval, liveMinSpan)
 	h.view.Fit()
 }
 
 // Cores is the number of rows.
-func (h *Heatmap) Cores() int { return h.ring.cores }
+func (h *Heatmap) Cores() int { return h.tl.series.Cores() }
 
 // Push adds the sample of the interval that ended at t seconds: the
-// machine's busy fraction of each core and the subject's (nil when not
-// measured). It does not redraw: push a batch, then call Refresh once.
-func (h *Heatmap) Push(t float64, machine, subject []float64) { h.ring.push(t, machine, subject) }
+// machine's load of each core and the subject's (nil when not measured).
+// It does not redraw: push a batch, then call Refresh once.
+func (h *Heatmap) Push(t float64, machine, subject levels.Row) {
+	h.tl.series.Append(t, machine, subject)
+}
 
-// FillWidth makes the samples pushed since Reset fill the width, however
-// many short frames were merged.
-func (h *Heatmap) FillWidth() { h.ring.fit() }
-
-// window is the time the picture shows. Fitted, that is the ring's window
-// (a live run's growing axis, or the whole run), which is also as far as
-// the view zooms out; zoomed, the view stays within it.
+// window is the time the picture shows. Fitted, that is the timeline's
+// window (a live run's growing axis, or the whole run), which is also as
+// far as the view zooms out; zoomed, the view stays within it.
 func (h *Heatmap) window() (from, to float64) {
-	from, length := h.ring.window()
-	return h.view.WindowOver(from, from+length, 2*h.ring.interval)
+	from, length := h.tl.window()
+	return h.view.WindowOver(from, from+length, 2*h.tl.interval)
 }
 
 // readout words the cell or the strip column under pos: its time, the
 // core (or its rank, sorted), the subject's load and the machine's; ""
 // where there is no sample.
 func (h *Heatmap) readout(pos fyne.Position) string {
-	ring := &h.ring
+	s := &h.tl.series
 	x := pos.X - h.x0
-	if ring.n == 0 || h.width <= 0 || x < 0 || x >= h.width {
+	if h.width <= 0 || x < 0 || x >= h.width {
 		return ""
 	}
 	from, to := h.window()
-	first, _ := ring.window()
-	i := int(math.Floor((from + float64(x/h.width)*(to-from) - first) / ring.interval))
-	if i < 0 || i >= ring.n {
+	i, ok := s.At(from + float64(x/h.width)*(to-from))
+	if !ok {
 		return ""
 	}
-	t0, t1, machine, subject := ring.sample(i)
+	t0, t1, machine, subject := s.Column(i)
 	when := spanText(t0, t1)
+	cores := s.Cores()
 	switch {
-	case pos.Y >= 0 && pos.Y < h.heatH && ring.cores > 0:
-		c := min(int(pos.Y/h.heatH*float32(ring.cores)), ring.cores-1)
+	case pos.Y >= 0 && pos.Y < h.heatH && cores > 0:
+		c := min(int(pos.Y/h.heatH*float32(cores)), cores-1)
 		where := fmt.Sprintf("core %d", c)
-		load := func(v []float64) float64 { return v[c] }
+		load := func(r levels.Row) string { return percent(r.At(c)) }
 		if h.sorted {
 			where = fmt.Sprintf("#%d busiest core", c+1)
-			load = func(v []float64) float64 { return h.ranked(v, c) }
+			load = func(r levels.Row) string { return percent(h.ranked(r, c)) }
 		}
-		if !ring.subjectKnown {
-			return fmt.Sprintf("%s · %s\nmachine %.0f%%", when, where, 100*load(machine))
+		if subject == nil {
+			return fmt.Sprintf("%s · %s\nmachine %s", when, where, load(machine))
 		}
-		return fmt.Sprintf("%s · %s\nsubject %.0f%% · machine %.0f%%", when, where, 100*load(subject), 100*load(machine))
+		return fmt.Sprintf("%s · %s\nsubject %s · machine %s", when, where, load(subject), load(machine))
 	case pos.Y >= h.stripY && pos.Y < h.stripY+stripHeight:
-		all := heatmap.BusyCores(machine)
-		if !ring.subjectKnown {
-			return fmt.Sprintf("%s\nmachine %.2f of %d cores busy", when, all, ring.cores)
+		all := machine.Sum()
+		if subject == nil {
+			return fmt.Sprintf("%s\nmachine %.2f of %d cores busy", when, all, cores)
 		}
-		own := heatmap.BusyCores(subject)
+		own := subject.Sum()
 		return fmt.Sprintf("%s\nsubject %.2f cores · other programs %.2f cores", when, own, max(all-own, 0))
 	}
 	return ""
 }
 
-// ranked is the rank'th highest value of v (0 = the highest).
-func (h *Heatmap) ranked(v []float64, rank int) float64 {
-	h.rank = append(h.rank[:0], v...)
-	slices.Sort(h.rank)
+// percent words a load, or says it was not measured.
+func percent(v float64) string {
+	if math.IsNaN(v) {
+		return "not measured"
+	}
+	return fmt.Sprintf("%.0f%%", 100*v)
+}
+
+// ranked is the rank'th highest load of r (0 = the highest); the missing
+// ones rank last, NaN.
+func (h *Heatmap) ranked(r levels.Row, rank int) float64 {
+	h.rank = r.Fractions(h.rank)
+	slices.Sort(h.rank) // NaNs first
 	return h.rank[len(h.rank)-1-rank]
 }
 
 // SubjectKnown reports whether any sample held the subject's own load.
-func (h *Heatmap) SubjectKnown() bool { return h.ring.subjectKnown }
+func (h *Heatmap) SubjectKnown() bool { return h.tl.series.SubjectKnown() }
 
 // SetWholeMachine switches the rows between the subject's load and the
 // whole machine's.
@@ -283,9 +294,10 @@ func (r *heatmapRenderer) Layout(size fyne.Size) {
 func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 	w := max(1, pixelWidth(r.h, heat.Width))
 	if !r.h.view.Zoomed() {
-		w = min(w, r.h.ring.capacity)
+		_, length := r.h.tl.window()
+		w = max(1, min(w, r.h.tl.samples(length)))
 	}
-	h := max(1, min(r.h.ring.cores, pixelWidth(r.h, heat.Height)))
+	h := max(1, min(r.h.Cores(), pixelWidth(r.h, heat.Height)))
 	if r.pix.Rect.Dx() == w && r.pix.Rect.Dy() == h {
 		return false
 	}
@@ -295,34 +307,19 @@ func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 	return true
 }
 
-// draw paints the samples in view into the images, spread over the width
-// in proportion to the time they cover; what is not sampled yet stays
-// transparent so it never reads as "idle". Only the samples in view are
-// visited, so a zoomed view costs no more than a whole one.
+// draw paints the time in view into the images, each sample where its
+// time falls; what is not sampled yet stays transparent so it never reads
+// as "idle". The series reads about a column per pixel, so a zoomed view,
+// or an hour, costs no more than a minute.
 func (r *heatmapRenderer) draw() {
-	ring := &r.h.ring
+	s := &r.h.tl.series
 	from, to := r.h.window()
-	first, _ := ring.window()
-	i0, i1 := 0, 0
-	var x0, x1 float64
-	if ring.n > 0 && to > from {
-		dt, w := ring.interval, float64(r.pix.Rect.Dx())
-		i0 = max(0, min(int(math.Floor((from-first)/dt)), ring.n))
-		i1 = max(i0, min(int(math.Ceil((to-first)/dt)), ring.n))
-		x0 = (first + float64(i0)*dt - from) / (to - from) * w
-		x1 = (first + float64(i1)*dt - from) / (to - from) * w
+	layer := heatmap.Machine
+	if s.SubjectKnown() && !r.h.whole {
+		layer = heatmap.Subject
 	}
-	machine := ring.cols(layerMachine)[i0:i1]
-	rows, under, over := machine, machine, [][]float64(nil)
-	if ring.subjectKnown {
-		subject := ring.cols(layerSubject)[i0:i1]
-		under, over = subject, machine
-		if !r.h.whole {
-			rows = subject
-		}
-	}
-	r.painter.HeatmapAt(r.pix, r.pix.Rect, rows, x0, x1, r.h.sorted)
-	r.painter.StackedStripAt(r.stripPix, r.stripPix.Rect, under, over, ring.cores, x0, x1)
+	r.painter.Heatmap(r.pix, r.pix.Rect, s, layer, from, to, r.h.sorted)
+	r.painter.Strip(r.stripPix, r.stripPix.Rect, s, from, to, s.Cores())
 }
 
 // Refresh repaints the samples and moves the time axis; the labels and
@@ -331,8 +328,8 @@ func (r *heatmapRenderer) draw() {
 func (r *heatmapRenderer) Refresh() {
 	fg := themeColor(r.h, theme.ColorNameForeground)
 	relayout := r.fg != fg
-	if r.cores != r.h.ring.cores || r.sorted != r.h.sorted || r.objs == nil {
-		r.cores, r.sorted = r.h.ring.cores, r.h.sorted
+	if r.cores != r.h.Cores() || r.sorted != r.h.sorted || r.objs == nil {
+		r.cores, r.sorted = r.h.Cores(), r.h.sorted
 		texts := make([]string, r.cores)
 		for i := range texts {
 			texts[i] = strconv.Itoa(i)

@@ -13,12 +13,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/heatmap"
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
 
-// liveColumns is how many samples the live heatmap keeps: a minute at the
-// default 100 ms interval.
+// liveColumns is how many samples the live heatmap's axis grows to before
+// it scrolls: a minute at the default 100 ms interval. It keeps them all.
 const liveColumns = 600
 
 // Sort orders of the heatmap, as the toggle names them.
@@ -49,7 +50,7 @@ type liveView struct {
 	attribution, reason string
 	visible             bool // whether the tab is shown; hidden, it does not draw
 
-	// A frame's rows as fractions for the heatmap and bars, which copy them.
+	// A frame's rows as fractions for the bars, which copy them.
 	busy, subject []float64
 }
 
@@ -178,10 +179,13 @@ func (v *liveView) add(f *profile.Frame) {
 		f.SubjectCores(), f.OthersCores(), f.BusyCores(), len(f.Busy), self)
 }
 
-// push adds frame f to the heatmap.
+// push adds frame f to the heatmap, which copies its rows.
 func (v *liveView) push(f *profile.Frame) {
-	machine, subject := v.fractions(f)
-	v.heat.Push(f.T, machine, subject)
+	var subject levels.Row
+	if len(f.SubjectBusy) > 0 {
+		subject = f.SubjectBusy
+	}
+	v.heat.Push(f.T, f.Busy, subject)
 }
 
 // fractions is f's per-core machine and subject load (nil when it was not
@@ -226,11 +230,10 @@ func (v *liveView) show(p *profile.Profile) {
 	if len(p.Frames) > 0 {
 		cores = len(p.Frames[0].Busy)
 	}
-	v.heat.Reset(cores, max(len(p.Frames), 1), v.interval)
+	v.heat.Reset(cores, len(p.Frames), v.interval) // the whole run fills the width
 	for i := range p.Frames {
 		v.push(&p.Frames[i])
 	}
-	v.heat.FillWidth() // the whole run fills the width
 	v.last = nil
 	if n := len(p.Frames); n > 0 {
 		v.last = &p.Frames[n-1]

@@ -2,6 +2,8 @@ package app
 
 import (
 	"image/color"
+	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"corescope/heatmap"
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/profile/profiletest"
 	"corescope/runners"
 )
 
@@ -21,14 +24,14 @@ import (
 func TestHeatmapShowsTheSubjectOrTheMachine(t *testing.T) {
 	test.NewTempApp(t)
 	h := NewHeatmap(2, 2, 0.1)
-	h.Push(0.1, []float64{1, 1}, []float64{1, 0})
-	h.Push(0.2, []float64{0.5, 1}, []float64{0.25, 0})
+	h.Push(0.1, levels.Row{levels.Steps, levels.Steps}, levels.Row{levels.Steps, 0})
+	h.Push(0.2, levels.Row{levels.Of(0.5), levels.Steps}, levels.Row{levels.Of(0.25), 0})
 	r := showHeatmap(t, h, fyne.NewSize(400, 300))
 	check := func(what string, want [2][2]float64) {
 		t.Helper()
 		for y := range 2 {
 			for x := range 2 {
-				if got, want := r.pix.RGBAAt(x, y), heatmap.Color(want[y][x]); got != want {
+				if got, want := r.pix.RGBAAt(x, y), heatmap.Color(levels.Of(want[y][x]).Fraction()); got != want {
 					t.Errorf("%s: pixel (%d, %d) = %v; want %v", what, x, y, got, want)
 				}
 			}
@@ -44,7 +47,7 @@ func TestHeatmapShowsTheSubjectOrTheMachine(t *testing.T) {
 func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
 	test.NewTempApp(t)
 	h := NewHeatmap(4, 1, 0.1)
-	h.Push(0.1, []float64{1, 1, 0.5, 0}, []float64{1, 0, 0, 0}) // subject 1 core, others 1.5, idle 1.5
+	h.Push(0.1, levels.Row{levels.Steps, levels.Steps, levels.Of(0.5), 0}, levels.Row{levels.Steps, 0, 0, 0}) // subject 1 core, others 1.5, idle 1.5
 	r := showHeatmap(t, h, fyne.NewSize(400, 300))
 	layer := func(y int) color.RGBA { return r.stripPix.RGBAAt(0, y) }
 	rows := stripRows
@@ -65,7 +68,7 @@ func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
 	}
 
 	machineOnly := NewHeatmap(4, 1, 0.1)
-	machineOnly.Push(0.1, []float64{1, 1, 0.5, 0}, nil)
+	machineOnly.Push(0.1, levels.Row{levels.Steps, levels.Steps, levels.Of(0.5), 0}, nil)
 	r = showHeatmap(t, machineOnly, fyne.NewSize(400, 300))
 	if got := r.stripPix.RGBAAt(0, rows-rows/4-2); got != heatmap.StripColor() {
 		t.Errorf("strip without the subject's load: row %d = %v; want the one layer of the whole machine %v", rows-rows/4-2, got, heatmap.StripColor())
@@ -153,4 +156,84 @@ func TestWholeMachinePersists(t *testing.T) {
 	if again := New(a, Options{}); !again.live.heat.whole {
 		t.Error("heatmap after a relaunch shows the subject; want the whole machine, as chosen")
 	}
+}
+
+// saveOneHour writes profiletest's hour of 256 cores at 10 Hz to a file,
+// as a user would have saved it, and returns its path.
+func saveOneHour(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "hour.corescope.json")
+	if err := profile.Save(path, []*profile.Profile{profiletest.OneHour(256)}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestOpenOneHour opens an hour of 256 cores the way File > Open does,
+// draws it in Live and Compare, and says how long that took. A redraw of
+// the hour must cost about what a redraw of a minute does: the pictures
+// read a column a pixel, not every sample.
+func TestOpenOneHour(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and opens a 37 MB profile")
+	}
+	path := saveOneHour(t)
+	u, _ := newTestUI(t, Options{}, nil)
+	u.win.Resize(fyne.NewSize(1280, 800))
+
+	start := time.Now()
+	u.OpenFile(path)
+	opened := time.Since(start)
+	if len(u.runs) != 1 || u.live.heat.tl.series.Len() != 36_000 {
+		t.Fatalf("opened %d runs, the heatmap holds %d samples; want 1 run of 36000", len(u.runs), u.live.heat.tl.series.Len())
+	}
+	heat := test.WidgetRenderer(u.live.heat).(*heatmapRenderer)
+	start = time.Now()
+	heat.draw()
+	liveDraw := time.Since(start)
+	u.tabs.SelectIndex(2) // Compare
+	lanes := test.WidgetRenderer(u.compare.lanes).(*runLanesRenderer)
+	start = time.Now()
+	lanes.paint(pixelWidth(u.compare.lanes, lanes.l.width))
+	compareDraw := time.Since(start)
+	t.Logf("opening an hour of 256 cores: %v (load, series, first draws); a redraw: Live %v (%v image), Compare %v (%v image)",
+		opened.Round(time.Millisecond), liveDraw.Round(time.Microsecond), heat.pix.Rect.Size(),
+		compareDraw.Round(time.Microsecond), lanes.imgs[0].Image.Bounds().Size())
+	if heat.pix.Rect.Dx() < 600 || heat.pix.Rect.Dy() < 100 {
+		t.Errorf("Live image of the hour = %v; want it about the window's pixels", heat.pix.Rect)
+	}
+
+	// The same picture of one minute of the same run.
+	minute := NewHeatmap(256, 600, 0.1)
+	p := u.runs[0]
+	for i := range 600 {
+		f := &p.Frames[i]
+		minute.Push(f.T, f.Busy, f.SubjectBusy)
+	}
+	mr := showHeatmap(t, minute, u.live.heat.Size())
+	if mr.pix.Rect.Dy() != heat.pix.Rect.Dy() {
+		t.Fatalf("a minute's image has %d rows, the hour's %d; want the same", mr.pix.Rect.Dy(), heat.pix.Rect.Dy())
+	}
+	hour, minuteDraw := fastest(heat.draw), fastest(mr.draw)
+	perPixel := func(d time.Duration, r *heatmapRenderer) float64 {
+		return float64(d) / float64(r.pix.Rect.Dx())
+	}
+	// Reading a column or two a pixel costs about the same a column (1.1
+	// times here); reading all 36,000 samples cost 10 times as much.
+	if ratio := perPixel(hour, heat) / perPixel(minuteDraw, mr); ratio > 4 {
+		t.Errorf("a redraw of the hour costs %v for %d columns, of a minute %v for %d: %.1f times as much a column; want about the same",
+			hour, heat.pix.Rect.Dx(), minuteDraw, mr.pix.Rect.Dx(), ratio)
+	}
+}
+
+// fastest is the shortest of a few runs of f: the least disturbed by the
+// other work on the machine.
+func fastest(f func()) time.Duration {
+	best := time.Duration(math.MaxInt64)
+	for range 5 {
+		start := time.Now()
+		f()
+		best = min(best, time.Since(start))
+	}
+	return best
 }

@@ -16,11 +16,11 @@ var (
 	stripMark  = color.RGBA{0x9a, 0x9a, 0x9a, 0xff} // the 1-core and all-cores lines
 )
 
-// StripColor is the colour of the busy area of a strip (the subject's, in
-// StackedStrip), so legends can name it.
+// StripColor is the colour of the busy area of a strip (the subject's,
+// when measured), so legends can name it.
 func StripColor() color.RGBA { return stripFill }
 
-// OthersColor is the colour of other programs' load in StackedStrip.
+// OthersColor is the colour of other programs' load in Strip.
 func OthersColor() color.RGBA { return othersFill }
 
 // Painter draws heatmaps and strips into a caller-owned *image.RGBA. The zero
@@ -28,276 +28,26 @@ func OthersColor() color.RGBA { return othersFill }
 // and is reused, so drawing a picture of a size seen before allocates nothing.
 // A Painter is not safe for concurrent use.
 //
-// Time scale: the columns handed to Heatmap and Strip are samples evenly
-// spaced in time and are spread over the whole width of r. To draw several
-// runs on one shared time scale, give each run a rectangle whose width is
-// proportional to its duration (see Width).
+// Time scale: a picture shows a window [from, to) of a Series' time over
+// the whole width of its rectangle; the time the series does not cover is
+// transparent. To draw several runs on one shared time scale, give them one
+// window, or each run a rectangle whose width is proportional to its
+// duration (see Width).
 type Painter struct {
-	grid   []uint8 // palette levels, core-major: grid[core*g + column]
+	grid   []uint8 // shifted levels (see up), core-major: grid[core*g + column]
 	block  []uint8 // levels of up to block grid columns, column-major
 	row    []uint8 // one pixel row's levels when several cores share it
-	lo, hi []int32 // the samples of each grid column (see place)
+	refs   []ref   // the series columns a picture covers (see plan)
+	lo, hi []int32 // the refs of each grid column (see plan)
 	ends   []int32 // the pixel column after each grid column
 	top    []int   // Strip: the first filled pixel row of each grid column
-	otop   []int   // StackedStrip: the first pixel row of other programs' load
-	refs   []ref   // the series columns a picture covers (see plan)
+	otop   []int   // Strip: the first pixel row of other programs' load
 }
 
-// Heatmap paints cols (cols[i] is one sample: the busy fraction of each core)
-// into r of dst (r is clipped to dst): one row per core, core 0 at the top,
-// the samples spread over r's width in time order, nearest neighbour. When
-// several samples fall in one pixel column, or several cores in one pixel
-// row (more cores than pixels), the pixel shows the maximum, so a short burst
-// on one core never disappears; with fewer samples than pixel columns each
-// sample spans several columns. sorted orders each sample's cores by load,
-// busiest at the top, which shows how many cores were busy even when the OS
-// moved the work between cores. Missing values count as idle; empty cols or
-// no cores give an idle background.
-func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, cols [][]float64, sorted bool) {
-	r = r.Intersect(dst.Bounds())
-	if maxLen(cols) == 0 {
-		fill(dst, r, Idle())
-		return
-	}
-	p.HeatmapAt(dst, r, cols, 0, float64(r.Dx()), sorted)
-}
-
-// HeatmapAt is Heatmap for a zoomed or growing view: cols are spread evenly
-// over the pixel columns x0..x1, counted from r's left edge and reaching
-// beyond r where the view shows only part of them; only r is painted, and
-// its pixel columns no sample covers are made transparent, so "not
-// sampled" never reads as "idle". Give it only the samples in view: the
-// cost is that of r's pixels and those samples, whatever the zoom.
-func (p *Painter) HeatmapAt(dst *image.RGBA, r image.Rectangle, cols [][]float64, x0, x1 float64, sorted bool) {
-	r = r.Intersect(dst.Bounds())
-	if r.Empty() {
-		return
-	}
-	w, h := r.Dx(), r.Dy()
-	xa, xb := p.place(len(cols), w, x0, x1)
-	cores := maxLen(cols)
-	if cores > 0 {
-		p.levels(cols, cores, sorted)
-	}
-	g := len(p.ends)
-	prev0, prev1 := -1, -1
-	var prevRow []byte
-	for y := range h {
-		o := dst.PixOffset(r.Min.X, r.Min.Y+y)
-		row := dst.Pix[o : o+4*w]
-		clear(row[:4*xa])
-		clear(row[4*xb:])
-		if cores == 0 {
-			idle := pixels[0]
-			for x := xa; x < xb; x++ {
-				binary.LittleEndian.PutUint32(row[4*x:], idle)
-			}
-			continue
-		}
-		c0, c1 := span(y, h, cores)
-		if c0 == prev0 && c1 == prev1 {
-			copy(row, prevRow)
-			continue
-		}
-		levels := p.grid[c0*g : (c0+1)*g]
-		if c1-c0 > 1 {
-			copy(p.row, levels)
-			for c := c0 + 1; c < c1; c++ {
-				for j, l := range p.grid[c*g : (c+1)*g] {
-					p.row[j] = max(p.row[j], l)
-				}
-			}
-			levels = p.row
-		}
-		if g == xb-xa {
-			for j, l := range levels {
-				binary.LittleEndian.PutUint32(row[4*(xa+j):], pixels[l])
-			}
-		} else {
-			x := xa
-			for j, l := range levels {
-				px := pixels[l]
-				for end := int(p.ends[j]); x < end; x++ {
-					binary.LittleEndian.PutUint32(row[4*x:], px)
-				}
-			}
-		}
-		prev0, prev1, prevRow = c0, c1, row
-	}
-}
-
-// place maps n samples spread evenly over the pixel columns x0..x1 onto a
-// picture w pixels wide. The pixel columns whose centre some sample covers
-// are xa..xb; each pixel column shows the samples its width overlaps (as
-// span does), and runs of pixel columns showing the same samples make one
-// grid column j: samples p.lo[j]..p.hi[j], pixel columns up to p.ends[j].
-func (p *Painter) place(n, w int, x0, x1 float64) (xa, xb int) {
-	p.lo, p.hi, p.ends = p.lo[:0], p.hi[:0], p.ends[:0]
-	if n == 0 || !(x1 > x0) {
-		return 0, 0
-	}
-	fn, length := float64(n), x1-x0
-	xa = max(0, min(w, int(math.Ceil(x0-0.5))))
-	xb = max(xa, min(w, int(math.Ceil(x1-0.5))))
-	for x := xa; x < xb; x++ {
-		// Multiplied before divided, so whole numbers stay whole and
-		// a view from 0 to w maps exactly as span does.
-		lo := max(0, min(int(math.Floor((float64(x)-x0)*fn/length)), n-1))
-		hi := max(lo+1, min(int(math.Floor((float64(x+1)-x0)*fn/length)), n))
-		if j := len(p.ends) - 1; j >= 0 && int(p.lo[j]) == lo && int(p.hi[j]) == hi {
-			p.ends[j] = int32(x + 1)
-			continue
-		}
-		p.lo, p.hi, p.ends = append(p.lo, int32(lo)), append(p.hi, int32(hi)), append(p.ends, int32(x+1))
-	}
-	return xa, xb
-}
-
-// block is how many grid columns levels computes before transposing them
+// block is how many grid columns fillGrid computes before transposing them
 // into the core-major grid: small enough to stay in the L1 cache with 256
 // cores, large enough that the grid is written in runs, not bytes.
 const block = 32
-
-// levels fills p.grid, core-major, with the palette level of each core and
-// each grid column of place: column j is the max of its samples.
-func (p *Painter) levels(cols [][]float64, cores int, sorted bool) {
-	g := len(p.ends)
-	p.grid = grow(p.grid, g*cores)
-	p.block = grow(p.block, block*cores)
-	p.row = grow(p.row, g)
-	for j0 := 0; j0 < g; j0 += block {
-		n := min(block, g-j0)
-		for k := range n {
-			p.column(p.block[k*cores:(k+1)*cores], cols[p.lo[j0+k]:p.hi[j0+k]], sorted)
-		}
-		for c := range cores {
-			run := p.grid[c*g+j0 : c*g+j0+n]
-			for k := range run {
-				run[k] = p.block[k*cores+c]
-			}
-		}
-	}
-}
-
-// column sets col to the per-core maximum level of samples. Sorted, it
-// ranks each sample's levels, highest first, before taking the maximum rank
-// by rank, so one busy thread that hopped between cores still counts as one
-// busy core. The ranking is a counting sort: O(n) for 256 levels.
-func (p *Painter) column(col []uint8, samples [][]float64, sorted bool) {
-	clear(col)
-	for _, s := range samples {
-		if !sorted {
-			for c, v := range s {
-				col[c] = max(col[c], level(v))
-			}
-			continue
-		}
-		var count [256]int32
-		for _, v := range s {
-			count[level(v)]++
-		}
-		rank := 0
-		for l := 255; rank < len(s); l-- {
-			for range count[l] {
-				col[rank] = max(col[rank], uint8(l))
-				rank++
-			}
-		}
-	}
-}
-
-// Strip paints the total-busy-cores strip into r of dst (r is clipped to
-// dst): per pixel column the sum of the busy fractions as a filled area,
-// scaled from 0 at the bottom to cores at the top, with thin lines at 1 core
-// and at all cores. Several samples in one pixel column show the highest sum.
-// cores <= 0 means the longest sample's length.
-func (p *Painter) Strip(dst *image.RGBA, r image.Rectangle, cols [][]float64, cores int) {
-	p.StackedStrip(dst, r, cols, nil, cores)
-}
-
-// StackedStrip paints a strip like Strip of the subject's samples, and
-// above the subject's area, up to the whole machine's sum (machine holds
-// the machine's samples, on the same time scale), what other programs used,
-// in OthersColor: so a busy desktop is not taken for the subject's work.
-// A machine sum below the subject's shows no other programs. cores <= 0
-// means the longest sample's length of either.
-func (p *Painter) StackedStrip(dst *image.RGBA, r image.Rectangle, subject, machine [][]float64, cores int) {
-	r = r.Intersect(dst.Bounds())
-	// No samples still draw the scale: one empty column across.
-	n := max(len(subject), len(machine), 1)
-	p.stackedStrip(dst, r, subject, machine, cores, n, 0, float64(r.Dx()))
-}
-
-// StackedStripAt is StackedStrip for a zoomed or growing view, as HeatmapAt
-// is Heatmap's: the samples (as many in both layers, or none in one) are
-// spread over the pixel columns x0..x1 from r's left edge, and the columns
-// no sample covers are transparent.
-func (p *Painter) StackedStripAt(dst *image.RGBA, r image.Rectangle, subject, machine [][]float64, cores int, x0, x1 float64) {
-	p.stackedStrip(dst, r.Intersect(dst.Bounds()), subject, machine, cores, max(len(subject), len(machine)), x0, x1)
-}
-
-// stackedStrip paints n columns of samples (a layer may have none) over
-// x0..x1 of r, already clipped.
-func (p *Painter) stackedStrip(dst *image.RGBA, r image.Rectangle, subject, machine [][]float64, cores, n int, x0, x1 float64) {
-	if r.Empty() {
-		return
-	}
-	if cores <= 0 {
-		cores = max(maxLen(subject), maxLen(machine))
-	}
-	if cores == 0 {
-		fill(dst, r, Idle())
-		return
-	}
-	w, h := r.Dx(), r.Dy()
-	xa, xb := p.place(n, w, x0, x1)
-	p.top = p.tops(p.top, subject, h, cores)
-	p.otop = p.tops(p.otop, machine, h, cores)
-	markAll := h - rows(float64(cores), cores, h)
-	markOne := h - rows(1, cores, h)
-	for y := range h {
-		o := dst.PixOffset(r.Min.X, r.Min.Y+y)
-		row := dst.Pix[o : o+4*w]
-		clear(row[:4*xa])
-		clear(row[4*xb:])
-		if y == min(markOne, h-1) || y == markAll {
-			for x := xa; x < xb; x++ {
-				put(row, 4*x, stripMark)
-			}
-			continue
-		}
-		x := xa
-		for j, t := range p.top {
-			c := Idle()
-			switch {
-			case y >= t:
-				c = stripFill
-			case y >= p.otop[j]:
-				c = othersFill
-			}
-			for end := int(p.ends[j]); x < end; x++ {
-				put(row, 4*x, c)
-			}
-		}
-	}
-}
-
-// tops sets top (grown to the grid columns of place) to the first filled
-// pixel row of each grid column of a strip h rows high: the highest
-// busy-core sum of its samples, of cores. No samples fill nothing.
-func (p *Painter) tops(top []int, cols [][]float64, h, cores int) []int {
-	top = grow(top, len(p.ends))
-	for j := range top {
-		sum := 0.0
-		if int(p.lo[j]) < len(cols) {
-			for _, s := range cols[p.lo[j]:min(int(p.hi[j]), len(cols))] {
-				sum = max(sum, BusyCores(s))
-			}
-		}
-		top[j] = h - rows(sum, cores, h)
-	}
-	return top
-}
 
 // Width is how many of full pixels a run lasting span seconds takes on an
 // axis covering axis seconds: give each run's rectangle this width and
@@ -328,16 +78,6 @@ func NiceStep(span float64, n int) float64 {
 	return 10 * mag
 }
 
-// BusyCores sums a sample's busy fractions, each clamped to 0..1: how many
-// cores' worth of it was busy, as the strip draws it.
-func BusyCores(s []float64) float64 {
-	sum := 0.0
-	for _, v := range s {
-		sum += Clamp01(v)
-	}
-	return sum
-}
-
 // rows is how many of h pixel rows v of cores fills, clamped to 0..h.
 func rows(v float64, cores, h int) int {
 	return max(0, min(h, int(math.Round(v/float64(cores)*float64(h)))))
@@ -351,15 +91,6 @@ func span(i, n, m int) (lo, hi int) {
 		hi = lo + 1
 	}
 	return lo, hi
-}
-
-// maxLen is the length of the longest sample: the number of cores.
-func maxLen(cols [][]float64) int {
-	n := 0
-	for _, c := range cols {
-		n = max(n, len(c))
-	}
-	return n
 }
 
 // grow returns s with length n, reusing its storage when it is big enough.
@@ -453,7 +184,7 @@ func (p *Painter) plan(s *Series, from, to float64, w int) (xa, xb int) {
 	return xa, xb
 }
 
-// SeriesHeatmap paints layer of s over the time window [from, to) into r
+// Heatmap paints layer of s over the time window [from, to) into r
 // of dst (r is clipped to dst): one row per core, core 0 at the top, time
 // from left to right. Each pixel shows the maximum of the samples in its
 // time, as does a pixel row holding several cores, so a short burst on one
@@ -464,7 +195,7 @@ func (p *Painter) plan(s *Series, from, to float64, w int) (xa, xb int) {
 // never reads as "idle". It reads O(r's width x cores) values, whatever
 // the run's length or the zoom, and allocates nothing once its scratch
 // has grown to the picture.
-func (p *Painter) SeriesHeatmap(dst *image.RGBA, r image.Rectangle, s *Series, layer Layer, from, to float64, sorted bool) {
+func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, s *Series, layer Layer, from, to float64, sorted bool) {
 	r = r.Intersect(dst.Bounds())
 	if r.Empty() {
 		return
@@ -476,7 +207,7 @@ func (p *Painter) SeriesHeatmap(dst *image.RGBA, r image.Rectangle, s *Series, l
 		xa, xb = 0, 0
 	}
 	if xb > xa {
-		p.seriesLevels(s, layer, cores, sorted)
+		p.fillGrid(s, layer, cores, sorted)
 	}
 	g := len(p.ends)
 	prev0, prev1, prevGap := -1, -1, false
@@ -494,20 +225,20 @@ func (p *Painter) SeriesHeatmap(dst *image.RGBA, r image.Rectangle, s *Series, l
 			copy(row, prevRow)
 			continue
 		}
-		levels := p.grid[c0*g : (c0+1)*g]
+		lv := p.grid[c0*g : (c0+1)*g]
 		if c1-c0 > 1 {
-			copy(p.row, levels)
+			copy(p.row, lv)
 			for c := c0 + 1; c < c1; c++ {
 				for j, l := range p.grid[c*g : (c+1)*g] {
 					p.row[j] = max(p.row[j], l)
 				}
 			}
-			levels = p.row
+			lv = p.row
 		}
 		gap := false
 		if g == xb-xa { // a grid column a pixel: the common case, zoomed out
 			out := row[4*xa : 4*xb]
-			for j, l := range levels {
+			for j, l := range lv {
 				px := levelPixels[l]
 				if l == 0 {
 					px, gap = gapAt(xa+j, y), true
@@ -516,24 +247,40 @@ func (p *Painter) SeriesHeatmap(dst *image.RGBA, r image.Rectangle, s *Series, l
 			}
 		} else {
 			x := xa
-			for j, l := range levels {
-				px := levelPixels[l]
-				for end := int(p.ends[j]); x < end; x++ {
-					if l == 0 {
-						px, gap = gapAt(x, y), true
+			for j, l := range lv {
+				end := int(p.ends[j])
+				if l == 0 {
+					for ; x < end; x++ {
+						binary.LittleEndian.PutUint32(row[4*x:], gapAt(x, y))
 					}
-					binary.LittleEndian.PutUint32(row[4*x:], px)
+					gap = true
+					continue
 				}
+				fillRun(row[4*x:4*end], levelPixels[l])
+				x = end
 			}
 		}
 		prev0, prev1, prevGap, prevRow = c0, c1, gap, row
 	}
 }
 
-// seriesLevels fills p.grid, core-major, with the shifted level (see up)
+// fillRun sets every pixel of seg, a run of pixels of one row, to px: the
+// first one, then copies doubling in length, as a zoomed-in picture has
+// runs hundreds of pixels long.
+func fillRun(seg []byte, px uint32) {
+	if len(seg) < 4 {
+		return
+	}
+	binary.LittleEndian.PutUint32(seg, px)
+	for n := 4; n < len(seg); n *= 2 {
+		copy(seg[n:], seg[:n])
+	}
+}
+
+// fillGrid fills p.grid, core-major, with the shifted level (see up)
 // of each core and each grid column of plan: column j is the maximum of
 // its refs, core by core, or rank by rank when sorted.
-func (p *Painter) seriesLevels(s *Series, layer Layer, cores int, sorted bool) {
+func (p *Painter) fillGrid(s *Series, layer Layer, cores int, sorted bool) {
 	g := len(p.ends)
 	p.grid = grow(p.grid, g*cores)
 	p.block = grow(p.block, block*cores)
@@ -556,7 +303,7 @@ func (p *Painter) seriesLevels(s *Series, layer Layer, cores int, sorted bool) {
 	}
 }
 
-// SeriesStrip paints the total-busy-cores strip of s over the time window
+// Strip paints the total-busy-cores strip of s over the time window
 // [from, to) into r of dst (r is clipped to dst): per pixel column the mean
 // busy cores of its samples as a filled area, scaled from 0 at the bottom
 // to cores at the top, with thin lines at 1 core and at all cores. With the
@@ -566,7 +313,7 @@ func (p *Painter) seriesLevels(s *Series, layer Layer, cores int, sorted bool) {
 // missing the machine's area shows the gap hatch, and where the machine's
 // is, the whole column does. Pixel columns outside the run are
 // transparent; cores <= 0 means s's cores.
-func (p *Painter) SeriesStrip(dst *image.RGBA, r image.Rectangle, s *Series, from, to float64, cores int) {
+func (p *Painter) Strip(dst *image.RGBA, r image.Rectangle, s *Series, from, to float64, cores int) {
 	r = r.Intersect(dst.Bounds())
 	if r.Empty() {
 		return
@@ -585,9 +332,9 @@ func (p *Painter) SeriesStrip(dst *image.RGBA, r image.Rectangle, s *Series, fro
 		fill(dst, r, Idle())
 		return
 	}
-	p.otop = p.seriesTops(p.otop, s, Machine, h, cores)
+	p.otop = p.tops(p.otop, s, Machine, h, cores)
 	if s.SubjectKnown() {
-		p.top = p.seriesTops(p.top, s, Subject, h, cores)
+		p.top = p.tops(p.top, s, Subject, h, cores)
 	} else {
 		p.top = append(p.top[:0], p.otop...) // the machine's load alone, in the strip's colour
 	}
@@ -624,11 +371,11 @@ func (p *Painter) SeriesStrip(dst *image.RGBA, r image.Rectangle, s *Series, fro
 	}
 }
 
-// seriesTops sets top (grown to the grid columns of plan) to the first
+// tops sets top (grown to the grid columns of plan) to the first
 // filled pixel row of each grid column of a strip h rows high: the mean
 // busy cores of layer in its time, of cores; -1 where it is missing. No
 // samples fill nothing.
-func (p *Painter) seriesTops(top []int, s *Series, layer Layer, h, cores int) []int {
+func (p *Painter) tops(top []int, s *Series, layer Layer, h, cores int) []int {
 	top = grow(top, len(p.ends))
 	for j := range top {
 		top[j] = h
@@ -644,11 +391,11 @@ func (p *Painter) seriesTops(top []int, s *Series, layer Layer, h, cores int) []
 	return top
 }
 
-// SeriesBusy sets dst (grown to w) to the mean busy cores of layer of s in
+// Busy sets dst (grown to w) to the mean busy cores of layer of s in
 // each of w equal slices of the time window [from, to): NaN where no
 // sample falls or all are missing. Charts draw it as one point a pixel
 // column, whatever the run's length.
-func (p *Painter) SeriesBusy(dst []float64, s *Series, layer Layer, from, to float64, w int) []float64 {
+func (p *Painter) Busy(dst []float64, s *Series, layer Layer, from, to float64, w int) []float64 {
 	dst = grow(dst, max(w, 0))
 	for x := range dst {
 		dst[x] = math.NaN()

@@ -25,15 +25,17 @@ const (
 // measured, for the subject. Above them it keeps a pyramid: each tier's
 // column merges two columns of the tier below, holding for each core the
 // maximum (a burst of one sample on one core survives to the widest
-// column), the time-weighted mean, and the maximum rank by rank of the
-// cores sorted by load (for the sorted heatmap), plus the column's mean
-// busy cores. A missing value (levels.Missing) stays missing only where
-// every merged sample is missing; the mean ignores missing samples.
+// column) and the maximum rank by rank of the cores sorted by load (for
+// the sorted heatmap), and the column's mean busy cores: the sum of each
+// core's time-weighted mean. A missing value (levels.Missing) stays
+// missing only where every merged sample is missing; a mean ignores
+// missing samples. Each core's mean is not kept: nothing draws it, and it
+// would cost a byte a core and a sample.
 //
 // Appending a column costs amortised O(cores) and, once the backing arrays
-// have grown to the run, allocates nothing. It keeps about 4 bytes a core
-// and a sample per layer: one for the sample, three for the pyramid above
-// it (75 MB for an hour of 256 cores at 10 Hz, both layers). The zero value
+// have grown to the run, allocates nothing. It keeps about 3 bytes a core
+// and a sample per layer: one for the sample, two for the pyramid above it
+// (55 MB for an hour of 256 cores at 10 Hz, both layers). The zero value
 // is an empty series of no cores; Reset sizes it. A Series is not safe for
 // concurrent use.
 type Series struct {
@@ -55,9 +57,9 @@ type tier struct {
 	busy [2][]float32
 	// top is each core's maximum; in tier 0, the sample itself.
 	top [2][]levels.Level
-	// mean and ranked (the maximum of the k'th busiest core, rank by
-	// rank) are nil in tier 0, where they would repeat the sample.
-	mean, ranked [2][]levels.Level
+	// ranked is the maximum of the k'th busiest core, rank by rank; nil
+	// in tier 0, where it is the sample sorted.
+	ranked [2][]levels.Level
 }
 
 // merge accumulates the next column of a tier from the columns below it.
@@ -91,7 +93,7 @@ func (s *Series) Reset(cores int, interval float64, expect int) {
 		t.end, t.span = t.end[:0], t.span[:0]
 		for l := range 2 {
 			t.busy[l], t.top[l] = t.busy[l][:0], t.top[l][:0]
-			t.mean[l], t.ranked[l] = t.mean[l][:0], t.ranked[l][:0]
+			t.ranked[l] = t.ranked[l][:0]
 		}
 	}
 	for k := range s.open {
@@ -217,7 +219,6 @@ func (s *Series) knowSubject() {
 			t.busy[Subject][j] = float32(math.NaN())
 		}
 		if k > 0 {
-			t.mean[Subject] = missing(t.mean[Subject], n, hint)
 			t.ranked[Subject] = missing(t.ranked[Subject], n, hint)
 		}
 	}
@@ -314,19 +315,14 @@ func (s *Series) rankMax(ranked []uint8, col levels.Row) {
 func (s *Series) complete(t *tier, k, l int, m *merge) {
 	n, hint := len(t.top[l]), (s.expect>>k)*s.cores
 	t.top[l] = extend(t.top[l], s.cores, hint)
-	t.mean[l] = extend(t.mean[l], s.cores, hint)
 	t.ranked[l] = extend(t.ranked[l], s.cores, hint)
-	top, mean, ranked := t.top[l][n:], t.mean[l][n:], t.ranked[l][n:]
+	top, ranked := t.top[l][n:], t.ranked[l][n:]
 	busy, anyKnown := 0.0, false
 	for c := range s.cores {
 		top[c], ranked[c] = down(m.top[l][c]), down(m.ranked[l][c])
 		if m.known[l][c] > 0 {
-			v := m.sum[l][c] / m.known[l][c] // in steps
-			mean[c] = levels.Level(min(math.Round(v), levels.Steps))
-			busy += v
+			busy += m.sum[l][c] / m.known[l][c] // core c's mean, in steps
 			anyKnown = true
-		} else {
-			mean[c] = levels.Missing
 		}
 	}
 	b := float32(busy / levels.Steps)

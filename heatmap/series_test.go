@@ -61,12 +61,12 @@ func layerOf(c rawColumn, l Layer) levels.Row {
 	return c.machine
 }
 
-// bruteForce is what a pyramid column over raw must hold for layer l, core
-// by core: the maximum, the time-weighted mean of the measured samples
-// (in steps, NaN when none), the maximum rank by rank, and the mean busy
-// cores.
-func bruteForce(raw []rawColumn, l Layer, cores int) (top levels.Row, mean []float64, ranked levels.Row, busy float64) {
-	top, ranked, mean = make(levels.Row, cores), make(levels.Row, cores), make([]float64, cores)
+// bruteForce is what a pyramid column over raw must hold for layer l: core
+// by core the maximum and the maximum rank by rank, and the mean busy cores
+// (the sum of each core's time-weighted mean of its measured samples).
+func bruteForce(raw []rawColumn, l Layer, cores int) (top, ranked levels.Row, busy float64) {
+	mean := make([]float64, cores)
+	top, ranked = make(levels.Row, cores), make(levels.Row, cores)
 	for c := range cores {
 		top[c], ranked[c] = levels.Missing, levels.Missing
 		sum, known := 0.0, 0.0
@@ -109,7 +109,7 @@ func bruteForce(raw []rawColumn, l Layer, cores int) (top levels.Row, mean []flo
 	if slices.IndexFunc(mean, func(v float64) bool { return !math.IsNaN(v) }) < 0 {
 		busy = math.NaN()
 	}
-	return top, mean, ranked, busy
+	return top, ranked, busy
 }
 
 func TestSeriesPyramidMatchesBruteForce(t *testing.T) {
@@ -134,18 +134,13 @@ func TestSeriesPyramidMatchesBruteForce(t *testing.T) {
 						t.Fatalf("tier %d column %d lasts %v; want %v", k, j, got, want)
 					}
 					for _, l := range []Layer{Machine, Subject} {
-						top, mean, ranked, busy := bruteForce(under, l, cores)
+						top, ranked, busy := bruteForce(under, l, cores)
 						at := func(v []levels.Level) levels.Row { return v[j*cores : (j+1)*cores] }
 						if got := at(tr.top[l]); !slices.Equal(got, top) {
 							t.Fatalf("tier %d column %d layer %d max = %v; want %v", k, j, l, got, top)
 						}
 						if got := at(tr.ranked[l]); !slices.Equal(got, ranked) {
 							t.Fatalf("tier %d column %d layer %d ranked max = %v; want %v", k, j, l, got, ranked)
-						}
-						for c, m := range at(tr.mean[l]) {
-							if math.IsNaN(mean[c]) != (m == levels.Missing) || math.Abs(float64(m)-mean[c]) > 0.5+1e-9 {
-								t.Fatalf("tier %d column %d layer %d core %d mean = %d; want %.3f (NaN: missing)", k, j, l, c, m, mean[c])
-							}
 						}
 						if got := float64(tr.busy[l][j]); math.IsNaN(got) != math.IsNaN(busy) || math.Abs(got-busy) > 1e-5 {
 							t.Fatalf("tier %d column %d layer %d busy = %v; want %v", k, j, l, got, busy)
@@ -176,14 +171,14 @@ func TestSeriesBurstSurvives(t *testing.T) {
 	if got := top.top[Subject][5]; got != levels.Steps {
 		t.Errorf("widest column's max of core 5 = %d; want %d", got, levels.Steps)
 	}
-	if got := top.mean[Subject][5]; got != 0 {
-		t.Errorf("widest column's mean of core 5 = %d; want 0 (one sample of 32768)", got)
+	if got, want := top.busy[Subject][0], float32(1.0/32768); math.Abs(float64(got-want)) > 1e-9 {
+		t.Errorf("widest column's mean busy cores = %v; want %v (one sample of 32768)", got, want)
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, 100, cores))
 	var p Painter
 	from, to := s.Extent()
 	for _, sorted := range []bool{false, true} {
-		p.SeriesHeatmap(dst, dst.Rect, &s, Subject, from, to, sorted)
+		p.Heatmap(dst, dst.Rect, &s, Subject, from, to, sorted)
 		x := burst * 100 / n
 		row := 5
 		if sorted {
@@ -225,14 +220,14 @@ func TestSeriesGaps(t *testing.T) {
 	if got := t2.top[Machine][0:2]; !slices.Equal(got, levels.Row{m, 127}) {
 		t.Errorf("max over 4 columns = %v; want core 0 missing (never measured), core 1 127", got)
 	}
-	if got := t2.mean[Subject][0:2]; !slices.Equal(got, levels.Row{191, 64}) {
-		t.Errorf("subject's mean = %v; want [191 64], the mean of the measured samples: (254+127)/2, (0+127)/2", got)
+	if got, want := float64(t2.busy[Subject][0]), ((254+127)/2.0+(0+127)/2.0)/levels.Steps; math.Abs(got-want) > 1e-6 {
+		t.Errorf("subject's mean busy cores = %v; want %v, each core's mean of its measured samples: (254+127)/2, (0+127)/2", got, want)
 	}
 
 	// Pictures: core 0 of the machine is a gap throughout, core 1 is not.
 	dst := image.NewRGBA(image.Rect(0, 0, 4, 2))
 	var p Painter
-	p.SeriesHeatmap(dst, dst.Rect, &s, Machine, 0, 4, false)
+	p.Heatmap(dst, dst.Rect, &s, Machine, 0, 4, false)
 	for x := range 4 {
 		if got := dst.RGBAAt(x, 0); !isGap(got) {
 			t.Errorf("missing core's pixel (%d,0) = %v; want the gap hatch", x, got)
@@ -250,7 +245,7 @@ func TestSeriesGaps(t *testing.T) {
 	s1.Append(2, levels.Row{levels.Steps}, levels.Row{levels.Steps})
 	s1.Append(3, levels.Row{m}, levels.Row{m})
 	strip := image.NewRGBA(image.Rect(0, 0, 4, 10))
-	p.SeriesStrip(strip, strip.Rect, &s1, 0, 4, 1)
+	p.Strip(strip, strip.Rect, &s1, 0, 4, 1)
 	for _, c := range []struct {
 		name string
 		x    int
@@ -284,7 +279,7 @@ func run(n, cores int, v func(s, c int) float64) *Series {
 	return &s
 }
 
-func TestSeriesHeatmap(t *testing.T) {
+func TestHeatmap(t *testing.T) {
 	idle, busy := Color(0), Color(1)
 	clear := color.RGBA{}
 	tests := []struct {
@@ -336,7 +331,7 @@ func TestSeriesHeatmap(t *testing.T) {
 			dst := img(tt.w+4, tt.h+4)
 			r := image.Rect(2, 2, 2+tt.w, 2+tt.h)
 			var p Painter
-			p.SeriesHeatmap(dst, r, tt.s, Subject, tt.from, tt.to, tt.sorted)
+			p.Heatmap(dst, r, tt.s, Subject, tt.from, tt.to, tt.sorted)
 			for _, pr := range tt.probes {
 				if got := dst.RGBAAt(r.Min.X+pr.x, r.Min.Y+pr.y); got != pr.want {
 					t.Errorf("pixel (%d,%d) = %v; want %v", pr.x, pr.y, got, pr.want)
@@ -347,7 +342,22 @@ func TestSeriesHeatmap(t *testing.T) {
 	}
 }
 
-func TestSeriesStrip(t *testing.T) {
+func TestHeatmapClipsToImage(t *testing.T) {
+	dst := img(4, 4)
+	var p Painter
+	busy := run(1, 1, func(int, int) float64 { return 1 })
+	p.Heatmap(dst, image.Rect(-10, -10, 100, 100), busy, Machine, 0, 1, false)
+	if got := dst.RGBAAt(3, 3); got != Color(1) {
+		t.Errorf("pixel (3,3) = %v; want %v", got, Color(1))
+	}
+	idle := run(1, 1, func(int, int) float64 { return 0 })
+	p.Heatmap(dst, image.Rect(10, 10, 20, 20), idle, Machine, 0, 1, false) // outside: no panic, no change
+	if got := dst.RGBAAt(3, 3); got != Color(1) {
+		t.Errorf("after drawing outside, pixel (3,3) = %v; want %v", got, Color(1))
+	}
+}
+
+func TestStrip(t *testing.T) {
 	idle := Idle()
 	// 2 cores in 10 rows: the all-cores line is row 0, the 1-core line row 5.
 	// Each sample is two columns, so each pixel shows a mean of two.
@@ -356,7 +366,7 @@ func TestSeriesStrip(t *testing.T) {
 	dst := img(9, 14)
 	r := image.Rect(2, 2, 7, 12)
 	var p Painter
-	p.SeriesStrip(dst, r, s, 0, 10, 2)
+	p.Strip(dst, r, s, 0, 10, 2)
 	checkPixels(t, dst, r, []pixel{
 		{"all-cores line", 0, 0, stripMark},
 		{"1-core line", 0, 5, stripMark},
@@ -371,11 +381,11 @@ func TestSeriesStrip(t *testing.T) {
 	})
 }
 
-func TestSeriesStackedStrip(t *testing.T) {
+func TestStackedStrip(t *testing.T) {
 	idle := Idle()
 	var s Series
 	s.Reset(2, 1, 0)
-	// 2 cores in 10 rows, as in TestSeriesStrip: each row is a fifth of a core.
+	// 2 cores in 10 rows, as in TestStrip: each row is a fifth of a core.
 	subject := []levels.Row{{0, 0}, {254, 0}, {254, 254}, {127, 0}}
 	machine := []levels.Row{{0, 0}, {254, 254}, {127, 127}, {254, 127}}
 	for i := range subject {
@@ -384,7 +394,7 @@ func TestSeriesStackedStrip(t *testing.T) {
 	dst := img(6, 12)
 	r := image.Rect(1, 1, 5, 11)
 	var p Painter
-	p.SeriesStrip(dst, r, &s, 0, 4, 2)
+	p.Strip(dst, r, &s, 0, 4, 2)
 	checkPixels(t, dst, r, []pixel{
 		{"idle column", 0, 9, idle},
 		{"subject's core", 1, 9, stripFill},
@@ -396,12 +406,12 @@ func TestSeriesStackedStrip(t *testing.T) {
 	})
 }
 
-func TestSeriesStripWithoutSamples(t *testing.T) {
+func TestStripWithoutSamples(t *testing.T) {
 	dst := img(4, 4)
 	var p Painter
 	var s Series
 	s.Reset(2, 1, 0)
-	p.SeriesStrip(dst, dst.Bounds(), &s, 0, 1, 0)
+	p.Strip(dst, dst.Bounds(), &s, 0, 1, 0)
 	if got := dst.RGBAAt(0, 0); got != stripMark {
 		t.Errorf("strip without samples, pixel (0,0) = %v; want the all-cores line %v", got, stripMark)
 	}
@@ -410,7 +420,7 @@ func TestSeriesStripWithoutSamples(t *testing.T) {
 	}
 }
 
-func TestSeriesBusy(t *testing.T) {
+func TestBusy(t *testing.T) {
 	// Columns of 1 s then 3 s: the mean over both weighs the second three times.
 	var s Series
 	s.Reset(2, 1, 0)
@@ -418,12 +428,12 @@ func TestSeriesBusy(t *testing.T) {
 	s.Append(4, levels.Row{0, 127}, nil)
 	s.Append(5, levels.Row{levels.Missing, levels.Missing}, nil)
 	var p Painter
-	got := p.SeriesBusy(nil, &s, Machine, 0, 6, 2)
+	got := p.Busy(nil, &s, Machine, 0, 6, 2)
 	if want := (2*1 + 0.5*3) / 4.0; len(got) != 2 || math.Abs(got[0]-want) > 1e-6 || !math.IsNaN(got[1]) {
-		t.Errorf("SeriesBusy over 0..6 s in 2 = %v; want [%v NaN] (then nothing measured or sampled)", got, want)
+		t.Errorf("Busy over 0..6 s in 2 = %v; want [%v NaN] (then nothing measured or sampled)", got, want)
 	}
-	if got := p.SeriesBusy(got, &s, Subject, 0, 6, 2); !math.IsNaN(got[0]) {
-		t.Errorf("SeriesBusy of the subject never measured = %v; want NaN", got)
+	if got := p.Busy(got, &s, Subject, 0, 6, 2); !math.IsNaN(got[0]) {
+		t.Errorf("Busy of the subject never measured = %v; want NaN", got)
 	}
 }
 
@@ -491,14 +501,14 @@ func TestSeriesAppendAndDrawDoNotAllocate(t *testing.T) {
 	var busy []float64
 	draw := func() {
 		for _, sorted := range []bool{false, true} {
-			p.SeriesHeatmap(dst, dst.Rect, &s, Subject, 0, 90, sorted)
+			p.Heatmap(dst, dst.Rect, &s, Subject, 0, 90, sorted)
 		}
-		p.SeriesStrip(dst, dst.Rect, &s, 0, 90, 0)
-		busy = p.SeriesBusy(busy, &s, Subject, 0, 90, 600)
+		p.Strip(dst, dst.Rect, &s, 0, 90, 0)
+		busy = p.Busy(busy, &s, Subject, 0, 90, 600)
 	}
 	draw() // grows the scratch once
 	if n := testing.AllocsPerRun(5, draw); n != 0 {
-		t.Errorf("SeriesHeatmap+SeriesStrip+SeriesBusy allocate %v times; want 0", n)
+		t.Errorf("Heatmap+Strip+Busy allocate %v times; want 0", n)
 	}
 }
 
@@ -520,7 +530,7 @@ func BenchmarkSeriesHeatmap(b *testing.B) {
 			var p Painter
 			b.ReportAllocs()
 			for b.Loop() {
-				p.SeriesHeatmap(dst, dst.Rect, &s, Subject, bb.from, bb.to, bb.sorted)
+				p.Heatmap(dst, dst.Rect, &s, Subject, bb.from, bb.to, bb.sorted)
 			}
 		})
 	}
@@ -535,7 +545,7 @@ func BenchmarkSeriesStrip(b *testing.B) {
 		var p Painter
 		b.ReportAllocs()
 		for b.Loop() {
-			p.SeriesStrip(dst, dst.Rect, &s, 0, 3600, 0)
+			p.Strip(dst, dst.Rect, &s, 0, 3600, 0)
 		}
 	})
 }
@@ -582,7 +592,7 @@ func (s *Series) bytes() int {
 		t := &s.tiers[k]
 		n += 8 * (cap(t.end) + cap(t.span))
 		for l := range 2 {
-			n += 4*cap(t.busy[l]) + cap(t.top[l]) + cap(t.mean[l]) + cap(t.ranked[l])
+			n += 4*cap(t.busy[l]) + cap(t.top[l]) + cap(t.ranked[l])
 		}
 	}
 	return n

@@ -31,7 +31,7 @@ func (pg *page) charts() error {
 	legendH := lineHeight(tf.body) + 10
 	plot := l.Line
 	plot.Min.Y += legendH
-	line, shown := lineChart(plot, l.AxisS, ps, names)
+	line, shown := lineChart(plot, l.AxisS, ps, names, pg.series)
 	x, base := l.Line.Min.X, l.Line.Min.Y+lineHeight(tf.body)
 	x += text(dst, tf.body, ink, x, base, left, "Busy cores over time") + 30
 	// The layers' key, in grey: every run draws both.
@@ -119,30 +119,53 @@ func render(dst *image.RGBA, r image.Rectangle, c renderer) error {
 // lineChart is the busy cores of every run with at least two samples over
 // time, on a time axis of at least axis seconds: per run the subject's in
 // its colour, and other programs' as a paler dashed line (a file without
-// the subject's load gives the whole machine's line alone). nil when no run
-// has two samples; shown says which runs are in it.
-func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []string) (c *chart.Chart, shown []bool) {
+// the subject's load gives the whole machine's line alone). Each line is
+// the mean of the run's series (series[i] is run i's) in each pixel column
+// of r, as the window's strip is, so an hour costs no more points than a
+// minute. nil when no run has two samples; shown says which runs are in it.
+func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []string, series []*heatmap.Series) (c *chart.Chart, shown []bool) {
 	shown = make([]bool, len(ps))
 	var ss []chart.Series
 	top, end := 1.0, axis
-	for i, p := range ps {
+	for _, p := range ps {
 		top = max(top, float64(cores(p)))
+		end = max(end, lastT(p))
+	}
+	var hp heatmap.Painter
+	var machine, subject []float64
+	for i, p := range ps {
+		s := series[i]
 		if len(p.Frames) < 2 {
 			continue
 		}
-		measured := runtext.SubjectMeasured(p)
-		xs, subject, others := make([]float64, len(p.Frames)), make([]float64, len(p.Frames)), make([]float64, len(p.Frames))
-		for k := range p.Frames {
-			f := &p.Frames[k]
-			xs[k] = finite(f.T)
-			if measured {
-				subject[k], others[k] = finite(f.SubjectCores()), finite(f.OthersCores())
-			} else {
-				subject[k] = finite(f.BusyCores())
-			}
-			top, end = max(top, subject[k], others[k]), max(end, xs[k])
+		from, to := s.Extent()
+		n := max(2, heatmap.Width(r.Dx(), to-from, end))
+		measured := s.SubjectKnown()
+		machine = hp.Busy(machine, s, heatmap.Machine, from, to, n)
+		if measured {
+			subject = hp.Busy(subject, s, heatmap.Subject, from, to, n)
 		}
-		ss = append(ss, chart.ContinuousSeries{Name: names[i], XValues: xs, YValues: subject,
+		var xs, own, others []float64
+		for k, busy := range machine {
+			if measured && math.IsNaN(subject[k]) {
+				continue // neither line knows this column
+			}
+			if math.IsNaN(busy) {
+				continue
+			}
+			xs = append(xs, from+(float64(k)+0.5)*(to-from)/float64(n))
+			if measured {
+				others = append(others, max(busy-subject[k], 0))
+				top = max(top, others[len(others)-1])
+				busy = subject[k]
+			}
+			own = append(own, busy)
+			top = max(top, busy)
+		}
+		if len(xs) < 2 {
+			continue
+		}
+		ss = append(ss, chart.ContinuousSeries{Name: names[i], XValues: xs, YValues: own,
 			Style: chart.Style{StrokeColor: chartColor(runColor(i)), StrokeWidth: 3}})
 		if measured {
 			ss = append(ss, chart.ContinuousSeries{Name: names[i] + ": other programs", XValues: xs, YValues: others,

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/image/font"
 
 	"corescope/heatmap"
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runtext"
 )
@@ -60,7 +61,8 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 		return nil, fmt.Errorf("cannot load the report's font: %w", err)
 	}
 	l := locate(ps, opt, tf)
-	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, names: runtext.Names(ps), opt: opt}
+	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, series: runSeries(ps),
+		names: runtext.Names(ps), opt: opt}
 	box(pg.dst, pg.dst.Bounds(), paper)
 	pg.title()
 	for i := range ps {
@@ -75,13 +77,34 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 
 // page is a report being drawn.
 type page struct {
-	dst   *image.RGBA
-	tf    *typeface
-	hp    heatmap.Painter
-	l     Layout
-	ps    []*profile.Profile
-	names []string
-	opt   Options
+	dst    *image.RGBA
+	tf     *typeface
+	hp     heatmap.Painter
+	l      Layout
+	ps     []*profile.Profile
+	series []*heatmap.Series // each run's samples, for its pictures and its line
+	names  []string
+	opt    Options
+}
+
+// runSeries is the samples of each of ps as a heatmap.Series, so that its
+// pictures and line cost their pixels, not its length.
+func runSeries(ps []*profile.Profile) []*heatmap.Series {
+	out := make([]*heatmap.Series, len(ps))
+	for i, p := range ps {
+		s := &heatmap.Series{}
+		s.Reset(cores(p), p.Spec.Interval.D().Seconds(), len(p.Frames))
+		for k := range p.Frames {
+			f := &p.Frames[k]
+			var subject levels.Row
+			if len(f.SubjectBusy) > 0 {
+				subject = f.SubjectBusy
+			}
+			s.Append(f.T, f.Busy, subject)
+		}
+		out[i] = s
+	}
+	return out
 }
 
 // text draws s with face in c; see the function text.
@@ -203,12 +226,9 @@ func (pg *page) run(i int) {
 // the whole machine's under it, and the busy cores of both stacked; a file
 // without the subject's load gets the machine's heatmap and strip alone.
 func (pg *page) pictures(i int) {
-	p, r, tf := pg.ps[i], pg.l.Runs[i], pg.tf
+	p, r, tf, s := pg.ps[i], pg.l.Runs[i], pg.tf, pg.series[i]
 	n := cores(p)
-	machine := make([][]float64, len(p.Frames))
-	for k := range p.Frames {
-		machine[k] = p.Frames[k].Busy.Fractions(nil)
-	}
+	from, to := s.Extent() // the run fills its pictures' width
 	gx := r.Lane.Min.X - 10
 	label := func(pic image.Rectangle, name, top, bottom string) {
 		pg.text(tf.small, ink, gx, pic.Min.Y+smallPx, right, name)
@@ -221,21 +241,16 @@ func (pg *page) pictures(i int) {
 	if pg.opt.Sorted {
 		top, bottom = "busiest", "least busy"
 	}
-	if runtext.SubjectMeasured(p) {
-		subject := make([][]float64, len(p.Frames))
-		for k := range p.Frames {
-			subject[k] = p.Frames[k].SubjectBusy.Fractions(nil)
-		}
-		pg.hp.Heatmap(pg.dst, r.Heatmap, subject, pg.opt.Sorted)
+	if s.SubjectKnown() {
+		pg.hp.Heatmap(pg.dst, r.Heatmap, s, heatmap.Subject, from, to, pg.opt.Sorted)
 		label(r.Heatmap, "subject", top, bottom)
-		pg.hp.Heatmap(pg.dst, r.Machine, machine, pg.opt.Sorted)
+		pg.hp.Heatmap(pg.dst, r.Machine, s, heatmap.Machine, from, to, pg.opt.Sorted)
 		label(r.Machine, "whole machine", top, bottom)
-		pg.hp.StackedStrip(pg.dst, r.Strip, subject, machine, n)
 	} else {
-		pg.hp.Heatmap(pg.dst, r.Heatmap, machine, pg.opt.Sorted)
+		pg.hp.Heatmap(pg.dst, r.Heatmap, s, heatmap.Machine, from, to, pg.opt.Sorted)
 		label(r.Heatmap, "whole machine", top, bottom)
-		pg.hp.Strip(pg.dst, r.Strip, machine, n)
 	}
+	pg.hp.Strip(pg.dst, r.Strip, s, from, to, n)
 	pg.text(tf.small, muted, gx, r.Strip.Min.Y+smallPx, right, "busy cores")
 	pg.text(tf.small, muted, gx, r.Strip.Min.Y+2*smallPx+4, right, fmt.Sprintf("of %d", n))
 }
