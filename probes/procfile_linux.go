@@ -13,11 +13,14 @@ import (
 // procMagic is the filesystem type of a real /proc (PROC_SUPER_MAGIC).
 const procMagic = 0x9fa0
 
-// wholeRead is the length below which one read of a proc file has read all
-// of it: the kernel fills a read from the file's seq_file buffer, at least a
-// 4 KiB page, record by record (a children file's record is one PID), so a
-// read shorter than a page less a record left nothing behind. A longer file
-// (a process with hundreds of children) is read on until the end.
+// wholeRead is the length below which one read of the files a tree probe
+// reads has read all of the file. A stat, status or schedstat file is one
+// record, which the kernel writes whole into a read with room for it. A
+// children file is a record a PID, which the kernel copies from a buffer of
+// a page (4 KiB or more) record by record, so a read shorter than a page
+// less a record left nothing behind (a shell's 800 children came in reads
+// of 4092 and 708 bytes here). Files of long records, such as /proc/crypto,
+// do not keep this rule.
 const wholeRead = 4096 - 64
 
 // procFile is one file of /proc that each probe reads again: a thread's
@@ -110,7 +113,7 @@ func (r *procReader) read(f *procFile) ([]byte, error) {
 			return nil, err
 		}
 		n += m
-		if m == 0 || n < wholeRead && n < len(r.buf) {
+		if m == 0 || m < wholeRead && n < len(r.buf) {
 			return r.buf[:n], nil
 		}
 	}
