@@ -1,11 +1,11 @@
 package probes
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -161,7 +161,7 @@ func (r *procReader) list(dir string, dst []int) ([]int, error) {
 func appendDirentIDs(dst []int, buf []byte) []int {
 	const nameOff = 19
 	for len(buf) >= nameOff {
-		reclen := int(*(*uint16)(unsafe.Pointer(&buf[16])))
+		reclen := int(binary.NativeEndian.Uint16(buf[16:]))
 		if reclen < nameOff || reclen > len(buf) {
 			break
 		}

@@ -12,8 +12,8 @@ import (
 // kept open, and a fixture longer than a page and than the reader's buffer,
 // as a children file of thousands of children would be.
 func TestProcReaderReadsWholeFiles(t *testing.T) {
-	var owner struct{}
-	live := newProcReader("/proc", &owner)
+	owner := new(int)
+	live := newProcReader("/proc", owner)
 	if !live.keep {
 		t.Fatal("newProcReader(/proc) keeps no file open; want it to on a real /proc")
 	}
@@ -34,7 +34,7 @@ func TestProcReaderReadsWholeFiles(t *testing.T) {
 	live.close(&f)
 
 	dir := t.TempDir()
-	fixture := newProcReader(dir, &owner)
+	fixture := newProcReader(dir, owner)
 	long := strings.Repeat("1234 ", 8000)
 	path := filepath.Join(dir, "children")
 	if err := os.WriteFile(path, []byte(long), 0o644); err != nil {
