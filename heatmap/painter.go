@@ -190,7 +190,8 @@ func (p *Painter) plan(s *Series, from, to float64, w int) (xa, xb int) {
 // time, as does a pixel row holding several cores, so a short burst on one
 // core never disappears. sorted orders each sample's cores by load,
 // busiest at the top, which shows how many cores were busy even when the
-// OS moved the work between cores. Missing values show the gap hatch; the
+// OS moved the work between cores (the first sorted picture makes s keep
+// the ranks it needs). Missing values show the gap hatch; the
 // pixel columns outside the run are made transparent, so "not sampled"
 // never reads as "idle". It reads O(r's width x cores) values, whatever
 // the run's length or the zoom, and allocates nothing once its scratch
@@ -207,6 +208,9 @@ func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, s *Series, layer L
 		xa, xb = 0, 0
 	}
 	if xb > xa {
+		if sorted {
+			s.keepRanks()
+		}
 		p.fillGrid(s, layer, cores, sorted)
 	}
 	g := len(p.ends)

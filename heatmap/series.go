@@ -25,24 +25,25 @@ const (
 // measured, for the subject. Above them it keeps a pyramid: each tier's
 // column merges two columns of the tier below, holding for each core the
 // maximum (a burst of one sample on one core survives to the widest
-// column) and the maximum rank by rank of the cores sorted by load (for
-// the sorted heatmap), and the column's mean busy cores: the sum of each
-// core's time-weighted mean. A missing value (levels.Missing) stays
-// missing only where every merged sample is missing; a mean ignores
-// missing samples. Each core's mean is not kept: nothing draws it, and it
-// would cost a byte a core and a sample.
+// column), and the column's mean busy cores: the sum of each core's
+// time-weighted mean. Once a sorted picture is drawn (see Heatmap) it also
+// keeps the maximum rank by rank of the cores sorted by load. A missing
+// value (levels.Missing) stays missing only where every merged sample is
+// missing; a mean ignores missing samples. Each core's mean is not kept:
+// nothing draws it, and it would cost a byte a core and a sample.
 //
 // Appending a column costs amortised O(cores) and, once the backing arrays
-// have grown to the run, allocates nothing. It keeps about 3 bytes a core
-// and a sample per layer: one for the sample, two for the pyramid above it
-// (55 MB for an hour of 256 cores at 10 Hz, both layers). The zero value
-// is an empty series of no cores; Reset sizes it. A Series is not safe for
-// concurrent use.
+// have grown to the run, allocates nothing. It keeps about 2 bytes a core
+// and a sample per layer: one for the sample, one for the pyramid's maxima
+// above it (37 MB for an hour of 256 cores at 10 Hz, both layers), and one
+// more for the ranks once sorted. The zero value is an empty series of no
+// cores; Reset sizes it. A Series is not safe for concurrent use.
 type Series struct {
 	cores    int
 	interval float64 // the length of the first column
 	subject  bool    // whether any column held the subject's load
 	expect   int     // columns Reset was told to expect, to size storage once
+	ranks    bool    // whether the tiers above 0 keep ranked (see keepRanks)
 	tiers    []tier
 	open     []merge // open[k] builds tiers[k+1]'s next column
 	rank     [256]int32
@@ -57,8 +58,8 @@ type tier struct {
 	busy [2][]float32
 	// top is each core's maximum; in tier 0, the sample itself.
 	top [2][]levels.Level
-	// ranked is the maximum of the k'th busiest core, rank by rank; nil
-	// in tier 0, where it is the sample sorted.
+	// ranked is the maximum of the k'th busiest core, rank by rank, once
+	// the series keeps ranks; nil in tier 0, where it is the sample sorted.
 	ranked [2][]levels.Level
 }
 
@@ -87,7 +88,7 @@ func down(u uint8) levels.Level { return levels.Level(u - 1) }
 // recorded run's frames), so storage is allocated once at its size; a
 // live run gives 0 and storage grows by doubling.
 func (s *Series) Reset(cores int, interval float64, expect int) {
-	s.cores, s.interval, s.subject, s.expect = max(cores, 0), interval, false, max(expect, 0)
+	s.cores, s.interval, s.subject, s.expect, s.ranks = max(cores, 0), interval, false, max(expect, 0), false
 	for k := range s.tiers {
 		t := &s.tiers[k]
 		t.end, t.span = t.end[:0], t.span[:0]
@@ -218,7 +219,7 @@ func (s *Series) knowSubject() {
 		for j := range t.busy[Subject] {
 			t.busy[Subject][j] = float32(math.NaN())
 		}
-		if k > 0 {
+		if k > 0 && s.ranks {
 			t.ranked[Subject] = missing(t.ranked[Subject], n, hint)
 		}
 	}
@@ -275,7 +276,8 @@ func (s *Series) layers() int {
 }
 
 // addRaw adds tier-0 column j to m: each core's load weighted by the
-// column's length, and the column's loads ranked busiest first.
+// column's length, and, keeping ranks, the column's loads ranked busiest
+// first.
 func (s *Series) addRaw(m *merge, j int) {
 	t := &s.tiers[0]
 	span := t.span[j]
@@ -291,7 +293,9 @@ func (s *Series) addRaw(m *merge, j int) {
 			known[c] += span
 			top[c] = max(top[c], up(v))
 		}
-		s.rankMax(m.ranked[l], col)
+		if s.ranks {
+			s.rankMax(m.ranked[l], col)
+		}
 	}
 }
 
@@ -311,15 +315,78 @@ func (s *Series) rankMax(ranked []uint8, col levels.Row) {
 	}
 }
 
+// keepRanks makes s keep the ranked maxima from now on, computing them for
+// the columns appended so far: O(columns x cores) once, a tenth of a
+// second for an hour of 256 cores.
+func (s *Series) keepRanks() {
+	if s.ranks {
+		return
+	}
+	s.ranks = true
+	c := s.cores
+	for k := 1; k < len(s.tiers); k++ {
+		t, below := &s.tiers[k], &s.tiers[k-1]
+		for l := range s.layers() {
+			t.ranked[l] = extend(t.ranked[l][:0], len(t.end)*c, (s.expect>>k)*c)
+			for j := range t.end {
+				col := t.ranked[l][j*c : (j+1)*c]
+				acc := s.open[k-1].ranked[l] // scratch until the open merges are set below
+				clear(acc)
+				s.rankInto(acc, below, k-1, l, 2*j)
+				s.rankInto(acc, below, k-1, l, 2*j+1)
+				for i, u := range acc {
+					col[i] = down(u)
+				}
+			}
+		}
+	}
+	// Each open merge holds the columns of its tier past the last one the
+	// tier above completed.
+	for k := range s.open {
+		for l := range s.layers() {
+			acc := s.open[k].ranked[l]
+			clear(acc)
+			if k >= len(s.tiers) {
+				continue
+			}
+			done := 0
+			if k+1 < len(s.tiers) {
+				done = 2 * len(s.tiers[k+1].end)
+			}
+			for j := done; j < len(s.tiers[k].end); j++ {
+				s.rankInto(acc, &s.tiers[k], k, l, j)
+			}
+		}
+	}
+}
+
+// rankInto raises acc, rank by rank, to the ranked maxima of column j of
+// tier k, t, layer l, as shifted levels.
+func (s *Series) rankInto(acc []uint8, t *tier, k, l, j int) {
+	c := s.cores
+	if k == 0 {
+		s.rankMax(acc, t.top[l][j*c:(j+1)*c])
+		return
+	}
+	for i, v := range t.ranked[l][j*c : (j+1)*c] {
+		acc[i] = max(acc[i], up(v))
+	}
+}
+
 // complete appends m's merged column of layer l to tier k, t.
 func (s *Series) complete(t *tier, k, l int, m *merge) {
 	n, hint := len(t.top[l]), (s.expect>>k)*s.cores
 	t.top[l] = extend(t.top[l], s.cores, hint)
-	t.ranked[l] = extend(t.ranked[l], s.cores, hint)
-	top, ranked := t.top[l][n:], t.ranked[l][n:]
+	top := t.top[l][n:]
+	if s.ranks {
+		t.ranked[l] = extend(t.ranked[l], s.cores, hint)
+		for c, u := range m.ranked[l] {
+			t.ranked[l][n+c] = down(u)
+		}
+	}
 	busy, anyKnown := 0.0, false
 	for c := range s.cores {
-		top[c], ranked[c] = down(m.top[l][c]), down(m.ranked[l][c])
+		top[c] = down(m.top[l][c])
 		if m.known[l][c] > 0 {
 			busy += m.sum[l][c] / m.known[l][c] // core c's mean, in steps
 			anyKnown = true
@@ -429,7 +496,8 @@ func (s *Series) middle(r ref) float64 {
 
 // maxInto raises col, core by core, to column r's maximum of layer l, as
 // shifted levels (see up); sorted, rank by rank to its cores sorted busiest
-// first. A layer the series does not hold leaves col as it is: missing.
+// first, which needs keepRanks first. A layer the series does not hold
+// leaves col as it is: missing.
 func (s *Series) maxInto(col []uint8, r ref, l Layer, sorted bool) {
 	t := &s.tiers[r.tier]
 	c := s.cores
@@ -437,17 +505,11 @@ func (s *Series) maxInto(col []uint8, r ref, l Layer, sorted bool) {
 	if len(t.top[l]) < hi {
 		return
 	}
-	var src levels.Row
-	switch {
-	case r.tier == 0 && sorted:
-		s.rankMax(col, t.top[l][lo:hi])
+	if sorted {
+		s.rankInto(col, t, int(r.tier), int(l), int(r.i))
 		return
-	case sorted:
-		src = t.ranked[l][lo:hi]
-	default:
-		src = t.top[l][lo:hi]
 	}
-	for i, v := range src {
+	for i, v := range t.top[l][lo:hi] {
 		col[i] = max(col[i], up(v))
 	}
 }

@@ -21,8 +21,9 @@ type rawColumn struct {
 
 // randomRun appends n columns of cores random levels to a new series, each
 // value missing with probability gaps, columns lasting 50..150 ms, the
-// subject measured from column subjectFrom on.
-func randomRun(rng *rand.Rand, cores, n, subjectFrom int, gaps float64) (*Series, []rawColumn) {
+// subject measured from column subjectFrom on; the series keeps ranks from
+// column ranksFrom on (n: after the last).
+func randomRun(rng *rand.Rand, cores, n, subjectFrom, ranksFrom int, gaps float64) (*Series, []rawColumn) {
 	var s Series
 	s.Reset(cores, 0.1, 0)
 	var raw []rawColumn
@@ -38,6 +39,9 @@ func randomRun(rng *rand.Rand, cores, n, subjectFrom int, gaps float64) (*Series
 	}
 	t := 0.0
 	for i := range n {
+		if i == ranksFrom {
+			s.keepRanks()
+		}
 		span := 0.05 + 0.1*rng.Float64()
 		if i == 0 {
 			span = 0.1
@@ -49,6 +53,9 @@ func randomRun(rng *rand.Rand, cores, n, subjectFrom int, gaps float64) (*Series
 		}
 		s.Append(c.end, c.machine, c.subject)
 		raw = append(raw, c)
+	}
+	if ranksFrom >= n {
+		s.keepRanks()
 	}
 	return &s, raw
 }
@@ -113,10 +120,13 @@ func bruteForce(raw []rawColumn, l Layer, cores int) (top, ranked levels.Row, bu
 }
 
 func TestSeriesPyramidMatchesBruteForce(t *testing.T) {
-	for _, gaps := range []float64{0, 0.3} {
-		t.Run(fmt.Sprintf("gaps %g", gaps), func(t *testing.T) {
-			const cores, n = 5, 1000
-			s, raw := randomRun(rand.New(rand.NewPCG(1, uint64(100*gaps))), cores, n, 77, gaps)
+	const cores, n = 5, 1000
+	for _, tc := range []struct {
+		gaps      float64
+		ranksFrom int
+	}{{0, 0}, {0.3, 0}, {0.3, 333}, {0.3, n}} {
+		t.Run(fmt.Sprintf("gaps %g, ranks from column %d", tc.gaps, tc.ranksFrom), func(t *testing.T) {
+			s, raw := randomRun(rand.New(rand.NewPCG(1, uint64(100*tc.gaps))), cores, n, 77, tc.ranksFrom, tc.gaps)
 			if got := len(s.tiers); got != 10 { // 1000 columns: 2^9 = 512 is the widest complete column
 				t.Fatalf("tiers = %d; want 10", got)
 			}
@@ -580,6 +590,17 @@ func BenchmarkSeriesBuild(b *testing.B) {
 		for b.Loop() {
 			s = Series{}
 			build(&s, machine, subject)
+		}
+		b.ReportMetric(float64(s.bytes())/1e6, "MB-kept")
+	})
+	// The first sorted picture of the hour: its ranks, computed once.
+	b.Run("1h-256-cores/ranks", func(b *testing.B) {
+		var s Series
+		build(&s, machine, subject)
+		b.ReportAllocs()
+		for b.Loop() {
+			s.ranks = false
+			s.keepRanks()
 		}
 		b.ReportMetric(float64(s.bytes())/1e6, "MB-kept")
 	})
