@@ -165,7 +165,7 @@ func BenchmarkHeatmapFrame(b *testing.B) {
 }
 
 // TestLiveHeatmapFillsTheWidthAsItGrows checks that a short live run covers
-// its share of a round time axis, not a sliver of the ring's capacity.
+// its share of a round time axis, not a sliver of a minute.
 func TestLiveHeatmapFillsTheWidthAsItGrows(t *testing.T) {
 	test.NewTempApp(t)
 	tests := []struct {
@@ -175,7 +175,7 @@ func TestLiveHeatmapFillsTheWidthAsItGrows(t *testing.T) {
 		{10, 1.0 / 5},   // 1 s on the 5 s minimum axis
 		{40, 4.0 / 5},   // 4 s of 5 s
 		{60, 6.0 / 7.5}, // 6 s of 7.5 s
-		{900, 1},        // more than the ring holds: the whole width, scrolling
+		{900, 1},        // more than a minute: the whole width, scrolling
 	}
 	for _, tt := range tests {
 		h := NewHeatmap(2, 600, 0.1)

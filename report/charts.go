@@ -122,7 +122,8 @@ func render(dst *image.RGBA, r image.Rectangle, c renderer) error {
 // the subject's load gives the whole machine's line alone). Each line is
 // the mean of the run's series (series[i] is run i's) in each pixel column
 // of r, as the window's strip is, so an hour costs no more points than a
-// minute. nil when no run has two samples; shown says which runs are in it.
+// minute; it breaks where the samples are missing. nil when no run has two
+// samples; shown says which runs are in it.
 func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []string, series []*heatmap.Series) (c *chart.Chart, shown []bool) {
 	shown = make([]bool, len(ps))
 	var ss []chart.Series
@@ -145,12 +146,24 @@ func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []s
 		if measured {
 			subject = hp.Busy(subject, s, heatmap.Subject, from, to, n)
 		}
+		// The lines of each stretch of measured columns: a gap in the
+		// samples breaks them rather than being drawn across.
 		var xs, own, others []float64
-		for k, busy := range machine {
-			if measured && math.IsNaN(subject[k]) {
-				continue // neither line knows this column
+		flush := func() {
+			if len(xs) >= 2 {
+				ss = append(ss, chart.ContinuousSeries{Name: names[i], XValues: xs, YValues: own,
+					Style: chart.Style{StrokeColor: chartColor(runColor(i)), StrokeWidth: 3}})
+				if measured {
+					ss = append(ss, chart.ContinuousSeries{Name: names[i] + ": other programs", XValues: xs, YValues: others,
+						Style: othersStyle(runColor(i))})
+				}
+				shown[i] = true
 			}
-			if math.IsNaN(busy) {
+			xs, own, others = nil, nil, nil
+		}
+		for k, busy := range machine {
+			if math.IsNaN(busy) || measured && math.IsNaN(subject[k]) {
+				flush() // neither line knows this column
 				continue
 			}
 			xs = append(xs, from+(float64(k)+0.5)*(to-from)/float64(n))
@@ -162,16 +175,7 @@ func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []s
 			own = append(own, busy)
 			top = max(top, busy)
 		}
-		if len(xs) < 2 {
-			continue
-		}
-		ss = append(ss, chart.ContinuousSeries{Name: names[i], XValues: xs, YValues: own,
-			Style: chart.Style{StrokeColor: chartColor(runColor(i)), StrokeWidth: 3}})
-		if measured {
-			ss = append(ss, chart.ContinuousSeries{Name: names[i] + ": other programs", XValues: xs, YValues: others,
-				Style: othersStyle(runColor(i))})
-		}
-		shown[i] = true
+		flush()
 	}
 	if len(ss) == 0 || !(end > 0) {
 		return nil, shown
