@@ -3,7 +3,8 @@ probes do, timed the same way, so the two can be set side by side.
 
     python3 peers.py cpu  --procfs DIR --iterations N   # per-core CPU times
     python3 peers.py tree --pid PID   --iterations N    # a process tree, as corescope probes it
-    python3 peers.py threads --threads 64 --seconds S   # the subject: N threads and the main one
+    python3 peers.py threads --threads 64 [--idle] [--seconds S]
+                                                        # the subject: N threads and the main one
 
 cpu and tree print one number: microseconds per call, the best of 5 rounds.
 threads prints "ready" once its threads run, then works until S seconds have
@@ -53,12 +54,16 @@ def tree(args):
 
 def threads(args):
     """A subject with args.threads threads: each computes a little and sleeps
-    10 ms, like a server's pool, so it switches often but uses little CPU."""
+    10 ms, like a server's pool, so it switches often but uses little CPU;
+    with --idle they only wait, like an idle pool."""
     stop = threading.Event()
 
     def work():
         x = 1
         while not stop.is_set():
+            if args.idle:
+                stop.wait()
+                break
             for _ in range(2000):
                 x = (x * 1103515245 + 12345) & 0xFFFFFFFF
             stop.wait(0.01)
@@ -87,6 +92,7 @@ def main():
     p.set_defaults(run=tree)
     p = sub.add_parser("threads")
     p.add_argument("--threads", type=int, default=64)
+    p.add_argument("--idle", action="store_true", help="the threads wait and never run")
     p.add_argument("--seconds", type=float)
     p.set_defaults(run=threads)
     args = parser.parse_args()
