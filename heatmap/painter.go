@@ -109,9 +109,6 @@ var (
 	gapPix   = [2]uint32{word(gapLight), word(gapDark)}
 )
 
-// GapColor is the colour of missing values, so legends can name it.
-func GapColor() color.RGBA { return gapLight }
-
 // gapAt is the gap hatch's pixel at x, y: diagonal stripes two pixels wide.
 func gapAt(x, y int) uint32 { return gapPix[((x+y)>>1)&1] }
 

@@ -116,9 +116,6 @@ func (s *Series) Len() int {
 // SubjectKnown reports whether any column held the subject's load.
 func (s *Series) SubjectKnown() bool { return s.subject }
 
-// Interval is the length of the first column, as Reset was given it.
-func (s *Series) Interval() float64 { return s.interval }
-
 // Extent is the time the columns cover: from the start of the first to the
 // end of the last; 0, 0 when empty.
 func (s *Series) Extent() (from, to float64) {
