@@ -146,8 +146,8 @@ func QueryHistory(ctx context.Context, q HistoryQuery) (*History, error) {
 		if sel == "" {
 			sel = "(no selector)"
 		}
-		return nil, fmt.Errorf("no %s matched %s from %s to %s on %s", cpuMetric, sel,
-			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339), q.Server)
+		return nil, fmt.Errorf("no %s matched %s from %s to %s on %s (with rates over %v: the scrape interval %v and a step)", cpuMetric, sel,
+			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339), q.Server, q.Window(), q.ScrapeInterval)
 	}
 	return historyOf(series, q), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -36,7 +37,7 @@ scrape_configs:
 	prom := start(t, prometheusBin, "/-/ready", "--config.file="+config,
 		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address=ADDR")
 	server := "http://" + prom.addr
-	waitScraped(t, server, `up{job="fixture"}`)
+	waitScraped(t, server, `up{job="fixture"} == 1`)
 
 	s, err := NewScraper([]string{ex.addr}, time.Second)
 	if err != nil {
@@ -44,6 +45,12 @@ scrape_configs:
 	}
 	defer s.Close()
 	seen := scrapeTicks(t, s, time.Second, 16)
+	for k, tick := range seen {
+		if err := tick.Nodes[0].Err; err != nil {
+			t.Fatalf("live tick %d: %v", k, err)
+		}
+		checkFixtureRow(t, k, tick.Nodes[0].Busy, 0.05)
+	}
 	time.Sleep(1500 * time.Millisecond) // the server's last scrape of those seconds
 
 	q := HistoryQuery{
@@ -53,7 +60,7 @@ scrape_configs:
 	q.To = q.From.Add(time.Duration(len(seen)-1) * q.Step)
 	h, err := QueryHistory(context.Background(), q)
 	if err != nil {
-		t.Fatalf("%v\n%s", err, prom.log.String())
+		t.Fatalf("%v\ntargets: %s\n%s", err, get(server+"/api/v1/targets"), prom.log.String())
 	}
 	if si := h.Query.ScrapeInterval; si < 900*time.Millisecond || si > 1100*time.Millisecond {
 		t.Errorf("measured scrape interval %v; want the configured 1s", si)
@@ -74,7 +81,7 @@ scrape_configs:
 			break
 		}
 		live := seen[k]
-		if d := ht.Time.Sub(live.Time); d.Abs() > 100*time.Millisecond {
+		if d := ht.Time.Sub(live.Time); d.Abs() > 250*time.Millisecond {
 			t.Fatalf("history tick %d at %v, scraped tick at %v: want the same seconds", k, ht.Time, live.Time)
 		}
 		compared++
@@ -213,6 +220,17 @@ func countKnown(r levels.Row) int {
 		}
 	}
 	return n
+}
+
+// get is the body at u, for a failing test's message.
+func get(u string) string {
+	resp, err := http.Get(u)
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
 
 // waitScraped waits until the server has a sample of query: Prometheus

@@ -23,17 +23,18 @@ const (
 
 // program is a real exporter or server started by a test on a loopback port.
 type program struct {
-	addr string // 127.0.0.1:port
-	cmd  *exec.Cmd
-	log  bytes.Buffer // its stderr, shown when a test fails
-	once sync.Once
+	addr   string // 127.0.0.1:port
+	cmd    *exec.Cmd
+	log    syncBuffer    // its stderr, shown when a test fails
+	exited chan struct{} // closed when it has ended
+	once   sync.Once
 }
 
 // stop ends the program; a test may stop it early, cleanup stops it anyway.
 func (p *program) stop() {
 	p.once.Do(func() {
 		p.cmd.Process.Kill()
-		p.cmd.Wait()
+		<-p.exited
 	})
 }
 
@@ -45,7 +46,7 @@ func start(t *testing.T, bin, ready string, args ...string) *program {
 	if _, err := os.Stat(bin); err != nil {
 		t.Skipf("%s is not installed (make deps installs it): %v", bin, err)
 	}
-	p := &program{addr: freeAddr(t)}
+	p := &program{addr: freeAddr(t), exited: make(chan struct{})}
 	for i, a := range args {
 		args[i] = strings.ReplaceAll(a, "ADDR", p.addr)
 	}
@@ -55,9 +56,15 @@ func start(t *testing.T, bin, ready string, args ...string) *program {
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", bin, err)
 	}
+	go func() { p.cmd.Wait(); close(p.exited) }()
 	t.Cleanup(p.stop)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		select {
+		case <-p.exited:
+			t.Fatalf("%s %s ended before answering %s:\n%s", bin, strings.Join(args, " "), ready, p.log.String())
+		default:
+		}
 		resp, err := http.Get("http://" + p.addr + ready)
 		if err == nil {
 			resp.Body.Close()
@@ -73,15 +80,45 @@ func start(t *testing.T, bin, ready string, args ...string) *program {
 	}
 }
 
-// freeAddr is a loopback address no one listens on right now.
+// syncBuffer is a bytes.Buffer a program's output goroutine may write while
+// a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// usedPorts are the ports freeAddr handed out in this test binary: a port
+// closed by one parallel test may be the next one the kernel gives another,
+// and two programs told the same port would answer for each other.
+var usedPorts sync.Map
+
+// freeAddr is a loopback address no one listens on right now and no other
+// test of this binary was given.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		if _, taken := usedPorts.LoadOrStore(addr, true); !taken {
+			return addr
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // startExporter runs node_exporter with only its cpu collector, on procfs.

