@@ -70,3 +70,12 @@ func nameOf(rawURL string) string {
 	}
 	return u.Host
 }
+
+// redacted is rawURL with its password, if any, replaced by "xxxxx".
+func redacted(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	return u.Redacted()
+}

@@ -52,11 +52,14 @@ func TestNewScraperChecks(t *testing.T) {
 			t.Errorf("%s: NewScraper = %v; want an error with %q", c.name, err, c.want)
 		}
 	}
-	s, err := NewScraper([]string{"a:9100", "https://b/m"}, DefaultInterval)
+	s, err := NewScraper([]string{"a:9100", "https://ops:secret@b/m"}, DefaultInterval)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Timeout() != 800*time.Millisecond || s.Nodes()[0].Name != "a:9100" || s.Nodes()[1].Name != "b" {
-		t.Errorf("timeout %v, nodes %+v; want 800ms, a:9100 and b", s.Timeout(), s.Nodes())
+	defer s.Close()
+	n := s.Nodes()
+	if s.Timeout() != 800*time.Millisecond || n[0].Name != "a:9100" || n[1].Name != "b" ||
+		n[1].URL != "https://ops:xxxxx@b/m" || s.nodes[1].url != "https://ops:secret@b/m" {
+		t.Errorf("timeout %v, nodes %+v; want 800ms, a:9100 and b, b's password kept for requests only", s.Timeout(), n)
 	}
 }

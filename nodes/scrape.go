@@ -34,7 +34,8 @@ type Node struct {
 	// Name is how the node is shown: host:port of its URL for a Scraper,
 	// the instance label for History (the same text for the same target).
 	Name string
-	// URL is what a Scraper fetches; History leaves it empty.
+	// URL is what a Scraper fetches, with any password in it replaced by
+	// "xxxxx" so it can be shown and saved; History leaves it empty.
 	URL string
 	// CPUs are the node's cpu labels in row order (numerically: "2" before
 	// "10"). A Scraper's node has none until it first answers.
@@ -89,6 +90,7 @@ type Scraper struct {
 // goroutine scraping the node touches it during a tick.
 type nodeState struct {
 	node     Node
+	url      string         // node.URL with its password, if any
 	index    map[string]int // cpu label -> position in node.CPUs
 	parser   countersParser
 	body     bytes.Buffer
@@ -129,7 +131,8 @@ func NewScraper(addresses []string, interval time.Duration) (*Scraper, error) {
 		}
 		seen[u] = true
 		s.nodes = append(s.nodes, &nodeState{
-			node:   Node{Name: nameOf(u), URL: u},
+			node:   Node{Name: nameOf(u), URL: redacted(u)},
+			url:    u,
 			parser: newCountersParser(),
 		})
 	}
@@ -197,7 +200,7 @@ func (n *nodeState) scrape(ctx context.Context, client *http.Client, timeout tim
 
 // fetch puts the node's answer in n.body.
 func (n *nodeState) fetch(ctx context.Context, client *http.Client) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, n.node.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, n.url, nil)
 	if err != nil {
 		return err
 	}

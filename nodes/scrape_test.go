@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -278,5 +279,42 @@ func TestScraperReportsBadNodesAndGoesOn(t *testing.T) {
 				t.Errorf("tick %d: the stopped node's row has %d cores; want its %d kept, all Missing", k, got, len(fixtureLoads))
 			}
 		}
+	}
+}
+
+// TestScraperSendsURLCredentials checks that a password in --node's URL is
+// sent (as basic auth, the way Prometheus' basic_auth does) but never shown.
+func TestScraperSendsURLCredentials(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "ops" || p != "secret" {
+			http.Error(w, "who are you", http.StatusUnauthorized)
+			return
+		}
+		n := float64(calls.Add(1))
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		w.Write(answer(map[string][2]float64{"0": {n, n}}))
+	}))
+	defer srv.Close()
+	withPassword := strings.Replace(srv.URL, "http://", "http://ops:secret@", 1)
+	s, err := NewScraper([]string{withPassword, srv.URL}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var tick Tick
+	for range 2 {
+		if tick, err = s.Scrape(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := tick.Nodes[0]; r.Err != nil || r.Busy.At(0) != 0.5 {
+		t.Errorf("with the password: %v, %v; want 0.5", r.Busy, r.Err)
+	}
+	if r := tick.Nodes[1]; r.Err == nil || !strings.Contains(r.Err.Error(), "HTTP 401") {
+		t.Errorf("without: %v; want HTTP 401", r.Err)
+	}
+	if u := s.Nodes()[0].URL; strings.Contains(u, "secret") {
+		t.Errorf("Node.URL = %s shows the password", u)
 	}
 }
