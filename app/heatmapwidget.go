@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -47,9 +46,11 @@ type Heatmap struct {
 	sorted bool
 	whole  bool // show the whole machine's load rather than the subject's
 	view   TimeView
-	// Where the cells and the strip are, from the last layout.
+	// Where the cells and the strip are, and the picture's pixel columns,
+	// from the last layout.
 	heatH, stripY float32
-	rank          []float64 // scratch for a sorted readout
+	cols          int
+	span          heatmap.Span // what the readout read, reused
 }
 
 // Heatmap geometry in device-independent units.
@@ -107,43 +108,49 @@ func (h *Heatmap) window() (from, to float64) {
 	return h.view.WindowOver(from, from+length, 2*h.tl.interval)
 }
 
-// readout words the cell or the strip column under pos: its time, the
-// core (or its rank, sorted), the subject's load and the machine's; ""
-// where there is no sample.
+// readout words the cell or the strip column under pos as the picture
+// shows it: its time, the core (or its rank, sorted), the subject's load
+// and the machine's, or the busy cores; the busiest loads and the mean busy
+// cores where the pixel holds several samples; "" where there is none.
 func (h *Heatmap) readout(pos fyne.Position) string {
 	s := &h.tl.series
 	x := pos.X - h.x0
-	if h.width <= 0 || x < 0 || x >= h.width {
+	if h.width <= 0 || x < 0 || x >= h.width || h.cols <= 0 {
 		return ""
 	}
 	from, to := h.window()
-	i, ok := s.At(from + float64(x/h.width)*(to-from))
-	if !ok {
+	w := float64(h.cols)
+	col := math.Floor(float64(x/h.width) * w) // the picture's pixel column, as the painter maps it
+	sp := &h.span
+	s.Span(sp, from+(to-from)*col/w, from+(to-from)*(col+1)/w, h.sorted)
+	if sp.Samples == 0 {
 		return ""
 	}
-	t0, t1, machine, subject := s.Column(i)
-	when := spanText(t0, t1)
+	when, busiest, mean := spanText(sp.From, sp.To), "", ""
+	if sp.Samples > 1 {
+		when += fmt.Sprintf(" · %d samples", sp.Samples)
+		busiest, mean = "busiest: ", "mean: "
+	}
+	machine, subject := sp.Busiest[heatmap.Machine], sp.Busiest[heatmap.Subject]
 	cores := s.Cores()
 	switch {
 	case pos.Y >= 0 && pos.Y < h.heatH && cores > 0:
 		c := min(int(pos.Y/h.heatH*float32(cores)), cores-1)
 		where := fmt.Sprintf("core %d", c)
-		load := func(r levels.Row) string { return percent(r.At(c)) }
 		if h.sorted {
 			where = fmt.Sprintf("#%d busiest core", c+1)
-			load = func(r levels.Row) string { return percent(h.ranked(r, c)) }
 		}
 		if subject == nil {
-			return fmt.Sprintf("%s · %s\nmachine %s", when, where, load(machine))
+			return fmt.Sprintf("%s · %s\n%smachine %s", when, where, busiest, percent(machine.At(c)))
 		}
-		return fmt.Sprintf("%s · %s\nsubject %s · machine %s", when, where, load(subject), load(machine))
+		return fmt.Sprintf("%s · %s\n%ssubject %s · machine %s", when, where, busiest, percent(subject.At(c)), percent(machine.At(c)))
 	case pos.Y >= h.stripY && pos.Y < h.stripY+stripHeight:
-		all := machine.Sum()
+		all := sp.Busy[heatmap.Machine]
 		if subject == nil {
-			return fmt.Sprintf("%s\nmachine %.2f of %d cores busy", when, all, cores)
+			return fmt.Sprintf("%s\n%smachine %s of %d cores busy", when, mean, coresText(all), cores)
 		}
-		own := subject.Sum()
-		return fmt.Sprintf("%s\nsubject %.2f cores · other programs %.2f cores", when, own, max(all-own, 0))
+		own := sp.Busy[heatmap.Subject]
+		return fmt.Sprintf("%s\n%ssubject %s cores · other programs %s cores", when, mean, coresText(own), coresText(max(all-own, 0)))
 	}
 	return ""
 }
@@ -156,12 +163,12 @@ func percent(v float64) string {
 	return fmt.Sprintf("%.0f%%", 100*v)
 }
 
-// ranked is the rank'th highest load of r (0 = the highest); the missing
-// ones rank last, NaN.
-func (h *Heatmap) ranked(r levels.Row, rank int) float64 {
-	h.rank = r.Fractions(h.rank)
-	slices.Sort(h.rank) // NaNs first
-	return h.rank[len(h.rank)-1-rank]
+// coresText words busy cores, or says they were not measured.
+func coresText(v float64) string {
+	if math.IsNaN(v) {
+		return "not measured"
+	}
+	return fmt.Sprintf("%.2f", v)
 }
 
 // SubjectKnown reports whether any sample held the subject's own load.
@@ -298,6 +305,7 @@ func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 		w = max(1, min(w, r.h.tl.samples(length)))
 	}
 	h := max(1, min(r.h.Cores(), pixelWidth(r.h, heat.Height)))
+	r.h.cols = w
 	if r.pix.Rect.Dx() == w && r.pix.Rect.Dy() == h {
 		return false
 	}

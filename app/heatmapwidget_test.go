@@ -4,9 +4,11 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"corescope/heatmap"
@@ -228,5 +230,41 @@ func TestTimeAxisLabelsNeverOverlap(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestReadoutSaysWhatThePixelShows hovers a pixel of a run longer than
+// the picture is wide: the readout gives the busiest load of its samples,
+// as the pixel shows it, so a burst in a long run reads as one.
+func TestReadoutSaysWhatThePixelShows(t *testing.T) {
+	test.NewTempApp(t)
+	const n, burst = 10_000, 5_003
+	h := NewHeatmap(2, n, 0.1)
+	for i := range n {
+		row := levels.Row{0, 0}
+		if i == burst {
+			row[1] = levels.Steps
+		}
+		h.Push(float64(i+1)/10, row, nil)
+	}
+	r := showHeatmap(t, h, fyne.NewSize(400, 300))
+	bright := -1
+	for px := range r.pix.Rect.Dx() {
+		if r.pix.RGBAAt(px, 1) == heatmap.Color(1) {
+			bright = px
+		}
+	}
+	if bright < 0 {
+		t.Fatal("the burst is not drawn")
+	}
+	x := (float32(bright) + 0.5) / float32(r.pix.Rect.Dx()) * h.width
+	h.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(h.x0+x, h.heatH*3/4)}})
+	got := h.hoverReadout.text
+	if !strings.Contains(got, "samples · core 1\nbusiest: machine 100%") {
+		t.Errorf("readout over the burst's pixel (of %d) = %q; want its busiest load, 100%%, of its samples", r.pix.Rect.Dx(), got)
+	}
+	h.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(h.x0+x, h.stripY+stripHeight/2)}})
+	if got := h.hoverReadout.text; !strings.Contains(got, "mean: machine 0.0") {
+		t.Errorf("readout over the strip there = %q; want the mean busy cores, near 0", got)
 	}
 }

@@ -155,15 +155,11 @@ func (p *Painter) plan(s *Series, from, to float64, w int) (xa, xb int) {
 		}
 		a, b := lo, hi
 		if a == b { // a column wider than the pixel, or none
-			tc := (t0 + t1) / 2
-			switch {
-			case a > 0 && s.end(refs[a-1]) > tc:
-				a, b = a-1, a
-			case a < len(refs) && s.start(refs[a]) <= tc:
-				b = a + 1
-			default:
+			var ok bool
+			if a, ok = s.holding(refs, a, (t0+t1)/2); !ok {
 				continue // outside the run
 			}
+			b = a + 1
 		}
 		if xa < 0 {
 			xa = x

@@ -484,6 +484,19 @@ func (s *Series) cover(dst []ref, from, to, px float64) []ref {
 	return dst
 }
 
+// holding is the index of the column of refs (in time order) that holds
+// time t, where no column's middle falls near it: refs[i-1] or refs[i], the
+// columns either side of it. ok is false outside the run.
+func (s *Series) holding(refs []ref, i int, t float64) (j int, ok bool) {
+	switch {
+	case i > 0 && s.end(refs[i-1]) > t:
+		return i - 1, true
+	case i < len(refs) && s.start(refs[i]) <= t:
+		return i, true
+	}
+	return 0, false
+}
+
 // start, middle and end are the times of column r.
 func (s *Series) start(r ref) float64 { return s.end(r) - s.tiers[r.tier].span[r.i] }
 func (s *Series) end(r ref) float64   { return s.tiers[r.tier].end[r.i] }
@@ -529,4 +542,67 @@ func (s *Series) meanBusy(rs []ref, l Layer) float64 {
 		return math.NaN()
 	}
 	return sum / span
+}
+
+// Span is what a stretch of a Series holds, as one pixel column of its
+// pictures shows it (see Series.Span).
+type Span struct {
+	From, To float64 // the time of the samples it holds
+	Samples  int     // how many
+	// Busiest is, per layer, each core's highest load, or sorted, the
+	// highest load of each rank (0 the busiest); Missing where none was
+	// measured. Nil for a layer the series does not hold.
+	Busiest [2]levels.Row
+	// Busy is, per layer, the mean busy cores; NaN where missing.
+	Busy [2]float64
+
+	refs []ref
+	acc  []uint8
+}
+
+// Span sets sp to what the pixel column showing the time [from, to) of s
+// holds: the samples whose middle falls in it (or the one holding its
+// middle), read from the pyramid as a picture reads them, so a readout says
+// what the pixel shows. Samples is 0 outside the run.
+func (s *Series) Span(sp *Span, from, to float64, sorted bool) {
+	sp.From, sp.To, sp.Samples = 0, 0, 0
+	sp.refs = s.cover(sp.refs, from, to, to-from)
+	lo, hi := 0, 0
+	for hi < len(sp.refs) && s.middle(sp.refs[hi]) < to {
+		if s.middle(sp.refs[hi]) < from {
+			lo = hi + 1
+		}
+		hi++
+	}
+	if lo == hi { // a column wider than the span, or none
+		var ok bool
+		if lo, ok = s.holding(sp.refs, lo, (from+to)/2); !ok {
+			return
+		}
+		hi = lo + 1
+	}
+	rs := sp.refs[lo:hi]
+	sp.From, sp.To = s.start(rs[0]), s.end(rs[len(rs)-1])
+	for _, r := range rs {
+		sp.Samples += 1 << r.tier
+	}
+	if sorted {
+		s.keepRanks()
+	}
+	sp.acc = grow(sp.acc, s.cores)
+	for l := range 2 {
+		sp.Busiest[l], sp.Busy[l] = sp.Busiest[l][:0], math.NaN()
+		if l >= s.layers() {
+			sp.Busiest[l] = nil
+			continue
+		}
+		clear(sp.acc)
+		for _, r := range rs {
+			s.maxInto(sp.acc, r, Layer(l), sorted)
+		}
+		for _, u := range sp.acc {
+			sp.Busiest[l] = append(sp.Busiest[l], down(u))
+		}
+		sp.Busy[l] = s.meanBusy(rs, Layer(l))
+	}
 }

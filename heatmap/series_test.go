@@ -618,3 +618,41 @@ func (s *Series) bytes() int {
 	}
 	return n
 }
+
+func TestSeriesSpan(t *testing.T) {
+	// Core 1 busy in sample 5 of 100 one-second samples; the subject measured.
+	s := run(100, 2, func(i, c int) float64 { return b2f(i == 5 && c == 1) })
+	var sp Span
+	tests := []struct {
+		name          string
+		from, to      float64
+		sorted        bool
+		wantFrom      float64
+		wantTo        float64
+		wantSamples   int
+		wantBusiest   levels.Row
+		wantBusyCores float64
+	}{
+		{"one sample", 5.2, 5.4, false, 5, 6, 1, levels.Row{0, levels.Steps}, 1},
+		// 25 s a pixel: the pyramid's columns of 16 samples whose middle
+		// falls in it, as a picture reads them.
+		{"a pixel of 25 s", 0, 25, false, 0, 32, 32, levels.Row{0, levels.Steps}, 1.0 / 32},
+		{"sorted", 0, 25, true, 0, 32, 32, levels.Row{levels.Steps, 0}, 1.0 / 32},
+		{"after the burst", 50, 75, false, 48, 80, 32, levels.Row{0, 0}, 0},
+	}
+	for _, tt := range tests {
+		s.Span(&sp, tt.from, tt.to, tt.sorted)
+		if sp.From != tt.wantFrom || sp.To != tt.wantTo || sp.Samples != tt.wantSamples {
+			t.Errorf("%s: Span(%v, %v) covers %v..%v, %d samples; want %v..%v, %d", tt.name, tt.from, tt.to,
+				sp.From, sp.To, sp.Samples, tt.wantFrom, tt.wantTo, tt.wantSamples)
+		}
+		for _, l := range []Layer{Machine, Subject} {
+			if !slices.Equal(sp.Busiest[l], tt.wantBusiest) || math.Abs(sp.Busy[l]-tt.wantBusyCores) > 1e-6 {
+				t.Errorf("%s: layer %d busiest %v, busy %v; want %v, %v", tt.name, l, sp.Busiest[l], sp.Busy[l], tt.wantBusiest, tt.wantBusyCores)
+			}
+		}
+	}
+	if s.Span(&sp, 200, 300, false); sp.Samples != 0 {
+		t.Errorf("Span after the run holds %d samples; want 0", sp.Samples)
+	}
+}
