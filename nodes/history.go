@@ -147,7 +147,7 @@ func QueryHistory(ctx context.Context, q HistoryQuery) (*History, error) {
 			sel = "(no selector)"
 		}
 		return nil, fmt.Errorf("no %s matched %s from %s to %s on %s (with rates over %v: the scrape interval %v and a step)", cpuMetric, sel,
-			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339), q.Server, q.Window(), q.ScrapeInterval)
+			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339), base.Redacted(), q.Window(), q.ScrapeInterval)
 	}
 	return historyOf(series, q), nil
 }
@@ -172,7 +172,7 @@ type answerJSON struct {
 
 // queryRange asks for q.Expr() from From to To, a point a Step.
 func queryRange(ctx context.Context, base *url.URL, q HistoryQuery) ([]seriesJSON, error) {
-	return apiMatrix(ctx, base, q.Server, "api/v1/query_range", url.Values{
+	return apiMatrix(ctx, base, "api/v1/query_range", url.Values{
 		"query": {q.Expr()},
 		"start": {unixSeconds(q.From)},
 		"end":   {unixSeconds(q.To)},
@@ -183,7 +183,8 @@ func queryRange(ctx context.Context, base *url.URL, q HistoryQuery) ([]seriesJSO
 // apiMatrix calls one of the server's query endpoints and returns the
 // matrix it answers, or an error that says what went wrong in the user's
 // words, passing on Prometheus' own.
-func apiMatrix(ctx context.Context, base *url.URL, server, path string, args url.Values) ([]seriesJSON, error) {
+func apiMatrix(ctx context.Context, base *url.URL, path string, args url.Values) ([]seriesJSON, error) {
+	server := base.Redacted() // a password in the URL is sent, never shown
 	u := base.JoinPath(path)
 	u.RawQuery = args.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -220,7 +221,7 @@ func measureScrapeInterval(ctx context.Context, base *url.URL, q HistoryQuery) (
 	const span = 10 * time.Minute
 	query := fmt.Sprintf(`%s{mode="idle",cpu="0"%s}[%s]`, cpuMetric, q.selector(), promDuration(span))
 	for _, at := range []time.Time{q.To, minTime(q.From.Add(span), q.To)} {
-		series, err := apiMatrix(ctx, base, q.Server, "api/v1/query", url.Values{"query": {query}, "time": {unixSeconds(at)}})
+		series, err := apiMatrix(ctx, base, "api/v1/query", url.Values{"query": {query}, "time": {unixSeconds(at)}})
 		if err != nil {
 			return 0, err
 		}

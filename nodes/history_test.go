@@ -155,6 +155,14 @@ func TestHistoryQueryChecks(t *testing.T) {
 			t.Errorf("%s: check() = %v; want %q", c.name, err, c.want)
 		}
 	}
+	down := ok
+	down.Server = "http://ops:secret@" + freeAddr(t)
+	if _, err := QueryHistory(context.Background(), down); err == nil ||
+		!strings.Contains(err.Error(), "cannot connect: connection refused") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("QueryHistory of a server that is down = %v; want cannot connect, without the password", err)
+	} else {
+		t.Log(err)
+	}
 	if got, want := ok.Window(), 30*time.Second; got != want {
 		t.Errorf("Window() at step 15s, default scrape interval = %v; want %v", got, want)
 	}
