@@ -52,18 +52,28 @@ print(json.dumps({"version": platform.python_version(), "implementation": sys.im
 // desktop launch may start corescope with a bare PATH.
 var pythonPlaces = []string{"/usr/bin/python3", "/usr/local/bin/python3", "/opt/homebrew/bin/python3"}
 
-// DefaultPython finds python3 in PATH, then in the usual system places;
-// empty when there is none. It runs nothing.
+// DefaultPython finds python3 as LookPath does (PATH, then for a desktop
+// launch the login shell's PATH), then in the usual system places; empty
+// when there is none. It runs no interpreter.
 func DefaultPython() string {
-	if p, err := exec.LookPath("python3"); err == nil {
-		return p
+	p, _, _ := defaultPython(true)
+	return p
+}
+
+// defaultPython is DefaultPython with the lookup's error; with wait false,
+// known is false while the answer waits for the login shell (see lookPath).
+func defaultPython(wait bool) (path string, known bool, err error) {
+	path, known, err = lookPath("python3", wait)
+	if err == nil || !known {
+		return path, known, err
 	}
 	for _, p := range pythonPlaces {
 		if _, err := exec.LookPath(p); err == nil {
-			return p
+			return p, true, nil
 		}
 	}
-	return ""
+	return "", true, fmt.Errorf("no python3: %v, nor at %s; install Python 3 or give its path",
+		err, strings.Join(pythonPlaces, ", "))
 }
 
 // pythonKey identifies one interpreter file: a new install at the same
@@ -93,7 +103,7 @@ type pythonAnswer struct {
 // process for each file. The error says why it cannot be used, in words
 // for the --python flag.
 func FindPython(ctx context.Context, path string) (Interpreter, error) {
-	key, err := pythonFile(path)
+	key, _, err := pythonFile(path, true)
 	if err != nil {
 		return Interpreter{}, err
 	}
@@ -112,11 +122,15 @@ func FindPython(ctx context.Context, path string) (Interpreter, error) {
 }
 
 // KnownPython is what FindPython would answer for path without running
-// anything: known is false when the interpreter must still be asked, which
-// a window does off its UI goroutine (a program that is not Python may take
+// anything or waiting: known is false when the interpreter must still be
+// asked, or found through the login shell's PATH (see LookPath), which a
+// window does off its UI goroutine (a program that is not Python may take
 // until askTimeout to answer).
 func KnownPython(path string) (in Interpreter, err error, known bool) {
-	key, err := pythonFile(path)
+	key, known, err := pythonFile(path, false)
+	if !known {
+		return Interpreter{}, nil, false
+	}
 	if err != nil {
 		return Interpreter{}, err, true
 	}
@@ -132,29 +146,34 @@ func cachedPython(key pythonKey) (Interpreter, error, bool) {
 }
 
 // pythonFile finds the interpreter file that path names (empty means
-// DefaultPython), without running it.
-func pythonFile(path string) (pythonKey, error) {
+// DefaultPython), without running it. With wait false, known is false
+// while finding it waits for the login shell's PATH.
+func pythonFile(path string, wait bool) (key pythonKey, known bool, err error) {
 	if path == "" {
-		if path = DefaultPython(); path == "" {
-			return pythonKey{}, errors.New("no python3 in PATH, /usr/bin or /usr/local/bin; install Python 3 or give its path")
+		if path, known, err = defaultPython(wait); !known || err != nil {
+			return pythonKey{}, known, err
 		}
 	}
-	found, err := exec.LookPath(path)
-	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) && !strings.Contains(path, "/") {
-			return pythonKey{}, fmt.Errorf("%s is not in PATH", path)
-		}
+	found, known, err := lookPath(path, wait)
+	if !known {
+		return pythonKey{}, false, nil
+	}
+	var nf *NotFoundError
+	if err != nil && !errors.As(err, &nf) {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return pythonKey{}, fmt.Errorf("%s cannot be run: %v", path, err)
+		err = fmt.Errorf("%s cannot be run: %v", path, err)
+	}
+	if err != nil {
+		return pythonKey{}, true, err
 	}
 	st, err := os.Stat(found)
 	if err != nil {
-		return pythonKey{}, fmt.Errorf("%s cannot be run: %v", path, err)
+		return pythonKey{}, true, fmt.Errorf("%s cannot be run: %v", path, err)
 	}
-	return pythonKey{found, st.ModTime(), st.Size()}, nil
+	return pythonKey{found, st.ModTime(), st.Size()}, true, nil
 }
 
 // askTimeout bounds how long an interpreter may take to say what it is,
@@ -170,6 +189,7 @@ func askPython(ctx context.Context, path string) (Interpreter, error) {
 	ctx, cancel := context.WithTimeout(ctx, askTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, "-c", pythonQuery)
+	cmd.Env = append(os.Environ(), loginPATHEnv(path)...) // a pyenv shim runs "env bash"
 	stdout, stderr := &cappedBuffer{max: askLimit}, &cappedBuffer{max: askLimit}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()

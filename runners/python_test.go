@@ -195,7 +195,7 @@ func TestFindPythonRefuses(t *testing.T) {
 	notPython, _ := standIn(t, `hello`)
 	tests := []struct{ path, want string }{
 		{filepath.Join(t.TempDir(), "python3"), "cannot be run"},
-		{"no-such-python-here", "is not in PATH"},
+		{"no-such-python-here", `"no-such-python-here" not found in PATH`},
 		{tooOld, "the models need 3.8 or later"},
 		{notPython, "is not a Python interpreter"},
 		{"/bin/false", "does not work as Python"},

@@ -3,8 +3,6 @@ package runners
 import (
 	"errors"
 	"fmt"
-	"os/exec"
-	"strings"
 )
 
 // Subject is a prepared command: what profile.Record starts for a Spec.
@@ -27,20 +25,23 @@ func (s *Subject) Close() error {
 // the corescope executable: the Go backend runs `self worker ...`, the
 // Python backend its model's script on spec.Python, with the loopback site
 // started here when the workload needs it. A BackendCommand
-// spec runs its command directly, without a shell, once it is found in PATH.
+// spec runs its command directly, without a shell, once LookPath finds it.
+// A command or interpreter found through the login shell's PATH runs with
+// that PATH too, as it would from the user's terminal.
 func Prepare(spec Spec, self string) (*Subject, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
 	if spec.Backend == BackendCommand {
-		path, err := exec.LookPath(spec.Command[0])
+		path, err := LookPath(spec.Command[0])
+		var nf *NotFoundError
 		switch {
-		case errors.Is(err, exec.ErrNotFound) && !strings.Contains(spec.Command[0], "/"):
-			return nil, fmt.Errorf("command: %q not found in PATH: %w", spec.Command[0], err)
+		case errors.As(err, &nf):
+			return nil, fmt.Errorf("command: %w", err)
 		case err != nil:
 			return nil, fmt.Errorf("command: %q cannot be run: %w", spec.Command[0], errors.Unwrap(err))
 		}
-		return &Subject{Argv: append([]string{path}, spec.Command[1:]...)}, nil
+		return &Subject{Argv: append([]string{path}, spec.Command[1:]...), Env: loginPATHEnv(path)}, nil
 	}
 	var dir string
 	switch {
@@ -62,7 +63,7 @@ func Prepare(spec Spec, self string) (*Subject, error) {
 		s.site, siteURL = site, site.URL
 	}
 	if spec.Backend == BackendPython {
-		s.Argv = pythonArgv(spec, dir, siteURL)
+		s.Argv, s.Env = pythonArgv(spec, dir, siteURL), loginPATHEnv(spec.Python)
 	} else {
 		s.Argv = append([]string{self, "worker"}, workerArgv(spec, siteURL)...)
 	}
