@@ -146,7 +146,7 @@ func QueryHistory(ctx context.Context, q HistoryQuery) (*History, error) {
 		if sel == "" {
 			sel = "(no selector)"
 		}
-		return nil, fmt.Errorf("no %s matched %s from %s to %s on %s (with rates over %v: the scrape interval %v and a step)", cpuMetric, sel,
+		return nil, fmt.Errorf("no %s matched %s from %s to %s on %s (rates over %v windows: a step plus a scrape interval of %v)", cpuMetric, sel,
 			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339), base.Redacted(), q.Window(), q.ScrapeInterval)
 	}
 	return historyOf(series, q), nil
@@ -193,22 +193,22 @@ func apiMatrix(ctx context.Context, base *url.URL, path string, args url.Values)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("Prometheus at %s: %w", server, plainNetError(err))
+		return nil, fmt.Errorf("--prometheus %s: %w", server, plainNetError(err))
 	}
 	defer resp.Body.Close()
 	var ans answerJSON
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
 	if err != nil {
-		return nil, fmt.Errorf("Prometheus at %s: %w", server, err)
+		return nil, fmt.Errorf("--prometheus %s: %w", server, err)
 	}
 	if err := json.Unmarshal(body, &ans); err != nil || ans.Status == "" {
-		return nil, fmt.Errorf("%s answered HTTP %s, not Prometheus' API (is it a Prometheus server?)", server, resp.Status)
+		return nil, fmt.Errorf("--prometheus %s answered HTTP %s, not Prometheus' API (is it a Prometheus server?)", server, resp.Status)
 	}
 	if ans.Status != "success" {
-		return nil, fmt.Errorf("Prometheus at %s refused the query (%s): %s; the query was %s", server, ans.ErrorType, ans.Error, args.Get("query"))
+		return nil, fmt.Errorf("--prometheus %s refused the query (%s): %s; the query was %s", server, ans.ErrorType, ans.Error, args.Get("query"))
 	}
 	if ans.Data.ResultType != "matrix" {
-		return nil, fmt.Errorf("Prometheus at %s answered a %q, not a matrix", server, ans.Data.ResultType)
+		return nil, fmt.Errorf("--prometheus %s answered a %q, not a matrix", server, ans.Data.ResultType)
 	}
 	return ans.Data.Result, nil
 }
@@ -316,7 +316,7 @@ func historyOf(series []seriesJSON, q HistoryQuery) *History {
 
 // errNoSamples marks a tick at which the server has no figure of a node: it
 // was down, not yet scraped, or its scrapes failed.
-var errNoSamples = errors.New("Prometheus has no samples of it at this time")
+var errNoSamples = errors.New("the Prometheus server has no samples of it at this time")
 
 // point reads one [unix seconds, "value"] pair.
 func point(p [2]json.RawMessage) (time.Time, float64, bool) {

@@ -4,42 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
-	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"corescope/levels"
+	"corescope/nodes/nodestest"
 )
 
 func TestHistoryAgreesWithScraper(t *testing.T) {
 	t.Parallel()
-	fx := newStatFixture(t, fixtureLoads...)
-	ex := startExporter(t, fx.dir)
-	dir := t.TempDir()
-	config := filepath.Join(dir, "prometheus.yml")
-	err := os.WriteFile(config, fmt.Appendf(nil, `global:
-  scrape_interval: 1s
-  scrape_timeout: 800ms
-scrape_configs:
-  - job_name: fixture
-    static_configs:
-      - targets: ['%s']
-`, ex.addr), 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prom := start(t, prometheusBin, "/-/ready", "--config.file="+config,
-		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address=ADDR")
-	server := "http://" + prom.addr
-	waitScraped(t, server, `up{job="fixture"} == 1`)
+	fx := nodestest.NewStatFixture(t, fixtureLoads...)
+	ex := nodestest.Exporter(t, fx.Dir)
+	prom := nodestest.Prometheus(t, time.Second, "fixture", ex.Addr)
+	server := "http://" + prom.Addr
 
-	s, err := NewScraper([]string{ex.addr}, time.Second)
+	s, err := NewScraper([]string{ex.Addr}, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,13 +41,13 @@ scrape_configs:
 	q.To = q.From.Add(time.Duration(len(seen)-1) * q.Step)
 	h, err := QueryHistory(context.Background(), q)
 	if err != nil {
-		t.Fatalf("%v\ntargets: %s\n%s", err, get(server+"/api/v1/targets"), prom.log.String())
+		t.Fatalf("%v\ntargets: %s\n%s", err, prom.Targets(), prom.Log())
 	}
 	if si := h.Query.ScrapeInterval; si < 900*time.Millisecond || si > 1100*time.Millisecond {
 		t.Errorf("measured scrape interval %v; want the configured 1s", si)
 	}
-	if len(h.Nodes) != 1 || h.Nodes[0].Name != ex.addr || strings.Join(h.Nodes[0].CPUs, ",") != strings.Join(s.Nodes()[0].CPUs, ",") {
-		t.Fatalf("history nodes = %+v; want one, %s with the scraper's cpus %v", h.Nodes, ex.addr, s.Nodes()[0].CPUs)
+	if len(h.Nodes) != 1 || h.Nodes[0].Name != ex.Addr || strings.Join(h.Nodes[0].CPUs, ",") != strings.Join(s.Nodes()[0].CPUs, ",") {
+		t.Fatalf("history nodes = %+v; want one, %s with the scraper's cpus %v", h.Nodes, ex.Addr, s.Nodes()[0].CPUs)
 	}
 	if len(h.Ticks) != len(seen) {
 		t.Errorf("%d history ticks for %d scraped; want as many", len(h.Ticks), len(seen))
@@ -107,19 +88,19 @@ scrape_configs:
 
 	t.Run("errors", func(t *testing.T) {
 		down := q
-		down.Server = "http://" + freeAddr(t)
+		down.Server = "http://" + nodestest.FreeAddr(t)
 		badSelector := q
 		badSelector.Selector = "job="
 		empty := q
 		empty.Selector = `job="nope"`
 		notPrometheus := q
-		notPrometheus.Server = "http://" + ex.addr
+		notPrometheus.Server = "http://" + ex.Addr
 		for _, c := range []struct {
 			name string
 			q    HistoryQuery
 			want string
 		}{
-			{"down", down, "Prometheus at " + down.Server + ": cannot connect: connection refused"},
+			{"down", down, "--prometheus " + down.Server + ": cannot connect: connection refused"},
 			{"bad selector", badSelector, "refused the query (bad_data)"},
 			{"empty", empty, `no node_cpu_seconds_total matched job="nope" from `},
 			{"not Prometheus", notPrometheus, "not Prometheus' API"},
@@ -156,7 +137,7 @@ func TestHistoryQueryChecks(t *testing.T) {
 		}
 	}
 	down := ok
-	down.Server = "http://ops:secret@" + freeAddr(t)
+	down.Server = "http://ops:secret@" + nodestest.FreeAddr(t)
 	if _, err := QueryHistory(context.Background(), down); err == nil ||
 		!strings.Contains(err.Error(), "cannot connect: connection refused") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("QueryHistory of a server that is down = %v; want cannot connect, without the password", err)
@@ -228,38 +209,4 @@ func countKnown(r levels.Row) int {
 		}
 	}
 	return n
-}
-
-// get is the body at u, for a failing test's message.
-func get(u string) string {
-	resp, err := http.Get(u)
-	if err != nil {
-		return err.Error()
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
-}
-
-// waitScraped waits until the server has a sample of query: Prometheus
-// scrapes a new target only after its discovery settles, about 5 s after it
-// says it is ready.
-func waitScraped(t *testing.T, server, query string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(server + "/api/v1/query?query=" + url.QueryEscape(query))
-		if err == nil {
-			var ans answerJSON
-			err = json.NewDecoder(resp.Body).Decode(&ans)
-			resp.Body.Close()
-			if err == nil && len(ans.Data.Result) > 0 {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s has no %s after 20 s: %v", server, query, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }

@@ -13,15 +13,16 @@ import (
 	"time"
 
 	"corescope/levels"
+	"corescope/nodes/nodestest"
 	"corescope/probes"
 )
 
 // fixtureLoads are the known loads of the fixture node: different on every
 // core, a frozen core (5), and more than ten cores, so "10" must come after
 // "9".
-var fixtureLoads = []fixtureCore{
-	{load: 0.1}, {load: 0.5}, {load: 0.9}, {load: 1.0}, {load: 0},
-	{frozen: true}, {load: 0.25}, {load: 0.75}, {load: 0.6}, {load: 0.05}, {load: 0.95},
+var fixtureLoads = []nodestest.Core{
+	{Load: 0.1}, {Load: 0.5}, {Load: 0.9}, {Load: 1.0}, {Load: 0},
+	{Frozen: true}, {Load: 0.25}, {Load: 0.75}, {Load: 0.6}, {Load: 0.05}, {Load: 0.95},
 }
 
 // scrapeTicks scrapes n ticks (after the baseline) every interval and
@@ -61,15 +62,15 @@ func checkFixtureRow(t *testing.T, tick int, row levels.Row, tol float64) (worst
 	}
 	for i, c := range fixtureLoads {
 		got := row.At(i)
-		if c.frozen {
+		if c.Frozen {
 			if row[i] != levels.Missing {
 				t.Errorf("tick %d: frozen core %d = %.3f; want Missing (counters that stand still give no figure)", tick, i, got)
 			}
 			continue
 		}
-		d := math.Abs(got - c.load)
+		d := math.Abs(got - c.Load)
 		if !(d <= tol) {
-			t.Errorf("tick %d: core %d = %.3f; want %.2f +- %.2f", tick, i, got, c.load, tol)
+			t.Errorf("tick %d: core %d = %.3f; want %.2f +- %.2f", tick, i, got, c.Load, tol)
 		}
 		worst = max(worst, d)
 	}
@@ -78,9 +79,9 @@ func checkFixtureRow(t *testing.T, tick int, row levels.Row, tol float64) (worst
 
 func TestScraperReadsKnownLoads(t *testing.T) {
 	t.Parallel()
-	fx := newStatFixture(t, fixtureLoads...)
-	ex := startExporter(t, fx.dir)
-	s, err := NewScraper([]string{ex.addr}, time.Second)
+	fx := nodestest.NewStatFixture(t, fixtureLoads...)
+	ex := nodestest.Exporter(t, fx.Dir)
+	s, err := NewScraper([]string{ex.Addr}, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +91,13 @@ func TestScraperReadsKnownLoads(t *testing.T) {
 	if got := s.Nodes()[0].CPUs; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("CPUs = %v; want %v (numeric order)", got, want)
 	}
-	if got := s.Nodes()[0].Name; got != ex.addr {
-		t.Errorf("Name = %q; want %q", got, ex.addr)
+	if got := s.Nodes()[0].Name; got != ex.Addr {
+		t.Errorf("Name = %q; want %q", got, ex.Addr)
 	}
 	worst := 0.0
 	for k, tick := range ticks {
 		if err := tick.Nodes[0].Err; err != nil {
-			t.Fatalf("tick %d: %v\n%s", k, err, ex.log.String())
+			t.Fatalf("tick %d: %v\n%s", k, err, ex.Log())
 		}
 		worst = max(worst, checkFixtureRow(t, k, tick.Nodes[0].Busy, 0.05))
 	}
@@ -105,8 +106,8 @@ func TestScraperReadsKnownLoads(t *testing.T) {
 
 func TestScraperAgreesWithLocalSampler(t *testing.T) {
 	t.Parallel()
-	ex := startExporter(t, "/proc")
-	s, err := NewScraper([]string{ex.addr}, time.Second)
+	ex := nodestest.Exporter(t, "/proc")
+	s, err := NewScraper([]string{ex.Addr}, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,9 +174,9 @@ func TestScraperAgreesWithLocalSampler(t *testing.T) {
 
 func TestScraperReportsBadNodesAndGoesOn(t *testing.T) {
 	t.Parallel()
-	fx := newStatFixture(t, fixtureLoads...)
-	stopped := startExporter(t, fx.dir)
-	steady := startExporter(t, fx.dir)
+	fx := nodestest.NewStatFixture(t, fixtureLoads...)
+	stopped := nodestest.Exporter(t, fx.Dir)
+	steady := nodestest.Exporter(t, fx.Dir)
 
 	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("<html><body>a login page</body></html>\n"))
@@ -216,7 +217,7 @@ func TestScraperReportsBadNodesAndGoesOn(t *testing.T) {
 		}
 	}()
 
-	addrs := []string{stopped.addr, steady.addr, html.URL, garbage.URL, failing.URL, otherMetrics.URL, silent.Addr().String()}
+	addrs := []string{stopped.Addr, steady.Addr, html.URL, garbage.URL, failing.URL, otherMetrics.URL, silent.Addr().String()}
 	s, err := NewScraper(addrs, 500*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +235,7 @@ func TestScraperReportsBadNodesAndGoesOn(t *testing.T) {
 		time.Sleep(time.Until(next))
 		next = next.Add(500 * time.Millisecond)
 		if k == stopAfter+1 {
-			stopped.stop()
+			stopped.Stop()
 		}
 		began := time.Now()
 		tick, err := s.Scrape(context.Background())
