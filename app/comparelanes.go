@@ -31,15 +31,17 @@ var (
 // run's per-core heatmap from the start of its recording, named in the
 // gutter, the time axis under them. They zoom and pan together, as one
 // TimeView (see timeGestures); tapping a run selects it; hovering a cell
-// says which run, time and core it is and their load.
+// says which run, time and cores it is and their load.
 type runLanes struct {
 	widget.BaseWidget
 	timeGestures
 	hoverReadout
 	view     TimeView
 	runs     []*profile.Profile
+	series   []*laneSeries    // each run's, built when its lane is first painted
 	shown    *profile.Profile // named in bold
 	onSelect func(*profile.Profile)
+	span     heatmap.Span // what the readout read, reused
 }
 
 // Heights of a run's lane and the gap under it.
@@ -80,33 +82,65 @@ func (l *runLanes) Tapped(ev *fyne.PointEvent) {
 	}
 }
 
-// readout words the cell under pos: the run, the sample's time, the core,
-// the subject's load and the machine's; "" where there is no sample.
+// readout words the cell under pos as the lane shows it: the run, the
+// time and the cores of the pixel, and the subject's and the machine's
+// load, the busiest of its samples and cores where it holds several; ""
+// where there is no sample.
 func (l *runLanes) readout(pos fyne.Position) string {
 	i := int(pos.Y / (laneHeight + laneGap))
 	y := pos.Y - float32(i)*(laneHeight+laneGap)
-	if i < 0 || i >= len(l.runs) || y >= laneHeight || pos.X < l.x0 || pos.X >= l.x0+l.width {
+	if i < 0 || i >= len(l.runs) || i >= len(l.series) || y >= laneHeight || pos.X < l.x0 || pos.X >= l.x0+l.width {
 		return ""
 	}
-	p := l.runs[i]
+	p, ls := l.runs[i], l.series[i]
+	if ls == nil || ls.p != p {
+		return "" // not painted yet
+	}
+	// The pixel under pos, as paint sizes the lane's image.
 	from, to := l.view.Window()
-	j, ok := sampleAt(p, from+float64((pos.X-l.x0)/l.width)*(to-from))
-	if !ok {
+	w := float64(max(1, pixelWidth(l, l.width)))
+	col := math.Floor(float64((pos.X-l.x0)/l.width) * w)
+	sp := &l.span
+	ls.s.Span(sp, from+(to-from)*col/w, from+(to-from)*(col+1)/w, false)
+	cores := ls.s.Cores()
+	rows := laneRows(l, cores)
+	row := min(int(y/laneHeight*float32(rows)), rows-1)
+	c0, c1 := row*cores/rows, max((row+1)*cores/rows, row*cores/rows+1)
+	if sp.Samples == 0 {
 		return ""
 	}
-	f := &p.Frames[j]
-	c := min(int(y/laneHeight*float32(laneCores(p))), laneCores(p)-1)
-	where := fmt.Sprintf("%s · %s · core %d", runName(p), spanText(sampleStart(p, j), f.T), c)
-	load := func(r levels.Row) float64 {
-		if v := r.At(c); !math.IsNaN(v) {
-			return v
+	// The frames of the pixel: those ending after its start, up to its end.
+	j0 := sort.Search(len(p.Frames), func(j int) bool { return p.Frames[j].T > sp.From })
+	j1 := sort.Search(len(p.Frames), func(j int) bool { return p.Frames[j].T > sp.To })
+	busiest := func(row func(f *profile.Frame) levels.Row) string {
+		top := math.NaN() // until a value was measured
+		for j := j0; j < j1; j++ {
+			r := row(&p.Frames[j])
+			for c := c0; c < c1; c++ {
+				if v := r.At(c); !math.IsNaN(v) && (math.IsNaN(top) || v > top) {
+					top = v
+				}
+			}
 		}
-		return 0
+		return percent(top)
 	}
-	if len(f.SubjectBusy) == 0 {
-		return fmt.Sprintf("%s\nmachine %.0f%%", where, 100*load(f.Busy))
+	where, lead := fmt.Sprintf("core %d", c0), ""
+	if c1-c0 > 1 {
+		where = fmt.Sprintf("cores %d–%d", c0, c1-1)
 	}
-	return fmt.Sprintf("%s\nsubject %.0f%% · machine %.0f%%", where, 100*load(f.SubjectBusy), 100*load(f.Busy))
+	when := spanText(sp.From, sp.To)
+	if sp.Samples > 1 {
+		when += fmt.Sprintf(" · %d samples", sp.Samples)
+	}
+	if sp.Samples > 1 || c1-c0 > 1 {
+		lead = "busiest: "
+	}
+	text := fmt.Sprintf("%s · %s · %s\n%s", runName(p), when, where, lead)
+	machine := busiest(func(f *profile.Frame) levels.Row { return f.Busy })
+	if !ls.subject {
+		return text + "machine " + machine
+	}
+	return text + "subject " + busiest(func(f *profile.Frame) levels.Row { return f.SubjectBusy }) + " · machine " + machine
 }
 
 func (l *runLanes) CreateRenderer() fyne.WidgetRenderer {
@@ -120,7 +154,6 @@ func (l *runLanes) CreateRenderer() fyne.WidgetRenderer {
 type runLanesRenderer struct {
 	l       *runLanes
 	imgs    []*canvas.Image
-	series  []*laneSeries // each lane's run, ready to draw
 	labels  rowLabels
 	axis    *timeAxis
 	painter heatmap.Painter
@@ -165,14 +198,13 @@ func (r *runLanesRenderer) Layout(size fyne.Size) {
 // most a pixel row a core.
 func (r *runLanesRenderer) paint(w int) {
 	from, to := r.l.view.Window()
-	rows := max(1, pixelWidth(r.l, laneHeight))
 	for i, img := range r.imgs {
-		ls := r.series[i]
+		ls := r.l.series[i]
 		if ls == nil || ls.p != r.l.runs[i] {
 			ls = newLaneSeries(r.l.runs[i])
-			r.series[i] = ls
+			r.l.series[i] = ls
 		}
-		h := max(1, min(rows, ls.s.Cores()))
+		h := laneRows(r.l, ls.s.Cores())
 		dst, ok := img.Image.(*image.RGBA)
 		if !ok || dst.Rect.Dx() != max(w, 1) || dst.Rect.Dy() != h {
 			dst = image.NewRGBA(image.Rect(0, 0, max(w, 1), h))
@@ -191,7 +223,7 @@ func (r *runLanesRenderer) Refresh() {
 		r.imgs = append(r.imgs, img)
 	}
 	r.imgs = r.imgs[:len(l.runs)]
-	r.series = append(r.series, make([]*laneSeries, max(0, len(l.runs)-len(r.series)))...)[:len(l.runs)]
+	l.series = append(l.series, make([]*laneSeries, max(0, len(l.runs)-len(l.series)))...)[:len(l.runs)]
 	names := make([]string, len(l.runs))
 	for i, p := range l.runs {
 		names[i] = runName(p)
@@ -220,21 +252,21 @@ func laneCores(p *profile.Profile) int {
 }
 
 // laneSeries is the series of the run a lane shows, built once: its
-// subject's per-core load where measured, the whole machine's in files made
-// before, as the series' one layer.
+// subject's per-core load where measured (subject), the whole machine's in
+// files made before, as the series' one layer.
 type laneSeries struct {
-	p *profile.Profile
-	s heatmap.Series
+	p       *profile.Profile
+	s       heatmap.Series
+	subject bool
 }
 
 func newLaneSeries(p *profile.Profile) *laneSeries {
-	ls := &laneSeries{p: p}
-	subject := runtext.SubjectMeasured(p)
+	ls := &laneSeries{p: p, subject: runtext.SubjectMeasured(p)}
 	ls.s.Reset(laneCores(p), p.Spec.Interval.D().Seconds(), len(p.Frames))
 	for i := range p.Frames {
 		f := &p.Frames[i]
 		row := f.Busy
-		if subject {
+		if ls.subject {
 			row = f.SubjectBusy
 		}
 		ls.s.Append(f.T, row, nil)
@@ -242,40 +274,21 @@ func newLaneSeries(p *profile.Profile) *laneSeries {
 	return ls
 }
 
+// laneRows is how many pixel rows a lane's image of cores cores has: at
+// most one a core, and a pixel row is the busiest of its cores.
+func laneRows(l *runLanes, cores int) int {
+	return max(1, min(pixelWidth(l, laneHeight), cores))
+}
+
 // paintLane paints run p's per-core load over the window from..to seconds
 // into dst, a column of dst per slice of time, each pixel the busiest of
 // its samples, so a short burst never disappears: the subject's own load
 // when it was measured, the whole machine's in files made before. Time the
 // run does not cover stays clear, so a shorter run ends where it ended. ls
-// is p's series from an earlier paint, or nil to build it; it is returned.
-func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, to float64, ls *laneSeries) *laneSeries {
+// is p's series, or nil to build it.
+func paintLane(pr *heatmap.Painter, dst *image.RGBA, p *profile.Profile, from, to float64, ls *laneSeries) {
 	if ls == nil || ls.p != p {
 		ls = newLaneSeries(p)
 	}
 	pr.Heatmap(dst, dst.Rect, &ls.s, heatmap.Machine, from, to, false)
-	return ls
-}
-
-// sampleAt is the index of run p's sample whose interval holds time t (the
-// first ending at or after it); ok is false outside the samples.
-func sampleAt(p *profile.Profile, t float64) (i int, ok bool) {
-	n := len(p.Frames)
-	if n == 0 || t < sampleStart(p, 0) {
-		return 0, false
-	}
-	i = sort.Search(n, func(i int) bool { return p.Frames[i].T >= t })
-	return i, i < n
-}
-
-// sampleStart is when run p's sample i began: the end of the one before,
-// or an interval before the first (without a known interval, the start of
-// the recording).
-func sampleStart(p *profile.Profile, i int) float64 {
-	if i > 0 {
-		return p.Frames[i-1].T
-	}
-	if start := p.Frames[0].T - p.Spec.Interval.D().Seconds(); start < p.Frames[0].T {
-		return start
-	}
-	return 0
 }

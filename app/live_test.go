@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -199,6 +200,13 @@ func TestOpenOneHour(t *testing.T) {
 	t.Logf("opening an hour of 256 cores: %v (load, series, first draws); a redraw: Live %v (%v image), Compare %v (%v image)",
 		opened.Round(time.Millisecond), liveDraw.Round(time.Microsecond), heat.pix.Rect.Size(),
 		compareDraw.Round(time.Microsecond), lanes.imgs[0].Image.Bounds().Size())
+	// The lane's readout names what its pixel shows: many samples and
+	// cores, the busiest of them.
+	l := u.compare.lanes
+	l.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(l.x0+l.width/2, laneHeight/2)}})
+	if got := l.hoverReadout.text; !strings.Contains(got, " samples · cores ") || !strings.Contains(got, "\nbusiest: subject ") {
+		t.Errorf("Compare readout in the middle of the hour = %q; want the busiest load of the pixel's samples and cores", got)
+	}
 	if heat.pix.Rect.Dx() < 600 || heat.pix.Rect.Dy() < 100 {
 		t.Errorf("Live image of the hour = %v; want it about the window's pixels", heat.pix.Rect)
 	}
