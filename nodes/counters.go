@@ -82,9 +82,9 @@ func newCountersParser() countersParser {
 // parse reads an answer in the Prometheus text format and returns its CPU
 // counters family, checked: every sample has a cpu and a mode label.
 //
-// Only that family's lines go through expfmt: a node_exporter answer holds
-// about 30 lines a core, of which 8 are CPU counters, and expfmt makes about
-// 16 objects a line. On a real 64-core answer, parsing all of it took
+// Only that family's lines go through expfmt, which makes 16 to 25 objects
+// a line: a 64-core node_exporter answer with the default collectors holds
+// 1,879 lines, of which 512 are CPU counters. On a real 64-core answer, parsing all of it took
 // 2.1-2.2 ms, 802 KB and 31,024 allocations; its CPU lines, folded into a
 // row, 0.6-0.8 ms, 311 KB and 12,749 (BenchmarkParse64Cores).
 func (p *countersParser) parse(body []byte) (*dto.MetricFamily, error) {

@@ -46,7 +46,8 @@ type Node struct {
 type Reading struct {
 	// Busy is each core's busy fraction, in the order of Node.CPUs;
 	// levels.Missing where a core has no figure. Every core is Missing
-	// when Err is set, and at a node's baseline.
+	// when Err is set, and at a node's baseline (its first answer, and its
+	// first after a failure); empty while the node has never answered.
 	Busy levels.Row
 	// Err says why the node has no figures this tick; a *NodeError.
 	Err error
