@@ -49,7 +49,7 @@ test: build crossbuild
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) test -p 1 -count=1 $(PURE_PACKAGES)
 	$(GO) test -count=1 -race ./app/...
-	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run 'TestWindowSmoke|TestWindowCost' .
+	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run 'TestWindowSmoke|TestWindowCost|TestPackage' .
 
 # crossbuild fails when a package does not build or vet for a system in
 # CROSS_GOOS, or when build constraints leave one without Go files there.
@@ -75,3 +75,58 @@ bench-peers: build
 
 clean:
 	rm -f $(BIN)
+
+# Packaging. `make package` stages a release tree in dist/ (a stripped binary
+# and share/: desktop entry, hicolor icons made from assets/icon.png, AppStream
+# metainfo, MIME type; assets/linux/install.mk as its Makefile) and tars it.
+# install, user-install, uninstall and user-uninstall run that tree's Makefile,
+# which honours PREFIX (default /usr/local; ~/.local for user-) and DESTDIR.
+# Nothing tracked changes: FyneApp.toml is only read, for the version.
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+APP_ID := io.github.corescope
+DIST := dist
+LINUX_RELEASE := corescope-$(VERSION)-linux-$(shell $(GO) env GOARCH)
+LINUX_STAGE := $(DIST)/$(LINUX_RELEASE)
+RELEASE_FLAGS := -trimpath -ldflags "-s -w"
+ICON_SIZES := 48 128 256
+# Debian's MinGW-w64 cross compiler builds Fyne's cgo driver for Windows; the
+# icon, manifest and version resource come from assets/windows/winres.json
+# through go-winres, run at build time at a pinned version.
+WINDOWS_CC := x86_64-w64-mingw32-gcc
+WINDOWS_EXE := $(DIST)/corescope-$(VERSION)-windows-amd64.exe
+WINRES := github.com/tc-hib/go-winres@v0.3.3
+
+.PHONY: package stage-linux install user-install uninstall user-uninstall package-windows
+
+package: stage-linux
+	tar -C $(DIST) --owner=0 --group=0 --numeric-owner --sort=name -czf $(DIST)/$(LINUX_RELEASE).tar.gz $(LINUX_RELEASE)
+	@echo "$(DIST)/$(LINUX_RELEASE).tar.gz: unpack it and run make user-install (or make install as root)"
+
+stage-linux: deps
+	rm -rf $(LINUX_STAGE)
+	$(GO) build $(RELEASE_FLAGS) -o $(LINUX_STAGE)/bin/corescope .
+	install -Dm644 assets/linux/$(APP_ID).desktop $(LINUX_STAGE)/share/applications/$(APP_ID).desktop
+	install -Dm644 assets/linux/$(APP_ID).metainfo.xml $(LINUX_STAGE)/share/metainfo/$(APP_ID).metainfo.xml
+	install -Dm644 assets/linux/$(APP_ID).mime.xml $(LINUX_STAGE)/share/mime/packages/$(APP_ID).xml
+	install -Dm644 assets/linux/$(APP_ID).svg $(LINUX_STAGE)/share/icons/hicolor/scalable/apps/$(APP_ID).svg
+	@set -e; for s in $(ICON_SIZES); do \
+		d=$(LINUX_STAGE)/share/icons/hicolor/$${s}x$${s}/apps; mkdir -p $$d; \
+		convert assets/icon.png -filter Box -resize $${s}x$${s} -strip -define png:exclude-chunks=date,time $$d/$(APP_ID).png; \
+	done
+	install -m644 assets/linux/install.mk $(LINUX_STAGE)/Makefile
+
+install user-install uninstall user-uninstall: stage-linux
+	$(MAKE) -C $(LINUX_STAGE) $@
+
+# package-windows is not part of make test: the first build of Fyne's driver
+# for Windows takes minutes. The resource object sits beside main.go only
+# while the build runs (go build takes .syso files from the package folder).
+package-windows:
+	@command -v $(WINDOWS_CC) >/dev/null || $(MAKE) deps DEB_PACKAGES=gcc-mingw-w64-x86-64
+	mkdir -p $(DIST)
+	set -e; trap 'rm -f rsrc_windows_amd64.syso' EXIT; \
+	$(GO) run $(WINRES) make --in assets/windows/winres.json --out rsrc --arch amd64 \
+		--product-version $(VERSION) --file-version $(VERSION); \
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WINDOWS_CC) \
+		$(GO) build -trimpath -ldflags "-s -w -H=windowsgui" -o $(WINDOWS_EXE) .
+	@ls -l $(WINDOWS_EXE)

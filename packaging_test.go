@@ -1,0 +1,460 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/png"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// What the install puts on the desktop (assets/linux): the names the test
+// expects to find, and that must agree with one another.
+const (
+	desktopID   = appID + ".desktop"
+	profileMIME = "application/x-corescope-profile+json"
+	windowClass = "corescope" // StartupWMClass: what GLFW sets WM_CLASS to
+	// heatFrom is the lowest heatmap level that shows an opened run: a
+	// quarter of a core, so that a run starved by a busy machine still counts.
+	heatFrom = 64
+)
+
+// TestPackageDesktopInstall does what a new user does with a release: make
+// package, unpack the tarball and user-install it into a temporary HOME;
+// checks the desktop entry and metainfo with their validators; starts the
+// entry's Exec= line as a desktop does (from /, with a minimal environment)
+// and sees the window; has gio and xdg-mime recognise a saved profile as
+// corescope's, opens it with gio open and sees its run in the window; then
+// uninstalls and finds the prefix as it was.
+func TestPackageDesktopInstall(t *testing.T) {
+	if os.Getenv("CORESCOPE_SMOKE") == "" {
+		t.Skip("set CORESCOPE_SMOKE=1 and run under X (make test does) for the install test")
+	}
+	if os.Getenv("DISPLAY") == "" {
+		t.Fatal("CORESCOPE_SMOKE is set but there is no DISPLAY: run under xvfb-run")
+	}
+	for _, tool := range []string{"make", "tar", "desktop-file-validate", "appstreamcli", "update-mime-database",
+		"update-desktop-database", "xdg-mime", "gio", "xdotool", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: make deps installs it", tool)
+		}
+	}
+	tmp := t.TempDir()
+	home := filepath.Join(tmp, "home")
+	prefix := filepath.Join(home, ".local")
+	share := filepath.Join(prefix, "share")
+	for _, d := range []string{filepath.Join(prefix, "bin"), share} { // as in a real ~/.local
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := tree(t, prefix)
+
+	tarball := makePackage(t)
+	run(t, nil, "", "tar", "-C", tmp, "-xzf", tarball)
+	release := filepath.Join(tmp, strings.TrimSuffix(filepath.Base(tarball), ".tar.gz"))
+	// What a desktop session has; PATH is the bare one a display manager gives.
+	env := []string{"HOME=" + home, "DISPLAY=" + os.Getenv("DISPLAY"), "PATH=/usr/bin:/bin",
+		"XDG_DATA_HOME=" + share, "XDG_DATA_DIRS=" + share + ":/usr/local/share:/usr/share"}
+	if xauth := os.Getenv("XAUTHORITY"); xauth != "" {
+		env = append(env, "XAUTHORITY="+xauth)
+	}
+	makeEnv := append(slices.Clone(env), "PATH="+os.Getenv("PATH"))
+	run(t, makeEnv, release, "make", "user-install")
+
+	entry := checkInstalled(t, prefix)
+	empty := launchEntry(t, entry["Exec"], env, tmp)
+	saved := checkProfileType(t, env, filepath.Join(prefix, "bin", "corescope"), tmp)
+	openWithGio(t, env, saved, filepath.Join(prefix, "bin", "corescope"), empty, tmp)
+
+	run(t, makeEnv, release, "make", "uninstall", "PREFIX="+prefix)
+	if after := tree(t, prefix); !slices.Equal(after, before) {
+		t.Errorf("after make uninstall the prefix holds:\n%s\nwant as before the install:\n%s", strings.Join(after, "\n"), strings.Join(before, "\n"))
+	}
+}
+
+// checkInstalled checks what user-install put under prefix: the files, the
+// icons' sizes, the entry and metainfo as their validators see them, and
+// the entry's keys; it returns the entry.
+func checkInstalled(t *testing.T, prefix string) map[string]string {
+	t.Helper()
+	installed := tree(t, prefix)
+	for _, f := range []string{"bin/corescope", "share/applications/" + desktopID, "share/metainfo/" + appID + ".metainfo.xml",
+		"share/mime/packages/" + appID + ".xml", "share/icons/hicolor/scalable/apps/" + appID + ".svg"} {
+		if !slices.Contains(installed, f) {
+			t.Errorf("the install has no %s; it has:\n%s", f, strings.Join(installed, "\n"))
+		}
+	}
+	share := filepath.Join(prefix, "share")
+	for _, size := range []int{48, 128, 256} {
+		checkIcon(t, filepath.Join(share, "icons/hicolor", strconv.Itoa(size)+"x"+strconv.Itoa(size), "apps", appID+".png"), size)
+	}
+	entryPath := filepath.Join(share, "applications", desktopID)
+	run(t, nil, "", "desktop-file-validate", entryPath)
+	run(t, nil, "", "appstreamcli", "validate", "--no-net", filepath.Join(share, "metainfo", appID+".metainfo.xml"))
+	entry := desktopEntry(t, entryPath)
+	bin := filepath.Join(prefix, "bin", "corescope")
+	for key, want := range map[string]string{"Exec": bin + " %F", "TryExec": bin, "Icon": appID,
+		"StartupWMClass": windowClass, "MimeType": profileMIME + ";"} {
+		if entry[key] != want {
+			t.Errorf("the installed entry's %s = %q; want %q", key, entry[key], want)
+		}
+	}
+	return entry
+}
+
+// launchEntry starts the Exec= line as a desktop does, without its field
+// code, from / with env; checks that the window comes up titled corescope
+// and not blank; ends it and returns how many heatmap-coloured pixels the
+// window without a run shows (its legend has some).
+func launchEntry(t *testing.T, execLine string, env []string, tmp string) int {
+	t.Helper()
+	argv := strings.Fields(strings.ReplaceAll(execLine, "%F", ""))
+	launch := exec.Command(argv[0], argv[1:]...)
+	launch.Dir, launch.Env = "/", env
+	var stderr bytes.Buffer
+	launch.Stderr = &stderr
+	if err := launch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		launch.Process.Kill()
+		launch.Wait()
+		waitFor(10*time.Second, func() bool { return corescopeWindow(0) == "" })
+	}()
+	win := waitForWindow(t, launch.Process.Pid, &stderr)
+	if name := strings.TrimSpace(xdotool(t, "getwindowname", win)); name != "corescope" {
+		t.Errorf("the window's title = %q; want corescope", name)
+	}
+	var shot image.Image
+	waitFor(20*time.Second, func() bool { // its first frames may still be blank
+		shot = screenshot(t, tmp)
+		return distinctColours(shot) >= 20
+	})
+	if n := distinctColours(shot); n < 20 {
+		keepShot(t, shot)
+		t.Errorf("the window launched from the entry looks blank (%d colours)", n)
+	}
+	return countHeatColours(shot, heatFrom)
+}
+
+// checkProfileType saves a small profile with the installed bin and checks
+// that the desktop (xdg-mime, gio) sees it as corescope's, by its name and,
+// nameless, by its content, with corescope's entry to open it; and that
+// other JSON stays JSON. It returns the profile's path.
+func checkProfileType(t *testing.T, env []string, bin, tmp string) string {
+	t.Helper()
+	files := filepath.Join(tmp, "files")
+	if err := os.Mkdir(files, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	saved := filepath.Join(files, "f.corescope.json")
+	run(t, nil, "", bin, "run", "--workload", "cpu", "--model", "sequential", "--size", "0.05", "--json", saved)
+	unnamed := filepath.Join(files, "saved-run")
+	copyFile(t, saved, unnamed)
+	plain := filepath.Join(files, "plain.json")
+	if err := os.WriteFile(plain, []byte(`{"format": "something else"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{saved: profileMIME, unnamed: profileMIME, plain: "application/json"} {
+		if got := strings.TrimSpace(run(t, env, "", "xdg-mime", "query", "filetype", file)); got != want {
+			t.Errorf("xdg-mime query filetype %s = %q; want %q", filepath.Base(file), got, want)
+		}
+		if got := run(t, env, "", "gio", "info", "-a", "standard::content-type", file); !strings.Contains(got, "content-type: "+want+"\n") {
+			t.Errorf("gio info %s:\n%s\nwant content-type %s", filepath.Base(file), got, want)
+		}
+	}
+	if got := strings.TrimSpace(run(t, env, "", "xdg-mime", "query", "default", profileMIME)); got != desktopID {
+		t.Errorf("xdg-mime query default %s = %q; want %s", profileMIME, got, desktopID)
+	}
+	if got := run(t, env, "", "gio", "mime", profileMIME); !regexp.MustCompile(`Default application for \S+: ` + regexp.QuoteMeta(desktopID) + "\n").MatchString(got) {
+		t.Errorf("gio mime %s:\n%s\nwant %s as the default application", profileMIME, got, desktopID)
+	}
+	return saved
+}
+
+// openWithGio opens saved with gio open, as a double-click does, and checks
+// that bin started with it and that its window shows the run: at least 400
+// more heatmap-coloured pixels than the empty window had.
+func openWithGio(t *testing.T, env []string, saved, bin string, empty int, tmp string) {
+	t.Helper()
+	// gio's output goes to a file: the program it starts inherits it, and
+	// a pipe would keep gio's Run waiting until that program ends.
+	gioOut, err := os.Create(filepath.Join(tmp, "gio-open.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gio := exec.Command("gio", "open", saved)
+	gio.Dir, gio.Env, gio.Stdout, gio.Stderr = "/", env, gioOut, gioOut
+	err = gio.Run()
+	gioOut.Close()
+	if err != nil {
+		out, _ := os.ReadFile(gioOut.Name())
+		t.Fatalf("gio open %s: %v\n%s", saved, err, out)
+	}
+	opened := waitForWindow(t, 0, nil)
+	pid, _ := strconv.Atoi(strings.TrimSpace(xdotool(t, "getwindowpid", opened)))
+	if p, err := os.FindProcess(pid); err == nil && pid > 0 {
+		defer p.Kill()
+	}
+	if cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline"); !bytes.Equal(bytes.Split(cmdline, []byte{0})[0], []byte(bin)) ||
+		!bytes.Contains(cmdline, []byte(saved)) {
+		t.Errorf("gio open started %q; want %s with the file", bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), bin)
+	}
+	var shot image.Image
+	var withRun int
+	waitFor(30*time.Second, func() bool {
+		shot = screenshot(t, tmp)
+		withRun = countHeatColours(shot, heatFrom)
+		return withRun >= empty+400
+	})
+	t.Logf("heatmap-coloured pixels: %d in the window gio opened with the profile, %d in the empty one", withRun, empty)
+	if withRun < empty+400 {
+		keepShot(t, shot)
+		t.Errorf("the window gio opened shows %d heatmap-coloured pixels, the empty one %d; want its run's heatmap (400 more)", withRun, empty)
+	}
+}
+
+// makePackage runs make package and returns the tarball it made, checking
+// that it changed no tracked file.
+func makePackage(t *testing.T) string {
+	t.Helper()
+	toml, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out := run(t, nil, "", "make", "package")
+	t.Logf("make package: %v", time.Since(start).Round(time.Second))
+	if now, _ := os.ReadFile("FyneApp.toml"); !bytes.Equal(now, toml) {
+		t.Errorf("make package changed FyneApp.toml")
+	}
+	tarball := regexp.MustCompile(`(?m)^(dist/corescope-\S+-linux-\S+\.tar\.gz):`).FindStringSubmatch(out)
+	if tarball == nil {
+		t.Fatalf("make package did not say which tarball it made:\n%s", out)
+	}
+	if st := run(t, nil, "", "git", "status", "--porcelain", "--", "dist", "*.syso"); st != "" {
+		t.Errorf("after make package, git status shows:\n%s", st)
+	}
+	if st, err := os.Stat(tarball[1]); err == nil {
+		t.Logf("%s: %.1f MB", tarball[1], float64(st.Size())/1e6)
+	}
+	abs, _ := filepath.Abs(tarball[1])
+	return abs
+}
+
+// run runs a command (with env, when given, as its whole environment) and
+// returns its standard output, failing the test if it fails.
+func run(t *testing.T, env []string, dir, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env, cmd.Dir = env, dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+// corescopeWindow is a visible window whose WM_CLASS is corescope's (the
+// entry's StartupWMClass), pid's when pid is not 0; "" when there is none.
+func corescopeWindow(pid int) string {
+	args := []string{"search", "--all", "--onlyvisible"}
+	if pid != 0 {
+		args = append(args, "--pid", strconv.Itoa(pid))
+	}
+	args = append(args, "--class", "^"+windowClass+"$")
+	out, _ := exec.Command("xdotool", args...).Output()
+	win, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return win
+}
+
+// waitForWindow waits for corescopeWindow(pid).
+func waitForWindow(t *testing.T, pid int, stderr *bytes.Buffer) string {
+	t.Helper()
+	var win string
+	if !waitFor(60*time.Second, func() bool {
+		win = corescopeWindow(pid)
+		return win != ""
+	}) {
+		msg := ""
+		if stderr != nil {
+			msg = stderr.String()
+		}
+		t.Fatalf("no window of class %s appeared within a minute\n%s", windowClass, msg)
+	}
+	return win
+}
+
+// desktopEntry reads the [Desktop Entry] group's keys.
+func desktopEntry(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	keys := map[string]string{}
+	group := ""
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case strings.HasPrefix(line, "["):
+			group = line
+		case group == "[Desktop Entry]" && strings.Contains(line, "=") && !strings.HasPrefix(line, "#"):
+			k, v, _ := strings.Cut(line, "=")
+			keys[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return keys
+}
+
+func checkIcon(t *testing.T, path string, size int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != size || cfg.Height != size {
+		t.Errorf("%s: %dx%d, %v; want a %dx%d PNG", path, cfg.Width, cfg.Height, err, size, size)
+	}
+}
+
+// tree lists every file and folder (with a trailing slash) under root,
+// relative to it.
+func tree(t *testing.T, root string) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == root {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			rel += "/"
+		}
+		paths = append(paths, rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return paths
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err == nil {
+		err = os.WriteFile(to, b, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPackageWindowsFlags checks what make package-windows would run (the
+// build itself takes minutes): a cgo cross-build for Windows with MinGW, as
+// a GUI program, with the resource go-winres makes from assets/windows at
+// FyneApp.toml's version, and nothing left behind for git to see.
+func TestPackageWindowsFlags(t *testing.T) {
+	out := run(t, nil, "", "make", "-n", "package-windows")
+	build := ""
+	for _, line := range strings.Split(strings.ReplaceAll(out, "\\\n", " "), "\n") {
+		if strings.Contains(line, " build ") {
+			build = line
+		}
+	}
+	for _, want := range []string{"GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC=x86_64-w64-mingw32-gcc",
+		"-H=windowsgui", "-trimpath", "-o dist/corescope-" + fyneAppVersion(t) + "-windows-amd64.exe"} {
+		if !strings.Contains(build, want) {
+			t.Errorf("make -n package-windows: the build command lacks %s:\n%s", want, out)
+		}
+	}
+	for _, want := range []string{"github.com/tc-hib/go-winres@v", "--in assets/windows/winres.json", "--arch amd64",
+		"--product-version " + fyneAppVersion(t), "--file-version " + fyneAppVersion(t), "rm -f rsrc_windows_amd64.syso"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("make -n package-windows does not run %q:\n%s", want, out)
+		}
+	}
+	var res struct {
+		Icons map[string]map[string][]string `json:"RT_GROUP_ICON"`
+	}
+	b, err := os.ReadFile("assets/windows/winres.json")
+	if err == nil {
+		err = json.Unmarshal(b, &res)
+	}
+	if err != nil || len(res.Icons["APP"]["0000"]) == 0 {
+		t.Fatalf("assets/windows/winres.json: %v; want an APP icon", err)
+	}
+	for _, icon := range res.Icons["APP"]["0000"] {
+		checkIcon(t, filepath.Join("assets/windows", icon), 256)
+	}
+	if out, err := exec.Command("git", "check-ignore", "dist/x.exe", "rsrc_windows_amd64.syso").CombinedOutput(); err != nil {
+		t.Errorf("git does not ignore dist/ and the resource object: %v\n%s", err, out)
+	}
+}
+
+// TestPackageNamesAgree checks that the app ID, the MIME type and the
+// version are the same wherever the desktop files and FyneApp.toml say them.
+func TestPackageNamesAgree(t *testing.T) {
+	read := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	toml := read("FyneApp.toml")
+	meta := read("assets/linux/" + appID + ".metainfo.xml")
+	mime := read("assets/linux/" + appID + ".mime.xml")
+	entry := desktopEntry(t, "assets/linux/"+desktopID)
+	for _, c := range []struct{ where, text, want string }{
+		{"FyneApp.toml", toml, `ID = "` + appID + `"`},
+		{"the metainfo", meta, "<id>" + appID + "</id>"},
+		{"the metainfo", meta, `<launchable type="desktop-id">` + desktopID + "</launchable>"},
+		{"the metainfo", meta, "<mediatype>" + profileMIME + "</mediatype>"},
+		{"the metainfo", meta, `<release version="` + fyneAppVersion(t) + `"`},
+		{"the MIME type", mime, `<mime-type type="` + profileMIME + `">`},
+		{"the MIME type", mime, `<icon name="` + appID + `"/>`},
+		// Every format version: the magic leaves out the number.
+		{"the MIME type", mime, `value="&quot;corescope/v"`},
+	} {
+		if !strings.Contains(c.text, c.want) {
+			t.Errorf("%s does not say %s", c.where, c.want)
+		}
+	}
+	for key, want := range map[string]string{"Icon": appID, "MimeType": profileMIME + ";", "StartupWMClass": windowClass, "Exec": "corescope %F"} {
+		if entry[key] != want {
+			t.Errorf("the desktop entry's %s = %q; want %q", key, entry[key], want)
+		}
+	}
+}
+
+// fyneAppVersion is the Version in FyneApp.toml, which make package reads.
+func fyneAppVersion(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("FyneApp.toml has no Version")
+	}
+	return string(m[1])
+}
