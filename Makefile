@@ -85,9 +85,15 @@ clean:
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 APP_ID := io.github.corescope
 DIST := dist
-LINUX_RELEASE := corescope-$(VERSION)-linux-$(shell $(GO) env GOARCH)
+# dpkg names the common architectures as Go does, for a root without Go.
+LINUX_RELEASE := corescope-$(VERSION)-linux-$(shell $(GO) env GOARCH 2>/dev/null || dpkg --print-architecture)
 LINUX_STAGE := $(DIST)/$(LINUX_RELEASE)
 RELEASE_FLAGS := -trimpath -ldflags "-s -w"
+# What the release binary is built from: when none is newer than the staged
+# binary, `sudo make install` installs it without Go (sudo's PATH often has
+# none), after the build as yourself.
+RELEASE_INPUTS := $(shell find . \( -path ./dist -o -path ./.git -o -name testdata \) -prune -o -type f \
+	\( -name '*.go' ! -name '*_test.go' -o -name '*.py' -o -name '*.png' -o -name go.mod -o -name go.sum \) -print)
 ICON_SIZES := 48 128 256
 # Debian's MinGW-w64 cross compiler builds Fyne's cgo driver for Windows; the
 # icon, manifest and version resource come from assets/windows/winres.json
@@ -102,9 +108,14 @@ package: stage-linux
 	tar -C $(DIST) --owner=0 --group=0 --numeric-owner --sort=name -czf $(DIST)/$(LINUX_RELEASE).tar.gz $(LINUX_RELEASE)
 	@echo "$(DIST)/$(LINUX_RELEASE).tar.gz: unpack it and run make user-install (or make install as root)"
 
-stage-linux: deps
-	rm -rf $(LINUX_STAGE)
-	$(GO) build $(RELEASE_FLAGS) -o $(LINUX_STAGE)/bin/corescope .
+stage-linux: $(LINUX_STAGE)/bin/corescope $(LINUX_STAGE)/Makefile
+
+$(LINUX_STAGE)/bin/corescope: $(RELEASE_INPUTS) | deps
+	$(GO) build $(RELEASE_FLAGS) -o $@ .
+
+# The share tree and the tree's Makefile, made again together from assets/.
+$(LINUX_STAGE)/Makefile: $(wildcard assets/linux/*) assets/icon.png | deps
+	rm -rf $(LINUX_STAGE)/share
 	install -Dm644 assets/linux/$(APP_ID).desktop $(LINUX_STAGE)/share/applications/$(APP_ID).desktop
 	install -Dm644 assets/linux/$(APP_ID).metainfo.xml $(LINUX_STAGE)/share/metainfo/$(APP_ID).metainfo.xml
 	install -Dm644 assets/linux/$(APP_ID).mime.xml $(LINUX_STAGE)/share/mime/packages/$(APP_ID).xml
@@ -113,7 +124,7 @@ stage-linux: deps
 		d=$(LINUX_STAGE)/share/icons/hicolor/$${s}x$${s}/apps; mkdir -p $$d; \
 		convert assets/icon.png -filter Box -resize $${s}x$${s} -strip -define png:exclude-chunks=date,time $$d/$(APP_ID).png; \
 	done
-	install -m644 assets/linux/install.mk $(LINUX_STAGE)/Makefile
+	install -m644 assets/linux/install.mk $@
 
 install user-install uninstall user-uninstall: stage-linux
 	$(MAKE) -C $(LINUX_STAGE) $@
