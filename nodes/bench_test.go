@@ -1,7 +1,10 @@
 package nodes
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,6 +69,44 @@ func BenchmarkScrape64Nodes(b *testing.B) {
 			if r.Err != nil || len(r.Busy) != 64 {
 				b.Fatalf("%v, %d cores", r.Err, len(r.Busy))
 			}
+		}
+	}
+}
+
+// BenchmarkHistory64Nodes decodes and lays out a query_range answer of 64
+// nodes x 64 cores over 10 minutes at 1 s (4,096 series of 600 points, as
+// Prometheus writes them) into History's rows.
+func BenchmarkHistory64Nodes(b *testing.B) {
+	from := time.Unix(1_700_000_000, 0)
+	q := HistoryQuery{From: from, To: from.Add(599 * time.Second), Step: time.Second}
+	var body bytes.Buffer
+	body.WriteString(`{"status":"success","data":{"resultType":"matrix","result":[`)
+	for n := range 64 {
+		for c := range 64 {
+			if n+c > 0 {
+				body.WriteByte(',')
+			}
+			fmt.Fprintf(&body, `{"metric":{"cpu":"%d","instance":"node%02d:9100"},"values":[`, c, n)
+			for k := range 600 {
+				if k > 0 {
+					body.WriteByte(',')
+				}
+				fmt.Fprintf(&body, `[%d,"%v"]`, from.Unix()+int64(k), float64((n*c+k)%100)/99)
+			}
+			body.WriteString("]}")
+		}
+	}
+	body.WriteString("]}}")
+	b.SetBytes(int64(body.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		var ans answerJSON
+		if err := json.Unmarshal(body.Bytes(), &ans); err != nil {
+			b.Fatal(err)
+		}
+		h := historyOf(ans.Data.Result, q)
+		if len(h.Nodes) != 64 || len(h.Ticks) != 600 {
+			b.Fatalf("%d nodes, %d ticks", len(h.Nodes), len(h.Ticks))
 		}
 	}
 }

@@ -125,7 +125,7 @@ func TestHistoryQueryChecks(t *testing.T) {
 	}{
 		{"fine", func(*HistoryQuery) {}, ""},
 		{"no scheme", func(q *HistoryQuery) { q.Server = "prom:9090" }, "--prometheus"},
-		{"no step", func(q *HistoryQuery) { q.Step = 0 }, "--step"},
+		{"no step", func(q *HistoryQuery) { q.Step = 0 }, "--step 0s: must be 1ms or longer"},
 		{"backwards", func(q *HistoryQuery) { q.To = q.From }, "--to"},
 		{"too many points", func(q *HistoryQuery) { q.Step = 100 * time.Millisecond }, "at most 11000"},
 	} {
@@ -164,24 +164,25 @@ func TestHistoryQueryChecks(t *testing.T) {
 func TestHistoryLayout(t *testing.T) {
 	from := time.Unix(1000, 0)
 	q := HistoryQuery{From: from, To: from.Add(2 * time.Second), Step: time.Second}
-	pt := func(sec float64, v string) [2]json.RawMessage {
-		return [2]json.RawMessage{fmt.Appendf(nil, "%g", sec), fmt.Appendf(nil, "%q", v)}
-	}
-	raw := func(p ...[2]json.RawMessage) [][2]json.RawMessage { return p }
-	series := []seriesJSON{
-		{Metric: map[string]string{"instance": "b:9100", "cpu": "10"}, Values: raw(pt(1000, "0.5"), pt(1001, "NaN"))},
-		{Metric: map[string]string{"instance": "b:9100", "cpu": "2"}, Values: raw(pt(1000, "1"), pt(1002, "0.25"))},
-		{Metric: map[string]string{"instance": "a:9100", "cpu": "0"}, Values: raw(pt(1002.0004, "0.75"))},
+	var series []seriesJSON
+	err := json.Unmarshal([]byte(`[
+		{"metric":{"instance":"b:9100","cpu":"10"},"values":[[1000,"0.5"],[1001,"NaN"]]},
+		{"metric":{"instance":"b:9100","cpu":"2"},"values":[ [1000, "1"] ,
+			[1002,"0.25"] ]},
+		{"metric":{"instance":"a:9100","cpu":"0"},"values":[[1002.0004,"0.75"]]},
+		{"metric":{"instance":"c:9100","cpu":"0"},"values":[]}]`), &series)
+	if err != nil {
+		t.Fatal(err)
 	}
 	h := historyOf(series, q)
-	if len(h.Nodes) != 2 || h.Nodes[0].Name != "a:9100" || strings.Join(h.Nodes[1].CPUs, ",") != "2,10" {
-		t.Fatalf("nodes = %+v; want a:9100 then b:9100 with cpus 2,10", h.Nodes)
+	if len(h.Nodes) != 3 || h.Nodes[0].Name != "a:9100" || strings.Join(h.Nodes[1].CPUs, ",") != "2,10" {
+		t.Fatalf("nodes = %+v; want a:9100, b:9100 with cpus 2,10, c:9100", h.Nodes)
 	}
 	M := levels.Missing
 	want := [][]levels.Row{
-		{{M}, {levels.Of(1), levels.Of(0.5)}},
-		{{M}, {M, M}},
-		{{levels.Of(0.75)}, {levels.Of(0.25), M}},
+		{{M}, {levels.Of(1), levels.Of(0.5)}, {M}},
+		{{M}, {M, M}, {M}},
+		{{levels.Of(0.75)}, {levels.Of(0.25), M}, {M}},
 	}
 	for k, tick := range h.Ticks {
 		if tick.Time != from.Add(time.Duration(k)*time.Second) {
@@ -197,6 +198,37 @@ func TestHistoryLayout(t *testing.T) {
 			if r.Err != nil && !strings.HasPrefix(r.Err.Error(), h.Nodes[i].Name+": ") {
 				t.Errorf("tick %d: error %q does not name %s", k, r.Err, h.Nodes[i].Name)
 			}
+		}
+	}
+}
+
+func TestPointsJSON(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []float64 // values; times are 1, 2, ...
+	}{
+		{`[]`, nil},
+		{` [ [1,"0.5"], [2.000,"1e-05"] , [3,"+Inf"],[4,"-0.25"],[5,"0.12345678901234567890"]] `,
+			[]float64{0.5, 1e-05, math.Inf(1), -0.25, 0.12345678901234567890}},
+	} {
+		var ps points
+		if err := json.Unmarshal([]byte(c.in), &ps); err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		for i, p := range ps {
+			if i >= len(c.want) || p.ms != int64(i+1)*1000 || math.Abs(p.v-c.want[i]) > 1e-15 && p.v != c.want[i] {
+				t.Errorf("%s: point %d = %v ms %v; want %v at %d s", c.in, i, p.ms, p.v, c.want, i+1)
+			}
+		}
+		if len(ps) != len(c.want) {
+			t.Errorf("%s: %d points; want %d", c.in, len(ps), len(c.want))
+		}
+	}
+	for _, bad := range []string{`[[1,0.5]]`, `[[1,"x"]]`, `[["1","0.5"]]`, `[[1,"0.5",3]]`, `[[1,"0.5"],]`, `{}`, `[[,"1"]]`} {
+		var ps points
+		if err := json.Unmarshal([]byte(bad), &ps); err == nil {
+			t.Errorf("%s: read as %v; want an error", bad, ps)
 		}
 	}
 }
