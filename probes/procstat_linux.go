@@ -117,6 +117,14 @@ func statusValue(status []byte, key string) (uint64, bool) {
 // context switches stand still too.
 type ranTotals [3]uint64
 
+// switchesIn is how many times the task was switched onto a CPU (sched_info
+// pcount). Every switch in but one onto the CPU it holds now was ended by a
+// switch out, voluntary or not, so this is its voluntary plus involuntary
+// context switches, plus one while it is on a CPU. Kernel 6.18 here may
+// miss a few switches in: over every task on this machine, at most 0.6%
+// fewer than the status's switches out (a shell: 2964, against 975 + 2008).
+func (r ranTotals) switchesIn() uint64 { return r[2] }
+
 // parseSchedstat reads a schedstat file. ok is false for one the kernel
 // fills with zeros (it keeps no such figures) or a malformed one.
 func parseSchedstat(data []byte) (r ranTotals, ok bool) {

@@ -78,7 +78,7 @@ func readProcess(ctx context.Context, n node, ctxSwitches bool) (Proc, error) {
 	}
 	if ctxSwitches {
 		if sw, err := p.NumCtxSwitchesWithContext(ctx); err == nil {
-			proc.VolCtx, proc.InvolCtx = uint64(max(sw.Voluntary, 0)), uint64(max(sw.Involuntary, 0))
+			proc.CtxSwitches = uint64(max(sw.Voluntary, 0)) + uint64(max(sw.Involuntary, 0))
 		}
 	}
 	return proc, nil

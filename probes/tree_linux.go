@@ -53,10 +53,14 @@ func systemTreeSource() (treeSource, error) {
 // their parents.
 //
 // The threads of the tree are read through files kept open between probes
-// (see procFile), and a thread whose schedstat shows it has not run since
-// the last probe is not read again: its CPU time, context switches and last
-// core cannot have changed. Only its name can (another thread may rename
-// it), so its stat is read again at least every refreshEvery probes.
+// (see procFile). A thread's schedstat comes first: its third field counts
+// the thread's switches onto a CPU, which are its context switches, and if
+// it has not moved since the last probe the thread has not run, so its CPU
+// time and last core cannot have changed and its stat is not read again.
+// Only its name can (another thread may rename it), so its stat is read
+// again at least every refreshEvery probes. On a kernel that keeps no
+// schedstat figures (all zeros), every thread's stat is read at every
+// probe, and its status for the context switches.
 type procfsSource struct {
 	root  string
 	files procReader
@@ -107,11 +111,13 @@ type threadState struct {
 	children, schedstat, stat, status procFile
 	done                              uint64 // the probe that last read it
 	ran                               ranTotals
-	hasStat, hasStatus                bool // ticks, core, name; vol, invol are still true
+	hasStat                           bool // ticks, core and name are still true
 	ticks                             uint64
 	core                              int
 	name                              string
-	vol, invol                        uint64
+	// switches is its context switches as of the probe that last read
+	// it, from its schedstat or else its status.
+	switches uint64
 }
 
 // scannedProc is a process as a read of the whole list sees it.
@@ -380,9 +386,8 @@ func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc 
 		}
 	}
 	for _, th := range ps.threads {
-		if ctxSwitches && th.hasStatus {
-			proc.VolCtx += th.vol
-			proc.InvolCtx += th.invol
+		if ctxSwitches {
+			proc.CtxSwitches += th.switches
 		}
 		if withThreads && th.hasStat {
 			t.Threads = append(t.Threads, ThreadInfo{PID: ps.pid, TID: th.tid, Name: th.name,
@@ -407,14 +412,14 @@ func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState
 	}
 	// The schedstat is read before the rest: if it still stands where it
 	// stood then, nothing read after it then can have changed.
-	ran, ok := ranTotals{}, false
+	ran, hasFigures := ranTotals{}, false
 	if data, err := p.files.read(&th.schedstat); err == nil {
-		ran, ok = parseSchedstat(data)
+		ran, hasFigures = parseSchedstat(data)
 	}
-	if !ok || ran != th.ran {
-		th.hasStat, th.hasStatus = false, false
+	if !hasFigures || ran != th.ran {
+		th.hasStat = false
 	}
-	th.ran = ran
+	th.ran, th.switches = ran, ran.switchesIn()
 	if withThreads && (!th.hasStat || (uint64(th.tid)+p.probes)%refreshEvery == 0) {
 		data, err := p.files.read(&th.stat)
 		if err != nil {
@@ -429,14 +434,16 @@ func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState
 			th.name = string(st.comm)
 		}
 	}
-	if ctxSwitches && !th.hasStatus {
+	if ctxSwitches && !hasFigures {
 		data, err := p.files.read(&th.status)
 		if err != nil {
 			return q, false
 		}
-		if th.vol, th.invol, th.hasStatus = parseCtxSwitches(data); !th.hasStatus {
+		vol, invol, parsed := parseCtxSwitches(data)
+		if !parsed {
 			return q, false
 		}
+		th.switches = vol + invol
 	}
 	return q, true
 }
