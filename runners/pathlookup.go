@@ -58,8 +58,9 @@ func listDirs(dirs []string) string {
 
 // LookPath finds the program name as exec.LookPath does and, for a bare
 // name that is not in PATH when corescope was started from a desktop, in
-// the login shell's PATH too (asked once per process; see LoginPATH). A
-// program found nowhere gives a *NotFoundError.
+// the login shell's PATH too ($SHELL, else /bin/sh; asked once per process,
+// for at most loginShellTimeout). A program found nowhere gives a
+// *NotFoundError.
 func LookPath(name string) (string, error) {
 	path, _, err := lookPath(name, true)
 	return path, err
@@ -123,10 +124,6 @@ func loginPATHEnv(path string) []string {
 func startedFromDesktop() bool {
 	return os.Getenv("TERM") == "" && loginShellSupported
 }
-
-// LoginPATH is the PATH the user's login shell ($SHELL, else /bin/sh) sets
-// up, asked once per process and bounded by loginShellTimeout.
-func LoginPATH() ([]string, error) { return loginPATH.get() }
 
 // loginShellTimeout bounds the login shell's answer: its start-up files
 // may do anything.
