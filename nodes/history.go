@@ -221,7 +221,11 @@ func apiMatrix(ctx context.Context, base *url.URL, path string, args url.Values)
 func measureScrapeInterval(ctx context.Context, base *url.URL, q HistoryQuery) (time.Duration, error) {
 	const span = 10 * time.Minute
 	query := fmt.Sprintf(`%s{mode="idle",cpu="0"%s}[%s]`, cpuMetric, q.selector(), promDuration(span))
-	for _, at := range []time.Time{q.To, minTime(q.From.Add(span), q.To)} {
+	times := []time.Time{q.To}
+	if early := q.From.Add(span); early.Before(q.To) {
+		times = append(times, early)
+	}
+	for _, at := range times {
 		series, err := apiMatrix(ctx, base, "api/v1/query", url.Values{"query": {query}, "time": {unixSeconds(at)}})
 		if err != nil {
 			return 0, err
@@ -240,13 +244,6 @@ func measureScrapeInterval(ctx context.Context, base *url.URL, q HistoryQuery) (
 		}
 	}
 	return 0, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
 
 func unixSeconds(t time.Time) string {
