@@ -26,8 +26,8 @@ type NotFoundError struct {
 	Name string
 	// PATH is the process's own search path, in order.
 	PATH []string
-	// Login is what the login shell's PATH adds to it, when it was asked;
-	// LoginErr says why it could not be asked.
+	// Login is what the login shell's PATH adds to PATH. Asked says that
+	// the shell answered; LoginErr, why it did not.
 	Login    []string
 	Asked    bool
 	LoginErr error

@@ -137,6 +137,23 @@ func TestKnownPythonDoesNotWaitForLoginShell(t *testing.T) {
 	}
 }
 
+// TestLookPathSaysWhenLoginShellFails: a shell that cannot answer leaves
+// the PATH it would add unknown, and the error says so.
+func TestLookPathSaysWhenLoginShellFails(t *testing.T) {
+	dir := t.TempDir()
+	shell := filepath.Join(dir, "brokensh")
+	writeScript(t, shell, "#!/bin/sh\nexit 3\n")
+	t.Setenv("TERM", "")
+	t.Setenv("SHELL", shell)
+	t.Setenv("PATH", dir)
+	freshLoginPATH(t)
+	_, err := LookPath("corescope-no-such-tool")
+	if err == nil || !strings.Contains(err.Error(), "your login shell's PATH is unknown: "+shell) ||
+		!strings.Contains(err.Error(), "exit status 3") {
+		t.Errorf("LookPath with a failing login shell = %v; want an error saying its PATH is unknown and why", err)
+	}
+}
+
 func TestAskLoginShellTimesOut(t *testing.T) {
 	shell := filepath.Join(t.TempDir(), "slowsh")
 	writeScript(t, shell, "#!/bin/sh\nexec sleep 30\n")
