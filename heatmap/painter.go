@@ -194,18 +194,32 @@ func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, s *Series, layer L
 	if r.Empty() {
 		return
 	}
-	w, h := r.Dx(), r.Dy()
-	xa, xb := p.plan(s, from, to, w)
-	cores := s.Cores()
-	if cores == 0 {
+	xa, xb := p.grid0(s, layer, from, to, r.Dx(), sorted)
+	p.paintCores(dst, r, xa, xb, 0, s.Cores())
+}
+
+// grid0 plans the time window [from, to) of s onto w pixel columns and
+// fills the grid of every core (see fillGrid); xa..xb are the pixel
+// columns with samples.
+func (p *Painter) grid0(s *Series, layer Layer, from, to float64, w int, sorted bool) (xa, xb int) {
+	xa, xb = p.plan(s, from, to, w)
+	if s.Cores() == 0 {
 		xa, xb = 0, 0
 	}
 	if xb > xa {
 		if sorted {
 			s.keepRanks()
 		}
-		p.fillGrid(s, layer, cores, sorted)
+		p.fillGrid(s, layer, s.Cores(), sorted)
 	}
+	return xa, xb
+}
+
+// paintCores paints the grid's cores [base, base+n) into r of dst (r
+// within dst), the first at the top, a pixel row holding several cores
+// showing their maximum; pixel columns outside xa..xb are transparent.
+func (p *Painter) paintCores(dst *image.RGBA, r image.Rectangle, xa, xb, base, n int) {
+	w, h := r.Dx(), r.Dy()
 	g := len(p.ends)
 	prev0, prev1, prevGap := -1, -1, false
 	var prevRow []byte
@@ -214,10 +228,11 @@ func (p *Painter) Heatmap(dst *image.RGBA, r image.Rectangle, s *Series, layer L
 		row := dst.Pix[o : o+4*w]
 		clear(row[:4*xa])
 		clear(row[4*xb:])
-		if xb == xa {
+		if xb == xa || n <= 0 {
 			continue
 		}
-		c0, c1 := span(y, h, cores)
+		c0, c1 := span(y, h, n)
+		c0, c1 = c0+base, c1+base
 		if c0 == prev0 && c1 == prev1 && !prevGap {
 			copy(row, prevRow)
 			continue

@@ -1,0 +1,217 @@
+package heatmap
+
+import (
+	"image"
+	"image/color"
+
+	"corescope/levels"
+)
+
+// Group is one node's cores in a Series of a cluster: Cores rows from
+// First, shown under Name.
+type Group struct {
+	Name         string
+	First, Cores int
+}
+
+// Nodes keeps, beside a cluster's Series of every core, each node's mean
+// load: per sample the mean of the node's measured cores (Missing where
+// none was measured), as a Series of one row per node, so a node collapses
+// to one row and has its own busy-cores strip at the cost of its pixels,
+// however long the run. Feed it the same rows as the cluster's Series. The
+// zero value has no groups; a Nodes is not safe for concurrent use.
+type Nodes struct {
+	groups []Group
+	means  []Series // node k's mean load, one row
+	row    [2][1]levels.Level
+}
+
+// Reset empties n for groups, whose samples come interval seconds apart
+// (see Series.Reset for interval and expect).
+func (n *Nodes) Reset(groups []Group, interval float64, expect int) {
+	n.groups = append(n.groups[:0], groups...)
+	n.means = grow(n.means, len(groups))
+	for k := range n.means {
+		n.means[k].Reset(1, interval, expect)
+	}
+}
+
+// Groups are the nodes n keeps, in order.
+func (n *Nodes) Groups() []Group { return n.groups }
+
+// Node is node k's mean load as a Series of one row.
+func (n *Nodes) Node(k int) *Series { return &n.means[k] }
+
+// Append adds the sample that ended at end: every core's load on the
+// machines and the subject's (nil where not measured), as for
+// Series.Append.
+func (n *Nodes) Append(end float64, machine, subject levels.Row) {
+	for k, g := range n.groups {
+		n.row[Machine][0] = meanOf(machine, g)
+		var sub levels.Row
+		if subject != nil {
+			n.row[Subject][0] = meanOf(subject, g)
+			sub = n.row[Subject][:]
+		}
+		n.means[k].Append(end, n.row[Machine][:], sub)
+	}
+}
+
+// meanOf is the mean level of g's measured cores in row; Missing when none
+// is (or the row lacks them).
+func meanOf(row levels.Row, g Group) levels.Level {
+	lo, hi := min(max(g.First, 0), len(row)), min(max(g.First+g.Cores, 0), len(row))
+	sum, known := 0, 0
+	for _, l := range row[lo:hi] {
+		if l != levels.Missing {
+			sum += int(l)
+			known++
+		}
+	}
+	if known == 0 {
+		return levels.Missing
+	}
+	return levels.Level((sum + known/2) / known)
+}
+
+// Band is where one group goes in a grouped picture (see Arrange), in
+// pixel rows of the picture: its cores, or its one collapsed row, in
+// [Y0, Y1), and its busy-cores strip in [StripY0, StripY1), empty where
+// there is no room for one or the group is collapsed (its row is then its
+// load).
+type Band struct {
+	Group            int // index in the groups
+	Y0, Y1           int
+	StripY0, StripY1 int
+	Collapsed        bool
+}
+
+// Geometry of a grouped picture, in pixel rows.
+const (
+	// separatorRows is the line between two groups.
+	separatorRows = 1
+	// The strip of an expanded group takes a sixth of its rows, within
+	// these bounds, when the group has at least minStripOf rows.
+	minStripRows, maxStripRows, minStripOf = 4, 12, 24
+	// MinRowsPerCore is the fewest pixel rows a core gets before a
+	// cluster's picture collapses to one row per node (see Crowded).
+	MinRowsPerCore = 2
+)
+
+// Crowded reports whether rows pixel rows are too few to show every one of
+// cores cores of a cluster apart (under MinRowsPerCore a core): the
+// picture then collapses each node to one row.
+func Crowded(cores, rows int) bool { return rows < MinRowsPerCore*cores }
+
+// Arrange lays groups out from the top of a picture h pixel rows high, in
+// order, a separator row between two: an expanded group gets rows in
+// proportion to its cores, a collapsed one (collapsed[k]) as many as one
+// core would, so a node expanded among collapsed ones takes most of the
+// picture. Where h is too small for the separators they are left out; a
+// group may get no rows when h is under one row a group.
+func Arrange(groups []Group, h int, collapsed []bool) []Band {
+	if len(groups) == 0 || h <= 0 {
+		return nil
+	}
+	weight := func(k int) int {
+		if k < len(collapsed) && collapsed[k] {
+			return 1
+		}
+		return max(groups[k].Cores, 1)
+	}
+	total := 0
+	for k := range groups {
+		total += weight(k)
+	}
+	sep := separatorRows
+	if h-sep*(len(groups)-1) < 2*len(groups) {
+		sep = 0
+	}
+	avail := h - sep*(len(groups)-1)
+	bands := make([]Band, len(groups))
+	acc := 0
+	for k := range groups {
+		b := &bands[k]
+		b.Group, b.Collapsed = k, k < len(collapsed) && collapsed[k]
+		y0 := avail * acc / total
+		acc += weight(k)
+		y1 := avail * acc / total
+		b.Y0, b.Y1 = y0+k*sep, y1+k*sep
+		if rows := b.Y1 - b.Y0; !b.Collapsed && rows >= minStripOf {
+			strip := min(maxStripRows, max(minStripRows, rows/6))
+			b.StripY0, b.StripY1 = b.Y1-strip, b.Y1
+			b.Y1 = b.StripY0
+		}
+	}
+	return bands
+}
+
+// Labelled is which of bands have room for a name textH rows high at
+// their top: in order, each band whose top is at least textH below the
+// last name's, so names never overlap however many nodes there are.
+func Labelled(bands []Band, textH int) []int {
+	var out []int
+	next := 0
+	for i, b := range bands {
+		if b.Y0 >= next && b.Y1 > b.Y0 {
+			out = append(out, i)
+			next = b.Y0 + textH
+		}
+	}
+	return out
+}
+
+// SeparatorColor is the line between two groups of a grouped picture:
+// light, so it reads neither as idle (dark) nor as missing (the hatch).
+var SeparatorColor = color.RGBA{0xe8, 0xe8, 0xe8, 0xff}
+
+// Grouped paints layer of s over the time window [from, to) into r of dst
+// (clipped to dst) grouped by node as bands say (see Arrange; their rows
+// count from r's top): an expanded band's cores as Heatmap paints them,
+// with the node's busy-cores strip under them (of its cores, 0..all); a
+// collapsed band one row, the node's mean load from n, the maximum of its
+// samples per pixel column as elsewhere; and SeparatorColor between them.
+// Missing values show the gap hatch in every part. It reads the grid of s
+// once, O(r's width x cores), and each node's means once.
+func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Nodes, layer Layer, from, to float64, bands []Band) {
+	r = r.Intersect(dst.Bounds())
+	if r.Empty() {
+		return
+	}
+	sep := image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y) // rows not yet painted
+	paintSep := func(until int) {
+		sep.Max.Y = min(r.Min.Y+until, r.Max.Y)
+		if sep.Dy() > 0 {
+			fill(dst, sep, SeparatorColor)
+		}
+	}
+	band := func(y0, y1 int) image.Rectangle {
+		return image.Rect(r.Min.X, r.Min.Y+y0, r.Max.X, r.Min.Y+y1).Intersect(r)
+	}
+	// The expanded bands first: they share the grid of every core, which
+	// painting a node's means or strip plans again.
+	expanded := false
+	for _, b := range bands {
+		expanded = expanded || !b.Collapsed
+	}
+	if expanded {
+		xa, xb := p.grid0(s, layer, from, to, r.Dx(), false)
+		for _, b := range bands {
+			if g := n.groups[b.Group]; !b.Collapsed && !band(b.Y0, b.Y1).Empty() {
+				p.paintCores(dst, band(b.Y0, b.Y1), xa, xb, min(g.First, s.Cores()), min(g.Cores, s.Cores()-g.First))
+			}
+		}
+	}
+	for _, b := range bands {
+		paintSep(b.Y0)
+		node := &n.means[b.Group]
+		if b.Collapsed {
+			p.Heatmap(dst, band(b.Y0, b.Y1), node, layer, from, to, false)
+		}
+		if b.StripY1 > b.StripY0 {
+			p.Strip(dst, band(b.StripY0, b.StripY1), node, from, to, 1)
+		}
+		sep.Min.Y = r.Min.Y + max(b.Y1, b.StripY1)
+	}
+	paintSep(r.Dy())
+}
