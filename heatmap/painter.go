@@ -295,12 +295,16 @@ func fillRun(seg []byte, px uint32) {
 func (p *Painter) fillGrid(s *Series, layer Layer, cores int, sorted bool) {
 	g := len(p.ends)
 	p.grid = grow(p.grid, g*cores)
-	p.block = grow(p.block, block*cores)
+	// The block's columns are a cache line apart more than cores: with
+	// thousands of cores (a cluster) a power-of-two stride would put the
+	// bytes of one core in every column on the same cache set.
+	stride := cores + 64
+	p.block = grow(p.block, block*stride)
 	p.row = grow(p.row, g)
 	for j0 := 0; j0 < g; j0 += block {
 		n := min(block, g-j0)
 		for k := range n {
-			col := p.block[k*cores : (k+1)*cores]
+			col := p.block[k*stride : k*stride+cores]
 			clear(col)
 			for _, rf := range p.refs[p.lo[j0+k]:p.hi[j0+k]] {
 				s.maxInto(col, rf, layer, sorted)
@@ -309,7 +313,7 @@ func (p *Painter) fillGrid(s *Series, layer Layer, cores int, sorted bool) {
 		for c := range cores {
 			run := p.grid[c*g+j0 : c*g+j0+n]
 			for k := range run {
-				run[k] = p.block[k*cores+c]
+				run[k] = p.block[k*stride+c]
 			}
 		}
 	}
