@@ -278,11 +278,21 @@ func (p *Profile) check() error {
 				Allowed: "a slice ends after it starts, at or after 0 s, on a core numbered from 0"}
 		}
 	}
-	spec, err := p.Spec.Resolve()
-	if err != nil {
-		return fmt.Errorf("spec: %w", err)
+	if err := p.checkNodes(); err != nil {
+		return err
 	}
-	p.Spec = spec
+	if p.Watched() {
+		// No subject ran: the spec holds only the interval of the ticks.
+		if p.Spec.Interval <= 0 {
+			return &runners.FieldError{Field: "spec.interval", Value: p.Spec.Interval.D().String(), Allowed: "a watch's tick, longer than 0"}
+		}
+	} else {
+		spec, err := p.Spec.Resolve()
+		if err != nil {
+			return fmt.Errorf("spec: %w", err)
+		}
+		p.Spec = spec
+	}
 	if err := p.Summary.check(); err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}

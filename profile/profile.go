@@ -31,7 +31,8 @@ type Frame struct {
 	Threads int    `json:"threads"`
 	Procs   int    `json:"procs"`
 	// ThreadSamples are each subject thread's CPU over the interval and the
-	// core it last ran on (Linux only).
+	// core it last ran on (Linux only; -1 with exact attribution, whose
+	// Slices say where threads ran).
 	ThreadSamples []ThreadSample `json:"thread_samples,omitempty"`
 	// TasksDone counts task-end events up to T.
 	TasksDone int `json:"tasks_done"`
@@ -179,7 +180,11 @@ type Profile struct {
 	Spec    runners.Spec `json:"spec"`
 	Started time.Time    `json:"started"`
 	Machine Machine      `json:"machine"`
-	Summary Summary      `json:"summary"`
+	// Nodes name the machines whose cores the frames hold and which cores
+	// are whose (see Node). Empty for one machine, every core local: every
+	// profile of corescope before nodes, and record without --node.
+	Nodes   []Node  `json:"nodes,omitempty"`
+	Summary Summary `json:"summary"`
 	// Error says why the run failed; empty for a run that succeeded.
 	Error string `json:"error,omitempty"`
 	// ExitCode is the subject's exit status (-1 when killed by a signal or never started).

@@ -37,6 +37,13 @@ type Options struct {
 	// Stdout and Stderr, when set, get what the subject writes as it writes
 	// it: its stdout without the event lines, and its stderr.
 	Stdout, Stderr io.Writer
+	// Nodes, when set, are other machines' exporters (see
+	// nodes.ParseAddress) scraped at every tick beside the local sample:
+	// the profile's nodes are this machine first, then these, and each
+	// frame's Busy holds all their cores (see Node). The subject's figures
+	// stay this machine's; SubjectBusy is Missing on the other nodes' cores.
+	// The spec's interval must then be nodes.MinInterval or longer.
+	Nodes []string
 
 	// openExact opens exact attribution; nil means openExact. Tests make
 	// it fail to exercise the approximate path.
@@ -94,6 +101,13 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		return nil, err
 	}
 	tree.CtxSwitches = false // the subject's rusage at exit has them all
+	var remote *cluster
+	if len(opt.Nodes) > 0 {
+		if remote, err = newCluster(opt.Nodes, spec.Interval.D()); err != nil {
+			return nil, err
+		}
+		defer remote.close()
+	}
 	r := &recorder{
 		group:         group,
 		tree:          tree,
@@ -105,6 +119,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		prevThreadCPU: map[int]float64{},
 		threads:       map[int]Thread{},
 		stderr:        stream{out: opt.Stderr, gather: gatherWait},
+		remote:        remote,
 	}
 	r.stdout = stream{events: &r.events, out: opt.Stdout, gather: gatherWait}
 	return r.run(ctx, subject)
@@ -137,8 +152,12 @@ type recorder struct {
 	// allows; attributionNote says why it does not otherwise.
 	exact           *exactAttribution
 	attributionNote string
-	pendingSlices   []Slice   // drained since the last frame
-	subjectLoad     []float64 // the subject's per-core load before it is quantised, reused
+	pendingSlices   []Slice // drained since the last frame
+
+	// remote scrapes the other nodes, when there are any; their cores
+	// follow this machine's in every frame.
+	remote      *cluster
+	subjectLoad []float64 // the subject's per-core load before it is quantised, reused
 }
 
 func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile, error) {

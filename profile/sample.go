@@ -1,11 +1,13 @@
 package profile
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"time"
 
 	"corescope/levels"
+	"corescope/nodes"
 	"corescope/runners"
 )
 
@@ -19,10 +21,12 @@ func (r *recorder) sample(ctx context.Context, pid int) {
 		// would read as noise. The next frame covers this time.
 		return
 	}
+	remote := r.scrapeRemote(ctx)
 	loads, err := r.cpu.Sample(ctx)
 	if err != nil || loads == nil {
 		r.lastSample = now
-		return // a baseline, or /proc/stat could not be read this tick: no frame
+		remote() // a baseline too
+		return   // a baseline, or /proc/stat could not be read this tick: no frame
 	}
 	dt := now.Sub(r.lastSample).Seconds()
 	r.lastSample = now
@@ -40,11 +44,56 @@ func (r *recorder) sample(ctx context.Context, pid int) {
 		r.probeTree(ctx, pid, &f)
 	}
 	r.attribute(&f, dt)
+	r.addRemote(&f, remote())
 	f.Events = r.drainEvents()
 	f.TasksDone = r.tasksDone
 	r.prof.Frames = append(r.prof.Frames, f)
 	if r.opt.OnFrame != nil {
 		r.opt.OnFrame(f)
+	}
+}
+
+// scrapeRemote starts scraping the other nodes, if any, beside the local
+// sample, and returns what waits for their tick: at most the scraper's
+// timeout (80% of the interval), however slow a node is.
+func (r *recorder) scrapeRemote(ctx context.Context) func() *nodes.Tick {
+	if r.remote == nil {
+		return func() *nodes.Tick { return nil }
+	}
+	done := make(chan nodes.Tick, 1)
+	go func() {
+		t, err := r.remote.scraper.Scrape(ctx)
+		if err != nil {
+			t.Nodes = nil // ctx is done: no figures
+		}
+		done <- t
+	}()
+	return func() *nodes.Tick { t := <-done; return &t }
+}
+
+// addRemote lays the other nodes' cores out after this machine's in f,
+// fixing the profile's nodes at the first frame (a node that has not
+// answered by then has no cores in it), and pads SubjectBusy with Missing
+// over them: the subject is measured on this machine only.
+func (r *recorder) addRemote(f *Frame, t *nodes.Tick) {
+	if t == nil {
+		return
+	}
+	local := len(f.Busy)
+	if r.remote.layout == nil {
+		r.remote.fixLayout(local)
+		r.prof.Nodes = append([]Node{{Name: cmp.Or(r.prof.Machine.Hostname, "local"), Cores: local}}, r.remote.layout...)
+	}
+	f.Busy = append(f.Busy, make(levels.Row, r.remote.cores())...)
+	if t.Nodes == nil {
+		t.Nodes = make([]nodes.Reading, len(r.remote.layout))
+	}
+	r.remote.fill(f.Busy[local:], *t)
+	copy(r.prof.Nodes[1:], r.remote.layout)
+	if len(f.SubjectBusy) > 0 {
+		for range len(f.Busy) - local {
+			f.SubjectBusy = append(f.SubjectBusy, levels.Missing)
+		}
 	}
 }
 

@@ -142,7 +142,7 @@ func creditUnsampled(p *Profile, exitCPU float64) {
 
 // summarizeFrames derives the sampled figures over the subject's life:
 // the machine's and the other programs' mean busy cores, the peak, and
-// totals of the frames.
+// totals of the frames. The machine is this one, without other nodes.
 func summarizeFrames(p *Profile) {
 	s := &p.Summary
 	var sampledCPU, selfCPU float64
@@ -154,8 +154,14 @@ func summarizeFrames(p *Profile) {
 		s.Procs = max(s.Procs, f.Procs)
 		s.MaxRSS = max(s.MaxRSS, f.RSS)
 	}
-	busy, peak := meanOver(p, s.SubjectStartS, s.SubjectEndS, (*Frame).BusyCores)
-	others, _ := meanOver(p, s.SubjectStartS, s.SubjectEndS, (*Frame).OthersCores)
+	// The machine is the one the subject ran on: other nodes' cores
+	// (record --node) are not the subject's competition.
+	local, _ := p.LocalNode()
+	machine := func(f *Frame) float64 { return local.Row(f.Busy).Sum() }
+	busy, peak := meanOver(p, s.SubjectStartS, s.SubjectEndS, machine)
+	others, _ := meanOver(p, s.SubjectStartS, s.SubjectEndS, func(f *Frame) float64 {
+		return max(machine(f)-local.Row(f.SubjectBusy).Sum(), 0)
+	})
 	s.MachineBusyCores, s.PeakBusyCores, s.OthersBusyCores = round(busy, 1e3), round(peak, 1e3), round(others, 1e3)
 	s.CPUS = round(sampledCPU, 1e4)
 	s.SelfCPUS = round(selfCPU, 1e4)

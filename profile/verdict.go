@@ -19,6 +19,9 @@ func Verdict(p *Profile) string {
 	if p.Failed() {
 		return "failed: " + p.Error
 	}
+	if p.Watched() {
+		return clusterVerdict(p)
+	}
 	used := s.CoresUsed
 	if s.TasksCoresUsed > 0 {
 		used = s.TasksCoresUsed

@@ -1,0 +1,256 @@
+package profile
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"corescope/levels"
+	"corescope/nodes"
+	"corescope/probes"
+	"corescope/runners"
+)
+
+// WatchOptions configure Watch.
+type WatchOptions struct {
+	// Addresses are the nodes' exporters (see nodes.ParseAddress).
+	Addresses []string
+	// Interval is the tick; zero means nodes.DefaultInterval, and it may
+	// not be shorter than nodes.MinInterval.
+	Interval time.Duration
+	// Duration ends the watch after this long; zero watches until ctx is
+	// done.
+	Duration time.Duration
+	// OnFrame, when set, is called on Watch's goroutine with each frame.
+	OnFrame func(Frame)
+	// OnNodes, when set, is called after OnFrame with the nodes so far
+	// (their missed ticks and last errors) and why each gave no figure this
+	// tick: an error, or nil when it answered (its first answer after a miss
+	// is only a baseline, so its cores may still be Missing). The slices
+	// are reused by the next tick.
+	OnNodes func(nodes []Node, errs []error)
+	// Machine describes the computer corescope runs on; nil means
+	// ThisMachine.
+	Machine *Machine
+}
+
+// Check says what is wrong with the options, naming the flag (--node,
+// --interval, --duration), before anything is scraped.
+func (opt WatchOptions) Check() error {
+	if opt.Duration < 0 {
+		return fmt.Errorf("--duration %v: use a positive duration, or none to watch until Ctrl-C", opt.Duration)
+	}
+	c, err := newCluster(opt.Addresses, cmp.Or(opt.Interval, nodes.DefaultInterval))
+	if err != nil {
+		return err
+	}
+	c.close()
+	return nil
+}
+
+// SettleTicks is how many ticks Watch waits at most for every node's first
+// answer before it fixes the frames' layout: a node that answered by then has
+// its cores in every frame, one that did not has none in this profile (0
+// cores, every tick missed) even if it answers later, so the rows of a
+// profile never move.
+const SettleTicks = 3
+
+// Watch records the per-core load of nodes, without a subject, until ctx is
+// done or opt.Duration has passed; either is a normal end, and the profile
+// holds every frame taken. Each tick scrapes every node in parallel (see
+// nodes.Scraper); a frame's Busy holds every core of every node in the
+// order given, levels.Missing where a node gave no figure that tick. The
+// first answers are baselines: frames start on the tick after every node
+// has answered once, or after SettleTicks, whichever comes first.
+//
+// Errors are bad options (naming the flag) or ctx ending before any frame
+// was taken.
+func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
+	opt.Interval = cmp.Or(opt.Interval, nodes.DefaultInterval)
+	if err := opt.Check(); err != nil {
+		return nil, err
+	}
+	c, err := newCluster(opt.Addresses, opt.Interval)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	if opt.Machine == nil {
+		m := ThisMachine(ctx)
+		opt.Machine = &m
+	}
+	self := probes.NewSelfMeter()
+	self.Delta()
+	started := time.Now()
+	p := &Profile{
+		Label:    "watch of " + count(len(opt.Addresses), "node"),
+		Spec:     runners.Spec{Interval: runners.Duration(opt.Interval)},
+		Started:  started,
+		Machine:  *opt.Machine,
+		ExitCode: -1,
+	}
+	var end <-chan time.Time
+	if opt.Duration > 0 {
+		// A tick at the very end is taken: the watch lasts Duration.
+		t := time.NewTimer(opt.Duration + opt.Interval/4)
+		defer t.Stop()
+		end = t.C
+	}
+	ticker := time.NewTicker(opt.Interval)
+	defer ticker.Stop()
+	for tick := 0; ; tick++ {
+		t, err := c.scraper.Scrape(ctx)
+		if err != nil {
+			break // ctx is done
+		}
+		if c.layout == nil {
+			if c.answered() || tick >= SettleTicks {
+				c.fixLayout(0)
+				p.Nodes = c.layout
+			}
+		} else {
+			f := Frame{T: round(t.Time.Sub(started).Seconds(), 1e3), Busy: make(levels.Row, c.cores())}
+			c.fill(f.Busy, t)
+			if d, err := self.Delta(); err == nil {
+				f.SelfCPU = round(d, 1e6)
+			}
+			p.Frames = append(p.Frames, f)
+			if opt.OnFrame != nil {
+				opt.OnFrame(f)
+			}
+			if opt.OnNodes != nil {
+				opt.OnNodes(c.layout, c.errs)
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-end:
+		case <-ticker.C:
+			continue
+		}
+		break
+	}
+	if len(p.Frames) == 0 {
+		if p.Nodes == nil {
+			c.fixLayout(0)
+			p.Nodes = c.layout
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("stopped before the first frame: a watch takes %v per tick, and its first answers are only baselines", opt.Interval)
+		}
+	}
+	summarizeWatch(p)
+	return p, nil
+}
+
+// summarizeWatch fills the summary of a profile without a subject: the
+// watch's length, its nodes' mean and peak busy cores (each frame's known
+// cores: a node that gave no figure adds nothing, it is not counted as
+// idle), corescope's own cost, and the cluster's sentence.
+func summarizeWatch(p *Profile) {
+	s := &p.Summary
+	if n := len(p.Frames); n > 0 {
+		s.WallS = round(p.Frames[n-1].T-p.Frames[0].T+p.Spec.Interval.D().Seconds(), 1e4)
+		s.SubjectEndS = p.Frames[n-1].T
+		s.SubjectStartS = round(max(p.Frames[0].T-p.Spec.Interval.D().Seconds(), 0), 1e4)
+	}
+	mean, peak := knownMean(p, func(f *Frame) levels.Row { return f.Busy })
+	s.MachineBusyCores, s.PeakBusyCores = round(mean, 1e3), round(peak, 1e3)
+	selfCPU := 0.0
+	for i := range p.Frames {
+		selfCPU += p.Frames[i].SelfCPU
+	}
+	s.SelfCPUS = round(selfCPU, 1e4)
+	if s.WallS > 0 {
+		s.SelfCores = round(selfCPU/s.WallS, 1e4)
+	}
+	s.Verdict = Verdict(p)
+}
+
+// cluster scrapes remote nodes once a tick, for Watch and for Record with
+// nodes, and lays their cores out in frames.
+type cluster struct {
+	scraper *nodes.Scraper
+	// layout is the nodes' place in every frame; nil until fixLayout.
+	layout []Node
+	// errs is why each node gave no figure on the last tick (nil: it answered).
+	errs []error
+	// late marks nodes that answered only after the layout was fixed.
+	late []bool
+}
+
+func newCluster(addresses []string, interval time.Duration) (*cluster, error) {
+	s, err := nodes.NewScraper(addresses, interval)
+	if err != nil {
+		return nil, err
+	}
+	return &cluster{scraper: s, errs: make([]error, len(addresses)), late: make([]bool, len(addresses))}, nil
+}
+
+func (c *cluster) close() { c.scraper.Close() }
+
+// answered reports whether every node has answered at least once.
+func (c *cluster) answered() bool {
+	for _, n := range c.scraper.Nodes() {
+		if len(n.CPUs) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// fixLayout places the nodes' cores one after another from core first,
+// each with the cores it has answered with so far.
+func (c *cluster) fixLayout(first int) {
+	for _, n := range c.scraper.Nodes() {
+		c.layout = append(c.layout, Node{Name: n.Name, URL: n.URL, Cores: len(n.CPUs), First: first})
+		first += len(n.CPUs)
+	}
+}
+
+// cores is how many cores the layout holds.
+func (c *cluster) cores() int {
+	n := 0
+	for _, node := range c.layout {
+		n += node.Cores
+	}
+	return n
+}
+
+// fill copies tick t's readings into busy at each node's place (which
+// starts at c.layout[0].First), Missing where a node gave no figure, and
+// counts each node's missed ticks and keeps its last error.
+func (c *cluster) fill(busy levels.Row, t nodes.Tick) {
+	for i := range c.layout {
+		base := c.layout[0].First
+		n := &c.layout[i]
+		dst := busy[n.First-base : n.First-base+n.Cores]
+		r := t.Nodes[i]
+		c.errs[i] = r.Err
+		if len(r.Busy) == n.Cores {
+			copy(dst, r.Busy)
+		} else {
+			for k := range dst {
+				dst[k] = levels.Missing
+			}
+			if r.Err == nil && n.Cores == 0 && !c.late[i] {
+				c.late[i] = true
+				r.Err = errors.New("it first answered after the watch had fixed its cores (a watch waits " +
+					fmt.Sprint(SettleTicks) + " ticks for every node): start again to see its cores")
+			}
+		}
+		if n.Cores == 0 || !anyKnown(dst) {
+			n.MissedTicks++
+		}
+		if r.Err != nil {
+			var ne *nodes.NodeError
+			if errors.As(r.Err, &ne) {
+				n.LastError = ne.Err.Error() // the node is named beside it
+			} else {
+				n.LastError = r.Err.Error()
+			}
+		}
+	}
+}
