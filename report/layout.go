@@ -59,6 +59,11 @@ type RunLayout struct {
 	Heatmap image.Rectangle
 	Machine image.Rectangle
 	Strip   image.Rectangle
+	// Nodes is where each node of a cluster's profile goes in Heatmap (and,
+	// arranged again for its height, in Machine), in rows from its top:
+	// expanded with its strip, or collapsed to a row when the cluster is
+	// too tall for the page (see heatmap.Arrange); nil for one machine.
+	Nodes []heatmap.Band
 	// Threads is the subject threads' on-core slices on the run's time
 	// scale, one lane a thread; empty without slices.
 	Threads image.Rectangle
@@ -128,6 +133,9 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 		}
 		top := y
 		hh := heatmapHeight(cores(p))
+		if len(p.Nodes) > 0 {
+			hh, r.Nodes = clusterRows(p)
+		}
 		r.Heatmap = picture(hh)
 		if runtext.SubjectMeasured(p) {
 			r.Machine = picture(max(minMachineH, hh/2))

@@ -63,6 +63,9 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 	l := locate(ps, opt, tf)
 	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, series: runSeries(ps),
 		names: runtext.Names(ps), opt: opt}
+	for _, p := range ps {
+		pg.nodes = append(pg.nodes, nodeSeries(p))
+	}
 	box(pg.dst, pg.dst.Bounds(), paper)
 	pg.title()
 	for i := range ps {
@@ -83,6 +86,7 @@ type page struct {
 	l      Layout
 	ps     []*profile.Profile
 	series []*heatmap.Series // each run's samples, for its pictures and its line
+	nodes  []*heatmap.Nodes  // each cluster run's nodes' means; nil for one machine
 	names  []string
 	opt    Options
 }
@@ -96,15 +100,19 @@ func runSeries(ps []*profile.Profile) []*heatmap.Series {
 		s.Reset(cores(p), p.Spec.Interval.D().Seconds(), len(p.Frames))
 		for k := range p.Frames {
 			f := &p.Frames[k]
-			var subject levels.Row
-			if len(f.SubjectBusy) > 0 {
-				subject = f.SubjectBusy
-			}
-			s.Append(f.T, f.Busy, subject)
+			s.Append(f.T, f.Busy, subjectRow(f))
 		}
 		out[i] = s
 	}
 	return out
+}
+
+// subjectRow is f's per-core load of the subject, nil where not measured.
+func subjectRow(f *profile.Frame) levels.Row {
+	if len(f.SubjectBusy) == 0 {
+		return nil
+	}
+	return f.SubjectBusy
 }
 
 // text draws s with face in c; see the function text.
@@ -241,14 +249,22 @@ func (pg *page) pictures(i int) {
 	if pg.opt.Sorted {
 		top, bottom = "busiest", "least busy"
 	}
+	heat := func(pic image.Rectangle, layer heatmap.Layer, name string, bands []heatmap.Band) {
+		if r.Nodes == nil {
+			pg.hp.Heatmap(pg.dst, pic, s, layer, from, to, pg.opt.Sorted)
+			label(pic, name, top, bottom)
+			return
+		}
+		if bands == nil { // the machine's picture under the subject's, lower
+			bands = heatmap.Arrange(NodeGroups(p), pic.Dy(), collapsedOf(r.Nodes))
+		}
+		pg.grouped(i, pic, layer, bands)
+	}
 	if s.SubjectKnown() {
-		pg.hp.Heatmap(pg.dst, r.Heatmap, s, heatmap.Subject, from, to, pg.opt.Sorted)
-		label(r.Heatmap, "subject", top, bottom)
-		pg.hp.Heatmap(pg.dst, r.Machine, s, heatmap.Machine, from, to, pg.opt.Sorted)
-		label(r.Machine, "whole machine", top, bottom)
+		heat(r.Heatmap, heatmap.Subject, "subject", r.Nodes)
+		heat(r.Machine, heatmap.Machine, "whole machine", nil)
 	} else {
-		pg.hp.Heatmap(pg.dst, r.Heatmap, s, heatmap.Machine, from, to, pg.opt.Sorted)
-		label(r.Heatmap, "whole machine", top, bottom)
+		heat(r.Heatmap, heatmap.Machine, "whole machine", r.Nodes)
 	}
 	pg.hp.Strip(pg.dst, r.Strip, s, from, to, n)
 	pg.text(tf.small, muted, gx, r.Strip.Min.Y+smallPx, right, "busy cores")
