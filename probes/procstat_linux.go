@@ -1,6 +1,9 @@
 package probes
 
-import "bytes"
+import (
+	"bytes"
+	"time"
+)
 
 // taskStat is what the tree probe takes from a /proc/<pid>/stat or
 // /proc/<pid>/task/<tid>/stat line, parsed in place. comm points into the
@@ -124,6 +127,11 @@ type ranTotals [3]uint64
 // miss a few switches in: over every task on this machine, at most 0.6%
 // fewer than the status's switches out (a shell: 2964, against 975 + 2008).
 func (r ranTotals) switchesIn() uint64 { return r[2] }
+
+// onCPU is the task's time on a CPU (sum_exec_runtime), which the
+// scheduler counts in nanoseconds at every switch, where the stat's CPU
+// times count 10 ms ticks.
+func (r ranTotals) onCPU() time.Duration { return time.Duration(r[0]) }
 
 // parseSchedstat reads a schedstat file. ok is false for one the kernel
 // fills with zeros (it keeps no such figures) or a malformed one.

@@ -34,7 +34,8 @@ type ThreadInfo struct {
 	Name     string
 	// CPUS is the thread's cumulative CPU seconds, user and system.
 	CPUS float64
-	// Core is the logical core the thread last ran on; -1 when unknown.
+	// Core is the logical core the thread last ran on; -1 when unknown or
+	// not asked for (TreeProber.LastCores off).
 	Core int
 }
 
@@ -65,11 +66,28 @@ type TreeProber struct {
 	// dearest file of a probe. A caller that gets the totals elsewhere (a
 	// subject's rusage at exit) turns it off.
 	CtxSwitches bool
+
+	// LastCores makes Probe tell the core each thread last ran on
+	// (ThreadInfo.Core). It is on by default. On Linux it costs a read of
+	// the stat of every thread that ran since the last probe. Off, Core is
+	// -1 and, where the kernel keeps schedstat figures, a thread's CPU
+	// time comes from the schedstat a probe reads anyway (nanoseconds on a
+	// CPU, finer than the stat's 10 ms ticks) and its stat is read only
+	// for its name (when first seen and every few probes). A caller that
+	// learns where threads ran elsewhere (perf switch records) turns it
+	// off, before the first probe of a root: the two clocks of a thread's
+	// CPU time differ by up to a few ticks.
+	LastCores bool
+}
+
+// probeOptions say what a probe reads besides the processes.
+type probeOptions struct {
+	threads, ctxSwitches, lastCores bool
 }
 
 // treeSource is where a TreeProber reads processes from: /proc or gopsutil.
 type treeSource interface {
-	probe(ctx context.Context, root int, withThreads, ctxSwitches bool) (Tree, error)
+	probe(ctx context.Context, root int, opt probeOptions) (Tree, error)
 	// threadCores reports whether the source lists threads with the core
 	// each last ran on.
 	threadCores() bool
@@ -87,7 +105,7 @@ func newTreeProber(source treeSource, err error) (*TreeProber, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TreeProber{source: source, CtxSwitches: true}, nil
+	return &TreeProber{source: source, CtxSwitches: true, LastCores: true}, nil
 }
 
 // Probe reads root and every descendant, and with withThreads each of their
@@ -99,7 +117,7 @@ func (p *TreeProber) Probe(ctx context.Context, root int, withThreads bool) (Tre
 	if root <= 0 {
 		return Tree{}, fmt.Errorf("cannot read process %d: not a process ID", root)
 	}
-	return p.source.probe(ctx, root, withThreads, p.CtxSwitches)
+	return p.source.probe(ctx, root, probeOptions{threads: withThreads, ctxSwitches: p.CtxSwitches, lastCores: p.LastCores})
 }
 
 // family orders root and its descendants, parents before children, given

@@ -18,7 +18,7 @@ type node struct{ pid, ppid int }
 
 func (gopsutilSource) threadCores() bool { return false }
 
-func (gopsutilSource) probe(ctx context.Context, root int, _, ctxSwitches bool) (Tree, error) {
+func (gopsutilSource) probe(ctx context.Context, root int, opt probeOptions) (Tree, error) {
 	rootPPID, err := (&process.Process{Pid: int32(root)}).PpidWithContext(ctx)
 	if err != nil {
 		return Tree{}, fmt.Errorf("cannot read process %d (has it exited?): %w", root, err)
@@ -49,7 +49,7 @@ func (gopsutilSource) probe(ctx context.Context, root int, _, ctxSwitches bool) 
 		if err := ctx.Err(); err != nil {
 			return Tree{}, err
 		}
-		proc, err := readProcess(ctx, n, ctxSwitches)
+		proc, err := readProcess(ctx, n, opt.ctxSwitches)
 		switch {
 		case err == nil:
 			t.Procs = append(t.Procs, proc)

@@ -22,7 +22,9 @@ const clockTicks = 100
 const scanEvery = 16
 
 // refreshEvery bounds how many probes may pass between two reads of a
-// sleeping thread's stat, for its name, which another thread may change.
+// thread's stat that nothing else made a probe read (it slept, or its CPU
+// time came from its schedstat), for its name, which another thread may
+// change.
 const refreshEvery = 16
 
 // systemTreeSource reads the /proc under HOST_PROC, where gopsutil, psutil
@@ -58,7 +60,10 @@ func systemTreeSource() (treeSource, error) {
 // it has not moved since the last probe the thread has not run, so its CPU
 // time and last core cannot have changed and its stat is not read again.
 // Only its name can (another thread may rename it), so its stat is read
-// again at least every refreshEvery probes. On a kernel that keeps no
+// again at least every refreshEvery probes. Without last cores
+// (TreeProber.LastCores off) a thread's CPU time is its schedstat's time on
+// a CPU, so its stat is read only for its name: when first seen and every
+// refreshEvery probes, whether it ran or not. On a kernel that keeps no
 // schedstat figures (all zeros), every thread's stat is read at every
 // probe, and its status for the context switches.
 type procfsSource struct {
@@ -111,10 +116,15 @@ type threadState struct {
 	children, schedstat, stat, status procFile
 	done                              uint64 // the probe that last read it
 	ran                               ranTotals
-	hasStat                           bool // ticks, core and name are still true
-	ticks                             uint64
-	core                              int
-	name                              string
+	// hasStat is whether its stat was read: name holds. cpuS and core
+	// hold as of the probe that last read it.
+	hasStat bool
+	cpuS    float64
+	core    int
+	name    string
+	// timesFromRan is whether cpuS came from its schedstat at that probe
+	// (TreeProber.LastCores off), not from its stat.
+	timesFromRan bool
 	// switches is its context switches as of the probe that last read
 	// it, from its schedstat or else its status.
 	switches uint64
@@ -137,7 +147,7 @@ func newProcfsSource(procRoot string) (*procfsSource, error) {
 
 func (p *procfsSource) threadCores() bool { return true }
 
-func (p *procfsSource) probe(ctx context.Context, root int, withThreads, ctxSwitches bool) (Tree, error) {
+func (p *procfsSource) probe(ctx context.Context, root int, opt probeOptions) (Tree, error) {
 	if root != p.treeOf {
 		p.forget()
 		p.treeOf = root
@@ -154,14 +164,14 @@ func (p *procfsSource) probe(ctx context.Context, root int, withThreads, ctxSwit
 		p.walkKnown = true
 	}
 	t := Tree{Procs: make([]Proc, 0, p.lastSizes[0])}
-	if withThreads {
+	if opt.threads {
 		t.Threads = make([]ThreadInfo, 0, p.lastSizes[1])
 	}
 	var err error
 	if p.walk {
-		err = p.walkTree(ctx, rs, &t, withThreads, ctxSwitches)
+		err = p.walkTree(ctx, rs, &t, opt)
 	} else {
-		err = p.scanTree(ctx, rs, &t, withThreads, ctxSwitches)
+		err = p.scanTree(ctx, rs, &t, opt)
 	}
 	for pid, ps := range p.procs {
 		if ps.seen != p.probes {
@@ -178,11 +188,11 @@ func (p *procfsSource) probe(ctx context.Context, root int, withThreads, ctxSwit
 
 // walkTree fills t from the root down through children files, then with the
 // orphans of the root's group.
-func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, withThreads, ctxSwitches bool) error {
+func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, opt probeOptions) error {
 	root := rs.pid
 	rs.seen = p.probes
 	q := append(p.queue[:0], rs)
-	q, err := p.visit(ctx, q, 0, t, withThreads, ctxSwitches)
+	q, err := p.visit(ctx, q, 0, t, opt)
 	if err != nil || rs.st.pgrp != root {
 		p.queue = q
 		return err
@@ -198,7 +208,7 @@ func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, wit
 		}
 	}
 	p.adopted = adopted
-	if q, err = p.visit(ctx, q, start, t, withThreads, ctxSwitches); err != nil {
+	if q, err = p.visit(ctx, q, start, t, opt); err != nil {
 		p.queue = q
 		return err
 	}
@@ -210,7 +220,7 @@ func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, wit
 	if p.mayOrphan || p.lastScan == 0 || p.probes-p.lastScan >= scanEvery {
 		start = len(q)
 		if q, err = p.adoptOrphans(ctx, q); err == nil {
-			q, err = p.visit(ctx, q, start, t, withThreads, ctxSwitches)
+			q, err = p.visit(ctx, q, start, t, opt)
 		}
 	}
 	p.queue = q
@@ -256,7 +266,7 @@ func (p *procfsSource) adoptOrphans(ctx context.Context, q []*procState) ([]*pro
 
 // scanTree fills t from the whole process list, for kernels without
 // children files: descendants by their parents, then the group's orphans.
-func (p *procfsSource) scanTree(ctx context.Context, rs *procState, t *Tree, withThreads, ctxSwitches bool) error {
+func (p *procfsSource) scanTree(ctx context.Context, rs *procState, t *Tree, opt probeOptions) error {
 	children := map[int][]scannedProc{}
 	err := p.scan(ctx, func(pid int) bool { return pid == rs.pid }, func(sp scannedProc) bool {
 		children[sp.ppid] = append(children[sp.ppid], sp)
@@ -282,7 +292,7 @@ func (p *procfsSource) scanTree(ctx context.Context, rs *procState, t *Tree, wit
 		q = append(q, ps)
 		delete(p.outside, sp.pid)
 	}
-	q, err = p.visit(ctx, q, 0, t, withThreads, ctxSwitches)
+	q, err = p.visit(ctx, q, 0, t, opt)
 	p.queue = q
 	return err
 }
@@ -329,7 +339,7 @@ func (p *procfsSource) scan(ctx context.Context, skip func(int) bool, found func
 
 // visit turns q[i:] into t's processes and threads, in order, appending
 // to q, in walk mode, the children it finds.
-func (p *procfsSource) visit(ctx context.Context, q []*procState, i int, t *Tree, withThreads, ctxSwitches bool) ([]*procState, error) {
+func (p *procfsSource) visit(ctx context.Context, q []*procState, i int, t *Tree, opt probeOptions) ([]*procState, error) {
 	for ; i < len(q); i++ {
 		if err := ctx.Err(); err != nil {
 			return q, err
@@ -344,8 +354,8 @@ func (p *procfsSource) visit(ctx context.Context, q []*procState, i int, t *Tree
 			RSS:     ps.st.rssPages * uint64(os.Getpagesize()),
 			Threads: ps.st.threads,
 		}
-		if p.walk || withThreads || ctxSwitches {
-			q = p.readThreads(ps, q, t, &proc, withThreads, ctxSwitches)
+		if p.walk || opt.threads || opt.ctxSwitches {
+			q = p.readThreads(ps, q, t, &proc, opt)
 		}
 		t.Procs = append(t.Procs, proc)
 	}
@@ -356,7 +366,7 @@ func (p *procfsSource) visit(ctx context.Context, q []*procState, i int, t *Tree
 // asked their figures (appended to t) and context switches (added to proc).
 // A thread found gone makes it list the threads again, for one that may
 // have started since.
-func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc *Proc, withThreads, ctxSwitches bool) []*procState {
+func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc *Proc, opt probeOptions) []*procState {
 	if len(ps.threads) != ps.st.threads {
 		p.listThreads(ps)
 	}
@@ -369,7 +379,7 @@ func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc 
 				continue
 			}
 			var ok bool
-			if q, ok = p.readThread(ps, th, q, withThreads, ctxSwitches); !ok {
+			if q, ok = p.readThread(ps, th, q, opt); !ok {
 				p.closeThread(th)
 				gone = true
 				continue
@@ -386,19 +396,19 @@ func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc 
 		}
 	}
 	for _, th := range ps.threads {
-		if ctxSwitches {
+		if opt.ctxSwitches {
 			proc.CtxSwitches += th.switches
 		}
-		if withThreads && th.hasStat {
+		if opt.threads && th.hasStat {
 			t.Threads = append(t.Threads, ThreadInfo{PID: ps.pid, TID: th.tid, Name: th.name,
-				CPUS: float64(th.ticks) / clockTicks, Core: th.core})
+				CPUS: th.cpuS, Core: th.core})
 		}
 	}
 	return q
 }
 
 // readThread reads one thread's files; false when it is gone.
-func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState, withThreads, ctxSwitches bool) ([]*procState, bool) {
+func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState, opt probeOptions) ([]*procState, bool) {
 	th.done = p.probes
 	if p.walk {
 		data, err := p.files.read(&th.children)
@@ -407,7 +417,7 @@ func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState
 		}
 		q = p.enqueueChildren(data, q)
 	}
-	if !withThreads && !ctxSwitches {
+	if !opt.threads && !opt.ctxSwitches {
 		return q, true
 	}
 	// The schedstat is read before the rest: if it still stands where it
@@ -416,25 +426,36 @@ func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState
 	if data, err := p.files.read(&th.schedstat); err == nil {
 		ran, hasFigures = parseSchedstat(data)
 	}
-	if !hasFigures || ran != th.ran {
-		th.hasStat = false
-	}
+	stood := hasFigures && ran == th.ran
 	th.ran, th.switches = ran, ran.switchesIn()
-	if withThreads && (!th.hasStat || (uint64(th.tid)+p.probes)%refreshEvery == 0) {
-		data, err := p.files.read(&th.stat)
-		if err != nil {
-			return q, false
+	if opt.threads {
+		// Without cores, the schedstat has the CPU time: the stat is
+		// only for the name.
+		timesFromRan := hasFigures && !opt.lastCores
+		if timesFromRan {
+			th.cpuS, th.core = ran.onCPU().Seconds(), -1
 		}
-		st, ok := parseTaskStat(data)
-		if !ok {
-			return q, false
+		timesStale := !timesFromRan && (!stood || th.timesFromRan)
+		if !th.hasStat || timesStale || (uint64(th.tid)+p.probes)%refreshEvery == 0 {
+			data, err := p.files.read(&th.stat)
+			if err != nil {
+				return q, false
+			}
+			st, ok := parseTaskStat(data)
+			if !ok {
+				return q, false
+			}
+			if !timesFromRan {
+				th.cpuS, th.core = float64(st.utime+st.stime)/clockTicks, st.core
+			}
+			th.hasStat = true
+			if string(st.comm) != th.name {
+				th.name = string(st.comm)
+			}
 		}
-		th.hasStat, th.ticks, th.core = true, st.utime+st.stime, st.core
-		if string(st.comm) != th.name {
-			th.name = string(st.comm)
-		}
+		th.timesFromRan = timesFromRan
 	}
-	if ctxSwitches && !hasFigures {
+	if opt.ctxSwitches && !hasFigures {
 		data, err := p.files.read(&th.status)
 		if err != nil {
 			return q, false

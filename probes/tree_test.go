@@ -951,6 +951,107 @@ func TestTreeProberSkipsThreadsThatDidNotRun(t *testing.T) {
 	check("schedstat moved", 0.6, []float64{0.3, 0.3}, 4+5)
 }
 
+// TestTreeProberWithoutLastCores takes a thread's CPU time from its
+// schedstat and reads its stat only for its name: when first seen and at
+// the refresh, not when it ran. A read of the stat while it is missing
+// would drop the thread as gone.
+func TestTreeProberWithoutLastCores(t *testing.T) {
+	root := t.TempDir()
+	app := fakeProc{pid: 100, ppid: 1, name: "app", tasks: []fakeTask{
+		{tid: 100, utime: 10, core: 1, schedstat: "1500000000 0 3"},
+	}}
+	p, err := newTreeProber(newProcfsSource(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.LastCores = false
+	probe := func() ThreadInfo {
+		t.Helper()
+		tree, err := p.Probe(context.Background(), 100, true)
+		if err != nil {
+			t.Fatalf("Probe(100) error: %v", err)
+		}
+		if len(tree.Threads) != 1 {
+			t.Fatalf("Probe(100) threads %+v; want thread 100", tree.Threads)
+		}
+		return tree.Threads[0]
+	}
+	writeFakeProc(t, root, []fakeProc{app})
+	if got, want := probe(), (ThreadInfo{PID: 100, TID: 100, Name: "app-t", CPUS: 1.5, Core: -1}); got != want {
+		t.Fatalf("first probe: %+v; want %+v", got, want)
+	}
+	app.name, app.tasks[0].schedstat = "renamed", "2500000000 0 4"
+	writeFakeProc(t, root, []fakeProc{app})
+	statPath := filepath.Join(root, "100", "task", "100", "stat")
+	stat, err := os.ReadFile(statPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(statPath); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := probe(), (ThreadInfo{PID: 100, TID: 100, Name: "app-t", CPUS: 2.5, Core: -1}); got != want {
+		t.Fatalf("probe after the thread ran, its stat missing: %+v; want %+v", got, want)
+	}
+	writeFile(t, statPath, string(stat))
+	for i := range refreshEvery {
+		if th := probe(); th.Name == "renamed-t" {
+			if th.CPUS != 2.5 || th.Core != -1 {
+				t.Errorf("refreshed thread: %+v; want CPU 2.5 s from its schedstat, core -1", th)
+			}
+			return
+		}
+		if i == refreshEvery-1 {
+			t.Errorf("thread's name still %q after %d probes; want the stat's %q", probe().Name, refreshEvery, "renamed-t")
+		}
+	}
+}
+
+// TestProbeTreeCPUFromSchedstat checks, on a real thread, that its CPU time
+// from the schedstat (LastCores off) is what its stat counts, to the tick.
+func TestProbeTreeCPUFromSchedstat(t *testing.T) {
+	spun := make(chan int)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := spin(200 * time.Millisecond); err != nil {
+			t.Error(err)
+		}
+		spun <- unix.Gettid()
+		<-stop
+	}()
+	tid := <-spun
+	thread := func(lastCores bool) ThreadInfo {
+		t.Helper()
+		p, err := NewTreeProber()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.LastCores = lastCores
+		tree, err := p.Probe(context.Background(), os.Getpid(), true)
+		if err != nil {
+			t.Fatalf("Probe(self) error: %v", err)
+		}
+		for _, th := range tree.Threads {
+			if th.TID == tid {
+				return th
+			}
+		}
+		t.Fatalf("spinning thread %d missing from Probe(self).Threads", tid)
+		return ThreadInfo{}
+	}
+	fromStat, fromRan := thread(true), thread(false)
+	if fromRan.CPUS < 0.2 || math.Abs(fromRan.CPUS-fromStat.CPUS) > 0.02 {
+		t.Errorf("spinning thread's CPU: %.4f s from its schedstat, %.2f s from its stat; want at least 0.2 s (it spun 0.2 s), within 2 ticks of each other",
+			fromRan.CPUS, fromStat.CPUS)
+	}
+	if fromRan.Core != -1 || fromStat.Core < 0 {
+		t.Errorf("spinning thread's core: %d without last cores, %d with; want -1 and a core", fromRan.Core, fromStat.Core)
+	}
+}
+
 // TestTreeProberHostProc reads the proc filesystem HOST_PROC names, as the
 // per-core sampler, gopsutil and psutil do.
 func TestTreeProberHostProc(t *testing.T) {
@@ -1056,8 +1157,8 @@ func ctxSwitches(t Tree) uint64 {
 // runtime's), one sub-benchmark a setting: with every thread and the context
 // switches (what `peers.py tree` in internal/benchpeers times psutil doing),
 // context switches without the thread list, threads without context
-// switches (what a recording asks for), and gopsutil, which other systems
-// use. The threads sleep, so a probe skips them; in the -all-ran settings
+// switches, the same without last cores (what a recording with perf
+// events asks for), and gopsutil, which other systems use. The threads sleep, so a probe skips them; in the -all-ran settings
 // each ran since the previous probe (woken outside the timed part), so
 // none can be skipped: that is the cost on a busy subject.
 func BenchmarkProbe(b *testing.B) {
@@ -1067,26 +1168,28 @@ func BenchmarkProbe(b *testing.B) {
 		name                 string
 		new                  func() (*TreeProber, error)
 		threads, ctxSwitches bool
+		noCores              bool
 		allRan               bool
 	}
 	var settings []setting
 	for _, s := range []setting{
-		{"threads", NewTreeProber, true, true, false},
-		{"no-threads", NewTreeProber, false, true, false},
-		{"threads-no-ctxswitches", NewTreeProber, true, false, false},
+		{"threads", NewTreeProber, true, true, false, false},
+		{"no-threads", NewTreeProber, false, true, false, false},
+		{"threads-no-ctxswitches", NewTreeProber, true, false, false, false},
+		{"threads-no-ctxswitches-no-cores", NewTreeProber, true, false, true, false},
 	} {
 		ran := s
 		ran.name, ran.allRan = s.name+"-all-ran", true
 		settings = append(settings, s, ran)
 	}
-	settings = append(settings, setting{"gopsutil", gopsutil, false, true, false})
+	settings = append(settings, setting{"gopsutil", gopsutil, false, true, false, false})
 	for _, c := range settings {
 		b.Run(c.name, func(b *testing.B) {
 			p, err := c.new()
 			if err != nil {
 				b.Fatal(err)
 			}
-			p.CtxSwitches = c.ctxSwitches
+			p.CtxSwitches, p.LastCores = c.ctxSwitches, !c.noCores
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {

@@ -146,6 +146,9 @@ func (r *recorder) openAttribution(pid int) {
 		return
 	}
 	r.exact = exact
+	// The switch records say where each thread ran, so the tree probe
+	// need not read every running thread's stat for its last core.
+	r.tree.LastCores = false
 }
 
 // cores is how many CPUs the per-core figures have: as /proc/stat counts
