@@ -64,6 +64,9 @@ type controls struct {
 	size  *field
 	rate  *widget.Select
 
+	cluster  *clusterFields // the Cluster source's
+	rateForm *widget.Form   // the sampling rate, which a cluster's interval replaces
+
 	// goForm holds the built-in models' rows (Go and Python), cmdForm the
 	// command's.
 	goForm, cmdForm *widget.Form
@@ -257,13 +260,15 @@ func newControls(do func(func())) *controls {
 		// Short enough for the sidebar: a longer hint was cut off.
 		&widget.FormItem{Text: "Command", Widget: c.command, HintText: "program and args, no shell"},
 	)
-	rateForm := widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often cores are read"})
-	c.backend = widget.NewSelect([]string{backendGo, backendPython, backendCommand}, func(string) { c.showBackend(); changed() })
+	c.rateForm = widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often cores are read"})
+	c.cluster = newClusterFields(do, changed)
+	c.backend = widget.NewSelect([]string{backendGo, backendPython, backendCommand, backendCluster}, func(string) { c.showBackend(); changed() })
 	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: container.NewVBox(c.backend, c.pyInfo),
 		HintText: "built-in models or any program"})
-	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, rateForm)
+	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, c.cluster.form, c.rateForm)
 	c.fields = []fyne.Disableable{c.backend, c.command, c.python, c.browse, c.start, c.workload, c.model, c.tasks,
 		c.workers, c.latency, c.switches, c.size, c.rate}
+	c.fields = append(c.fields, c.cluster.disableables()...)
 
 	// The sidebar is narrow: a command wraps over lines instead of hiding
 	// most of itself (a newline splits words like a space).
@@ -348,6 +353,9 @@ func (c *controls) isPython() bool  { return c.backend.Selected == backendPython
 // showBackend shows the chosen backend's rows and offers its models; a
 // model the backend has not (goroutines in Python) gives way to Compare all.
 func (c *controls) showBackend() {
+	if c.showCluster() {
+		return
+	}
 	if c.isCommand() {
 		c.goForm.Hide()
 		c.cmdForm.Show()
@@ -546,6 +554,10 @@ func (c *controls) pythonKnown() bool {
 
 // valid reports whether the fields make a runnable spec.
 func (c *controls) valid() bool {
+	if c.isCluster() {
+		_, err := c.cluster.options()
+		return err == nil
+	}
 	_, err := c.specs()
 	return err == nil
 }

@@ -51,6 +51,7 @@ type Heatmap struct {
 	heatH, stripY float32
 	cols          int
 	span          heatmap.Span // what the readout read, reused
+	nodes         nodeView     // a cluster's grouping, collapsing and names
 }
 
 // Heatmap geometry in device-independent units.
@@ -97,7 +98,7 @@ func (h *Heatmap) Cores() int { return h.tl.series.Cores() }
 // machine's load of each core and the subject's (nil when not measured).
 // It does not redraw: push a batch, then call Refresh once.
 func (h *Heatmap) Push(t float64, machine, subject levels.Row) {
-	h.tl.series.Append(t, machine, subject)
+	h.tl.push(t, machine, subject)
 }
 
 // window is the time the picture shows. Fitted, that is the timeline's
@@ -117,6 +118,9 @@ func (h *Heatmap) readout(pos fyne.Position) string {
 	x := pos.X - h.x0
 	if h.width <= 0 || x < 0 || x >= h.width || h.cols <= 0 {
 		return ""
+	}
+	if h.tl.grouped() && pos.Y >= 0 && pos.Y < h.heatH {
+		return h.nodeReadout(pos)
 	}
 	from, to := h.window()
 	w := float64(h.cols)
@@ -272,7 +276,9 @@ func (r *heatmapRenderer) Layout(size fyne.Size) {
 	r.stripB.Resize(strip)
 	r.strip.Move(fyne.NewPos(x0, stripY))
 	r.strip.Resize(strip)
-	r.labels.place(r.h, x0, 0, heat.Height)
+	if !r.h.tl.grouped() {
+		r.labels.place(r.h, x0, 0, heat.Height)
+	}
 
 	size14, fg := captionSize(r.h), themeColor(r.h, theme.ColorNameForeground)
 	for _, t := range []*canvas.Text{r.top, r.one} {
@@ -305,6 +311,9 @@ func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 		w = max(1, min(w, r.h.tl.samples(length)))
 	}
 	h := max(1, min(r.h.Cores(), pixelWidth(r.h, heat.Height)))
+	if r.h.tl.grouped() { // every pixel row, so each node's rows are exact
+		h = max(1, pixelWidth(r.h, heat.Height))
+	}
 	r.h.cols = w
 	if r.pix.Rect.Dx() == w && r.pix.Rect.Dy() == h {
 		return false
@@ -326,7 +335,12 @@ func (r *heatmapRenderer) draw() {
 	if s.SubjectKnown() && !r.h.whole {
 		layer = heatmap.Subject
 	}
-	r.painter.Heatmap(r.pix, r.pix.Rect, s, layer, from, to, r.h.sorted)
+	if r.h.tl.grouped() {
+		r.h.arrangeNodes(r.pix.Rect.Dy())
+		r.painter.Grouped(r.pix, r.pix.Rect, s, &r.h.tl.nodes, layer, from, to, r.h.nodes.bands)
+	} else {
+		r.painter.Heatmap(r.pix, r.pix.Rect, s, layer, from, to, r.h.sorted)
+	}
 	r.painter.Strip(r.stripPix, r.stripPix.Rect, s, from, to, s.Cores())
 }
 
@@ -336,14 +350,17 @@ func (r *heatmapRenderer) draw() {
 func (r *heatmapRenderer) Refresh() {
 	fg := themeColor(r.h, theme.ColorNameForeground)
 	relayout := r.fg != fg
-	if r.cores != r.h.Cores() || r.sorted != r.h.sorted || r.objs == nil {
-		r.cores, r.sorted = r.h.Cores(), r.h.sorted
+	if r.cores != r.h.Cores() || r.sorted != r.h.sorted || r.objs == nil || r.h.nodes.renamed {
+		r.cores, r.sorted, r.h.nodes.renamed = r.h.Cores(), r.h.sorted, false
 		texts := make([]string, r.cores)
 		for i := range texts {
 			texts[i] = strconv.Itoa(i)
 			if r.sorted {
 				texts[i] = "#" + strconv.Itoa(i+1) // a rank, 1 = busiest, not a core
 			}
+		}
+		if r.h.tl.grouped() {
+			texts = r.h.nodes.names(&r.h.tl)
 		}
 		r.labels.set(texts)
 		r.top.Text = strconv.Itoa(r.cores)
@@ -374,6 +391,9 @@ func (r *heatmapRenderer) Refresh() {
 // paint draws the samples and shows the new pixels.
 func (r *heatmapRenderer) paint() {
 	r.draw()
+	if r.h.tl.grouped() {
+		r.h.nodes.place(r.h, &r.labels, r.gutter())
+	}
 	canvas.Refresh(r.img)
 	canvas.Refresh(r.strip)
 }

@@ -15,6 +15,7 @@ import (
 	"corescope/heatmap"
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/report"
 	"corescope/runners"
 )
 
@@ -35,6 +36,7 @@ type liveView struct {
 	bars    *coreBars
 	figures *widget.Label
 	order   *choice
+	byNode  *choice // a cluster's rows: by node or every core; hidden for one machine
 	whole   *check
 	note    *widget.Label // the attribution, when not exact
 	legend  stripLegend
@@ -81,6 +83,7 @@ func newLiveView(onChange func(sorted bool)) *liveView {
 		v.heat.SetSorted(s == orderSorted)
 		changed()
 	}
+	v.byNode = newNodesChoice(v.heat)
 	v.whole = newCheck("Whole machine", func(on bool) {
 		v.heat.SetWholeMachine(on)
 		changed()
@@ -92,7 +95,7 @@ func newLiveView(onChange func(sorted bool)) *liveView {
 	scale.ScaleMode = canvas.ImageScalePixels
 	scale.FillMode = canvas.ImageFillStretch
 	scale.SetMinSize(fyne.NewSize(80, 12))
-	legendRow := container.NewHBox(v.order, v.whole, layout.NewSpacer(),
+	legendRow := container.NewHBox(v.order, v.byNode, v.whole, layout.NewSpacer(),
 		widget.NewLabel("0%"), container.NewCenter(scale), widget.NewLabel("100%"))
 
 	bars := container.NewBorder(widget.NewLabelWithStyle("Now", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, v.bars)
@@ -152,6 +155,7 @@ func (v *liveView) begin(spec runners.Spec) {
 	v.prevT, v.last = 0, nil
 	v.attribution, v.reason = "", ""
 	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
+	v.heat.SetNodes(nil, 0)
 	v.text = fmt.Sprintf("Running %s...", spec.Label())
 }
 
@@ -159,6 +163,7 @@ func (v *liveView) begin(spec runners.Spec) {
 func (v *liveView) add(f *profile.Frame) {
 	if len(f.Busy) != v.heat.Cores() {
 		v.heat.ResetLive(len(f.Busy), liveColumns, v.interval)
+		v.heat.SetNodes(nil, 0)
 	}
 	v.push(f)
 	dt := f.T - v.prevT
@@ -206,6 +211,7 @@ func (v *liveView) refresh() {
 	}
 	known := v.heat.SubjectKnown()
 	v.heat.Refresh()
+	v.showNodesChoice()
 	if v.last != nil {
 		v.bars.set(v.fractions(v.last))
 	}
@@ -231,6 +237,7 @@ func (v *liveView) show(p *profile.Profile) {
 		cores = len(p.Frames[0].Busy)
 	}
 	v.heat.Reset(cores, len(p.Frames), v.interval) // the whole run fills the width
+	v.heat.SetNodes(report.NodeGroups(p), len(p.Frames))
 	for i := range p.Frames {
 		v.push(&p.Frames[i])
 	}

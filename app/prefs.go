@@ -25,6 +25,10 @@ const (
 	prefWhole    = "whole_machine"
 	prefPython   = "python"
 	prefStart    = "start_method"
+	// The Cluster source's nodes (one a line), interval and duration.
+	prefNodes        = "cluster_nodes"
+	prefNodeInterval = "cluster_interval"
+	prefNodeDuration = "cluster_duration"
 )
 
 // loadPrefs puts the saved choices into the controls.
@@ -64,7 +68,8 @@ func (c *controls) prefSelects() map[string]*widget.Select {
 
 func (c *controls) prefFields() map[string]*field {
 	return map[string]*field{prefCommand: c.command, prefTasks: c.tasks, prefWorkers: c.workers,
-		prefLatency: c.latency, prefSwitch: c.switches, prefSize: c.size, prefPython: c.python}
+		prefLatency: c.latency, prefSwitch: c.switches, prefSize: c.size, prefPython: c.python,
+		prefNodes: c.cluster.nodes, prefNodeInterval: c.cluster.interval, prefNodeDuration: c.cluster.duration}
 }
 
 // demoInput is the small CPU-bound comparison of every model the demo runs.

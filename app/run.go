@@ -11,6 +11,7 @@ import (
 
 	"corescope/profile"
 	"corescope/runners"
+	"corescope/runtext"
 )
 
 // redrawEvery is the shortest time between two redraws while running.
@@ -30,12 +31,18 @@ type job struct {
 	spec    runners.Spec
 	done    int // tasks done in the current run
 	stopped bool
+	// watching is how many nodes a cluster's watch reads; 0 for runs.
+	watching int
 }
 
 // Run starts the runs the controls ask for. It does nothing while a run is
 // in progress or when a field is invalid.
 func (u *UI) Run() {
 	if !u.allowed(true).run {
+		return
+	}
+	if u.ctl.isCluster() {
+		u.watch()
 		return
 	}
 	specs, err := u.ctl.specs()
@@ -45,6 +52,13 @@ func (u *UI) Run() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	j := &job{specs: specs, group: u.groupFor(len(specs)), cancel: cancel, started: time.Now(), index: -1}
+	u.start(ctx, j, u.record)
+}
+
+// start shows job j as started and runs record(ctx, j, done) on its own
+// goroutine, which closes done once every run of j ended, and the redraws
+// of what it feeds.
+func (u *UI) start(ctx context.Context, j *job, record func(context.Context, *job, chan<- struct{})) {
 	u.job = j
 	u.updateButtons()
 	u.updateRuns()
@@ -55,7 +69,7 @@ func (u *UI) Run() {
 	u.output.refresh()
 
 	done := make(chan struct{})
-	go u.record(ctx, j, done)
+	go record(ctx, j, done)
 	go u.redraw(j, done)
 }
 
@@ -176,6 +190,7 @@ func (u *UI) apply(j *job, batch []update, out []outputLine) {
 			u.live.begin(j.spec)
 			u.threads.begin(up.start, j.spec.Interval.D().Seconds())
 		case frameArrived:
+			u.watched(j, up)
 			j.done = up.frame.TasksDone
 			u.live.add(&up.frame)
 			u.threads.add(&up.frame)
@@ -198,8 +213,11 @@ func (u *UI) showProgress(j *job) {
 	if len(j.specs) > 1 {
 		label = fmt.Sprintf("%d of %d: %s", j.index+1, len(j.specs), label)
 	}
+	if j.watching > 0 {
+		label = "Watching " + runtext.Count(j.watching, "node")
+	}
 	elapsed := time.Since(j.started).Truncate(100 * time.Millisecond)
-	if j.spec.Backend == runners.BackendCommand {
+	if j.spec.Backend == runners.BackendCommand || j.watching > 0 {
 		u.progress.Hide()
 		u.busy.Show()
 		u.busy.Start()

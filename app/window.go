@@ -84,7 +84,7 @@ func New(a fyne.App, opt Options) *UI {
 	}
 	u.setStatus(u.readyText())
 	u.ctl.onChange = func() {
-		if u.status.Text == readyGo || u.status.Text == readyCommand {
+		if u.status.Text == readyGo || u.status.Text == readyCommand || u.status.Text == readyCluster {
 			u.setStatus(u.readyText()) // the backend may have changed
 		}
 		u.updateButtons()
@@ -154,11 +154,15 @@ func (u *UI) close() {
 const (
 	readyGo      = "Ready. Choose a workload and a model, then Run."
 	readyCommand = "Ready. Type a command, then Run."
+	readyCluster = "Ready. List the nodes' node_exporters, then Run to watch them."
 )
 
 func (u *UI) readyText() string {
 	if u.ctl.isCommand() {
 		return readyCommand
+	}
+	if u.ctl.isCluster() {
+		return readyCluster
 	}
 	return readyGo
 }

@@ -1,0 +1,257 @@
+package app
+
+import (
+	"fmt"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"corescope/heatmap"
+)
+
+// nodeMode is how a cluster's heatmap shows its nodes.
+type nodeMode uint8
+
+const (
+	// nodesAuto collapses every node to one row when the picture has under
+	// heatmap.MinRowsPerCore pixel rows a core, and shows every core else.
+	nodesAuto nodeMode = iota
+	nodesCollapsed
+	nodesEveryCore
+)
+
+// nodeView is how a Heatmap of a cluster's cores groups them: by node,
+// each node's name beside its group, collapsed to one row a node when
+// asked or when the cores do not fit, with the nodes the user opened
+// expanded among the collapsed ones.
+type nodeView struct {
+	mode    nodeMode
+	opened  map[int]bool   // nodes expanded while the others are collapsed
+	bands   []heatmap.Band // where each node is, in the image's pixel rows, as last drawn
+	rows    int            // the image's pixel rows, as last drawn
+	heatH   float32        // the picture's height, as last drawn
+	renamed bool           // the groups changed: the row labels are set again
+}
+
+// SetNodes groups the heatmap's cores by node as groups say (nil: one
+// machine, ungrouped); call it after Reset or ResetLive and before the
+// samples. expect is how many samples are coming, if known. The nodes
+// start collapsed or not as nodesAuto says, none opened.
+func (h *Heatmap) SetNodes(groups []heatmap.Group, expect int) {
+	h.tl.group(groups, expect)
+	h.nodes.mode, h.nodes.opened, h.nodes.bands = nodesAuto, map[int]bool{}, nil
+	h.nodes.renamed = true
+}
+
+// Grouped reports whether the heatmap's cores are grouped by node.
+func (h *Heatmap) Grouped() bool { return h.tl.grouped() }
+
+// SetByNode collapses every node to one row (true) or shows every core
+// (false), whatever the picture's height; the nodes opened are closed.
+func (h *Heatmap) SetByNode(byNode bool) {
+	mode := nodesEveryCore
+	if byNode {
+		mode = nodesCollapsed
+	}
+	if h.nodes.mode == mode {
+		return
+	}
+	h.nodes.mode, h.nodes.opened = mode, map[int]bool{}
+	h.Refresh()
+}
+
+// ByNode reports whether the nodes are collapsed: as chosen, or, until a
+// choice, whether the picture is too short for every core.
+func (h *Heatmap) ByNode() bool {
+	switch h.nodes.mode {
+	case nodesCollapsed:
+		return true
+	case nodesEveryCore:
+		return false
+	}
+	rows := h.nodes.rows
+	if rows == 0 {
+		rows = pixelWidth(h, h.heatH)
+	}
+	return rows > 0 && heatmap.Crowded(h.Cores(), rows)
+}
+
+// names are the groups' names, for the row labels.
+func (v *nodeView) names(tl *timeline) []string {
+	groups := tl.nodes.Groups()
+	names := make([]string, len(groups))
+	for k, g := range groups {
+		names[k] = g.Name
+	}
+	return names
+}
+
+// arrangeNodes lays the nodes out in rows pixel rows of the picture.
+func (h *Heatmap) arrangeNodes(rows int) {
+	v := &h.nodes
+	v.rows, v.heatH = rows, h.heatH
+	groups := h.tl.nodes.Groups()
+	var collapsed []bool
+	if h.ByNode() {
+		collapsed = make([]bool, len(groups))
+		for k := range collapsed {
+			collapsed[k] = !v.opened[k]
+		}
+	}
+	v.bands = heatmap.Arrange(groups, rows, collapsed)
+}
+
+// place puts each node's name in the gutter at its group's top, leaving
+// out those that would overlap the name above (see heatmap.Labelled).
+func (v *nodeView) place(w fyne.Widget, labels *rowLabels, gutter float32) {
+	if v.rows <= 0 || len(labels.texts) != len(v.bands) {
+		return
+	}
+	size, fg := captionSize(w), themeColor(w, theme.ColorNameForeground)
+	scale := v.heatH / float32(v.rows) // units a pixel row
+	labelH := fyne.MeasureText("0", size, fyne.TextStyle{}).Height
+	shown := make([]bool, len(v.bands))
+	for _, k := range heatmap.Labelled(v.bands, int(math.Ceil(float64(labelH/scale)))) {
+		shown[k] = true
+	}
+	for k, t := range labels.texts {
+		t.Hidden = !shown[k]
+		if t.Hidden {
+			continue
+		}
+		t.TextSize, t.Color = size, fg
+		ts := t.MinSize()
+		t.Move(fyne.NewPos(gutter-ts.Width-2, min(float32(v.bands[k].Y0)*scale, v.heatH-ts.Height)))
+		t.Resize(ts)
+		t.Refresh()
+	}
+}
+
+// nodeAt is the band of the node drawn at y (units from the picture's
+// top), and the pixel row it falls on; ok is false between nodes.
+func (v *nodeView) nodeAt(y float32) (b heatmap.Band, row int, ok bool) {
+	if v.rows <= 0 || v.heatH <= 0 || y < 0 {
+		return b, 0, false
+	}
+	row = int(y / v.heatH * float32(v.rows))
+	for _, b := range v.bands {
+		if row >= b.Y0 && row < max(b.Y1, b.StripY1) {
+			return b, row, true
+		}
+	}
+	return b, 0, false
+}
+
+// Tapped takes the keyboard focus and, on a node collapsed among others,
+// opens it (its cores in full, the others staying collapsed); on a node
+// opened so, closes it again.
+func (h *Heatmap) Tapped(ev *fyne.PointEvent) {
+	h.timeGestures.Tapped(ev)
+	if !h.tl.grouped() || !h.ByNode() {
+		return
+	}
+	b, _, ok := h.nodes.nodeAt(ev.Position.Y)
+	if !ok {
+		return
+	}
+	if h.nodes.mode == nodesAuto { // the user's click fixes the mode as it is
+		h.nodes.mode = nodesCollapsed
+	}
+	h.nodes.opened[b.Group] = !h.nodes.opened[b.Group]
+	h.Refresh()
+}
+
+// nodeReadout words what the picture shows at pos in a node's rows: its
+// time, the node, and the core's load, or a collapsed node's mean load,
+// or the node's busy cores on its strip.
+func (h *Heatmap) nodeReadout(pos fyne.Position) string {
+	b, row, ok := h.nodes.nodeAt(pos.Y)
+	if !ok {
+		return ""
+	}
+	g := h.tl.nodes.Groups()[b.Group]
+	from, to := h.window()
+	w := float64(h.cols)
+	col := math.Floor(float64((pos.X-h.x0)/h.width) * w)
+	t0, t1 := from+(to-from)*col/w, from+(to-from)*(col+1)/w
+	sp := &h.span
+	layer := heatmap.Machine
+	if h.tl.series.SubjectKnown() && !h.whole {
+		layer = heatmap.Subject
+	}
+	if b.Collapsed || row >= b.Y1 { // the node's own row, or its strip
+		h.tl.nodes.Node(b.Group).Span(sp, t0, t1, false)
+		if sp.Samples == 0 {
+			return ""
+		}
+		mean := sp.Busy[layer]
+		if !b.Collapsed {
+			return fmt.Sprintf("%s · %s\nbusy cores %s of %d", samplesText(sp), g.Name, coresText(mean*float64(g.Cores)), g.Cores)
+		}
+		return fmt.Sprintf("%s · %s (%d cores, click to open)\nmean load of its cores %s, highest %s", samplesText(sp), g.Name,
+			g.Cores, percent(mean), percent(sp.Busiest[layer].At(0)))
+	}
+	h.tl.series.Span(sp, t0, t1, false)
+	if sp.Samples == 0 {
+		return ""
+	}
+	c := min((row-b.Y0)*g.Cores/max(b.Y1-b.Y0, 1), g.Cores-1)
+	load := fmt.Sprintf("machine %s", percent(sp.Busiest[heatmap.Machine].At(g.First+c)))
+	if sub := sp.Busiest[heatmap.Subject]; sub != nil {
+		load = fmt.Sprintf("subject %s · %s", percent(sub.At(g.First+c)), load)
+	}
+	if sp.Samples > 1 {
+		load = "busiest: " + load
+	}
+	return fmt.Sprintf("%s · %s · core %d\n%s", samplesText(sp), g.Name, c, load)
+}
+
+// samplesText is the time of what a readout's span holds, with how many
+// samples when several.
+func samplesText(sp *heatmap.Span) string {
+	if sp.Samples > 1 {
+		return fmt.Sprintf("%s · %d samples", spanText(sp.From, sp.To), sp.Samples)
+	}
+	return spanText(sp.From, sp.To)
+}
+
+// How a cluster's rows are shown, as the Live tab's toggle names it.
+const (
+	showByNode    = "By node"
+	showEveryCore = "Every core"
+)
+
+// newNodesChoice is the toggle between a cluster's rows by node (one a
+// node, a click opening one) and every core; hidden for one machine.
+func newNodesChoice(h *Heatmap) *choice {
+	c := newChoice([]string{showByNode, showEveryCore}, nil)
+	c.OnChanged = func(s string) {
+		if s != "" && (s == showByNode) != h.ByNode() {
+			h.SetByNode(s == showByNode)
+		}
+	}
+	c.Hide()
+	return c
+}
+
+// showNodesChoice shows the toggle for a cluster, saying how its rows are
+// shown now (the heatmap may have chosen by itself), and hides it else.
+func (v *liveView) showNodesChoice() {
+	if !v.heat.Grouped() {
+		if v.byNode.Visible() {
+			v.byNode.Hide()
+		}
+		return
+	}
+	want := showEveryCore
+	if v.heat.ByNode() {
+		want = showByNode
+	}
+	if v.byNode.Selected != want {
+		v.byNode.SetSelected(want) // OnChanged sees the heatmap agree: no change
+	}
+	if !v.byNode.Visible() {
+		v.byNode.Show()
+	}
+}
