@@ -14,6 +14,11 @@ var ErrPerfRefused = errors.New("perf events refused")
 // (not Linux, or a kernel built without them).
 var ErrPerfUnsupported = errors.New("perf events not supported")
 
+// SwitchRingRecords is how many switch records each CPU's ring of a
+// SwitchRecorder holds (where pages are larger than 4 KiB, more): a CPU
+// that makes more between two drains loses the rest (SwitchRecorder.Lost).
+const SwitchRingRecords = 8192
+
 // Slice is one interval a subject thread spent on one CPU, from its switch in
 // to its switch out, as the kernel's scheduler saw it.
 type Slice struct {

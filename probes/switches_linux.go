@@ -12,10 +12,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// switchRingPages is each CPU's ring in pages: 64 (256 KiB) hold about 8,000
-// switch records, a second and a half of a busy GIL-bound subject, when the
-// caller drains every 50 ms.
-const switchRingPages = 64
+// switchRingPages is each CPU's ring in 4 KiB pages: 64 (256 KiB) for
+// SwitchRingRecords.
+const switchRingPages = SwitchRingRecords * switchRecordSize / 4096
 
 // The records asked for: PERF_SAMPLE_TID|TIME|CPU with sample_id_all appends
 // {pid, tid u32; time u64; cpu, res u32} to every record.
@@ -38,8 +37,9 @@ type SwitchRecorder struct {
 
 // OpenSwitches starts recording the switches of pid and of the threads and
 // children it starts afterwards (so gate the subject, as for OpenCoreClock)
-// on CPUs 0..cpus-1. The caller drains the rings every 50 ms or so; records
-// that find a ring full are counted by Lost.
+// on CPUs 0..cpus-1. The caller drains the rings before a CPU makes
+// SwitchRingRecords records (two a slice); those that find a ring full are
+// counted by Lost.
 func OpenSwitches(pid, cpus int) (*SwitchRecorder, error) {
 	attr := unix.PerfEventAttr{
 		Type:        unix.PERF_TYPE_SOFTWARE,

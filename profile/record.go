@@ -54,10 +54,15 @@ type Options struct {
 // picture shows its edges.
 const DefaultEdge = 300 * time.Millisecond
 
-// drainEvery is how often the switch records are read while the subject
-// runs: a ring of 64 pages holds about 8,000 records a CPU, and a GIL-bound
-// subject makes some 5,000 a second.
-const drainEvery = 50 * time.Millisecond
+// switchRecordRate is the most switch records a second one CPU's ring is
+// drained in time for: twice the 20,000 that the busier of 2 CPUs here
+// took from a GIL-bound Python subject of 64 threads (two a slice).
+const switchRecordRate = 40_000
+
+// drainEvery is the longest the switch records may wait in their rings at
+// switchRecordRate (about 200 ms). Each tick drains them, so only a longer
+// interval needs a drain of its own in between.
+const drainEvery = time.Duration(probes.SwitchRingRecords) * time.Second / switchRecordRate
 
 // Record runs spec's subject in its own process group and samples it until it
 // exits plus a short idle tail. The returned profile is non-nil whenever the
@@ -204,10 +209,10 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 	r.prof.Summary.SubjectStartS = proc.startedAt.Sub(started).Seconds()
 
 	// The subject runs; Stop kills its whole group and waits for the exit.
-	// The switch records are drained more often than frames are taken, so
-	// their rings never fill (see drainEvery).
+	// The switch records are drained at each tick, and in between when
+	// ticks are too far apart for their rings (see drainEvery).
 	var drain <-chan time.Time
-	if r.exact != nil {
+	if r.exact != nil && r.spec.Interval.D() > drainEvery {
 		t := time.NewTicker(drainEvery)
 		defer t.Stop()
 		drain = t.C

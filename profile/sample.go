@@ -15,6 +15,9 @@ import (
 // subject runs (pid > 0), its process tree. The first call only sets the
 // CPU baseline and makes no frame.
 func (r *recorder) sample(ctx context.Context, pid int) {
+	if r.exact != nil {
+		r.drainSlices() // every tick, with a frame or not (see drainEvery)
+	}
 	now := time.Now()
 	if now.Sub(r.lastSample) < r.spec.Interval.D()/2 {
 		// A tick right after a late one: a frame of a few milliseconds
@@ -140,7 +143,6 @@ func (r *recorder) attribute(f *Frame, dt float64) {
 	load := r.subjectLoad
 	if r.exact != nil {
 		r.exact.coreLoad(load, dt)
-		r.drainSlices()
 		f.Slices, r.pendingSlices = r.pendingSlices, nil
 		f.Attribution = AttributionExact
 	} else {
