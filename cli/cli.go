@@ -14,7 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
+	"corescope/nodes"
 	"corescope/profile"
 	"corescope/report"
 	"corescope/runners"
@@ -44,10 +46,14 @@ Usage:
   corescope compare [flags]          run a workload under every model (or --models) and print a table
   corescope compare --cmd 'CMD' --cmd 'CMD' [--label L]... [--baseline L]
                                      run your own commands one after another and print the same table
-  corescope record [flags] -- CMD [ARGS...]
-                                     profile any command (run directly, no shell)
+  corescope record [flags] [--node HOST:PORT]... -- CMD [ARGS...]
+                                     profile any command (run directly, no shell), with other nodes' cores beside
+  corescope watch --node HOST:PORT [--node HOST:PORT]... [--duration D]
+                                     watch machines' cores through their node_exporter, until Ctrl-C
   corescope report FILE.json... [--png OUT.png]
                                      print saved profiles' table, and render them, without running anything
+  corescope report --prometheus URL --selector 'job="node"' --from -1h [--to now] [--png OUT.png]
+                                     the same for nodes' past load, from a Prometheus server
   corescope models                   list workloads and models
 
 Run 'corescope COMMAND --help' for a command's flags.
@@ -67,6 +73,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRecord(cmd, rest, stdout, stderr)
 	case "report":
 		err = cmdReport(rest, stdout, stderr)
+	case "watch":
+		err = cmdWatch(rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "corescope: unknown command %q\n\n%s", cmd, usageText)
 		return ExitUsage
@@ -314,7 +322,8 @@ const (
 	runSynopsis     = "Usage: corescope run [flags]\n\nRuns one workload under one model and prints its summary."
 	compareSynopsis = "Usage: corescope compare [flags]\n       corescope compare --cmd 'CMD' --cmd 'CMD' [--label NAME]... [--baseline NAME]\n\n" +
 		"Runs the workload under every model (or --models), or each --cmd, one after another and prints a table."
-	recordSynopsis = "Usage: corescope record [flags] -- CMD [ARGS...]\n\nProfiles any command, run directly (no shell), and prints its summary."
+	recordSynopsis = "Usage: corescope record [flags] [--node HOST:PORT]... -- CMD [ARGS...]\n\nProfiles any command, run directly (no shell), and prints its summary.\n" +
+		"With --node, other machines' cores (read from their node_exporter every --interval) are recorded beside this one's."
 )
 
 // cmdRecord is run, compare and record: they differ only in what they run.
@@ -325,6 +334,10 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	var out outputs
 	sf.register(fs, cmd)
 	out.register(fs, true)
+	var addrs listFlag
+	if cmd == "record" {
+		fs.Var(&addrs, "node", nodeUsage+"; this machine is always the first node")
+	}
 
 	var command []string
 	if cmd == "record" {
@@ -349,6 +362,11 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if len(addrs) > 0 {
+		if err := (profile.WatchOptions{Addresses: addrs, Interval: specs[0].Interval.D()}).Check(); err != nil {
+			return usageError{err.Error()}
+		}
+	}
 	if err := out.check(); err != nil {
 		return err
 	}
@@ -358,7 +376,7 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	prog := newProgress(stderr)
 	opt := profile.CompareOptions{
 		// The subject's own output goes where corescope's goes, as it comes.
-		Options: profile.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr)},
+		Options: profile.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr), Nodes: addrs},
 		OnRun:   prog.startRun,
 	}
 	if cmd == "record" {
@@ -375,6 +393,10 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	} else {
 		for _, p := range ps {
 			printSummary(stdout, p)
+			if len(p.Nodes) > 0 {
+				fmt.Fprintln(stdout)
+				printNodes(stdout, p)
+			}
 		}
 	}
 	if err := out.write(ps, stderr); err != nil {
@@ -385,24 +407,53 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	return runErr
 }
 
-// cmdReport prints saved profiles' table and renders them.
+// cmdReport prints saved profiles' table, or nodes' past load from a
+// Prometheus server, and renders them.
 func cmdReport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("corescope report",
-		"Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--csv OUT.csv] [--trace OUT.json]\n\n"+
-			"Prints the saved profiles' table, and renders them, without running anything.", stdout)
-	var out outputs
-	out.register(fs, false)
+		"Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--csv OUT.csv] [--trace OUT.json]\n"+
+			"       corescope report --prometheus URL [--selector 'job=\"node\"'] [--from -1h] [--to now] [--step S] [--png OUT.png] [--json F] [--csv F]\n\n"+
+			"Prints the saved profiles' table, and renders them, without running anything;\n"+
+			"or, with --prometheus, the per-core load of the nodes a Prometheus server scraped (node_exporter's node_cpu_seconds_total).", stdout)
+	var (
+		out                    outputs
+		q                      nodes.HistoryQuery
+		from, to, step, scrape string
+	)
+	out.register(fs, true)
+	fs.StringVar(&q.Server, "prometheus", "", "read nodes' past load from the Prometheus server at `URL` (http://host:9090) instead of files")
+	fs.StringVar(&q.Selector, "selector", "", `--prometheus: label matchers that pick the nodes, such as 'job="node"' (default: every node_exporter the server scrapes)`)
+	fs.StringVar(&from, "from", "-1h", "--prometheus: the window's start: RFC 3339, Unix seconds, now, or before now such as -1h or now-90m")
+	fs.StringVar(&to, "to", "now", "--prometheus: the window's end, in the same forms")
+	fs.StringVar(&step, "step", "", "--prometheus: one tick, such as 1s or 1m (default: the window in about 600 ticks, 1s at the least)")
+	fs.StringVar(&scrape, "scrape-interval", "", "--prometheus: how often the server scrapes the nodes (default: measured from its samples)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
-		return usagef("give at least one profile file (written by --json or Save profile)")
+	if q.Server != "" {
+		if len(files) > 0 {
+			return usagef("give profile files or --prometheus, not both (%q)", files[0])
+		}
+		if err := historyFlags(&q, from, to, step, scrape); err != nil {
+			return err
+		}
+	} else if len(files) == 0 {
+		return usagef("give at least one profile file (written by --json or Save profile), or --prometheus URL")
 	}
 	if err := out.check(); err != nil {
 		return err
 	}
 	var ps []*profile.Profile
+	if q.Server != "" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		p, err := reportHistory(ctx, q, stdout)
+		if err != nil {
+			return err
+		}
+		return out.write([]*profile.Profile{p}, stderr)
+	}
 	for _, f := range files {
 		loaded, err := profile.Load(f)
 		if err != nil {
@@ -410,8 +461,38 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		}
 		ps = append(ps, loaded...)
 	}
-	printTable(stdout, ps)
+	var runs []*profile.Profile
+	for _, p := range ps {
+		if p.Watched() {
+			printWatch(stdout, p)
+			fmt.Fprintln(stdout)
+		} else {
+			runs = append(runs, p)
+		}
+	}
+	printTable(stdout, runs)
 	return out.write(ps, stderr)
+}
+
+// historyFlags fills q from report --prometheus's flags.
+func historyFlags(q *nodes.HistoryQuery, from, to, step, scrape string) error {
+	now := time.Now()
+	var err error
+	if q.From, err = timeFlag("from", from, now); err != nil {
+		return err
+	}
+	if q.To, err = timeFlag("to", to, now); err != nil {
+		return err
+	}
+	if step == "" {
+		q.Step = max(time.Second, (q.To.Sub(q.From) / 600).Round(time.Second))
+	} else if q.Step, err = durationFlag("step", step, "1s or 1m"); err != nil {
+		return err
+	}
+	if scrape != "" {
+		q.ScrapeInterval, err = durationFlag("scrape-interval", scrape, "15s")
+	}
+	return err
 }
 
 // cmdModels lists workloads and models with one line on each.

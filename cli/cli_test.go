@@ -47,6 +47,19 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"report"}, "give at least one profile file"},
 		{[]string{"report", filepath.Join(dir, "none.json"), "--png", filepath.Join(dir, "r.png")}, "none.json"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"watch"}, "--node: no node given; use host:port"},
+		{[]string{"watch", "--node", "nohost"}, `--node "nohost": not host:port`},
+		{[]string{"watch", "--node", "h:9100", "--node", "h:9100"}, `--node "h:9100": given twice`},
+		{[]string{"watch", "--node", "h:9100", "--interval", "50ms"}, "--interval 50ms: nodes are read every 100ms at the shortest"},
+		{[]string{"watch", "--node", "h:9100", "--interval", "soon"}, `--interval "soon": use a positive duration`},
+		{[]string{"watch", "--node", "h:9100", "--duration", "-1s"}, `--duration "-1s": use a positive duration`},
+		{[]string{"watch", "--node", "h:9100", "extra"}, `unexpected argument "extra"`},
+		{[]string{"record", "--node", "h:9100", "--interval", "20ms", "--", "true"}, "--interval 20ms: nodes are read every 100ms"},
+		{[]string{"record", "--node", "h:99999", "--", "true"}, `--node "h:99999": the port is not a number from 1 to 65535`},
+		{[]string{"report", "--prometheus", "http://p:9090", "--from", "yesterday"}, `--from "yesterday": use an RFC 3339 time`},
+		{[]string{"report", "--prometheus", "http://p:9090", "--to", "+1h"}, `--to "+1h"`},
+		{[]string{"report", "--prometheus", "http://p:9090", "--step", "0s"}, `--step "0s": use a positive duration`},
+		{[]string{"report", "--prometheus", "http://p:9090", filepath.Join(dir, "p.json")}, "give profile files or --prometheus, not both"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -65,7 +78,7 @@ func TestCLIUsageErrors(t *testing.T) {
 }
 
 func TestCLIHelp(t *testing.T) {
-	for _, cmd := range []string{"run", "compare", "record", "report", "models"} {
+	for _, cmd := range []string{"run", "compare", "record", "report", "models", "watch"} {
 		code, stdout, _ := cli(cmd, "--help")
 		if code != ExitOK || !strings.Contains(stdout, "Usage: corescope "+cmd) {
 			t.Errorf("%s --help: code %d, stdout %q; want 0 and a usage line", cmd, code, stdout)

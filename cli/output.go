@@ -179,9 +179,6 @@ func (p *progress) frame(f profile.Frame) {
 }
 
 func (p *progress) draw(done int) {
-	if !p.on {
-		return
-	}
 	line := fmt.Sprintf("%s  %.1f s", p.label, time.Since(p.started).Seconds())
 	if p.tasks > 0 {
 		line = fmt.Sprintf("%s  %d/%d tasks  %.1f s", p.label, done, p.tasks, time.Since(p.started).Seconds())
@@ -189,8 +186,35 @@ func (p *progress) draw(done int) {
 	if p.n > 1 {
 		line = fmt.Sprintf("[%d of %d] %s", p.i+1, p.n, line)
 	}
+	p.redraw(line)
+}
+
+// redraw puts line in place of the progress line, on a terminal; p.mu is held.
+func (p *progress) redraw(line string) {
+	if !p.on {
+		return
+	}
 	fmt.Fprintf(p.w, "\r\033[K%s", line)
 	p.shown = true
+}
+
+// show replaces the progress line with line.
+func (p *progress) show(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.redraw(line)
+}
+
+// note writes a line that stays, on any stderr, above the progress line
+// (which the next show draws again).
+func (p *progress) note(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false
+	}
+	fmt.Fprintln(p.w, line)
 }
 
 // passThrough is w for the subject's own output: the progress line is

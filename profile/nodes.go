@@ -43,6 +43,11 @@ func (n Node) Row(r levels.Row) levels.Row {
 	return r[n.First : n.First+n.Cores : n.First+n.Cores]
 }
 
+// Answered reports whether n gave any figure in busy, a frame's Busy: a
+// node that did not answer in time, or whose answer was only a baseline,
+// has every core Missing.
+func (n Node) Answered(busy levels.Row) bool { return n.Cores > 0 && anyKnown(n.Row(busy)) }
+
 // Watched reports whether p watched nodes without a subject (watch, report
 // --prometheus): it has nodes and no spec of a subject, only the interval.
 // Its frames hold no subject figures, and its summary is the cluster's.
@@ -103,11 +108,10 @@ func (p *Profile) Figures() []NodeFigures {
 		sum, known := 0.0, 0
 		out[i] = NodeFigures{Node: n, Ticks: len(p.Frames)}
 		for k := range p.Frames {
-			r := n.Row(p.Frames[k].Busy)
-			if !anyKnown(r) {
+			if !n.Answered(p.Frames[k].Busy) {
 				continue
 			}
-			v := r.Sum()
+			v := n.Row(p.Frames[k].Busy).Sum()
 			sum += v
 			known++
 			out[i].PeakBusyCores = max(out[i].PeakBusyCores, v)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"corescope/levels"
@@ -52,9 +53,10 @@ func (opt WatchOptions) Check() error {
 
 // SettleTicks is how many ticks Watch waits at most for every node's first
 // answer before it fixes the frames' layout: a node that answered by then has
-// its cores in every frame, one that did not has none in this profile (0
-// cores, every tick missed) even if it answers later, so the rows of a
-// profile never move.
+// its cores in every frame (Missing before its first figure), one that did
+// not has none in this profile (0 cores, every tick missed) even if it
+// answers later, so the rows of a profile never move. The ticks taken while
+// it waits become frames once the layout is fixed.
 const SettleTicks = 3
 
 // Watch records the per-core load of nodes, without a subject, until ctx is
@@ -62,8 +64,8 @@ const SettleTicks = 3
 // holds every frame taken. Each tick scrapes every node in parallel (see
 // nodes.Scraper); a frame's Busy holds every core of every node in the
 // order given, levels.Missing where a node gave no figure that tick. The
-// first answers are baselines: frames start on the tick after every node
-// has answered once, or after SettleTicks, whichever comes first.
+// first tick takes baselines; every later tick is a frame, passed to OnFrame
+// once the layout is fixed (see SettleTicks).
 //
 // Errors are bad options (naming the flag) or ctx ending before any frame
 // was taken.
@@ -98,6 +100,31 @@ func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
 		defer t.Stop()
 		end = t.C
 	}
+	emit := func(t nodes.Tick) {
+		f := Frame{T: round(t.Time.Sub(started).Seconds(), 1e3), Busy: make(levels.Row, c.cores())}
+		c.fill(f.Busy, t)
+		if d, err := self.Delta(); err == nil {
+			f.SelfCPU = round(d, 1e6)
+		}
+		p.Frames = append(p.Frames, f)
+		if opt.OnFrame != nil {
+			opt.OnFrame(f)
+		}
+		if opt.OnNodes != nil {
+			opt.OnNodes(c.layout, c.errs)
+		}
+	}
+	// Ticks taken before the layout is known wait, copied, and become
+	// frames once it is.
+	var pending []nodes.Tick
+	fix := func() {
+		c.fixLayout(0)
+		p.Nodes = c.layout
+		for _, t := range pending {
+			emit(t)
+		}
+		pending = nil
+	}
 	ticker := time.NewTicker(opt.Interval)
 	defer ticker.Stop()
 	for tick := 0; ; tick++ {
@@ -105,24 +132,15 @@ func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
 		if err != nil {
 			break // ctx is done
 		}
-		if c.layout == nil {
-			if c.answered() || tick >= SettleTicks {
-				c.fixLayout(0)
-				p.Nodes = c.layout
-			}
-		} else {
-			f := Frame{T: round(t.Time.Sub(started).Seconds(), 1e3), Busy: make(levels.Row, c.cores())}
-			c.fill(f.Busy, t)
-			if d, err := self.Delta(); err == nil {
-				f.SelfCPU = round(d, 1e6)
-			}
-			p.Frames = append(p.Frames, f)
-			if opt.OnFrame != nil {
-				opt.OnFrame(f)
-			}
-			if opt.OnNodes != nil {
-				opt.OnNodes(c.layout, c.errs)
-			}
+		switch {
+		case tick == 0: // every node's baseline
+		case c.layout == nil:
+			pending = append(pending, copyTick(t))
+		default:
+			emit(t)
+		}
+		if c.layout == nil && (c.answered() || tick >= SettleTicks) {
+			fix()
 		}
 		select {
 		case <-ctx.Done():
@@ -132,14 +150,11 @@ func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
 		}
 		break
 	}
-	if len(p.Frames) == 0 {
-		if p.Nodes == nil {
-			c.fixLayout(0)
-			p.Nodes = c.layout
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("stopped before the first frame: a watch takes %v per tick, and its first answers are only baselines", opt.Interval)
-		}
+	if c.layout == nil {
+		fix()
+	}
+	if len(p.Frames) == 0 && ctx.Err() != nil {
+		return nil, fmt.Errorf("stopped before the first frame: a watch takes %v per tick, and its first answers are only baselines", opt.Interval)
 	}
 	summarizeWatch(p)
 	return p, nil
@@ -241,7 +256,7 @@ func (c *cluster) fill(busy levels.Row, t nodes.Tick) {
 					fmt.Sprint(SettleTicks) + " ticks for every node): start again to see its cores")
 			}
 		}
-		if n.Cores == 0 || !anyKnown(dst) {
+		if !anyKnown(dst) {
 			n.MissedTicks++
 		}
 		if r.Err != nil {
@@ -253,4 +268,13 @@ func (c *cluster) fill(busy levels.Row, t nodes.Tick) {
 			}
 		}
 	}
+}
+
+// copyTick is t with rows of its own: a Scraper reuses its tick's.
+func copyTick(t nodes.Tick) nodes.Tick {
+	c := nodes.Tick{Time: t.Time, Nodes: slices.Clone(t.Nodes)}
+	for i := range c.Nodes {
+		c.Nodes[i].Busy = slices.Clone(c.Nodes[i].Busy)
+	}
+	return c
 }

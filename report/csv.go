@@ -12,31 +12,42 @@ import (
 )
 
 // CSV writes one row per sample and core of every run, after the header
-// run,t_s,core,busy,subject_busy. run is the run's label (with its position
-// when labels repeat, see runtext.Names); t_s is seconds since the run's
-// recording started (the end of the sample's interval); busy is the whole
-// machine's load on the core and subject_busy the subject's own, fractions
-// 0..1 to within levels.MaxError, empty where the sample lacks them (no
-// subject measured, a core not measured that tick).
+// run,t_s,node,core,busy,subject_busy. run is the run's label (with its
+// position when labels repeat, see runtext.Names); t_s is seconds since the
+// run's recording started (the end of the sample's interval); node is the
+// machine the core belongs to (host:port of its exporter, or for the machine
+// corescope ran on its hostname, "local" when unknown) and core its number
+// there, counted from 0 on each node; busy is the machine's load on the core
+// and subject_busy the subject's own, fractions 0..1 to within
+// levels.MaxError, empty where the sample lacks them (no subject measured, a
+// node that gave no figure that tick, a core not measured).
 func CSV(w io.Writer, ps []*profile.Profile) error {
 	if err := complete(ps); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"run", "t_s", "core", "busy", "subject_busy"}); err != nil {
+	if err := cw.Write([]string{"run", "t_s", "node", "core", "busy", "subject_busy"}); err != nil {
 		return err
 	}
-	row := make([]string, 5)
+	row := make([]string, 6)
+	var coreNames []string // "0", "1", ...: a node's cores are numbered from 0
 	for i, name := range runtext.Names(ps) {
 		row[0] = name
+		layout := ps[i].NodeLayout()
 		for _, f := range ps[i].Frames {
 			row[1] = strconv.FormatFloat(f.T, 'f', 3, 64)
-			for c := range f.Busy {
-				row[2] = strconv.Itoa(c)
-				row[3] = at(f.Busy, c)
-				row[4] = at(f.SubjectBusy, c)
-				if err := cw.Write(row); err != nil {
-					return err
+			for _, n := range layout {
+				row[2] = n.Name
+				for c := range n.Cores {
+					for len(coreNames) <= c {
+						coreNames = append(coreNames, strconv.Itoa(len(coreNames)))
+					}
+					row[3] = coreNames[c]
+					row[4] = at(f.Busy, n.First+c)
+					row[5] = at(f.SubjectBusy, n.First+c)
+					if err := cw.Write(row); err != nil {
+						return err
+					}
 				}
 			}
 		}

@@ -32,7 +32,7 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the CSV back: %v", err)
 	}
-	if got, want := strings.Join(rows[0], ","), "run,t_s,core,busy,subject_busy"; got != want {
+	if got, want := strings.Join(rows[0], ","), "run,t_s,node,core,busy,subject_busy"; got != want {
 		t.Errorf("header = %q; want %q", got, want)
 	}
 	if got, want := len(rows)-1, 3*2+5*4+2*1; got != want {
@@ -48,7 +48,7 @@ func TestCSV(t *testing.T) {
 		}
 	}
 	// Run 1, first sample, core 1: busy 1; no subject measured.
-	if got, want := strings.Join(rows[2], ","), "cpu #1,0.100,1,1.0000,"; got != want {
+	if got, want := strings.Join(rows[2], ","), "cpu #1,0.100,local,1,1.0000,"; got != want {
 		t.Errorf("row 2 = %q; want %q", got, want)
 	}
 
@@ -58,7 +58,7 @@ func TestCSV(t *testing.T) {
 		t.Fatalf("CSV() error = %v", err)
 	}
 	// Core 1 is busy all the time, half of it the subject's.
-	if got, want := strings.Split(buf.String(), "\n")[2], "cpu,0.100,1,1.0000,0.5000"; got != want {
+	if got, want := strings.Split(buf.String(), "\n")[2], "cpu,0.100,local,1,1.0000,0.5000"; got != want {
 		t.Errorf("a run with its subject measured: row 2 = %q; want %q", got, want)
 	}
 }
@@ -271,7 +271,7 @@ func TestWriteCSVAndTrace(t *testing.T) {
 		write func(string, []*profile.Profile) error
 		valid func(b []byte) bool
 	}{
-		{"out.csv", WriteCSV, func(b []byte) bool { return strings.HasPrefix(string(b), "run,t_s,core,busy,subject_busy\n") }},
+		{"out.csv", WriteCSV, func(b []byte) bool { return strings.HasPrefix(string(b), "run,t_s,node,core,busy,subject_busy\n") }},
 		{"out.json", WriteTrace, func(b []byte) bool {
 			var tr trace
 			return json.Unmarshal(b, &tr) == nil && len(tr.TraceEvents) > 0
@@ -306,7 +306,7 @@ func TestOutputsOfOddRuns(t *testing.T) {
 	if err := CSV(&buf, ps); err != nil {
 		t.Fatalf("CSV() of runs without samples error = %v", err)
 	}
-	if got, want := buf.String(), "run,t_s,core,busy,subject_busy\n"; got != want {
+	if got, want := buf.String(), "run,t_s,node,core,busy,subject_busy\n"; got != want {
 		t.Errorf("CSV() of runs without samples = %q; want only the header %q", got, want)
 	}
 }

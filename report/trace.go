@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 
@@ -44,7 +45,8 @@ type (
 // Trace writes ps as Chrome Trace Event JSON (the object form), which
 // Perfetto and chrome://tracing open. Each run is one process, pid 1, 2, ...
 // in order, named by its label; all runs start at ts 0, so they line up.
-// Per-core busy percentages and the total busy cores are counter tracks; the
+// Per-core busy percentages and the total busy cores are counter tracks (a
+// profile of several nodes has them per node, see nodeCounters); the
 // subject's life is a span on thread 0; each subject thread is a track with
 // its tasks as complete ("X") events. Tasks that overlap on one thread (async
 // I/O) are spread over extra tracks named after the thread, since a track's
@@ -170,17 +172,21 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 		o.add(span("subject", pid, 0, s.SubjectStartS*1e6, s.SubjectEndS*1e6, nil))
 		end = max(end, s.SubjectEndS)
 	}
-	total := []byte(`"busy cores"`)
-	counters := make([][]byte, cores(p))
-	for c := range counters {
-		counters[c] = fmt.Appendf(nil, `"cpu%d busy %%"`, c)
-	}
-	// JSON has no NaN: a broken sample reads 0 rather than failing the file.
-	for _, f := range p.Frames {
-		ts := finite(f.T) * 1e6
-		o.counter(total, ts, pid, "cores", finite(f.BusyCores()), 3)
-		for c := range f.Busy {
-			o.counter(counters[c], ts, pid, "busy", 100*finite(f.Busy.At(c)), 1)
+	if len(p.Nodes) > 0 {
+		o.nodeCounters(pid, p)
+	} else {
+		total := []byte(`"busy cores"`)
+		counters := make([][]byte, cores(p))
+		for c := range counters {
+			counters[c] = fmt.Appendf(nil, `"cpu%d busy %%"`, c)
+		}
+		// JSON has no NaN: a broken sample reads 0 rather than failing the file.
+		for _, f := range p.Frames {
+			ts := finite(f.T) * 1e6
+			o.counter(total, ts, pid, "cores", finite(f.BusyCores()), 3)
+			for c := range f.Busy {
+				o.counter(counters[c], ts, pid, "busy", 100*finite(f.Busy.At(c)), 1)
+			}
 		}
 	}
 
@@ -237,6 +243,58 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 		o.slice(name, s, pid, s.TID, o.args)
 	}
 }
+
+// nodeCounters writes the counters of a profile of several nodes, each
+// named after its node: "<node> busy cores", and "<node> cpu<N> busy %" a
+// core, N counted from 0 on each node. A counter holds its value until the
+// next, so a tick in which a node gave no figure writes none of its
+// counters (never a zero); a "no figure" span on the node's track ("<node>",
+// under corescope's) shows the gap instead.
+func (o *traceOut) nodeCounters(pid int, p *profile.Profile) {
+	for i, n := range p.Nodes {
+		quoted, _ := json.Marshal(n.Name)
+		name := string(quoted[1 : len(quoted)-1]) // JSON-escaped, without quotes
+		total := fmt.Appendf(nil, `"%s busy cores"`, name)
+		counters := make([][]byte, n.Cores)
+		for c := range counters {
+			counters[c] = fmt.Appendf(nil, `"%s cpu%d busy %%"`, name, c)
+		}
+		tid := nodeTID(i)
+		o.add(traceEvent{Name: "thread_name", Ph: "M", Pid: pid, Tid: tid, Args: nameArgs{n.Name}})
+		gapFrom := -1.0 // where the current gap began, or -1
+		prevT := 0.0
+		for k, f := range p.Frames {
+			t := finite(f.T)
+			if k == 0 {
+				prevT = max(t-p.Spec.Interval.D().Seconds(), 0)
+			}
+			answered := n.Answered(f.Busy)
+			switch {
+			case !answered && gapFrom < 0:
+				gapFrom = prevT
+			case answered && gapFrom >= 0:
+				o.add(span("no figure", pid, tid, gapFrom*1e6, prevT*1e6, nil))
+				gapFrom = -1
+			}
+			prevT = t
+			if !answered {
+				continue
+			}
+			o.counter(total, t*1e6, pid, "cores", n.Row(f.Busy).Sum(), 3)
+			for c := range n.Cores {
+				if v := f.Busy.At(n.First + c); !math.IsNaN(v) {
+					o.counter(counters[c], t*1e6, pid, "busy", 100*v, 1)
+				}
+			}
+		}
+		if gapFrom >= 0 {
+			o.add(span("no figure", pid, tid, gapFrom*1e6, prevT*1e6, nil))
+		}
+	}
+}
+
+// nodeTID is the track of a profile's node i.
+func nodeTID(i int) int { return 1<<(tidBits+7) + i }
 
 // cpus writes the on-core slices of run p, process runPID, as process pid
 // with a track a core, each slice named after its thread ("python3 1234")
