@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/png"
@@ -34,7 +35,8 @@ const (
 // checks the desktop entry and metainfo with their validators; starts the
 // entry's Exec= line as a desktop does (from /, with a minimal environment)
 // and sees the window; has gio and xdg-mime recognise a saved profile as
-// corescope's, opens it with gio open and sees its run in the window; then
+// corescope's, opens it with gio open (and a copy without a name ending,
+// known by its content, with xdg-open) and sees its run in the window; then
 // uninstalls and finds the prefix as it was.
 func TestPackageDesktopInstall(t *testing.T) {
 	if os.Getenv("CORESCOPE_SMOKE") == "" {
@@ -74,8 +76,10 @@ func TestPackageDesktopInstall(t *testing.T) {
 
 	entry := checkInstalled(t, prefix)
 	empty := launchEntry(t, entry["Exec"], env, tmp)
-	saved := checkProfileType(t, env, filepath.Join(prefix, "bin", "corescope"), tmp)
-	openWithGio(t, env, saved, filepath.Join(prefix, "bin", "corescope"), empty, tmp)
+	bin := filepath.Join(prefix, "bin", "corescope")
+	saved, unnamed := checkProfileType(t, env, bin, tmp)
+	openWith(t, env, []string{"gio", "open"}, saved, bin, empty, tmp)
+	openWith(t, env, []string{"xdg-open"}, unnamed, bin, empty, tmp)
 
 	run(t, makeEnv, release, "make", "uninstall", "PREFIX="+prefix)
 	if after := tree(t, prefix); !slices.Equal(after, before) {
@@ -122,8 +126,8 @@ func launchEntry(t *testing.T, execLine string, env []string, tmp string) int {
 	argv := strings.Fields(strings.ReplaceAll(execLine, "%F", ""))
 	launch := exec.Command(argv[0], argv[1:]...)
 	launch.Dir, launch.Env = "/", env
-	var stderr bytes.Buffer
-	launch.Stderr = &stderr
+	log := outputFile(t, tmp, "launch.out")
+	launch.Stdout, launch.Stderr = log, log
 	if err := launch.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +136,7 @@ func launchEntry(t *testing.T, execLine string, env []string, tmp string) int {
 		launch.Wait()
 		waitFor(10*time.Second, func() bool { return corescopeWindow(0) == "" })
 	}()
-	win := waitForWindow(t, launch.Process.Pid, &stderr)
+	win := waitForWindow(t, launch.Process.Pid, log.Name())
 	if name := strings.TrimSpace(xdotool(t, "getwindowname", win)); name != "corescope" {
 		t.Errorf("the window's title = %q; want corescope", name)
 	}
@@ -151,16 +155,16 @@ func launchEntry(t *testing.T, execLine string, env []string, tmp string) int {
 // checkProfileType saves a small profile with the installed bin and checks
 // that the desktop (xdg-mime, gio) sees it as corescope's, by its name and,
 // nameless, by its content, with corescope's entry to open it; and that
-// other JSON stays JSON. It returns the profile's path.
-func checkProfileType(t *testing.T, env []string, bin, tmp string) string {
+// other JSON stays JSON. It returns the profile's path and its nameless copy.
+func checkProfileType(t *testing.T, env []string, bin, tmp string) (saved, unnamed string) {
 	t.Helper()
 	files := filepath.Join(tmp, "files")
 	if err := os.Mkdir(files, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	saved := filepath.Join(files, "f.corescope.json")
+	saved = filepath.Join(files, "f.corescope.json")
 	run(t, nil, "", bin, "run", "--workload", "cpu", "--model", "sequential", "--size", "0.05", "--json", saved)
-	unnamed := filepath.Join(files, "saved-run")
+	unnamed = filepath.Join(files, "saved-run")
 	copyFile(t, saved, unnamed)
 	plain := filepath.Join(files, "plain.json")
 	if err := os.WriteFile(plain, []byte(`{"format": "something else"}`), 0o644); err != nil {
@@ -180,36 +184,39 @@ func checkProfileType(t *testing.T, env []string, bin, tmp string) string {
 	if got := run(t, env, "", "gio", "mime", profileMIME); !regexp.MustCompile(`Default application for \S+: ` + regexp.QuoteMeta(desktopID) + "\n").MatchString(got) {
 		t.Errorf("gio mime %s:\n%s\nwant %s as the default application", profileMIME, got, desktopID)
 	}
-	return saved
+	return saved, unnamed
 }
 
-// openWithGio opens saved with gio open, as a double-click does, and checks
-// that bin started with it and that its window shows the run: at least 400
-// more heatmap-coloured pixels than the empty window had.
-func openWithGio(t *testing.T, env []string, saved, bin string, empty int, tmp string) {
+// openWith opens file with opener (gio open, xdg-open) from /, as a
+// double-click does, and checks that bin started with it and that its
+// window shows the run: at least 400 more heatmap-coloured pixels than the
+// empty window had. It ends that window before it returns.
+func openWith(t *testing.T, env, opener []string, file, bin string, empty int, tmp string) {
 	t.Helper()
-	// gio's output goes to a file: the program it starts inherits it, and
-	// a pipe would keep gio's Run waiting until that program ends.
-	gioOut, err := os.Create(filepath.Join(tmp, "gio-open.out"))
-	if err != nil {
+	// The output goes to a file: the program the opener starts inherits
+	// it, and a pipe would keep Wait waiting until that program ends.
+	log := outputFile(t, tmp, filepath.Base(opener[0])+".out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, opener[0], append(opener[1:], file)...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = "/", env, log, log
+	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	gio := exec.Command("gio", "open", saved)
-	gio.Dir, gio.Env, gio.Stdout, gio.Stderr = "/", env, gioOut, gioOut
-	err = gio.Run()
-	gioOut.Close()
-	if err != nil {
-		out, _ := os.ReadFile(gioOut.Name())
-		t.Fatalf("gio open %s: %v\n%s", saved, err, out)
-	}
-	opened := waitForWindow(t, 0, nil)
+	// gio returns at once; xdg-open (with no desktop to hand over to) when
+	// the program ends, which is ended first, or when it is cancelled.
+	defer cmd.Wait()
+	defer cancel()
+	opened := waitForWindow(t, 0, log.Name())
 	pid, _ := strconv.Atoi(strings.TrimSpace(xdotool(t, "getwindowpid", opened)))
 	if p, err := os.FindProcess(pid); err == nil && pid > 0 {
-		defer p.Kill()
+		defer func() {
+			p.Kill()
+			waitFor(10*time.Second, func() bool { return corescopeWindow(0) == "" })
+		}()
 	}
 	if cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline"); !bytes.Equal(bytes.Split(cmdline, []byte{0})[0], []byte(bin)) ||
-		!bytes.Contains(cmdline, []byte(saved)) {
-		t.Errorf("gio open started %q; want %s with the file", bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), bin)
+		!bytes.Contains(cmdline, []byte(file)) {
+		t.Errorf("%s started %q; want %s with the file", strings.Join(opener, " "), bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), bin)
 	}
 	var shot image.Image
 	var withRun int
@@ -218,11 +225,24 @@ func openWithGio(t *testing.T, env []string, saved, bin string, empty int, tmp s
 		withRun = countHeatColours(shot, heatFrom)
 		return withRun >= empty+400
 	})
-	t.Logf("heatmap-coloured pixels: %d in the window gio opened with the profile, %d in the empty one", withRun, empty)
+	t.Logf("heatmap-coloured pixels: %d in the window %s opened with %s, %d in the empty one",
+		withRun, strings.Join(opener, " "), filepath.Base(file), empty)
 	if withRun < empty+400 {
 		keepShot(t, shot)
-		t.Errorf("the window gio opened shows %d heatmap-coloured pixels, the empty one %d; want its run's heatmap (400 more)", withRun, empty)
+		t.Errorf("the window %s opened shows %d heatmap-coloured pixels, the empty one %d; want its run's heatmap (400 more)",
+			strings.Join(opener, " "), withRun, empty)
 	}
+}
+
+// outputFile creates a file in dir for a program's output; the test closes it.
+func outputFile(t *testing.T, dir, name string) *os.File {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
 // makePackage runs make package and returns the tarball it made, checking
@@ -280,19 +300,17 @@ func corescopeWindow(pid int) string {
 	return win
 }
 
-// waitForWindow waits for corescopeWindow(pid).
-func waitForWindow(t *testing.T, pid int, stderr *bytes.Buffer) string {
+// waitForWindow waits for corescopeWindow(pid); the test fails with what
+// the program (or its opener) wrote to log if none comes.
+func waitForWindow(t *testing.T, pid int, log string) string {
 	t.Helper()
 	var win string
 	if !waitFor(60*time.Second, func() bool {
 		win = corescopeWindow(pid)
 		return win != ""
 	}) {
-		msg := ""
-		if stderr != nil {
-			msg = stderr.String()
-		}
-		t.Fatalf("no window of class %s appeared within a minute\n%s", windowClass, msg)
+		out, _ := os.ReadFile(log)
+		t.Fatalf("no window of class %s appeared within a minute\n%s", windowClass, out)
 	}
 	return win
 }
