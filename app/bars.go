@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/color"
+	"math"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -170,6 +171,9 @@ func (r *barsRenderer) Refresh() {
 			setAndRefresh(r.labels[i], &r.labels[i].Color, fg)
 			r.values[i].Color = fg
 			r.values[i].Text = fmt.Sprintf("%3.0f%%", 100*heatmap.Clamp01(v))
+			if math.IsNaN(v) { // a node that gave no figure: not idle
+				r.values[i].Text = "  —"
+			}
 			r.values[i].Refresh()
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"corescope/heatmap"
+	"corescope/levels"
+	"corescope/profile"
 )
 
 // nodeMode is how a cluster's heatmap shows its nodes.
@@ -238,6 +240,13 @@ func newNodesChoice(h *Heatmap) *choice {
 // showNodesChoice shows the toggle for a cluster, saying how its rows are
 // shown now (the heatmap may have chosen by itself), and hides it else.
 func (v *liveView) showNodesChoice() {
+	heading := "Now"
+	if v.heat.Grouped() {
+		heading = "Now, by node"
+	}
+	if v.now.Text != heading {
+		v.now.SetText(heading)
+	}
 	if !v.heat.Grouped() {
 		if v.byNode.Visible() {
 			v.byNode.Hide()
@@ -254,4 +263,31 @@ func (v *liveView) showNodesChoice() {
 	if !v.byNode.Visible() {
 		v.byNode.Show()
 	}
+}
+
+// nodeFractions is each node's mean load in f, the mean of its measured
+// cores (NaN where none was), machine and subject (nil when not
+// measured): a cluster's bars are a bar a node, not thousands of cores.
+func (v *liveView) nodeFractions(f *profile.Frame) (machine, subject []float64) {
+	groups := v.heat.tl.nodes.Groups()
+	mean := func(dst []float64, row levels.Row) []float64 {
+		dst = dst[:0]
+		for _, g := range groups {
+			sum, known := 0.0, 0
+			for c := g.First; c < min(g.First+g.Cores, len(row)); c++ {
+				if row[c].Known() {
+					sum += row[c].Fraction()
+					known++
+				}
+			}
+			dst = append(dst, sum/float64(known)) // NaN when none was measured
+		}
+		return dst
+	}
+	v.busy = mean(v.busy, f.Busy)
+	if len(f.SubjectBusy) == 0 {
+		return v.busy, nil
+	}
+	v.subject = mean(v.subject, f.SubjectBusy)
+	return v.busy, v.subject
 }

@@ -36,7 +36,8 @@ type liveView struct {
 	bars    *coreBars
 	figures *widget.Label
 	order   *choice
-	byNode  *choice // a cluster's rows: by node or every core; hidden for one machine
+	byNode  *choice       // a cluster's rows: by node or every core; hidden for one machine
+	now     *widget.Label // the bars' heading: a bar a core, or a node
 	whole   *check
 	note    *widget.Label // the attribution, when not exact
 	legend  stripLegend
@@ -98,7 +99,8 @@ func newLiveView(onChange func(sorted bool)) *liveView {
 	legendRow := container.NewHBox(v.order, v.byNode, v.whole, layout.NewSpacer(),
 		widget.NewLabel("0%"), container.NewCenter(scale), widget.NewLabel("100%"))
 
-	bars := container.NewBorder(widget.NewLabelWithStyle("Now", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, v.bars)
+	v.now = widget.NewLabelWithStyle("Now", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bars := container.NewBorder(v.now, nil, nil, nil, v.bars)
 	split := container.NewHSplit(v.heat, bars)
 	split.Offset = 0.8
 	v.legend = newStripLegend()
@@ -196,6 +198,9 @@ func (v *liveView) push(f *profile.Frame) {
 // fractions is f's per-core machine and subject load (nil when it was not
 // measured) as fractions, valid until the next call.
 func (v *liveView) fractions(f *profile.Frame) (machine, subject []float64) {
+	if v.heat.Grouped() {
+		return v.nodeFractions(f)
+	}
 	v.busy = f.Busy.Fractions(v.busy)
 	if len(f.SubjectBusy) == 0 {
 		return v.busy, nil
