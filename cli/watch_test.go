@@ -1,16 +1,20 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -362,5 +366,34 @@ func TestRecordWithNodes(t *testing.T) {
 	}
 	if !strings.Contains(stdout, fixture.Addr) || !strings.Contains(stdout, "verdict") {
 		t.Errorf("stdout lacks the subject's summary or the node's line:\n%s", stdout)
+	}
+}
+
+// TestWatchEndsOnSignal stops a watch as Ctrl-C and kill do: it ends
+// cleanly, prints its table and writes its files.
+func TestWatchEndsOnSignal(t *testing.T) {
+	t.Parallel()
+	fixture := nodestest.Exporter(t, nodestest.NewStatFixture(t, nodestest.Core{Load: 0.5}).Dir)
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "watch.json")
+			cmd := exec.Command(os.Args[0], "watch", "--node", fixture.Addr, "--interval", "200ms", "--json", path)
+			cmd.Env = append(os.Environ(), cliEnv+"=1")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cmd.Process.Kill() })
+			time.Sleep(1500 * time.Millisecond)
+			cmd.Process.Signal(sig)
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("watch ended with %v after %v; want exit 0\n%s", err, sig, stderr.String())
+			}
+			p := loadProfile(t, path)
+			if len(p.Frames) < 3 || !strings.Contains(stdout.String(), fixture.Addr) {
+				t.Errorf("after %v: %d frames, stdout %q; want the frames so far and the node's line", sig, len(p.Frames), stdout.String())
+			}
+		})
 	}
 }
