@@ -20,6 +20,7 @@ import (
 	"corescope/profile"
 	"corescope/report"
 	"corescope/runners"
+	"corescope/runtext"
 )
 
 // Exit codes of the CLI.
@@ -471,6 +472,12 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	printTable(stdout, runs)
+	for _, p := range runs {
+		if len(p.Nodes) > 0 {
+			fmt.Fprintf(stdout, "\n%s, recorded beside other nodes:\n", runtext.Label(p))
+			printNodes(stdout, p)
+		}
+	}
 	return out.write(ps, stderr)
 }
 

@@ -3,6 +3,7 @@ package profile
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"time"
 
@@ -66,8 +67,11 @@ func (r *recorder) scrapeRemote(ctx context.Context) func() *nodes.Tick {
 	done := make(chan nodes.Tick, 1)
 	go func() {
 		t, err := r.remote.scraper.Scrape(ctx)
-		if err != nil {
-			t.Nodes = nil // ctx is done: no figures
+		if err != nil { // the recording was stopped: no node was asked
+			t = nodes.Tick{Time: time.Now(), Nodes: make([]nodes.Reading, len(r.remote.errs))}
+			for i := range t.Nodes {
+				t.Nodes[i].Err = fmt.Errorf("not asked: %w", err)
+			}
 		}
 		done <- t
 	}()
@@ -88,9 +92,6 @@ func (r *recorder) addRemote(f *Frame, t *nodes.Tick) {
 		r.prof.Nodes = append([]Node{{Name: cmp.Or(r.prof.Machine.Hostname, "local"), Cores: local}}, r.remote.layout...)
 	}
 	f.Busy = append(f.Busy, make(levels.Row, r.remote.cores())...)
-	if t.Nodes == nil {
-		t.Nodes = make([]nodes.Reading, len(r.remote.layout))
-	}
 	r.remote.fill(f.Busy[local:], *t)
 	copy(r.prof.Nodes[1:], r.remote.layout)
 	if len(f.SubjectBusy) > 0 {
