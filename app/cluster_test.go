@@ -232,8 +232,11 @@ func TestWatchInTheWindow(t *testing.T) {
 	if len(groups) != 2 || groups[0].Name != ex.Addr || groups[0].Cores != 4 {
 		t.Fatalf("groups = %+v; want %s's 4 cores, then the silent node", groups, ex.Addr)
 	}
-	if !strings.Contains(u.status.Text, gone) {
-		t.Errorf("status = %q; want it to name the node that does not answer, %s", u.status.Text, gone)
+	if strings.Count(u.status.Text, gone) != 1 {
+		t.Errorf("status = %q; want it to name the node that does not answer, %s, once", u.status.Text, gone)
+	}
+	if want := "Cluster of 2 nodes: "; !strings.HasPrefix(u.live.text, want) {
+		t.Errorf("figures = %q; want them to start %q", u.live.text, want)
 	}
 	if _, ok := shownTexts(t, h)[ex.Addr]; !ok {
 		t.Errorf("the picture does not show the node's name %s beside it", ex.Addr)
@@ -253,6 +256,12 @@ func TestWatchInTheWindow(t *testing.T) {
 	loop.until(t, 10*time.Second, "the watch to stop", func() bool { return u.job == nil })
 	if len(u.runs) != 1 || len(u.runs[0].Nodes) != 2 || len(u.runs[0].Frames) < 5 {
 		t.Fatalf("after Stop the session holds %d runs; want the watch with its 2 nodes and frames", len(u.runs))
+	}
+	if u.live.note.Visible() {
+		t.Errorf("Live notes %q over a watch; want no word of a subject", u.live.note.Text)
+	}
+	if !u.live.order.Disabled() {
+		t.Error("the sort order is offered for a cluster, whose rows are by node")
 	}
 	if !u.live.heat.Grouped() || u.live.heat.Cores() != 4 {
 		t.Errorf("the watch shown after Stop: grouped %v, %d cores; want its 4 cores by node", u.live.heat.Grouped(), u.live.heat.Cores())

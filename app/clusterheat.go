@@ -291,3 +291,27 @@ func (v *liveView) nodeFractions(f *profile.Frame) (machine, subject []float64) 
 	v.subject = mean(v.subject, f.SubjectBusy)
 	return v.busy, v.subject
 }
+
+// watchText is the figures line of a watch's frame f of nodes nodes: the
+// cluster's busy cores (of those that gave a figure) and corescope's cost.
+func watchText(f *profile.Frame, nodes int, self string) string {
+	known := 0
+	for _, l := range f.Busy {
+		if l.Known() {
+			known++
+		}
+	}
+	return fmt.Sprintf("Cluster of %d nodes: %.2f of %d cores busy (%d gave a figure)   ·   %s",
+		nodes, f.Busy.Sum(), len(f.Busy), known, self)
+}
+
+// disableWhen disables the choice while off is true, enables it else.
+func (c *choice) disableWhen(off bool) {
+	if off != c.Disabled() {
+		if off {
+			c.Disable()
+		} else {
+			c.Enable()
+		}
+	}
+}

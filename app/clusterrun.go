@@ -40,7 +40,11 @@ func (u *UI) recordWatch(ctx context.Context, j *job, opt profile.WatchOptions, 
 		up := update{kind: frameArrived, frame: frame, nodes: slices.Clone(nodes)}
 		for k, err := range errs {
 			if err != nil && k < len(nodes) {
-				up.missing = append(up.missing, nodes[k].Name+": "+err.Error())
+				why := err.Error()
+				if !strings.Contains(why, nodes[k].Name) {
+					why = nodes[k].Name + ": " + why
+				}
+				up.missing = append(up.missing, why)
 			}
 		}
 		j.feed.add(up)

@@ -177,6 +177,10 @@ func (v *liveView) add(f *profile.Frame) {
 		v.attribution = f.Attribution
 	}
 	self := fmt.Sprintf("corescope itself: %.1f%% of one core", 100*f.SelfCPU/dt)
+	if v.heat.Grouped() && len(f.SubjectBusy) == 0 {
+		v.text = watchText(f, len(v.heat.tl.nodes.Groups()), self)
+		return
+	}
 	if len(f.SubjectBusy) == 0 {
 		v.text = fmt.Sprintf("Subject: %.2f cores used   ·   Machine: %.2f of %d cores busy   ·   %s",
 			f.SubjectCPU/dt, f.BusyCores(), len(f.Busy), self)
@@ -221,8 +225,13 @@ func (v *liveView) refresh() {
 		v.bars.set(v.fractions(v.last))
 	}
 	v.legend.set(known)
-	showNote(v.note, attributionText(v.attribution, v.reason, known))
-	if known == v.whole.Disabled() { // nothing to toggle without the subject's load
+	note := attributionText(v.attribution, v.reason, known)
+	if v.heat.Grouped() && !known {
+		note = "" // a watch of nodes has no subject to attribute
+	}
+	showNote(v.note, note)
+	v.order.disableWhen(v.heat.Grouped()) // a cluster's cores are by node
+	if known == v.whole.Disabled() {      // nothing to toggle without the subject's load
 		if known {
 			v.whole.Enable()
 		} else {
@@ -254,6 +263,9 @@ func (v *liveView) show(p *profile.Profile) {
 	v.attribution, v.reason = s.Attribution, s.AttributionNote
 	v.text = fmt.Sprintf("%s: %.2f s wall, %.2f cores used, other programs %.2f cores, machine %.2f busy cores (peak %.2f), corescope itself %.1f%% of one core",
 		p.Label, s.WallS, s.CoresUsed, s.OthersBusyCores, s.MachineBusyCores, s.PeakBusyCores, 100*s.SelfCores)
+	if p.Watched() {
+		v.text = fmt.Sprintf("%s: %.2f s · %s · corescope itself %.1f%% of one core", p.Label, s.WallS, s.Verdict, 100*s.SelfCores)
+	}
 	if p.Failed() {
 		v.text += " — " + p.Error
 	}

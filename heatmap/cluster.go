@@ -190,14 +190,17 @@ func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Node
 	}
 	// The expanded bands first: they share the grid of every core, which
 	// painting a node's means or strip plans again.
+	// A node of no cores (one that never answered) has only its means:
+	// missing, the hatch.
+	byMeans := func(b Band) bool { return b.Collapsed || n.groups[b.Group].Cores <= 0 }
 	expanded := false
 	for _, b := range bands {
-		expanded = expanded || !b.Collapsed
+		expanded = expanded || !byMeans(b)
 	}
 	if expanded {
 		xa, xb := p.grid0(s, layer, from, to, r.Dx(), false)
 		for _, b := range bands {
-			if g := n.groups[b.Group]; !b.Collapsed && !band(b.Y0, b.Y1).Empty() {
+			if g := n.groups[b.Group]; !byMeans(b) && !band(b.Y0, b.Y1).Empty() {
 				p.paintCores(dst, band(b.Y0, b.Y1), xa, xb, min(g.First, s.Cores()), min(g.Cores, s.Cores()-g.First))
 			}
 		}
@@ -205,7 +208,7 @@ func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Node
 	for _, b := range bands {
 		paintSep(b.Y0)
 		node := &n.means[b.Group]
-		if b.Collapsed {
+		if byMeans(b) {
 			p.Heatmap(dst, band(b.Y0, b.Y1), node, layer, from, to, false)
 		}
 		if b.StripY1 > b.StripY0 {

@@ -154,6 +154,22 @@ func TestGroupedCollapsedShowsBurst(t *testing.T) {
 	}
 }
 
+func TestGroupedNodeWithoutCores(t *testing.T) {
+	// Node b never answered: it has no cores, and its rows show the hatch.
+	groups := []Group{{"a", 0, 2}, {"b", 2, 0}}
+	s, n := cluster(groups, 10, func(i, c int) float64 { return 0 })
+	dst := img(10, 30)
+	bands := Arrange(groups, 30, nil)
+	var p Painter
+	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, bands)
+	if c := dst.RGBAAt(3, bands[1].Y0); !isGap(c) {
+		t.Errorf("node b's row = %v; want the gap hatch", c)
+	}
+	if c := dst.RGBAAt(3, bands[0].Y0); c != Color(0) {
+		t.Errorf("node a's row = %v; want idle", c)
+	}
+}
+
 func TestGroupedStrip(t *testing.T) {
 	// One node of 4 cores, 2 busy: its strip is filled half way up.
 	groups := []Group{{"a", 0, 4}}
