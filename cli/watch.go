@@ -105,7 +105,8 @@ func printNodes(w io.Writer, p *profile.Profile) {
 			f.MissedTicks, f.Ticks, runtext.OrDash(f.LastError))
 	}
 	if len(p.Nodes) > 1 {
-		fmt.Fprintf(tw, "all\t%d\t%.2f\t%.2f\n", cores, p.Summary.MachineBusyCores, p.Summary.PeakBusyCores)
+		mean, peak := p.ClusterBusy()
+		fmt.Fprintf(tw, "all\t%d\t%.2f\t%.2f\n", cores, mean, peak)
 	}
 	tw.Flush()
 }

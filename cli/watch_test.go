@@ -341,6 +341,9 @@ func TestRecordWithNodes(t *testing.T) {
 	if local.Cores != p.Machine.LogicalCores || remote.Cores != len(loads) || remote.First != local.Cores {
 		t.Errorf("layout = %+v; want %d local cores then %d", p.Nodes, p.Machine.LogicalCores, len(loads))
 	}
+	if strings.Contains(p.Summary.AttributionNote, fmt.Sprintf("CPU %d:", local.Cores)) {
+		t.Errorf("attribution note %q: the subject's per-core clocks were opened on the other node's cores", p.Summary.AttributionNote)
+	}
 	if p.Summary.PeakBusyCores > float64(local.Cores)+0.01 {
 		t.Errorf("peak busy cores %.2f is more than this machine's %d: the node's cores were counted as the machine's", p.Summary.PeakBusyCores, local.Cores)
 	}

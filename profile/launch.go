@@ -154,8 +154,9 @@ func (r *recorder) openAttribution(pid int) {
 // cores is how many CPUs the per-core figures have: as /proc/stat counts
 // them in the frames so far, else as the machine reports.
 func (r *recorder) cores() int {
-	if n := len(r.prof.Frames); n > 0 {
-		return len(r.prof.Frames[n-1].Busy)
+	if len(r.prof.Frames) > 0 {
+		local, _ := r.prof.LocalNode() // other nodes' cores are not this machine's
+		return local.Cores
 	}
 	return cmp.Or(r.opt.Machine.LogicalCores, runtime.NumCPU())
 }

@@ -124,6 +124,15 @@ func (p *Profile) Figures() []NodeFigures {
 	return out
 }
 
+// ClusterBusy is the mean, over p's frames, of every core that gave a
+// figure, and the highest: a watch's MachineBusyCores and PeakBusyCores, and
+// for a recording beside other nodes, all of them together (its summary's
+// machine is this one only).
+func (p *Profile) ClusterBusy() (mean, peak float64) {
+	mean, peak = knownMean(p, func(f *Frame) levels.Row { return f.Busy })
+	return round(mean, 1e3), round(peak, 1e3)
+}
+
 // anyKnown reports whether r holds at least one measured value.
 func anyKnown(r levels.Row) bool {
 	for _, l := range r {

@@ -171,8 +171,7 @@ func summarizeWatch(p *Profile) {
 		s.SubjectEndS = p.Frames[n-1].T
 		s.SubjectStartS = round(max(p.Frames[0].T-p.Spec.Interval.D().Seconds(), 0), 1e4)
 	}
-	mean, peak := knownMean(p, func(f *Frame) levels.Row { return f.Busy })
-	s.MachineBusyCores, s.PeakBusyCores = round(mean, 1e3), round(peak, 1e3)
+	s.MachineBusyCores, s.PeakBusyCores = p.ClusterBusy()
 	selfCPU := 0.0
 	for i := range p.Frames {
 		selfCPU += p.Frames[i].SelfCPU
