@@ -60,6 +60,12 @@ func TestPNGGroupsNodes(t *testing.T) {
 	if len(r.Nodes) != 2 || r.Nodes[0].Collapsed || r.Nodes[1].Collapsed {
 		t.Fatalf("Nodes = %+v; want 2 expanded nodes", r.Nodes)
 	}
+	if !r.Note.Empty() {
+		t.Errorf("a watch's header has a note at %v; want none: it has no subject to attribute", r.Note)
+	}
+	if got, want := specLine(ps), "Spec: a watch of 2 nodes' node_exporters every 1s"; got != want {
+		t.Errorf("specLine = %q; want %q", got, want)
+	}
 	b := r.Nodes[1]
 	coreRows := (b.Y1 - b.Y0) / 4
 	x := r.Heatmap.Min.X + r.Heatmap.Dx()/2
