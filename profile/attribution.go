@@ -89,6 +89,59 @@ func (a *exactAttribution) close() {
 	a.switches.Close()
 }
 
+// timelineBlock is how many slices one block of a sliceTimeline holds
+// (320 KB).
+const timelineBlock = 8192
+
+// sliceTimeline holds a recording's latest slices in blocks that are never
+// copied as it grows, unlike one array, which appending copies whole again
+// and again (about 4 times its final size, with the page faults of each new
+// copy). Once the blocks after the oldest hold MaxSlices, the oldest is
+// dropped whole and refilled as the newest.
+type sliceTimeline struct {
+	blocks  [][]Slice
+	n       int     // slices in blocks
+	dropped int     // slices dropped with their blocks
+	spare   []Slice // the last block dropped, emptied for reuse
+}
+
+// add copies ss to the end of the timeline.
+func (t *sliceTimeline) add(ss []Slice) {
+	for len(ss) > 0 {
+		if len(t.blocks) == 0 || len(t.blocks[len(t.blocks)-1]) == timelineBlock {
+			block := t.spare
+			if block == nil {
+				block = make([]Slice, 0, timelineBlock)
+			}
+			t.blocks, t.spare = append(t.blocks, block), nil
+		}
+		last := &t.blocks[len(t.blocks)-1]
+		k := min(len(ss), timelineBlock-len(*last))
+		*last = append(*last, ss[:k]...)
+		t.n += k
+		ss = ss[k:]
+	}
+	for len(t.blocks) > 0 && t.n-len(t.blocks[0]) >= MaxSlices {
+		t.n -= len(t.blocks[0])
+		t.dropped += len(t.blocks[0])
+		t.spare = t.blocks[0][:0]
+		t.blocks = slices.Delete(t.blocks, 0, 1)
+	}
+}
+
+// latest returns the last MaxSlices slices (all if fewer) in one array, and
+// how many slices came before them.
+func (t *sliceTimeline) latest() (ss []Slice, dropped int) {
+	skip := max(t.n-MaxSlices, 0)
+	ss = make([]Slice, 0, t.n-skip)
+	for _, b := range t.blocks {
+		k := min(skip, len(b))
+		skip -= k
+		ss = append(ss, b[k:]...)
+	}
+	return ss, t.dropped + max(t.n-MaxSlices, 0)
+}
+
 // approximateCoreLoad puts each thread's CPU over an interval of dt seconds
 // on the core it last ran on, as /proc reports it at the sample. Two busy
 // threads last seen on one core cannot both have run there all along: what

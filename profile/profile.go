@@ -40,7 +40,8 @@ type Frame struct {
 	// kept once, in Profile.Events, in the file.
 	Events []runners.Event `json:"-"`
 	// Slices are the on-core slices that ended since the previous frame
-	// (exact attribution only), kept once, in Profile.Slices, in the file.
+	// (exact attribution only), for Options.OnFrame: a profile keeps them
+	// once, in Profile.Slices, not in its frames.
 	Slices []Slice `json:"-"`
 	// Attribution says, while the run goes, how SubjectBusy was measured:
 	// AttributionExact, AttributionApproximate, or "" where it was not.

@@ -157,7 +157,9 @@ type recorder struct {
 	// allows; attributionNote says why it does not otherwise.
 	exact           *exactAttribution
 	attributionNote string
-	pendingSlices   []Slice // drained since the last frame
+	slices          sliceTimeline // the slices drained so far
+	drained         []Slice       // the last drain's, reused
+	pendingSlices   []Slice       // drained since the last frame, for OnFrame
 
 	// remote scrapes the other nodes, when there are any; their cores
 	// follow this machine's in every frame.

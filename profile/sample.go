@@ -51,7 +51,9 @@ func (r *recorder) sample(ctx context.Context, pid int) {
 	r.addRemote(&f, remote())
 	f.Events = r.drainEvents()
 	f.TasksDone = r.tasksDone
-	r.prof.Frames = append(r.prof.Frames, f)
+	kept := f
+	kept.Slices = nil // the profile keeps them once, in Profile.Slices
+	r.prof.Frames = append(r.prof.Frames, kept)
 	if r.opt.OnFrame != nil {
 		r.opt.OnFrame(f)
 	}
@@ -153,16 +155,13 @@ func (r *recorder) attribute(f *Frame, dt float64) {
 	f.SubjectBusy = levels.Quantise(nil, load)
 }
 
-// drainSlices moves the slices that ended into the profile, keeping at most
-// MaxSlices of the latest, and holds them for the next frame too.
+// drainSlices moves the slices that ended to the timeline, and holds them
+// for the next frame too where Options.OnFrame wants them.
 func (r *recorder) drainSlices() {
-	n := len(r.prof.Slices)
-	r.prof.Slices = r.exact.drain(r.prof.Slices)
-	r.pendingSlices = append(r.pendingSlices, r.prof.Slices[n:]...)
-	if over := len(r.prof.Slices) - MaxSlices; over > MaxSlices/4 {
-		// Dropping in batches keeps the copying rare.
-		r.prof.Slices = append(r.prof.Slices[:0], r.prof.Slices[over:]...)
-		r.prof.SlicesDropped += over
+	r.drained = r.exact.drain(r.drained[:0])
+	r.slices.add(r.drained)
+	if r.opt.OnFrame != nil {
+		r.pendingSlices = append(r.pendingSlices, r.drained...)
 	}
 }
 

@@ -34,10 +34,7 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	s := &p.Summary
 	if r.exact != nil {
 		r.drainSlices() // a stopped run had no tail to drain them
-		if over := len(p.Slices) - MaxSlices; over > 0 {
-			p.Slices = p.Slices[over:]
-			p.SlicesDropped += over
-		}
+		p.Slices, p.SlicesDropped = r.slices.latest()
 	}
 	s.WallS = round(s.SubjectEndS-s.SubjectStartS, 1e4)
 	exitCPU := 0.0
