@@ -147,15 +147,35 @@ func Arrange(groups []Group, h int, collapsed []bool) []Band {
 }
 
 // Labelled is which of bands have room for a name textH rows high at
-// their top: in order, each band whose top is at least textH below the
-// last name's, so names never overlap however many nodes there are.
+// their top, in order: names never overlap however many nodes there are.
+// A band at least textH high (a node opened among collapsed ones) always
+// gets its name; the others get one where it clears every name so far,
+// from the top down.
 func Labelled(bands []Band, textH int) []int {
+	taken := make([]bool, len(bands))
+	var tops []int // the tops of the names given so far
+	free := func(y int) bool {
+		for _, t := range tops {
+			if y < t+textH && t < y+textH {
+				return false
+			}
+		}
+		return true
+	}
+	for pass := range 2 {
+		for i, b := range bands {
+			tall := b.Y1-b.Y0 >= textH
+			if taken[i] || b.Y1 <= b.Y0 || (pass == 0) != tall || !free(b.Y0) {
+				continue
+			}
+			taken[i] = true
+			tops = append(tops, b.Y0)
+		}
+	}
 	var out []int
-	next := 0
-	for i, b := range bands {
-		if b.Y0 >= next && b.Y1 > b.Y0 {
+	for i, ok := range taken {
+		if ok {
 			out = append(out, i)
-			next = b.Y0 + textH
 		}
 	}
 	return out

@@ -72,6 +72,14 @@ func TestLabelled(t *testing.T) {
 	if want := "[0 2 4]"; got != want { // 1 is under 0's name, 3 has no rows
 		t.Errorf("Labelled(bands, 10) = %s; want %s", got, want)
 	}
+	// A node opened among collapsed ones (band 2, 40 rows) is named first:
+	// band 0's name would overlap it, band 3's clears it, 4 and 5 are
+	// under 3's.
+	bands = []Band{{Y0: 0, Y1: 3}, {Y0: 4, Y1: 7}, {Y0: 8, Y1: 48}, {Y0: 49, Y1: 52}, {Y0: 53, Y1: 56}, {Y0: 57, Y1: 60}}
+	got = fmt.Sprint(Labelled(bands, 10))
+	if want := "[2 3]"; got != want {
+		t.Errorf("Labelled(one opened) = %s; want %s", got, want)
+	}
 }
 
 func TestCrowded(t *testing.T) {
