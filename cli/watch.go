@@ -70,7 +70,15 @@ func cmdWatch(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	printWatch(stdout, p)
-	return out.write([]*profile.Profile{p}, stderr)
+	if err := out.write([]*profile.Profile{p}, stderr); err != nil {
+		return err
+	}
+	for _, n := range p.Nodes {
+		if n.MissedTicks < len(p.Frames) {
+			return nil
+		}
+	}
+	return fmt.Errorf("no node gave a figure in %s (see the last errors above)", runtext.Count(len(p.Frames), "tick"))
 }
 
 // durationFlag reads a positive duration flag, or says what it takes.
@@ -86,7 +94,7 @@ func durationFlag(name, value, example string) (time.Duration, error) {
 // --prometheus): its span, a line a node, and the cluster's sentence.
 func printWatch(w io.Writer, p *profile.Profile) {
 	s := p.Summary
-	fmt.Fprintf(w, "%s: %s at one tick every %v, %d frames\n\n", runtext.Label(p), runtext.Seconds(s.WallS), p.Spec.Interval.D(), len(p.Frames))
+	fmt.Fprintf(w, "%s: %s at one tick every %v, %s\n\n", runtext.Label(p), runtext.Seconds(s.WallS), p.Spec.Interval.D(), runtext.Count(len(p.Frames), "frame"))
 	printNodes(w, p)
 	fmt.Fprintf(w, "\n  cluster    %s\n", runtext.Verdict(p))
 	if s.SelfCPUS > 0 {

@@ -400,3 +400,18 @@ func TestWatchEndsOnSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchOfNoAnswerFails: a watch in which no node ever answered still
+// writes its file, and exits 1 saying so, for scripts.
+func TestWatchOfNoAnswerFails(t *testing.T) {
+	t.Parallel()
+	addr := nodestest.FreeAddr(t) // no one listens
+	path := filepath.Join(t.TempDir(), "watch.json")
+	code, stdout, stderr := cli("watch", "--node", addr, "--interval", "200ms", "--duration", "1s", "--json", path)
+	if code != ExitFailed || !strings.Contains(stderr, "no node gave a figure in ") {
+		t.Errorf("exit code %d, stderr %q; want 1 and why", code, stderr)
+	}
+	if p := loadProfile(t, path); p.Nodes[0].MissedTicks != len(p.Frames) || !strings.Contains(stdout, "connection refused") {
+		t.Errorf("nodes %+v, stdout %q; want every tick missed, and why", p.Nodes, stdout)
+	}
+}
