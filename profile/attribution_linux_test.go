@@ -340,3 +340,25 @@ func BenchmarkRecordOwnCost(b *testing.B) {
 		})
 	}
 }
+
+// TestSwitchRingsDrainedBetweenTicks records a subject that switches some
+// 20,000 times a second a CPU (64 GIL-bound Python threads; two records a
+// slice) at ticks a second apart, when a ring of SwitchRingRecords would
+// overflow between two ticks: the drains in between (drainEvery) lose no
+// record.
+func TestSwitchRingsDrainedBetweenTicks(t *testing.T) {
+	spec := resolved(runners.Spec{Backend: runners.BackendCommand, Interval: runners.Duration(time.Second),
+		Command: []string{"/usr/bin/python3", "../internal/benchpeers/peers.py", "threads", "--threads", "64", "--seconds", "2"}})
+	if _, err := os.Stat(spec.Command[0]); err != nil {
+		t.Skipf("no Python to run the subject: %v", err)
+	}
+	p, err := Record(context.Background(), spec, quickEdges)
+	if err != nil {
+		t.Fatalf("Record(%v) = %v", spec.Command, err)
+	}
+	requireExact(t, p)
+	t.Logf("%d slices in %.1f s: %s", len(p.Slices), p.Summary.WallS, p.Summary.AttributionNote)
+	if strings.Contains(p.Summary.AttributionNote, "lost") {
+		t.Errorf("attribution note %q; want no switch records lost", p.Summary.AttributionNote)
+	}
+}
