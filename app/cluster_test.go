@@ -97,6 +97,15 @@ func TestLiveClusterGroupsByNode(t *testing.T) {
 	if text := h.readout(pos); !strings.Contains(text, "core 0") || !strings.Contains(text, "machine 0%") {
 		t.Errorf("readout over node01 core 0 = %q; want core 0 idle", text)
 	}
+	// Sorted, node01's busy core is its top row, and the readout says so.
+	h.SetSorted(true)
+	if text := h.readout(pos); !strings.Contains(text, "node01:9100 · #1 busiest core") || !strings.Contains(text, "machine 100%") {
+		t.Errorf("sorted, readout over node01's top = %q; want its busiest core at 100%%", text)
+	}
+	img := test.TempWidgetRenderer(t, h).(*heatmapRenderer).pix
+	if got := img.RGBAAt(img.Rect.Dx()/2, int(pos.Y/scale)); got != heatmap.Color(1) {
+		t.Errorf("sorted, node01's top row = %v; want busy %v", got, heatmap.Color(1))
+	}
 }
 
 func TestLiveClusterCollapsesAndOpens(t *testing.T) {
@@ -259,9 +268,6 @@ func TestWatchInTheWindow(t *testing.T) {
 	}
 	if u.live.note.Visible() {
 		t.Errorf("Live notes %q over a watch; want no word of a subject", u.live.note.Text)
-	}
-	if !u.live.order.Disabled() {
-		t.Error("the sort order is offered for a cluster, whose rows are by node")
 	}
 	if !u.live.heat.Grouped() || u.live.heat.Cores() != 4 {
 		t.Errorf("the watch shown after Stop: grouped %v, %d cores; want its 4 cores by node", u.live.heat.Grouped(), u.live.heat.Cores())

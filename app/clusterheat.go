@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -199,14 +200,26 @@ func (h *Heatmap) nodeReadout(pos fyne.Position) string {
 		return ""
 	}
 	c := min((row-b.Y0)*g.Cores/max(b.Y1-b.Y0, 1), g.Cores-1)
-	load := fmt.Sprintf("machine %s", percent(sp.Busiest[heatmap.Machine].At(g.First+c)))
+	at := func(r levels.Row) float64 { // core c of the node, or its c'th busiest sorted
+		if !h.sorted || len(r) < g.First+g.Cores {
+			return r.At(g.First + c)
+		}
+		node := slices.Clone(r[g.First : g.First+g.Cores])
+		slices.SortFunc(node, func(a, b levels.Level) int { return int(b+1) - int(a+1) }) // busiest first, missing (255+1 = 0) last
+		return node.At(c)
+	}
+	load := fmt.Sprintf("machine %s", percent(at(sp.Busiest[heatmap.Machine])))
 	if sub := sp.Busiest[heatmap.Subject]; sub != nil {
-		load = fmt.Sprintf("subject %s · %s", percent(sub.At(g.First+c)), load)
+		load = fmt.Sprintf("subject %s · %s", percent(at(sub)), load)
 	}
 	if sp.Samples > 1 {
 		load = "busiest: " + load
 	}
-	return fmt.Sprintf("%s · %s · core %d\n%s", samplesText(sp), g.Name, c, load)
+	where := fmt.Sprintf("core %d", c)
+	if h.sorted {
+		where = fmt.Sprintf("#%d busiest core", c+1)
+	}
+	return fmt.Sprintf("%s · %s · %s\n%s", samplesText(sp), g.Name, where, load)
 }
 
 // samplesText is the time of what a readout's span holds, with how many
@@ -303,15 +316,4 @@ func watchText(f *profile.Frame, nodes int, self string) string {
 	}
 	return fmt.Sprintf("Cluster of %d nodes: %.2f of %d cores busy (%d gave a figure)   ·   %s",
 		nodes, f.Busy.Sum(), len(f.Busy), known, self)
-}
-
-// disableWhen disables the choice while off is true, enables it else.
-func (c *choice) disableWhen(off bool) {
-	if off != c.Disabled() {
-		if off {
-			c.Disable()
-		} else {
-			c.Enable()
-		}
-	}
 }

@@ -337,7 +337,7 @@ func (r *heatmapRenderer) draw() {
 	}
 	if r.h.tl.grouped() {
 		r.h.arrangeNodes(r.pix.Rect.Dy())
-		r.painter.Grouped(r.pix, r.pix.Rect, s, &r.h.tl.nodes, layer, from, to, r.h.nodes.bands)
+		r.painter.Grouped(r.pix, r.pix.Rect, s, &r.h.tl.nodes, layer, from, to, r.h.sorted, r.h.nodes.bands)
 	} else {
 		r.painter.Heatmap(r.pix, r.pix.Rect, s, layer, from, to, r.h.sorted)
 	}

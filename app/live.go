@@ -230,7 +230,6 @@ func (v *liveView) refresh() {
 		note = "" // a watch of nodes has no subject to attribute
 	}
 	showNote(v.note, note)
-	v.order.disableWhen(v.heat.Grouped()) // a cluster's cores are by node
 	if known == v.whole.Disabled() {      // nothing to toggle without the subject's load
 		if known {
 			v.whole.Enable()

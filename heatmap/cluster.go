@@ -3,6 +3,7 @@ package heatmap
 import (
 	"image"
 	"image/color"
+	"math/bits"
 
 	"corescope/levels"
 )
@@ -191,9 +192,13 @@ var SeparatorColor = color.RGBA{0xe8, 0xe8, 0xe8, 0xff}
 // with the node's busy-cores strip under them (of its cores, 0..all); a
 // collapsed band one row, the node's mean load from n, the maximum of its
 // samples per pixel column as elsewhere; and SeparatorColor between them.
-// Missing values show the gap hatch in every part. It reads the grid of s
-// once, O(r's width x cores), and each node's means once.
-func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Nodes, layer Layer, from, to float64, bands []Band) {
+// Missing values show the gap hatch in every part. sorted orders each
+// expanded node's cores by load in each pixel column, busiest at the top,
+// which shows how many of a node's cores were busy: exact where a column
+// holds one sample, and by each core's maximum where it holds several.
+// It reads the grid of s once, O(r's width x cores), and each node's
+// means once.
+func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Nodes, layer Layer, from, to float64, sorted bool, bands []Band) {
 	r = r.Intersect(dst.Bounds())
 	if r.Empty() {
 		return
@@ -221,7 +226,11 @@ func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Node
 		xa, xb := p.grid0(s, layer, from, to, r.Dx(), false)
 		for _, b := range bands {
 			if g := n.groups[b.Group]; !byMeans(b) && !band(b.Y0, b.Y1).Empty() {
-				p.paintCores(dst, band(b.Y0, b.Y1), xa, xb, min(g.First, s.Cores()), min(g.Cores, s.Cores()-g.First))
+				first, cores := min(g.First, s.Cores()), min(g.Cores, s.Cores()-g.First)
+				if sorted && xb > xa {
+					p.sortCores(first, cores)
+				}
+				p.paintCores(dst, band(b.Y0, b.Y1), xa, xb, first, cores)
 			}
 		}
 	}
@@ -237,4 +246,57 @@ func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Node
 		sep.Min.Y = r.Min.Y + max(b.Y1, b.StripY1)
 	}
 	paintSep(r.Dy())
+}
+
+// sortCores sorts the grid's cores [first, first+n) column by column,
+// busiest first and missing last. The grid is core-major, so it sorts
+// block columns at a time, copied aside column-major into p.block (free
+// once fillGrid is done): each column's values are then contiguous.
+func (p *Painter) sortCores(first, n int) {
+	if n <= 1 {
+		return
+	}
+	g := len(p.ends)
+	p.block = grow(p.block, max(len(p.block), block*n))
+	var count [256]int32
+	for j0 := 0; j0 < g; j0 += block {
+		m := min(block, g-j0)
+		for i := range n {
+			for k, u := range p.grid[(first+i)*g+j0 : (first+i)*g+j0+m] {
+				p.block[k*n+i] = u
+			}
+		}
+		for k := range m {
+			sortDown(p.block[k*n:(k+1)*n], &count)
+		}
+		for i := range n {
+			row := p.grid[(first+i)*g+j0 : (first+i)*g+j0+m]
+			for k := range row {
+				row[k] = p.block[k*n+i]
+			}
+		}
+	}
+}
+
+// sortDown sorts shifted levels (see up) from the highest, so missing (0)
+// comes last: a counting sort in count, which it leaves all zero again,
+// that visits only the values col holds (a bit each in seen), not all 256.
+func sortDown(col []uint8, count *[256]int32) {
+	var seen [4]uint64
+	for _, u := range col {
+		count[u]++
+		seen[u>>6] |= 1 << (u & 63)
+	}
+	i := 0
+	for w := 3; w >= 0; w-- {
+		for seen[w] != 0 {
+			b := 63 - bits.LeadingZeros64(seen[w])
+			seen[w] &^= 1 << b
+			u := uint8(w<<6 | b)
+			for ; count[u] > 0; count[u]-- {
+				col[i] = u
+				i++
+			}
+		}
+	}
 }

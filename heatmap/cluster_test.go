@@ -3,6 +3,7 @@ package heatmap
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"testing"
 
@@ -100,7 +101,7 @@ func TestGroupedRowsLandInTheirNode(t *testing.T) {
 	dst := img(10, 41)
 	bands := Arrange(groups, 41, nil)
 	var p Painter
-	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, bands)
+	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, false, bands)
 	idle, busy := Color(0), Color(1)
 	b := bands[1]
 	checkPixels(t, dst, dst.Rect, []pixel{
@@ -125,7 +126,7 @@ func TestGroupedCollapsed(t *testing.T) {
 	dst := img(10, 21)
 	bands := Arrange(groups, 21, []bool{true, true})
 	var p Painter
-	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, bands)
+	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, false, bands)
 	half := levelPixels[up(levels.Of(0.5))]
 	for y := bands[0].Y0; y < bands[0].Y1; y++ {
 		if got := word(dst.RGBAAt(3, y)); got != half {
@@ -146,7 +147,7 @@ func TestGroupedCollapsedShowsBurst(t *testing.T) {
 	s, n := cluster(groups, 1000, func(i, c int) float64 { return b2f(i == 500) })
 	dst := img(10, 4)
 	var p Painter
-	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 1000, Arrange(groups, 4, []bool{true}))
+	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 1000, false, Arrange(groups, 4, []bool{true}))
 	bright := 0
 	for x := range 10 {
 		switch dst.RGBAAt(x, 0) {
@@ -169,12 +170,42 @@ func TestGroupedNodeWithoutCores(t *testing.T) {
 	dst := img(10, 30)
 	bands := Arrange(groups, 30, nil)
 	var p Painter
-	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, bands)
+	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, false, bands)
 	if c := dst.RGBAAt(3, bands[1].Y0); !isGap(c) {
 		t.Errorf("node b's row = %v; want the gap hatch", c)
 	}
 	if c := dst.RGBAAt(3, bands[0].Y0); c != Color(0) {
 		t.Errorf("node a's row = %v; want idle", c)
+	}
+}
+
+func TestGroupedSorted(t *testing.T) {
+	// Two nodes of 3 cores: node a's last core busy, node b's middle one
+	// missing and its first at half. Sorted, each node's busiest core is
+	// at its top, missing ones at its bottom; no core leaves its node.
+	nan := math.NaN()
+	groups := []Group{{"a", 0, 3}, {"b", 3, 3}}
+	loads := []float64{0, 0, 1, 0.5, nan, 0}
+	s, n := cluster(groups, 10, func(i, c int) float64 { return loads[c] })
+	dst := img(4, 62)
+	bands := Arrange(groups, 62, nil)
+	var p Painter
+	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, true, bands)
+	row := func(k, c int) color.RGBA { // the middle of core c of node k
+		b := bands[k]
+		return dst.RGBAAt(1, b.Y0+(2*c+1)*(b.Y1-b.Y0)/6)
+	}
+	if got := row(0, 0); got != Color(1) {
+		t.Errorf("node a's top = %v; want its busy core %v", got, Color(1))
+	}
+	if got := row(0, 2); got != Color(0) {
+		t.Errorf("node a's bottom = %v; want idle", got)
+	}
+	if got := row(1, 0); got != dst.RGBAAt(1, bands[1].Y0) || word(got) != levelPixels[up(levels.Of(0.5))] {
+		t.Errorf("node b's top = %v; want its half-busy core", got)
+	}
+	if got := row(1, 2); !isGap(got) {
+		t.Errorf("node b's bottom = %v; want its missing core, the hatch", got)
 	}
 }
 
@@ -189,7 +220,7 @@ func TestGroupedStrip(t *testing.T) {
 		t.Fatalf("strip = rows %d..%d; want 10 rows", b.StripY0, b.StripY1)
 	}
 	var p Painter
-	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, bands)
+	p.Grouped(dst, dst.Rect, s, n, Machine, 0, 10, false, bands)
 	if got := dst.RGBAAt(5, b.StripY1-1); got != stripFill {
 		t.Errorf("strip bottom = %v; want filled %v", got, stripFill)
 	}
@@ -223,10 +254,12 @@ func BenchmarkClusterHeatmap(b *testing.B) {
 		name      string
 		w, h      int
 		collapsed []bool
+		sorted    bool
 	}{
-		{"expanded", 600, 640, nil},
-		{"collapsed", 600, 640, all},
-		{"expanded-4096-rows", 600, 4096 + 63, nil},
+		{"expanded", 600, 640, nil, false},
+		{"expanded/sorted", 600, 640, nil, true},
+		{"collapsed", 600, 640, all, false},
+		{"expanded-4096-rows", 600, 4096 + 63, nil, false},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			dst := image.NewRGBA(image.Rect(0, 0, bc.w, bc.h))
@@ -234,7 +267,7 @@ func BenchmarkClusterHeatmap(b *testing.B) {
 			var p Painter
 			b.ReportAllocs()
 			for b.Loop() {
-				p.Grouped(dst, dst.Rect, s, ns, Machine, 0, n, bands)
+				p.Grouped(dst, dst.Rect, s, ns, Machine, 0, n, bc.sorted, bands)
 				p.Strip(dst, image.Rect(0, 0, bc.w, 32), s, 0, n, 0) // the cluster's total
 			}
 		})

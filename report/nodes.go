@@ -71,7 +71,7 @@ func clusterRows(p *profile.Profile) (int, []heatmap.Band) {
 func (pg *page) grouped(i int, pic image.Rectangle, layer heatmap.Layer, bands []heatmap.Band) {
 	p, s, ns, tf := pg.ps[i], pg.series[i], pg.nodes[i], pg.tf
 	from, to := s.Extent()
-	pg.hp.Grouped(pg.dst, pic, s, ns, layer, from, to, bands)
+	pg.hp.Grouped(pg.dst, pic, s, ns, layer, from, to, pg.opt.Sorted, bands)
 	gx := pic.Min.X - 10
 	textH := lineHeight(tf.small)
 	for _, k := range heatmap.Labelled(bands, textH) {
