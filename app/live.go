@@ -230,7 +230,7 @@ func (v *liveView) refresh() {
 		note = "" // a watch of nodes has no subject to attribute
 	}
 	showNote(v.note, note)
-	if known == v.whole.Disabled() {      // nothing to toggle without the subject's load
+	if known == v.whole.Disabled() { // nothing to toggle without the subject's load
 		if known {
 			v.whole.Enable()
 		} else {
