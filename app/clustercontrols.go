@@ -48,7 +48,7 @@ func newClusterFields(do func(func()), changed func()) *clusterFields {
 		f.OnChanged = func(string) { call(changed) }
 	}
 	c.form = widget.NewForm(
-		&widget.FormItem{Text: "Nodes", Widget: c.nodes, HintText: "node_exporters: host:port or URL, one a line"},
+		&widget.FormItem{Text: "Nodes", Widget: c.nodes, HintText: "node_exporters: host:port or URL a line"},
 		&widget.FormItem{Text: "Every", Widget: c.interval, HintText: "how often nodes are read (100ms or more)"},
 		&widget.FormItem{Text: "For", Widget: c.duration, HintText: "how long; empty = until Stop"},
 	)

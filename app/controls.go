@@ -264,7 +264,7 @@ func newControls(do func(func())) *controls {
 	c.cluster = newClusterFields(do, changed)
 	c.backend = widget.NewSelect([]string{backendGo, backendPython, backendCommand, backendCluster}, func(string) { c.showBackend(); changed() })
 	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: container.NewVBox(c.backend, c.pyInfo),
-		HintText: "built-in models or any program"})
+		HintText: "built-in models, a program or a cluster"})
 	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, c.cluster.form, c.rateForm)
 	c.fields = []fyne.Disableable{c.backend, c.command, c.python, c.browse, c.start, c.workload, c.model, c.tasks,
 		c.workers, c.latency, c.switches, c.size, c.rate}
