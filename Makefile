@@ -74,7 +74,7 @@ bench-peers: build
 	CGO_ENABLED=0 $(GO) run ./internal/benchpeers -corescope ./$(BIN)
 
 clean:
-	rm -f $(BIN)
+	rm -rf $(BIN) dist
 
 # Packaging. `make package` stages a release tree in dist/ (a stripped binary
 # and share/: desktop entry, hicolor icons made from assets/icon.png, AppStream

@@ -161,6 +161,10 @@ func (v *liveView) begin(spec runners.Spec) {
 	v.text = fmt.Sprintf("Running %s...", spec.Label())
 }
 
+// failed replaces the running line of a run that ended with no profile to
+// show (its command was not found, it could not start).
+func (v *liveView) failed(err error) { v.text = "The run failed: " + err.Error() }
+
 // add takes one live frame; refresh shows it.
 func (v *liveView) add(f *profile.Frame) {
 	if len(f.Busy) != v.heat.Cores() {

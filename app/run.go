@@ -236,6 +236,7 @@ func (u *UI) showProgress(j *job) {
 func (u *UI) endRun(j *job, p *profile.Profile, err error) {
 	if p == nil {
 		if err != nil {
+			u.live.failed(err)
 			u.fail(err, "")
 		}
 		return

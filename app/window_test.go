@@ -441,6 +441,9 @@ func TestFailingSubjectEndsItsRunWithAMessage(t *testing.T) {
 			if u.runBtn.Disabled() {
 				t.Error("Run is disabled after a failed run; want the window usable")
 			}
+			if live := u.live.figures.Text; strings.HasPrefix(live, "Running") {
+				t.Errorf("Live still says %q after the run failed", live)
+			}
 		})
 	}
 }
