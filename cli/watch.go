@@ -105,16 +105,12 @@ func printWatch(w io.Writer, p *profile.Profile) {
 // printNodes writes each node's figures, one line a node, and their total.
 func printNodes(w io.Writer, p *profile.Profile) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "node\tcores\tmean busy\tpeak\tmissed ticks\tlast error")
-	cores := 0
+	fmt.Fprintln(tw, strings.Join(runtext.NodeHeads, "\t"))
 	for _, f := range p.Figures() {
-		cores += f.Cores
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%d of %d\t%s\n", f.Name, f.Cores, f.MeanBusyCores, f.PeakBusyCores,
-			f.MissedTicks, f.Ticks, runtext.OrDash(f.LastError))
+		fmt.Fprintln(tw, strings.Join(runtext.NodeCells(f), "\t"))
 	}
 	if len(p.Nodes) > 1 {
-		mean, peak := p.ClusterBusy()
-		fmt.Fprintf(tw, "all\t%d\t%.2f\t%.2f\n", cores, mean, peak)
+		fmt.Fprintln(tw, strings.TrimRight(strings.Join(runtext.ClusterCells(p), "\t"), "\t"))
 	}
 	tw.Flush()
 }

@@ -97,9 +97,10 @@ func Attribution(p *profile.Profile) string {
 }
 
 // Spec says what a run ran: "processes, cpu workload, 20 tasks, size 1:
-// 2 workers", or "command: python3 my_script.py".
+// 2 workers", "command: python3 my_script.py", or, for the spec of a watch
+// of nodes (no backend), "watch every 1s".
 func Spec(s runners.Spec) string {
-	if s.Backend == runners.BackendCommand {
+	if s.Backend == runners.BackendCommand || s.Backend == "" {
 		return Workload(s)
 	}
 	d := string(s.Model) + ", " + Workload(s)
@@ -111,9 +112,13 @@ func Spec(s runners.Spec) string {
 
 // Workload says what a run's tasks were, the part that runs compared
 // side by side share: "io workload, 20 tasks, size 1, latency 50ms", or
-// "command: python3 my_script.py".
+// "command: python3 my_script.py", or "watch every 1s" for a watch of
+// nodes, which runs nothing (see What for its nodes).
 func Workload(s runners.Spec) string {
-	if s.Backend == runners.BackendCommand {
+	switch s.Backend {
+	case "":
+		return "watch every " + s.Interval.D().String()
+	case runners.BackendCommand:
 		return "command: " + strings.Join(s.Command, " ")
 	}
 	d := fmt.Sprintf("%s workload, %d tasks, size %g", s.Workload, s.Tasks, s.Size)
@@ -124,13 +129,33 @@ func Workload(s runners.Spec) string {
 }
 
 // Model is how a run ran its tasks, the part that differs between runs
-// compared side by side: "threads, 5 workers", or the command.
+// compared side by side: "threads, 5 workers", the command, or "watch"
+// for a watch of nodes.
 func Model(s runners.Spec) string {
-	if s.Backend == runners.BackendCommand {
+	switch s.Backend {
+	case "":
+		return "watch"
+	case runners.BackendCommand:
 		return strings.Join(s.Command, " ")
 	}
 	if s.Workers > 0 {
 		return string(s.Model) + ", " + Count(s.Workers, "worker")
 	}
 	return string(s.Model)
+}
+
+// What says what run p read or ran, for a line that names each run's work:
+// a watch's nodes and interval ("a watch of 3 node_exporters every 1s",
+// "Prometheus' history of 3 nodes at 15s steps" for report --prometheus,
+// whose nodes have no URL of their own), else its Workload.
+func What(p *profile.Profile) string {
+	if !p.Watched() {
+		return Workload(p.Spec)
+	}
+	for _, n := range p.Nodes {
+		if n.URL != "" {
+			return fmt.Sprintf("a watch of %s every %v", Count(len(p.Nodes), "node_exporter"), p.Spec.Interval.D())
+		}
+	}
+	return fmt.Sprintf("Prometheus' history of %s at %v steps", Count(len(p.Nodes), "node"), p.Spec.Interval.D())
 }

@@ -100,6 +100,8 @@ func TestSpecText(t *testing.T) {
 			"mixed workload, 20 tasks, size 1, latency 50ms", "sequential"},
 		{"command", command,
 			"command: /usr/bin/python3 my_script.py", "command: /usr/bin/python3 my_script.py", "/usr/bin/python3 my_script.py"},
+		{"a watch of nodes", runners.Spec{Interval: runners.Duration(time.Second)},
+			"watch every 1s", "watch every 1s", "watch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,6 +204,30 @@ func TestAttribution(t *testing.T) {
 			}
 			if got := Attribution(tt.p); got != tt.want {
 				t.Errorf("Attribution() = %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWhat(t *testing.T) {
+	every := runners.Spec{Interval: runners.Duration(time.Second)}
+	tests := []struct {
+		name string
+		p    *profile.Profile
+		want string
+	}{
+		{"a run", &profile.Profile{Spec: spec(runners.CPU, runners.Threads, 2)}, "cpu workload, 20 tasks, size 1"},
+		{"a watch", &profile.Profile{Spec: every, Nodes: []profile.Node{{Name: "a:9100", URL: "http://a:9100/metrics"}, {Name: "b:9100", URL: "http://b:9100/metrics"}}},
+			"a watch of 2 node_exporters every 1s"},
+		{"a watch of one", &profile.Profile{Spec: every, Nodes: []profile.Node{{Name: "a:9100", URL: "http://a:9100/metrics"}}},
+			"a watch of 1 node_exporter every 1s"},
+		{"Prometheus' history", &profile.Profile{Spec: every, Nodes: []profile.Node{{Name: "a:9100"}, {Name: "b:9100"}}},
+			"Prometheus' history of 2 nodes at 1s steps"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := What(tt.p); got != tt.want {
+				t.Errorf("What() = %q; want %q", got, tt.want)
 			}
 		})
 	}

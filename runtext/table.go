@@ -115,3 +115,28 @@ func OrDash(s string) string {
 	}
 	return s
 }
+
+// NodeHeads head the per-node table of a profile with nodes (see NodeCells).
+var NodeHeads = []string{"node", "cores", "mean busy", "peak", "missed ticks", "last error"}
+
+// NodeCells are one node's row of the per-node table: its busy cores' mean
+// and peak, "-" for a node that never gave a figure (a 0.00 would say it
+// was idle), and its missed ticks and last error.
+func NodeCells(f profile.NodeFigures) []string {
+	mean, peak := "-", "-"
+	if f.Cores > 0 && f.MissedTicks < f.Ticks {
+		mean, peak = fmt.Sprintf("%.2f", f.MeanBusyCores), fmt.Sprintf("%.2f", f.PeakBusyCores)
+	}
+	return []string{f.Name, fmt.Sprint(f.Cores), mean, peak, fmt.Sprintf("%d of %d", f.MissedTicks, f.Ticks), OrDash(f.LastError)}
+}
+
+// ClusterCells are the per-node table's "all" row: every node's cores, and
+// the mean and peak of the cores that gave a figure (Profile.ClusterBusy).
+func ClusterCells(p *profile.Profile) []string {
+	cores := 0
+	for _, n := range p.NodeLayout() {
+		cores += n.Cores
+	}
+	mean, peak := p.ClusterBusy()
+	return []string{"all", fmt.Sprint(cores), fmt.Sprintf("%.2f", mean), fmt.Sprintf("%.2f", peak), "", ""}
+}

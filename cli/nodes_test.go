@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"corescope/levels"
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// TestPrintNodesSilentNode: a node that never answered has no mean or peak
+// ("-", not an idle 0.00); the others' figures and the "all" row stay.
+func TestPrintNodesSilentNode(t *testing.T) {
+	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(time.Second)},
+		Nodes: []profile.Node{{Name: "a:9100", Cores: 2}, {Name: "b:9100", First: 2, MissedTicks: 2, LastError: "cannot connect: connection refused"}}}
+	for _, busy := range []levels.Row{{levels.Of(0.5), levels.Of(1)}, {levels.Of(0), levels.Of(0.5)}} {
+		p.Frames = append(p.Frames, profile.Frame{Busy: busy})
+	}
+	var out strings.Builder
+	printNodes(&out, p)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("printNodes wrote %d lines; want a heading, 2 nodes and all:\n%s", len(lines), out.String())
+	}
+	for _, tt := range []struct{ line, want string }{
+		{lines[1], "a:9100 2 1.00 1.50 0 of 2 -"},
+		{lines[2], "b:9100 0 - - 2 of 2 cannot connect: connection refused"},
+		{lines[3], "all 2 1.00 1.50"},
+	} {
+		if got := strings.Join(strings.Fields(tt.line), " "); got != tt.want {
+			t.Errorf("line %q; want %q", got, tt.want)
+		}
+	}
+}
