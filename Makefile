@@ -65,7 +65,7 @@ crossbuild-%:
 	$(GO) vet $$pkgs
 
 bench: deps
-	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./probes/ ./heatmap/ ./report/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./levels/ ./probes/ ./profile/ ./nodes/ ./heatmap/ ./report/
 	$(GO) test -run '^$$' -bench . -benchmem ./app/
 
 # bench-peers sets the sampler, the tree probe and corescope's own cost beside
