@@ -28,10 +28,13 @@ const chartDPI = 130
 // replaced by a sentence that says why.
 func (pg *page) charts() error {
 	dst, tf, l, ps, names := pg.dst, pg.tf, pg.l, pg.ps, pg.names
+	if l.Line.Empty() { // every run is a watch, with charts of its own
+		return nil
+	}
 	legendH := lineHeight(tf.body) + 10
 	plot := l.Line
 	plot.Min.Y += legendH
-	line, shown := lineChart(plot, l.AxisS, ps, names, pg.series)
+	line, shown := lineChart(plot, ps, names, pg.series)
 	x, base := l.Line.Min.X, l.Line.Min.Y+lineHeight(tf.body)
 	x += text(dst, tf.body, ink, x, base, left, "Busy cores over time") + 30
 	// The layers' key, in grey: every run draws both.
@@ -43,6 +46,8 @@ func (pg *page) charts() error {
 	x += 38 + text(dst, tf.small, muted, x+38, base, left, "other programs") + 40
 	for i, name := range names {
 		switch {
+		case !recorded(ps[i]):
+			continue
 		case !shown[i]:
 			name += " (too few samples)"
 		case !runtext.SubjectMeasured(ps[i]):
@@ -64,6 +69,9 @@ func (pg *page) charts() error {
 
 	var wall, speed []chart.Value
 	for i, p := range ps {
+		if !recorded(p) {
+			continue
+		}
 		style := chart.Style{FillColor: chartColor(runColor(i)), StrokeColor: chartColor(runColor(i))}
 		// go-chart wraps bar labels at spaces only.
 		label := strings.ReplaceAll(names[i], "/", "/ ")
@@ -116,27 +124,29 @@ func render(dst *image.RGBA, r image.Rectangle, c renderer) error {
 	return nil
 }
 
-// lineChart is the busy cores of every run with at least two samples over
-// time, on a time axis of at least axis seconds: per run the subject's in
-// its colour, and other programs' as a paler dashed line (a file without
+// lineChart is the busy cores of every run with at least two samples (but
+// watches, see watchChart) over time, on a time axis as long as the
+// longest of them: per run the subject's in its colour, and other programs' as a paler dashed line (a file without
 // the subject's load gives the whole machine's line alone). Each line is
 // the mean of the run's series (series[i] is run i's) in each pixel column
 // of r, as the window's strip is, so an hour costs no more points than a
 // minute; it breaks where the samples are missing. nil when no run has two
 // samples; shown says which runs are in it.
-func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []string, series []*heatmap.Series) (c *chart.Chart, shown []bool) {
+func lineChart(r image.Rectangle, ps []*profile.Profile, names []string, series []*heatmap.Series) (c *chart.Chart, shown []bool) {
 	shown = make([]bool, len(ps))
 	var ss []chart.Series
-	top, end := 1.0, axis
+	top, end := 1.0, 0.0
 	for _, p := range ps {
-		top = max(top, float64(cores(p)))
-		end = max(end, lastT(p))
+		if recorded(p) {
+			top = max(top, float64(cores(p)))
+			end = max(end, axisSeconds([]*profile.Profile{p}))
+		}
 	}
 	var hp heatmap.Painter
 	var machine, subject []float64
 	for i, p := range ps {
 		s := series[i]
-		if len(p.Frames) < 2 {
+		if len(p.Frames) < 2 || !recorded(p) {
 			continue
 		}
 		from, to := s.Extent()
@@ -182,7 +192,7 @@ func lineChart(r image.Rectangle, axis float64, ps []*profile.Profile, names []s
 	}
 	// go-chart ends each axis at its last tick, whatever its Range says:
 	// the ticks must reach past the data, or the lines run off the axes.
-	xt := timeTicks(end)
+	xt := endTicks(end)
 	yt := ticks(top, 8, func(v float64) string { return fmt.Sprintf("%g", v) })
 	return &chart.Chart{
 		Width: r.Dx(), Height: r.Dy(), DPI: chartDPI,
@@ -233,6 +243,27 @@ func barChart(r image.Rectangle, unit string, bars []chart.Value, least float64)
 func timeTicks(axis float64) []chart.Tick {
 	step := heatmap.NiceStep(axis, 10)
 	return ticks(axis, 10, func(v float64) string { return seconds(v, step) })
+}
+
+// endTicks marks a time axis that ends at end, not at the round tick past
+// it (which put a 5.001 s watch on a 6 s axis), since go-chart ends an axis
+// at its last tick: the round ticks up to end, the last moved to end when
+// it is within a fiftieth of a step of it, else an unlabelled one at end.
+func endTicks(end float64) []chart.Tick {
+	step := heatmap.NiceStep(end, 10)
+	out := timeTicks(end)
+	for len(out) > 1 && out[len(out)-1].Value > end {
+		out = out[:len(out)-1]
+	}
+	switch last := len(out) - 1; {
+	case last < 0:
+		return nil
+	case end-out[last].Value <= step/50:
+		out[last].Value = end
+	default:
+		out = append(out, chart.Tick{Value: end})
+	}
+	return out
 }
 
 // ticks marks 0..top at a round step, about n of them, the last at or past

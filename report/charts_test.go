@@ -26,7 +26,7 @@ func TestLineChartBreaksAtGaps(t *testing.T) {
 	gapFrom, gapTo := p.Frames[999].T, p.Frames[1499].T
 	ps := []*profile.Profile{p}
 	l := Locate(ps, Options{})
-	c, shown := lineChart(l.Line, l.AxisS, ps, []string{"gappy"}, runSeries(ps))
+	c, shown := lineChart(l.Line, ps, []string{"gappy"}, runSeries(ps))
 	if c == nil || !shown[0] {
 		t.Fatal("no line for the run")
 	}

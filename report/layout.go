@@ -2,6 +2,7 @@ package report
 
 import (
 	"image"
+	"slices"
 	"time"
 
 	"corescope/heatmap"
@@ -34,11 +35,15 @@ type Layout struct {
 	// Legend is the colour scale, 0% at the left.
 	Legend image.Rectangle
 	Runs   []RunLayout
-	// Line is the chart of busy cores over time, every run on one axis.
-	Line image.Rectangle
-	// Wall and Speedup are the bar charts.
+	// Line is the chart of busy cores over time, every run but the
+	// watches on one axis; Wall and Speedup are the bar charts, and Table
+	// the summary table, of the same runs. All are empty when every run is
+	// a watch.
+	Line          image.Rectangle
 	Wall, Speedup image.Rectangle
 	Table         image.Rectangle
+	// Watches are the sections of the watches of nodes, in run order.
+	Watches []WatchLayout
 	// AxisS is the seconds the heatmaps' shared time scale spans.
 	AxisS float64
 }
@@ -152,20 +157,34 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 		l.Runs = append(l.Runs, r)
 	}
 	y += sectionGap - runGap
-	l.Line = image.Rect(inner.Min.X, y, inner.Max.X, y+lineH)
-	y = l.Line.Max.Y + sectionGap
-	mid := (inner.Min.X + inner.Max.X) / 2
-	l.Wall = image.Rect(inner.Min.X, y, mid-sectionGap/2, y+barsH)
-	l.Speedup = image.Rect(mid+sectionGap/2, y, inner.Max.X, y+barsH)
-	y = l.Wall.Max.Y + sectionGap
-	tableH := rowH // the heading
-	for _, h := range rowHeights(tf, ps, inner.Dx()) {
-		tableH += h
+	if slices.ContainsFunc(ps, recorded) {
+		l.Line = image.Rect(inner.Min.X, y, inner.Max.X, y+lineH)
+		y = l.Line.Max.Y + sectionGap
+		mid := (inner.Min.X + inner.Max.X) / 2
+		l.Wall = image.Rect(inner.Min.X, y, mid-sectionGap/2, y+barsH)
+		l.Speedup = image.Rect(mid+sectionGap/2, y, inner.Max.X, y+barsH)
+		y = l.Wall.Max.Y + sectionGap
+		tableH := rowH // the heading
+		for _, h := range rowHeights(tf, ps, inner.Dx()) {
+			tableH += h
+		}
+		l.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+tableH)
+		y = l.Table.Max.Y + sectionGap
 	}
-	l.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+tableH)
-	l.Size = image.Pt(w, l.Table.Max.Y+margin)
+	for i, p := range ps {
+		if p.Watched() {
+			wl := locateWatch(i, p, inner, y, tf)
+			l.Watches = append(l.Watches, wl)
+			y = wl.Table.Max.Y + sectionGap
+		}
+	}
+	l.Size = image.Pt(w, y-sectionGap+margin)
 	return l
 }
+
+// recorded reports whether p is a run with a subject, not a watch: one of
+// the runs the line chart, bar charts and summary table compare.
+func recorded(p *profile.Profile) bool { return !p.Watched() }
 
 // modelLines is how run p ran (runtext.Model: a command in full) in lines
 // of tf's body face that fit the table's model column when the table is
@@ -179,10 +198,13 @@ func modelLines(tf *typeface, p *profile.Profile, tableW int) []string {
 }
 
 // rowHeights are the table's rows, one a run: taller where a command
-// takes several lines.
+// takes several lines, and none for a watch, which has its own table.
 func rowHeights(tf *typeface, ps []*profile.Profile, tableW int) []int {
 	hs := make([]int, len(ps))
 	for i, p := range ps {
+		if !recorded(p) {
+			continue
+		}
 		hs[i] = rowH
 		if tf != nil {
 			hs[i] += (len(modelLines(tf, p, tableW)) - 1) * lineHeight(tf.body)
@@ -233,11 +255,15 @@ func lastT(p *profile.Profile) float64 {
 	return p.Frames[len(p.Frames)-1].T
 }
 
-// axisSeconds is the length of the shared time scale: the longest run.
+// axisSeconds is the length of the shared time scale: the longest run, to
+// its last sample or its subject's end (a watch has no subject).
 func axisSeconds(ps []*profile.Profile) float64 {
 	a := 0.0
 	for _, p := range ps {
-		a = max(a, lastT(p), p.Summary.SubjectEndS)
+		a = max(a, lastT(p))
+		if recorded(p) {
+			a = max(a, p.Summary.SubjectEndS)
+		}
 	}
 	return a
 }

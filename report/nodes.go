@@ -92,8 +92,3 @@ func collapsedOf(bands []heatmap.Band) []bool {
 	}
 	return c
 }
-
-// watchSpec is what a watch of nodes read: how many nodes, how often.
-func watchSpec(p *profile.Profile) string {
-	return fmt.Sprintf("a watch of %d nodes' node_exporters every %v", len(p.Nodes), p.Spec.Interval.D())
-}

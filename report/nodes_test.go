@@ -21,7 +21,8 @@ func watched(nodes, per, n int, busy func(s, c int) float64) *profile.Profile {
 	p := &profile.Profile{Label: fmt.Sprintf("watch of %d nodes", nodes), Spec: runners.Spec{Interval: runners.Duration(time.Second)},
 		Started: started, Machine: profile.Machine{CPUModel: "Test CPU 9000", LogicalCores: 2, OS: "linux"}}
 	for k := range nodes {
-		p.Nodes = append(p.Nodes, profile.Node{Name: fmt.Sprintf("node%02d:9100", k), Cores: per, First: k * per})
+		name := fmt.Sprintf("node%02d:9100", k)
+		p.Nodes = append(p.Nodes, profile.Node{Name: name, URL: "http://" + name + "/metrics", Cores: per, First: k * per})
 	}
 	for s := range n {
 		f := profile.Frame{T: float64(s + 1), Busy: make(levels.Row, nodes*per)}
@@ -63,7 +64,7 @@ func TestPNGGroupsNodes(t *testing.T) {
 	if !r.Note.Empty() {
 		t.Errorf("a watch's header has a note at %v; want none: it has no subject to attribute", r.Note)
 	}
-	if got, want := specLine(ps), "Spec: a watch of 2 nodes' node_exporters every 1s"; got != want {
+	if got, want := specLine(ps), "Spec: a watch of 2 node_exporters every 1s"; got != want {
 		t.Errorf("specLine = %q; want %q", got, want)
 	}
 	b := r.Nodes[1]

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/image/font"
@@ -48,7 +49,9 @@ func runColor(i int) color.RGBA { return series[i%len(series)] }
 // programs'; bar charts of wall time and speedup; the summary table with
 // corescope's own cost. A run without samples or that failed says so where
 // its pictures would be, and one whose pictures are not the subject's exact
-// cores says why.
+// cores says why. A watch of nodes, which has no subject, gets instead a
+// section of its own (see WatchLayout): its cluster's and each node's busy
+// cores over time, a bar a node, and the node table.
 func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 	if len(ps) == 0 {
 		return nil, errNoRuns
@@ -75,6 +78,11 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 		return nil, err
 	}
 	pg.table()
+	for _, w := range l.Watches {
+		if err := pg.watch(w); err != nil {
+			return nil, err
+		}
+	}
 	return pg.dst, nil
 }
 
@@ -148,16 +156,39 @@ func (pg *page) title() {
 	pg.text(tf.small, muted, lg.Min.X, ly, left, "0% idle")
 	pg.text(tf.small, muted, (lg.Min.X+lg.Max.X)/2, ly, center, "core busy")
 	pg.text(tf.small, muted, lg.Max.X, ly, right, "100% busy")
-	// The strips' layers.
-	ly += lineHeight(tf.small) + 10
-	x := lg.Min.X
-	for _, k := range []struct {
-		c    color.RGBA
-		name string
-	}{{heatmap.StripColor(), "the subject"}, {heatmap.OthersColor(), "other programs"}} {
-		box(pg.dst, image.Rect(x, ly-13, x+24, ly), k.c)
-		x += 32 + pg.text(tf.small, muted, x+32, ly, left, k.name) + 24
+	for _, row := range stripKeys(pg.ps) {
+		ly += lineHeight(tf.small) + 10
+		x := lg.Min.X
+		for _, k := range row {
+			if sw := image.Rect(x, ly-13, x+24, ly); k.hatch {
+				pg.hatch(sw)
+			} else {
+				box(pg.dst, sw, k.c)
+			}
+			x += 32 + pg.text(tf.small, muted, x+32, ly, left, k.name) + 24
+		}
 	}
+}
+
+// stripKey is one entry of the key under the colour scale.
+type stripKey struct {
+	c     color.RGBA
+	hatch bool // the gap hatch rather than c
+	name  string
+}
+
+// stripKeys are the rows of the key to the strips' colours: a recording's
+// subject and other programs; a watch's busy cores of the cluster, and the
+// hatch where a node gave no figure.
+func stripKeys(ps []*profile.Profile) [][]stripKey {
+	var rows [][]stripKey
+	if slices.ContainsFunc(ps, recorded) {
+		rows = append(rows, []stripKey{{c: heatmap.StripColor(), name: "the subject"}, {c: heatmap.OthersColor(), name: "other programs"}})
+	}
+	if slices.ContainsFunc(ps, (*profile.Profile).Watched) {
+		rows = append(rows, []stripKey{{c: heatmap.StripColor(), name: "busy cores of the cluster"}, {hatch: true, name: "no figure"}})
+	}
+	return rows
 }
 
 // machineLine describes the machine of the first run, and says so when
@@ -183,11 +214,7 @@ func machineLine(ps []*profile.Profile) string {
 func specLine(ps []*profile.Profile) string {
 	var work []string
 	for _, p := range ps {
-		if p.Watched() {
-			work = appendNew(work, watchSpec(p))
-			continue
-		}
-		work = appendNew(work, runtext.Workload(p.Spec))
+		work = appendNew(work, runtext.What(p))
 	}
 	return "Spec: " + strings.Join(work, "  ·  ")
 }
@@ -210,7 +237,11 @@ func (pg *page) run(i int) {
 	box(pg.dst, image.Rect(h.Min.X, base-16, h.Min.X+16, base), runColor(i))
 	x := h.Min.X + headerTextX
 	x += pg.text(tf.body, ink, x, base, left, pg.names[i])
-	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, runtext.Model(p.Spec), h.Max.X-x-16))
+	how := runtext.Model(p.Spec)
+	if p.Watched() {
+		how = runtext.What(p)
+	}
+	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, how, h.Max.X-x-16))
 	verdict, c := runtext.Verdict(p), ink
 	switch {
 	case p.Failed():
@@ -338,6 +369,9 @@ func modelColumnWidth(tableW int) int {
 // command too long for its column wraps onto more lines, never cut.
 func (pg *page) table() {
 	r, tf := pg.l.Table, pg.tf
+	if r.Empty() { // every run is a watch, with a table of its own
+		return
+	}
 	at := func(j int) int { return tableAt(r, j) }
 	// Headings are small, so ten columns fit in a report 1200 px wide.
 	cell := func(j, base int, face font.Face, c color.RGBA, s string) {
@@ -357,12 +391,16 @@ func (pg *page) table() {
 		cell(j, baseline(r.Min.Y), tf.small, muted, tc.col.Head())
 	}
 	box(pg.dst, image.Rect(r.Min.X, r.Min.Y+rowH-2, r.Max.X, r.Min.Y+rowH), rule)
-	top := r.Min.Y + rowH
+	top, row := r.Min.Y+rowH, 0
 	for i, h := range rowHeights(tf, pg.ps, r.Dx()) {
 		p := pg.ps[i]
-		if i%2 == 0 {
+		if h == 0 { // a watch: its nodes have a table of their own
+			continue
+		}
+		if row%2 == 0 {
 			box(pg.dst, image.Rect(r.Min.X, top, r.Max.X, top+h), shade)
 		}
+		row++
 		base := baseline(top)
 		box(pg.dst, image.Rect(r.Min.X+6, base-14, r.Min.X+20, base), runColor(i))
 		cell(-1, base, tf.body, ink, runtext.Mark(pg.names[i], p))

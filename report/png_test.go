@@ -348,7 +348,7 @@ func TestLineChartHoldsItsData(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ps := []*profile.Profile{tt.p}
 			l := Locate(ps, Options{})
-			c, _ := lineChart(l.Line, l.AxisS, ps, []string{"a"}, runSeries(ps))
+			c, _ := lineChart(l.Line, ps, []string{"a"}, runSeries(ps))
 			xt, yt := c.XAxis.Ticks, c.YAxis.Ticks
 			for _, s := range c.Series {
 				cs := s.(chart.ContinuousSeries)
