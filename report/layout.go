@@ -217,9 +217,6 @@ func rowHeights(tf *typeface, ps []*profile.Profile, tableW int) []int {
 // lines of tf's small face at most width wide; nil tf gives one line.
 func noteLines(tf *typeface, p *profile.Profile, width int) []string {
 	note := runtext.Attribution(p)
-	if p.Watched() {
-		note = "" // a watch of nodes has no subject to attribute
-	}
 	switch {
 	case note == "":
 		return nil

@@ -80,10 +80,10 @@ func SubjectMeasured(p *profile.Profile) bool {
 
 // Attribution says how far run p's per-core pictures are from the
 // subject's exact cores, to be shown beside them: "" when they are exact
-// (or there is nothing to show).
+// (or there is nothing to show, or no subject: a watch of nodes).
 func Attribution(p *profile.Profile) string {
 	switch {
-	case len(p.Frames) == 0:
+	case len(p.Frames) == 0 || p.Watched():
 		return ""
 	case !SubjectMeasured(p):
 		return "whole machine: this file holds no per-core load of the subject, so every program's load is drawn"

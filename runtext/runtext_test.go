@@ -196,6 +196,7 @@ func TestAttribution(t *testing.T) {
 		{"an older file", run(frames(nil), "", ""), false,
 			"whole machine: this file holds no per-core load of the subject, so every program's load is drawn"},
 		{"no samples", run(nil, profile.AttributionApproximate, note), false, ""},
+		{"a watch of nodes: no subject", &profile.Profile{Frames: frames(nil), Nodes: []profile.Node{{Name: "a:9100", Cores: 2}}}, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -257,14 +257,17 @@ func InFlight(events []runners.Event) int {
 }
 
 // NoThreads says why run p has no thread lanes to draw, "" when it has
-// them: the run ended before a sample read its threads, its system does not
-// list them, or its file was saved without them.
+// them: it is a watch of nodes, which runs nothing; the run ended before a
+// sample read its threads; its system does not list them; or its file was
+// saved without them.
 func NoThreads(p *profile.Profile) string {
 	if len(p.Slices) > 0 || slices.ContainsFunc(p.Frames, func(f profile.Frame) bool { return len(f.ThreadSamples) > 0 }) {
 		return ""
 	}
 	every := fmt.Sprintf("sampled every %d ms", p.Spec.Interval.D().Milliseconds())
 	switch {
+	case p.Watched():
+		return "a watch of nodes runs no program of its own, so it has no threads to draw"
 	case len(p.Frames) == 0:
 		return fmt.Sprintf("this run has no samples: it ended after %s, before the first one (%s)", Seconds(p.Summary.WallS), every)
 	case p.Summary.Procs == 0:

@@ -156,6 +156,9 @@ func TestNoThreads(t *testing.T) {
 		{"a file saved without them", &profile.Profile{Spec: sp, Frames: []profile.Frame{frame},
 			Summary: profile.Summary{WallS: 1, Procs: 1, Attribution: profile.AttributionApproximate}},
 			"this file was saved without thread samples"},
+		{"a watch of nodes", &profile.Profile{Frames: []profile.Frame{frame}, Nodes: []profile.Node{{Name: "a:9100", Cores: 1}},
+			Spec: runners.Spec{Interval: runners.Duration(time.Second)}, Summary: profile.Summary{WallS: 1}},
+			"a watch of nodes runs no program of its own, so it has no threads to draw"},
 	}
 	for _, tt := range tests {
 		if got := NoThreads(tt.p); got != tt.want {
