@@ -436,11 +436,12 @@ func TestProbeTreeOwnThreads(t *testing.T) {
 	// Counters only grow: the switches onto a CPU of every thread after
 	// the probe (or, where the kernel keeps no schedstat figures, off one)
 	// are at least what it reads, and their switches off one before it (50
-	// sleeps of one among them) at most, but for the few switches in that
-	// the kernel may miss: 2% allowed (it missed 1 in 2475 here).
-	floor, ceiling := offBefore-offBefore/50, max(onAfter, offAfter)
+	// sleeps of one among them) at most, but for the switches in that the
+	// kernel may miss: 5% allowed (it missed 1 in 2475 here once, and 34 in
+	// 1334 under load in make test; the 50 sleeps alone are far more).
+	floor, ceiling := offBefore-offBefore/20, max(onAfter, offAfter)
 	if self.CtxSwitches < floor || self.CtxSwitches > ceiling {
-		t.Errorf("context switches = %d; want %d (every thread's voluntary + involuntary before the probe, less 2%%) to %d (their switches in after it)",
+		t.Errorf("context switches = %d; want %d (every thread's voluntary + involuntary before the probe, less 5%%) to %d (their switches in after it)",
 			self.CtxSwitches, floor, ceiling)
 	}
 }
@@ -744,8 +745,10 @@ func TestTreeProberRemembersOutsiders(t *testing.T) {
 	}
 }
 
-// openFDs counts this process's open files under /proc.
-func openFDs(t *testing.T) int {
+// openFDs counts this process's open files under /proc/PID/ for the given
+// processes. Files of other processes are left out: probers of earlier tests
+// close theirs whenever the garbage collector drops them.
+func openFDs(t *testing.T, pids []int) int {
 	t.Helper()
 	fds, err := os.ReadDir("/proc/self/fd")
 	if err != nil {
@@ -753,8 +756,14 @@ func openFDs(t *testing.T) int {
 	}
 	n := 0
 	for _, fd := range fds {
-		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && strings.HasPrefix(target, "/proc/") {
-			n++
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err != nil {
+			continue
+		}
+		for _, pid := range pids {
+			if strings.HasPrefix(target, fmt.Sprintf("/proc/%d/", pid)) {
+				n++
+			}
 		}
 	}
 	return n
@@ -769,12 +778,15 @@ func TestTreeProberClosesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := openFDs(t)
-	probeUntil(t, p, root, func(tree Tree) bool { return len(tree.Procs) == 3 })
+	tree := probeUntil(t, p, root, func(tree Tree) bool { return len(tree.Procs) == 3 })
+	var pids []int
+	for _, proc := range tree.Procs {
+		pids = append(pids, proc.PID)
+	}
 	if _, err := p.Probe(context.Background(), root, true); err != nil {
 		t.Fatal(err)
 	}
-	if kept := openFDs(t) - before; kept < 3 {
+	if kept := openFDs(t, pids); kept < 3 {
 		t.Errorf("%d files kept open for a tree of 3 processes; want some for each", kept)
 	}
 	_ = syscall.Kill(-root, syscall.SIGKILL)
@@ -782,7 +794,7 @@ func TestTreeProberClosesFiles(t *testing.T) {
 	if _, err := p.Probe(context.Background(), root, true); err == nil {
 		t.Fatal("Probe of an exited root = nil error; want one")
 	}
-	if kept := openFDs(t) - before; kept != 0 {
+	if kept := openFDs(t, pids); kept != 0 {
 		t.Errorf("%d files still open after the root exited; want 0", kept)
 	}
 }
@@ -800,7 +812,6 @@ func TestTreeProberOverFileBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := openFDs(t)
 	tids := func(p *TreeProber) []int {
 		t.Helper()
 		tree, err := p.Probe(context.Background(), pid, true)
@@ -814,7 +825,7 @@ func TestTreeProberOverFileBudget(t *testing.T) {
 		return tids
 	}
 	got := tids(lean)
-	if kept := openFDs(t) - before; kept != 0 {
+	if kept := openFDs(t, []int{pid}); kept != 0 {
 		t.Errorf("%d files kept open over a budget of 0", kept)
 	}
 	full, err := NewTreeProber()
