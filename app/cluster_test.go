@@ -169,10 +169,16 @@ func TestClusterSourceValidatesAndPersists(t *testing.T) {
 		t.Errorf("status = %q; want %q", u.status.Text, readyCluster)
 	}
 	c := u.ctl.cluster
-	test.Type(c.nodes, "127.0.0.1:9100\nnot a node\n")
+	c.nodes.SetText("127.0.0.1:9100")
+	fits := u.win.Content().MinSize().Width
+	bad := "not a node, but a long line pasted by mistake: " + strings.Repeat("x", 200)
+	test.Type(c.nodes, "\n"+bad+"\n")
 	err := c.nodes.Validate()
-	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "not a node") {
-		t.Errorf("nodes field error = %v; want line 2 named with what is wrong", err)
+	if err == nil || !strings.Contains(err.Error(), "line 2") || strings.Contains(err.Error(), "mistake") {
+		t.Errorf("nodes field error = %v; want line 2 named in a few words, without the text typed", err)
+	}
+	if w := u.win.Content().MinSize().Width; w > fits {
+		t.Errorf("with a long bad line the window needs %.0f px across; want no more than with a good one (%.0f)", w, fits)
 	}
 	if u.ctl.valid() || !u.runBtn.Disabled() {
 		t.Error("Run enabled with a bad node line")

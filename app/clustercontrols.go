@@ -30,19 +30,33 @@ func newClusterFields(do func(func()), changed func()) *clusterFields {
 	c.nodes.MultiLine = true
 	c.nodes.SetMinRowsVisible(4)
 	c.nodes.SetPlaceHolder("host:9100\nhttp://host2:9100/metrics")
+	// A form shows a field's error in place of its hint, on one line: the
+	// validators say only what is allowed, in a few words that never echo
+	// the text typed, or a long line would widen the window; Run's error
+	// (options) says the rest.
 	c.nodes.Validator = func(s string) error {
-		_, err := nodeAddresses(s)
-		return err
+		if _, err := nodeAddresses(s); err != nil {
+			var bad badLine
+			if errors.As(err, &bad) {
+				return fmt.Errorf("line %d: host:port or a URL", int(bad))
+			}
+			return errors.New("one host:port or URL a line")
+		}
+		return nil
 	}
 	c.interval.SetText(nodes.DefaultInterval.String())
 	c.interval.Validator = func(s string) error {
-		_, err := watchInterval(s)
-		return err
+		if _, err := watchInterval(s); err != nil {
+			return fmt.Errorf("%v or more, such as 1s", nodes.MinInterval)
+		}
+		return nil
 	}
 	c.duration.SetPlaceHolder("until Stop")
 	c.duration.Validator = func(s string) error {
-		_, err := watchDuration(s)
-		return err
+		if _, err := watchDuration(s); err != nil {
+			return errors.New("such as 10m; empty = until Stop")
+		}
+		return nil
 	}
 	for _, f := range []*field{c.nodes, c.interval, c.duration} {
 		f.OnChanged = func(string) { call(changed) }
@@ -88,7 +102,7 @@ func nodeAddresses(text string) ([]string, error) {
 		}
 		if _, err := nodes.ParseAddress(line); err != nil {
 			// The field is named by the form; the error names the line.
-			return nil, fmt.Errorf("line %d: %s", i+1, strings.TrimPrefix(err.Error(), "--node "))
+			return nil, fmt.Errorf("%w: %s", badLine(i+1), strings.TrimPrefix(err.Error(), "--node "))
 		}
 		out = append(out, line)
 	}
@@ -97,6 +111,11 @@ func nodeAddresses(text string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// badLine is the number of a line of the Nodes field that is no address.
+type badLine int
+
+func (b badLine) Error() string { return fmt.Sprintf("line %d", int(b)) }
 
 // watchInterval is how often the nodes are read: empty means
 // nodes.DefaultInterval; at least nodes.MinInterval.
