@@ -230,8 +230,8 @@ func (v *liveView) refresh() {
 	}
 	v.legend.set(known)
 	note := attributionText(v.attribution, v.reason, known)
-	if v.heat.Grouped() && !known {
-		note = "" // a watch of nodes has no subject to attribute
+	if v.last == nil || v.heat.Grouped() && !known {
+		note = "" // nothing drawn yet, or a watch of nodes: no subject to attribute
 	}
 	showNote(v.note, note)
 	if known == v.whole.Disabled() { // nothing to toggle without the subject's load

@@ -245,3 +245,13 @@ func fastest(f func()) time.Duration {
 	}
 	return best
 }
+
+// A window that has shown no run has nothing to say about how a subject's
+// load was measured.
+func TestLiveNoteHiddenBeforeAnyRun(t *testing.T) {
+	u, _ := newTestUI(t, Options{}, nil)
+	u.live.refresh()
+	if u.live.note.Visible() {
+		t.Errorf("Live shows %q before any run; want no note", u.live.note.Text)
+	}
+}
