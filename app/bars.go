@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -24,6 +25,9 @@ type coreBars struct {
 	widget.BaseWidget
 	busy    []float64 // the whole machine
 	subject []float64 // the subject's share; empty when not measured
+	// names label the bars (a cluster's nodes); without them each bar is
+	// labelled with its core number.
+	names []string
 }
 
 // barsWithText is the most cores that get a row with a value each.
@@ -41,6 +45,22 @@ func (b *coreBars) set(busy, subject []float64) {
 	b.busy = append(b.busy[:0], busy...)
 	b.subject = append(b.subject[:0], subject...)
 	b.Refresh()
+}
+
+// setNames labels the bars with names (nil: core numbers) from the next
+// redraw on.
+func (b *coreBars) setNames(names []string) {
+	if !slices.Equal(b.names, names) {
+		b.names = slices.Clone(names)
+	}
+}
+
+// label is bar i's label.
+func (b *coreBars) label(i int) string {
+	if i < len(b.names) {
+		return b.names[i]
+	}
+	return fmt.Sprint(i)
 }
 
 func (b *coreBars) CreateRenderer() fyne.WidgetRenderer {
@@ -92,7 +112,9 @@ func (r *barsRenderer) Layout(size fyne.Size) {
 	labelW, valueW := float32(0), float32(0)
 	if text {
 		ts := captionSize(r.b)
-		labelW = fyne.MeasureText(fmt.Sprint(n-1), ts, fyne.TextStyle{}).Width + 6
+		for i := range n {
+			labelW = max(labelW, fyne.MeasureText(r.b.label(i), ts, fyne.TextStyle{}).Width+6)
+		}
 		valueW = fyne.MeasureText("100%", ts, fyne.TextStyle{}).Width + 6
 		ch = min(ch, 28)
 	}
@@ -143,7 +165,7 @@ func (r *barsRenderer) Refresh() {
 			r.tracks = append(r.tracks, canvas.NewRectangle(nil))
 			r.fills = append(r.fills, canvas.NewRectangle(nil))
 			r.shares = append(r.shares, canvas.NewRectangle(nil))
-			r.labels = append(r.labels, canvas.NewText(fmt.Sprint(i), nil))
+			r.labels = append(r.labels, canvas.NewText("", nil))
 			r.values = append(r.values, canvas.NewText("", nil))
 			r.objs = append(r.objs, r.tracks[i], r.fills[i], r.shares[i], r.labels[i], r.values[i])
 		}
@@ -169,6 +191,7 @@ func (r *barsRenderer) Refresh() {
 		r.shares[i].Hidden = !known
 		if text {
 			setAndRefresh(r.labels[i], &r.labels[i].Color, fg)
+			setAndRefresh(r.labels[i], &r.labels[i].Text, r.b.label(i))
 			r.values[i].Color = fg
 			r.values[i].Text = fmt.Sprintf("%3.0f%%", 100*heatmap.Clamp01(v))
 			if math.IsNaN(v) { // a node that gave no figure: not idle

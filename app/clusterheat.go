@@ -305,6 +305,19 @@ func (v *liveView) nodeFractions(f *profile.Frame) (machine, subject []float64) 
 	return v.busy, v.subject
 }
 
+// barNames are the names of the nodes the bars stand for when the heatmap
+// is grouped by node; nil when each bar is a core.
+func (v *liveView) barNames() []string {
+	if !v.heat.Grouped() {
+		return nil
+	}
+	v.names = v.names[:0]
+	for _, g := range v.heat.tl.nodes.Groups() {
+		v.names = append(v.names, g.Name)
+	}
+	return v.names
+}
+
 // watchText is the figures line of a watch's frame f of nodes nodes: the
 // cluster's busy cores (of those that gave a figure) and corescope's cost.
 func watchText(f *profile.Frame, nodes int, self string) string {

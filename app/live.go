@@ -53,8 +53,10 @@ type liveView struct {
 	attribution, reason string
 	visible             bool // whether the tab is shown; hidden, it does not draw
 
-	// A frame's rows as fractions for the bars, which copy them.
+	// A frame's rows as fractions for the bars, which copy them, and the
+	// bars' names when they stand for nodes.
 	busy, subject []float64
+	names         []string
 }
 
 // newLiveView builds the tab; onChange is called with the sort order
@@ -226,6 +228,7 @@ func (v *liveView) refresh() {
 	v.heat.Refresh()
 	v.showNodesChoice()
 	if v.last != nil {
+		v.bars.setNames(v.barNames())
 		v.bars.set(v.fractions(v.last))
 	}
 	v.legend.set(known)

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -66,6 +67,38 @@ func systemTreeSource() (treeSource, error) {
 // refreshEvery probes, whether it ran or not. On a kernel that keeps no
 // schedstat figures (all zeros), every thread's stat is read at every
 // probe, and its status for the context switches.
+//
+// A thread's children file is read again only when its list may have
+// grown; otherwise the PIDs it listed at the last probe stand in for it.
+// The fifth field of /proc/loadavg is the last PID allocated in the
+// reader's PID namespace, and every fork and thread creation allocates one
+// there (a task of a nested namespace allocates one at every level up). If
+// it has not moved since the last probe, no process was created, so a list
+// read then can only have lost a child that exited (its stat then fails to read, as
+// with a fresh list: it is dropped) or gained children from a dying task:
+// a thread that exits leaves its children to another thread of its process
+// (the kernel's find_new_reaper), so a process whose thread count changed,
+// or one of whose threads was found gone, has every thread's children read;
+// and a process that dies leaves its children to a subreaper or a PID
+// namespace's init, which may be of the tree, so after a sign of a death
+// (the orphan signs above, or a process of the last tree not reached) the
+// probe reads the children files it skipped. A fork allocates its PID a
+// moment before it links the child into its parent's list, so a list is
+// kept only when the last PID also stood still over the interval before
+// the last probe: a fork under way then had a whole interval to finish
+// before the last probe read the list. A reused PID needs a fork, so
+// it moves the last PID too. The last PID cannot come back to where it
+// stood within a probe interval: that takes a whole turn of the PID space,
+// pid_max (32768 or more) allocations, each a fork or thread start of tens
+// of microseconds. Only privileged restores escape the rule (clone3 with a
+// chosen PID, or a write to ns_last_pid, as CRIU does), so a thread's
+// children are still read at least every refreshEvery probes. Where the
+// last PID cannot be trusted, every children file is read at every probe:
+// no loadavg or no number there (fixtures, other kernels), or a proc
+// filesystem of another PID namespace than the reader's (HOST_PROC of a
+// host seen from a container's namespace), whose forks need not allocate
+// in the reader's namespace: its self/status then lists more than one PID
+// in NSpid, or none.
 type procfsSource struct {
 	root  string
 	files procReader
@@ -81,6 +114,18 @@ type procfsSource struct {
 	// an orphan no children file leads to.
 	mayOrphan bool
 
+	// loadavg gives the last PID allocated; lastPID is as of probe
+	// lastPIDAt, -1 when unknown, and stillFor is how many probes in a row
+	// found it there. sameNS is whether the root's PID namespace is the
+	// reader's, checked once. pidsStill is whether the last PID stood
+	// still over the last two intervals, and keptKids whether this probe
+	// took some thread's children from its kept list.
+	loadavg             procFile
+	lastPID             int64
+	lastPIDAt, stillFor uint64
+	nsKnown, sameNS     bool
+	pidsStill, keptKids bool
+
 	// outside holds the PIDs a scan found outside the tree (in walk mode:
 	// outside the group, which a process rarely joins later: setpgid into
 	// another's group is for job-control shells). A live process never
@@ -91,11 +136,11 @@ type procfsSource struct {
 	outside, spare map[int]struct{}
 
 	// Scratch reused by every probe.
-	queue           []*procState
-	kids, ids, tids []int
-	path            []byte
-	members         []scannedProc
-	lastSizes       [2]int // processes and threads of the last tree
+	queue     []*procState
+	ids, tids []int
+	path      []byte
+	members   []scannedProc
+	lastSizes [2]int // processes and threads of the last tree
 }
 
 // procState is a process of the last tree: its open files and last figures.
@@ -108,6 +153,9 @@ type procState struct {
 	st      taskStat
 	name    string
 	threads []*threadState // ascending TID
+	// threadGone is whether the last probe found one of its threads gone,
+	// which may have left its children to another.
+	threadGone bool
 }
 
 // threadState is a thread of a process of the last tree.
@@ -115,7 +163,11 @@ type threadState struct {
 	tid                               int
 	children, schedstat, stat, status procFile
 	done                              uint64 // the probe that last read it
-	ran                               ranTotals
+	// kids is its children as of probe kidsAt, from its children file
+	// read at probe kidsRead or kept since.
+	kids             []int
+	kidsAt, kidsRead uint64
+	ran              ranTotals
 	// hasStat is whether its stat was read: name holds. cpuS and core
 	// hold as of the probe that last read it.
 	hasStat bool
@@ -140,7 +192,8 @@ func newProcfsSource(procRoot string) (*procfsSource, error) {
 		return nil, fmt.Errorf("cannot open the process list at %s: %w", procRoot, err)
 	}
 	p := &procfsSource{root: procRoot, procs: map[int]*procState{},
-		outside: map[int]struct{}{}, spare: map[int]struct{}{}}
+		outside: map[int]struct{}{}, spare: map[int]struct{}{},
+		loadavg: newProcFile(filepath.Join(procRoot, "loadavg")), lastPID: -1}
 	p.files = newProcReader(procRoot, p)
 	return p, nil
 }
@@ -153,7 +206,8 @@ func (p *procfsSource) probe(ctx context.Context, root int, opt probeOptions) (T
 		p.treeOf = root
 	}
 	p.probes++
-	p.mayOrphan = false
+	p.mayOrphan, p.keptKids = false, false
+	p.pidsStill = p.lastPIDStill()
 	rs := p.track(root)
 	if err := p.readStat(rs); err != nil {
 		p.forget() // the run is over: close its files
@@ -193,10 +247,34 @@ func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, opt
 	rs.seen = p.probes
 	q := append(p.queue[:0], rs)
 	q, err := p.visit(ctx, q, 0, t, opt)
-	if err != nil || rs.st.pgrp != root {
-		p.queue = q
-		return err
+	if err == nil && rs.st.pgrp == root {
+		q, err = p.walkOrphans(ctx, q, t, opt)
 	}
+	// A process that died left its children to a reaper, perhaps of the
+	// tree, whose kept list lacks them.
+	if err == nil && p.keptKids && (p.mayOrphan || len(q) < len(p.procs)) {
+		start := len(q)
+		for _, ps := range q {
+			for _, th := range ps.threads {
+				if th.kidsRead != p.probes {
+					var ok bool
+					if q, ok = p.readChildren(th, q); !ok {
+						ps.threadGone = true
+					}
+				}
+			}
+		}
+		q, err = p.visit(ctx, q, start, t, opt)
+	}
+	p.queue = q
+	return err
+}
+
+// walkOrphans appends to q, and visits, the orphans of the root's group:
+// those taken in before, and, after a sign or every scanEvery probes,
+// those a read of the whole process list finds.
+func (p *procfsSource) walkOrphans(ctx context.Context, q []*procState, t *Tree, opt probeOptions) ([]*procState, error) {
+	root := p.treeOf
 	// Orphans taken in before, still of the group, come next.
 	start := len(q)
 	adopted := p.adopted[:0]
@@ -208,9 +286,9 @@ func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, opt
 		}
 	}
 	p.adopted = adopted
-	if q, err = p.visit(ctx, q, start, t, opt); err != nil {
-		p.queue = q
-		return err
+	q, err := p.visit(ctx, q, start, t, opt)
+	if err != nil {
+		return q, err
 	}
 	for _, ps := range p.procs {
 		if ps.seen != p.probes {
@@ -223,8 +301,7 @@ func (p *procfsSource) walkTree(ctx context.Context, rs *procState, t *Tree, opt
 			q, err = p.visit(ctx, q, start, t, opt)
 		}
 	}
-	p.queue = q
-	return err
+	return q, err
 }
 
 // adoptOrphans reads the whole process list for members of the root's group
@@ -367,19 +444,26 @@ func (p *procfsSource) visit(ctx context.Context, q []*procState, i int, t *Tree
 // A thread found gone makes it list the threads again, for one that may
 // have started since.
 func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc *Proc, opt probeOptions) []*procState {
+	// Threads that came or went may have handed children to the others.
+	keepKids := p.pidsStill && !ps.threadGone && len(ps.threads) == ps.st.threads
 	if len(ps.threads) != ps.st.threads {
 		p.listThreads(ps)
 	}
+	ps.threadGone = false
 	for pass := 0; pass < 2; pass++ {
 		gone := false
 		live := ps.threads[:0]
 		for _, th := range ps.threads {
-			if th.done == p.probes {
-				live = append(live, th)
-				continue
-			}
 			var ok bool
-			if q, ok = p.readThread(ps, th, q, opt); !ok {
+			switch {
+			case th.done != p.probes:
+				q, ok = p.readThread(th, q, opt, keepKids)
+			case p.walk && th.kidsRead != p.probes && !keepKids:
+				q, ok = p.readChildren(th, q) // read before a sibling was found gone
+			default:
+				ok = true
+			}
+			if !ok {
 				p.closeThread(th)
 				gone = true
 				continue
@@ -391,6 +475,7 @@ func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc 
 		if !gone {
 			break
 		}
+		ps.threadGone, keepKids = true, false
 		if pass == 0 {
 			p.listThreads(ps)
 		}
@@ -407,15 +492,21 @@ func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc 
 	return q
 }
 
-// readThread reads one thread's files; false when it is gone.
-func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState, opt probeOptions) ([]*procState, bool) {
+// readThread reads one thread's files; false when it is gone. keepKids
+// says its children may be taken from its last list (see procfsSource).
+func (p *procfsSource) readThread(th *threadState, q []*procState, opt probeOptions, keepKids bool) ([]*procState, bool) {
 	th.done = p.probes
 	if p.walk {
-		data, err := p.files.read(&th.children)
-		if err != nil {
-			return q, false
+		if keepKids && th.kidsAt == p.probes-1 && (uint64(th.tid)+p.probes)%refreshEvery != 0 {
+			th.kidsAt = p.probes
+			p.keptKids = true
+			q = p.enqueue(th.kids, q)
+		} else {
+			var ok bool
+			if q, ok = p.readChildren(th, q); !ok {
+				return q, false
+			}
 		}
-		q = p.enqueueChildren(data, q)
 	}
 	if !opt.threads && !opt.ctxSwitches {
 		return q, true
@@ -469,10 +560,14 @@ func (p *procfsSource) readThread(ps *procState, th *threadState, q []*procState
 	return q, true
 }
 
-// enqueueChildren appends to q the processes a children file lists that
-// are not in the tree yet and can be read.
-func (p *procfsSource) enqueueChildren(data []byte, q []*procState) []*procState {
-	kids := p.kids[:0]
+// readChildren reads th's children file into th.kids and appends to q the
+// processes it lists; false when th is gone.
+func (p *procfsSource) readChildren(th *threadState, q []*procState) ([]*procState, bool) {
+	data, err := p.files.read(&th.children)
+	if err != nil {
+		return q, false
+	}
+	kids := th.kids[:0]
 	for {
 		var f []byte
 		if f, data = word(data); f == nil {
@@ -482,8 +577,60 @@ func (p *procfsSource) enqueueChildren(data []byte, q []*procState) []*procState
 			kids = append(kids, int(pid))
 		}
 	}
-	p.kids = kids
-	for _, pid := range kids { // the reads below reuse data's buffer
+	th.kids, th.kidsAt, th.kidsRead = kids, p.probes, p.probes
+	return p.enqueue(kids, q), true // the reads there reuse data's buffer
+}
+
+// lastPIDStill reads the last PID allocated from loadavg and says whether
+// it stands where the previous two probes read it (see procfsSource).
+func (p *procfsSource) lastPIDStill() bool {
+	if !p.nsKnown {
+		p.sameNS, p.nsKnown = p.readerNamespace(), true
+	}
+	if !p.sameNS {
+		return false
+	}
+	last := int64(-1)
+	if data, err := p.files.read(&p.loadavg); err == nil {
+		var f []byte
+		for range 5 {
+			f, data = word(data)
+		}
+		if pid, ok := parseUint(f); ok {
+			last = int64(pid)
+		}
+	}
+	if last >= 0 && last == p.lastPID && p.lastPIDAt == p.probes-1 {
+		p.stillFor++
+	} else {
+		p.stillFor = 0
+	}
+	p.lastPID, p.lastPIDAt = last, p.probes
+	return p.stillFor >= 2
+}
+
+// readerNamespace says whether the proc filesystem is of this process's
+// PID namespace: its self/status then gives one PID in NSpid, this one.
+func (p *procfsSource) readerNamespace() bool {
+	data, err := os.ReadFile(filepath.Join(p.root, "self", "status"))
+	if err != nil {
+		return false
+	}
+	for line := range bytes.Lines(data) {
+		if rest, ok := bytes.CutPrefix(line, []byte("NSpid:")); ok {
+			pid, rest := word(rest)
+			id, ok := parseUint(pid)
+			more, _ := word(rest)
+			return ok && more == nil && int(id) == os.Getpid()
+		}
+	}
+	return false
+}
+
+// enqueue appends to q the processes of kids that are not in the tree yet
+// and can be read.
+func (p *procfsSource) enqueue(kids []int, q []*procState) []*procState {
+	for _, pid := range kids {
 		ps := p.track(pid)
 		if ps.seen == p.probes {
 			continue
@@ -585,6 +732,7 @@ func (p *procfsSource) forget() {
 	clear(p.outside)
 	p.adopted = p.adopted[:0]
 	p.probes, p.lastScan, p.lastSizes = 0, 0, [2]int{}
+	p.lastPID = -1
 }
 
 func (p *procfsSource) closeProc(ps *procState) {

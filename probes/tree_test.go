@@ -1063,6 +1063,249 @@ func TestProbeTreeCPUFromSchedstat(t *testing.T) {
 	}
 }
 
+// writeLastPID writes a fixture's loadavg with lastPID as the last PID
+// allocated.
+func writeLastPID(t *testing.T, root string, lastPID int) {
+	t.Helper()
+	writeFile(t, filepath.Join(root, "loadavg"), fmt.Sprintf("0.50 0.40 0.30 1/95 %d\n", lastPID))
+}
+
+// writeSelfStatus writes a fixture's self/status with the test's PIDs in
+// the namespaces from the fixture's down to the test's; one, the test's
+// own, puts the fixture in the test's PID namespace.
+func writeSelfStatus(t *testing.T, root string, nsPIDs ...int) {
+	t.Helper()
+	line := "NSpid:"
+	for _, pid := range nsPIDs {
+		line += fmt.Sprintf("\t%d", pid)
+	}
+	writeFile(t, filepath.Join(root, "self", "status"), "Name:\tprobes.test\n"+line+"\n")
+}
+
+// keptChildrenFixture writes a process 100 whose threads 100 and 101 each
+// forked a child (200 and 300), and a prober of it with its first two
+// probes done, as a fork-free moment would leave them.
+func keptChildrenFixture(t *testing.T, lastPID int, nsPIDs ...int) (root string, app []fakeProc, probe func() []int) {
+	root = t.TempDir()
+	if nsPIDs == nil {
+		nsPIDs = []int{os.Getpid()}
+	}
+	writeSelfStatus(t, root, nsPIDs...)
+	app = []fakeProc{
+		{pid: 100, ppid: 1, name: "app", tasks: []fakeTask{{tid: 100}, {tid: 101}}},
+		{pid: 200, ppid: 100, name: "kid", tasks: []fakeTask{{tid: 200}}},
+		{pid: 300, ppid: 100, forkedBy: 101, name: "kid", tasks: []fakeTask{{tid: 300}}},
+	}
+	writeFakeProc(t, root, app)
+	writeFakeChildren(t, root, app)
+	if lastPID > 0 {
+		writeLastPID(t, root, lastPID)
+	}
+	p, err := newTreeProber(newProcfsSource(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe = func() []int {
+		t.Helper()
+		tree, err := p.Probe(context.Background(), 100, true)
+		if err != nil {
+			t.Fatalf("Probe(100) error: %v", err)
+		}
+		return pids(tree)
+	}
+	for i := range 2 {
+		if got, want := probe(), []int{100, 200, 300}; !slices.Equal(got, want) {
+			t.Fatalf("probe %d: PIDs %v; want %v", i+1, got, want)
+		}
+	}
+	return root, app, probe
+}
+
+// TestTreeProberKeepsChildrenWhileNoPIDMoves reads a thread's children file
+// only when the last PID allocated moved over the last two intervals: else
+// no process can have been created, and the list it read last stands (here a fixture's list that
+// gained a PID shows which was used). Without a loadavg, or with a proc
+// filesystem of another PID namespace, every probe reads every children
+// file.
+func TestTreeProberKeepsChildrenWhileNoPIDMoves(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		lastPID, nextPID int   // 0: no loadavg
+		nsPIDs           []int // the fixture's self/status NSpid; nil: the test's own
+		want             []int
+	}{
+		{"last PID still", 500, 500, nil, []int{100, 200, 300}},
+		{"last PID moved", 500, 501, nil, []int{100, 200, 400, 300}},
+		{"no loadavg", 0, 0, nil, []int{100, 200, 400, 300}},
+		{"an outer namespace", 500, 500, []int{7, os.Getpid()}, []int{100, 200, 400, 300}},
+		{"another PID", 500, 500, []int{os.Getpid() + 1}, []int{100, 200, 400, 300}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, app, probe := keptChildrenFixture(t, tc.lastPID, tc.nsPIDs...)
+			app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
+			writeFakeProc(t, root, app)
+			writeFakeChildren(t, root, app)
+			if tc.nextPID > 0 {
+				writeLastPID(t, root, tc.nextPID)
+			}
+			if got := probe(); !slices.Equal(got, tc.want) {
+				t.Errorf("second probe: PIDs %v; want %v", got, tc.want)
+			}
+		})
+	}
+	t.Run("fork under way at the last probe", func(t *testing.T) {
+		// 400's PID is allocated before the last probe, but it joins
+		// thread 100's list only after that probe read it.
+		root, app, probe := keptChildrenFixture(t, 500)
+		writeLastPID(t, root, 501)
+		if got, want := probe(), []int{100, 200, 300}; !slices.Equal(got, want) {
+			t.Fatalf("probe as 400 is forked: PIDs %v; want %v", got, want)
+		}
+		app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
+		writeFakeProc(t, root, app)
+		writeFakeChildren(t, root, app)
+		if got, want := probe(), []int{100, 200, 400, 300}; !slices.Equal(got, want) {
+			t.Errorf("probe once 400 is linked, the last PID still: PIDs %v; want %v", got, want)
+		}
+	})
+	t.Run("refreshed", func(t *testing.T) {
+		// Privileged restores can create a process with a chosen PID
+		// without moving the last PID: a list is read again at least
+		// every refreshEvery probes.
+		root, app, probe := keptChildrenFixture(t, 500)
+		app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
+		writeFakeProc(t, root, app)
+		writeFakeChildren(t, root, app)
+		for i := range refreshEvery {
+			if slices.Contains(probe(), 400) {
+				return
+			}
+			if i == refreshEvery-1 {
+				t.Errorf("400 missing after %d probes with the last PID still; want it within %d", i+1, refreshEvery)
+			}
+		}
+	})
+	t.Run("file gone, list kept", func(t *testing.T) {
+		root, _, probe := keptChildrenFixture(t, 500)
+		if err := os.Remove(filepath.Join(root, "100", "task", "101", "children")); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := probe(), []int{100, 200, 300}; !slices.Equal(got, want) {
+			t.Errorf("probe with thread 101's children file gone: PIDs %v; want %v from its kept list", got, want)
+		}
+	})
+}
+
+// TestTreeProberThreadExitRereadsChildren: a thread that exits leaves its
+// children to another thread of its process, so with the last PID still,
+// the siblings' children files are read again, whether the process's
+// thread count or a failed read shows the exit. A process that died leaves
+// its children to a reaper that may be of the tree (a subreaper or a
+// namespace's init), whose children file is read again too.
+func TestTreeProberThreadExitRereadsChildren(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		countUpdated bool
+	}{{"thread count", true}, {"failed read", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, app, probe := keptChildrenFixture(t, 500)
+			// 101 exits: 300 goes to 100, and 400 (a fixture's
+			// stand-in for a list read afresh) is listed too.
+			if err := os.RemoveAll(filepath.Join(root, "100", "task", "101")); err != nil {
+				t.Fatal(err)
+			}
+			app[2].forkedBy = 100
+			app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
+			app[0].tasks = app[0].tasks[:1]
+			writeFakeProc(t, root, app)
+			if !tc.countUpdated { // the stat still counts two threads
+				writeFile(t, filepath.Join(root, "100", "stat"),
+					statLine(statFields{pid: 100, ppid: 1, pgrp: 100, threads: 2, name: "app", state: 'S'}))
+			}
+			writeFakeChildren(t, root, app)
+			if got, want := probe(), []int{100, 200, 300, 400}; !slices.Equal(got, want) {
+				t.Errorf("probe after thread 101 exited: PIDs %v; want %v", got, want)
+			}
+		})
+	}
+	t.Run("subreaper", func(t *testing.T) {
+		root, app, probe := keptChildrenFixture(t, 500)
+		// 200 forked 250 at first; then 200 dies, and 250 goes to 100.
+		app = append(app, fakeProc{pid: 250, ppid: 200, name: "grandkid", tasks: []fakeTask{{tid: 250}}})
+		writeFakeProc(t, root, app)
+		writeFakeChildren(t, root, app)
+		writeLastPID(t, root, 501)
+		for i := range 3 { // until the lists are kept
+			if got, want := probe(), []int{100, 200, 300, 250}; !slices.Equal(got, want) {
+				t.Fatalf("probe %d after 250 started: PIDs %v; want %v", i+1, got, want)
+			}
+		}
+		if err := os.RemoveAll(filepath.Join(root, "200")); err != nil {
+			t.Fatal(err)
+		}
+		app = slices.Delete(app, 1, 2)
+		app[2].ppid = 100
+		writeFakeProc(t, root, app)
+		writeFakeChildren(t, root, app)
+		if got, want := probe(), []int{100, 300, 250}; !slices.Equal(got, want) {
+			t.Errorf("probe after 200 died, 250 handed to 100: PIDs %v; want %v", got, want)
+		}
+	})
+}
+
+// TestProbeTreeSeesChildForkedBetweenProbes: a subject (a shell: one
+// thread, so no thread count moves) that forks between two probes moves
+// the last PID, so the next probe reads its children file and finds the
+// child.
+func TestProbeTreeSeesChildForkedBetweenProbes(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "read go; sleep 60 & read done")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	pid := cmd.Process.Pid
+	p, err := NewTreeProber()
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := func() Tree {
+		t.Helper()
+		tree, err := p.Probe(context.Background(), pid, true)
+		if err != nil {
+			t.Fatalf("Probe(%d) error: %v", pid, err)
+		}
+		return tree
+	}
+	for range 3 {
+		if tree := probe(); len(tree.Procs) != 1 {
+			t.Fatalf("Probe(%d).Procs = %+v; want the shell alone", pid, tree.Procs)
+		}
+	}
+	if _, err := io.WriteString(stdin, "go\n"); err != nil {
+		t.Fatal(err)
+	}
+	children := fmt.Sprintf("/proc/%d/task/%d/children", pid, pid)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		if kids, err := os.ReadFile(children); err == nil && len(bytes.TrimSpace(kids)) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the shell forked no child in 5 s")
+		}
+	}
+	if tree := probe(); len(tree.Procs) != 2 || tree.Procs[1].PPID != pid {
+		t.Errorf("Probe(%d).Procs after the shell forked = %+v; want the shell and its child", pid, tree.Procs)
+	}
+}
+
 // TestTreeProberHostProc reads the proc filesystem HOST_PROC names, as the
 // per-core sampler, gopsutil and psutil do.
 func TestTreeProberHostProc(t *testing.T) {
