@@ -101,7 +101,7 @@ type field struct {
 }
 
 // dozeAfter is how long a field blinks without input: GTK's default.
-const dozeAfter = 10 * time.Second
+var dozeAfter = 10 * time.Second
 
 func newField(do func(func())) *field {
 	f := &field{do: do}
