@@ -1082,6 +1082,16 @@ func writeSelfStatus(t *testing.T, root string, nsPIDs ...int) {
 	writeFile(t, filepath.Join(root, "self", "status"), "Name:\tprobes.test\n"+line+"\n")
 }
 
+// writeFakeTree writes procs, with their threads' children files.
+func writeFakeTree(t *testing.T, root string, procs []fakeProc) {
+	t.Helper()
+	writeFakeProc(t, root, procs)
+	writeFakeChildren(t, root, procs)
+}
+
+// newChild is a child of process 100 that its first thread forked.
+var newChild = fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}}
+
 // keptChildrenFixture writes a process 100 whose threads 100 and 101 each
 // forked a child (200 and 300), and a prober of it with its first two
 // probes done, as a fork-free moment would leave them.
@@ -1096,8 +1106,7 @@ func keptChildrenFixture(t *testing.T, lastPID int, nsPIDs ...int) (root string,
 		{pid: 200, ppid: 100, name: "kid", tasks: []fakeTask{{tid: 200}}},
 		{pid: 300, ppid: 100, forkedBy: 101, name: "kid", tasks: []fakeTask{{tid: 300}}},
 	}
-	writeFakeProc(t, root, app)
-	writeFakeChildren(t, root, app)
+	writeFakeTree(t, root, app)
 	if lastPID > 0 {
 		writeLastPID(t, root, lastPID)
 	}
@@ -1142,9 +1151,8 @@ func TestTreeProberKeepsChildrenWhileNoPIDMoves(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root, app, probe := keptChildrenFixture(t, tc.lastPID, tc.nsPIDs...)
-			app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
-			writeFakeProc(t, root, app)
-			writeFakeChildren(t, root, app)
+			app = append(app, newChild)
+			writeFakeTree(t, root, app)
 			if tc.nextPID > 0 {
 				writeLastPID(t, root, tc.nextPID)
 			}
@@ -1161,9 +1169,8 @@ func TestTreeProberKeepsChildrenWhileNoPIDMoves(t *testing.T) {
 		if got, want := probe(), []int{100, 200, 300}; !slices.Equal(got, want) {
 			t.Fatalf("probe as 400 is forked: PIDs %v; want %v", got, want)
 		}
-		app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
-		writeFakeProc(t, root, app)
-		writeFakeChildren(t, root, app)
+		app = append(app, newChild)
+		writeFakeTree(t, root, app)
 		if got, want := probe(), []int{100, 200, 400, 300}; !slices.Equal(got, want) {
 			t.Errorf("probe once 400 is linked, the last PID still: PIDs %v; want %v", got, want)
 		}
@@ -1173,9 +1180,8 @@ func TestTreeProberKeepsChildrenWhileNoPIDMoves(t *testing.T) {
 		// without moving the last PID: a list is read again at least
 		// every refreshEvery probes.
 		root, app, probe := keptChildrenFixture(t, 500)
-		app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
-		writeFakeProc(t, root, app)
-		writeFakeChildren(t, root, app)
+		app = append(app, newChild)
+		writeFakeTree(t, root, app)
 		for i := range refreshEvery {
 			if slices.Contains(probe(), 400) {
 				return
@@ -1215,7 +1221,7 @@ func TestTreeProberThreadExitRereadsChildren(t *testing.T) {
 				t.Fatal(err)
 			}
 			app[2].forkedBy = 100
-			app = append(app, fakeProc{pid: 400, ppid: 100, name: "new", tasks: []fakeTask{{tid: 400}}})
+			app = append(app, newChild)
 			app[0].tasks = app[0].tasks[:1]
 			writeFakeProc(t, root, app)
 			if !tc.countUpdated { // the stat still counts two threads
@@ -1232,8 +1238,7 @@ func TestTreeProberThreadExitRereadsChildren(t *testing.T) {
 		root, app, probe := keptChildrenFixture(t, 500)
 		// 200 forked 250 at first; then 200 dies, and 250 goes to 100.
 		app = append(app, fakeProc{pid: 250, ppid: 200, name: "grandkid", tasks: []fakeTask{{tid: 250}}})
-		writeFakeProc(t, root, app)
-		writeFakeChildren(t, root, app)
+		writeFakeTree(t, root, app)
 		writeLastPID(t, root, 501)
 		for i := range 3 { // until the lists are kept
 			if got, want := probe(), []int{100, 200, 300, 250}; !slices.Equal(got, want) {
@@ -1245,8 +1250,7 @@ func TestTreeProberThreadExitRereadsChildren(t *testing.T) {
 		}
 		app = slices.Delete(app, 1, 2)
 		app[2].ppid = 100
-		writeFakeProc(t, root, app)
-		writeFakeChildren(t, root, app)
+		writeFakeTree(t, root, app)
 		if got, want := probe(), []int{100, 300, 250}; !slices.Equal(got, want) {
 			t.Errorf("probe after 200 died, 250 handed to 100: PIDs %v; want %v", got, want)
 		}
@@ -1258,19 +1262,11 @@ func TestTreeProberThreadExitRereadsChildren(t *testing.T) {
 // the last PID, so the next probe reads its children file and finds the
 // child.
 func TestProbeTreeSeesChildForkedBetweenProbes(t *testing.T) {
-	cmd := exec.Command("sh", "-c", "read go; sleep 60 & read done")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
+	fifo := filepath.Join(t.TempDir(), "go")
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	})
+	cmd := startShell(t, "read go < "+fifo+"; sleep 60 & wait")
 	pid := cmd.Process.Pid
 	p, err := NewTreeProber()
 	if err != nil {
@@ -1289,7 +1285,7 @@ func TestProbeTreeSeesChildForkedBetweenProbes(t *testing.T) {
 			t.Fatalf("Probe(%d).Procs = %+v; want the shell alone", pid, tree.Procs)
 		}
 	}
-	if _, err := io.WriteString(stdin, "go\n"); err != nil {
+	if err := os.WriteFile(fifo, []byte("go\n"), 0); err != nil {
 		t.Fatal(err)
 	}
 	children := fmt.Sprintf("/proc/%d/task/%d/children", pid, pid)
