@@ -46,7 +46,7 @@ func (l Level) Fraction() float64 {
 }
 
 // Row is one value per core. encoding/json writes it as base64, one byte a
-// core, which keeps a 256-core frame near 350 bytes of text.
+// core, which keeps a 256-core row at 346 bytes of text.
 type Row []Level
 
 // Quantise fills dst with the levels of v, growing it to len(v) when needed,

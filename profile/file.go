@@ -33,7 +33,7 @@ type File struct {
 // Encode writes ps as one corescope/v2 document: compact JSON with each
 // profile on a line of its own, which tools can split. A frame's per-core
 // rows are base64, one byte a core (see levels.Row), so an hour of 256
-// cores at 10 Hz stays a file of some 35 MB.
+// cores at 10 Hz stays a file of some 37 MB (36.5 MB with a 4-thread subject).
 func Encode(w io.Writer, ps []*Profile) error {
 	bw := bufio.NewWriter(w)
 	format, _ := json.Marshal(Format)

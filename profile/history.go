@@ -28,11 +28,8 @@ func FromHistory(ctx context.Context, h *nodes.History, m *Machine) *Profile {
 		ExitCode: -1,
 	}
 	c := &cluster{errs: make([]error, len(h.Nodes)), late: make([]bool, len(h.Nodes))}
-	first := 0
-	for _, n := range h.Nodes {
-		c.layout = append(c.layout, Node{Name: n.Name, URL: n.URL, Cores: len(n.CPUs), First: first})
-		first += len(n.CPUs)
-	}
+	c.place(h.Nodes, 0)
+	first := c.cores()
 	// One array holds every frame's row, as History does.
 	rows := make(levels.Row, first*len(h.Ticks))
 	p.Frames = make([]Frame, len(h.Ticks))

@@ -78,17 +78,6 @@ func (p *Profile) LocalNode() (Node, bool) {
 	return p.NodeLayout()[0], true
 }
 
-// NodeOf is the node core (an index into a frame's Busy) belongs to, and
-// its position in NodeLayout; ok is false for a core out of range.
-func (p *Profile) NodeOf(core int) (n Node, index int, ok bool) {
-	for i, n := range p.NodeLayout() {
-		if core >= n.First && core < n.First+n.Cores {
-			return n, i, true
-		}
-	}
-	return Node{}, -1, false
-}
-
 // NodeFigures are one node's figures over a profile.
 type NodeFigures struct {
 	Node
@@ -105,21 +94,8 @@ func (p *Profile) Figures() []NodeFigures {
 	layout := p.NodeLayout()
 	out := make([]NodeFigures, len(layout))
 	for i, n := range layout {
-		sum, known := 0.0, 0
-		out[i] = NodeFigures{Node: n, Ticks: len(p.Frames)}
-		for k := range p.Frames {
-			if !n.Answered(p.Frames[k].Busy) {
-				continue
-			}
-			v := n.Row(p.Frames[k].Busy).Sum()
-			sum += v
-			known++
-			out[i].PeakBusyCores = max(out[i].PeakBusyCores, v)
-		}
-		if known > 0 {
-			out[i].MeanBusyCores = round(sum/float64(known), 1e3)
-		}
-		out[i].PeakBusyCores = round(out[i].PeakBusyCores, 1e3)
+		mean, peak := knownMean(p, func(f *Frame) levels.Row { return n.Row(f.Busy) })
+		out[i] = NodeFigures{Node: n, Ticks: len(p.Frames), MeanBusyCores: round(mean, 1e3), PeakBusyCores: round(peak, 1e3)}
 	}
 	return out
 }

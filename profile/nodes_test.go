@@ -59,18 +59,8 @@ func TestWatchedRoundTripAndSummary(t *testing.T) {
 	}
 }
 
-func TestNodeOf(t *testing.T) {
+func TestNodeLayout(t *testing.T) {
 	p := watched()
-	for _, c := range []struct {
-		core  int
-		name  string
-		index int
-	}{{0, "a:9100", 0}, {1, "a:9100", 0}, {2, "b:9100", 1}, {3, "", -1}, {-1, "", -1}} {
-		n, i, ok := p.NodeOf(c.core)
-		if n.Name != c.name || i != c.index || ok != (c.index >= 0) {
-			t.Errorf("NodeOf(%d) = %q, %d, %v; want %q, %d", c.core, n.Name, i, ok, c.name, c.index)
-		}
-	}
 	one := fixture()
 	one.Machine.Hostname = "box"
 	if l := one.NodeLayout(); len(l) != 1 || l[0].Name != "box" || l[0].Cores != 2 {

@@ -50,7 +50,8 @@ type Frame struct {
 }
 
 // BusyCores is the sum of the per-core busy fractions: how many cores'
-// worth of CPU the whole machine used over the interval.
+// worth of CPU the whole machine used over the interval, or with nodes
+// every node's (Summary keeps this machine's apart: see Profile.LocalNode).
 func (f *Frame) BusyCores() float64 { return f.Busy.Sum() }
 
 // SubjectCores is the sum of SubjectBusy: how many cores' worth of CPU the

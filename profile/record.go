@@ -55,13 +55,16 @@ type Options struct {
 const DefaultEdge = 300 * time.Millisecond
 
 // switchRecordRate is the most switch records a second one CPU's ring is
-// drained in time for: twice the 20,000 that the busier of 2 CPUs here
-// took from a GIL-bound Python subject of 64 threads (two a slice).
-const switchRecordRate = 40_000
+// drained in time for, with room for a drain that comes late on a busy
+// machine: some five times the 16,000-20,000 that the busier of 2 CPUs
+// here took from a GIL-bound Python subject of 64 threads (two a slice).
+// At twice that rate, a drain 200 ms apart lost 2,035 records once while
+// other work ran.
+const switchRecordRate = 80_000
 
 // drainEvery is the longest the switch records may wait in their rings at
-// switchRecordRate (about 200 ms). Each tick drains them, so only a longer
-// interval needs a drain of its own in between.
+// switchRecordRate (about 100 ms). Each tick drains them, so only a longer
+// interval than the default needs a drain of its own in between.
 const drainEvery = time.Duration(probes.SwitchRingRecords) * time.Second / switchRecordRate
 
 // Record runs spec's subject in its own process group and samples it until it

@@ -40,14 +40,21 @@ type WatchOptions struct {
 // Check says what is wrong with the options, naming the flag (--node,
 // --interval, --duration), before anything is scraped.
 func (opt WatchOptions) Check() error {
-	if opt.Duration < 0 {
-		return fmt.Errorf("--duration %v: use a positive duration, or none to watch until Ctrl-C", opt.Duration)
+	if err := opt.checkDuration(); err != nil {
+		return err
 	}
 	c, err := newCluster(opt.Addresses, cmp.Or(opt.Interval, nodes.DefaultInterval))
 	if err != nil {
 		return err
 	}
 	c.close()
+	return nil
+}
+
+func (opt WatchOptions) checkDuration() error {
+	if opt.Duration < 0 {
+		return fmt.Errorf("--duration %v: use a positive duration, or none to watch until Ctrl-C", opt.Duration)
+	}
 	return nil
 }
 
@@ -71,7 +78,7 @@ const SettleTicks = 3
 // was taken.
 func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
 	opt.Interval = cmp.Or(opt.Interval, nodes.DefaultInterval)
-	if err := opt.Check(); err != nil {
+	if err := opt.checkDuration(); err != nil {
 		return nil, err
 	}
 	c, err := newCluster(opt.Addresses, opt.Interval)
@@ -215,10 +222,13 @@ func (c *cluster) answered() bool {
 	return true
 }
 
-// fixLayout places the nodes' cores one after another from core first,
-// each with the cores it has answered with so far.
-func (c *cluster) fixLayout(first int) {
-	for _, n := range c.scraper.Nodes() {
+// fixLayout places the scraper's nodes' cores one after another from core
+// first, each with the cores it has answered with so far.
+func (c *cluster) fixLayout(first int) { c.place(c.scraper.Nodes(), first) }
+
+// place lays ns out one after another from core first.
+func (c *cluster) place(ns []nodes.Node, first int) {
+	for _, n := range ns {
 		c.layout = append(c.layout, Node{Name: n.Name, URL: n.URL, Cores: len(n.CPUs), First: first})
 		first += len(n.CPUs)
 	}
@@ -242,7 +252,6 @@ func (c *cluster) fill(busy levels.Row, t nodes.Tick) {
 		n := &c.layout[i]
 		dst := busy[n.First-base : n.First-base+n.Cores]
 		r := t.Nodes[i]
-		c.errs[i] = r.Err
 		if len(r.Busy) == n.Cores {
 			copy(dst, r.Busy)
 		} else {
@@ -255,6 +264,7 @@ func (c *cluster) fill(busy levels.Row, t nodes.Tick) {
 					fmt.Sprint(SettleTicks) + " ticks for every node): start again to see its cores")
 			}
 		}
+		c.errs[i] = r.Err
 		if !anyKnown(dst) {
 			n.MissedTicks++
 		}
