@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -66,7 +65,7 @@ func (r *statReader) read() ([]byte, error) {
 		r.kept.Close()
 		r.kept = nil
 	}
-	fd, err := r.open()
+	fd, err := openat(r.pathz)
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: r.path, Err: err}
 	}
@@ -123,23 +122,6 @@ func (r *statReader) readKept() ([]byte, error) {
 	}
 }
 
-// open opens r.pathz. unix.Open would copy the path into a new NUL-ended
-// buffer on every call, the sampler's only allocation per tick.
-func (r *statReader) open() (int, error) {
-	for {
-		atCWD := unix.AT_FDCWD
-		fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(atCWD),
-			uintptr(unsafe.Pointer(&r.pathz[0])), unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
-		switch errno {
-		case 0:
-			return int(fd), nil
-		case unix.EINTR:
-		default:
-			return -1, errno
-		}
-	}
-}
-
 // parseStat appends the per-core counters of a /proc/stat to dst, indexed by
 // core number. It takes the lines gopsutil takes: after the first (all cores
 // together), the lines up to the first that does not start with "cpu", less
@@ -173,7 +155,7 @@ func parseStat(dst []coreTimes, data []byte) []coreTimes {
 // guest guest_nice" line; the last three counters are optional (older
 // kernels), and guest time is left out because user and nice hold it.
 func parseCore(line []byte) (n int, c coreTimes, ok bool) {
-	name, rest := field(line)
+	name, rest := word(line)
 	num, ok := parseUint(name[len("cpu"):])
 	if !ok || num >= maxCore {
 		return 0, coreTimes{}, false
@@ -182,7 +164,7 @@ func parseCore(line []byte) (n int, c coreTimes, ok bool) {
 	k := 0
 	for ; k < len(v); k++ {
 		var f []byte
-		if f, rest = field(rest); f == nil {
+		if f, rest = word(rest); f == nil {
 			break
 		}
 		if v[k], ok = parseUint(f); !ok {
@@ -200,23 +182,6 @@ func parseCore(line []byte) (n int, c coreTimes, ok bool) {
 		idle:   f(3) + f(4),
 		steal:  f(7),
 	}, true
-}
-
-// field splits the first whitespace-separated field off s; nil when there is
-// none.
-func field(s []byte) (f, rest []byte) {
-	start := 0
-	for start < len(s) && isSpace(s[start]) {
-		start++
-	}
-	if start == len(s) {
-		return nil, nil
-	}
-	end := start
-	for end < len(s) && !isSpace(s[end]) {
-		end++
-	}
-	return s[start:end], s[end:]
 }
 
 func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\v' || b == '\f' || b == '\r' }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -180,9 +181,23 @@ func appendDirentIDs(dst []int, buf []byte) []int {
 	return dst
 }
 
-// openat opens the NUL-ended path for reading without copying it, as the
-// per-core sampler opens /proc/stat.
-func openat(pathz []byte) (int, error) { return (&statReader{pathz: pathz}).open() }
+// openat opens the NUL-ended path pathz for reading. unix.Open would copy
+// the path into a new NUL-ended buffer on every call, a probe's only
+// allocation per file.
+func openat(pathz []byte) (int, error) {
+	atCWD := unix.AT_FDCWD // a variable: the constant is negative
+	for {
+		fd, _, errno := unix.Syscall6(unix.SYS_OPENAT, uintptr(atCWD),
+			uintptr(unsafe.Pointer(&pathz[0])), unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
+		switch errno {
+		case 0:
+			return int(fd), nil
+		case unix.EINTR:
+		default:
+			return -1, errno
+		}
+	}
+}
 
 // taskPath is the path of a file of task tid of process pid under procRoot.
 func taskPath(procRoot string, pid, tid int, file string) string {

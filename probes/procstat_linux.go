@@ -148,8 +148,8 @@ func parseSchedstat(data []byte) (r ranTotals, ok bool) {
 	return r, r != ranTotals{}
 }
 
-// word splits the first word off s, as field does, but also takes a newline
-// for a space: /proc's files end their lines with one.
+// word splits the first word off s, a newline counting as a space (/proc's
+// files end their lines with one); nil when there is none.
 func word(s []byte) (w, rest []byte) {
 	start := 0
 	for start < len(s) && (isSpace(s[start]) || s[start] == '\n') {

@@ -324,8 +324,12 @@ func (p *procfsSource) adoptOrphans(ctx context.Context, q []*procState) ([]*pro
 	if err != nil {
 		return q, err
 	}
+	inGroup := make(map[int]bool, len(members))
 	for _, m := range members {
-		if slices.ContainsFunc(members, func(o scannedProc) bool { return o.pid == m.ppid }) {
+		inGroup[m.pid] = true
+	}
+	for _, m := range members {
+		if inGroup[m.ppid] {
 			continue
 		}
 		ps := p.track(m.pid)
@@ -396,7 +400,8 @@ func (p *procfsSource) scan(ctx context.Context, skip func(int) bool, found func
 			continue
 		}
 		p.path = strconv.AppendInt(append(append(p.path[:0], p.root...), '/'), int64(pid), 10)
-		f := procFile{pathz: append(p.path, "/stat\x00"...), fd: -1}
+		p.path = append(p.path, "/stat\x00"...) // kept, so its room grows once
+		f := procFile{pathz: p.path, fd: -1}
 		data, err := p.files.read(&f)
 		p.files.close(&f)
 		if err != nil {

@@ -40,9 +40,14 @@ func main() {
 	corescope := flag.String("corescope", "./corescope", "the corescope binary whose `record` is measured")
 	seconds := flag.Float64("seconds", 10, "how long the own-cost comparison records")
 	flag.Parse()
-	if err := run(*corescope, *seconds); err != nil {
+	missed, err := run(*corescope, *seconds)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-peers:", err)
 		os.Exit(2)
+	}
+	if missed > 0 {
+		fmt.Printf("\n%d goal(s) missed\n", missed)
+		os.Exit(1)
 	}
 }
 
@@ -67,38 +72,35 @@ func (t *table) row(what, ours, peer string, ratio float64, goal string, ok bool
 	fmt.Printf("%-46s %12s %14s %8s  %s: %s\n", what, ours, peer, r, goal, verdict)
 }
 
-func run(corescope string, seconds float64) error {
+// run prints the comparisons and returns how many goals were missed.
+func run(corescope string, seconds float64) (missed int, err error) {
 	dir, err := os.MkdirTemp("", "bench-peers-")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer os.RemoveAll(dir)
 	script := filepath.Join(dir, "peers.py")
 	if err := os.WriteFile(script, peersScript, 0o644); err != nil {
-		return err
+		return 0, err
 	}
 	version, err := output(python, "-c", "import psutil, platform; print(psutil.__version__, platform.python_version())")
 	if err != nil {
-		return fmt.Errorf("psutil is needed (apt-get install python3-psutil): %w", err)
+		return 0, fmt.Errorf("psutil is needed (apt-get install python3-psutil): %w", err)
 	}
 	v := strings.Fields(version)
 	fmt.Printf("corescope against psutil %s (CPython %s), same machine, same minute\n\n", v[0], v[1])
 	var t table
 	t.head()
 	if err := samples(&t, script, dir); err != nil {
-		return err
+		return 0, err
 	}
 	if err := trees(&t, script); err != nil {
-		return err
+		return 0, err
 	}
 	if err := ownCost(&t, script, corescope, seconds); err != nil {
-		return err
+		return 0, err
 	}
-	if t.missed > 0 {
-		fmt.Printf("\n%d goal(s) missed\n", t.missed)
-		os.Exit(1)
-	}
-	return nil
+	return t.missed, nil
 }
 
 // samples compares one per-core sample on this machine's /proc and on a
@@ -198,7 +200,6 @@ func tree(t *table, script string, idle bool) error {
 	if err != nil {
 		return err
 	}
-	p.CtxSwitches = true
 	ours, err := probeMicros(p, pid, idle)
 	if err != nil {
 		return err
