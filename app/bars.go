@@ -174,10 +174,17 @@ func (r *barsRenderer) Refresh() {
 	// second over hundreds of bars, whose texts are hidden.
 	text := n <= barsWithText
 	track, fg := themeColor(r.b, theme.ColorNameInputBackground), themeColor(r.b, theme.ColorNameForeground)
+	// A node that gave no figure gets a track of its own colour rather than
+	// an empty one, which would read as idle where bars carry no text.
+	noFigure := themeColor(r.b, theme.ColorNameDisabled)
 	known := len(r.b.subject) > 0
 	for i := range n {
 		v := r.value(r.b.busy, i)
-		setAndRefresh(r.tracks[i], &r.tracks[i].FillColor, track)
+		if math.IsNaN(v) {
+			setAndRefresh(r.tracks[i], &r.tracks[i].FillColor, noFigure)
+		} else {
+			setAndRefresh(r.tracks[i], &r.tracks[i].FillColor, track)
+		}
 		// The bar's colour is the heatmap's, floored so an idle bar still
 		// shows; with the subject known, the machine's bar is the strip's
 		// grey of other programs and the subject's part takes the colour.

@@ -80,14 +80,14 @@ func (h *Heatmap) ByNode() bool {
 	return rows > 0 && heatmap.Crowded(h.Cores(), rows)
 }
 
-// names are the groups' names, for the row labels.
-func (v *nodeView) names(tl *timeline) []string {
-	groups := tl.nodes.Groups()
-	names := make([]string, len(groups))
-	for k, g := range groups {
-		names[k] = g.Name
+// groupNames appends the nodes' names to dst[:0], for the row labels and
+// the bars.
+func groupNames(dst []string, tl *timeline) []string {
+	dst = dst[:0]
+	for _, g := range tl.nodes.Groups() {
+		dst = append(dst, g.Name)
 	}
-	return names
+	return dst
 }
 
 // arrangeNodes lays the nodes out in rows pixel rows of the picture.
@@ -311,10 +311,7 @@ func (v *liveView) barNames() []string {
 	if !v.heat.Grouped() {
 		return nil
 	}
-	v.names = v.names[:0]
-	for _, g := range v.heat.tl.nodes.Groups() {
-		v.names = append(v.names, g.Name)
-	}
+	v.names = groupNames(v.names, &v.heat.tl)
 	return v.names
 }
 

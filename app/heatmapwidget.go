@@ -25,9 +25,10 @@ var (
 	_ desktop.Hoverable = (*Heatmap)(nil)
 )
 
-// Heatmap shows cores x time as it is sampled: one row per core, one column
-// per sample, newest at the right once the window is full, with the
-// total-busy-cores strip under it and a time axis in seconds. Its rows show
+// Heatmap shows cores x time as it is sampled: one row per core (a
+// cluster's grouped by node, or one row a node when collapsed), each pixel
+// column the busiest of the samples in its time, with the total-busy-cores
+// strip under it and a time axis in seconds. Its rows show
 // the subject's own load, or the whole machine's when asked or when the
 // subject's was not measured; the strip stacks the subject under the other
 // programs. It keeps every sample in a heatmap.Series, so a picture costs
@@ -360,7 +361,7 @@ func (r *heatmapRenderer) Refresh() {
 			}
 		}
 		if r.h.tl.grouped() {
-			texts = r.h.nodes.names(&r.h.tl)
+			texts = groupNames(nil, &r.h.tl)
 		}
 		r.labels.set(texts)
 		r.top.Text = strconv.Itoa(r.cores)

@@ -423,16 +423,6 @@ func (m *merge) clear(cores int) {
 	}
 }
 
-// At is the index of the column whose interval holds time t (the first
-// ending at or after it); ok is false outside the columns.
-func (s *Series) At(t float64) (i int, ok bool) {
-	from, to := s.Extent()
-	if s.Len() == 0 || t < from || t > to {
-		return 0, false
-	}
-	return sort.SearchFloat64s(s.tiers[0].end, t), true
-}
-
 // Column is column i as appended: its interval and each core's load, the
 // machine's and the subject's (nil when the subject was never measured).
 // The rows are the series' own: read them before the next Append.
