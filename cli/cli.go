@@ -53,7 +53,7 @@ Usage:
                                      watch machines' cores through their node_exporter, until Ctrl-C
   corescope report FILE.json... [--png OUT.png]
                                      print saved profiles' table, and render them, without running anything
-  corescope report --prometheus URL --selector 'job="node"' --from -1h [--to now] [--png OUT.png]
+  corescope report --prometheus URL [--selector 'job="node"'] [--from -1h] [--to now] [--png OUT.png]
                                      the same for nodes' past load, from a Prometheus server
   corescope models                   list workloads and models
 
@@ -337,7 +337,7 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	out.register(fs, true)
 	var addrs listFlag
 	if cmd == "record" {
-		fs.Var(&addrs, "node", nodeUsage+"; this machine is always the first node")
+		fs.Var(&addrs, "node", nodeUsage+"; this machine is always the first node, and --interval must then be 100ms or longer")
 	}
 
 	var command []string
@@ -412,8 +412,9 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 // Prometheus server, and renders them.
 func cmdReport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("corescope report",
-		"Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--csv OUT.csv] [--trace OUT.json]\n"+
-			"       corescope report --prometheus URL [--selector 'job=\"node\"'] [--from -1h] [--to now] [--step S] [--png OUT.png] [--json F] [--csv F]\n\n"+
+		"Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--csv OUT.csv] [--trace OUT.json] [--json OUT.json]\n"+
+			"       corescope report --prometheus URL [--selector 'job=\"node\"'] [--from -1h] [--to now] [--step S] [--scrape-interval S]\n"+
+			"                        [--png OUT.png] [--json F] [--csv F] [--trace F]\n\n"+
 			"Prints the saved profiles' table, and renders them, without running anything;\n"+
 			"or, with --prometheus, the per-core load of the nodes a Prometheus server scraped (node_exporter's node_cpu_seconds_total).", stdout)
 	var (
@@ -497,9 +498,14 @@ func historyFlags(q *nodes.HistoryQuery, from, to, step, scrape string) error {
 		return err
 	}
 	if scrape != "" {
-		q.ScrapeInterval, err = durationFlag("scrape-interval", scrape, "15s")
+		if q.ScrapeInterval, err = durationFlag("scrape-interval", scrape, "15s"); err != nil {
+			return err
+		}
 	}
-	return err
+	if err := q.Check(); err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
 }
 
 // cmdModels lists workloads and models with one line on each.

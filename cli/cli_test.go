@@ -60,6 +60,8 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"report", "--prometheus", "http://p:9090", "--to", "+1h"}, `--to "+1h"`},
 		{[]string{"report", "--prometheus", "http://p:9090", "--step", "0s"}, `--step "0s": use a positive duration`},
 		{[]string{"report", "--prometheus", "http://p:9090", filepath.Join(dir, "p.json")}, "give profile files or --prometheus, not both"},
+		{[]string{"report", "--prometheus", "notaurl"}, `--prometheus "notaurl": not a server URL`},
+		{[]string{"report", "--prometheus", "http://p:9090", "--from", "now", "--to", "-1h"}, "is not after --from"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -34,3 +34,20 @@ func TestPrintNodesSilentNode(t *testing.T) {
 		}
 	}
 }
+
+// A cluster none of whose nodes ever answered has no mean or peak either.
+func TestPrintNodesNoFigureAtAll(t *testing.T) {
+	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(time.Second)},
+		Nodes: []profile.Node{{Name: "a:9100", MissedTicks: 2, LastError: "timed out after 800ms"},
+			{Name: "b:9100", MissedTicks: 2, LastError: "cannot connect: connection refused"}},
+		Frames: []profile.Frame{{Busy: levels.Row{}}, {Busy: levels.Row{}}}}
+	var out strings.Builder
+	printNodes(&out, p)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if got := strings.Join(strings.Fields(lines[len(lines)-1]), " "); got != "all 0 - -" {
+		t.Errorf("the all row reads %q; want %q", got, "all 0 - -")
+	}
+	if got := profile.Verdict(p); !strings.Contains(got, "none gave a figure") {
+		t.Errorf("verdict %q; want it to say no node gave a figure", got)
+	}
+}

@@ -73,10 +73,8 @@ func cmdWatch(args []string, stdout, stderr io.Writer) error {
 	if err := out.write([]*profile.Profile{p}, stderr); err != nil {
 		return err
 	}
-	for _, n := range p.Nodes {
-		if n.MissedTicks < len(p.Frames) {
-			return nil
-		}
+	if p.AnyFigure() {
+		return nil
 	}
 	return fmt.Errorf("no node gave a figure in %s (see the last errors above)", runtext.Count(len(p.Frames), "tick"))
 }
@@ -94,7 +92,7 @@ func durationFlag(name, value, example string) (time.Duration, error) {
 // --prometheus): its span, a line a node, and the cluster's sentence.
 func printWatch(w io.Writer, p *profile.Profile) {
 	s := p.Summary
-	fmt.Fprintf(w, "%s: %s at one tick every %v, %s\n\n", runtext.Label(p), runtext.Seconds(s.WallS), p.Spec.Interval.D(), runtext.Count(len(p.Frames), "frame"))
+	fmt.Fprintf(w, "%s: %s at one tick every %v, %s\n\n", runtext.Label(p), runtext.Seconds(s.WallS), p.Spec.Interval.D(), runtext.Count(len(p.Frames), "tick"))
 	printNodes(w, p)
 	fmt.Fprintf(w, "\n  cluster    %s\n", runtext.Verdict(p))
 	if s.SelfCPUS > 0 {

@@ -27,7 +27,7 @@
 // that is not the Prometheus text format with node_cpu_seconds_total in it,
 // has no figures for that tick, with its reason, and the other nodes go on.
 //
-// History reads the same figures for a past window from a Prometheus server's
+// QueryHistory reads the same figures for a past window from a Prometheus server's
 // query_range API, one row per instance label. There each point is the ratio
 // of rates over a window of one step plus one scrape interval, so it is
 // as fine as the server's scrapes allow, not finer; and Prometheus' rate

@@ -106,6 +106,13 @@ func promDuration(d time.Duration) string {
 }
 
 // check says what is wrong with q, naming the field.
+// Check reports what is wrong with q before anything is asked of the
+// server: its URL, the step, and the window.
+func (q HistoryQuery) Check() error {
+	_, err := q.check()
+	return err
+}
+
 func (q HistoryQuery) check() (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(q.Server))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,14 +33,21 @@ func TestHistoryAgreesWithScraper(t *testing.T) {
 		}
 		checkFixtureRow(t, k, tick.Nodes[0].Busy, 0.05)
 	}
-	time.Sleep(1500 * time.Millisecond) // the server's last scrape of those seconds
-
 	q := HistoryQuery{
 		Server: server, Selector: `job="fixture"`, Step: time.Second, // scrape interval measured
 		From: seen[0].Time.Truncate(time.Millisecond),
 	}
 	q.To = q.From.Add(time.Duration(len(seen)-1) * q.Step)
-	h, err := QueryHistory(context.Background(), q)
+	// The server scrapes on its own clock: ask again until its answer
+	// reaches the last of those seconds, or 15 s pass.
+	var h *History
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		h, err = QueryHistory(context.Background(), q)
+		if err == nil && len(h.Ticks) > 0 && len(h.Ticks[len(h.Ticks)-1].Nodes) > 0 &&
+			slices.ContainsFunc(h.Ticks[len(h.Ticks)-1].Nodes[0].Busy, levels.Level.Known) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("%v\ntargets: %s\n%s", err, prom.Targets(), prom.Log())
 	}

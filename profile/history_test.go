@@ -52,6 +52,9 @@ func TestFromHistory(t *testing.T) {
 	if len(p.Frames) != 600 || len(p.Nodes) != 64 || len(p.Frames[0].Busy) != 64*64 {
 		t.Fatalf("%d frames, %d nodes, %d cores; want 600, 64, 4096", len(p.Frames), len(p.Nodes), len(p.Frames[0].Busy))
 	}
+	if s := p.Summary; s.SubjectStartS != 0 || s.SubjectEndS != 0 || s.WallS <= 0 {
+		t.Errorf("summary subject %v..%v s, wall %v s; want no subject span (a watch has none) and a wall time", s.SubjectStartS, s.SubjectEndS, s.WallS)
+	}
 	// Frame k ends at tick k's time, on the same axis as a watch's.
 	if got := p.Started.Add(time.Duration(p.Frames[10].T * float64(time.Second))); !got.Equal(h.Ticks[10].Time) {
 		t.Errorf("frame 10 ends at %v; want tick 10's %v", got, h.Ticks[10].Time)

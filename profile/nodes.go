@@ -48,6 +48,21 @@ func (n Node) Row(r levels.Row) levels.Row {
 // has every core Missing.
 func (n Node) Answered(busy levels.Row) bool { return n.Cores > 0 && anyKnown(n.Row(busy)) }
 
+// Silent reports whether n gave no figure in a profile of ticks frames:
+// its mean and peak would read as idle, which it was not known to be.
+func (n Node) Silent(ticks int) bool { return n.Cores == 0 || n.MissedTicks >= ticks }
+
+// AnyFigure reports whether any core of p's frames was measured: a cluster
+// none of whose nodes ever answered has no mean or peak to give.
+func (p *Profile) AnyFigure() bool {
+	for i := range p.Frames {
+		if anyKnown(p.Frames[i].Busy) {
+			return true
+		}
+	}
+	return false
+}
+
 // Watched reports whether p watched nodes without a subject (watch, report
 // --prometheus): it has nodes and no spec of a subject, only the interval.
 // Its frames hold no subject figures, and its summary is the cluster's.
@@ -184,6 +199,9 @@ func clusterVerdict(p *Profile) string {
 		cores += n.Cores
 	}
 	s := p.Summary
+	if !p.AnyFigure() {
+		return fmt.Sprintf("%s: none gave a figure", count(len(p.Nodes), "node"))
+	}
 	v := fmt.Sprintf("%s, %s: %.2f busy on average", count(len(p.Nodes), "node"), count(cores, "core"), s.MachineBusyCores)
 	if cores > 0 {
 		v += fmt.Sprintf(" (%.0f%%)", 100*s.MachineBusyCores/float64(cores))

@@ -175,8 +175,6 @@ func summarizeWatch(p *Profile) {
 	s := &p.Summary
 	if n := len(p.Frames); n > 0 {
 		s.WallS = round(p.Frames[n-1].T-p.Frames[0].T+p.Spec.Interval.D().Seconds(), 1e4)
-		s.SubjectEndS = p.Frames[n-1].T
-		s.SubjectStartS = round(max(p.Frames[0].T-p.Spec.Interval.D().Seconds(), 0), 1e4)
 	}
 	s.MachineBusyCores, s.PeakBusyCores = p.ClusterBusy()
 	selfCPU := 0.0

@@ -257,10 +257,7 @@ func lastT(p *profile.Profile) float64 {
 func axisSeconds(ps []*profile.Profile) float64 {
 	a := 0.0
 	for _, p := range ps {
-		a = max(a, lastT(p))
-		if recorded(p) {
-			a = max(a, p.Summary.SubjectEndS)
-		}
+		a = max(a, lastT(p), p.Summary.SubjectEndS)
 	}
 	return a
 }

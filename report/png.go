@@ -314,7 +314,7 @@ func (pg *page) axis(i int) {
 		return
 	}
 	px := func(t float64) int { return r.Min.X + int(math.Round(t/axis*float64(r.Dx()))) }
-	if s.SubjectEndS > s.SubjectStartS && !pg.ps[i].Watched() { // a watch has no subject
+	if s.SubjectEndS > s.SubjectStartS { // a watch has no subject
 		x0 := px(s.SubjectStartS)
 		box(pg.dst, image.Rect(x0, r.Min.Y+2, max(px(s.SubjectEndS), x0+1), r.Min.Y+6), runColor(i))
 		pg.text(pg.tf.small, muted, r.Min.X-10, r.Min.Y+smallPx-2, right, "subject")

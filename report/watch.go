@@ -145,16 +145,12 @@ func nodeLooks(p *profile.Profile) []nodeLook {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(figs[b].MeanBusyCores, figs[a].MeanBusyCores) })
 	for rank, k := range order[:busiestNodes] {
-		if !silentNode(figs[k].Node, figs[k].Ticks) {
+		if !figs[k].Silent(figs[k].Ticks) {
 			looks[k] = nodeLook{series[rank], true}
 		}
 	}
 	return looks
 }
-
-// silentNode reports whether n never gave a figure in a watch of ticks
-// ticks: it has no line, and its bar and swatch are the gap hatch.
-func silentNode(n profile.Node, ticks int) bool { return n.Cores == 0 || n.MissedTicks >= ticks }
 
 // plainBar is the bar of a node drawn without a colour of its own (among
 // many nodes, all but the busiest).
@@ -199,7 +195,7 @@ func (pg *page) watchLine(i int, r image.Rectangle) error {
 		key(blend(paper, muted, 0.35), 2, false, "each node")
 	}
 	for k, lk := range looks {
-		name, silent := p.Nodes[k].Name, silentNode(p.Nodes[k], len(p.Frames))
+		name, silent := p.Nodes[k].Name, p.Nodes[k].Silent(len(p.Frames))
 		if silent {
 			name += " (no figure)"
 		}
@@ -354,7 +350,7 @@ func (pg *page) nodeBars(i int, r image.Rectangle) {
 	for k, f := range figs {
 		x0 := plot.Min.X + k*slot + (slot-barW)/2
 		cx := x0 + barW/2
-		if silentNode(f.Node, f.Ticks) {
+		if f.Silent(f.Ticks) {
 			pg.hatch(image.Rect(x0, plot.Min.Y, x0+barW, plot.Max.Y))
 		} else {
 			c := plainBar
@@ -438,7 +434,7 @@ func (pg *page) nodeTable(i int, r image.Rectangle) {
 		}
 		c, sw := ink, image.Rect(r.Min.X+6, top+6, r.Min.X+20, top+nodeRowH-6)
 		switch {
-		case k < len(p.Nodes) && silentNode(p.Nodes[k], len(p.Frames)):
+		case k < len(p.Nodes) && p.Nodes[k].Silent(len(p.Frames)):
 			pg.hatch(sw)
 		case k < len(looks) && looks[k].named:
 			box(pg.dst, sw, looks[k].c)

@@ -124,7 +124,7 @@ var NodeHeads = []string{"node", "cores", "mean busy", "peak", "missed ticks", "
 // was idle), and its missed ticks and last error.
 func NodeCells(f profile.NodeFigures) []string {
 	mean, peak := "-", "-"
-	if f.Cores > 0 && f.MissedTicks < f.Ticks {
+	if !f.Silent(f.Ticks) {
 		mean, peak = fmt.Sprintf("%.2f", f.MeanBusyCores), fmt.Sprintf("%.2f", f.PeakBusyCores)
 	}
 	return []string{f.Name, fmt.Sprint(f.Cores), mean, peak, fmt.Sprintf("%d of %d", f.MissedTicks, f.Ticks), OrDash(f.LastError)}
@@ -137,6 +137,10 @@ func ClusterCells(p *profile.Profile) []string {
 	for _, n := range p.NodeLayout() {
 		cores += n.Cores
 	}
-	mean, peak := p.ClusterBusy()
-	return []string{"all", fmt.Sprint(cores), fmt.Sprintf("%.2f", mean), fmt.Sprintf("%.2f", peak), "", ""}
+	mean, peak := "-", "-" // no node ever answered: nothing was idle either
+	if p.AnyFigure() {
+		m, pk := p.ClusterBusy()
+		mean, peak = fmt.Sprintf("%.2f", m), fmt.Sprintf("%.2f", pk)
+	}
+	return []string{"all", fmt.Sprint(cores), mean, peak, "", ""}
 }
