@@ -74,31 +74,26 @@ func TestExactWithCompetition(t *testing.T) {
 	}
 }
 
-// onCore is one thread's slices, for the overlap measures.
-type onCore struct{ start, end float64 }
-
-// slicesBy groups p's slices by key (a tid or a pid) among keys.
-func slicesBy(p *Profile, keys map[int]bool, key func(Slice) int) map[int][]onCore {
-	by := map[int][]onCore{}
+// workerSlices are p's slices of the keys' groups (tids or pids).
+func workerSlices(p *Profile, keys map[int]bool, group func(Slice) int) []Slice {
+	var ss []Slice
 	for _, s := range p.Slices {
-		if k := key(s); keys[k] {
-			by[k] = append(by[k], onCore{s.Start, s.End})
+		if keys[group(s)] {
+			ss = append(ss, s)
 		}
 	}
-	return by
+	return ss
 }
 
 // weightedMedian is the slice length such that half the on-core time is in
 // slices at least this long; a plain median would be about the 10 us
 // wake-ups of threads that wait for the GIL.
-func weightedMedian(by map[int][]onCore) float64 {
+func weightedMedian(ss []Slice) float64 {
 	var lengths []float64
 	total := 0.0
-	for _, ss := range by {
-		for _, s := range ss {
-			lengths = append(lengths, s.end-s.start)
-			total += s.end - s.start
-		}
+	for _, s := range ss {
+		lengths = append(lengths, s.End-s.Start)
+		total += s.End - s.Start
 	}
 	slices.Sort(lengths)
 	acc := 0.0
@@ -106,57 +101,6 @@ func weightedMedian(by map[int][]onCore) float64 {
 		if acc += lengths[i]; acc >= total/2 {
 			return lengths[i]
 		}
-	}
-	return 0
-}
-
-// together is the fraction of from..to during which at least two of the
-// groups had a slice on a core at the same time.
-func together(by map[int][]onCore, from, to float64) float64 {
-	type edge struct {
-		t     float64
-		delta int
-	}
-	var edges []edge
-	for _, ss := range by {
-		// A group's own slices may touch; merge them so it counts once.
-		slices.SortFunc(ss, func(a, b onCore) int { return cmpFloat(a.start, b.start) })
-		var cur *onCore
-		for i := range ss {
-			switch {
-			case cur != nil && ss[i].start <= cur.end:
-				cur.end = max(cur.end, ss[i].end)
-			default:
-				if cur != nil {
-					edges = append(edges, edge{cur.start, 1}, edge{cur.end, -1})
-				}
-				c := ss[i]
-				cur = &c
-			}
-		}
-		if cur != nil {
-			edges = append(edges, edge{cur.start, 1}, edge{cur.end, -1})
-		}
-	}
-	slices.SortFunc(edges, func(a, b edge) int { return cmpFloat(a.t, b.t) })
-	both, on, last := 0.0, 0, from
-	for _, e := range edges {
-		t := min(max(e.t, from), to)
-		if on >= 2 {
-			both += t - last
-		}
-		on += e.delta
-		last = t
-	}
-	return both / (to - from)
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
 	}
 	return 0
 }
@@ -202,11 +146,12 @@ func TestSlicesShowTheGIL(t *testing.T) {
 		SwitchInterval: runners.Duration(5 * time.Millisecond)})
 	var median, overlap float64
 	gil := func(p *Profile) bool {
-		threads := slicesBy(p, workers(p, false), func(s Slice) int { return s.TID })
-		if len(threads) < 2 {
-			t.Fatalf("slices of %d worker threads; want the pool's %d", len(threads), spec.Workers)
+		tids := workers(p, false)
+		if len(tids) < 2 {
+			t.Fatalf("tasks on %d worker threads; want the pool's %d", len(tids), spec.Workers)
 		}
-		median, overlap = weightedMedian(threads), together(threads, p.Summary.TasksStartS, p.Summary.TasksEndS)
+		threads := workerSlices(p, tids, ByThread)
+		median, overlap = weightedMedian(threads), Together(threads, ByThread, p.Summary.TasksStartS, p.Summary.TasksEndS)
 		t.Logf("threads: %d slices, weighted median %.2f ms, two workers on-core together %.1f%% of the run",
 			len(p.Slices), median*1e3, overlap*100)
 		return median >= 0.002 && median <= 0.012 && overlap <= 0.10
@@ -221,8 +166,7 @@ func TestSlicesShowTheGIL(t *testing.T) {
 	}
 	spec = resolved(runners.Spec{Workload: runners.CPU, Model: runners.Processes, Tasks: 10, Size: 0.5})
 	parallel := func(p *Profile) bool {
-		procs := slicesBy(p, workers(p, true), func(s Slice) int { return s.PID })
-		overlap = together(procs, p.Summary.TasksStartS, p.Summary.TasksEndS)
+		overlap = Together(workerSlices(p, workers(p, true), ByProcess), ByProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
 		t.Logf("processes: %d slices, workers on-core together %.1f%% of the run", len(p.Slices), overlap*100)
 		return overlap >= 0.5
 	}

@@ -22,10 +22,7 @@ func Verdict(p *Profile) string {
 	if p.Watched() {
 		return clusterVerdict(p)
 	}
-	used := s.CoresUsed
-	if s.TasksCoresUsed > 0 {
-		used = s.TasksCoresUsed
-	}
+	used := UsedCores(p)
 	var v string
 	switch {
 	case s.WallS <= 0:
@@ -40,7 +37,7 @@ func Verdict(p *Profile) string {
 		v = fmt.Sprintf("parallel: %.2f of %d cores busy", used, p.Machine.LogicalCores)
 	}
 	if s.Speedup != nil && !isBaseline(p) {
-		switch x, base := *s.Speedup, baselineName(p); {
+		switch x, base := *s.Speedup, BaselineName(p); {
 		case x >= 1.1:
 			v += fmt.Sprintf("; %.2fx faster than %s", x, base)
 		case x <= 0.9:
@@ -59,6 +56,22 @@ func Verdict(p *Profile) string {
 // starting a process (exec, the dynamic loader, a runtime's start-up)
 // rather than the program: /bin/true takes about 2 ms.
 const tooShort = 25 * time.Millisecond
+
+// UsedCores is the cores' worth of CPU the verdict judges: over the tasks'
+// span when the subject reported tasks, so start-up does not decide it,
+// else over its whole run.
+func UsedCores(p *Profile) float64 {
+	return cmp.Or(p.Summary.TasksCoresUsed, p.Summary.CoresUsed)
+}
+
+// Crowded reports whether the subject used about all the cores other
+// programs left it (within half a core): then a run held to few cores may
+// only have been squeezed, and whether it could use more, or something
+// such as a lock holds it back, this run cannot tell.
+func Crowded(p *Profile) bool {
+	free := float64(p.Machine.LogicalCores) - p.Summary.OthersBusyCores
+	return free < UsedCores(p)+0.5
+}
 
 // competed reports whether other programs used enough of the machine over
 // the subject's life to have held it back: above 0.25 cores, or above 10%
@@ -103,10 +116,12 @@ func oneCore(p *Profile, used float64) string {
 	case runners.Async:
 		return fmt.Sprintf("one event loop: one core's worth of CPU at a time (%.2f)", used)
 	}
-	n := busyThreads(p)
+	n := BusyThreads(p)
 	switch {
 	case n < 2 || p.Summary.Procs > 1:
 		return fmt.Sprintf("one core's worth of CPU at a time (%.2f)", used)
+	case Crowded(p):
+		return fmt.Sprintf("%d busy threads got %.2f cores' worth of CPU, all there was room for: too crowded to tell whether something holds them to one core", n, used)
 	case isCPython(p):
 		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): CPython's GIL runs one thread's Python code at a time", n, used)
 	default:
@@ -114,10 +129,10 @@ func oneCore(p *Profile, used float64) string {
 	}
 }
 
-// busyThreads counts the subject's threads that each used at least a tenth
+// BusyThreads counts the subject's threads that each used at least a tenth
 // of its CPU: from the switch timeline when there is one, else from the
 // thread samples.
-func busyThreads(p *Profile) int {
+func BusyThreads(p *Profile) int {
 	cpu := map[int]float64{}
 	total := 0.0
 	if len(p.Slices) > 0 {
@@ -203,8 +218,9 @@ func isBaseline(p *Profile) bool {
 // label is what p is called: its label, else its spec's.
 func label(p *Profile) string { return cmp.Or(p.Label, p.Spec.Label()) }
 
-// baselineName is what p's speedup is measured against, for its verdict.
-func baselineName(p *Profile) string {
+// BaselineName is what p's speedup is measured against, for its verdict
+// and the report's speedup chart.
+func BaselineName(p *Profile) string {
 	if p.Spec.Baseline != "" {
 		return p.Spec.Baseline
 	}

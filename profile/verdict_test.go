@@ -37,6 +37,8 @@ func TestVerdictWordings(t *testing.T) {
 	short := commandRun("true", 0.002, 0.9)
 	startup := commandRun("app", 3, 0.5) // imports took most of the run,
 	startup.Summary.TasksCoresUsed = 1.9 // but the tasks ran in parallel
+	crowded := withThreads(commandRun("python3", 2, 0.87), 0.5, 0.4, 0.4, 0.4)
+	crowded.Summary.OthersBusyCores = 1.16 // the 4 threads got all that was left
 	starved := run(runners.Sequential, 3, 0.45)
 	starved.Summary.Attribution, starved.Summary.OthersBusyCores = AttributionExact, 1.5
 	tests := []struct {
@@ -53,6 +55,8 @@ func TestVerdictWordings(t *testing.T) {
 			"3 busy threads held to one core's worth of CPU (0.99): CPython's GIL runs one thread's Python code at a time"},
 		{"other threads held to one core", withThreads(commandRun("java", 2, 0.99), 1, 1),
 			"2 busy threads held to one core's worth of CPU (0.99): something, such as a lock, lets one run at a time"},
+		{"threads crowded by other programs", crowded,
+			"4 busy threads got 0.87 cores' worth of CPU, all there was room for: too crowded to tell whether something holds them to one core; other programs kept 1.16 cores busy beside it"},
 		{"one busy thread among idle ones", withThreads(commandRun("python3", 2, 0.99), 1.9, 0.01, 0.01),
 			"one core's worth of CPU at a time (0.99)"},
 		{"middle wording", commandRun("server", 2, 0.45), "partly waiting or idle: 0.45 cores' worth of CPU"},

@@ -52,11 +52,8 @@ type figures struct {
 }
 
 func figuresOf(p *profile.Profile) figures {
-	f := figures{p: p, s: p.Summary, used: p.Summary.CoresUsed, inFlight: InFlight(p.Events),
+	f := figures{p: p, s: p.Summary, used: profile.UsedCores(p), inFlight: InFlight(p.Events),
 		tasks: Count(p.Spec.Tasks, "task"), waits: p.Spec.Workload != runners.CPU}
-	if f.s.TasksCoresUsed > 0 {
-		f.used = f.s.TasksCoresUsed
-	}
 	for _, e := range p.Events {
 		if e.Ev == runners.EvStats {
 			f.switches = e.GILSwitches
@@ -175,19 +172,24 @@ func (f figures) goroutines() string {
 }
 
 // command words what a recorded program's figures suggest: waiting, one
-// core (one thread, or several held to one), or parallel.
+// core (one thread, several held to one, or all other programs left it),
+// or parallel.
 func (f figures) command() string {
 	wall := Seconds(f.s.WallS)
-	switch share, threads := busiestShare(f.p); {
+	switch threads := profile.BusyThreads(f.p); {
 	case f.used < 0.8 && f.competed():
 		return fmt.Sprintf("It used %s over %s while other programs kept the cores busy: it was waiting, on I/O or a timer, or for a free core.",
 			f.cores(), wall)
 	case f.used < 0.8:
 		return fmt.Sprintf("It used %s over %s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster.",
 			f.cores(), wall)
-	case f.used <= 1.15 && threads > 1 && share < 0.9:
-		return fmt.Sprintf("Its CPU was spread over %s (the busiest ran %.0f%% of it), yet together they got %s: something lets one run at a time, such as CPython's GIL or a lock.",
-			Count(threads, "thread"), 100*share, f.cores())
+	case f.used <= 1.15 && profile.Crowded(f.p):
+		free := float64(f.p.Machine.LogicalCores) - f.s.OthersBusyCores
+		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, leaving it about %.2f, and it took them (%s): this run cannot tell whether it would use more cores. Record it again on a quieter machine.",
+			f.s.OthersBusyCores, f.p.Machine.LogicalCores, max(free, 0), f.cores())
+	case f.used <= 1.15 && threads > 1:
+		return fmt.Sprintf("Its CPU was spread over %s, yet together they got %s though a core was free: something lets one run at a time, such as CPython's GIL or a lock.%s",
+			Count(threads, "busy thread"), f.cores(), f.together())
 	case f.used <= 1.15:
 		return fmt.Sprintf("It kept one core busy (%s) over %s, one thread computing at a time: more cores would not make it faster, only running its work in parallel would.",
 			f.cores(), wall)
@@ -200,34 +202,14 @@ func (f figures) command() string {
 	}
 }
 
-// busiestShare is the busiest thread's share of run p's thread CPU and how
-// many threads used any: from the switch timeline when there is one, else
-// from the thread samples.
-func busiestShare(p *profile.Profile) (share float64, threads int) {
-	cpu := map[int]float64{}
-	if len(p.Slices) > 0 {
-		for _, t := range p.Threads {
-			cpu[t.TID] += t.OnCPUS
-		}
-	} else {
-		for i := range p.Frames {
-			for _, ts := range p.Frames[i].ThreadSamples {
-				cpu[ts.TID] += ts.CPU
-			}
-		}
+// together words, from the switch timeline, how much of the run two or
+// more of the subject's threads were on a core at once: "" without one.
+func (f figures) together() string {
+	if len(f.p.Slices) == 0 {
+		return ""
 	}
-	total, busiest := 0.0, 0.0
-	for _, c := range cpu {
-		if c > 0 {
-			threads++
-			total += c
-			busiest = max(busiest, c)
-		}
-	}
-	if total == 0 {
-		return 0, 0
-	}
-	return busiest / total, threads
+	at := profile.Together(f.p.Slices, profile.ByThread, f.s.SubjectStartS, f.s.SubjectEndS)
+	return fmt.Sprintf(" The kernel's switch records show two or more of its threads on a core at once for %.0f%% of its run.", 100*at)
 }
 
 // InFlight is the most tasks running at once among events: each task from

@@ -63,6 +63,16 @@ func recorded(s profile.Summary, cpu ...float64) *profile.Profile {
 		Frames: []profile.Frame{{T: 0.1, ThreadSamples: samples}}}
 }
 
+// withSlices gives p a switch timeline: the threads' on-core slices, and
+// their on-core time in p.Threads.
+func withSlices(p *profile.Profile, ss ...profile.Slice) *profile.Profile {
+	p.Frames, p.Slices = nil, ss
+	for _, s := range ss {
+		p.Threads = append(p.Threads, profile.Thread{TID: s.TID, OnCPUS: s.End - s.Start})
+	}
+	return p
+}
+
 func TestWhy(t *testing.T) {
 	flying := tasks([2]int64{0, 60}, [2]int64{1, 61}, [2]int64{2, 62}, [2]int64{3, 63}, [2]int64{4, 64})
 	stats := runners.Event{Ev: runners.EvStats, GILSwitches: 8272}
@@ -112,7 +122,14 @@ func TestWhy(t *testing.T) {
 		{"command on one thread", recorded(profile.Summary{WallS: 0.95, CoresUsed: 1}, 0.9, 0.01),
 			"It kept one core busy (1.00 cores' worth of CPU) over 0.95 s, one thread computing at a time: more cores would not make it faster, only running its work in parallel would."},
 		{"command: threads held to one core", recorded(profile.Summary{WallS: 0.95, CoresUsed: 1}, 0.25, 0.25, 0.25, 0.24),
-			"Its CPU was spread over 4 threads (the busiest ran 25% of it), yet together they got 1.00 cores' worth of CPU: something lets one run at a time, such as CPython's GIL or a lock."},
+			"Its CPU was spread over 4 busy threads, yet together they got 1.00 cores' worth of CPU though a core was free: something lets one run at a time, such as CPython's GIL or a lock."},
+		{"command: threads held to one core, on the switch timeline", withSlices(recorded(profile.Summary{WallS: 1, CoresUsed: 1, SubjectEndS: 1}),
+			profile.Slice{TID: 1, Start: 0, End: 0.5}, profile.Slice{TID: 2, Start: 0.45, End: 1}),
+			"Its CPU was spread over 2 busy threads, yet together they got 1.00 cores' worth of CPU though a core was free: something lets one run at a time, such as CPython's GIL or a lock. " +
+				"The kernel's switch records show two or more of its threads on a core at once for 5% of its run."},
+		// A pool squeezed by a busy loop: about one core, but no core was free, so nothing is blamed.
+		{"command: crowded by other programs", recorded(profile.Summary{WallS: 1.05, CoresUsed: 0.96, OthersBusyCores: 1.01}, 0.45, 0.45),
+			"Other programs kept 1.01 of the 2 cores busy, leaving it about 0.99, and it took them (0.96 cores' worth of CPU): this run cannot tell whether it would use more cores. Record it again on a quieter machine."},
 		{"command waiting beside other programs", recorded(profile.Summary{WallS: 1.2, CoresUsed: 0.4, OthersBusyCores: 1.5}, 0.4),
 			"It used 0.40 cores' worth of CPU over 1.20 s while other programs kept the cores busy: it was waiting, on I/O or a timer, or for a free core."},
 		{"command in parallel beside other programs", recorded(profile.Summary{WallS: 1, CoresUsed: 1.5, Threads: 9, Procs: 3, OthersBusyCores: 0.5}, 1, 1),

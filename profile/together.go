@@ -1,0 +1,54 @@
+package profile
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Together is the fraction of from..to during which slices of at least two
+// groups were on a core at the same time: the measure of "one at a time"
+// that a thread count or a mean of cores cannot give. group names a slice's
+// group (its TID for threads, its PID for processes); a group's own slices
+// that touch count once. 0 when from..to is empty.
+func Together(ss []Slice, group func(Slice) int, from, to float64) float64 {
+	if to <= from {
+		return 0
+	}
+	type edge struct {
+		t     float64
+		delta int
+	}
+	byGroup := map[int][]Slice{}
+	for _, s := range ss {
+		byGroup[group(s)] = append(byGroup[group(s)], s)
+	}
+	var edges []edge
+	for _, own := range byGroup {
+		slices.SortFunc(own, func(a, b Slice) int { return cmp.Compare(a.Start, b.Start) })
+		cur := own[0]
+		for _, s := range own[1:] {
+			if s.Start <= cur.End {
+				cur.End = max(cur.End, s.End)
+				continue
+			}
+			edges = append(edges, edge{cur.Start, 1}, edge{cur.End, -1})
+			cur = s
+		}
+		edges = append(edges, edge{cur.Start, 1}, edge{cur.End, -1})
+	}
+	slices.SortFunc(edges, func(a, b edge) int { return cmp.Compare(a.t, b.t) })
+	both, on, last := 0.0, 0, from
+	for _, e := range edges {
+		t := min(max(e.t, from), to)
+		if on >= 2 {
+			both += t - last
+		}
+		on += e.delta
+		last = t
+	}
+	return both / (to - from)
+}
+
+// ByThread and ByProcess are Together's groups.
+func ByThread(s Slice) int  { return s.TID }
+func ByProcess(s Slice) int { return s.PID }
