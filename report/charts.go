@@ -68,6 +68,7 @@ func (pg *page) charts() error {
 	}
 
 	var wall, speed []chart.Value
+	over := map[string]bool{} // what the speedups are measured against
 	for i, p := range ps {
 		if !recorded(p) {
 			continue
@@ -78,6 +79,7 @@ func (pg *page) charts() error {
 		wall = append(wall, chart.Value{Label: label, Value: finite(p.Summary.WallS), Style: style})
 		if sp := p.Summary.Speedup; sp != nil {
 			speed = append(speed, chart.Value{Label: label, Value: finite(*sp), Style: style})
+			over[profile.BaselineName(p)] = true
 		}
 	}
 	for _, b := range []struct {
@@ -88,7 +90,7 @@ func (pg *page) charts() error {
 		none        string
 	}{
 		{l.Wall, "Wall time", "s", wall, 0, "no runs"},
-		{l.Speedup, "Speedup over sequential", "x", speed, 1, "no speedup: it needs a sequential run of the same workload and size"},
+		{l.Speedup, speedupTitle(over), "x", speed, 1, "no speedup: it needs a sequential run of the same workload and size"},
 	} {
 		text(dst, tf.body, ink, b.r.Min.X, b.r.Min.Y+lineHeight(tf.body), left, b.title)
 		plot := b.r
@@ -103,6 +105,18 @@ func (pg *page) charts() error {
 		}
 	}
 	return nil
+}
+
+// speedupTitle names what the speedups are measured against: the one
+// baseline they share ("sequential", or a --baseline's label), else each
+// run's own.
+func speedupTitle(over map[string]bool) string {
+	if len(over) == 1 {
+		for base := range over {
+			return "Speedup over " + base
+		}
+	}
+	return "Speedup over each run's baseline"
 }
 
 // renderer is what both chart kinds are.

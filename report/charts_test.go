@@ -45,3 +45,22 @@ func TestLineChartBreaksAtGaps(t *testing.T) {
 		}
 	}
 }
+
+func TestSpeedupTitleNamesTheBaseline(t *testing.T) {
+	for _, c := range []struct {
+		over []string
+		want string
+	}{
+		{[]string{"sequential"}, "Speedup over sequential"},
+		{[]string{"seq.py"}, "Speedup over seq.py"},
+		{[]string{"seq.py", "sequential"}, "Speedup over each run's baseline"},
+	} {
+		over := map[string]bool{}
+		for _, o := range c.over {
+			over[o] = true
+		}
+		if got := speedupTitle(over); got != c.want {
+			t.Errorf("speedupTitle(%v) = %q; want %q", c.over, got, c.want)
+		}
+	}
+}
