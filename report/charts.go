@@ -40,9 +40,7 @@ func (pg *page) charts() error {
 	// The layers' key, in grey: every run draws both.
 	box(dst, image.Rect(x, base-13, x+30, base-10), muted)
 	x += 38 + text(dst, tf.small, muted, x+38, base, left, "the subject") + 24
-	for dx := 0; dx < 30; dx += 10 {
-		box(dst, image.Rect(x+dx, base-12, x+dx+6, base-10), blend(paper, muted, 0.55))
-	}
+	box(dst, image.Rect(x, base-12, x+30, base-11), blend(paper, muted, 0.6))
 	x += 38 + text(dst, tf.small, muted, x+38, base, left, "other programs") + 40
 	for i, name := range names {
 		switch {
@@ -140,7 +138,7 @@ func render(dst *image.RGBA, r image.Rectangle, c renderer) error {
 
 // lineChart is the busy cores of every run with at least two samples (but
 // watches, see watchChart) over time, on a time axis as long as the
-// longest of them: per run the subject's in its colour, and other programs' as a paler dashed line (a file without
+// longest of them: per run the subject's in its colour, and other programs' as a thinner, paler line (a file without
 // the subject's load gives the whole machine's line alone). Each line is
 // the mean of the run's series (series[i] is run i's) in each pixel column
 // of r, as the window's strip is, so an hour costs no more points than a
@@ -217,10 +215,11 @@ func lineChart(r image.Rectangle, ps []*profile.Profile, names []string, series 
 	}, shown
 }
 
-// othersStyle draws other programs' line of a run in colour c: dashed and
-// paler than the subject's, so the subject stands out.
+// othersStyle draws other programs' line of a run in colour c: thinner and
+// paler than the subject's, so the subject stands out. Not dashed: go-chart
+// left whole stretches of a dashed line of short steps undrawn.
 func othersStyle(c color.RGBA) chart.Style {
-	return chart.Style{StrokeColor: chartColor(blend(paper, c, 0.55)), StrokeWidth: 2, StrokeDashArray: []float64{10, 6}}
+	return chart.Style{StrokeColor: chartColor(blend(paper, c, 0.6)), StrokeWidth: 1.5}
 }
 
 // Bar chart geometry: bars keep their width and are centred, so one bar
