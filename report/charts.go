@@ -219,7 +219,7 @@ func lineChart(r image.Rectangle, ps []*profile.Profile, names []string, series 
 // paler than the subject's, so the subject stands out. Not dashed: go-chart
 // left whole stretches of a dashed line of short steps undrawn.
 func othersStyle(c color.RGBA) chart.Style {
-	return chart.Style{StrokeColor: chartColor(blend(paper, c, 0.6)), StrokeWidth: 1.5}
+	return chart.Style{StrokeColor: chartColor(blend(paper, c, 0.6)), StrokeWidth: 2}
 }
 
 // Bar chart geometry: bars keep their width and are centred, so one bar
