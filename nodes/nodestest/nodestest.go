@@ -1,9 +1,3 @@
-// Package nodestest runs the real programs corescope reads clusters from,
-// for tests of any package: Debian's prometheus-node-exporter on a
-// /proc/stat fixture whose cores have known loads (or on the real /proc),
-// and a Prometheus server scraping them, each on a free loopback port and
-// ended with the test. A test whose program is not installed is skipped,
-// saying that make deps installs it.
 package nodestest
 
 import (
