@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"reflect"
 
 	"corescope/atomicfile"
 	"corescope/levels"
@@ -148,7 +149,7 @@ func decodeProfiles(dec *json.Decoder, decode func(*json.Decoder) (*Profile, err
 			if errors.As(err, new(*json.SyntaxError)) || errors.Is(err, io.ErrUnexpectedEOF) {
 				return nil, notAProfile(err)
 			}
-			return nil, fmt.Errorf("profile %d: %w", n, err)
+			return nil, fmt.Errorf("profile %d: %w", n, typeError(err))
 		}
 		if err := p.check(); err != nil {
 			return nil, fmt.Errorf("profile %d (%s): %w", n, p.Label, err)
@@ -156,6 +157,40 @@ func decodeProfiles(dec *json.Decoder, decode func(*json.Decoder) (*Profile, err
 		ps = append(ps, p)
 	}
 	return ps, expectDelim(dec, ']')
+}
+
+// typeError words a value of the wrong JSON type as a *runners.FieldError
+// naming the field and what it must be; other errors pass unchanged.
+// encoding/json's own text names Go types ("levels.Level") and no
+// allowed values.
+func typeError(err error) error {
+	var ute *json.UnmarshalTypeError
+	if !errors.As(err, &ute) || ute.Field == "" { // a type's own decoder words its errors
+		return err
+	}
+	allowed := "use a JSON " + jsonKind(ute.Type)
+	if ute.Type == reflect.TypeFor[levels.Level]() || ute.Type == reflect.TypeFor[levels.Row]() {
+		allowed = fmt.Sprintf("in %s, per-core loads are a base64 string, one byte a core (0..%d, %d = no sample)", Format, levels.Steps, levels.Missing)
+	}
+	return &runners.FieldError{Field: ute.Field, Value: ute.Value, Allowed: allowed}
+}
+
+// jsonKind is the JSON type a Go type is written as.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "whole number"
+	}
+	return "number"
 }
 
 // expectDelim reads the next token of dec, which must be delim.

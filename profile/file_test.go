@@ -75,7 +75,9 @@ func TestDecodeRefuses(t *testing.T) {
 		{"ragged frames v1", docV1(`"frames": [
 			{"t_s": 0.1, "busy": [1], "user": [1], "system": [0]},
 			{"t_s": 0.2, "busy": [1, 0], "user": [1, 0], "system": [0, 0]}]`), "frame 2 has 2 cores"},
-		{"busy not levels", doc(`"frames": [{"t_s": 0.1, "busy": [0.5, 1]}]`), "cannot unmarshal number 0.5 into Go struct field Frame.frames.busy"},
+		{"busy not levels", doc(`"frames": [{"t_s": 0.1, "busy": [0.5, 1]}]`),
+			"profile 1: frames.busy: number 0.5 is not allowed; in corescope/v2, per-core loads are a base64 string, one byte a core (0..254, 255 = no sample)"},
+		{"tasks not a number", doc(`"spec": {"tasks": "five"}`), "profile 1: spec.tasks: string is not allowed; use a JSON whole number"},
 		{"bad duration", doc(`"spec": {"latency": 5}`), "duration"},
 		{"negative tasks", doc(`"spec": {"backend": "go", "workload": "cpu", "model": "threads", "tasks": -5}`),
 			"spec: tasks: -5 is not allowed; use 1..100000"},
