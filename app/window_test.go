@@ -224,7 +224,10 @@ func TestOpenFile(t *testing.T) {
 	}
 	broken := filepath.Join(dir, "broken.json")
 	foreign := filepath.Join(dir, "foreign.json")
-	for path, text := range map[string]string{broken: `{"format": "corescope/v1", "runs": [`, foreign: `{"name": "not a profile"}`} {
+	// A profile travels between people: a hand-edited one is bad input too.
+	edited := filepath.Join(dir, "edited.json")
+	for path, text := range map[string]string{broken: `{"format": "corescope/v1", "runs": [`, foreign: `{"name": "not a profile"}`,
+		edited: `{"format": "corescope/v2", "profiles": [{"label": "edited", "spec": {"backend": "go", "workload": "cpu", "model": "threads", "tasks": -5}}]}`} {
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -236,6 +239,7 @@ func TestOpenFile(t *testing.T) {
 	}{
 		{broken, 0, true},
 		{foreign, 0, true},
+		{edited, 0, true},
 		{filepath.Join(dir, "missing.json"), 0, true},
 		{good, 1, false},
 	}
@@ -249,6 +253,16 @@ func TestOpenFile(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a bad file changes nothing", func(t *testing.T) {
+		u, _ := newTestUI(t, Options{}, nil)
+		u.OpenFile(good)
+		shown := u.shown
+		u.OpenFile(edited)
+		if len(u.runs) != 1 || u.shown != shown || u.win.Canvas().Overlays().Top() == nil {
+			t.Errorf("after the good file then the edited one: %d runs, shown %v (was %v), dialog %v; want 1 run, the same shown, a dialog",
+				len(u.runs), u.shown, shown, u.win.Canvas().Overlays().Top() != nil)
+		}
+	})
 }
 
 func TestPreferencesPersist(t *testing.T) {
