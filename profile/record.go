@@ -72,9 +72,6 @@ const drainEvery = time.Duration(probes.SwitchRingRecords) * time.Second / switc
 // subject started, even when err is not nil (a failed run, ErrStopped). Where
 // there are no process groups (Windows) it returns ErrUnsupported at once.
 func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, error) {
-	if err := spec.Validate(); err != nil {
-		return nil, err
-	}
 	group, err := newProcessGroup()
 	if err != nil {
 		return nil, err
@@ -86,6 +83,11 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		}
 		opt.Self = self
 	}
+	subject, err := runners.Prepare(spec, opt.Self) // validates spec
+	if err != nil {
+		return nil, err
+	}
+	defer subject.Close()
 	if opt.Lead == 0 {
 		opt.Lead = DefaultEdge
 	}
@@ -99,11 +101,6 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 	if opt.openExact == nil {
 		opt.openExact = openExact
 	}
-	subject, err := runners.Prepare(spec, opt.Self)
-	if err != nil {
-		return nil, err
-	}
-	defer subject.Close()
 	tree, err := probes.NewTreeProber()
 	if err != nil {
 		return nil, err

@@ -166,6 +166,7 @@ func DefaultWorkers(m Model, w Workload, tasks int) int {
 // Resolve fills every zero field of s with its default and validates the
 // result: what every spec from outside (a person, a file) goes through once.
 // Zero means "default" only here: the CLI and the window refuse a typed 0
+// for every field but workers, where 0 and "auto" mean the model's default
 // (see Input), and code past Resolve never sees a zero field.
 func (s Spec) Resolve() (Spec, error) {
 	s = s.withDefaults()
