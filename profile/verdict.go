@@ -82,7 +82,9 @@ func competed(p *Profile) bool {
 
 // lowCPU words a run that used well under one core: waiting on I/O, or, for
 // work that never waits, starved by other programs on the machine. Between
-// "mostly waiting" and one core's worth it says "partly waiting".
+// "mostly waiting" and one core's worth it says "partly waiting". A command
+// does not say which work it does, so when other programs competed, being
+// squeezed by them is named beside waiting and idling as a cause.
 func lowCPU(p *Profile, used float64) string {
 	s := p.Summary
 	waiting := "mostly waiting"
@@ -96,6 +98,8 @@ func lowCPU(p *Profile, used float64) string {
 		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", used, s.MachineBusyCores)
 	case p.Spec.Backend.Builtin():
 		return fmt.Sprintf("%s on I/O: %.2f cores' worth of CPU", waiting, used)
+	case competed(p):
+		return fmt.Sprintf("%s, idle or squeezed by other programs: %.2f cores' worth of CPU while they kept %.2f cores busy", waiting, used, s.OthersBusyCores)
 	default:
 		return fmt.Sprintf("%s or idle: %.2f cores' worth of CPU", waiting, used)
 	}

@@ -29,6 +29,19 @@ func withThreads(p *Profile, onCPU ...float64) *Profile {
 	return p
 }
 
+// squeezed gives p other programs that kept others cores busy beside it.
+func squeezed(p *Profile, others float64) *Profile {
+	p.Summary.OthersBusyCores = others
+	return p
+}
+
+// ioRun is a run of the built-in I/O workload.
+func ioRun(m runners.Model, wall, cores float64) *Profile {
+	p := run(m, wall, cores)
+	p.Spec.Workload = runners.IO
+	return p
+}
+
 func TestVerdictWordings(t *testing.T) {
 	competing := commandRun("pool.py", 2, 1.06)
 	competing.Summary.OthersBusyCores = 0.9
@@ -61,6 +74,13 @@ func TestVerdictWordings(t *testing.T) {
 			"one core's worth of CPU at a time (0.99)"},
 		{"middle wording", commandRun("server", 2, 0.45), "partly waiting or idle: 0.45 cores' worth of CPU"},
 		{"mostly waiting", commandRun("server", 2, 0.1), "mostly waiting or idle: 0.10 cores' worth of CPU"},
+		{"partly waiting or squeezed", squeezed(commandRun("seq.py", 2, 0.45), 1.1),
+			"partly waiting, idle or squeezed by other programs: 0.45 cores' worth of CPU while they kept 1.10 cores busy"},
+		{"mostly waiting or squeezed", squeezed(commandRun("server", 2, 0.1), 0.9),
+			"mostly waiting, idle or squeezed by other programs: 0.10 cores' worth of CPU while they kept 0.90 cores busy"},
+		{"a little noise squeezes nothing", squeezed(commandRun("server", 2, 0.45), 0.2), "partly waiting or idle: 0.45 cores' worth of CPU"},
+		{"an I/O model waits, whoever competed", squeezed(ioRun(runners.Async, 2, 0.3), 1.1),
+			"partly waiting on I/O: 0.30 cores' worth of CPU; other programs kept 1.10 cores busy beside it"},
 		{"starved by others", starved, "starved: 0.45 cores' worth of CPU while other programs kept 1.50 cores busy"},
 	}
 	for _, tt := range tests {
