@@ -27,15 +27,6 @@ var (
 	exportTrace = exportKind{"trace", "corescope-trace.json", report.WriteTrace}
 )
 
-// ExportPNG writes the PNG report of the runs the Compare tab shows to path.
-func (u *UI) ExportPNG(path string) { u.export(exportPNG, path) }
-
-// ExportCSV writes every sample of the runs the Compare tab shows to path as CSV.
-func (u *UI) ExportCSV(path string) { u.export(exportCSV, path) }
-
-// ExportTrace writes the runs the Compare tab shows to path as a Chrome trace.
-func (u *UI) ExportTrace(path string) { u.export(exportTrace, path) }
-
 func (u *UI) showExport(k exportKind) {
 	if !u.allowed(true).export {
 		return

@@ -62,7 +62,7 @@ func ranUI(t *testing.T) (*UI, uiLoop) {
 func TestExportPNGWritesAPicture(t *testing.T) {
 	u, loop := ranUI(t)
 	path := filepath.Join(t.TempDir(), "report.png")
-	u.ExportPNG(path)
+	u.export(exportPNG, path)
 	if !u.exporting || !u.items.exportCSV.Disabled || !u.runBtn.Disabled() {
 		t.Errorf("while exporting: exporting %v, Export CSV disabled %v, Run disabled %v; want all true",
 			u.exporting, u.items.exportCSV.Disabled, u.runBtn.Disabled())
@@ -89,18 +89,18 @@ func TestExportPNGWritesAPicture(t *testing.T) {
 
 func TestExportToUnwritablePathShowsWhy(t *testing.T) {
 	for _, tt := range []struct {
-		name   string
-		export func(u *UI, path string)
+		name string
+		kind exportKind
 	}{
-		{"PNG", (*UI).ExportPNG},
-		{"CSV", (*UI).ExportCSV},
-		{"trace", (*UI).ExportTrace},
+		{"PNG", exportPNG},
+		{"CSV", exportCSV},
+		{"trace", exportTrace},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			u, loop := ranUI(t)
 			dir := t.TempDir()
 			path := filepath.Join(dir, "missing", "out")
-			tt.export(u, path)
+			u.export(tt.kind, path)
 			loop.until(t, 20*time.Second, "the export to end", func() bool { return !u.exporting })
 			if got := overlayText(u); !strings.Contains(got, "not exported") || !strings.Contains(got, "no such file") {
 				t.Errorf("dialog after exporting to %s = %q; want the reason it was not exported", path, got)
@@ -130,7 +130,7 @@ func TestExportNeedsRunsAndNoRunGoing(t *testing.T) {
 		}
 	}
 	path := filepath.Join(t.TempDir(), "report.png")
-	u.ExportPNG(path) // Ctrl+E must not bypass the menu either
+	u.export(exportPNG, path) // Ctrl+E must not bypass the menu either
 	if u.exporting {
 		t.Error("ExportPNG started an export while running")
 	}

@@ -58,8 +58,8 @@ func TestNewScraperChecks(t *testing.T) {
 	}
 	defer s.Close()
 	n := s.Nodes()
-	if s.Timeout() != 800*time.Millisecond || n[0].Name != "a:9100" || n[1].Name != "b" ||
+	if s.timeout != 800*time.Millisecond || n[0].Name != "a:9100" || n[1].Name != "b" ||
 		n[1].URL != "https://ops:xxxxx@b/m" || s.nodes[1].url != "https://ops:secret@b/m" {
-		t.Errorf("timeout %v, nodes %+v; want 800ms, a:9100 and b, b's password kept for requests only", s.Timeout(), n)
+		t.Errorf("timeout %v, nodes %+v; want 800ms, a:9100 and b, b's password kept for requests only", s.timeout, n)
 	}
 }

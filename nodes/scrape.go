@@ -140,9 +140,6 @@ func NewScraper(addresses []string, interval time.Duration) (*Scraper, error) {
 	return s, nil
 }
 
-// Timeout is how long a tick waits for each node.
-func (s *Scraper) Timeout() time.Duration { return s.timeout }
-
 // Close lets go of the connections kept open to the nodes between ticks.
 func (s *Scraper) Close() { s.client.CloseIdleConnections() }
 

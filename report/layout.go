@@ -98,15 +98,6 @@ const (
 	sectionGap  = 36
 )
 
-// Locate lays the report of ps out.
-func Locate(ps []*profile.Profile, opt Options) Layout {
-	tf, err := newTypeface()
-	if err != nil { // PNG fails too; give a layout without measured notes
-		return locate(ps, opt, nil)
-	}
-	return locate(ps, opt, tf)
-}
-
 // locate lays the report out, with tf to wrap the runs' notes (nil gives
 // each note one line).
 func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
