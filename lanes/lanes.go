@@ -39,7 +39,8 @@ const MinSpan = 0.001
 // was on a core, coloured by the core; without it, each sample is coloured
 // by the core the thread last ran on (idle samples are left blank). Under
 // each lane go the spans of the tasks the thread ran. Any window of the run
-// can be painted, at any width: the view zooms and pans.
+// can be painted, at any width: the view zooms and pans. A recorded run's
+// processes that were barely on a core share one lane, the last (see Fold).
 type Lanes struct {
 	t0       time.Time // wall clock of time 0
 	interval float64
@@ -56,6 +57,9 @@ type Lanes struct {
 	cores    int            // max core seen + 1
 	gen      int            // counts Reset calls, so the renderer renames its lanes
 	threads  map[int]string // tid -> thread name, known once a run ended
+	fold     Fold           // processes drawn on one lane, once a run ended
+	foldKey  int            // that lane's index in keys; -1: none yet
+	foldOn   []profile.Slice
 
 	scratch map[int]runners.Event // reused by paint and dropTasksBefore, by task
 	cover   []float32             // paintSlices: per lane pixel, the share of its time on a core
@@ -76,9 +80,12 @@ type threadCol struct {
 
 type laneKey struct{ pid, tid int }
 
+// foldPID is the pid of the fold's lane key: no process has it.
+const foldPID = -1
+
 // New returns empty lanes.
 func New() *Lanes {
-	return &Lanes{lane: map[int]int{}, names: map[int]string{}, threads: map[int]string{}, scratch: map[int]runners.Event{}}
+	return &Lanes{lane: map[int]int{}, names: map[int]string{}, threads: map[int]string{}, scratch: map[int]runners.Event{}, foldKey: -1}
 }
 
 // Reset empties the lanes for a run that started at t0 and is sampled every
@@ -87,6 +94,7 @@ func (l *Lanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.t0, l.interval, l.capacity = t0, interval, capacity
 	l.cols, l.events, l.slices, l.keys, l.row = l.cols[:0], l.events[:0], l.slices[:0], l.keys[:0], l.row[:0]
 	l.longest, l.cores = 0, 0
+	l.fold, l.foldKey, l.foldOn = Fold{}, -1, l.foldOn[:0]
 	clear(l.lane)
 	clear(l.names)
 	clear(l.threads)
@@ -94,10 +102,19 @@ func (l *Lanes) Reset(t0 time.Time, interval float64, capacity int) {
 }
 
 // laneOf returns the thread's index in keys, adding a lane for it after the
-// last lane of its process when it is new.
+// last lane of its process when it is new, before the fold's lane, or
+// taking it into that lane when its process is folded.
 func (l *Lanes) laneOf(pid, tid int) int {
 	if k, ok := l.lane[tid]; ok {
 		return k
+	}
+	if l.fold.Has(pid) {
+		if l.foldKey < 0 {
+			l.foldKey = len(l.keys)
+			l.keys, l.row = append(l.keys, laneKey{foldPID, foldPID}), append(l.row, len(l.keys))
+		}
+		l.lane[tid] = l.foldKey
+		return l.foldKey
 	}
 	at := -1
 	for k, key := range l.keys {
@@ -107,6 +124,9 @@ func (l *Lanes) laneOf(pid, tid int) int {
 	}
 	if at < 0 {
 		at = len(l.keys)
+		if l.foldKey >= 0 {
+			at = l.row[l.foldKey]
+		}
 	}
 	for k := range l.row {
 		if l.row[k] >= at {
@@ -189,9 +209,16 @@ func (l *Lanes) dropTasksBefore(from float64) {
 }
 
 // SetProfile takes a whole recorded run, whose lanes are named after their
-// processes; call Refresh to show it.
+// processes, and whose processes that were barely on a core share one lane
+// (NewFold); call Refresh to show it.
 func (l *Lanes) SetProfile(p *profile.Profile) {
 	l.Reset(p.Started, p.Spec.Interval.D().Seconds(), 0)
+	l.fold = NewFold(p)
+	for _, s := range p.Slices {
+		if l.fold.Has(s.PID) {
+			l.foldOn = append(l.foldOn, s)
+		}
+	}
 	for i := range p.Frames {
 		l.Add(p.Frames[i].T, p.Frames[i].ThreadSamples, nil)
 	}
@@ -207,8 +234,12 @@ func (l *Lanes) SetProfile(p *profile.Profile) {
 // they then draw, rather than one "last core" per sample.
 func (l *Lanes) Exact() bool { return len(l.slices) > 0 }
 
-// name names a lane: process and thread id once known, pid/tid live.
+// name names a lane: process and thread id once known, pid/tid live; the
+// fold's lane, how many processes it holds.
 func (l *Lanes) name(k laneKey) string {
+	if k.pid == foldPID {
+		return fmt.Sprintf("%d processes", l.fold.Processes)
+	}
 	if name := l.names[k.tid]; name != "" {
 		return fmt.Sprintf("%s %d", name, k.tid)
 	}
@@ -421,10 +452,12 @@ func (l *Lanes) Names() []string {
 }
 
 // Hit is what one lane shows over a short time (a pixel's): its thread, the
-// core it was on there and when, and the task it was running.
+// core it was on there and when, and the task it was running. On the fold's
+// lane, the thread is the one on a core there, if any.
 type Hit struct {
 	PID, TID        int
 	Process, Thread string  // names, once the run ended ("" before)
+	Fold            string  // the fold's title and detail, on its lane
 	Core            int     // -1: not on a core then
 	From, To        float64 // the slice, or the sample's interval, on Core
 	Task            int     // -1: no task
@@ -439,9 +472,19 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 		return Hit{}, false
 	}
 	key := l.keys[k]
-	h = Hit{PID: key.pid, TID: key.tid, Process: l.names[key.tid], Thread: l.threads[key.tid], Core: -1, Task: -1}
+	h = Hit{PID: key.pid, TID: key.tid, Core: -1, Task: -1}
+	if k == l.foldKey {
+		h.Fold = l.fold.Title() + ": " + l.fold.Detail()
+	}
 	mid := (from + to) / 2
-	if l.Exact() {
+	if k == l.foldKey && l.Exact() {
+		best := 0.0
+		for _, s := range l.foldOn { // few: each of their processes was on a core for under FoldMaxS
+			if over := min(s.End, to) - max(s.Start, from); over > best {
+				best, h.PID, h.TID, h.Core, h.From, h.To = over, s.PID, s.TID, s.CPU, s.Start, s.End
+			}
+		}
+	} else if l.Exact() {
 		best := 0.0
 		for _, s := range l.slices[l.firstEndingAfter(from):] {
 			if s.end-l.longest >= to {
@@ -453,13 +496,14 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 		}
 	} else if i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t >= mid }); i < len(l.cols) {
 		for _, s := range l.cols[i].samples {
-			if s.TID == key.tid && s.CPU > 0 && s.Core >= 0 {
-				h.Core, h.From, h.To = s.Core, l.sampleStart(i), l.cols[i].t
+			if l.lane[s.TID] == k && s.CPU > 0 && s.Core >= 0 {
+				h.PID, h.TID, h.Core, h.From, h.To = s.PID, s.TID, s.Core, l.sampleStart(i), l.cols[i].t
 			}
 		}
 	}
+	h.Process, h.Thread = l.names[h.TID], l.threads[h.TID]
 	for _, e := range l.events {
-		if e.TID != key.tid || l.eventT(e) > mid {
+		if lane, ok := l.lane[e.TID]; !ok || lane != k || l.eventT(e) > mid {
 			continue
 		}
 		switch {
