@@ -19,10 +19,16 @@ func (r *recorder) sample(ctx context.Context, pid int) {
 	if r.exact != nil {
 		r.drainSlices() // every tick, with a frame or not (see drainEvery)
 	}
-	now := time.Now()
+	r.sampleAt(ctx, pid, time.Now())
+}
+
+// sampleAt takes the tick that came at now; tests choose now to make ticks
+// late.
+func (r *recorder) sampleAt(ctx context.Context, pid int, now time.Time) {
 	if now.Sub(r.lastSample) < r.spec.Interval.D()/2 {
 		// A tick right after a late one: a frame of a few milliseconds
-		// would read as noise. The next frame covers this time.
+		// would read as noise (an idle column, a dip to 0 in the line
+		// chart). The next frame covers this time.
 		return
 	}
 	remote := r.scrapeRemote(ctx)
