@@ -167,6 +167,12 @@ func summarizeFrames(p *Profile) {
 	}
 }
 
+// TreeSampled reports whether any sample read the subject's process tree.
+// Without one (a subject that exited before the first tick after its start,
+// such as /bin/true), Threads, Procs and MaxRSS are 0 because they were not
+// measured, not because they were nothing: show them as not measured.
+func (s Summary) TreeSampled() bool { return s.Procs > 0 }
+
 // meanOver is the mean of value over the frames' time from..to, each frame
 // weighted by how many seconds of its interval fall in it, and the peak
 // among the frames that mostly do (or, when none does, all that overlap).

@@ -88,3 +88,20 @@ func TestFailedRunHasNoSpeedup(t *testing.T) {
 		t.Errorf("failed run: speedup %v, verdict %q; want none and a failure", bad.Summary.Speedup, bad.Summary.Verdict)
 	}
 }
+
+// TestTreeSampled checks the sign of a summary whose process figures were
+// never measured: /bin/true exits before any tick reads its tree.
+func TestTreeSampled(t *testing.T) {
+	p := &Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)},
+		Frames: []Frame{{T: 0.1, Busy: row(0.1, 0)}, {T: 0.2, Busy: row(0, 0.1)}}}
+	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.15, 0.151
+	summarizeFrames(p)
+	if s := p.Summary; s.TreeSampled() || s.MaxRSS != 0 || s.Threads != 0 {
+		t.Errorf("no frame read the tree: sampled %v, max RSS %d, threads %d; want false, 0, 0", s.TreeSampled(), s.MaxRSS, s.Threads)
+	}
+	p.Frames[1].Procs, p.Frames[1].Threads, p.Frames[1].RSS = 1, 1, 1<<20
+	summarizeFrames(p)
+	if s := p.Summary; !s.TreeSampled() || s.MaxRSS != 1<<20 {
+		t.Errorf("one frame read the tree: sampled %v, max RSS %d; want true, %d", s.TreeSampled(), s.MaxRSS, 1<<20)
+	}
+}
