@@ -22,16 +22,19 @@ const (
 	barH       = 12 // the slices within a lane
 	footH      = 24 // how many threads were left out
 	// maxLanes keeps a run with hundreds of threads readable: the threads
-	// with the most time on a core get lanes, the others are counted.
+	// with the most time on a core get lanes, the others are counted. The
+	// lane of the processes that were barely on a core (lanes.Fold) is one.
 	maxLanes = 32
 )
 
 // threadPanel is what a run's threads panel shows: the threads with the
-// most on-core time, grouped by process.
+// most on-core time, grouped by process, and last the processes that were
+// barely on a core, on one lane.
 type threadPanel struct {
 	groups []threadGroup
 	lane   map[int]int // tid -> lane number, for the threads shown
 	lanes  int
+	keep   int     // how many threads' own lanes maxLanes leaves room for
 	more   int     // threads left out
 	moreS  float64 // their time on a core
 	cores  int     // the highest core of a slice, plus one
@@ -40,13 +43,14 @@ type threadPanel struct {
 // threadGroup is one process and its threads shown.
 type threadGroup struct {
 	label   string // process name and pid
+	detail  string // its threads and time on a core
 	threads []threadLane
-	onS     float64
 }
 
 // threadLane is one thread shown.
 type threadLane struct {
 	pid, tid int
+	lane     int    // its number, top to bottom
 	label    string // thread name and tid
 	onS      float64
 }
@@ -54,7 +58,7 @@ type threadLane struct {
 // newThreadPanel sorts p's slices into lanes; a run without slices gets
 // an empty panel.
 func newThreadPanel(p *profile.Profile) *threadPanel {
-	tp := &threadPanel{lane: map[int]int{}}
+	tp := &threadPanel{lane: map[int]int{}, keep: maxLanes}
 	byTID := map[int]*threadLane{}
 	for _, s := range p.Slices {
 		t := byTID[s.TID]
@@ -72,18 +76,27 @@ func newThreadPanel(p *profile.Profile) *threadPanel {
 			processNames[t.PID] = t.Process
 		}
 	}
+	fold := lanes.NewFold(p)
 	all := make([]*threadLane, 0, len(byTID))
+	var folded []int // tids
 	for _, t := range byTID {
+		if fold.Has(t.pid) {
+			folded = append(folded, t.tid)
+			continue
+		}
 		t.label = threadLabel(threadNames[t.tid], t.tid)
 		all = append(all, t)
 	}
+	if len(folded) > 0 {
+		tp.keep-- // for the fold's lane
+	}
 	slices.SortFunc(all, func(a, b *threadLane) int { return cmp.Or(cmp.Compare(b.onS, a.onS), cmp.Compare(a.tid, b.tid)) })
-	if len(all) > maxLanes {
-		for _, t := range all[maxLanes:] {
+	if len(all) > tp.keep {
+		for _, t := range all[tp.keep:] {
 			tp.more++
 			tp.moreS += t.onS
 		}
-		all = all[:maxLanes]
+		all = all[:tp.keep]
 	}
 	slices.SortFunc(all, func(a, b *threadLane) int { return cmp.Or(cmp.Compare(a.pid, b.pid), cmp.Compare(a.tid, b.tid)) })
 	for _, t := range all {
@@ -92,9 +105,25 @@ func newThreadPanel(p *profile.Profile) *threadPanel {
 			tp.groups = append(tp.groups, threadGroup{label: label})
 		}
 		g := &tp.groups[len(tp.groups)-1]
+		t.lane = tp.lanes
 		g.threads = append(g.threads, *t)
-		g.onS += t.onS
 		tp.lane[t.tid] = tp.lanes
+		tp.lanes++
+	}
+	for i := range tp.groups {
+		g := &tp.groups[i]
+		onS := 0.0
+		for _, t := range g.threads {
+			onS += t.onS
+		}
+		g.detail = fmt.Sprintf("%s, %.2f s on a core", plural(len(g.threads), "thread"), onS)
+	}
+	if len(folded) > 0 {
+		tp.groups = append(tp.groups, threadGroup{label: fold.Title(), detail: fold.Detail(),
+			threads: []threadLane{{lane: tp.lanes, label: plural(fold.Threads, "thread"), onS: fold.OnS}}})
+		for _, tid := range folded {
+			tp.lane[tid] = tp.lanes
+		}
 		tp.lanes++
 	}
 	return tp
@@ -158,11 +187,12 @@ func (pg *page) threads(i int) {
 	for _, g := range tp.groups {
 		gb := y + groupH - 6
 		x := gx + pg.text(tf.small, ink, gx, gb, left, g.label)
-		pg.text(tf.small, muted, x, gb, left, fmt.Sprintf("  ·  %s, %.2f s on a core", plural(len(g.threads), "thread"), g.onS))
+		x += pg.text(tf.small, muted, x, gb, left, "  ·  ")
+		pg.text(tf.small, muted, x, gb, left, fit(tf.small, g.detail, r.Max.X-x))
 		box(pg.dst, image.Rect(gx, y+groupH-1, r.Max.X, y+groupH), rule)
 		y += groupH
 		for _, t := range g.threads {
-			k := tp.lane[t.tid]
+			k := t.lane
 			bg := paper
 			if k%2 == 1 {
 				bg = laneStripe
@@ -184,7 +214,7 @@ func (pg *page) threads(i int) {
 	if tp.more > 0 {
 		pg.text(tf.small, muted, gx, y+footH-8, left,
 			fmt.Sprintf("+%s more (%.2f s on a core in all) have no lane: only the %d longest on a core get one",
-				plural(tp.more, "thread"), tp.moreS, maxLanes))
+				plural(tp.more, "thread"), tp.moreS, tp.keep))
 	}
 }
 
