@@ -23,7 +23,7 @@ func (u *UI) watch() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	spec := runners.Spec{Interval: runners.Duration(opt.Interval), Name: "watch"}
-	j := &job{specs: []runners.Spec{spec}, group: u.groupFor(1), cancel: cancel, started: time.Now(), index: -1,
+	j := &job{specs: []runners.Spec{spec}, group: u.groupFor(1), cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue(),
 		watching: len(opt.Addresses)}
 	u.start(ctx, j, func(ctx context.Context, j *job, done chan<- struct{}) { u.recordWatch(ctx, j, opt, done) })
 }

@@ -32,25 +32,33 @@ const (
 	runEnded
 )
 
-// feed carries updates from the recording goroutine to the UI goroutine:
-// producers append under the mutex as fast as frames come; the UI takes the
-// whole batch at most 10 times a second.
-type feed struct {
+// batch carries items from the recording goroutines to the UI goroutine:
+// producers add under the mutex as fast as they come; the UI takes the
+// whole batch at each redraw, at most 10 times a second. trim, when set,
+// bounds what waits (it may keep only the last items).
+type batch[T any] struct {
 	mu      sync.Mutex
-	pending []update
+	pending []T
+	trim    func([]T) []T
 }
 
-func (f *feed) add(u update) {
-	f.mu.Lock()
-	f.pending = append(f.pending, u)
-	f.mu.Unlock()
+func (b *batch[T]) add(items ...T) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pending = append(b.pending, items...)
+	if b.trim != nil {
+		b.pending = b.trim(b.pending)
+	}
 }
 
-// take returns every update since the last take.
-func (f *feed) take() []update {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	batch := f.pending
-	f.pending = nil
-	return batch
+// take returns every item since the last take.
+func (b *batch[T]) take() []T {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	items := b.pending
+	b.pending = nil
+	return items
 }
+
+// feed carries a job's updates, in order.
+type feed = batch[update]

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -39,17 +38,16 @@ type outputLine struct {
 	kind lineKind
 }
 
-// outputQueue carries the subject's output from the recording goroutines
-// to the UI, bounded: the redraw takes what came since the last one, and
-// when more than outputKeep lines came in between, only the last are kept.
-type outputQueue struct {
-	mu      sync.Mutex
-	pending []outputLine
-}
+// outputQueue carries the subject's output to the UI, bounded: the redraw
+// takes what came since the last one, and when more than outputKeep lines
+// came in between, only the last are kept (newOutputQueue).
+type outputQueue = batch[outputLine]
 
-// writer is an io.Writer for profile.Options.Stdout or Stderr. The profile
+func newOutputQueue() *outputQueue { return &outputQueue{trim: keepLast} }
+
+// outputTo is an io.Writer for profile.Options.Stdout or Stderr. The profile
 // writes whole lines, many at a time.
-func (q *outputQueue) writer(kind lineKind) outputWriter { return outputWriter{q, kind} }
+func outputTo(q *outputQueue, kind lineKind) outputWriter { return outputWriter{q, kind} }
 
 type outputWriter struct {
 	q    *outputQueue
@@ -72,21 +70,6 @@ func (w outputWriter) Write(p []byte) (int, error) {
 	}
 	w.q.add(lines...)
 	return len(p), nil
-}
-
-func (q *outputQueue) add(lines ...outputLine) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.pending = keepLast(append(q.pending, lines...))
-}
-
-// take returns the lines since the last take.
-func (q *outputQueue) take() []outputLine {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	lines := q.pending
-	q.pending = nil
-	return lines
 }
 
 // keepLast drops all but the last outputKeep lines, moving them to the

@@ -24,7 +24,7 @@ type job struct {
 	cancel  context.CancelFunc
 	started time.Time
 	feed    feed
-	out     outputQueue // what the subject writes
+	out     *outputQueue // what the subject writes
 
 	// UI goroutine only: what the progress line shows.
 	index   int
@@ -51,7 +51,7 @@ func (u *UI) Run() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{specs: specs, group: u.groupFor(len(specs)), cancel: cancel, started: time.Now(), index: -1}
+	j := &job{specs: specs, group: u.groupFor(len(specs)), cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue()}
 	u.start(ctx, j, u.record)
 }
 
@@ -93,8 +93,8 @@ func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 		Options: profile.Options{
 			Self:    u.opt.Self,
 			OnFrame: func(f profile.Frame) { j.feed.add(update{kind: frameArrived, frame: f}) },
-			Stdout:  j.out.writer(lineOut),
-			Stderr:  j.out.writer(lineErr),
+			Stdout:  outputTo(j.out, lineOut),
+			Stderr:  outputTo(j.out, lineErr),
 		},
 		OnRun: func(i, n int, spec runners.Spec) {
 			heading := spec.Label()
