@@ -517,18 +517,38 @@ func BenchmarkSwitchDrain(b *testing.B) {
 	})
 }
 
+// BenchmarkCoreClockRead reads the per-CPU counters as a recorder does at
+// every tick: one per CPU of this machine, and 256, what a 256-CPU machine
+// reads (this machine's CPUs, each opened again and again).
 func BenchmarkCoreClockRead(b *testing.B) {
 	cpus := runtime.NumCPU()
-	clock, err := OpenCoreClock(os.Getpid(), cpus)
-	skipUnlessPerf(b, err)
-	defer clock.Close()
-	per := make([]time.Duration, cpus)
-	b.Run(fmt.Sprintf("%d-cpus", cpus), func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := clock.Read(per); err != nil {
-				b.Fatal(err)
+	for _, n := range []int{cpus, 256} {
+		b.Run(fmt.Sprintf("%d-cpus", n), func(b *testing.B) {
+			clock, err := cycledCoreClock(os.Getpid(), n, cpus)
+			skipUnlessPerf(b, err)
+			defer clock.Close()
+			per := make([]time.Duration, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := clock.Read(per); err != nil {
+					b.Fatal(err)
+				}
 			}
+		})
+	}
+}
+
+// cycledCoreClock opens n task-clock counters on pid, on CPUs 0..cpus-1 in
+// turn: as many counters as a machine of n CPUs has, on a smaller one.
+func cycledCoreClock(pid, n, cpus int) (*CoreClock, error) {
+	c := &CoreClock{}
+	for len(c.fds) < n {
+		more, err := OpenCoreClock(pid, min(cpus, n-len(c.fds)))
+		if err != nil {
+			c.Close()
+			return nil, err
 		}
-	})
+		c.fds = append(c.fds, more.fds...)
+	}
+	return c, nil
 }
