@@ -3,6 +3,7 @@ package report
 import (
 	"image"
 	"image/color"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,14 +16,11 @@ import (
 // 0.15 s, the first 20 named bash and the rest unnamed (they ended before
 // /proc was read).
 func withShim(p *profile.Profile, n int) *profile.Profile {
-	for k := range n {
-		pid, name := 1000+k, ""
-		if k < 20 {
-			name = "bash"
-		}
-		p.Threads = append(p.Threads, profile.Thread{PID: pid, TID: pid, Name: name, Process: name})
-		start := 0.15 + 0.003*float64(k)
-		p.Slices = append(p.Slices, profile.Slice{PID: pid, TID: pid, CPU: 3, Start: start, End: start + 0.0001})
+	names := append(slices.Repeat([]string{"bash"}, 20), make([]string, n-20)...)
+	for k, name := range names {
+		at := 0.15 + 0.003*float64(k)
+		p.Threads = append(p.Threads, profile.Thread{PID: 1000 + k, TID: 1000 + k, Name: name, Process: name})
+		p.Slices = append(p.Slices, profile.Slice{PID: 1000 + k, TID: 1000 + k, CPU: 3, Start: at, End: at + 0.0001})
 	}
 	return p
 }
