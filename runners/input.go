@@ -174,12 +174,14 @@ func (in Input) models(b Backend) []Model {
 }
 
 // onlyFor is the *FieldError of a field typed as text that applies to model
-// only (what), when none of models is it; nil otherwise.
+// only (what), when none of models is it; nil otherwise. Only the CLI can
+// ask for that (the window hides the field), so the error names its flags.
 func onlyFor(field, text string, model Model, models []Model, what string) error {
 	if strings.TrimSpace(text) == "" || contains(models, model) {
 		return nil
 	}
-	return &FieldError{field, quote(strings.TrimSpace(text)), "it applies to " + what + " only; add " + string(model) + " to the models"}
+	return &FieldError{field, quote(strings.TrimSpace(text)), fmt.Sprintf(
+		"it applies to %s only; ask for it with --model %s (run) or add %[2]s to --models (compare)", what, model)}
 }
 
 // interpreters finds and asks each interpreter in names (see FindPython);
@@ -202,18 +204,28 @@ func (in Input) interpreters(check func(error)) []Interpreter {
 }
 
 // CommandName names a command's run: the file name of the first script it
-// gives its program ("python3 -X importtime pool.py" is pool.py), else the
+// gives its program ("python3 -X importtime pool.py" is pool.py), or the
+// module a Python runs ("python3 -m json.tool" is json.tool), else the
 // program's name.
 func CommandName(argv []string) string {
 	if len(argv) == 0 {
 		return "command"
 	}
-	for _, a := range argv[1:] {
-		if scriptExts[filepath.Ext(a)] && !strings.HasPrefix(a, "-") {
+	program := filepath.Base(argv[0])
+	python := strings.HasPrefix(program, "python") || strings.HasPrefix(program, "pypy")
+	for i, a := range argv[1:] {
+		switch {
+		case python && a == "-c":
+			return program // the code is inline: what follows is its arguments
+		case python && a == "-m" && i+2 < len(argv):
+			return argv[i+2]
+		case python && strings.HasPrefix(a, "-m") && !strings.HasPrefix(a, "--"):
+			return a[2:] // "-mjson.tool" is read by Python as -m json.tool
+		case scriptExts[filepath.Ext(a)] && !strings.HasPrefix(a, "-"):
 			return filepath.Base(a)
 		}
 	}
-	return filepath.Base(argv[0])
+	return program
 }
 
 // scriptExts are the file endings of scripts an interpreter runs.
