@@ -274,9 +274,7 @@ func (f *specFlags) commandSpecs() ([]runners.Spec, error) {
 		if s.Name == "" {
 			s.Name = runners.CommandName(s.Command)
 		}
-		if names[s.Name] {
-			s.Name = fmt.Sprintf("%s #%d", s.Name, i+1)
-		}
+		s.Name = numbered(s.Name, names)
 		names[s.Name] = true
 		if err := canRun(s); err != nil {
 			return nil, err
@@ -291,6 +289,16 @@ func (f *specFlags) commandSpecs() ([]runners.Spec, error) {
 		specs[i].Baseline = base
 	}
 	return specs, nil
+}
+
+// numbered is name, or, when an earlier run took it, name numbered among
+// the runs so named: "seq.py", "seq.py #2", "seq.py #3".
+func numbered(name string, taken map[string]bool) string {
+	label := name
+	for n := 2; taken[label]; n++ {
+		label = fmt.Sprintf("%s #%d", name, n)
+	}
+	return label
 }
 
 func labelsOf(specs []runners.Spec) []string {

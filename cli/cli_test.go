@@ -229,3 +229,31 @@ func startWithWorkers(t *testing.T, args ...string) (cmd *exec.Cmd, stderr *byte
 	}
 	return cmd, stderr, subject, members
 }
+
+func TestCommandLabels(t *testing.T) {
+	tests := []struct {
+		name         string
+		cmds, labels []string
+		want         []string
+	}{
+		{"scripts and a module", []string{"python3 seq.py", "python3 -m json.tool", "python3 pool.py"}, nil,
+			[]string{"seq.py", "json.tool", "pool.py"}},
+		{"repeats numbered among their name", []string{"python3 seq.py", "python3 pool.py", "python3 seq.py 2", "python3 seq.py 3"}, nil,
+			[]string{"seq.py", "pool.py", "seq.py #2", "seq.py #3"}},
+		{"a --label taken by a repeat's number", []string{"sh a.sh", "sh a.sh", "sh a.sh"}, []string{"", "a.sh #2"},
+			[]string{"a.sh", "a.sh #2", "a.sh #3"}},
+		{"labels first, then names", []string{"true", "true"}, []string{"first"}, []string{"first", "true"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := specFlags{cmds: tt.cmds, labels: tt.labels}
+			specs, err := f.commandSpecs()
+			if err != nil {
+				t.Fatalf("commandSpecs(%q) = %v", tt.cmds, err)
+			}
+			if got := labelsOf(specs); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("labels of %q = %q; want %q", tt.cmds, got, tt.want)
+			}
+		})
+	}
+}
