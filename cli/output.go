@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -20,7 +19,7 @@ import (
 func printSummary(w io.Writer, p *profile.Profile) {
 	s := p.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s%s\n", runtext.Spec(p.Spec), pythonModel(p.Spec))
+	fmt.Fprintf(tw, "%s\n", runtext.Spec(p.Spec))
 	if p.Failed() {
 		fmt.Fprintf(tw, "  result\t%s\n", p.Error)
 	}
@@ -44,12 +43,15 @@ func printSummary(w io.Writer, p *profile.Profile) {
 	}
 	fmt.Fprintf(tw, "  threads\t%s\tprocesses %s, context switches %d\n",
 		runtext.Sampled(s, s.Threads), runtext.Sampled(s, s.Procs), s.CtxSwitches)
-	fmt.Fprintf(tw, "  max RSS\t%.1f MiB\n", float64(s.MaxRSS)/(1<<20))
+	fmt.Fprintf(tw, "  max RSS\t%s\n", runtext.MaxRSS(s))
+	if d := runtext.Dropped(p); d != "" {
+		fmt.Fprintf(tw, "  switch timeline\t%s\n", d)
+	}
 	if p.Spec.Backend.Builtin() {
 		fmt.Fprintf(tw, "  tasks done\t%d of %d\tchecksum %s\n", s.TasksDone, p.Spec.Tasks, runtext.OrDash(s.Checksum))
 	}
 	if p.Machine.Python != "" {
-		fmt.Fprintf(tw, "  python\t%s\n", python(p))
+		fmt.Fprintf(tw, "  python\t%s\n", runtext.Python(p))
 	}
 	if s.GILHoldS > 0 || s.GILWaitS > 0 {
 		fmt.Fprintf(tw, "  GIL\theld %s, waited for %s (all threads)\n", runtext.Seconds(s.GILHoldS), runtext.Seconds(s.GILWaitS))
@@ -62,85 +64,44 @@ func printSummary(w io.Writer, p *profile.Profile) {
 	tw.Flush()
 }
 
-// tableColumns are the comparison's figures, after each run's name.
+// tableColumns are the comparison's figures, after each run's name and,
+// for models, how each ran (see runtext.Model).
 var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColSpeedup, runtext.ColCoresUsed, runtext.ColCPU,
 	runtext.ColThreads, runtext.ColProcs, runtext.ColCtxSwitches, runtext.ColVerdict}
 
 // printTable writes the comparison a learner wants, one line a run: the
-// models of one workload, or commands under their labels, each command then
-// written out in full.
+// models of one workload, each with its workers and Python settings, or
+// commands under their labels, each command then written out in full.
 func printTable(w io.Writer, ps []*profile.Profile) {
 	if len(ps) == 0 {
 		return
 	}
-	head, commands := "model", commandRuns(ps)
+	cols, commands := tableColumns, runtext.Commands(ps)
 	switch {
 	case commands:
-		head = "run"
 		fmt.Fprintf(w, "%d commands, %d logical cores\n\n", len(ps), ps[0].Machine.LogicalCores)
 	case ps[0].Spec.Backend == runners.BackendPython:
-		fmt.Fprintf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), pythons(ps), ps[0].Machine.LogicalCores)
+		fmt.Fprintf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), runtext.OrDash(runtext.Pythons(ps)), ps[0].Machine.LogicalCores)
 	default:
 		fmt.Fprintf(w, "%s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
 	}
+	if !commands { // a command is written out under the table: it may be long
+		cols = append([]runtext.Column{runtext.ColModel}, cols...)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\t%s\n", head, strings.Join(runtext.Heads(tableColumns), "\t"))
+	fmt.Fprintf(tw, "run\t%s\n", strings.Join(runtext.Heads(cols), "\t"))
 	for _, p := range ps {
-		fmt.Fprintf(tw, "%s\t%s\n", runtext.Mark(runtext.Label(p), p), strings.Join(runtext.Cells(p, tableColumns), "\t"))
+		fmt.Fprintf(tw, "%s\t%s\n", runtext.Mark(runtext.Label(p), p), strings.Join(runtext.Cells(p, cols), "\t"))
 	}
 	tw.Flush()
 	if commands {
-		fmt.Fprintln(w)
+		fmt.Fprint(w, "\ncommands:\n")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, p := range ps {
 			fmt.Fprintf(tw, "  %s\t%s\n", runtext.Label(p), runtext.Model(p.Spec))
 		}
 		tw.Flush()
 	}
-}
-
-// pythonModel is what shapes a Python run's model, for its header: the
-// threads' switch interval, the processes' start method.
-func pythonModel(s runners.Spec) string {
-	switch {
-	case s.Backend != runners.BackendPython:
-		return ""
-	case s.Model == runners.Threads:
-		return ", switch interval " + s.SwitchInterval.D().String()
-	case s.Model == runners.Processes:
-		return ", start method " + s.StartMethod
-	}
-	return ""
-}
-
-// commandRuns reports whether ps are the user's commands, not models.
-func commandRuns(ps []*profile.Profile) bool {
-	for _, p := range ps {
-		if p.Spec.Backend != runners.BackendCommand {
-			return false
-		}
-	}
-	return true
-}
-
-// pythons names the interpreters runs of the python backend used.
-func pythons(ps []*profile.Profile) string {
-	var names []string
-	for _, p := range ps {
-		if n := python(p); !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	return strings.Join(names, " and ")
-}
-
-// python names the interpreter run p used: "CPython 3.11.2 (/usr/bin/python3)".
-func python(p *profile.Profile) string {
-	name := runtext.OrDash(p.Machine.Python)
-	if p.Spec.Python != "" {
-		name += " (" + p.Spec.Python + ")"
-	}
-	return name
 }
 
 // progress shows the running run on one stderr line, when stderr is a terminal.

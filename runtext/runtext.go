@@ -2,6 +2,7 @@ package runtext
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"corescope/profile"
@@ -17,21 +18,23 @@ func Label(p *profile.Profile) string {
 	return p.Spec.Label()
 }
 
-// Names names runs shown together, each uniquely: its label, with its
-// position added when the label is shared with another run, and "run N"
-// for a profile that has no label (a file written by hand).
+// Names names runs shown together, each uniquely: its label, numbered
+// among the runs that share it ("cpu #1", "io", "cpu #2"), and "run N" for
+// a profile that has no label (a file written by hand).
 func Names(ps []*profile.Profile) []string {
 	count := make(map[string]int, len(ps))
 	for _, p := range ps {
 		count[p.Label]++
 	}
+	nth := make(map[string]int, len(ps))
 	names := make([]string, len(ps))
 	for i, p := range ps {
+		nth[p.Label]++
 		switch {
 		case p.Label == "":
 			names[i] = fmt.Sprintf("run %d", i+1)
 		case count[p.Label] > 1:
-			names[i] = fmt.Sprintf("%s #%d", p.Label, i+1)
+			names[i] = fmt.Sprintf("%s #%d", p.Label, nth[p.Label])
 		default:
 			names[i] = p.Label
 		}
@@ -107,6 +110,9 @@ func Spec(s runners.Spec) string {
 	if s.Workers > 0 {
 		d += ": " + Count(s.Workers, "worker")
 	}
+	if set := pythonSettings(s, true); set != "" {
+		d += ", " + set
+	}
 	return d
 }
 
@@ -138,10 +144,79 @@ func Model(s runners.Spec) string {
 	case runners.BackendCommand:
 		return strings.Join(s.Command, " ")
 	}
+	d := string(s.Model)
 	if s.Workers > 0 {
-		return string(s.Model) + ", " + Count(s.Workers, "worker")
+		d += ", " + Count(s.Workers, "worker")
 	}
-	return string(s.Model)
+	if set := pythonSettings(s, false); set != "" {
+		d += ", " + set
+	}
+	return d
+}
+
+// pythonSettings is what else shapes a Python run's model: the threads'
+// switch interval (sys.setswitchinterval) or the processes' start method,
+// for a table ("switch 5ms", "spawn") or, in full, for a sentence ("switch
+// interval 5ms", "start method spawn"); "" for other runs.
+func pythonSettings(s runners.Spec, full bool) string {
+	switch {
+	case s.Backend != runners.BackendPython:
+		return ""
+	case s.Model == runners.Threads && s.SwitchInterval > 0 && full:
+		return "switch interval " + s.SwitchInterval.D().String()
+	case s.Model == runners.Threads && s.SwitchInterval > 0:
+		return "switch " + s.SwitchInterval.D().String()
+	case s.Model == runners.Processes && s.StartMethod != "" && full:
+		return "start method " + s.StartMethod
+	case s.Model == runners.Processes:
+		return s.StartMethod
+	}
+	return ""
+}
+
+// Commands reports whether every one of ps ran a command of the user's,
+// none a model: their model column holds commands (see ModelHead).
+func Commands(ps []*profile.Profile) bool {
+	for _, p := range ps {
+		if p.Spec.Backend != runners.BackendCommand {
+			return false
+		}
+	}
+	return len(ps) > 0
+}
+
+// ModelHead heads ColModel in a table of ps: "command" when every run is
+// a command, else "model".
+func ModelHead(ps []*profile.Profile) string {
+	if Commands(ps) {
+		return "command"
+	}
+	return ColModel.Head()
+}
+
+// Python names the interpreter run p used, with the path it was given as:
+// "CPython 3.11.2 (/usr/bin/python3)"; "" for a run without Python.
+func Python(p *profile.Profile) string {
+	if p.Machine.Python == "" {
+		return ""
+	}
+	if p.Spec.Python != "" {
+		return p.Machine.Python + " (" + p.Spec.Python + ")"
+	}
+	return p.Machine.Python
+}
+
+// Pythons names the interpreters runs ps used, each once: "CPython 3.11.2
+// (/usr/bin/python3) and CPython 3.13.1, no GIL (/opt/py/bin/python3.13t)";
+// "" when none ran Python.
+func Pythons(ps []*profile.Profile) string {
+	var names []string
+	for _, p := range ps {
+		if n := Python(p); n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, " and ")
 }
 
 // What says what run p read or ran, for a line that names each run's work:

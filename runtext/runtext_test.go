@@ -18,6 +18,20 @@ func spec(w runners.Workload, m runners.Model, workers int) runners.Spec {
 
 var command = runners.Spec{Backend: runners.BackendCommand, Command: []string{"/usr/bin/python3", "my_script.py"}}
 
+// python is a Python spec of model m with workers workers, as Input makes
+// it: a switch interval for threads only, a start method for processes only.
+func python(m runners.Model, workers int) runners.Spec {
+	s := spec(runners.CPU, m, workers)
+	s.Backend, s.Python = runners.BackendPython, "/usr/bin/python3"
+	switch m {
+	case runners.Threads:
+		s.SwitchInterval = runners.Duration(5 * time.Millisecond)
+	case runners.Processes:
+		s.StartMethod = "spawn"
+	}
+	return s
+}
+
 // failed makes p a run that failed with err and exit code code.
 func failed(p *profile.Profile, err string, code int) *profile.Profile {
 	p.Error, p.ExitCode = err, code
@@ -68,6 +82,7 @@ func TestNames(t *testing.T) {
 	}{
 		{"distinct", []string{"sequential", "threads"}, []string{"sequential", "threads"}},
 		{"shared labels are numbered", []string{"cpu", "cpu", "io"}, []string{"cpu #1", "cpu #2", "io"}},
+		{"numbered among their label, not by position", []string{"cpu", "io", "io", "cpu"}, []string{"cpu #1", "io #1", "io #2", "cpu #2"}},
 		{"no label", []string{"cpu", ""}, []string{"cpu", "run 2"}},
 		{"none", nil, []string{}},
 	}
@@ -100,6 +115,19 @@ func TestSpecText(t *testing.T) {
 			"mixed workload, 20 tasks, size 1, latency 50ms", "sequential"},
 		{"command", command,
 			"command: /usr/bin/python3 my_script.py", "command: /usr/bin/python3 my_script.py", "/usr/bin/python3 my_script.py"},
+		{"python threads: the switch interval", python(runners.Threads, 5),
+			"threads, cpu workload, 20 tasks, size 1: 5 workers, switch interval 5ms", "cpu workload, 20 tasks, size 1",
+			"threads, 5 workers, switch 5ms"},
+		{"python processes: the start method", python(runners.Processes, 2),
+			"processes, cpu workload, 20 tasks, size 1: 2 workers, start method spawn", "cpu workload, 20 tasks, size 1",
+			"processes, 2 workers, spawn"},
+		{"python async: nothing more", python(runners.Async, 20),
+			"async, cpu workload, 20 tasks, size 1: 20 workers", "cpu workload, 20 tasks, size 1", "async, 20 workers"},
+		{"go threads: its switch interval is not Python's", func() runners.Spec {
+			s := spec(runners.CPU, runners.Threads, 5)
+			s.SwitchInterval = runners.Duration(5 * time.Millisecond)
+			return s
+		}(), "threads, cpu workload, 20 tasks, size 1: 5 workers", "cpu workload, 20 tasks, size 1", "threads, 5 workers"},
 		{"a watch of nodes", runners.Spec{Interval: runners.Duration(time.Second)},
 			"watch every 1s", "watch every 1s", "watch"},
 	}
@@ -139,6 +167,9 @@ func TestCells(t *testing.T) {
 		{"no samples, no sequential run", &profile.Profile{Label: "async", Spec: spec(runners.IO, runners.Async, 0), Summary: unsampled},
 			[]string{"async", "0.07 s", "-", "0.35", "-", "0.03", "-", "-", "247",
 				"0.0% of one core", "mostly waiting on I/O"}},
+		{"python threads", &profile.Profile{Label: "threads", Spec: python(runners.Threads, 5), Summary: sampled},
+			[]string{"threads, 5 workers, switch 5ms", "1.66 s", "1.84x", "1.89", "0.25", "3.13", "17", "3", "2475",
+				"3.5% of one core", "parallel: 1.88 of 2 cores busy"}},
 		{"failed command", failed(&profile.Profile{Label: "python3", Spec: command}, "exit status 1", 1),
 			[]string{"/usr/bin/python3 my_script.py", "0.00 s", "-", "0.00", "-", "0.00", "-", "-", "0",
 				"0.0% of one core", "failed (exit 1): exit status 1"}},
@@ -171,6 +202,75 @@ func TestHeads(t *testing.T) {
 		if text := c == ColModel || c == ColVerdict; c.Number() == text {
 			t.Errorf("%q.Number() = %v; want %v", c.Head(), c.Number(), !text)
 		}
+	}
+}
+
+func TestModelHead(t *testing.T) {
+	cmd := &profile.Profile{Spec: command}
+	model := &profile.Profile{Spec: spec(runners.CPU, runners.Threads, 5)}
+	tests := []struct {
+		name string
+		ps   []*profile.Profile
+		want string
+	}{
+		{"every run a command", []*profile.Profile{cmd, cmd}, "command"},
+		{"models", []*profile.Profile{model}, "model"},
+		{"commands beside a model", []*profile.Profile{cmd, model}, "model"},
+		{"no runs", nil, "model"},
+	}
+	for _, tt := range tests {
+		if got := ModelHead(tt.ps); got != tt.want {
+			t.Errorf("%s: ModelHead() = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPythons(t *testing.T) {
+	run := func(s runners.Spec, label string) *profile.Profile {
+		return &profile.Profile{Spec: s, Machine: profile.Machine{Python: label}}
+	}
+	gil, free := run(python(runners.Threads, 5), "CPython 3.11.2"), run(python(runners.Async, 5), "CPython 3.13.1, no GIL")
+	free.Spec.Python = "/opt/py/bin/python3.13t"
+	script := run(command, "CPython 3.11.2")
+	tests := []struct {
+		name string
+		ps   []*profile.Profile
+		want string
+	}{
+		{"one interpreter, twice", []*profile.Profile{gil, gil}, "CPython 3.11.2 (/usr/bin/python3)"},
+		{"two", []*profile.Profile{gil, free}, "CPython 3.11.2 (/usr/bin/python3) and CPython 3.13.1, no GIL (/opt/py/bin/python3.13t)"},
+		{"a command's python has no path of its own", []*profile.Profile{script}, "CPython 3.11.2"},
+		{"no python", []*profile.Profile{{Spec: spec(runners.CPU, runners.Threads, 5)}}, ""},
+	}
+	for _, tt := range tests {
+		if got := Pythons(tt.ps); got != tt.want {
+			t.Errorf("%s: Pythons() = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMaxRSSAndDropped(t *testing.T) {
+	tests := []struct {
+		name         string
+		p            *profile.Profile
+		rss, dropped string
+	}{
+		{"sampled", &profile.Profile{Summary: profile.Summary{Procs: 1, MaxRSS: 12 << 20}, Slices: make([]profile.Slice, 3)}, "12.0 MiB", ""},
+		{"no sample saw the subject", &profile.Profile{Summary: profile.Summary{WallS: 0.02}}, "-", ""},
+		{"oldest slices dropped", &profile.Profile{Summary: profile.Summary{Procs: 6, MaxRSS: 1 << 30},
+			Slices: make([]profile.Slice, profile.MaxSlices), SlicesDropped: 1234}, "1024.0 MiB", "250,000 slices kept, 1,234 older dropped"},
+		{"a million dropped", &profile.Profile{Summary: profile.Summary{Procs: 1}, Slices: make([]profile.Slice, 999),
+			SlicesDropped: 1_234_567}, "0.0 MiB", "999 slices kept, 1,234,567 older dropped"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MaxRSS(tt.p.Summary); got != tt.rss {
+				t.Errorf("MaxRSS() = %q; want %q", got, tt.rss)
+			}
+			if got := Dropped(tt.p); got != tt.dropped {
+				t.Errorf("Dropped() = %q; want %q", got, tt.dropped)
+			}
+		})
 	}
 }
 

@@ -95,10 +95,42 @@ func others(p *profile.Profile) string {
 // Sampled writes a count read from the process tree, or "-" when the
 // subject ended before the first sample could read it.
 func Sampled(s profile.Summary, n int) string {
-	if s.Procs == 0 {
+	if !s.TreeSampled() {
 		return "-"
 	}
 	return fmt.Sprint(n)
+}
+
+// MaxRSS writes the subject's largest resident memory, "12.3 MiB", or "-"
+// when no sample saw the subject (a 0 would say it used none).
+func MaxRSS(s profile.Summary) string {
+	if !s.TreeSampled() {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(s.MaxRSS)/(1<<20))
+}
+
+// Dropped says what run p's switch timeline kept when its oldest slices
+// were dropped (past profile.MaxSlices): "250,000 slices kept, 1,234 older
+// dropped"; "" when none was.
+func Dropped(p *profile.Profile) string {
+	if p.SlicesDropped <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s slices kept, %s older dropped", grouped(len(p.Slices)), grouped(p.SlicesDropped))
+}
+
+// grouped writes n with its thousands apart: "250,000".
+func grouped(n int) string {
+	s := fmt.Sprint(n)
+	start := 1
+	if n < 0 {
+		start = 2 // after the sign
+	}
+	for i := len(s) - 3; i >= start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Cost writes corescope's own cost over a run: "3.5% of one core
