@@ -14,6 +14,7 @@ import (
 	"corescope/heatmap"
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/runners"
 	"corescope/runtext"
 )
 
@@ -191,13 +192,18 @@ func stripKeys(ps []*profile.Profile) [][]stripKey {
 	return rows
 }
 
-// machineLine describes the machine of the first run, and says so when
-// other runs were recorded elsewhere.
+// machineLine describes the machine of the first run and the Pythons the
+// runs ran on, and says so when other runs were recorded elsewhere.
 func machineLine(ps []*profile.Profile) string {
 	m := ps[0].Machine
 	parts := []string{"Machine: " + runtext.OrDash(m.CPUModel),
 		fmt.Sprintf("%d logical / %d physical cores", m.LogicalCores, m.PhysicalCores),
 		strings.TrimSpace(m.OS + " " + m.Kernel)}
+	for _, p := range ps {
+		if p.Machine.Python != "" {
+			parts = appendNew(parts, p.Machine.Python) // "CPython 3.11.2", "CPython 3.13.1, no GIL"
+		}
+	}
 	if m.GoVersion != "" {
 		parts = append(parts, m.GoVersion)
 	}
@@ -210,11 +216,23 @@ func machineLine(ps []*profile.Profile) string {
 	return strings.Join(parts, "  ·  ")
 }
 
-// specLine lists the workloads of the runs, each once.
+// specLine lists the workloads of the runs, each once; several commands
+// are counted, as the table shows each in full.
 func specLine(ps []*profile.Profile) string {
 	var work []string
+	commands := 0
 	for _, p := range ps {
-		work = appendNew(work, runtext.What(p))
+		if p.Spec.Backend == runners.BackendCommand {
+			commands++
+		}
+	}
+	for _, p := range ps {
+		switch {
+		case p.Spec.Backend != runners.BackendCommand || commands == 1:
+			work = appendNew(work, runtext.What(p))
+		default:
+			work = appendNew(work, fmt.Sprintf("%d commands (each in the table)", commands))
+		}
 	}
 	return "Spec: " + strings.Join(work, "  ·  ")
 }
@@ -340,79 +358,4 @@ func (pg *page) axis(i int) {
 func seconds(t, step float64) string {
 	dec := max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
 	return fmt.Sprintf("%.*f s", dec, t)
-}
-
-// tableColumns are the summary table's figures after the runs' names,
-// each at a fraction of the width: its left edge if it is text, else its
-// right edge.
-var tableColumns = []struct {
-	col runtext.Column
-	at  float64
-}{
-	{runtext.ColModel, 0.19}, {runtext.ColWall, 0.375}, {runtext.ColSpeedup, 0.445}, {runtext.ColCoresUsed, 0.525},
-	{runtext.ColOthers, 0.59}, {runtext.ColCPU, 0.65}, {runtext.ColThreads, 0.71}, {runtext.ColProcs, 0.76},
-	{runtext.ColCtxSwitches, 0.84}, {runtext.ColCost, 1},
-}
-
-// tableAt is the x of column j of a table r wide (its left edge if it is
-// text, else its right edge).
-func tableAt(r image.Rectangle, j int) int { return r.Min.X + int(tableColumns[j].at*float64(r.Dx())) }
-
-// modelColumnWidth is the room of the model column in a table tableW wide,
-// leaving room for the next, right-aligned column's values.
-func modelColumnWidth(tableW int) int {
-	r := image.Rect(0, 0, tableW, 0)
-	return tableAt(r, 1) - tableAt(r, 0) - 90
-}
-
-// table draws the summary table: a heading row, then one row per run; a
-// command too long for its column wraps onto more lines, never cut.
-func (pg *page) table() {
-	r, tf := pg.l.Table, pg.tf
-	if r.Empty() { // every run is a watch, with a table of its own
-		return
-	}
-	at := func(j int) int { return tableAt(r, j) }
-	// Headings are small, so ten columns fit in a report 1200 px wide.
-	cell := func(j, base int, face font.Face, c color.RGBA, s string) {
-		switch {
-		case j < 0: // the run's name, past its colour swatch
-			pg.text(face, c, r.Min.X+28, base, left, fit(face, s, at(0)-r.Min.X-28-16))
-		case !tableColumns[j].col.Number():
-			pg.text(face, c, at(j), base, left, fit(face, s, at(j+1)-at(j)-90))
-		default:
-			pg.text(face, c, at(j)-8, base, right, s)
-		}
-	}
-	baseline := func(top int) int { return top + rowH/2 + bodyPx/3 }
-
-	cell(-1, baseline(r.Min.Y), tf.small, muted, "run")
-	for j, tc := range tableColumns {
-		cell(j, baseline(r.Min.Y), tf.small, muted, tc.col.Head())
-	}
-	box(pg.dst, image.Rect(r.Min.X, r.Min.Y+rowH-2, r.Max.X, r.Min.Y+rowH), rule)
-	top, row := r.Min.Y+rowH, 0
-	for i, h := range rowHeights(tf, pg.ps, r.Dx()) {
-		p := pg.ps[i]
-		if h == 0 { // a watch: its nodes have a table of their own
-			continue
-		}
-		if row%2 == 0 {
-			box(pg.dst, image.Rect(r.Min.X, top, r.Max.X, top+h), shade)
-		}
-		row++
-		base := baseline(top)
-		box(pg.dst, image.Rect(r.Min.X+6, base-14, r.Min.X+20, base), runColor(i))
-		cell(-1, base, tf.body, ink, runtext.Mark(pg.names[i], p))
-		for j, tc := range tableColumns {
-			if tc.col != runtext.ColModel {
-				cell(j, base, tf.body, ink, tc.col.Cell(p))
-				continue
-			}
-			for k, line := range modelLines(tf, p, r.Dx()) {
-				pg.text(tf.body, ink, at(j), base+k*lineHeight(tf.body), left, line)
-			}
-		}
-		top += h
-	}
 }
