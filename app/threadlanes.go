@@ -94,7 +94,8 @@ func (l *ThreadLanes) readout(pos fyne.Position) string {
 }
 
 // laneText words a lane's hit at time t: the thread, the time, the core and
-// the task.
+// the task. On the fold's lane the thread is the one on a core there, or
+// the fold itself where none was.
 func laneText(h lanes.Hit, t float64) string {
 	who := fmt.Sprintf("pid %d tid %d", h.PID, h.TID)
 	if h.Process != "" {
@@ -102,6 +103,12 @@ func laneText(h lanes.Hit, t float64) string {
 	}
 	if h.Thread != "" && h.Thread != h.Process {
 		who += " " + h.Thread
+	}
+	switch {
+	case h.Fold != "" && h.Core < 0:
+		who = h.Fold
+	case h.Fold != "":
+		who += ", one of " + h.Fold
 	}
 	on := "not on a core"
 	if h.Core >= 0 {

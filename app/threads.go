@@ -73,7 +73,11 @@ func (v *threadsView) refresh() {
 	about, note := sampleLanesText, ""
 	if exact {
 		about = exactLanesText
-	} else if v.threadLanes.Len() > 0 {
+	}
+	if f := v.threadLanes.Folded(); !f.Empty() {
+		about += fmt.Sprintf(" The last lane merges %s (%s).", f.Title(), f.Detail())
+	}
+	if !exact && v.threadLanes.Len() > 0 {
 		note = attributionText(profile.AttributionApproximate, v.reason, true)
 	}
 	if v.about.Text != about {

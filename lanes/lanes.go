@@ -230,6 +230,10 @@ func (l *Lanes) SetProfile(p *profile.Profile) {
 	}
 }
 
+// Folded is the processes that share the last lane (see NewFold); empty
+// while a run is live.
+func (l *Lanes) Folded() Fold { return l.fold }
+
 // Exact reports whether the lanes hold the switch timeline's slices, which
 // they then draw, rather than one "last core" per sample.
 func (l *Lanes) Exact() bool { return len(l.slices) > 0 }
@@ -457,7 +461,7 @@ func (l *Lanes) Names() []string {
 type Hit struct {
 	PID, TID        int
 	Process, Thread string  // names, once the run ended ("" before)
-	Fold            string  // the fold's title and detail, on its lane
+	Fold            string  // the fold's title, on its lane
 	Core            int     // -1: not on a core then
 	From, To        float64 // the slice, or the sample's interval, on Core
 	Task            int     // -1: no task
@@ -474,7 +478,7 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 	key := l.keys[k]
 	h = Hit{PID: key.pid, TID: key.tid, Core: -1, Task: -1}
 	if k == l.foldKey {
-		h.Fold = l.fold.Title() + ": " + l.fold.Detail()
+		h.Fold = l.fold.Title()
 	}
 	mid := (from + to) / 2
 	if k == l.foldKey && l.Exact() {
