@@ -342,10 +342,17 @@ func cpusOf(ss []profile.Slice) []int {
 }
 
 // threadName is how a subject thread is shown: its process, name and tid.
+// One that ended before it was read has no name: "pid 7945", or
+// "pid 7945 [7950]" for one of its threads.
 func threadName(t profile.Thread) string {
-	name := t.Name
-	if t.Process != "" && t.Process != t.Name {
+	name := cmp.Or(t.Name, t.Process)
+	switch {
+	case t.Process != "" && t.Process != name:
 		name = t.Process + "/" + t.Name
+	case name == "" && t.TID == t.PID:
+		return fmt.Sprintf("pid %d", t.PID)
+	case name == "":
+		name = fmt.Sprintf("pid %d", t.PID)
 	}
 	return fmt.Sprintf("%s [%d]", name, t.TID)
 }
