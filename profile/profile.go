@@ -158,7 +158,7 @@ type Summary struct {
 	// cores used over the tasks' span, what the verdict judges.
 	TasksStartS    float64 `json:"tasks_start_s,omitempty"`
 	TasksEndS      float64 `json:"tasks_end_s,omitempty"`
-	StartupS       float64 `json:"startup_s"`
+	StartupS       float64 `json:"startup_s,omitempty"`
 	TasksCoresUsed float64 `json:"tasks_cores_used,omitempty"`
 	// Attribution is AttributionExact or AttributionApproximate;
 	// AttributionNote says what was measured or, for an approximate run,
