@@ -3,10 +3,13 @@ package lanes
 import (
 	"cmp"
 	"fmt"
+	"image"
 	"slices"
 	"testing"
+	"time"
 
 	"corescope/profile"
+	"corescope/runners"
 )
 
 func TestFoldOf(t *testing.T) {
@@ -123,5 +126,32 @@ func TestSetProfileFolds(t *testing.T) {
 	l.AddSlices([]profile.Slice{{PID: 100, TID: 100, Start: 0, End: 0.001}, {PID: 101, TID: 101, Start: 0, End: 0.001}})
 	if got := fmt.Sprint(l.Names()); got != "[100/100 101/101]" {
 		t.Errorf("live lanes after Reset = %s; want a lane each: a live run does not fold", got)
+	}
+}
+
+// TestSampledLanesFold folds a run without slices by its samples' CPU: two
+// processes seen once, each 0.1 ms, beside a thread busy all along.
+func TestSampledLanesFold(t *testing.T) {
+	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)}}
+	for i := range 10 {
+		f := profile.Frame{T: 0.1 * float64(i+1), ThreadSamples: []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1, Core: 0}}}
+		if i == 3 {
+			f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 7, TID: 7, CPU: 0.0001, Core: 1},
+				profile.ThreadSample{PID: 8, TID: 8, CPU: 0.0001, Core: 1})
+		}
+		p.Frames = append(p.Frames, f)
+	}
+	l := New()
+	l.SetProfile(p)
+	if got, want := l.Names(), []string{"1/1", "2 processes"}; !slices.Equal(got, want) {
+		t.Fatalf("lanes = %q; want %q", got, want)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, 100, l.Len()*Rows))
+	l.Paint(dst, 0, 1)
+	if got := dst.RGBAAt(35, Rows); got != CorePalette[1] {
+		t.Errorf("the fold's lane in sample 4 = %v; want core 1's %v", got, CorePalette[1])
+	}
+	if h, _ := l.At(1, 0.35, 0.36); h.PID != 8 || h.Core != 1 || h.Fold != "2 processes barely on a core" {
+		t.Errorf("At(fold lane, sample 4) = %+v; want process 8 on core 1, in the fold", h)
 	}
 }
