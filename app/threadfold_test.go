@@ -60,7 +60,7 @@ func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 	if drawn < 30 {
 		t.Errorf("the fold's lane has %d drawn pixels; want one at least for each of its 30 slices", drawn)
 	}
-	if want := "The last lane merges 30 processes barely on a core (0.03 s on a core in all: bash ×20, 10 unnamed)."; !strings.HasSuffix(v.about.Text, want) {
+	if want := "The last lane merges 30 processes, each under 2 ms on a core (0.03 s on a core in all: bash ×20, 10 unnamed)."; !strings.HasSuffix(v.about.Text, want) {
 		t.Errorf("the tab says %q; want it to end %q", v.about.Text, want)
 	}
 
@@ -69,10 +69,10 @@ func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 	pos := func(t float64) fyne.Position {
 		return fyne.NewPos(l.x0+float32((t-from)/(to-from))*l.width, l.areaH*4.5/5)
 	}
-	if got := l.readout(pos(0.0105)); !strings.HasPrefix(got, "bash (pid 100) tid 100, one of 30 processes barely on a core\n") {
+	if got := l.readout(pos(0.0105)); !strings.HasPrefix(got, "bash (pid 100) tid 100, one of 30 processes, each under 2 ms on a core\n") {
 		t.Errorf("readout on process 100's slice = %q; want it named, one of the fold", got)
 	}
-	if got := l.readout(pos(0.9)); !strings.HasPrefix(got, "30 processes barely on a core\n") {
+	if got := l.readout(pos(0.9)); !strings.HasPrefix(got, "30 processes, each under 2 ms on a core\n") {
 		t.Errorf("readout on the fold's lane where none ran = %q; want the fold named", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -41,6 +42,7 @@ type Fold struct {
 	Processes int
 	Threads   int
 	OnS       float64 // their time on a core, in all
+	MaxS      float64 // the most one of them was on a core
 	names     string  // "bash ×20, pyenv ×8, 3 unnamed"
 }
 
@@ -70,6 +72,7 @@ func FoldOf(procs []ProcessTime) Fold {
 		f.Processes++
 		f.Threads += p.Threads
 		f.OnS += p.OnS
+		f.MaxS = max(f.MaxS, p.OnS)
 		counts[p.Name]++
 	}
 	f.names = nameCounts(counts)
@@ -144,9 +147,12 @@ func (f *Fold) Has(pid int) bool { return f.pids[pid] }
 // Empty reports whether the fold holds no process: every one has lanes.
 func (f *Fold) Empty() bool { return f.Processes == 0 }
 
-// Title names the fold: "31 processes barely on a core".
+// Title names the fold by its count and the bound on each one's time, in
+// whole milliseconds to the microsecond: "31 processes, each under 3 ms on
+// a core".
 func (f *Fold) Title() string {
-	return fmt.Sprintf("%d processes barely on a core", f.Processes)
+	ms := math.Floor(math.Round(f.MaxS*1e6)/1e3) + 1
+	return fmt.Sprintf("%d processes, each under %.0f ms on a core", f.Processes, ms)
 }
 
 // Detail is the fold's time and names: "0.02 s on a core in all: bash ×20, pyenv ×8".

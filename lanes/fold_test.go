@@ -99,7 +99,7 @@ func TestNewFold(t *testing.T) {
 	if f.Processes != 30 || f.Threads != 30 || f.Has(10) || !f.Has(100) {
 		t.Errorf("fold of a shim's run: %d processes, %d threads, python3 folded %v; want 30, 30, false", f.Processes, f.Threads, f.Has(10))
 	}
-	if got, want := f.Title()+": "+f.Detail(), "30 processes barely on a core: 0.03 s on a core in all: bash ×20, 10 unnamed"; got != want {
+	if got, want := f.Title()+": "+f.Detail(), "30 processes, each under 2 ms on a core: 0.03 s on a core in all: bash ×20, 10 unnamed"; got != want {
 		t.Errorf("fold = %q; want %q", got, want)
 	}
 }
@@ -151,7 +151,7 @@ func TestSampledLanesFold(t *testing.T) {
 	if got := dst.RGBAAt(35, Rows); got != CorePalette[1] {
 		t.Errorf("the fold's lane in sample 4 = %v; want core 1's %v", got, CorePalette[1])
 	}
-	if h, _ := l.At(1, 0.35, 0.36); h.PID != 8 || h.Core != 1 || h.Fold != "2 processes barely on a core" {
+	if h, _ := l.At(1, 0.35, 0.36); h.PID != 8 || h.Core != 1 || h.Fold != "2 processes, each under 1 ms on a core" {
 		t.Errorf("At(fold lane, sample 4) = %+v; want process 8 on core 1, in the fold", h)
 	}
 }

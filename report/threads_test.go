@@ -35,7 +35,7 @@ func TestThreadPanelFolds(t *testing.T) {
 		t.Fatalf("4 threads and 30 small processes: %d lanes in %d groups, %d more; want 5 lanes in 3 groups, 0 more", tp.lanes, len(tp.groups), tp.more)
 	}
 	g := tp.groups[2]
-	if g.label != "30 processes barely on a core" || !strings.HasSuffix(g.detail, ": bash ×20, 10 unnamed") || g.threads[0].label != "30 threads" {
+	if g.label != "30 processes, each under 1 ms on a core" || !strings.HasSuffix(g.detail, ": bash ×20, 10 unnamed") || g.threads[0].label != "30 threads" {
 		t.Errorf("last group = %q · %q, lane %q; want the 30 processes, their names and threads", g.label, g.detail, g.threads[0].label)
 	}
 	if want := panelHeadH + 3*groupH + 5*laneH; tp.height() != want {
