@@ -100,7 +100,9 @@ func perfError(what string, pid, cpu int, err error, paranoid string) error {
 	switch {
 	case errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM):
 		if level, perr := strconv.Atoi(paranoid); perr != nil || level > 2 {
-			return fmt.Errorf("%w (kernel.perf_event_paranoid = %s): run `sudo sysctl kernel.perf_event_paranoid=2` for exact per-core figures (%w)",
+			// Debian's and Ubuntu's kernels refuse at 3; upstream ones treat
+			// 3 as 2, so there a security policy may be the cause instead.
+			return fmt.Errorf("%w (kernel.perf_event_paranoid = %s): run `sudo sysctl kernel.perf_event_paranoid=2` for exact per-core figures, or, if it is refused at 2, run outside the container or security policy that blocks perf_event_open (%w)",
 				ErrPerfRefused, orUnknown(paranoid), err)
 		}
 		return fmt.Errorf("%w although kernel.perf_event_paranoid = %s allows them: a container or security policy blocks perf_event_open; run outside it for exact per-core figures (%w)",

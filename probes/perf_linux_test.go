@@ -347,6 +347,8 @@ func TestPerfErrorIsWorded(t *testing.T) {
 	}{
 		{unix.EACCES, "3", ErrPerfRefused, "perf events refused (kernel.perf_event_paranoid = 3): run `sudo sysctl kernel.perf_event_paranoid=2` for exact per-core figures"},
 		{unix.EACCES, "4", ErrPerfRefused, "kernel.perf_event_paranoid = 4"},
+		// Upstream kernels treat 3 as 2: a refusal there may be a policy's.
+		{unix.EPERM, "3", ErrPerfRefused, "or, if it is refused at 2, run outside the container or security policy that blocks perf_event_open"},
 		{unix.EPERM, "", ErrPerfRefused, "kernel.perf_event_paranoid = unknown"},
 		{unix.EPERM, "2", ErrPerfRefused, "although kernel.perf_event_paranoid = 2 allows them: a container or security policy"},
 		{unix.EACCES, "-1", ErrPerfRefused, "security policy"},
