@@ -14,6 +14,7 @@ import (
 	"corescope/internal/pngtest"
 	"corescope/internal/proctest"
 	"corescope/profile"
+	"corescope/runners"
 )
 
 func cli(args ...string) (code int, stdout, stderr string) {
@@ -255,5 +256,59 @@ func TestCommandLabels(t *testing.T) {
 				t.Errorf("labels of %q = %q; want %q", tt.cmds, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestPrintSummary(t *testing.T) {
+	spec := runners.Spec{Backend: runners.BackendCommand, Command: []string{"/bin/true"}}
+	tests := []struct {
+		name     string
+		p        *profile.Profile
+		want     []string // lines, white space folded
+		unwanted string
+	}{
+		{"no sample saw the subject", &profile.Profile{Spec: spec, Summary: profile.Summary{WallS: 0.001}},
+			[]string{"threads - processes -, context switches 0", "max RSS -"}, "switch timeline"},
+		{"the switch timeline dropped its oldest", &profile.Profile{Spec: spec, Slices: make([]profile.Slice, profile.MaxSlices),
+			SlicesDropped: 1234, Summary: profile.Summary{WallS: 9, Threads: 5, Procs: 1, MaxRSS: 12 << 20}},
+			[]string{"max RSS 12.0 MiB", "switch timeline 250,000 slices kept, 1,234 older dropped"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			printSummary(&b, tt.p)
+			got := strings.Join(strings.Fields(b.String()), " ")
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("summary lacks %q:\n%s", w, b.String())
+				}
+			}
+			if tt.unwanted != "" && strings.Contains(got, tt.unwanted) {
+				t.Errorf("summary says %q:\n%s", tt.unwanted, b.String())
+			}
+		})
+	}
+}
+
+func TestPrintTableModels(t *testing.T) {
+	run := func(m runners.Model, workers int, set func(*runners.Spec)) *profile.Profile {
+		s := runners.Spec{Backend: runners.BackendPython, Python: "/usr/bin/python3", Workload: runners.CPU, Model: m,
+			Tasks: 4, Workers: workers, Size: 1}
+		if set != nil {
+			set(&s)
+		}
+		return &profile.Profile{Label: string(m), Spec: s, Machine: profile.Machine{Python: "CPython 3.11.2", LogicalCores: 2}}
+	}
+	ps := []*profile.Profile{
+		run(runners.Threads, 5, func(s *runners.Spec) { s.SwitchInterval = runners.Duration(5 * time.Millisecond) }),
+		run(runners.Processes, 2, func(s *runners.Spec) { s.StartMethod = "spawn" }),
+	}
+	var b bytes.Buffer
+	printTable(&b, ps)
+	for _, w := range []string{"CPython 3.11.2 (/usr/bin/python3), 2 logical cores", "run ", "model ",
+		"threads    threads, 5 workers, switch 5ms", "processes  processes, 2 workers, spawn"} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("table lacks %q:\n%s", w, b.String())
+		}
 	}
 }
