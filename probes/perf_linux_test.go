@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"runtime"
@@ -230,9 +231,14 @@ func TestSwitchesMatchThreadCPU(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	threadCPU := map[int]time.Duration{}
+	threadCPU, threadName := map[int]time.Duration{}, map[int]string{}
 	for _, tid := range tids {
 		threadCPU[tid] = taskCPU(t, b.cmd.Process.Pid, tid)
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/comm", b.cmd.Process.Pid, tid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		threadName[tid] = strings.TrimSuffix(string(comm), "\n")
 	}
 	cpu := b.finish(t)
 	to := rec.Now()
@@ -261,6 +267,13 @@ func TestSwitchesMatchThreadCPU(t *testing.T) {
 	}
 	if rec.Lost() != 0 {
 		t.Errorf("%d switch records lost draining every 50 ms", rec.Lost())
+	}
+	// The gate's shell exec'd the burner, whose threads were forked after.
+	names := rec.Names()
+	for _, tid := range tids {
+		if names[tid] != threadName[tid] {
+			t.Errorf("thread %d: the kernel's records name it %q, /proc %q", tid, names[tid], threadName[tid])
+		}
 	}
 
 	per := make([]time.Duration, cpus)
@@ -376,6 +389,38 @@ func switchRecord(out bool, pid, tid, cpu int, t time.Duration) []byte {
 	return sampleID(rec, pid, tid, cpu, t)
 }
 
+// commRecord is a PERF_RECORD_COMM: thread tid of process pid took name
+// at t.
+func commRecord(pid, tid int, name string, t time.Duration) []byte {
+	comm := make([]byte, (len(name)+8)/8*8) // with its NUL, padded to 8 bytes
+	copy(comm, name)
+	rec := recordHeader(unix.PERF_RECORD_COMM, 0, uint16(16+len(comm)+sampleIDSize))
+	rec = binary.NativeEndian.AppendUint32(rec, uint32(pid))
+	rec = binary.NativeEndian.AppendUint32(rec, uint32(tid))
+	return sampleID(append(rec, comm...), pid, tid, 0, t)
+}
+
+// forkRecord is a PERF_RECORD_FORK: thread ptid of process ppid made thread
+// tid of process pid at t, on cpu.
+func forkRecord(pid, tid, ppid, ptid, cpu int, t time.Duration) []byte {
+	return sampleID(taskRecord(unix.PERF_RECORD_FORK, pid, tid, ppid, ptid, t), ppid, ptid, cpu, t)
+}
+
+// exitRecord is a PERF_RECORD_EXIT: thread tid of process pid exited at t,
+// on cpu.
+func exitRecord(pid, tid, cpu int, t time.Duration) []byte {
+	return sampleID(taskRecord(unix.PERF_RECORD_EXIT, pid, tid, 1, 1, t), pid, tid, cpu, t)
+}
+
+// taskRecord is the body of a PERF_RECORD_FORK or PERF_RECORD_EXIT (typ).
+func taskRecord(typ uint32, pid, tid, ppid, ptid int, t time.Duration) []byte {
+	rec := recordHeader(typ, 0, forkRecordSize)
+	for _, id := range []int{pid, ppid, tid, ptid} {
+		rec = binary.NativeEndian.AppendUint32(rec, uint32(id))
+	}
+	return binary.NativeEndian.AppendUint64(rec, uint64(t))
+}
+
 // lostRecord is a PERF_RECORD_LOST of n records on cpu.
 func lostRecord(n uint64, cpu int) []byte {
 	rec := recordHeader(unix.PERF_RECORD_LOST, 0, lostRecordSize)
@@ -423,7 +468,10 @@ func TestSwitchParser(t *testing.T) {
 	slice := func(tid, cpu int, from, to time.Duration) Slice {
 		return Slice{PID: pid, TID: tid, CPU: cpu, Start: from * time.Millisecond, End: to * time.Millisecond}
 	}
-	comm := append(recordHeader(3, 0, 40), make([]byte, 32)...) // PERF_RECORD_COMM, not asked for: skipped
+	exit := func(tid, cpu int, ms time.Duration) []byte {
+		return exitRecord(pid, tid, cpu, ms*time.Millisecond)
+	}
+	named := [][]byte{commRecord(pid, 101, "python3", 2*time.Millisecond), forkRecord(pid, 103, pid, 101, 0, 3*time.Millisecond)}
 	for _, tc := range []struct {
 		name    string
 		records [][]byte
@@ -440,7 +488,10 @@ func TestSwitchParser(t *testing.T) {
 		{"lost records end the slice begun", [][]byte{in(101, 0, 1), lostRecord(12, 0), out(101, 0, 6), in(101, 0, 7), out(101, 0, 8)},
 			[]Slice{slice(101, 0, 7, 8)}, 12},
 		{"lost on another CPU", [][]byte{in(101, 0, 1), lostRecord(3, 1), out(101, 0, 6)}, []Slice{slice(101, 0, 1, 6)}, 3},
-		{"other records skipped", [][]byte{in(101, 0, 1), comm, out(101, 0, 6)}, []Slice{slice(101, 0, 1, 6)}, 0},
+		{"records of names between", [][]byte{in(101, 0, 1), named[0], named[1], out(101, 0, 6)}, []Slice{slice(101, 0, 1, 6)}, 0},
+		{"an exit ends the last slice", [][]byte{in(101, 0, 1), in(103, 1, 2), exit(101, 0, 4), exit(103, 1, 5), out(103, 1, 6)},
+			[]Slice{slice(101, 0, 1, 4), slice(103, 1, 2, 5)}, 0},
+		{"an exit on another CPU", [][]byte{in(101, 0, 1), exit(101, 1, 4)}, nil, 0},
 		{"CPU beyond those opened", [][]byte{in(101, 5, 1), out(101, 5, 6)}, nil, 0},
 		{"time going back", [][]byte{in(101, 0, 6), out(101, 0, 1)}, nil, 0},
 	} {
@@ -467,6 +518,47 @@ func TestSwitchParser(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) || p.lost != tc.lost {
 			t.Errorf("%s, one by one: %+v, %d lost; want %+v, %d lost", tc.name, got, p.lost, tc.want, tc.lost)
+		}
+	}
+}
+
+func TestSwitchParserNames(t *testing.T) {
+	comm := func(tid int, name string, ms time.Duration) []byte {
+		return commRecord(tid, tid, name, ms*time.Millisecond)
+	}
+	fork := func(tid, ptid int, ms time.Duration) []byte {
+		return forkRecord(tid, tid, ptid, ptid, 0, ms*time.Millisecond)
+	}
+	for _, tc := range []struct {
+		name    string
+		records [][]byte
+		want    map[int]string
+	}{
+		{"an exec", [][]byte{comm(200, "true", 5)}, map[int]string{200: "true"}},
+		{"the latest in time, not in the ring", [][]byte{comm(200, "head", 9), comm(200, "bash", 3)}, map[int]string{200: "head"}},
+		{"the longest name", [][]byte{comm(200, "ThreadPoolExecu", 5)}, map[int]string{200: "ThreadPoolExecu"}},
+		{"a thread renamed", [][]byte{comm(100, "python3", 1), fork(101, 100, 2),
+			commRecord(100, 101, "worker", 3*time.Millisecond)}, map[int]string{100: "python3", 101: "worker"}},
+		{"a fork that never execs: its parent's name at the fork", [][]byte{comm(100, "python3", 5), fork(201, 100, 2), comm(100, "bash", 1)},
+			map[int]string{100: "python3", 201: "bash"}},
+		{"a fork that execs", [][]byte{comm(100, "bash", 1), fork(202, 100, 2), comm(202, "head", 3)}, map[int]string{100: "bash", 202: "head"}},
+		{"a fork of a fork", [][]byte{fork(202, 201, 3), fork(201, 100, 2), comm(100, "bash", 1)},
+			map[int]string{100: "bash", 201: "bash", 202: "bash"}},
+		{"a fork of a parent never named", [][]byte{fork(201, 100, 2)}, map[int]string{}},
+		{"a thread id reused by a fork", [][]byte{comm(100, "bash", 1), comm(201, "head", 2), fork(201, 100, 5)},
+			map[int]string{100: "bash", 201: "bash"}},
+		{"forks in a loop of reused ids", [][]byte{fork(201, 202, 2), fork(202, 201, 3)}, map[int]string{}},
+		{"an exit", [][]byte{comm(100, "bash", 1), exitRecord(100, 100, 0, 2*time.Millisecond)}, map[int]string{100: "bash"}},
+	} {
+		// The first record wraps around the end of the ring.
+		const size, tail = 256, 1000*256 + 240
+		data, head := ring(size, tail, tc.records...)
+		p := switchParser{on: make([]onCore, 1)}
+		if _, err := p.consume(data, tail, head, nil); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := p.names.latest(); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: names %v; want %v", tc.name, got, tc.want)
 		}
 	}
 }

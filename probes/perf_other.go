@@ -38,6 +38,9 @@ func (r *SwitchRecorder) Drain(dst []Slice) ([]Slice, error) { return dst, errNo
 // Lost is 0 outside Linux.
 func (r *SwitchRecorder) Lost() uint64 { return 0 }
 
+// Names is nil outside Linux.
+func (r *SwitchRecorder) Names() map[int]string { return nil }
+
 // Now is 0 outside Linux.
 func (r *SwitchRecorder) Now() time.Duration { return 0 }
 

@@ -22,12 +22,18 @@ const (
 	sampleIDSize     = 24
 	switchRecordSize = 8 + sampleIDSize      // header, sample_id
 	lostRecordSize   = 8 + 16 + sampleIDSize // header, id, lost, sample_id
+	// header, pid, tid, the name NUL-padded to 8 bytes (at most 16 with
+	// its NUL, TASK_COMM_LEN), sample_id
+	commRecordMinSize = 8 + 8 + 8 + sampleIDSize
+	commRecordMaxSize = 8 + 8 + 16 + sampleIDSize
+	forkRecordSize    = 8 + 24 + sampleIDSize // header, pid, ppid, tid, ptid, time, sample_id
 )
 
 // SwitchRecorder records every switch of the subject's threads onto and off
 // the CPUs and turns them into Slices: what each thread ran where, exact to
 // the microsecond, which 100 ms samples cannot show (GIL-bound threads taking
-// turns look like threads running together).
+// turns look like threads running together). It also records each thread's
+// name as the kernel gives it (Names), for the threads /proc never saw.
 type SwitchRecorder struct {
 	fds   []int
 	rings [][]byte // each one mapping: the metadata page, then the data
@@ -38,15 +44,19 @@ type SwitchRecorder struct {
 // OpenSwitches starts recording the switches of pid and of the threads and
 // children it starts afterwards (so gate the subject, as for OpenCoreClock)
 // on CPUs 0..cpus-1. The caller drains the rings before a CPU makes
-// SwitchRingRecords records (two a slice); those that find a ring full are
-// counted by Lost.
+// SwitchRingRecords records (two a slice; a thread's fork, exec and exit
+// take the room of five more); those that find a ring full are counted by
+// Lost.
 func OpenSwitches(pid, cpus int) (*SwitchRecorder, error) {
 	attr := unix.PerfEventAttr{
 		Type:        unix.PERF_TYPE_SOFTWARE,
 		Config:      unix.PERF_COUNT_SW_DUMMY,
 		Sample_type: unix.PERF_SAMPLE_TID | unix.PERF_SAMPLE_TIME | unix.PERF_SAMPLE_CPU,
+		// comm and task add a record at each exec and rename, and at each
+		// fork and exit (the kernel sends these to comm events anyway): what
+		// names a thread /proc never saw.
 		Bits: unix.PerfBitInherit | unix.PerfBitContextSwitch | unix.PerfBitSampleIDAll |
-			unix.PerfBitUseClockID,
+			unix.PerfBitUseClockID | unix.PerfBitComm | unix.PerfBitTask,
 		Clockid: unix.CLOCK_MONOTONIC,
 	}
 	fds, err := openPerCPU(&attr, pid, cpus, "the switch timeline")
@@ -90,6 +100,11 @@ func (r *SwitchRecorder) Drain(dst []Slice) ([]Slice, error) {
 // (the slices they ended are missing).
 func (r *SwitchRecorder) Lost() uint64 { return r.p.lost }
 
+// Names is the name of each subject thread that the records drained so far
+// tell, by thread id: the latest it took at an exec or a rename, or else
+// the one it was forked with.
+func (r *SwitchRecorder) Names() map[int]string { return r.p.names.latest() }
+
 // Now reads the clock that stamps the slices.
 func (r *SwitchRecorder) Now() time.Duration {
 	var ts unix.Timespec
@@ -114,7 +129,8 @@ func (r *SwitchRecorder) Close() error {
 type switchParser struct {
 	on      []onCore
 	lost    uint64
-	scratch [lostRecordSize]byte
+	names   taskNames
+	scratch [max(lostRecordSize, commRecordMaxSize, forkRecordSize)]byte
 }
 
 type onCore struct {
@@ -139,6 +155,11 @@ func (p *switchParser) consume(data []byte, tail, head uint64, dst []Slice) ([]S
 		switch {
 		case typ == unix.PERF_RECORD_SWITCH && size >= switchRecordSize:
 			dst = p.switched(p.record(data, off, switchRecordSize)[8:], misc, dst)
+		case typ == unix.PERF_RECORD_EXIT && size >= forkRecordSize:
+			// An exiting thread's events are gone before its last switch
+			// out: its exit, written on the CPU it runs on, ends its last
+			// slice.
+			dst = p.switched(p.record(data, off, forkRecordSize)[8+24:], unix.PERF_RECORD_MISC_SWITCH_OUT, dst)
 		case typ == unix.PERF_RECORD_LOST && size >= lostRecordSize:
 			rec := p.record(data, off, lostRecordSize)
 			p.lost += binary.NativeEndian.Uint64(rec[16:])
@@ -146,6 +167,13 @@ func (p *switchParser) consume(data []byte, tail, head uint64, dst []Slice) ([]S
 			if cpu := binary.NativeEndian.Uint32(rec[40:]); int(cpu) < len(p.on) {
 				p.on[cpu].in = false
 			}
+		case typ == unix.PERF_RECORD_COMM && size >= commRecordMinSize && size <= commRecordMaxSize:
+			rec := p.record(data, off, size)
+			id := rec[size-sampleIDSize:]
+			p.names.renamed(binary.NativeEndian.Uint32(rec[12:]), rec[16:size-sampleIDSize], binary.NativeEndian.Uint64(id[8:]))
+		case typ == unix.PERF_RECORD_FORK && size >= forkRecordSize:
+			rec := p.record(data, off, forkRecordSize)
+			p.names.forked(binary.NativeEndian.Uint32(rec[16:]), binary.NativeEndian.Uint32(rec[20:]), binary.NativeEndian.Uint64(rec[24:]))
 		}
 		tail += size
 	}
