@@ -81,6 +81,10 @@ func (a *exactAttribution) axis(mono time.Duration) float64 {
 	return max(a.axis0+(mono-a.mono0).Seconds(), 0)
 }
 
+// names is each subject thread's name as the kernel's records tell it, by
+// thread id.
+func (a *exactAttribution) names() map[int]string { return a.switches.Names() }
+
 // lost is how many switch records the kernel could not deliver.
 func (a *exactAttribution) lost() uint64 { return a.switches.Lost() }
 

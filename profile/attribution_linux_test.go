@@ -335,3 +335,29 @@ func TestSwitchRingsDrainedBetweenTicks(t *testing.T) {
 		t.Errorf("attribution note %q; want no switch records lost", p.Summary.AttributionNote)
 	}
 }
+
+// TestShortLivedProcessesNamed records a shell that runs two programs and a
+// subshell, which live too briefly for /proc to be read: the kernel's
+// records name them all, the subshell by the shell it was forked from.
+func TestShortLivedProcessesNamed(t *testing.T) {
+	spec := resolved(runners.Spec{Backend: runners.BackendCommand,
+		Command: []string{"/bin/sh", "-c", "/bin/true; (echo forked && exit 3); /bin/sleep 0.05"}})
+	p, err := Record(context.Background(), spec, quickEdges)
+	if err != nil {
+		t.Fatalf("Record(%v) = %v", spec.Command, err)
+	}
+	requireExact(t, p)
+	named := map[string]int{}
+	for _, th := range p.Threads {
+		t.Logf("thread %d of %d: %q of %q", th.TID, th.PID, th.Name, th.Process)
+		if th.Name == "" || th.Process == "" {
+			t.Errorf("thread %d of process %d: name %q, process %q; want both", th.TID, th.PID, th.Name, th.Process)
+		}
+		named[th.Name]++
+	}
+	for name, want := range map[string]int{"true": 1, "sleep": 1, "sh": 2} {
+		if named[name] < want {
+			t.Errorf("%d threads named %q; want at least %d", named[name], name, want)
+		}
+	}
+}

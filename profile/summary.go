@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"syscall"
@@ -72,6 +73,9 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	}
 	slices.SortFunc(p.Threads, func(a, b Thread) int { return a.TID - b.TID })
 	summarizeSlices(p)
+	if r.exact != nil {
+		nameUnread(p.Threads, r.exact.names())
+	}
 	p.StderrTail = r.stderr.tail.String()
 	p.StdoutTail = r.stdout.tail.String()
 
@@ -262,6 +266,25 @@ func summarizeSlices(p *Profile) {
 		p.Threads[i].OnCPUS = round(p.Threads[i].OnCPUS, 1e6)
 	}
 	slices.SortFunc(p.Threads, func(a, b Thread) int { return a.TID - b.TID })
+}
+
+// nameUnread names the threads that /proc never read (those that lived
+// between two samples, such as a shell script's helpers) by names, the
+// kernel's names by thread id: each thread by its own, its process by the
+// one /proc read for another of its threads or else by its leader's. The
+// names /proc read are kept.
+func nameUnread(threads []Thread, names map[int]string) {
+	process := map[int]string{}
+	for _, t := range threads {
+		if t.Process != "" {
+			process[t.PID] = t.Process
+		}
+	}
+	for i := range threads {
+		t := &threads[i]
+		t.Name = cmp.Or(t.Name, names[t.TID])
+		t.Process = cmp.Or(t.Process, process[t.PID], names[t.PID])
+	}
 }
 
 // summarizeAttribution says how the run's per-core figures were measured.
