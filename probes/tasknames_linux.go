@@ -18,6 +18,11 @@ type taskNames struct {
 	intern map[string]string     // one string for each distinct name: a build's thousand "cc1" share it
 }
 
+// maxNamedTasks bounds the threads taskNames keeps names and forks of, so a
+// subject that starts processes without end (a build, a shell loop) costs
+// at most a few MB: past it, threads not yet known stay unnamed ("pid N").
+const maxNamedTasks = 100_000
+
 type stampedComm struct {
 	name string
 	t    uint64
@@ -39,6 +44,9 @@ func (n *taskNames) renamed(tid uint32, comm []byte, t uint64) {
 	if n.comms == nil {
 		n.comms, n.intern = map[uint32][]stampedComm{}, map[string]string{}
 	}
+	if _, known := n.comms[tid]; !known && len(n.comms) >= maxNamedTasks {
+		return
+	}
 	name, ok := n.intern[string(comm)]
 	if !ok {
 		name = string(comm)
@@ -52,6 +60,9 @@ func (n *taskNames) renamed(tid uint32, comm []byte, t uint64) {
 func (n *taskNames) forked(tid, ptid uint32, t uint64) {
 	if n.forks == nil {
 		n.forks = map[uint32]forkedFrom{}
+	}
+	if _, known := n.forks[tid]; !known && len(n.forks) >= maxNamedTasks {
+		return
 	}
 	if was, ok := n.forks[tid]; !ok || t > was.t { // a reused thread id: its latest thread
 		n.forks[tid] = forkedFrom{ptid, t}
