@@ -290,7 +290,7 @@ func TestPreferencesPersist(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := runners.Spec{Backend: runners.BackendGo, Workload: runners.IO, Model: runners.Processes, Tasks: 7, Workers: 3,
-		Size: 0.5, Latency: runners.Duration(20 * time.Millisecond), SwitchInterval: runners.Duration(runners.DefaultSwitch),
+		Size: 0.5, Latency: runners.Duration(20 * time.Millisecond),
 		Interval: runners.Duration(50 * time.Millisecond)}
 	if len(specs) != 1 || specs[0].Model != want.Model || specs[0].Workload != want.Workload || specs[0].Tasks != want.Tasks ||
 		specs[0].Workers != want.Workers || specs[0].Size != want.Size || specs[0].Interval != want.Interval ||

@@ -136,6 +136,9 @@ func (in Input) resolve() ([]Spec, []*FieldError) {
 		for _, m := range models {
 			s := base
 			s.Model, s.Python = m, py.Path
+			if m != Threads {
+				s.SwitchInterval = 0 // the threads' alone
+			}
 			if m == Processes {
 				s.StartMethod = strings.TrimSpace(in.StartMethod)
 			}

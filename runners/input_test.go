@@ -18,14 +18,14 @@ func TestInputSpecs(t *testing.T) {
 	}{
 		{"empty is the defaults", Input{Models: "sequential"}, []Spec{{Backend: BackendGo, Workload: CPU, Model: Sequential,
 			Tasks: DefaultTasks, Workers: 1, Size: DefaultSize, Latency: Duration(DefaultLatency),
-			SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}}},
+			Interval: Duration(DefaultInterval)}}},
 		{"every field typed", Input{Backend: "go", Workload: "io", Models: "threads", Tasks: " 7 ", Workers: "3", Size: "0.5",
 			Latency: "20ms", SwitchInterval: "1ms", Interval: "50ms"}, []Spec{{Backend: BackendGo, Workload: IO, Model: Threads,
 			Tasks: 7, Workers: 3, Size: 0.5, Latency: Duration(20 * time.Millisecond),
 			SwitchInterval: Duration(time.Millisecond), Interval: Duration(50 * time.Millisecond)}}},
 		{"workers auto", Input{Models: "processes", Workers: "auto"}, []Spec{{Backend: BackendGo, Workload: CPU, Model: Processes,
 			Tasks: DefaultTasks, Workers: runtime.NumCPU(), Size: DefaultSize, Latency: Duration(DefaultLatency),
-			SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}}},
+			Interval: Duration(DefaultInterval)}}},
 		{"workers 0 is the model's default", Input{Models: "threads", Workers: "0"}, []Spec{{Backend: BackendGo, Workload: CPU,
 			Model: Threads, Tasks: DefaultTasks, Workers: DefaultThreadPool, Size: DefaultSize, Latency: Duration(DefaultLatency),
 			SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}}},
@@ -142,5 +142,34 @@ func TestCommandName(t *testing.T) {
 		if got := CommandName(tt.argv); got != tt.want {
 			t.Errorf("CommandName(%q) = %q; want %q", tt.argv, got, tt.want)
 		}
+	}
+}
+
+// TestInputModelSettings checks that a spec holds the switch interval only
+// for threads and the start method only for Python processes: the other
+// models' files said switch_interval "5ms" for a lock they do not have.
+func TestInputModelSettings(t *testing.T) {
+	specs, err := Input{Models: AllModels, SwitchInterval: "2ms"}.Specs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range specs {
+		want := Duration(0)
+		if s.Model == Threads {
+			want = Duration(2 * time.Millisecond)
+		}
+		if s.SwitchInterval != want || s.StartMethod != "" {
+			t.Errorf("%s: switch interval %v, start method %q; want %v and none", s.Model, s.SwitchInterval.D(), s.StartMethod, want.D())
+		}
+	}
+}
+
+// TestSpecFromOlderFile resolves a spec as files before it applied to
+// threads alone wrote it: a switch interval for every model.
+func TestSpecFromOlderFile(t *testing.T) {
+	old := Spec{Backend: BackendGo, Workload: CPU, Model: Sequential, Tasks: 4, Workers: 1, Size: 1,
+		Latency: Duration(DefaultLatency), SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}
+	if s, err := old.Resolve(); err != nil || !reflect.DeepEqual(s, old) {
+		t.Errorf("Resolve(an older sequential spec) = %+v, %v; want it as it was, nil", s, err)
 	}
 }

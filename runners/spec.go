@@ -127,7 +127,7 @@ type Spec struct {
 	// Latency is how long the loopback site waits before answering a request.
 	Latency Duration `json:"latency,omitempty"`
 	// SwitchInterval is how long a threads-model thread may hold the GIL while
-	// another waits (CPython's sys.getswitchinterval()).
+	// another waits (CPython's sys.getswitchinterval()); 0 for other models.
 	SwitchInterval Duration `json:"switch_interval,omitempty"`
 	// Interval is the sampling period of the profiler.
 	Interval Duration `json:"interval,omitempty"`
@@ -196,7 +196,7 @@ func (s Spec) withDefaults() Spec {
 	if s.Latency == 0 {
 		s.Latency = Duration(DefaultLatency)
 	}
-	if s.SwitchInterval == 0 {
+	if s.Model == Threads && s.SwitchInterval == 0 {
 		s.SwitchInterval = Duration(DefaultSwitch)
 	}
 	if s.Backend == BackendPython && s.Model == Processes && s.StartMethod == "" {
@@ -305,6 +305,9 @@ func (s Spec) Validate() error {
 	}
 	if err := durationError("latency", s.Latency); err != nil {
 		return err
+	}
+	if s.Model != Threads && s.SwitchInterval == 0 {
+		return nil // only threads have a lock; older files gave every model one, still checked
 	}
 	return durationError("switch-interval", s.SwitchInterval)
 }
