@@ -105,11 +105,13 @@ func (j *job) threads(ctx context.Context) (outcome, error) {
 }
 
 // async runs every task's code on one event-loop OS thread. A task runs until
-// it awaits its request and is never preempted; the requests all go out at
-// once and wait in the runtime's network poller (Go's epoll) off the loop,
-// and their completions come back to the loop's queue. So the CPU parts of
-// the tasks never overlap in time. GOMAXPROCS 2 gives the loop one P and the
-// network side another, as the kernel does for a Python process.
+// it awaits its request and is never preempted; the requests go out at once
+// (at most Workers tasks in flight, as the Python script's semaphore allows;
+// the default is every task) and wait in the runtime's network poller (Go's
+// epoll) off the loop, and their completions come back to the loop's queue.
+// So the CPU parts of the tasks never overlap in time. GOMAXPROCS 2 gives the
+// loop one P and the network side another, as the kernel does for a Python
+// process.
 func (j *job) async(ctx context.Context) (outcome, error) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	runtime.LockOSThread()
@@ -127,7 +129,8 @@ func (j *job) async(ctx context.Context) (outcome, error) {
 		err     error
 	}
 	ready := make([]step, 0, n)
-	for task := range n {
+	next := min(max(j.spec.Workers, 1), n) // the first task not yet started
+	for task := range next {
 		ready = append(ready, step{task: task})
 	}
 	completions := make(chan step, n) // never blocks a request goroutine
@@ -160,6 +163,10 @@ func (j *job) async(ctx context.Context) (outcome, error) {
 		sum += w.compute(s.task, s.digest, nil)
 		j.out.task(EvTaskEnd, s.task, 0)
 		done++
+		if next < n { // a task ended: the next may start
+			ready = append(ready, step{task: next})
+			next++
+		}
 	}
 	return outcome{sum: sum}, nil
 }

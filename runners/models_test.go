@@ -223,6 +223,7 @@ func TestIOModels(t *testing.T) {
 	}{
 		{Sequential, 0, 2 * time.Second, time.Minute},
 		{Async, 0, 50 * time.Millisecond, 500 * time.Millisecond},
+		{Async, 5, 350 * time.Millisecond, time.Second},   // at most 5 in flight: 8 rounds
 		{Threads, 5, 350 * time.Millisecond, time.Second}, // 8 rounds of 5
 		{Processes, 2, 0, time.Minute},
 		{Goroutines, 0, 50 * time.Millisecond, 500 * time.Millisecond},
