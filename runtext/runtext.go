@@ -107,11 +107,8 @@ func Spec(s runners.Spec) string {
 		return Workload(s)
 	}
 	d := string(s.Model) + ", " + Workload(s)
-	if s.Workers > 0 {
-		d += ": " + Count(s.Workers, "worker")
-	}
-	if set := pythonSettings(s, true); set != "" {
-		d += ", " + set
+	if set := modelSettings(s, true); set != "" {
+		d += ": " + set
 	}
 	return d
 }
@@ -144,20 +141,35 @@ func Model(s runners.Spec) string {
 	case runners.BackendCommand:
 		return strings.Join(s.Command, " ")
 	}
-	d := string(s.Model)
-	if s.Workers > 0 {
-		d += ", " + Count(s.Workers, "worker")
+	if set := modelSettings(s, false); set != "" {
+		return string(s.Model) + ", " + set
 	}
-	if set := pythonSettings(s, false); set != "" {
-		d += ", " + set
-	}
-	return d
+	return string(s.Model)
 }
 
-// pythonSettings is what else shapes a Python run's model: the threads'
-// switch interval (sys.setswitchinterval) or the processes' start method,
-// for a table ("switch 5ms", "spawn") or, in full, for a sentence ("switch
-// interval 5ms", "start method spawn"); "" for other runs.
+// modelSettings is what shapes a model's run beyond its name: its pool
+// ("5 workers"; async's tasks in flight, "20 at once"; none for
+// sequential, which has one thread by definition) and, for Python, the
+// threads' switch interval (sys.setswitchinterval) or the processes' start
+// method, short for a table ("switch 5ms", "spawn") or in full for a
+// sentence ("switch interval 5ms", "start method spawn").
+func modelSettings(s runners.Spec, full bool) string {
+	var pool string
+	switch {
+	case s.Workers <= 0 || s.Model == runners.Sequential:
+	case s.Model == runners.Async:
+		pool = fmt.Sprintf("%d at once", s.Workers)
+	default:
+		pool = Count(s.Workers, "worker")
+	}
+	set := pythonSettings(s, full)
+	if pool != "" && set != "" {
+		return pool + ", " + set
+	}
+	return pool + set
+}
+
+// pythonSettings is modelSettings' part for Python; "" for other runs.
 func pythonSettings(s runners.Spec, full bool) string {
 	switch {
 	case s.Backend != runners.BackendPython:

@@ -122,7 +122,9 @@ func TestSpecText(t *testing.T) {
 			"processes, cpu workload, 20 tasks, size 1: 2 workers, start method spawn", "cpu workload, 20 tasks, size 1",
 			"processes, 2 workers, spawn"},
 		{"python async: nothing more", python(runners.Async, 20),
-			"async, cpu workload, 20 tasks, size 1: 20 workers", "cpu workload, 20 tasks, size 1", "async, 20 workers"},
+			"async, cpu workload, 20 tasks, size 1: 20 at once", "cpu workload, 20 tasks, size 1", "async, 20 at once"},
+		{"sequential: one thread, no pool to name", spec(runners.CPU, runners.Sequential, 1),
+			"sequential, cpu workload, 20 tasks, size 1", "cpu workload, 20 tasks, size 1", "sequential"},
 		{"go threads: its switch interval is not Python's", func() runners.Spec {
 			s := spec(runners.CPU, runners.Threads, 5)
 			s.SwitchInterval = runners.Duration(5 * time.Millisecond)
