@@ -163,14 +163,21 @@ func fraction(v, most float64) float64 {
 	return max(0, min(v/most, 1))
 }
 
-// verdictText is a run's verdict and why, after its name.
+// verdictText is a run's verdict and why, after its name and, where the
+// name does not say it, its model as the table would show it ("threads, 5
+// workers, switch 5ms", a command in full): the table leaves that column
+// out to fit an 800-pixel window.
 func verdictText(p *profile.Profile) *widget.RichText {
 	style := func(bold bool) widget.RichTextStyle {
 		return widget.RichTextStyle{Inline: true, SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Bold: bold}}
 	}
+	name, model := runName(p), ""
+	if m := runtext.Model(p.Spec); !p.Watched() && m != name {
+		model = " (" + m + ")"
+	}
 	rt := widget.NewRichText(
-		&widget.TextSegment{Text: runName(p) + ": ", Style: style(true)},
-		&widget.TextSegment{Text: verdictAndWhy(p), Style: style(false)},
+		&widget.TextSegment{Text: name, Style: style(true)},
+		&widget.TextSegment{Text: model + ": " + verdictAndWhy(p), Style: style(false)},
 	)
 	rt.Wrapping = fyne.TextWrapWord
 	return rt

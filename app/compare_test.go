@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +141,25 @@ func TestCompareLanesZoomTogether(t *testing.T) {
 	after := fyne.NewPos(l.x0+l.width*0.6/0.8, laneHeight+laneGap+laneHeight/4)
 	if got := l.readout(after); got != "" {
 		t.Errorf("readout after the short run ended = %q; want none", got)
+	}
+}
+
+// TestVerdictNamesTheModel checks that a run's verdict line says how it ran
+// where its name does not: the table has no model column.
+func TestVerdictNamesTheModel(t *testing.T) {
+	python := &profile.Profile{Label: "threads · CPython 3.11.2", Spec: runners.Spec{Backend: runners.BackendPython,
+		Workload: runners.CPU, Model: runners.Threads, Workers: 5, SwitchInterval: runners.Duration(5 * time.Millisecond)}}
+	sequential := &profile.Profile{Label: "sequential", Spec: runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
+		Model: runners.Sequential, Workers: 1}}
+	for _, tt := range []struct {
+		p    *profile.Profile
+		want string
+	}{
+		{python, "threads · CPython 3.11.2 (threads, 5 workers, switch 5ms): "},
+		{sequential, "sequential: "},
+	} {
+		if got := verdictText(tt.p).String(); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("verdict line = %q; want it to begin %q", got, tt.want)
+		}
 	}
 }
