@@ -208,8 +208,11 @@ func (f figures) together() string {
 	if len(f.p.Slices) == 0 {
 		return ""
 	}
-	at := profile.Together(f.p.Slices, profile.ByThread, f.s.SubjectStartS, f.s.SubjectEndS)
-	return fmt.Sprintf(" The kernel's switch records show two or more of its threads on a core at once for %.0f%% of its run.", 100*at)
+	at := fmt.Sprintf("%.0f%%", 100*profile.Together(f.p.Slices, profile.ByThread, f.s.SubjectStartS, f.s.SubjectEndS))
+	if at == "0%" {
+		at = "under 1%"
+	}
+	return fmt.Sprintf(" The kernel's switch records show two or more of its threads on a core at once for %s of its run.", at)
 }
 
 // InFlight is the most tasks running at once among events: each task from
