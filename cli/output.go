@@ -90,15 +90,16 @@ func printTable(w io.Writer, ps []*profile.Profile) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "run\t%s\n", strings.Join(runtext.Heads(cols), "\t"))
-	for _, p := range ps {
-		fmt.Fprintf(tw, "%s\t%s\n", runtext.Mark(runtext.Label(p), p), strings.Join(runtext.Cells(p, cols), "\t"))
+	names := runtext.Names(ps)
+	for i, p := range ps {
+		fmt.Fprintf(tw, "%s\t%s\n", runtext.Mark(names[i], p), strings.Join(runtext.Cells(p, cols), "\t"))
 	}
 	tw.Flush()
 	if commands {
 		fmt.Fprint(w, "\ncommands:\n")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, p := range ps {
-			fmt.Fprintf(tw, "  %s\t%s\n", runtext.Label(p), runtext.Model(p.Spec))
+		for i, p := range ps {
+			fmt.Fprintf(tw, "  %s\t%s\n", names[i], runtext.Model(p.Spec))
 		}
 		tw.Flush()
 	}

@@ -42,7 +42,7 @@ func TestCSV(t *testing.T) {
 	for _, r := range rows[1:] {
 		runs[r[0]]++
 	}
-	for name, want := range map[string]int{"cpu #1": 6, "cpu #2": 20, "run 3": 2} {
+	for name, want := range map[string]int{"cpu #1": 6, "cpu #2": 20, "async": 2} {
 		if runs[name] != want {
 			t.Errorf("rows of run %q = %d; want %d (runs seen: %v)", name, runs[name], want, runs)
 		}

@@ -18,25 +18,26 @@ func Label(p *profile.Profile) string {
 	return p.Spec.Label()
 }
 
-// Names names runs shown together, each uniquely: its label, numbered
+// Names names runs shown together, each uniquely: its Label, numbered
 // among the runs that share it ("cpu #1", "io", "cpu #2"), and "run N" for
-// a profile that has no label (a file written by hand).
+// a run that has no label at all.
 func Names(ps []*profile.Profile) []string {
 	count := make(map[string]int, len(ps))
 	for _, p := range ps {
-		count[p.Label]++
+		count[Label(p)]++
 	}
 	nth := make(map[string]int, len(ps))
 	names := make([]string, len(ps))
 	for i, p := range ps {
-		nth[p.Label]++
+		label := Label(p)
+		nth[label]++
 		switch {
-		case p.Label == "":
+		case label == "":
 			names[i] = fmt.Sprintf("run %d", i+1)
-		case count[p.Label] > 1:
-			names[i] = fmt.Sprintf("%s #%d", p.Label, nth[p.Label])
+		case count[label] > 1:
+			names[i] = fmt.Sprintf("%s #%d", label, nth[label])
 		default:
-			names[i] = p.Label
+			names[i] = label
 		}
 	}
 	return names

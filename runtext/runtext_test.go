@@ -335,3 +335,13 @@ func TestWhat(t *testing.T) {
 		})
 	}
 }
+
+// TestNamesFallBackToTheSpec checks that a run without a label of its own
+// (a file written by hand) is named by its spec, as Label names it, so the
+// table, the CSV and the trace call it the same.
+func TestNamesFallBackToTheSpec(t *testing.T) {
+	ps := []*profile.Profile{{Spec: spec(runners.CPU, runners.Threads, 5)}, {Spec: spec(runners.CPU, runners.Threads, 5)}}
+	if got := Names(ps); len(got) != 2 || got[0] != Label(ps[0])+" #1" || got[1] != Label(ps[1])+" #2" || Label(ps[0]) == "" {
+		t.Errorf("Names of two unlabelled threads runs = %q; want their spec's label %q, numbered", got, Label(ps[0]))
+	}
+}
