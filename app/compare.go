@@ -121,7 +121,8 @@ func (v *compareView) set(runs []*profile.Profile) {
 			fastest = max(fastest, *p.Summary.Speedup)
 		}
 	}
-	for _, p := range runs {
+	names := runNames(runs)
+	for i, p := range runs {
 		row := newRunRow(func() { v.selected(p) })
 		row.bars[0].frac = fraction(p.Summary.WallS, longest)
 		if p.Summary.Speedup != nil {
@@ -129,11 +130,11 @@ func (v *compareView) set(runs []*profile.Profile) {
 		}
 		row.shown = p == v.shown
 		rows = append(rows, row)
-		cells = append(cells, cell(runName(p), false, false))
+		cells = append(cells, cell(names[i], false, false))
 		for _, c := range tableColumns {
 			cells = append(cells, cell(c.Cell(p), false, c.Number()))
 		}
-		verdicts = append(verdicts, verdictText(p))
+		verdicts = append(verdicts, verdictText(names[i], p))
 	}
 	v.table.Layout.(*tableLayout).rows = len(rows)
 	v.table.Objects, v.verdicts.Objects = append(rows, cells...), verdicts
@@ -167,11 +168,11 @@ func fraction(v, most float64) float64 {
 // name does not say it, its model as the table would show it ("threads, 5
 // workers, switch 5ms", a command in full): the table leaves that column
 // out to fit an 800-pixel window.
-func verdictText(p *profile.Profile) *widget.RichText {
+func verdictText(name string, p *profile.Profile) *widget.RichText {
 	style := func(bold bool) widget.RichTextStyle {
 		return widget.RichTextStyle{Inline: true, SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Bold: bold}}
 	}
-	name, model := runName(p), ""
+	model := ""
 	if m := runtext.Model(p.Spec); !p.Watched() && m != name {
 		model = " (" + m + ")"
 	}
@@ -267,6 +268,16 @@ func (l *tableLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // runName is a run's label, marked when it did not finish well.
 func runName(p *profile.Profile) string { return runtext.Mark(runtext.Label(p), p) }
+
+// runNames are the names of runs shown together: each unique (runtext.Names),
+// marked as runName marks them.
+func runNames(ps []*profile.Profile) []string {
+	names := runtext.Names(ps)
+	for i, p := range ps {
+		names[i] = runtext.Mark(names[i], p)
+	}
+	return names
+}
 
 // duration is how long a run's frames cover.
 func duration(p *profile.Profile) float64 {

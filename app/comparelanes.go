@@ -225,11 +225,7 @@ func (r *runLanesRenderer) Refresh() {
 	r.imgs = r.imgs[:len(l.runs)]
 	l.series = append(l.series, make([]*laneSeries, max(0, len(l.runs)-len(l.series)))...)[:len(l.runs)]
 	clear(l.series[len(l.runs):cap(l.series)]) // runs no longer shown, and their pictures' memory, go
-	names := make([]string, len(l.runs))
-	for i, p := range l.runs {
-		names[i] = runName(p)
-	}
-	r.labels.set(names)
+	r.labels.set(runNames(l.runs))
 	for i, t := range r.labels.texts {
 		t.TextStyle.Bold = l.runs[i] == l.shown
 	}
