@@ -186,6 +186,13 @@ func TestClusterSourceValidatesAndPersists(t *testing.T) {
 	if _, err := c.options(); err == nil || !strings.HasPrefix(err.Error(), "Nodes: line 2") {
 		t.Errorf("options() error = %v; want it to name the field and the line", err)
 	}
+	c.nodes.SetText("127.0.0.1:9100\nhttp://127.0.0.1:9101/metrics\n 127.0.0.1:9100")
+	if err := c.nodes.Validate(); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("nodes field error with line 3 repeating line 1 = %v; want line 3 named", err)
+	}
+	if _, err := c.options(); err == nil || !strings.HasPrefix(err.Error(), "Nodes: line 3") || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("options() error with a node given twice = %v; want line 3 named, given twice", err)
+	}
 	c.nodes.SetText("127.0.0.1:9100\nhttp://127.0.0.1:9101/metrics")
 	for _, tc := range []struct {
 		f     *field

@@ -3,14 +3,15 @@ package app
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/nodes"
 	"corescope/profile"
+	"corescope/runners"
 )
 
 // backendCluster is the Run choice that watches other machines'
@@ -35,25 +36,25 @@ func newClusterFields(do func(func()), changed func()) *clusterFields {
 	// the text typed, or a long line would widen the window; Run's error
 	// (options) says the rest.
 	c.nodes.Validator = func(s string) error {
-		if _, err := nodeAddresses(s); err != nil {
-			var bad badLine
-			if errors.As(err, &bad) {
-				return fmt.Errorf("line %d: host:port or a URL", int(bad))
-			}
-			return errors.New("one host:port or URL a line")
+		fe := c.problem("node", func(in *profile.WatchInput) { in.Nodes = strings.Split(s, "\n") })
+		switch {
+		case fe == nil:
+			return nil
+		case lineOf(s, fe) > 0:
+			return fmt.Errorf("line %d: host:port or a URL, once", lineOf(s, fe))
 		}
-		return nil
+		return errors.New("one host:port or URL a line")
 	}
 	c.interval.SetText(nodes.DefaultInterval.String())
 	c.interval.Validator = func(s string) error {
-		if _, err := watchInterval(s); err != nil {
+		if c.problem("interval", func(in *profile.WatchInput) { in.Interval = s }) != nil {
 			return fmt.Errorf("%v or more, such as 1s", nodes.MinInterval)
 		}
 		return nil
 	}
 	c.duration.SetPlaceHolder("until Stop")
 	c.duration.Validator = func(s string) error {
-		if _, err := watchDuration(s); err != nil {
+		if c.problem("duration", func(in *profile.WatchInput) { in.Duration = s }) != nil {
 			return errors.New("such as 10m; empty = until Stop")
 		}
 		return nil
@@ -74,74 +75,54 @@ func (c *clusterFields) disableables() []fyne.Disableable {
 	return []fyne.Disableable{c.nodes, c.interval, c.duration}
 }
 
+// input is the watch the fields ask for, as typed.
+func (c *clusterFields) input() profile.WatchInput {
+	return profile.WatchInput{Nodes: strings.Split(c.nodes.Text, "\n"), Interval: c.interval.Text, Duration: c.duration.Text}
+}
+
+// problem is the *runners.FieldError of field when set gives it the text
+// being typed, whatever the other fields hold; nil when it is fine.
+func (c *clusterFields) problem(field string, set func(*profile.WatchInput)) *runners.FieldError {
+	in := c.input()
+	set(&in)
+	var fe *runners.FieldError
+	if errors.As(in.Problem(field), &fe) {
+		return fe
+	}
+	return nil
+}
+
+// clusterLabels are the form's names for WatchInput's fields.
+var clusterLabels = map[string]string{"node": "Nodes", "interval": "Every", "duration": "For"}
+
 // options are the watch the fields ask for; the error names the first bad
-// field.
+// field by its label, and a bad node by its line.
 func (c *clusterFields) options() (profile.WatchOptions, error) {
-	var opt profile.WatchOptions
-	var err error
-	if opt.Addresses, err = nodeAddresses(c.nodes.Text); err != nil {
-		return opt, fmt.Errorf("Nodes: %w", err)
+	opt, err := c.input().Options()
+	var fe *runners.FieldError
+	if !errors.As(err, &fe) {
+		return opt, err
 	}
-	if opt.Interval, err = watchInterval(c.interval.Text); err != nil {
-		return opt, fmt.Errorf("Every: %w", err)
+	what := fe.Value + " is not allowed; " + fe.Allowed
+	switch n := lineOf(c.nodes.Text, fe); {
+	case fe.Field == "node" && fe.Value == "none":
+		what = "give a node_exporter's host:port (such as host:9100) or URL, one a line"
+	case n > 0:
+		what = fmt.Sprintf("line %d: %s", n, what)
 	}
-	if opt.Duration, err = watchDuration(c.duration.Text); err != nil {
-		return opt, fmt.Errorf("For: %w", err)
-	}
-	return opt, nil
+	return opt, fmt.Errorf("%s: %s", clusterLabels[fe.Field], what)
 }
 
-// nodeAddresses are the non-blank lines of text, each checked as --node
-// takes it (nodes.ParseAddress); a bad line is named by its number.
-func nodeAddresses(text string) ([]string, error) {
-	var out []string
+// lineOf is the number of the line of the Nodes text fe names, 0 when fe
+// is not about one (the last, for an address given twice).
+func lineOf(text string, fe *runners.FieldError) int {
+	n := 0
 	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
+		if fe.Field == "node" && strconv.Quote(strings.TrimSpace(line)) == fe.Value {
+			n = i + 1
 		}
-		if _, err := nodes.ParseAddress(line); err != nil {
-			// The field is named by the form; the error names the line.
-			return nil, fmt.Errorf("%w: %s", badLine(i+1), strings.TrimPrefix(err.Error(), "--node "))
-		}
-		out = append(out, line)
 	}
-	if len(out) == 0 {
-		return nil, errors.New("no node: give a node_exporter's host:port (such as host:9100) or URL, one a line")
-	}
-	return out, nil
-}
-
-// badLine is the number of a line of the Nodes field that is no address.
-type badLine int
-
-func (b badLine) Error() string { return fmt.Sprintf("line %d", int(b)) }
-
-// watchInterval is how often the nodes are read: empty means
-// nodes.DefaultInterval; at least nodes.MinInterval.
-func watchInterval(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nodes.DefaultInterval, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < nodes.MinInterval {
-		return 0, fmt.Errorf("%q: use a duration of %v or more, such as 1s", s, nodes.MinInterval)
-	}
-	return d, nil
-}
-
-// watchDuration is how long to watch: empty means until Stop (0).
-func watchDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q: use a positive duration such as 10m, or nothing to watch until Stop", s)
-	}
-	return d, nil
+	return n
 }
 
 func (c *controls) isCluster() bool { return c.backend.Selected == backendCluster }

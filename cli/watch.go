@@ -44,16 +44,8 @@ func cmdWatch(args []string, stdout, stderr io.Writer) error {
 	if len(positional) > 0 {
 		return usagef("unexpected argument %q (give each node with --node; see --help)", positional[0])
 	}
-	opt := profile.WatchOptions{Addresses: addrs}
-	if opt.Interval, err = durationFlag("interval", interval, "1s or 500ms"); err != nil {
-		return err
-	}
-	if duration != "" {
-		if opt.Duration, err = durationFlag("duration", duration, "30s or 10m"); err != nil {
-			return err
-		}
-	}
-	if err := opt.Check(); err != nil {
+	opt, err := profile.WatchInput{Nodes: addrs, Interval: interval, Duration: duration}.Options()
+	if err != nil {
 		return usageError{err.Error()}
 	}
 	if err := out.check(); err != nil {

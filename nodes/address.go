@@ -1,9 +1,11 @@
 package nodes
 
 import (
+	"corescope/runners"
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -18,15 +20,15 @@ const acceptedForms = "host:port (meaning http://host:port/metrics) or a full ht
 func ParseAddress(s string) (string, error) {
 	in := strings.TrimSpace(s)
 	bad := func(why string) (string, error) {
-		return "", fmt.Errorf("--node %q: %s; use %s", s, why, acceptedForms)
+		return "", &runners.FieldError{Field: "node", Value: strconv.Quote(s), Allowed: why + "; use " + acceptedForms}
 	}
 	if in == "" {
-		return bad("empty")
+		return bad("it is empty")
 	}
 	if !strings.Contains(in, "://") {
 		host, port, err := net.SplitHostPort(in)
 		if err != nil || host == "" || port == "" {
-			return bad("not host:port")
+			return bad("it is not host:port")
 		}
 		if !validPort(port) {
 			return bad("the port is not a number from 1 to 65535")
@@ -36,11 +38,11 @@ func ParseAddress(s string) (string, error) {
 	u, err := url.Parse(in)
 	switch {
 	case err != nil:
-		return bad("not a URL")
+		return bad("it is not a URL")
 	case u.Scheme != "http" && u.Scheme != "https":
 		return bad(fmt.Sprintf("scheme %q is neither http nor https", u.Scheme))
 	case u.Hostname() == "":
-		return bad("no host")
+		return bad("it has no host")
 	case u.Port() != "" && !validPort(u.Port()):
 		return bad("the port is not a number from 1 to 65535")
 	}

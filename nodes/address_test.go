@@ -1,6 +1,7 @@
 package nodes
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,8 +29,8 @@ func TestParseAddress(t *testing.T) {
 		case c.err == "" && (err != nil || got != c.want):
 			t.Errorf("ParseAddress(%q) = %q, %v; want %q", c.in, got, err, c.want)
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) ||
-			!strings.HasPrefix(err.Error(), "--node ") || !strings.Contains(err.Error(), acceptedForms)):
-			t.Errorf("ParseAddress(%q) = %q, %v; want an error naming --node, saying %q and listing the forms", c.in, got, err, c.err)
+			!strings.HasPrefix(err.Error(), "node: "+strconv.Quote(c.in)+" is not allowed; ") || !strings.Contains(err.Error(), acceptedForms)):
+			t.Errorf("ParseAddress(%q) = %q, %v; want an error naming the node, saying %q and listing the forms", c.in, got, err, c.err)
 		}
 	}
 }
@@ -41,10 +42,10 @@ func TestNewScraperChecks(t *testing.T) {
 		interval string
 		want     string
 	}{
-		{"no node", nil, "1s", "--node: no node given"},
-		{"too fast", []string{"a:9100"}, "50ms", "--interval 50ms"},
-		{"twice", []string{"a:9100", "http://a:9100/metrics"}, "1s", "given twice"},
-		{"bad", []string{"a:9100", "b"}, "1s", `--node "b"`},
+		{"no node", nil, "1s", "node: none is not allowed; give at least one"},
+		{"too fast", []string{"a:9100"}, "50ms", "interval: 50ms is not allowed; use 100ms or more"},
+		{"twice", []string{"a:9100", "http://a:9100/metrics"}, "1s", `node: "http://a:9100/metrics" is not allowed; it is given twice`},
+		{"bad", []string{"a:9100", "b"}, "1s", `node: "b" is not allowed; it is not host:port`},
 	} {
 		d, _ := time.ParseDuration(c.interval)
 		_, err := NewScraper(c.addrs, d)

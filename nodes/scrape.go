@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
 	"corescope/levels"
+	"corescope/runners"
 )
 
 const (
@@ -101,16 +103,16 @@ type nodeState struct {
 	row      levels.Row
 }
 
-// NewScraper checks every address (see ParseAddress) and the interval
-// (MinInterval or longer) and returns a Scraper whose requests time out
-// after 80% of the interval, so a tick's readings are in before the next
-// tick starts.
+// NewScraper checks every address and the interval (see CheckAddresses and
+// CheckInterval) and returns a Scraper whose requests time out after 80% of
+// the interval, so a tick's readings are in before the next tick starts.
 func NewScraper(addresses []string, interval time.Duration) (*Scraper, error) {
-	if interval < MinInterval {
-		return nil, fmt.Errorf("--interval %v: nodes are read every %v at the shortest (their counters move in 10 ms steps)", interval, MinInterval)
+	if err := CheckInterval(interval); err != nil {
+		return nil, err
 	}
-	if len(addresses) == 0 {
-		return nil, errors.New("--node: no node given; use " + acceptedForms)
+	urls, err := CheckAddresses(addresses)
+	if err != nil {
+		return nil, err
 	}
 	s := &Scraper{
 		timeout: interval * 8 / 10,
@@ -121,16 +123,7 @@ func NewScraper(addresses []string, interval time.Duration) (*Scraper, error) {
 		}},
 		tick: Tick{Nodes: make([]Reading, len(addresses))},
 	}
-	seen := make(map[string]bool)
-	for _, a := range addresses {
-		u, err := ParseAddress(a)
-		if err != nil {
-			return nil, err
-		}
-		if seen[u] {
-			return nil, fmt.Errorf("--node %q: given twice", a)
-		}
-		seen[u] = true
+	for _, u := range urls {
 		s.nodes = append(s.nodes, &nodeState{
 			node:   Node{Name: nameOf(u), URL: redacted(u)},
 			url:    u,
@@ -138,6 +131,39 @@ func NewScraper(addresses []string, interval time.Duration) (*Scraper, error) {
 		})
 	}
 	return s, nil
+}
+
+// CheckInterval says, as a *runners.FieldError, when nodes cannot be read
+// every interval: MinInterval is the shortest.
+func CheckInterval(interval time.Duration) error {
+	if interval < MinInterval {
+		return &runners.FieldError{Field: "interval", Value: interval.String(),
+			Allowed: fmt.Sprintf("use %v or more (nodes' counters move in 10 ms steps)", MinInterval)}
+	}
+	return nil
+}
+
+// CheckAddresses turns addresses into the URLs to scrape (ParseAddress),
+// or says, as a *runners.FieldError naming the address, that one is bad or
+// given twice, or that there is none.
+func CheckAddresses(addresses []string) ([]string, error) {
+	if len(addresses) == 0 {
+		return nil, &runners.FieldError{Field: "node", Value: "none", Allowed: "give at least one: " + acceptedForms}
+	}
+	urls := make([]string, 0, len(addresses))
+	seen := make(map[string]bool, len(addresses))
+	for _, a := range addresses {
+		u, err := ParseAddress(a)
+		if err != nil {
+			return nil, err
+		}
+		if seen[u] {
+			return nil, &runners.FieldError{Field: "node", Value: strconv.Quote(a), Allowed: "it is given twice; give each node once"}
+		}
+		seen[u] = true
+		urls = append(urls, u)
+	}
+	return urls, nil
 }
 
 // Close lets go of the connections kept open to the nodes between ticks.

@@ -1,11 +1,12 @@
 package profile
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"corescope/levels"
@@ -18,8 +19,8 @@ import (
 type WatchOptions struct {
 	// Addresses are the nodes' exporters (see nodes.ParseAddress).
 	Addresses []string
-	// Interval is the tick; zero means nodes.DefaultInterval, and it may
-	// not be shorter than nodes.MinInterval.
+	// Interval is the tick, nodes.MinInterval or longer (WatchInput gives
+	// nodes.DefaultInterval when none was asked for).
 	Interval time.Duration
 	// Duration ends the watch after this long; zero watches until ctx is
 	// done.
@@ -37,25 +38,93 @@ type WatchOptions struct {
 	Machine *Machine
 }
 
-// Check says what is wrong with the options, naming the flag (--node,
-// --interval, --duration), before anything is scraped.
+// Check says what is wrong with the options before anything is scraped,
+// as a *runners.FieldError naming node, interval or duration.
 func (opt WatchOptions) Check() error {
 	if err := opt.checkDuration(); err != nil {
 		return err
 	}
-	c, err := newCluster(opt.Addresses, cmp.Or(opt.Interval, nodes.DefaultInterval))
-	if err != nil {
+	if err := nodes.CheckInterval(opt.Interval); err != nil {
 		return err
 	}
-	c.close()
-	return nil
+	_, err := nodes.CheckAddresses(opt.Addresses)
+	return err
 }
 
 func (opt WatchOptions) checkDuration() error {
 	if opt.Duration < 0 {
-		return fmt.Errorf("--duration %v: use a positive duration, or none to watch until Ctrl-C", opt.Duration)
+		return &runners.FieldError{Field: "duration", Value: opt.Duration.String(), Allowed: "use a positive duration, or none to watch until stopped"}
 	}
 	return nil
+}
+
+// WatchInput is a watch as a person asks for it, as text: the window's
+// fields or the CLI's flags. Options is the one path from it to checked
+// WatchOptions, so both say the same of the same mistake.
+type WatchInput struct {
+	Nodes    []string // the exporters' addresses; blank ones are skipped
+	Interval string   // a Go duration ("1s"); empty means nodes.DefaultInterval
+	Duration string   // a Go duration ("10m"); empty watches until stopped
+}
+
+// Options reads and checks in; its error is the first field's problem, a
+// *runners.FieldError naming node, interval or duration and what each
+// allows.
+func (in WatchInput) Options() (WatchOptions, error) {
+	opt, problems := in.resolve()
+	return opt, problems.First()
+}
+
+// Problem is what is wrong with one field of in ("node", "interval" or
+// "duration"), or nil, whatever the other fields hold: what a form shows
+// beside that field.
+func (in WatchInput) Problem(field string) error {
+	_, problems := in.resolve()
+	return problems.Of(field)
+}
+
+// resolve reads every field, each on its own, collecting their problems in
+// the order interval, duration, node.
+func (in WatchInput) resolve() (WatchOptions, runners.Problems) {
+	var problems runners.Problems
+	check := func(err error) bool {
+		var fe *runners.FieldError
+		if errors.As(err, &fe) {
+			problems = append(problems, fe)
+		}
+		return err == nil
+	}
+	opt := WatchOptions{Interval: nodes.DefaultInterval}
+	if s := strings.TrimSpace(in.Interval); s != "" {
+		d, err := positiveDuration("interval", s, fmt.Sprintf("use a duration of %v or more, such as 1s", nodes.MinInterval))
+		if check(err) && check(nodes.CheckInterval(d)) {
+			opt.Interval = d
+		}
+	}
+	if s := strings.TrimSpace(in.Duration); s != "" {
+		d, err := positiveDuration("duration", s, "use a positive duration such as 10m, or none to watch until stopped")
+		if check(err) {
+			opt.Duration = d
+		}
+	}
+	for _, a := range in.Nodes {
+		if a = strings.TrimSpace(a); a != "" {
+			opt.Addresses = append(opt.Addresses, a)
+		}
+	}
+	_, err := nodes.CheckAddresses(opt.Addresses)
+	check(err)
+	return opt, problems
+}
+
+// positiveDuration reads text as a duration above 0, or says what field
+// allows.
+func positiveDuration(field, text, allowed string) (time.Duration, error) {
+	d, err := time.ParseDuration(text)
+	if err != nil || d <= 0 {
+		return 0, &runners.FieldError{Field: field, Value: strconv.Quote(text), Allowed: allowed}
+	}
+	return d, nil
 }
 
 // SettleTicks is how many ticks Watch waits at most for every node's first
@@ -74,10 +143,9 @@ const SettleTicks = 3
 // first tick takes baselines; every later tick is a frame, passed to OnFrame
 // once the layout is fixed (see SettleTicks).
 //
-// Errors are bad options (naming the flag) or ctx ending before any frame
+// Errors are bad options (a *runners.FieldError, see Check) or ctx ending before any frame
 // was taken.
 func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
-	opt.Interval = cmp.Or(opt.Interval, nodes.DefaultInterval)
 	if err := opt.checkDuration(); err != nil {
 		return nil, err
 	}

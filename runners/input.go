@@ -53,8 +53,8 @@ const AllModels = "all"
 // allowed; when several are bad, the first in the order of the form.
 func (in Input) Specs() ([]Spec, error) {
 	specs, problems := in.resolve()
-	if len(problems) > 0 {
-		return nil, problems[0]
+	if err := problems.First(); err != nil {
+		return nil, err
 	}
 	return specs, nil
 }
@@ -63,17 +63,12 @@ func (in Input) Specs() ([]Spec, error) {
 // beside that field whatever the other fields hold.
 func (in Input) Problem(field string) error {
 	_, problems := in.resolve()
-	for _, p := range problems {
-		if p.Field == field {
-			return p
-		}
-	}
-	return nil
+	return problems.Of(field)
 }
 
 // resolve reads every field, collecting every field's problem.
-func (in Input) resolve() ([]Spec, []*FieldError) {
-	var problems []*FieldError
+func (in Input) resolve() ([]Spec, Problems) {
+	var problems Problems
 	check := func(err error) {
 		var fe *FieldError
 		if errors.As(err, &fe) {

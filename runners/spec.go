@@ -234,6 +234,29 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s: %s is not allowed; %s", e.Field, e.Value, e.Allowed)
 }
 
+// Problems are what is wrong with a form's fields, in the order of the
+// form: what Input and a watch's input collect, each field read on its own.
+type Problems []*FieldError
+
+// First is the first problem, for a form's one error; nil without any.
+func (ps Problems) First() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps[0]
+}
+
+// Of is field's problem, what a form shows beside it whatever the other
+// fields hold; nil when it is fine.
+func (ps Problems) Of(field string) error {
+	for _, p := range ps {
+		if p.Field == field {
+			return p
+		}
+	}
+	return nil
+}
+
 // durationLimits are the allowed ranges of the duration fields, by name.
 var durationLimits = map[string][2]time.Duration{
 	"interval":        {MinInterval, MaxInterval},

@@ -185,3 +185,14 @@ func TestPrepareUnrunnableCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestProblems(t *testing.T) {
+	var none Problems
+	if none.First() != nil || none.Of("tasks") != nil {
+		t.Errorf("no problems: First %v, Of %v; want nil errors (not typed nils)", none.First(), none.Of("tasks"))
+	}
+	ps := Problems{{Field: "tasks", Value: "0", Allowed: "use 1..100000"}, {Field: "size", Value: "-1", Allowed: "use more than 0"}}
+	if ps.First() != ps[0] || ps.Of("size") != ps[1] || ps.Of("workers") != nil {
+		t.Errorf("First %v, Of(size) %v, Of(workers) %v; want tasks's, size's, nil", ps.First(), ps.Of("size"), ps.Of("workers"))
+	}
+}
