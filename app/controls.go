@@ -48,7 +48,7 @@ type controls struct {
 	backend  *widget.Select
 	pyInfo   *widget.Label // the interpreter's version, or why it cannot run
 	command  *field
-	python   *field // the interpreter's path; empty = runners.DefaultPython
+	python   *field // the interpreter's path; empty = python3 as --python finds it
 	browse   *button
 	start    *widget.Select // the Python processes model's start method
 	code     *button        // shows the chosen model's code

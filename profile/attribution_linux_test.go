@@ -165,7 +165,7 @@ func TestSlicesShowTheGIL(t *testing.T) {
 	}
 	spec = resolved(runners.Spec{Workload: runners.CPU, Model: runners.Processes, Tasks: 10, Size: 0.5})
 	parallel := func(p *Profile) bool {
-		overlap = Together(workerSlices(p, workers(p, true), ByProcess), ByProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
+		overlap = Together(workerSlices(p, workers(p, true), byProcess), byProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
 		t.Logf("processes: %d slices, workers on-core together %.1f%% of the run", len(p.Slices), overlap*100)
 		return overlap >= 0.5
 	}

@@ -49,6 +49,5 @@ func Together(ss []Slice, group func(Slice) int, from, to float64) float64 {
 	return both / (to - from)
 }
 
-// ByThread and ByProcess are Together's groups.
-func ByThread(s Slice) int  { return s.TID }
-func ByProcess(s Slice) int { return s.PID }
+// ByThread groups slices by thread, for Together.
+func ByThread(s Slice) int { return s.TID }

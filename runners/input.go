@@ -19,7 +19,7 @@ type Input struct {
 	// Backend is "go", "python" or "command"; empty means go.
 	Backend string
 	// Pythons are the interpreters of the python backend, each a path or a
-	// name in PATH; none, or an empty one, means DefaultPython. With more
+	// name in PATH; none, or an empty one, means python3 in PATH or the usual places. With more
 	// than one, every model runs on each and runs are named after both.
 	Pythons []string
 	// StartMethod is the Python processes model's (see StartMethods);

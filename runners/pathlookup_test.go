@@ -129,8 +129,8 @@ func TestKnownPythonDoesNotWaitForLoginShell(t *testing.T) {
 	if waited := time.Since(start); known || waited > 300*time.Millisecond {
 		t.Errorf("KnownPython with the login shell still starting: known %v after %v; want unknown at once", known, waited)
 	}
-	if got := DefaultPython(); got != filepath.Join(bin, "python3") {
-		t.Errorf("DefaultPython() = %q; want the login shell's %s", got, filepath.Join(bin, "python3"))
+	if got, _, _ := defaultPython(true); got != filepath.Join(bin, "python3") {
+		t.Errorf("defaultPython() = %q; want the login shell's %s", got, filepath.Join(bin, "python3"))
 	}
 	if n := timesAsked(t, calls); n != 1 {
 		t.Errorf("the login shell was asked %d times; want once", n)

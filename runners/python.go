@@ -52,15 +52,9 @@ print(json.dumps({"version": platform.python_version(), "implementation": sys.im
 // desktop launch may start corescope with a bare PATH.
 var pythonPlaces = []string{"/usr/bin/python3", "/usr/local/bin/python3", "/opt/homebrew/bin/python3"}
 
-// DefaultPython finds python3 as LookPath does (PATH, then for a desktop
-// launch the login shell's PATH), then in the usual system places; empty
-// when there is none. It runs no interpreter.
-func DefaultPython() string {
-	p, _, _ := defaultPython(true)
-	return p
-}
-
-// defaultPython is DefaultPython with the lookup's error; with wait false,
+// defaultPython finds python3 as LookPath does (PATH, then for a desktop
+// launch the login shell's PATH), then in the usual system places, without
+// running it; with wait false,
 // known is false while the answer waits for the login shell (see lookPath).
 func defaultPython(wait bool) (path string, known bool, err error) {
 	path, known, err = lookPath("python3", wait)
@@ -99,7 +93,7 @@ type pythonAnswer struct {
 }
 
 // FindPython finds the interpreter path names (a path, or a name looked up
-// in PATH; empty means DefaultPython) and asks it what it is, once per
+// in PATH; empty means defaultPython) and asks it what it is, once per
 // process for each file. The error says why it cannot be used, in words
 // for the --python flag.
 func FindPython(ctx context.Context, path string) (Interpreter, error) {
@@ -146,7 +140,7 @@ func cachedPython(key pythonKey) (Interpreter, error, bool) {
 }
 
 // pythonFile finds the interpreter file that path names (empty means
-// DefaultPython), without running it. With wait false, known is false
+// defaultPython), without running it. With wait false, known is false
 // while finding it waits for the login shell's PATH.
 func pythonFile(path string, wait bool) (key pythonKey, known bool, err error) {
 	if path == "" {
