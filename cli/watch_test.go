@@ -121,10 +121,10 @@ func TestWatchNodes(t *testing.T) {
 	spin := make(chan struct{})
 	go func() {
 		for {
-			//lint:ignore SA5004 spinning is the point: one core's worth of load
 			select {
 			case <-spin:
 				return
+			//lint:ignore SA5004 spinning is the point: one core's worth of load
 			default:
 			}
 		}
