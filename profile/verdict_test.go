@@ -50,8 +50,26 @@ func TestVerdictWordings(t *testing.T) {
 	short := commandRun("true", 0.002, 0.9)
 	startup := commandRun("app", 3, 0.5) // imports took most of the run,
 	startup.Summary.TasksCoresUsed = 1.9 // but the tasks ran in parallel
-	crowded := withThreads(commandRun("python3", 2, 0.87), 0.5, 0.4, 0.4, 0.4)
-	crowded.Summary.OthersBusyCores = 1.16 // the 4 threads got all that was left
+	// Four threads that got all that a busy loop left: without a timeline
+	// nothing tells why; with one, taking turns says a lock held them, and
+	// running together says the cores did.
+	crowded := func(slices ...Slice) *Profile {
+		p := commandRun("python3", 2, 0.87)
+		p.Summary.OthersBusyCores, p.Summary.SubjectEndS, p.Summary.Procs = 1.16, 2, 1
+		for tid := 1; tid <= 4; tid++ {
+			p.Threads = append(p.Threads, Thread{PID: 1, TID: tid, Process: "python3", OnCPUS: 0.4})
+		}
+		p.Slices = slices
+		return p
+	}
+	approximate := crowded()
+	for tid := 1; tid <= 4; tid++ {
+		approximate.Frames = append(approximate.Frames, Frame{T: 0.1, ThreadSamples: []ThreadSample{{PID: 1, TID: tid, CPU: 0.4}}})
+	}
+	turns := crowded(Slice{PID: 1, TID: 1, Start: 0, End: 0.5}, Slice{PID: 1, TID: 2, Start: 0.5, End: 1},
+		Slice{PID: 1, TID: 3, Start: 1, End: 1.5}, Slice{PID: 1, TID: 4, Start: 1.5, End: 2})
+	together := crowded(Slice{PID: 1, TID: 1, Start: 0, End: 1}, Slice{PID: 1, TID: 2, Start: 0.5, End: 1.5},
+		Slice{PID: 1, TID: 3, Start: 1.5, End: 2}, Slice{PID: 1, TID: 4, Start: 1.6, End: 2})
 	starved := run(runners.Sequential, 3, 0.45)
 	starved.Summary.Attribution, starved.Summary.OthersBusyCores = AttributionExact, 1.5
 	tests := []struct {
@@ -68,8 +86,12 @@ func TestVerdictWordings(t *testing.T) {
 			"3 busy threads held to one core's worth of CPU (0.99): CPython's GIL runs one thread's Python code at a time"},
 		{"other threads held to one core", withThreads(commandRun("java", 2, 0.99), 1, 1),
 			"2 busy threads held to one core's worth of CPU (0.99): something, such as a lock, lets one run at a time"},
-		{"threads crowded by other programs", crowded,
+		{"threads crowded by other programs, no timeline", approximate,
 			"4 busy threads got 0.87 cores' worth of CPU, all there was room for: too crowded to tell whether something holds them to one core; other programs kept 1.16 cores busy beside it"},
+		{"threads crowded, taking turns: the GIL", turns,
+			"4 busy threads held to one core's worth of CPU (0.87): CPython's GIL runs one thread's Python code at a time; other programs kept 1.16 cores busy beside it"},
+		{"threads crowded, together when they could", together,
+			"4 busy threads got 0.87 cores' worth of CPU, all there was room for, and ran at the same time whenever they could (two on cores at once for 45% of the run); other programs kept 1.16 cores busy beside it"},
 		{"one busy thread among idle ones", withThreads(commandRun("python3", 2, 0.99), 1.9, 0.01, 0.01),
 			"one core's worth of CPU at a time (0.99)"},
 		{"middle wording", commandRun("server", 2, 0.45), "partly waiting or idle: 0.45 cores' worth of CPU"},

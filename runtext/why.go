@@ -183,6 +183,9 @@ func (f figures) command() string {
 	case f.used < 0.8:
 		return fmt.Sprintf("It used %s over %s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster.",
 			f.cores(), wall)
+	case f.used <= 1.15 && threads > 1 && profile.Crowded(f.p) && profile.TookTurns(f.p):
+		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, but that is not what held it: its %s took turns, so something lets only one run at a time, such as CPython's GIL or a lock.%s",
+			f.s.OthersBusyCores, f.p.Machine.LogicalCores, Count(threads, "busy thread"), f.together())
 	case f.used <= 1.15 && profile.Crowded(f.p):
 		free := float64(f.p.Machine.LogicalCores) - f.s.OthersBusyCores
 		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, leaving it about %.2f, and it took them (%s): this run cannot tell whether it would use more cores. Record it again on a quieter machine.",
@@ -205,10 +208,11 @@ func (f figures) command() string {
 // together words, from the switch timeline, how much of the run two or
 // more of the subject's threads were on a core at once: "" without one.
 func (f figures) together() string {
-	if len(f.p.Slices) == 0 {
+	share, known := profile.TogetherShare(f.p)
+	if !known {
 		return ""
 	}
-	at := fmt.Sprintf("%.0f%%", 100*profile.Together(f.p.Slices, profile.ByThread, f.s.SubjectStartS, f.s.SubjectEndS))
+	at := fmt.Sprintf("%.0f%%", 100*share)
 	if at == "0%" {
 		at = "under 1%"
 	}

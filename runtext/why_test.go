@@ -131,6 +131,11 @@ func TestWhy(t *testing.T) {
 			profile.Slice{TID: 1, Start: 0, End: 0.5}, profile.Slice{TID: 2, Start: 0.5, End: 1}),
 			"Its CPU was spread over 2 busy threads, yet together they got 1.00 cores' worth of CPU though a core was free: something lets one run at a time, such as CPython's GIL or a lock. " +
 				"The kernel's switch records show two or more of its threads on a core at once for under 1% of its run."},
+		// Threads that took turns beside a busy loop: the timeline blames the lock, not the loop.
+		{"command: crowded, but taking turns", withSlices(recorded(profile.Summary{WallS: 1, CoresUsed: 0.97, OthersBusyCores: 1, SubjectEndS: 1}),
+			profile.Slice{TID: 1, Start: 0, End: 0.5}, profile.Slice{TID: 2, Start: 0.5, End: 1}),
+			"Other programs kept 1.00 of the 2 cores busy, but that is not what held it: its 2 busy threads took turns, so something lets only one run at a time, such as CPython's GIL or a lock. " +
+				"The kernel's switch records show two or more of its threads on a core at once for under 1% of its run."},
 		// A pool squeezed by a busy loop: about one core, but no core was free, so nothing is blamed.
 		{"command: crowded by other programs", recorded(profile.Summary{WallS: 1.05, CoresUsed: 0.96, OthersBusyCores: 1.01}, 0.45, 0.45),
 			"Other programs kept 1.01 of the 2 cores busy, leaving it about 0.99, and it took them (0.96 cores' worth of CPU): this run cannot tell whether it would use more cores. Record it again on a quieter machine."},
