@@ -104,8 +104,7 @@ func (l *runLanes) readout(pos fyne.Position) string {
 	ls.s.Span(sp, from+(to-from)*col/w, from+(to-from)*(col+1)/w, false)
 	cores := ls.s.Cores()
 	rows := laneRows(l, cores)
-	row := min(int(y/laneHeight*float32(rows)), rows-1)
-	c0, c1 := row*cores/rows, max((row+1)*cores/rows, row*cores/rows+1)
+	c0, c1 := heatmap.RowCores(min(int(y/laneHeight*float32(rows)), rows-1), rows, cores)
 	if sp.Samples == 0 {
 		return ""
 	}
@@ -115,11 +114,8 @@ func (l *runLanes) readout(pos fyne.Position) string {
 	busiest := func(row func(f *profile.Frame) levels.Row) string {
 		top := math.NaN() // until a value was measured
 		for j := j0; j < j1; j++ {
-			r := row(&p.Frames[j])
-			for c := c0; c < c1; c++ {
-				if v := r.At(c); !math.IsNaN(v) && (math.IsNaN(top) || v > top) {
-					top = v
-				}
+			if v := highest(row(&p.Frames[j]), c0, c1); !math.IsNaN(v) && (math.IsNaN(top) || v > top) {
+				top = v
 			}
 		}
 		return percent(top)

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,6 +129,40 @@ func TestHeatmapHover(t *testing.T) {
 	h.MouseOut()
 	if !h.hoverReadout.bg.Hidden {
 		t.Error("readout still shown after the pointer left; want it hidden")
+	}
+}
+
+// TestHeatmapHoverOfManyCores checks the readout where a pixel row of the
+// picture holds several cores: it names them all and reads the busiest, as
+// the pixel shows it, not one core the pixel may not show.
+func TestHeatmapHoverOfManyCores(t *testing.T) {
+	test.NewTempApp(t)
+	const cores = 512
+	h := NewHeatmap(cores, 10, 0.1)
+	for i := range 10 {
+		busy := make([]float64, cores)
+		busy[301] = 1 // one busy core among idle ones
+		row := levels.Quantise(nil, busy)
+		h.Push(float64(i+1)*0.1, row, row)
+	}
+	showHeatmap(t, h, fyne.NewSize(800, 300))
+	if h.rows >= cores {
+		t.Fatalf("the picture has %d pixel rows for %d cores; want fewer, a pixel row holding several", h.rows, cores)
+	}
+	row, c0, c1 := -1, 0, 0 // the pixel row that shows core 301
+	for r := range h.rows {
+		if lo, hi := heatmap.RowCores(r, h.rows, cores); lo <= 301 && 301 < hi {
+			row, c0, c1 = r, lo, hi
+		}
+	}
+	if row < 0 || c1-c0 < 2 {
+		t.Fatalf("core 301 is on pixel row %d with cores %d..%d; want a row of several", row, c0, c1)
+	}
+	y := (float32(row) + 0.5) / float32(h.rows) * h.heatH
+	h.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(h.x0+h.width*0.45, y)}})
+	want := fmt.Sprintf("cores %d–%d\nbusiest: subject 100%% · machine 100%%", c0, c1-1)
+	if !strings.HasSuffix(h.hoverReadout.text, want) {
+		t.Errorf("readout over the pixel row of core 301 = %q; want it to end %q", h.hoverReadout.text, want)
 	}
 }
 

@@ -50,7 +50,7 @@ type Heatmap struct {
 	// Where the cells and the strip are, and the picture's pixel columns,
 	// from the last layout.
 	heatH, stripY float32
-	cols          int
+	cols, rows    int
 	span          heatmap.Span // what the readout read, reused
 	nodes         nodeView     // a cluster's grouping, collapsing and names
 }
@@ -139,16 +139,25 @@ func (h *Heatmap) readout(pos fyne.Position) string {
 	machine, subject := sp.Busiest[heatmap.Machine], sp.Busiest[heatmap.Subject]
 	cores := s.Cores()
 	switch {
-	case pos.Y >= 0 && pos.Y < h.heatH && cores > 0:
-		c := min(int(pos.Y/h.heatH*float32(cores)), cores-1)
-		where := fmt.Sprintf("core %d", c)
-		if h.sorted {
-			where = fmt.Sprintf("#%d busiest core", c+1)
+	case pos.Y >= 0 && pos.Y < h.heatH && cores > 0 && h.rows > 0:
+		// The cores of the picture's pixel row, as the painter maps them.
+		c0, c1 := heatmap.RowCores(min(int(pos.Y/h.heatH*float32(h.rows)), h.rows-1), h.rows, cores)
+		where := fmt.Sprintf("core %d", c0)
+		switch {
+		case c1-c0 > 1 && h.sorted:
+			where = fmt.Sprintf("#%d–#%d busiest cores", c0+1, c1)
+		case c1-c0 > 1:
+			where = fmt.Sprintf("cores %d–%d", c0, c1-1)
+		case h.sorted:
+			where = fmt.Sprintf("#%d busiest core", c0+1)
+		}
+		if c1-c0 > 1 {
+			busiest = "busiest: "
 		}
 		if subject == nil {
-			return fmt.Sprintf("%s · %s\n%smachine %s", when, where, busiest, percent(machine.At(c)))
+			return fmt.Sprintf("%s · %s\n%smachine %s", when, where, busiest, percent(highest(machine, c0, c1)))
 		}
-		return fmt.Sprintf("%s · %s\n%ssubject %s · machine %s", when, where, busiest, percent(subject.At(c)), percent(machine.At(c)))
+		return fmt.Sprintf("%s · %s\n%ssubject %s · machine %s", when, where, busiest, percent(highest(subject, c0, c1)), percent(highest(machine, c0, c1)))
 	case pos.Y >= h.stripY && pos.Y < h.stripY+stripHeight:
 		all := sp.Busy[heatmap.Machine]
 		if subject == nil {
@@ -158,6 +167,18 @@ func (h *Heatmap) readout(pos fyne.Position) string {
 		return fmt.Sprintf("%s\n%ssubject %s cores · other programs %s cores", when, mean, coresText(own), coresText(max(all-own, 0)))
 	}
 	return ""
+}
+
+// highest is the highest measured load of cores [c0, c1) of r, NaN when
+// none was measured: what a pixel row of several cores shows.
+func highest(r levels.Row, c0, c1 int) float64 {
+	top := math.NaN()
+	for c := c0; c < c1; c++ {
+		if v := r.At(c); !math.IsNaN(v) && (math.IsNaN(top) || v > top) {
+			top = v
+		}
+	}
+	return top
 }
 
 // percent words a load, or says it was not measured.
@@ -315,7 +336,7 @@ func (r *heatmapRenderer) resize(heat fyne.Size) bool {
 	if r.h.tl.grouped() { // every pixel row, so each node's rows are exact
 		h = max(1, pixelWidth(r.h, heat.Height))
 	}
-	r.h.cols = w
+	r.h.cols, r.h.rows = w, h
 	if r.pix.Rect.Dx() == w && r.pix.Rect.Dy() == h {
 		return false
 	}

@@ -83,6 +83,12 @@ func rows(v float64, cores, h int) int {
 	return max(0, min(h, int(math.Round(v/float64(cores)*float64(h)))))
 }
 
+// RowCores are the cores [lo, hi) that pixel row y of a heatmap rows
+// pixels high shows, of cores: one, or several when there are more cores
+// than rows (the row shows their maximum). A readout names what it reads
+// from them.
+func RowCores(y, rows, cores int) (lo, hi int) { return span(y, rows, cores) }
+
 // span maps index i of n pixels onto m items: the items [lo, hi) it shows,
 // never empty.
 func span(i, n, m int) (lo, hi int) {
