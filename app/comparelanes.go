@@ -131,7 +131,7 @@ func (l *runLanes) readout(pos fyne.Position) string {
 	if sp.Samples > 1 || c1-c0 > 1 {
 		lead = "busiest: "
 	}
-	text := fmt.Sprintf("%s · %s · %s\n%s", runName(p), when, where, lead)
+	text := fmt.Sprintf("%s · %s · %s\n%s", runNames(l.runs)[i], when, where, lead)
 	machine := busiest(func(f *profile.Frame) levels.Row { return f.Busy })
 	if !ls.subject {
 		return text + "machine " + machine
