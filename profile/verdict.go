@@ -121,44 +121,39 @@ func oneCore(p *Profile, used float64) string {
 		return fmt.Sprintf("one event loop: one core's worth of CPU at a time (%.2f)", used)
 	}
 	n := BusyThreads(p)
-	together, timeline := TogetherShare(p)
-	switch {
-	case n < 2 || p.Summary.Procs > 1:
+	if n < 2 || p.Summary.Procs > 1 {
 		return fmt.Sprintf("one core's worth of CPU at a time (%.2f)", used)
-	case Crowded(p) && !timeline:
-		return fmt.Sprintf("%d busy threads got %.2f cores' worth of CPU, all there was room for: too crowded to tell whether something holds them to one core", n, used)
-	case Crowded(p) && !TookTurns(p):
-		return fmt.Sprintf("%d busy threads got %.2f cores' worth of CPU, all there was room for, and ran at the same time whenever they could (two on cores at once for %.0f%% of the run)", n, used, 100*together)
-	case isCPython(p):
-		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): CPython's GIL runs one thread's Python code at a time", n, used)
-	default:
-		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): something, such as a lock, lets one run at a time", n, used)
 	}
+	if Crowded(p) { // it got all there was room for: only the timeline tells a lock from the crowd
+		switch together, timeline := TogetherShare(p); {
+		case !timeline:
+			return fmt.Sprintf("%d busy threads got %.2f cores' worth of CPU, all there was room for: too crowded to tell whether something holds them to one core", n, used)
+		case together >= TakingTurns:
+			return fmt.Sprintf("%d busy threads got %.2f cores' worth of CPU, all there was room for, and ran at the same time whenever they could (two on cores at once for %.0f%% of the run)", n, used, 100*together)
+		}
+	}
+	if isCPython(p) {
+		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): CPython's GIL runs one thread's Python code at a time", n, used)
+	}
+	return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): something, such as a lock, lets one run at a time", n, used)
 }
 
-// takingTurns is the share of a run under which a process's busy threads
+// TakingTurns is the share of a run under which a process's busy threads
 // that were on cores at the same time took turns: held by a lock, not by the
 // cores. Measured here, threads under one GIL were together 0.1% to 1% of a
 // run, with a busy loop beside them or not; goroutines squeezed by a busy
 // loop to 1.24 cores' worth, 26%: a scheduler that shares the cores fairly
 // runs free threads together often, however crowded.
-const takingTurns = 0.05
+const TakingTurns = 0.05
 
 // TogetherShare is the share of run p's life during which two or more of
 // its threads were on cores at once (see Together), and whether its switch
-// timeline could tell.
+// timeline could tell. It sorts every slice: call it once, where needed.
 func TogetherShare(p *Profile) (share float64, known bool) {
 	if len(p.Slices) == 0 {
 		return 0, false
 	}
 	return Together(p.Slices, ByThread, p.Summary.SubjectStartS, p.Summary.SubjectEndS), true
-}
-
-// TookTurns reports whether run p's switch timeline shows its threads
-// taking turns (see takingTurns): false without a timeline.
-func TookTurns(p *Profile) bool {
-	share, known := TogetherShare(p)
-	return known && share < takingTurns
 }
 
 // BusyThreads counts the subject's threads that each used at least a tenth

@@ -176,23 +176,29 @@ func (f figures) goroutines() string {
 // or parallel.
 func (f figures) command() string {
 	wall := Seconds(f.s.WallS)
-	switch threads := profile.BusyThreads(f.p); {
+	threads := profile.BusyThreads(f.p)
+	var share float64
+	var timeline bool
+	if f.used >= 0.8 && f.used <= 1.15 && threads > 1 { // held to one core: the timeline says how
+		share, timeline = profile.TogetherShare(f.p)
+	}
+	switch {
 	case f.used < 0.8 && f.competed():
 		return fmt.Sprintf("It used %s over %s while other programs kept the cores busy: it was waiting, on I/O or a timer, or for a free core.",
 			f.cores(), wall)
 	case f.used < 0.8:
 		return fmt.Sprintf("It used %s over %s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster.",
 			f.cores(), wall)
-	case f.used <= 1.15 && threads > 1 && profile.Crowded(f.p) && profile.TookTurns(f.p):
+	case f.used <= 1.15 && threads > 1 && profile.Crowded(f.p) && timeline && share < profile.TakingTurns:
 		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, but that is not what held it: its %s took turns, so something lets only one run at a time, such as CPython's GIL or a lock.%s",
-			f.s.OthersBusyCores, f.p.Machine.LogicalCores, Count(threads, "busy thread"), f.together())
+			f.s.OthersBusyCores, f.p.Machine.LogicalCores, Count(threads, "busy thread"), together(share, timeline))
 	case f.used <= 1.15 && profile.Crowded(f.p):
 		free := float64(f.p.Machine.LogicalCores) - f.s.OthersBusyCores
 		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, leaving it about %.2f, and it took them (%s): this run cannot tell whether it would use more cores. Record it again on a quieter machine.",
 			f.s.OthersBusyCores, f.p.Machine.LogicalCores, max(free, 0), f.cores())
 	case f.used <= 1.15 && threads > 1:
 		return fmt.Sprintf("Its CPU was spread over %s, yet together they got %s though a core was free: something lets one run at a time, such as CPython's GIL or a lock.%s",
-			Count(threads, "busy thread"), f.cores(), f.together())
+			Count(threads, "busy thread"), f.cores(), together(share, timeline))
 	case f.used <= 1.15:
 		return fmt.Sprintf("It kept one core busy (%s) over %s, one thread computing at a time: more cores would not make it faster, only running its work in parallel would.",
 			f.cores(), wall)
@@ -205,11 +211,11 @@ func (f figures) command() string {
 	}
 }
 
-// together words, from the switch timeline, how much of the run two or
-// more of the subject's threads were on a core at once: "" without one.
-func (f figures) together() string {
-	share, known := profile.TogetherShare(f.p)
-	if !known {
+// together words share, from the switch timeline (profile.TogetherShare),
+// of the run two or more of the subject's threads were on a core at once:
+// "" without a timeline.
+func together(share float64, timeline bool) string {
+	if !timeline {
 		return ""
 	}
 	at := fmt.Sprintf("%.0f%%", 100*share)
