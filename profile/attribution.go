@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -174,6 +175,41 @@ func approximateCoreLoad(busy []float64, samples []ThreadSample, dt float64) {
 		busy[least] += add
 		spill -= add
 	}
+}
+
+// creditVanished adds to samples, for each process, the CPU its counter
+// grew by that its listed threads do not hold: the last stretch of threads
+// that ended since the previous tick, prev. Only the process's counter keeps
+// it; a process that exited but is not yet reaped lists its leader alone
+// while its counter holds every thread's time, so a pool's workers ending
+// together would otherwise lose their last interval from the per-core view.
+// The CPU goes to the vanished threads, on the cores they were last seen
+// on, in proportion to their CPU then.
+func creditVanished(samples []ThreadSample, procCPU map[int]float64, prev []ThreadSample) []ThreadSample {
+	unheld := maps.Clone(procCPU)
+	listed := make(map[int]bool, len(samples))
+	for _, s := range samples {
+		unheld[s.PID] -= s.CPU
+		listed[s.TID] = true
+	}
+	var vanished []ThreadSample
+	weight := map[int]float64{} // each process's vanished threads' CPU then
+	count := map[int]int{}
+	for _, s := range prev {
+		if !listed[s.TID] && unheld[s.PID] > 0 {
+			vanished = append(vanished, s)
+			weight[s.PID] += s.CPU
+			count[s.PID]++
+		}
+	}
+	for _, s := range vanished {
+		share := 1 / float64(count[s.PID])
+		if weight[s.PID] > 0 {
+			share = s.CPU / weight[s.PID]
+		}
+		samples = append(samples, ThreadSample{PID: s.PID, TID: s.TID, Core: s.Core, CPU: round(unheld[s.PID]*share, 1e6)})
+	}
+	return samples
 }
 
 func clamp01(v float64) float64 { return min(max(v, 0), 1) }

@@ -32,7 +32,9 @@ type Frame struct {
 	Procs   int    `json:"procs"`
 	// ThreadSamples are each subject thread's CPU over the interval and the
 	// core it last ran on (Linux only; -1 with exact attribution, whose
-	// Slices say where threads ran).
+	// Slices say where threads ran). A thread that ended since the previous
+	// frame is here once more, with the last stretch its process's counter
+	// kept.
 	ThreadSamples []ThreadSample `json:"thread_samples,omitempty"`
 	// TasksDone counts task-end events up to T.
 	TasksDone int `json:"tasks_done"`

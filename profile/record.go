@@ -146,6 +146,7 @@ type recorder struct {
 	prevCPU       map[int]float64 // cumulative CPU seconds of each subject pid seen
 	prevThreadCPU map[int]float64 // the same for each thread, by tid
 	threads       map[int]Thread  // every subject thread seen, by tid
+	listedThreads []ThreadSample  // the threads the previous tick listed
 	tasksDone     int
 	stats         *runners.Event
 

@@ -117,8 +117,10 @@ func (r *recorder) probeTree(ctx context.Context, pid int, f *Frame) {
 		return // the subject exited between the tick and the read
 	}
 	cpu := 0.0
+	procCPU := make(map[int]float64, len(tree.Procs))
 	for _, p := range tree.Procs {
-		cpu += grow(r.prevCPU, p.PID, p.UserS+p.SystemS)
+		procCPU[p.PID] = grow(r.prevCPU, p.PID, p.UserS+p.SystemS)
+		cpu += procCPU[p.PID]
 		f.RSS += p.RSS
 		f.Threads += p.Threads
 	}
@@ -138,6 +140,9 @@ func (r *recorder) probeTree(ctx context.Context, pid int, f *Frame) {
 		})
 		r.threads[t.TID] = Thread{PID: t.PID, TID: t.TID, Name: t.Name, Process: names[t.PID]}
 	}
+	listed := len(f.ThreadSamples)
+	f.ThreadSamples = creditVanished(f.ThreadSamples, procCPU, r.listedThreads)
+	r.listedThreads = append(r.listedThreads[:0], f.ThreadSamples[:listed]...)
 }
 
 // attribute sets the frame's per-core subject load, over the dt seconds

@@ -64,3 +64,37 @@ func TestTickAfterALateOneMakesNoFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestVanishedThreadsKeepTheirLastStretch replays what /proc shows of a
+// pool worker that exited but is not yet reaped: its process counter holds
+// every thread's time, its task list the leader alone. The CPU the listed
+// threads do not hold goes to the threads that vanished, on their last
+// cores, in proportion to their CPU then; a process whose threads all stay
+// listed gets nothing, whatever its counter's rounding says.
+func TestVanishedThreadsKeepTheirLastStretch(t *testing.T) {
+	prev := []ThreadSample{
+		{PID: 10, TID: 10, CPU: 0, Core: 0},
+		{PID: 10, TID: 11, CPU: 0.06, Core: 0},
+		{PID: 10, TID: 12, CPU: 0.02, Core: 1},
+		{PID: 20, TID: 21, CPU: 0.05, Core: 1},
+	}
+	now := []ThreadSample{
+		{PID: 10, TID: 10, CPU: 0, Core: 0}, // the zombie's leader
+		{PID: 20, TID: 21, CPU: 0.05, Core: 1},
+	}
+	procCPU := map[int]float64{10: 0.08, 20: 0.06}
+	got := creditVanished(slices.Clone(now), procCPU, prev)
+	want := append(slices.Clone(now),
+		ThreadSample{PID: 10, TID: 11, CPU: 0.06, Core: 0},
+		ThreadSample{PID: 10, TID: 12, CPU: 0.02, Core: 1})
+	if !slices.Equal(got, want) {
+		t.Errorf("creditVanished() = %+v; want %+v", got, want)
+	}
+
+	// Threads that did not run then share what is left equally.
+	idle := []ThreadSample{{PID: 10, TID: 11, Core: 0}, {PID: 10, TID: 12, Core: 1}}
+	got = creditVanished(nil, map[int]float64{10: 0.1}, idle)
+	if len(got) != 2 || got[0].CPU != 0.05 || got[1].CPU != 0.05 {
+		t.Errorf("creditVanished() over idle threads = %+v; want 0.05 s each", got)
+	}
+}
