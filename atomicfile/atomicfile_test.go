@@ -68,3 +68,33 @@ func TestWriteKeepsOldFileOnError(t *testing.T) {
 		t.Errorf("after a failed write the file holds %q; want the old %q", b, "old")
 	}
 }
+
+// TestWriteThroughALinkKeepsTheLink replaces the file a symbolic link
+// points to, not the link.
+func TestWriteThroughALinkKeepsTheLink(t *testing.T) {
+	dir := t.TempDir()
+	real, link := filepath.Join(dir, "real.png"), filepath.Join(dir, "report.png")
+	if err := os.WriteFile(real, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := Write(link, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatalf("Write(%s) = %v", link, err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("after Write, %s is %v (%v); want the link still", link, fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(real); string(b) != "new" {
+		t.Errorf("the link's target holds %q; want %q", b, "new")
+	}
+}
+
+func TestWriteToADirectoryIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	err := Write(dir, func(w io.Writer) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "is a directory") || !strings.Contains(err.Error(), dir) {
+		t.Errorf("Write(%s) = %v; want an error naming the directory", dir, err)
+	}
+}
