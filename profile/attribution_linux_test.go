@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -193,11 +194,14 @@ func subjectCoreSeconds(p *Profile) (total, before float64) {
 
 // TestPerCoreTimeMatchesRusage checks both attributions against the
 // kernel's accounting at exit: exact within 20%, approximate (made so by a
-// perf open that fails) within 25%. Exact reads within 5% run after run;
-// twice in some hundred runs here, each right after a build, it read 16%
-// above rusage, for a reason not found yet. Approximate read half of it on
-// a CI machine whose samples caught the pool's workers exited and not yet
-// reaped (see creditVanished).
+// perf open that fails) within 25%. Exact may read more by the time the
+// hypervisor stole meanwhile: perf's task clock runs on while a virtual
+// core the subject holds is stolen, as /proc/stat's busy does, and rusage
+// leaves steal out. Exact reads within 5% run after run; twice in some
+// hundred runs here, each right after a build, it read 16% above rusage,
+// steal not measured then. Approximate read half of it on a CI machine
+// whose samples caught the pool's workers exited and not yet reaped (see
+// creditVanished).
 func TestPerCoreTimeMatchesRusage(t *testing.T) {
 	refused := func(int, int, time.Time) (*exactAttribution, error) {
 		return nil, errors.New("perf events refused (injected by the test)")
@@ -215,10 +219,12 @@ func TestPerCoreTimeMatchesRusage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			opt := quickEdges
 			opt.openExact = tt.open
+			stealBefore := stealSeconds(t)
 			p, err := Record(context.Background(), smallCPU(runners.Processes), opt)
 			if err != nil {
 				t.Fatalf("Record() = %v", err)
 			}
+			steal := stealSeconds(t) - stealBefore
 			if tt.want == AttributionExact {
 				requireExact(t, p)
 			}
@@ -230,9 +236,9 @@ func TestPerCoreTimeMatchesRusage(t *testing.T) {
 			}
 			got, before := subjectCoreSeconds(p)
 			want := p.Summary.CPUS
-			t.Logf("%s: per-core %.3f CPU s (%.3f before the exit), rusage %.3f CPU s", tt.name, got, before, want)
-			if got < want*(1-tt.margin) || got > want*(1+tt.margin) {
-				t.Errorf("per-core subject time = %.3f s; want %.3f s (rusage) within %.0f%%", got, want, tt.margin*100)
+			t.Logf("%s: per-core %.3f CPU s (%.3f before the exit), rusage %.3f CPU s, steal %.3f s", tt.name, got, before, want, steal)
+			if got < want*(1-tt.margin) || got > want*(1+tt.margin)+steal {
+				t.Errorf("per-core subject time = %.3f s; want %.3f s (rusage) within %.0f%%, plus up to %.3f s of steal", got, want, tt.margin*100, steal)
 			}
 			// The run's own intervals hold most of it, not the credit at the exit.
 			if before < want/2 {
@@ -364,4 +370,24 @@ func TestShortLivedProcessesNamed(t *testing.T) {
 			t.Errorf("%d threads named %q; want at least %d", named[name], name, want)
 		}
 	}
+}
+
+// stealSeconds is the machine's steal time so far, summed over its cores,
+// from /proc/stat.
+func stealSeconds(t *testing.T) float64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	if len(f) < 9 || f[0] != "cpu" {
+		t.Fatalf("/proc/stat starts %q; want cpu and at least 8 counters", line)
+	}
+	ticks, err := strconv.ParseFloat(f[8], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ticks / 100 // USER_HZ
 }
