@@ -61,6 +61,7 @@ func (v *threadsView) begin(t0 time.Time, interval float64) {
 func (v *threadsView) add(f *profile.Frame) {
 	v.threadLanes.Add(f.T, f.ThreadSamples, f.Events)
 	v.threadLanes.AddSlices(f.Slices)
+	v.threadLanes.Name(f.ThreadNames)
 }
 
 func (v *threadsView) refresh() {

@@ -35,6 +35,24 @@ func TestThreadsDrawOnlyWhenShown(t *testing.T) {
 	}
 }
 
+// TestLiveLanesAreNamed checks that a live run's lanes take the names its
+// frames bring, not pid/tid until the run ends.
+func TestLiveLanesAreNamed(t *testing.T) {
+	u, loop := newTestUI(t, Options{}, fakeRecord(0))
+	u.tabs.SelectIndex(1)
+	test.Tap(u.runBtn)
+	loop.until(t, 10*time.Second, "a few frames", func() bool { return u.threads.threadLanes.Columns() >= 3 })
+	if got, want := laneNames(u), []string{"python3 11"}; !slices.Equal(got, want) {
+		t.Errorf("live lanes = %q; want %q", got, want)
+	}
+	r := test.WidgetRenderer(u.threads.threadLanes).(*lanesRenderer)
+	if len(r.labels.texts) != 1 || r.labels.texts[0].Text != "python3 11" {
+		t.Errorf("%d live lane labels drawn; want one, python3 11", len(r.labels.texts))
+	}
+	test.Tap(u.stopBtn)
+	loop.until(t, 10*time.Second, "the run to stop", func() bool { return u.job == nil })
+}
+
 func TestThreadLanesAreNamedOnceKnown(t *testing.T) {
 	test.NewTempApp(t)
 	l := NewThreadLanes()

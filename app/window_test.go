@@ -59,14 +59,18 @@ func newTestUI(t *testing.T, opt Options, record profile.RecordFunc) (*UI, uiLoo
 	return u, loop
 }
 
-// fakeRecord plays a subject on 2 cores that does one task per frame: it
-// ends after frames frames, or runs until stopped when frames is 0.
+// fakeRecord plays a subject on 2 cores that does one task per frame, on
+// one thread named in its first frame: it ends after frames frames, or runs
+// until stopped when frames is 0.
 func fakeRecord(frames int) profile.RecordFunc {
 	return func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error) {
 		p := &profile.Profile{Label: spec.Label(), Spec: spec, Started: time.Now()}
 		for i := 0; frames == 0 || i < frames; i++ {
 			f := profile.Frame{T: float64(i+1) * 0.01, Busy: levels.Row{levels.Steps, levels.Of(0.5)}, SubjectCPU: 0.01, TasksDone: i + 1,
 				ThreadSamples: []profile.ThreadSample{{PID: 10, TID: 11, CPU: 0.01, Core: i % 2}}}
+			if i == 0 {
+				f.ThreadNames = []profile.Thread{{PID: 10, TID: 11, Name: "worker", Process: "python3"}}
+			}
 			opt.OnFrame(f)
 			p.Frames = append(p.Frames, f)
 			select {

@@ -53,10 +53,10 @@ type Lanes struct {
 	keys     []laneKey
 	lane     map[int]int    // tid -> index in keys
 	row      []int          // index in keys -> lane shown, grouped by process
-	names    map[int]string // tid -> process name, known once a run ended
+	names    map[int]string // tid -> process name, once Name was told it
 	cores    int            // max core seen + 1
-	gen      int            // counts Reset calls, so the renderer renames its lanes
-	threads  map[int]string // tid -> thread name, known once a run ended
+	gen      int            // counts Reset and Name calls, so the renderer renames its lanes
+	threads  map[int]string // tid -> thread name, once Name was told it
 	fold     Fold           // processes drawn on one lane, once a run ended
 	foldKey  int            // that lane's index in keys; -1: none yet
 	foldOn   []profile.Slice
@@ -224,10 +224,20 @@ func (l *Lanes) SetProfile(p *profile.Profile) {
 	}
 	l.AddSlices(p.Slices)
 	l.events = append(l.events, p.Events...)
-	for _, th := range p.Threads {
+	l.Name(p.Threads)
+}
+
+// Name names the lanes of threads, live (a frame's ThreadNames) or once a
+// run ended; call Refresh to show the names.
+func (l *Lanes) Name(threads []profile.Thread) {
+	if len(threads) == 0 {
+		return
+	}
+	for _, th := range threads {
 		l.names[th.TID] = cmp.Or(th.Process, th.Name)
 		l.threads[th.TID] = th.Name
 	}
+	l.gen++
 }
 
 // Folded is the processes that share the last lane (see NewFold); empty
@@ -441,12 +451,13 @@ func (l *Lanes) Len() int { return len(l.keys) }
 // Columns is the number of samples kept.
 func (l *Lanes) Columns() int { return len(l.cols) }
 
-// Generation counts Reset calls, so a view knows its lane names are stale
-// even when the number of lanes did not change.
+// Generation counts Reset and Name calls, so a view knows its lane names
+// are stale even when the number of lanes did not change.
 func (l *Lanes) Generation() int { return l.gen }
 
-// Names names every lane, top to bottom: process and thread id once the run
-// ended (see SetProfile), pid/tid while it is live.
+// Names names every lane, top to bottom: process and thread id once Name
+// named its thread, pid/tid before (a thread the kernel's records alone
+// saw is named when the run ends).
 func (l *Lanes) Names() []string {
 	names := make([]string, len(l.keys))
 	for k, key := range l.keys {
@@ -460,7 +471,7 @@ func (l *Lanes) Names() []string {
 // lane, the thread is the one on a core there, if any.
 type Hit struct {
 	PID, TID        int
-	Process, Thread string  // names, once the run ended ("" before)
+	Process, Thread string  // names, once Name was told them ("" before)
 	Fold            string  // the fold's title, on its lane
 	Core            int     // -1: not on a core then
 	From, To        float64 // the slice, or the sample's interval, on Core

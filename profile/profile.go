@@ -45,6 +45,10 @@ type Frame struct {
 	// (exact attribution only), for Options.OnFrame: a profile keeps them
 	// once, in Profile.Slices, not in its frames.
 	Slices []Slice `json:"-"`
+	// ThreadNames are the subject threads first seen this frame, or renamed
+	// since the previous one (an exec), for Options.OnFrame: a profile keeps
+	// the last names once, in Profile.Threads.
+	ThreadNames []Thread `json:"-"`
 	// Attribution says, while the run goes, how SubjectBusy was measured:
 	// AttributionExact, AttributionApproximate, or "" where it was not.
 	// The file keeps it once, in Summary.Attribution.

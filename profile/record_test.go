@@ -252,3 +252,46 @@ func testProfilerKilled(t *testing.T, backend string) {
 	}
 	proctest.WaitGroupGone(t, subject, time.Second)
 }
+
+// TestFramesNameThreads checks that a live view can name every thread lane
+// as it appears: each thread a frame samples was in that frame's
+// ThreadNames or an earlier one's, named, and the profile keeps the last
+// names once, in Threads.
+func TestFramesNameThreads(t *testing.T) {
+	named := map[int]Thread{}
+	var unnamed []int
+	opt := quickEdges
+	opt.OnFrame = func(f Frame) {
+		for _, th := range f.ThreadNames {
+			if was, again := named[th.TID]; again && was == th || th.Name == "" || th.Process == "" {
+				t.Errorf("frame %.1f s: thread %+v named; want it new or renamed, with its name and its process's", f.T, th)
+			}
+			named[th.TID] = th
+		}
+		for _, s := range f.ThreadSamples {
+			if _, ok := named[s.TID]; !ok {
+				unnamed = append(unnamed, s.TID)
+			}
+		}
+	}
+	p, err := Record(context.Background(), smallCPU(runners.Processes), opt)
+	if err != nil {
+		t.Fatalf("Record() = %v", err)
+	}
+	if len(unnamed) > 0 {
+		t.Errorf("threads sampled before any frame named them: %v", unnamed)
+	}
+	if len(named) < 3 { // the parent and two workers, at least
+		t.Errorf("frames named %d threads; want the parent's and the workers'", len(named))
+	}
+	for _, th := range p.Threads {
+		if was, ok := named[th.TID]; ok && (was.Name != th.Name || was.Process != th.Process) {
+			t.Errorf("profile names thread %d %s of %s; the frames last named it %s of %s", th.TID, th.Name, th.Process, was.Name, was.Process)
+		}
+	}
+	for i := range p.Frames {
+		if p.Frames[i].ThreadNames != nil {
+			t.Fatalf("the profile's frame %d keeps ThreadNames; want them in Threads only", i)
+		}
+	}
+}

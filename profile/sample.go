@@ -58,7 +58,7 @@ func (r *recorder) sampleAt(ctx context.Context, pid int, now time.Time) {
 	f.Events = r.drainEvents()
 	f.TasksDone = r.tasksDone
 	kept := f
-	kept.Slices = nil // the profile keeps them once, in Profile.Slices
+	kept.Slices, kept.ThreadNames = nil, nil // the profile keeps them once, in Profile.Slices and Threads
 	r.prof.Frames = append(r.prof.Frames, kept)
 	if r.opt.OnFrame != nil {
 		r.opt.OnFrame(f)
@@ -138,7 +138,11 @@ func (r *recorder) probeTree(ctx context.Context, pid int, f *Frame) {
 			CPU:  round(grow(r.prevThreadCPU, t.TID, t.CPUS), 1e6),
 			Core: t.Core,
 		})
-		r.threads[t.TID] = Thread{PID: t.PID, TID: t.TID, Name: t.Name, Process: names[t.PID]}
+		th := Thread{PID: t.PID, TID: t.TID, Name: t.Name, Process: names[t.PID]}
+		if was, seen := r.threads[t.TID]; r.opt.OnFrame != nil && (!seen || was.Name != th.Name || was.Process != th.Process) {
+			f.ThreadNames = append(f.ThreadNames, th)
+		}
+		r.threads[t.TID] = th
 	}
 	listed := len(f.ThreadSamples)
 	f.ThreadSamples = creditVanished(f.ThreadSamples, procCPU, r.listedThreads)
