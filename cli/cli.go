@@ -87,10 +87,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "corescope %s: %v\n", cmd, err)
+		printf(stderr, "corescope %s: %v\n", cmd, err)
 		return ExitUsage
 	default:
-		fmt.Fprintf(stderr, "corescope %s: %v\n", cmd, err)
+		printf(stderr, "corescope %s: %v\n", cmd, err)
 		return ExitFailed
 	}
 }
@@ -147,7 +147,7 @@ func (o *outputs) write(ps []*profile.Profile, stderr io.Writer) error {
 			firstErr = cmp.Or(firstErr, err)
 			continue
 		}
-		fmt.Fprintf(stderr, "wrote %s\n", w.path)
+		printf(stderr, "wrote %s\n", w.path)
 	}
 	return firstErr
 }
@@ -483,7 +483,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	printTable(stdout, runs)
 	for _, p := range runs {
 		if len(p.Nodes) > 0 {
-			fmt.Fprintf(stdout, "\n%s, recorded beside other nodes:\n", runtext.Label(p))
+			printf(stdout, "\n%s, recorded beside other nodes:\n", runtext.Label(p))
 			printNodes(stdout, p)
 		}
 	}

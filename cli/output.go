@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -19,48 +18,48 @@ import (
 func printSummary(w io.Writer, p *profile.Profile) {
 	s := p.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\n", runtext.Spec(p.Spec))
+	printf(tw, "%s\n", runtext.Spec(p.Spec))
 	if p.Failed() {
-		fmt.Fprintf(tw, "  result\t%s\n", p.Error)
+		printf(tw, "  result\t%s\n", p.Error)
 	}
-	fmt.Fprintf(tw, "  wall\t%s\n", runtext.Seconds(s.WallS))
-	fmt.Fprintf(tw, "  CPU\t%s\t(%.2f cores used)\n", runtext.Seconds(s.CPUS), s.CoresUsed)
-	fmt.Fprintf(tw, "  machine\t%.2f busy cores on average, peak %.2f of %d; other programs %.2f\n",
+	printf(tw, "  wall\t%s\n", runtext.Seconds(s.WallS))
+	printf(tw, "  CPU\t%s\t(%.2f cores used)\n", runtext.Seconds(s.CPUS), s.CoresUsed)
+	printf(tw, "  machine\t%.2f busy cores on average, peak %.2f of %d; other programs %.2f\n",
 		s.MachineBusyCores, s.PeakBusyCores, p.Machine.LogicalCores, s.OthersBusyCores)
 	if s.Attribution != "" {
 		how := runtext.Attribution(p) // what is not exact, if anything
 		if how == "" {
 			how = s.Attribution + ": " + s.AttributionNote
 		}
-		fmt.Fprintf(tw, "  per core\t%s\n", how)
+		printf(tw, "  per core\t%s\n", how)
 	}
 	if s.TasksEndS > 0 {
-		fmt.Fprintf(tw, "  tasks\t%s from the first start to the last end (%.2f cores used), after %s of start-up\n",
+		printf(tw, "  tasks\t%s from the first start to the last end (%.2f cores used), after %s of start-up\n",
 			runtext.Seconds(s.TasksEndS-s.TasksStartS), s.TasksCoresUsed, runtext.Seconds(s.StartupS))
 	}
 	if s.Speedup != nil {
-		fmt.Fprintf(tw, "  speedup\t%s sequential\n", runtext.Factor(s.Speedup))
+		printf(tw, "  speedup\t%s sequential\n", runtext.Factor(s.Speedup))
 	}
-	fmt.Fprintf(tw, "  threads\t%s\tprocesses %s, context switches %d\n",
+	printf(tw, "  threads\t%s\tprocesses %s, context switches %d\n",
 		runtext.Sampled(s, s.Threads), runtext.Sampled(s, s.Procs), s.CtxSwitches)
-	fmt.Fprintf(tw, "  max RSS\t%s\n", runtext.MaxRSS(s))
+	printf(tw, "  max RSS\t%s\n", runtext.MaxRSS(s))
 	if d := runtext.Dropped(p); d != "" {
-		fmt.Fprintf(tw, "  switch timeline\t%s\n", d)
+		printf(tw, "  switch timeline\t%s\n", d)
 	}
 	if p.Spec.Backend.Builtin() {
-		fmt.Fprintf(tw, "  tasks done\t%d of %d\tchecksum %s\n", s.TasksDone, p.Spec.Tasks, runtext.OrDash(s.Checksum))
+		printf(tw, "  tasks done\t%d of %d\tchecksum %s\n", s.TasksDone, p.Spec.Tasks, runtext.OrDash(s.Checksum))
 	}
 	if p.Machine.Python != "" {
-		fmt.Fprintf(tw, "  python\t%s\n", runtext.Python(p))
+		printf(tw, "  python\t%s\n", runtext.Python(p))
 	}
 	if s.GILHoldS > 0 || s.GILWaitS > 0 {
-		fmt.Fprintf(tw, "  GIL\theld %s, waited for %s (all threads)\n", runtext.Seconds(s.GILHoldS), runtext.Seconds(s.GILWaitS))
+		printf(tw, "  GIL\theld %s, waited for %s (all threads)\n", runtext.Seconds(s.GILHoldS), runtext.Seconds(s.GILWaitS))
 	}
 	for _, g := range s.GILThreads {
-		fmt.Fprintf(tw, "  \tthread %d held %s, waited for %s\n", g.TID, runtext.Seconds(g.HoldS), runtext.Seconds(g.WaitS))
+		printf(tw, "  \tthread %d held %s, waited for %s\n", g.TID, runtext.Seconds(g.HoldS), runtext.Seconds(g.WaitS))
 	}
-	fmt.Fprintf(tw, "  corescope\t%s\n", runtext.Cost(s))
-	fmt.Fprintf(tw, "  verdict\t%s\n", runtext.Verdict(p))
+	printf(tw, "  corescope\t%s\n", runtext.Cost(s))
+	printf(tw, "  verdict\t%s\n", runtext.Verdict(p))
 	tw.Flush()
 }
 
@@ -79,27 +78,27 @@ func printTable(w io.Writer, ps []*profile.Profile) {
 	cols, commands := tableColumns, runtext.Commands(ps)
 	switch {
 	case commands:
-		fmt.Fprintf(w, "%d commands, %d logical cores\n\n", len(ps), ps[0].Machine.LogicalCores)
+		printf(w, "%d commands, %d logical cores\n\n", len(ps), ps[0].Machine.LogicalCores)
 	case ps[0].Spec.Backend == runners.BackendPython:
-		fmt.Fprintf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), runtext.OrDash(runtext.Pythons(ps)), ps[0].Machine.LogicalCores)
+		printf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), runtext.OrDash(runtext.Pythons(ps)), ps[0].Machine.LogicalCores)
 	default:
-		fmt.Fprintf(w, "%s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
+		printf(w, "%s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
 	}
 	if !commands { // a command is written out under the table: it may be long
 		cols = append([]runtext.Column{runtext.ColModel}, cols...)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "run\t%s\n", strings.Join(runtext.Heads(cols), "\t"))
+	printRow(tw, append([]string{"run"}, runtext.Heads(cols)...)...)
 	names := runtext.Names(ps)
 	for i, p := range ps {
-		fmt.Fprintf(tw, "%s\t%s\n", runtext.Mark(names[i], p), strings.Join(runtext.Cells(p, cols), "\t"))
+		printRow(tw, append([]string{runtext.Mark(names[i], p)}, runtext.Cells(p, cols)...)...)
 	}
 	tw.Flush()
 	if commands {
 		fmt.Fprint(w, "\ncommands:\n")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for i, p := range ps {
-			fmt.Fprintf(tw, "  %s\t%s\n", names[i], runtext.Model(p.Spec))
+			printf(tw, "  %s\t%s\n", names[i], runtext.Model(p.Spec))
 		}
 		tw.Flush()
 	}
@@ -151,12 +150,13 @@ func (p *progress) draw(done int) {
 	p.redraw(line)
 }
 
-// redraw puts line in place of the progress line, on a terminal; p.mu is held.
+// redraw puts line in place of the progress line, on a terminal; p.mu is
+// held. The line names runs and nodes: it goes through termSafe.
 func (p *progress) redraw(line string) {
 	if !p.on {
 		return
 	}
-	fmt.Fprintf(p.w, "\r\033[K%s", line)
+	fmt.Fprintf(p.w, "\r\033[K%s", termSafe(line))
 	p.shown = true
 }
 
@@ -168,7 +168,7 @@ func (p *progress) show(line string) {
 }
 
 // note writes a line that stays, on any stderr, above the progress line
-// (which the next show draws again).
+// (which the next show draws again); it goes through termSafe.
 func (p *progress) note(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -176,7 +176,7 @@ func (p *progress) note(line string) {
 		fmt.Fprint(p.w, "\r\033[K")
 		p.shown = false
 	}
-	fmt.Fprintln(p.w, line)
+	fmt.Fprintln(p.w, termSafe(line))
 }
 
 // passThrough is w for the subject's own output: the progress line is

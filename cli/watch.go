@@ -84,23 +84,27 @@ func durationFlag(name, value, example string) (time.Duration, error) {
 // --prometheus): its span, a line a node, and the cluster's sentence.
 func printWatch(w io.Writer, p *profile.Profile) {
 	s := p.Summary
-	fmt.Fprintf(w, "%s: %s at one tick every %v, %s\n\n", runtext.Label(p), runtext.Seconds(s.WallS), p.Spec.Interval.D(), runtext.Count(len(p.Frames), "tick"))
+	printf(w, "%s: %s at one tick every %v, %s\n\n", runtext.Label(p), runtext.Seconds(s.WallS), p.Spec.Interval.D(), runtext.Count(len(p.Frames), "tick"))
 	printNodes(w, p)
-	fmt.Fprintf(w, "\n  cluster    %s\n", runtext.Verdict(p))
+	printf(w, "\n  cluster    %s\n", runtext.Verdict(p))
 	if s.SelfCPUS > 0 {
-		fmt.Fprintf(w, "  corescope  %s\n", runtext.Cost(s))
+		printf(w, "  corescope  %s\n", runtext.Cost(s))
 	}
 }
 
 // printNodes writes each node's figures, one line a node, and their total.
 func printNodes(w io.Writer, p *profile.Profile) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(runtext.NodeHeads, "\t"))
+	printRow(tw, runtext.NodeHeads...)
 	for _, f := range p.Figures() {
-		fmt.Fprintln(tw, strings.Join(runtext.NodeCells(f), "\t"))
+		printRow(tw, runtext.NodeCells(f)...)
 	}
 	if len(p.Nodes) > 1 {
-		fmt.Fprintln(tw, strings.TrimRight(strings.Join(runtext.ClusterCells(p), "\t"), "\t"))
+		cells := runtext.ClusterCells(p)
+		for len(cells) > 0 && cells[len(cells)-1] == "" { // no padding after the last figure
+			cells = cells[:len(cells)-1]
+		}
+		printRow(tw, cells...)
 	}
 	tw.Flush()
 }
