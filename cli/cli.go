@@ -9,13 +9,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"corescope/atomicfile"
 	"corescope/nodes"
 	"corescope/profile"
 	"corescope/report"
@@ -109,18 +109,16 @@ func (o *outputs) register(fs *flag.FlagSet, withJSON bool) {
 	fs.StringVar(&o.trace, "trace", "", "write a Chrome trace (Perfetto, chrome://tracing) to `FILE`")
 }
 
-// check makes sure every output can be written before anything runs.
+// check refuses, before anything runs, an output the write after the run
+// would refuse, so that no run is lost to a bad name.
 func (o *outputs) check() error {
 	for _, f := range []struct{ flag, path string }{{"json", o.json}, {"csv", o.csv}, {"png", o.png}, {"trace", o.trace}} {
 		if f.path == "" {
 			continue
 		}
-		probe, err := os.CreateTemp(filepath.Dir(f.path), ".corescope-check-*")
-		if err != nil {
-			return usagef("--%s: cannot write %s: %v", f.flag, f.path, errors.Unwrap(err))
+		if err := atomicfile.Check(f.path); err != nil {
+			return usagef("--%s: %v", f.flag, err)
 		}
-		probe.Close()
-		os.Remove(probe.Name())
 	}
 	return nil
 }
