@@ -83,3 +83,30 @@ func TestKillDuringWriteLeavesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteThroughALinkToAPipe writes to /dev/stdout when it is a pipe (a
+// link to /proc/self/fd/1, whose target names no file: "pipe:[1234]"): to
+// the pipe, not to a file of that name in the working folder.
+func TestWriteThroughALinkToAPipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	dir := t.TempDir()
+	stdout := filepath.Join(dir, "stdout")
+	if err := os.Symlink(fmt.Sprintf("/proc/self/fd/%d", w.Fd()), stdout); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if err := Write(stdout, func(w io.Writer) error { _, err := io.WriteString(w, "report"); return err }); err != nil {
+		t.Fatalf("Write(a link to a pipe) = %v", err)
+	}
+	w.Close()
+	if b, _ := io.ReadAll(r); string(b) != "report" {
+		t.Errorf("the pipe got %q; want %q", b, "report")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %v; want the link alone", entries)
+	}
+}

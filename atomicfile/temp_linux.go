@@ -52,8 +52,11 @@ func linkUnnamed(f *os.File, path string) error {
 
 // followLink opens path through its symbolic links as any program would,
 // so the kernel applies its own rules to each (fs.protected_symlinks among
-// them), and returns where they lead; a link to nothing is path itself,
-// which a new file then replaces.
+// them), and returns where they lead: for a regular file, its path, beside
+// which its replacement is made. Anything else is path itself: a link to
+// nothing, which a new file replaces, or to a device or pipe, which is
+// opened through the link again (/dev/stdout leads to "pipe:[1234]", which
+// names no file).
 func followLink(path string) (string, error) {
 	fd, err := unix.Open(path, unix.O_PATH|unix.O_CLOEXEC, 0)
 	switch {
@@ -63,5 +66,12 @@ func followLink(path string) (string, error) {
 		return "", err
 	}
 	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return "", err
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return path, nil
+	}
 	return os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
 }
