@@ -10,6 +10,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"corescope/nodes/nodestest"
 )
 
 // BenchmarkParse64Cores reads one tick's answer of a 64-core node_exporter
@@ -22,13 +24,13 @@ func BenchmarkParse64Cores(b *testing.B) {
 	}
 	n := &nodeState{parser: newCountersParser()}
 	n.body.Write(body)
-	if err := n.read(); err != nil { // the baseline and layout
+	if err := n.read(context.Background()); err != nil { // the baseline and layout
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := n.read(); err != nil {
+		if err := n.read(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -107,6 +109,22 @@ func BenchmarkHistory64Nodes(b *testing.B) {
 		h := historyOf(ans.Data.Result, q)
 		if len(h.Nodes) != 64 || len(h.Ticks) != 600 {
 			b.Fatalf("%d nodes, %d ticks", len(h.Nodes), len(h.Ticks))
+		}
+	}
+}
+
+// BenchmarkFirstAnswerOfLargestNode reads the first answer of a node of
+// maxCores cores, 8 modes each (65,536 samples, 4.3 MB): parse, lay the
+// cores out and fold, as Scrape does for a node's first answer.
+func BenchmarkFirstAnswerOfLargestNode(b *testing.B) {
+	body := nodestest.CPUAnswer(maxCores, linuxModes, 1)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := &nodeState{parser: newCountersParser()}
+		n.body.Write(body)
+		if err := n.read(context.Background()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -3,8 +3,11 @@ package nodes
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"slices"
 	"strconv"
 
@@ -17,6 +20,26 @@ import (
 
 // cpuMetric is the counter family every figure comes from.
 const cpuMetric = "node_cpu_seconds_total"
+
+// What one node's answer may hold, so that a broken or hostile node cannot
+// make a tick's work (and every frame) grow without end: each is counted
+// before the text parser sees a byte, and an answer beyond one is refused.
+const (
+	// maxCores is Linux's largest NR_CPUS (x86-64's MAXSMP).
+	maxCores = 8192
+	// maxModes is how many modes Linux's node_exporter gives a core (user,
+	// nice, system, idle, iowait, irq, softirq, steal); the BSDs give fewer.
+	maxModes = 8
+	// maxSamples is every mode of every core of the largest node.
+	maxSamples = maxCores * maxModes
+	// maxLine bounds one line of the CPU counters (node_exporter's are
+	// about 60 bytes), and with it a label's length.
+	maxLine = 1024
+	// maxLabels bounds a sample's labels (node_exporter gives two, cpu and
+	// mode): expfmt's check for repeated names costs the square of their
+	// number.
+	maxLabels = 16
+)
 
 // errNoCPUMetric is an answer in the text format without the CPU counters: an
 // exporter with the cpu collector off, or another program's metrics.
@@ -70,7 +93,8 @@ func busy(before, after coreTimes) levels.Level {
 // between calls, so a tick allocates only what expfmt itself does.
 type countersParser struct {
 	text  expfmt.TextParser
-	lines []byte // the answer's CPU counters lines, what text parses
+	lines []byte                 // the answer's CPU counters lines, what text parses
+	seen  map[[2]string]struct{} // the cpu and mode of each sample checked so far
 }
 
 func newCountersParser() countersParser {
@@ -80,16 +104,24 @@ func newCountersParser() countersParser {
 }
 
 // parse reads an answer in the Prometheus text format and returns its CPU
-// counters family, checked: every sample has a cpu and a mode label.
+// counters family, checked: every sample has a cpu and a mode label, no two
+// samples count the same core and mode, and every value is a finite number
+// of seconds, 0 or more. It stops with ctx's error when ctx is done.
 //
 // Only that family's lines go through expfmt, which makes 16 to 25 objects
 // a line: a 64-core node_exporter answer with the default collectors holds
 // 1,879 lines, of which 512 are CPU counters. On a real 64-core answer, parsing all of it took
 // 2.1-2.2 ms, 802 KB and 31,024 allocations; its CPU lines, folded into a
 // row, 0.6-0.8 ms, 311 KB and 12,749 (BenchmarkParse64Cores).
-func (p *countersParser) parse(body []byte) (*dto.MetricFamily, error) {
-	p.lines = cpuLines(p.lines[:0], body)
-	fams, err := p.text.TextToMetricFamilies(bytes.NewReader(p.lines))
+func (p *countersParser) parse(ctx context.Context, body []byte) (*dto.MetricFamily, error) {
+	var err error
+	if p.lines, err = cpuLines(p.lines[:0], body); err != nil {
+		return nil, err
+	}
+	fams, err := p.text.TextToMetricFamilies(ctxReader{ctx, bytes.NewReader(p.lines)})
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("not the Prometheus text format: its %s lines: %w", cpuMetric, err)
 	}
@@ -97,20 +129,57 @@ func (p *countersParser) parse(body []byte) (*dto.MetricFamily, error) {
 	if fam == nil || len(fam.GetMetric()) == 0 {
 		return nil, errNoCPUMetric
 	}
+	return fam, p.check(fam)
+}
+
+// check says which sample of fam cannot be counted: one without a cpu or
+// mode label, a core's mode given twice (an exporter behind a proxy that
+// adds labels; summing both would count its time twice), or a value that
+// is not seconds.
+func (p *countersParser) check(fam *dto.MetricFamily) error {
+	if p.seen == nil {
+		p.seen = make(map[[2]string]struct{}, len(fam.GetMetric()))
+	}
+	clear(p.seen)
 	for _, m := range fam.GetMetric() {
 		cpu, mode := cpuAndMode(m)
-		if cpu == "" || mode == "" {
-			return nil, fmt.Errorf("a %s sample has no cpu or mode label", cpuMetric)
+		key := [2]string{cpu, mode}
+		_, twice := p.seen[key]
+		switch v := value(m); {
+		case cpu == "" || mode == "":
+			return fmt.Errorf("a %s sample has no cpu or mode label", cpuMetric)
+		case twice:
+			return fmt.Errorf("%s of cpu %q, mode %q, is given twice", cpuMetric, cpu, mode)
+		case !(v >= 0) || math.IsInf(v, 1):
+			return fmt.Errorf("%s of cpu %q, mode %q, is %v; a counter of seconds is a finite number, 0 or more", cpuMetric, cpu, mode, v)
 		}
+		p.seen[key] = struct{}{}
 	}
-	return fam, nil
+	return nil
+}
+
+// ctxReader reads r until ctx is done, then fails with ctx's error: the
+// text parser reads through it, so a parse ends with its tick.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(b []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(b)
 }
 
 // cpuLines appends to dst the lines of body that belong to the CPU counters
 // family, each ending in a newline: its samples ("name{...} v" or "name v",
 // leading blanks allowed, as the format does) and its "# HELP name" and
-// "# TYPE name" lines.
-func cpuLines(dst, body []byte) []byte {
+// "# TYPE name" lines. It counts them as it goes, and refuses an answer of
+// more than maxSamples samples, a line longer than maxLine or a sample of
+// more than maxLabels labels, naming the limit.
+func cpuLines(dst, body []byte) ([]byte, error) {
+	samples := 0
 	for len(body) > 0 {
 		line := body
 		if i := bytes.IndexByte(body, '\n'); i >= 0 {
@@ -119,6 +188,7 @@ func cpuLines(dst, body []byte) []byte {
 			body = nil
 		}
 		t := bytes.TrimLeft(line, " \t")
+		comment := false
 		if c, ok := bytes.CutPrefix(t, []byte("# ")); ok {
 			if c, ok = bytes.CutPrefix(c, []byte("HELP ")); !ok {
 				c, ok = bytes.CutPrefix(c, []byte("TYPE "))
@@ -127,13 +197,26 @@ func cpuLines(dst, body []byte) []byte {
 			if !ok {
 				continue
 			}
+			comment = true
 		}
-		if rest, ok := bytes.CutPrefix(t, []byte(cpuMetric)); ok && len(rest) > 0 &&
-			(rest[0] == '{' || rest[0] == ' ' || rest[0] == '\t') {
-			dst = append(append(dst, line...), '\n')
+		rest, ok := bytes.CutPrefix(t, []byte(cpuMetric))
+		if !ok || len(rest) == 0 || (rest[0] != '{' && rest[0] != ' ' && rest[0] != '\t') {
+			continue
 		}
+		if len(line) > maxLine {
+			return dst, fmt.Errorf("a %s line is %d bytes long; corescope reads lines of up to %d (node_exporter's are about 60)", cpuMetric, len(line), maxLine)
+		}
+		if !comment {
+			if samples++; samples > maxSamples {
+				return dst, fmt.Errorf("it sends more than %d %s samples, %d modes of each of %d cores, the most corescope reads of a node", maxSamples, cpuMetric, maxModes, maxCores)
+			}
+			if n := bytes.Count(rest, []byte("=")); n > maxLabels {
+				return dst, fmt.Errorf("a %s sample has %d labels or more; corescope reads up to %d (node_exporter gives 2: cpu and mode)", cpuMetric, n, maxLabels)
+			}
+		}
+		dst = append(append(dst, line...), '\n')
 	}
-	return dst
+	return dst, nil
 }
 
 // cpuAndMode are the labels that say which core and mode a sample counts.
@@ -162,17 +245,23 @@ func value(m *dto.Metric) float64 {
 }
 
 // cpuLabels lists the distinct cpu labels of fam, numerically ordered, as a
-// node's cores are laid out.
-func cpuLabels(fam *dto.MetricFamily) []string {
+// node's cores are laid out, or says that there are more than maxCores.
+func cpuLabels(fam *dto.MetricFamily) ([]string, error) {
+	seen := make(map[string]bool)
 	var cpus []string
 	for _, m := range fam.GetMetric() {
 		cpu, _ := cpuAndMode(m)
-		if !slices.Contains(cpus, cpu) {
-			cpus = append(cpus, cpu)
+		if seen[cpu] {
+			continue
 		}
+		if len(cpus) == maxCores {
+			return nil, fmt.Errorf("it has more than %d cores, the most corescope reads of a node", maxCores)
+		}
+		seen[cpu] = true
+		cpus = append(cpus, cpu)
 	}
 	slices.SortFunc(cpus, compareCPU)
-	return cpus
+	return cpus, nil
 }
 
 // compareCPU orders cpu labels by number ("2" before "10"); labels that are

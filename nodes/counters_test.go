@@ -1,6 +1,7 @@
 package nodes
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -41,11 +42,14 @@ func TestParseExporterAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := newCountersParser()
-	fam, err := p.parse(body)
+	fam, err := p.parse(context.Background(), body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cpus := cpuLabels(fam)
+	cpus, err := cpuLabels(fam)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(cpus) != 64 || cpus[0] != "0" || cpus[2] != "2" || cpus[10] != "10" || cpus[63] != "63" {
 		t.Fatalf("cpus = %v; want 0..63 in numeric order", cpus)
 	}
@@ -68,7 +72,7 @@ func TestParseExporterAnswer(t *testing.T) {
 		{"node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} twelve\n", "not the Prometheus text format"},
 		{`node_cpu_seconds_total{mode="idle"} 1` + "\n", "no cpu or mode label"},
 	} {
-		if _, err := p.parse([]byte(c.body)); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := p.parse(context.Background(), []byte(c.body)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("parse(%q) = %v; want %q", c.body, err, c.want)
 		}
 	}
@@ -83,8 +87,8 @@ func TestCPULines(t *testing.T) {
 	want := "# HELP node_cpu_seconds_total Seconds.\n# TYPE node_cpu_seconds_total counter\n" +
 		"node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 1\n" +
 		"  node_cpu_seconds_total{cpu=\"1\",mode=\"idle\"} 2\n"
-	if got := string(cpuLines(nil, []byte(body))); got != want {
-		t.Errorf("cpuLines =\n%s\nwant\n%s", got, want)
+	if got, err := cpuLines(nil, []byte(body)); err != nil || string(got) != want {
+		t.Errorf("cpuLines =\n%s\n(%v); want\n%s", got, err, want)
 	}
 }
 
@@ -129,7 +133,7 @@ func TestNodeLayoutAndRestarts(t *testing.T) {
 	for _, s := range steps {
 		n.body.Reset()
 		n.body.Write(answer(s.cores))
-		if err := n.read(); err != nil {
+		if err := n.read(context.Background()); err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
 		if fmt.Sprint(n.row) != fmt.Sprint(s.want) {

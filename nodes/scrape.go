@@ -206,11 +206,12 @@ func (s *Scraper) Scrape(ctx context.Context) (Tick, error) {
 	return s.tick, nil
 }
 
-// scrape fetches and reads one node's answer.
+// scrape fetches and reads one node's answer, both under ctx, so a node
+// that is slow to answer or to parse never holds up the tick.
 func (n *nodeState) scrape(ctx context.Context, client *http.Client, timeout time.Duration) Reading {
 	err := n.fetch(ctx, client)
 	if err == nil {
-		err = n.read()
+		err = n.read(ctx)
 	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -274,13 +275,15 @@ func plainNetError(err error) error {
 
 // read parses n.body and fills n.row with each core's busy fraction since
 // the baseline, then makes this answer the baseline.
-func (n *nodeState) read() error {
-	fam, err := n.parser.parse(n.body.Bytes())
+func (n *nodeState) read(ctx context.Context) error {
+	fam, err := n.parser.parse(ctx, n.body.Bytes())
 	if err != nil {
 		return err
 	}
 	if n.index == nil {
-		n.node.CPUs = cpuLabels(fam)
+		if n.node.CPUs, err = cpuLabels(fam); err != nil {
+			return err
+		}
 		n.index = make(map[string]int, len(n.node.CPUs))
 		for i, cpu := range n.node.CPUs {
 			n.index[cpu] = i

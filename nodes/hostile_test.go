@@ -1,0 +1,135 @@
+package nodes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"corescope/levels"
+	"corescope/nodes/nodestest"
+)
+
+// scrapeGuarded is s.Scrape, failing the test if it has not returned after
+// ten seconds: a hang guard, ten times the longest tick of these tests.
+func scrapeGuarded(t *testing.T, ctx context.Context, s *Scraper) (Tick, error) {
+	t.Helper()
+	type result struct {
+		tick Tick
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		tick, err := s.Scrape(ctx)
+		done <- result{tick, err}
+	}()
+	select {
+	case r := <-done:
+		return r.tick, r.err
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Scrape has not returned after 10 s (its timeout is %v)", s.timeout)
+		return Tick{}, nil
+	}
+}
+
+// TestScraperRefusesNodeOfTooManyCores: a node that lists 100,000 cpu
+// labels (11 MB, under the answer's cap) is refused by counting, with an
+// error naming it and the limit, on every tick, and the other node's ticks
+// go on. It took 27.7 s a tick, for both nodes, when the cores' labels were
+// collected by a linear search each.
+func TestScraperRefusesNodeOfTooManyCores(t *testing.T) {
+	t.Parallel()
+	good := nodestest.HalfBusyNode(t, 4)
+	hostileAnswer := nodestest.CPUAnswer(100_000, nodestest.HalfBusy, 1)
+	if len(hostileAnswer) >= maxAnswer {
+		t.Fatalf("the hostile answer is %d bytes; want it under the %d cap", len(hostileAnswer), maxAnswer)
+	}
+	hostile := nodestest.StaticNode(t, hostileAnswer)
+	s, err := NewScraper([]string{good.Addr, hostile.Addr}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const ticks = 4
+	for k := range ticks {
+		tick, err := scrapeGuarded(t, context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := tick.Nodes[0]; r.Err != nil || len(r.Busy) != 4 || (k > 0 && r.Busy.At(0) != levels.Of(0.5).Fraction()) {
+			t.Errorf("tick %d: the good node's row %v, error %v; want 4 cores half busy", k, r.Busy, r.Err)
+		}
+		r := tick.Nodes[1]
+		if r.Err == nil || !strings.HasPrefix(r.Err.Error(), hostile.Addr+": ") || !strings.Contains(r.Err.Error(), "8192 cores") {
+			t.Errorf("tick %d: the hostile node's error %v; want one naming %s and the limit of 8192 cores", k, r.Err, hostile.Addr)
+		}
+		if len(r.Busy) != 0 {
+			t.Errorf("tick %d: the hostile node has a row of %d cores; want none", k, len(r.Busy))
+		}
+	}
+	if got := hostile.Requests(); got != ticks {
+		t.Errorf("the hostile node was asked %d times in %d ticks; want once a tick", got, ticks)
+	}
+	t.Logf("the hostile node's error: %v", s.tick.Nodes[1].Err)
+}
+
+// linuxModes are the modes node_exporter gives a core on Linux.
+var linuxModes = []string{"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"}
+
+// TestAnswerLimits reads answers at and beyond each limit of one node's
+// answer: the largest node is laid out, anything beyond is refused by
+// counting, with an error naming the limit, before the text parser sees a
+// line; samples that cannot be counted are refused, naming cpu and mode.
+func TestAnswerLimits(t *testing.T) {
+	t.Parallel()
+	largest := nodestest.CPUAnswer(maxCores, linuxModes, 1)
+	sample := func(labels, value string) string {
+		return "node_cpu_seconds_total{" + labels + "} " + value + "\n"
+	}
+	manyLabels := `cpu="0",mode="idle"`
+	for i := range maxLabels - 2 {
+		manyLabels += fmt.Sprintf(",l%d=\"x\"", i)
+	}
+	for _, c := range []struct {
+		name, body, want string
+	}{
+		{"the largest node", string(largest), ""},
+		{"one sample more", string(largest) + sample(`cpu="0",mode="guest"`, "1"), "more than 65536 node_cpu_seconds_total samples, 8 modes of each of 8192 cores"},
+		{"one core more", string(nodestest.CPUAnswer(maxCores+1, []string{"idle"}, 1)), "more than 8192 cores"},
+		{"a huge cpu label", sample(`cpu="`+strings.Repeat("7", maxLine)+`",mode="idle"`, "1"), "line is 1068 bytes long; corescope reads lines of up to 1024"},
+		{"a huge help text", "# HELP node_cpu_seconds_total " + strings.Repeat("x", maxLine) + "\n" + sample(`cpu="0",mode="idle"`, "1"), "line is 1054 bytes long"},
+		{"16 labels", sample(manyLabels, "1"), ""},
+		{"17 labels", sample(manyLabels+`,l99="x"`, "1"), "has 17 labels or more; corescope reads up to 16"},
+		{"a core's mode twice", sample(`cpu="3",mode="idle"`, "1") + sample(`cpu="3",mode="idle",proxy="b"`, "1"), `node_cpu_seconds_total of cpu "3", mode "idle", is given twice`},
+		{"NaN", sample(`cpu="0",mode="user"`, "NaN"), `cpu "0", mode "user", is NaN; a counter of seconds is a finite number, 0 or more`},
+		{"+Inf", sample(`cpu="0",mode="user"`, "+Inf"), `is +Inf; a counter of seconds`},
+		{"negative", sample(`cpu="0",mode="user"`, "-3"), `is -3; a counter of seconds`},
+	} {
+		n := &nodeState{parser: newCountersParser()}
+		n.body.WriteString(c.body)
+		err := n.read(context.Background())
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v; want it read", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v; want an error saying %q", c.name, err, c.want)
+		case c.want != "" && n.node.CPUs != nil:
+			t.Errorf("%s: refused, yet laid out as %d cores", c.name, len(n.node.CPUs))
+		}
+	}
+}
+
+// TestParseEndsWithItsContext: a tick's end (or Ctrl-C) stops the parse of
+// the largest answer, which lays out nothing.
+func TestParseEndsWithItsContext(t *testing.T) {
+	t.Parallel()
+	n := &nodeState{parser: newCountersParser()}
+	n.body.Write(nodestest.CPUAnswer(maxCores, linuxModes, 1))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := n.read(ctx); !errors.Is(err, context.Canceled) || n.node.CPUs != nil {
+		t.Errorf("read with its context done = %v, %d cores; want context.Canceled and none", err, len(n.node.CPUs))
+	}
+}
