@@ -178,6 +178,10 @@ type answerJSON struct {
 	} `json:"data"`
 }
 
+// historyClient asks Prometheus servers; it follows no redirect (see
+// refuseRedirects).
+var historyClient = &http.Client{CheckRedirect: refuseRedirects}
+
 // queryRange asks for q.Expr() from From to To, a point a Step.
 func queryRange(ctx context.Context, base *url.URL, q HistoryQuery) ([]seriesJSON, error) {
 	return apiMatrix(ctx, base, "api/v1/query_range", url.Values{
@@ -199,11 +203,14 @@ func apiMatrix(ctx context.Context, base *url.URL, path string, args url.Values)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := historyClient.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("--prometheus %s: %w", server, plainNetError(err))
 	}
 	defer resp.Body.Close()
+	if err := redirectError(resp); err != nil {
+		return nil, fmt.Errorf("--prometheus %s: %w", server, err)
+	}
 	var ans answerJSON
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
 	if err != nil {

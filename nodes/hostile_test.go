@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -132,4 +134,62 @@ func TestParseEndsWithItsContext(t *testing.T) {
 	if err := n.read(ctx); !errors.Is(err, context.Canceled) || n.node.CPUs != nil {
 		t.Errorf("read with its context done = %v, %d cores; want context.Canceled and none", err, len(n.node.CPUs))
 	}
+}
+
+// matrixAnswer is a query_range answer of one node's one core, half busy at
+// every second from 1000 to 1002.
+const matrixAnswer = `{"status":"success","data":{"resultType":"matrix","result":[` +
+	`{"metric":{"instance":"n:9100","cpu":"0"},"values":[[1000,"0.5"],[1001,"0.5"],[1002,"0.5"]]}]}}`
+
+// historyQuery is a query of 1000..1002 at 1 s steps, its scrape interval
+// given so that only query_range is asked.
+func historyQuery(server string) HistoryQuery {
+	return HistoryQuery{Server: server, From: time.Unix(1000, 0), To: time.Unix(1002, 0), Step: time.Second, ScrapeInterval: time.Second}
+}
+
+// TestRedirectsAreRefused: a node, or a Prometheus server, that redirects
+// elsewhere gets an error naming it and where it pointed, and the other
+// machine is never asked. A node that redirected to another was read, and
+// its figures shown as the first node's.
+func TestRedirectsAreRefused(t *testing.T) {
+	t.Parallel()
+	other := nodestest.HalfBusyNode(t, 4)
+	redirecting := nodestest.NewFakeNode(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		http.Redirect(w, r, other.URL+"/metrics", http.StatusFound)
+	})
+	s, err := NewScraper([]string{redirecting.Addr}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for k := range 2 {
+		tick, err := s.Scrape(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := redirecting.Addr + ": it redirects to " + other.URL + "/metrics (HTTP 302 Found)"
+		if r := tick.Nodes[0]; r.Err == nil || !strings.HasPrefix(r.Err.Error(), want) || len(r.Busy) != 0 {
+			t.Errorf("tick %d: %v, row %v; want an error starting %q, and no row", k, r.Err, r.Busy, want)
+		}
+	}
+
+	otherServer := nodestest.NewFakeNode(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, matrixAnswer)
+	})
+	redirectingServer := nodestest.NewFakeNode(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		http.Redirect(w, r, otherServer.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	})
+	if h, err := QueryHistory(context.Background(), historyQuery(otherServer.URL)); err != nil || len(h.Nodes) != 1 {
+		t.Fatalf("the server redirected to: %v, %v; want its one node", h, err)
+	}
+	_, err = QueryHistory(context.Background(), historyQuery(redirectingServer.URL))
+	want := "--prometheus " + redirectingServer.URL + ": it redirects to " + otherServer.URL + "/api/v1/query_range (HTTP 307 Temporary Redirect)"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("QueryHistory of a server that redirects = %v; want an error starting %q", err, want)
+	}
+	if other.Requests() != 0 || otherServer.Requests() != 1 {
+		t.Errorf("the machines redirected to were asked %d and %d times; want 0 and 1 (by the test itself)", other.Requests(), otherServer.Requests())
+	}
+	t.Logf("%v\n%v", s.tick.Nodes[0].Err, err)
 }

@@ -120,7 +120,7 @@ func NewScraper(addresses []string, interval time.Duration) (*Scraper, error) {
 			Proxy:               http.ProxyFromEnvironment,
 			MaxIdleConnsPerHost: 2,
 			IdleConnTimeout:     max(90*time.Second, 3*interval),
-		}},
+		}, CheckRedirect: refuseRedirects},
 		tick: Tick{Nodes: make([]Reading, len(addresses))},
 	}
 	for _, u := range urls {
@@ -235,6 +235,9 @@ func (n *nodeState) fetch(ctx context.Context, client *http.Client) error {
 		return plainNetError(err)
 	}
 	defer resp.Body.Close()
+	if err := redirectError(resp); err != nil {
+		return err
+	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("HTTP %s", resp.Status)
 	}
@@ -271,6 +274,29 @@ func plainNetError(err error) error {
 		return fmt.Errorf("cannot connect: %w", inner)
 	}
 	return err
+}
+
+// refuseRedirects is the CheckRedirect of every client here: a node or
+// server that points elsewhere points at another machine, whose figures
+// must not be shown under its name. The redirect comes back as the answer,
+// for redirectError to name.
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// redirectError says where resp, a redirect, points; nil when resp is no
+// redirect.
+func redirectError(resp *http.Response) error {
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return nil
+	}
+	to, err := resp.Location()
+	if err != nil {
+		return nil // a 3xx without Location, such as 304, redirects nowhere
+	}
+	if resp.Request != nil && to.RawQuery == resp.Request.URL.RawQuery {
+		to.RawQuery = "" // the query asked, carried along, would bury the address
+	}
+	return fmt.Errorf("it redirects to %s (HTTP %s); corescope follows no redirect: give the address that answers",
+		redacted(to.String()), resp.Status)
 }
 
 // read parses n.body and fills n.row with each core's busy fraction since
