@@ -39,4 +39,8 @@
 // of rates over a window of one step plus one scrape interval, so it is
 // as fine as the server's scrapes allow, not finer; and Prometheus' rate
 // carries a counter over a restart, where the Scraper leaves a one-tick gap.
+// The server has two minutes (Prometheus' own query timeout) to answer each
+// request in full, and an answer over 256 MiB is refused: either ends the
+// query with an error naming the server, as does a redirect (nodes' too:
+// corescope follows none, so no other machine's figures pass as a node's).
 package nodes

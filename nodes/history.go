@@ -2,11 +2,11 @@ package nodes
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -26,6 +26,13 @@ const (
 	// maxPoints is how many points a series Prometheus' query_range answers
 	// at most.
 	maxPoints = 11000
+	// DefaultHistoryTimeout is how long a server has to answer each request
+	// (unless HistoryQuery.Timeout says otherwise): Prometheus' own query
+	// timeout (--query.timeout), beyond which it answers nothing useful.
+	DefaultHistoryTimeout = 2 * time.Minute
+	// maxHistoryAnswer bounds one answer read: 64 nodes of 64 cores over 600
+	// ticks take 84 MB.
+	maxHistoryAnswer = 256 << 20
 )
 
 // HistoryQuery is a past window of nodes to read from a Prometheus server.
@@ -38,6 +45,9 @@ type HistoryQuery struct {
 	// the rate window (see Window). Zero: QueryHistory measures it from the
 	// server's samples, or takes DefaultScrapeInterval when there are none.
 	ScrapeInterval time.Duration
+	// Timeout is how long the server has to answer each request, to the
+	// end of its answer; zero means DefaultHistoryTimeout.
+	Timeout time.Duration
 }
 
 // History is the nodes' figures over a past window: one Tick a Step from
@@ -184,7 +194,7 @@ var historyClient = &http.Client{CheckRedirect: refuseRedirects}
 
 // queryRange asks for q.Expr() from From to To, a point a Step.
 func queryRange(ctx context.Context, base *url.URL, q HistoryQuery) ([]seriesJSON, error) {
-	return apiMatrix(ctx, base, "api/v1/query_range", url.Values{
+	return apiMatrix(ctx, base, q.Timeout, "api/v1/query_range", url.Values{
 		"query": {q.Expr()},
 		"start": {unixSeconds(q.From)},
 		"end":   {unixSeconds(q.To)},
@@ -194,28 +204,27 @@ func queryRange(ctx context.Context, base *url.URL, q HistoryQuery) ([]seriesJSO
 
 // apiMatrix calls one of the server's query endpoints and returns the
 // matrix it answers, or an error that says what went wrong in the user's
-// words, passing on Prometheus' own.
-func apiMatrix(ctx context.Context, base *url.URL, path string, args url.Values) ([]seriesJSON, error) {
+// words, passing on Prometheus' own. The server has timeout (zero:
+// DefaultHistoryTimeout) to answer, to the end of its answer.
+func apiMatrix(ctx context.Context, base *url.URL, timeout time.Duration, path string, args url.Values) ([]seriesJSON, error) {
 	server := base.Redacted() // a password in the URL is sent, never shown
 	u := base.JoinPath(path)
 	u.RawQuery = args.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := historyClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("--prometheus %s: %w", server, plainNetError(err))
-	}
-	defer resp.Body.Close()
-	if err := redirectError(resp); err != nil {
+	timeout = cmp.Or(timeout, DefaultHistoryTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	body, resp, err := askServer(ctx, u)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, fmt.Errorf("--prometheus %s: no answer within %v (Prometheus' own query timeout is %v)", server, timeout, DefaultHistoryTimeout)
+	case errors.Is(err, context.Canceled):
+		return nil, fmt.Errorf("--prometheus %s: stopped before it answered", server)
+	case errors.As(err, new(tooLargeError)):
+		return nil, fmt.Errorf("--prometheus %s: %w; ask for less: a longer --step, a shorter window, or a narrower --selector", server, err)
+	case err != nil:
 		return nil, fmt.Errorf("--prometheus %s: %w", server, err)
 	}
 	var ans answerJSON
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
-	if err != nil {
-		return nil, fmt.Errorf("--prometheus %s: %w", server, err)
-	}
 	if err := json.Unmarshal(body, &ans); err != nil || ans.Status == "" {
 		return nil, fmt.Errorf("--prometheus %s answered HTTP %s, not Prometheus' API (is it a Prometheus server?)", server, resp.Status)
 	}
@@ -226,6 +235,27 @@ func apiMatrix(ctx context.Context, base *url.URL, path string, args url.Values)
 		return nil, fmt.Errorf("--prometheus %s answered a %q, not a matrix", server, ans.Data.ResultType)
 	}
 	return ans.Data.Result, nil
+}
+
+// askServer GETs u and returns its answer's body, up to maxHistoryAnswer.
+func askServer(ctx context.Context, u *url.URL) ([]byte, *http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := historyClient.Do(req)
+	if err != nil {
+		return nil, nil, plainNetError(err)
+	}
+	defer resp.Body.Close()
+	if err := redirectError(resp); err != nil {
+		return nil, nil, err
+	}
+	var body bytes.Buffer
+	if err := readAnswer(&body, resp, maxHistoryAnswer); err != nil {
+		return nil, nil, err
+	}
+	return body.Bytes(), resp, nil
 }
 
 // measureScrapeInterval is the median gap between the server's samples of
@@ -240,7 +270,7 @@ func measureScrapeInterval(ctx context.Context, base *url.URL, q HistoryQuery) (
 		times = append(times, early)
 	}
 	for _, at := range times {
-		series, err := apiMatrix(ctx, base, "api/v1/query", url.Values{"query": {query}, "time": {unixSeconds(at)}})
+		series, err := apiMatrix(ctx, base, q.Timeout, "api/v1/query", url.Values{"query": {query}, "time": {unixSeconds(at)}})
 		if err != nil {
 			return 0, err
 		}

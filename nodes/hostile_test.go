@@ -1,6 +1,7 @@
 package nodes
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -192,4 +193,86 @@ func TestRedirectsAreRefused(t *testing.T) {
 		t.Errorf("the machines redirected to were asked %d and %d times; want 0 and 1 (by the test itself)", other.Requests(), otherServer.Requests())
 	}
 	t.Logf("%v\n%v", s.tick.Nodes[0].Err, err)
+}
+
+// TestHistoryEndsOnTime: a Prometheus server that accepts and never
+// answers, or trickles its answer, ends the query with an error naming it
+// and the timeout; Ctrl-C (ctx) ends it at once; an answer that says it is
+// larger than the bound is refused before it is read. A silent server held
+// report --prometheus forever.
+func TestHistoryEndsOnTime(t *testing.T) {
+	t.Parallel()
+	silent := "http://" + nodestest.SilentAddr(t)
+	trickle := nodestest.NewFakeNode(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		for r.Context().Err() == nil { // one byte of JSON whitespace every 50 ms
+			w.Write([]byte(" "))
+			w.(http.Flusher).Flush()
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	huge := nodestest.NewFakeNode(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Length", fmt.Sprint(maxHistoryAnswer+1))
+		w.Write([]byte(`{"status":"success",`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	query := func(server string, timeout time.Duration) HistoryQuery {
+		q := historyQuery(server)
+		q.Timeout = timeout
+		return q
+	}
+	for _, c := range []struct {
+		name        string
+		q           HistoryQuery
+		cancelAfter time.Duration
+		want        string
+	}{
+		{"silent", query(silent, 500*time.Millisecond), 0, "--prometheus " + silent + ": no answer within 500ms"},
+		{"trickling", query(trickle.URL, 500*time.Millisecond), 0, "--prometheus " + trickle.URL + ": no answer within 500ms"},
+		{"Ctrl-C", query(silent, 0), 300 * time.Millisecond, "--prometheus " + silent + ": stopped before it answered"},
+		{"huge", query(huge.URL, 0), 0, "--prometheus " + huge.URL + ": the answer is larger than 256 MiB"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if c.cancelAfter > 0 {
+				time.AfterFunc(c.cancelAfter, cancel)
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := QueryHistory(ctx, c.q)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+					t.Errorf("QueryHistory = %v; want an error starting %q", err, c.want)
+				}
+				t.Log(err)
+			case <-time.After(30 * time.Second): // a hang guard: 60 times the timeout
+				t.Fatalf("QueryHistory has not returned after 30 s")
+			}
+		})
+	}
+	if DefaultHistoryTimeout != 2*time.Minute {
+		t.Errorf("DefaultHistoryTimeout = %v; want Prometheus' own query timeout, 2m", DefaultHistoryTimeout)
+	}
+}
+
+// TestReadAnswerIsBounded: an answer of undeclared length is read up to
+// the bound and refused beyond it.
+func TestReadAnswerIsBounded(t *testing.T) {
+	var buf bytes.Buffer
+	for _, c := range []struct {
+		size int
+		want string
+	}{{1 << 20, ""}, {1<<20 + 1, "the answer is larger than 1 MiB"}} {
+		resp := &http.Response{ContentLength: -1, Body: io.NopCloser(bytes.NewReader(make([]byte, c.size)))}
+		err := readAnswer(&buf, resp, 1<<20)
+		if (c.want == "") != (err == nil) || err != nil && err.Error() != c.want || c.want == "" && buf.Len() != c.size {
+			t.Errorf("readAnswer of %d bytes, at most 1 MiB = %v, %d read; want %q", c.size, err, buf.Len(), c.want)
+		}
+	}
 }

@@ -246,15 +246,30 @@ func (n *nodeState) fetch(ctx context.Context, client *http.Client) error {
 			return fmt.Errorf("not the Prometheus text format (Content-Type %q)", ct)
 		}
 	}
-	n.body.Reset()
-	if _, err := n.body.ReadFrom(io.LimitReader(resp.Body, maxAnswer+1)); err != nil {
+	return readAnswer(&n.body, resp, maxAnswer)
+}
+
+// readAnswer puts resp's body in buf, or says that it is larger than limit
+// bytes: before reading it when its Content-Length says so, else once
+// limit bytes have come.
+func readAnswer(buf *bytes.Buffer, resp *http.Response, limit int64) error {
+	if resp.ContentLength > limit {
+		return tooLargeError(limit)
+	}
+	buf.Reset()
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1)); err != nil {
 		return err
 	}
-	if n.body.Len() > maxAnswer {
-		return fmt.Errorf("the answer is larger than %d MiB", maxAnswer>>20)
+	if int64(buf.Len()) > limit {
+		return tooLargeError(limit)
 	}
 	return nil
 }
+
+// tooLargeError is an answer beyond its bound, in bytes.
+type tooLargeError int64
+
+func (e tooLargeError) Error() string { return fmt.Sprintf("the answer is larger than %d MiB", e>>20) }
 
 // plainNetError drops what a net/http error repeats of the address, which the
 // message names already: "cannot connect: connection refused", not

@@ -3,7 +3,6 @@ package nodes
 import (
 	"context"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -196,28 +195,9 @@ func TestScraperReportsBadNodesAndGoesOn(t *testing.T) {
 		w.Write([]byte("# TYPE up gauge\nup 1\n"))
 	}))
 	defer otherMetrics.Close()
-	silent, err := net.Listen("tcp", "127.0.0.1:0") // accepts, never answers
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	go func() {
-		var held []net.Conn
-		defer func() {
-			for _, c := range held {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			held = append(held, c)
-		}
-	}()
+	silent := nodestest.SilentAddr(t)
 
-	addrs := []string{stopped.Addr, steady.Addr, html.URL, garbage.URL, failing.URL, otherMetrics.URL, silent.Addr().String()}
+	addrs := []string{stopped.Addr, steady.Addr, html.URL, garbage.URL, failing.URL, otherMetrics.URL, silent}
 	s, err := NewScraper(addrs, 500*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)

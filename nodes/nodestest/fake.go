@@ -2,9 +2,11 @@ package nodestest
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -71,4 +73,35 @@ func HalfBusyNode(t testing.TB, cpus int) *FakeNode {
 // every request.
 func StaticNode(t testing.TB, body []byte) *FakeNode {
 	return NewFakeNode(t, func(w http.ResponseWriter, _ *http.Request, _ int) { ServeText(w, body) })
+}
+
+// SilentAddr is a loopback address that accepts connections and never
+// answers, until the test ends.
+func SilentAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return l.Addr().String()
 }
