@@ -106,7 +106,10 @@ func BenchmarkHistory64Nodes(b *testing.B) {
 		if err := json.Unmarshal(body.Bytes(), &ans); err != nil {
 			b.Fatal(err)
 		}
-		h := historyOf(ans.Data.Result, q)
+		h, err := historyOf(ans.Data.Result, q)
+		if err != nil {
+			b.Fatal(err)
+		}
 		if len(h.Nodes) != 64 || len(h.Ticks) != 600 {
 			b.Fatalf("%d nodes, %d ticks", len(h.Nodes), len(h.Ticks))
 		}

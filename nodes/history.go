@@ -33,6 +33,10 @@ const (
 	// maxHistoryAnswer bounds one answer read: 64 nodes of 64 cores over 600
 	// ticks take 84 MB.
 	maxHistoryAnswer = 256 << 20
+	// maxCells bounds the figures a History holds, cores times ticks (a
+	// byte each): 64 nodes of 64 cores over 4096 ticks. An answer's empty
+	// series cost it a few bytes each, their figures a byte a tick.
+	maxCells = 1 << 24
 )
 
 // HistoryQuery is a past window of nodes to read from a Prometheus server.
@@ -167,7 +171,11 @@ func QueryHistory(ctx context.Context, q HistoryQuery) (*History, error) {
 		return nil, fmt.Errorf("no %s matched %s from %s to %s on %s (rates over %v windows: a step plus a scrape interval of %v)", cpuMetric, sel,
 			q.From.Format(time.RFC3339), q.To.Format(time.RFC3339), base.Redacted(), q.Window(), q.ScrapeInterval)
 	}
-	return historyOf(series, q), nil
+	h, err := historyOf(series, q)
+	if err != nil {
+		return nil, fmt.Errorf("--prometheus %s: %w", base.Redacted(), err)
+	}
+	return h, nil
 }
 
 // seriesJSON is one series of a query_range answer: its labels and its
@@ -295,15 +303,37 @@ func unixSeconds(t time.Time) string {
 }
 
 // historyOf lays the series out as nodes (by instance, then cpu
-// numerically) and ticks (From + k*Step), Missing where no point is.
-func historyOf(series []seriesJSON, q HistoryQuery) *History {
+// numerically) and ticks (From + k*Step), Missing where no point is. It
+// refuses series it cannot lay out (no instance or cpu label, a label over
+// maxLine bytes, a core answered twice) and more nodes, cores or figures
+// than it holds, before it makes their arrays.
+func historyOf(series []seriesJSON, q HistoryQuery) (*History, error) {
 	byName := make(map[string][]string) // instance -> its cpus
+	column := make(map[seriesKey]int, len(series))
 	for _, s := range series {
-		inst, cpu := s.Metric["instance"], s.Metric["cpu"]
-		if !slices.Contains(byName[inst], cpu) {
-			byName[inst] = append(byName[inst], cpu)
+		key, err := s.key()
+		if err != nil {
+			return nil, err
 		}
+		if _, twice := column[key]; twice {
+			return nil, fmt.Errorf("instance %q, cpu %q, is answered twice", key.instance, key.cpu)
+		}
+		column[key] = -1 // placed below
+		if len(byName[key.instance]) == maxCores {
+			return nil, fmt.Errorf("instance %q has more than %d cores, the most corescope reads of a node", key.instance, maxCores)
+		}
+		byName[key.instance] = append(byName[key.instance], key.cpu)
 	}
+	ticks := int(q.To.Sub(q.From)/q.Step) + 1
+	cores := len(series)
+	switch {
+	case len(byName) > maxNodes:
+		return nil, fmt.Errorf("the answer holds more than %d nodes, the most corescope reads; ask for fewer with --selector", maxNodes)
+	case ticks*cores > maxCells:
+		return nil, fmt.Errorf("the answer holds %d cores over %d ticks: more than the %d figures corescope holds; ask for less: a longer --step, a shorter window, or a narrower --selector",
+			cores, ticks, maxCells)
+	}
+
 	h := &History{Query: q}
 	for name, cpus := range byName {
 		slices.SortFunc(cpus, compareCPU)
@@ -313,13 +343,11 @@ func historyOf(series []seriesJSON, q HistoryQuery) *History {
 	nodeOf := make(map[string]int, len(h.Nodes))
 	for i, n := range h.Nodes {
 		nodeOf[n.Name] = i
+		for c, cpu := range n.CPUs {
+			column[seriesKey{n.Name, cpu}] = c
+		}
 	}
 
-	ticks := int(q.To.Sub(q.From)/q.Step) + 1
-	cores := 0
-	for _, n := range h.Nodes {
-		cores += len(n.CPUs)
-	}
 	// One array holds every row and one every reading: 600 ticks of 64
 	// nodes would otherwise be 39,000 small allocations.
 	levelsAll := make(levels.Row, ticks*cores)
@@ -335,12 +363,12 @@ func historyOf(series []seriesJSON, q HistoryQuery) *History {
 		}
 	}
 	for _, s := range series {
-		i := nodeOf[s.Metric["instance"]]
-		c := slices.Index(h.Nodes[i].CPUs, s.Metric["cpu"])
+		key, _ := s.key()
+		i, c := nodeOf[key.instance], column[key]
 		for _, p := range s.Values {
 			k := int(math.Round(float64(p.ms-q.From.UnixMilli()) / float64(q.Step.Milliseconds())))
-			if k < 0 || k >= ticks || math.IsNaN(p.v) || math.IsInf(p.v, 0) {
-				continue
+			if k < 0 || k >= ticks || !(p.v >= 0) || math.IsInf(p.v, 1) {
+				continue // off the grid, or no fraction: a gap, not a made-up zero
 			}
 			h.Ticks[k].Nodes[i].Busy[c] = levels.Of(p.v)
 		}
@@ -353,7 +381,24 @@ func historyOf(series []seriesJSON, q HistoryQuery) *History {
 			}
 		}
 	}
-	return h
+	return h, nil
+}
+
+// seriesKey is which node and core a series is.
+type seriesKey struct{ instance, cpu string }
+
+// key is s's node and core, or why it has none.
+func (s seriesJSON) key() (seriesKey, error) {
+	k := seriesKey{s.Metric["instance"], s.Metric["cpu"]}
+	switch {
+	case k.instance == "" || k.cpu == "":
+		return k, fmt.Errorf("a series has no instance or cpu label: %v", s.Metric)
+	case len(k.instance) > maxLine:
+		return k, fmt.Errorf("a series' instance label is %d bytes long; corescope reads labels of up to %d", len(k.instance), maxLine)
+	case len(k.cpu) > maxLine:
+		return k, fmt.Errorf("a series' cpu label is %d bytes long; corescope reads labels of up to %d", len(k.cpu), maxLine)
+	}
+	return k, nil
 }
 
 // errNoSamples marks a tick at which the server has no figure of a node: it

@@ -167,7 +167,8 @@ func TestHistoryQueryChecks(t *testing.T) {
 }
 
 // TestHistoryLayout checks how series become rows: nodes by name, cores by
-// number, points on the tick grid, NaN and absent points Missing, and a node
+// number, points on the tick grid, NaN, infinite, negative and absent points
+// Missing (a negative point was a made-up zero), and a node
 // with no point at a tick marked with an error naming it.
 func TestHistoryLayout(t *testing.T) {
 	from := time.Unix(1000, 0)
@@ -177,12 +178,15 @@ func TestHistoryLayout(t *testing.T) {
 		{"metric":{"instance":"b:9100","cpu":"10"},"values":[[1000,"0.5"],[1001,"NaN"]]},
 		{"metric":{"instance":"b:9100","cpu":"2"},"values":[ [1000, "1"] ,
 			[1002,"0.25"] ]},
-		{"metric":{"instance":"a:9100","cpu":"0"},"values":[[1002.0004,"0.75"]]},
+		{"metric":{"instance":"a:9100","cpu":"0"},"values":[[1000,"-0.25"],[1001,"+Inf"],[1002.0004,"0.75"]]},
 		{"metric":{"instance":"c:9100","cpu":"0"},"values":[]}]`), &series)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := historyOf(series, q)
+	h, err := historyOf(series, q)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(h.Nodes) != 3 || h.Nodes[0].Name != "a:9100" || strings.Join(h.Nodes[1].CPUs, ",") != "2,10" {
 		t.Fatalf("nodes = %+v; want a:9100, b:9100 with cpus 2,10, c:9100", h.Nodes)
 	}

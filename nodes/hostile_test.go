@@ -276,3 +276,54 @@ func TestReadAnswerIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryRefusesWhatItCannotLayOut: series that cannot be laid out as
+// nodes' cores, or more than the limits, are refused naming what is wrong,
+// before the figures' arrays are made; a hostile server's empty series
+// could ask for terabytes of them, and a series given twice overwrote the
+// first.
+func TestHistoryRefusesWhatItCannotLayOut(t *testing.T) {
+	t.Parallel()
+	series := func(inst string, cpus int) []seriesJSON {
+		out := make([]seriesJSON, cpus)
+		for c := range out {
+			out[c] = seriesJSON{Metric: map[string]string{"instance": inst, "cpu": fmt.Sprint(c)}}
+		}
+		return out
+	}
+	var manyNodes []seriesJSON
+	for i := range maxNodes + 1 {
+		manyNodes = append(manyNodes, series(fmt.Sprintf("n%d:9100", i), 1)...)
+	}
+	short := historyQuery("")
+	long := short // 10,001 ticks
+	long.To = long.From.Add(10_000 * time.Second)
+	for _, c := range []struct {
+		name   string
+		series []seriesJSON
+		q      HistoryQuery
+		want   string
+	}{
+		{"largest node", series("a:9100", maxCores), short, ""},
+		{"a core more", series("a:9100", maxCores+1), short, `instance "a:9100" has more than 8192 cores, the most corescope reads of a node`},
+		{"most nodes", manyNodes[:maxNodes], short, ""},
+		{"a node more", manyNodes, short, "the answer holds more than 1024 nodes, the most corescope reads"},
+		{"most figures", series("a:9100", maxCells/10_001), long, ""},
+		{"a core more than the figures allow", series("a:9100", maxCells/10_001+1), long,
+			"the answer holds 1678 cores over 10001 ticks: more than the 16777216 figures corescope holds; ask for less"},
+		{"twice", append(series("a:9100", 2), series("a:9100", 2)[1]), short, `instance "a:9100", cpu "1", is answered twice`},
+		{"no instance", series("", 1), short, `a series has no instance or cpu label`},
+		{"no cpu", []seriesJSON{{Metric: map[string]string{"instance": "a:9100"}}}, short, `a series has no instance or cpu label`},
+		{"huge instance", series(strings.Repeat("a", maxLine+1), 1), short, "a series' instance label is 1025 bytes long; corescope reads labels of up to 1024"},
+	} {
+		h, err := historyOf(c.series, c.q)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v; want it laid out", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v; want an error saying %q", c.name, err, c.want)
+		case c.want != "" && h != nil:
+			t.Errorf("%s: refused, yet laid out", c.name)
+		}
+	}
+}

@@ -25,6 +25,10 @@ const (
 	DefaultInterval = time.Second
 	// MinInterval is the shortest tick allowed, good to about ten points.
 	MinInterval = 100 * time.Millisecond
+	// maxNodes bounds the nodes of one watch, or of one history: a frame
+	// holds every core of every node, and each node's answer is kept
+	// between ticks.
+	maxNodes = 1024
 	// maxAnswer bounds one answer: a 64-core node_exporter sends about
 	// 100 KB, so this leaves room for thousands of cores and stops a
 	// runaway server from filling memory.
