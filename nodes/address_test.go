@@ -46,6 +46,7 @@ func TestNewScraperChecks(t *testing.T) {
 		{"too fast", []string{"a:9100"}, "50ms", "interval: 50ms is not allowed; use 100ms or more"},
 		{"twice", []string{"a:9100", "http://a:9100/metrics"}, "1s", `node: "http://a:9100/metrics" is not allowed; it is given twice`},
 		{"bad", []string{"a:9100", "b"}, "1s", `node: "b" is not allowed; it is not host:port`},
+		{"too many", manyAddresses(maxNodes + 1), "1s", `node: "n1024:9100" is not allowed; it is node 1025: corescope reads up to 1024 nodes at once`},
 	} {
 		d, _ := time.ParseDuration(c.interval)
 		_, err := NewScraper(c.addrs, d)
@@ -53,6 +54,11 @@ func TestNewScraperChecks(t *testing.T) {
 			t.Errorf("%s: NewScraper = %v; want an error with %q", c.name, err, c.want)
 		}
 	}
+	most, err := NewScraper(manyAddresses(maxNodes), DefaultInterval)
+	if err != nil {
+		t.Fatalf("NewScraper of %d nodes: %v; want them all", maxNodes, err)
+	}
+	most.Close()
 	s, err := NewScraper([]string{"a:9100", "https://ops:secret@b/m"}, DefaultInterval)
 	if err != nil {
 		t.Fatal(err)
@@ -63,4 +69,13 @@ func TestNewScraperChecks(t *testing.T) {
 		n[1].URL != "https://ops:xxxxx@b/m" || s.nodes[1].url != "https://ops:secret@b/m" {
 		t.Errorf("timeout %v, nodes %+v; want 800ms, a:9100 and b, b's password kept for requests only", s.timeout, n)
 	}
+}
+
+// manyAddresses are n distinct node addresses.
+func manyAddresses(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "n" + strconv.Itoa(i) + ":9100"
+	}
+	return out
 }

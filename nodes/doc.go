@@ -32,7 +32,8 @@
 // labels; and one whose counters cannot be counted: a core's mode given
 // twice, or a value that is not a finite number of seconds, 0 or more. A
 // node's fetch and parse both end with its tick's timeout (or when the watch
-// is stopped), so one node never holds up the others.
+// is stopped), so one node never holds up the others. A watch reads up to
+// 1024 nodes.
 //
 // QueryHistory reads the same figures for a past window from a Prometheus server's
 // query_range API, one row per instance label. There each point is the ratio

@@ -327,3 +327,34 @@ func TestHistoryRefusesWhatItCannotLayOut(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeKeepsNoLargeAnswer: a node whose answer is large (the largest
+// node's, 4.3 MB) is read, and its buffers are let go after the tick
+// rather than held by every node for the watch's life.
+func TestNodeKeepsNoLargeAnswer(t *testing.T) {
+	t.Parallel()
+	large := nodestest.NewFakeNode(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		nodestest.ServeText(w, nodestest.CPUAnswer(maxCores, linuxModes, n))
+	})
+	small := nodestest.HalfBusyNode(t, 64)
+	s, err := NewScraper([]string{large.Addr, small.Addr}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tick, err := scrapeGuarded(t, context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := tick.Nodes[0]; r.Err != nil || len(r.Busy) != maxCores {
+		t.Fatalf("the large node: %v, %d cores; want %d", r.Err, len(r.Busy), maxCores)
+	}
+	for i, n := range s.nodes {
+		if kept := n.body.Cap() + cap(n.parser.lines); kept > 2*keepAnswer {
+			t.Errorf("node %d keeps %d bytes of its answer between ticks; want at most %d", i, kept, 2*keepAnswer)
+		}
+	}
+	if s.nodes[1].body.Cap() == 0 {
+		t.Errorf("the small node let its buffer go; want it kept for the next tick")
+	}
+}

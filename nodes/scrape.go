@@ -29,6 +29,11 @@ const (
 	// holds every core of every node, and each node's answer is kept
 	// between ticks.
 	maxNodes = 1024
+	// keepAnswer is the most of its answer's buffers a node keeps between
+	// ticks: a 64-core node_exporter's answer is about 100 KB. A larger
+	// answer is read into new buffers each tick rather than held by each of
+	// up to maxNodes nodes for the watch's life.
+	keepAnswer = 1 << 20
 	// maxAnswer bounds one answer: a 64-core node_exporter sends about
 	// 100 KB, so this leaves room for thousands of cores and stops a
 	// runaway server from filling memory.
@@ -149,10 +154,15 @@ func CheckInterval(interval time.Duration) error {
 
 // CheckAddresses turns addresses into the URLs to scrape (ParseAddress),
 // or says, as a *runners.FieldError naming the address, that one is bad or
-// given twice, or that there is none.
+// given twice, or beyond the 1024 nodes read at once, or that there is
+// none.
 func CheckAddresses(addresses []string) ([]string, error) {
 	if len(addresses) == 0 {
 		return nil, &runners.FieldError{Field: "node", Value: "none", Allowed: "give at least one: " + acceptedForms}
+	}
+	if len(addresses) > maxNodes {
+		return nil, &runners.FieldError{Field: "node", Value: strconv.Quote(addresses[maxNodes]),
+			Allowed: fmt.Sprintf("it is node %d: corescope reads up to %d nodes at once", maxNodes+1, maxNodes)}
 	}
 	urls := make([]string, 0, len(addresses))
 	seen := make(map[string]bool, len(addresses))
@@ -217,6 +227,7 @@ func (n *nodeState) scrape(ctx context.Context, client *http.Client, timeout tim
 	if err == nil {
 		err = n.read(ctx)
 	}
+	n.shed()
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("timed out after %v", timeout)
@@ -347,6 +358,16 @@ func (n *nodeState) read(ctx context.Context) error {
 	n.prev, n.next = n.next, n.prev
 	n.haveBase = true
 	return nil
+}
+
+// shed lets go of the answer's buffers when they outgrew keepAnswer.
+func (n *nodeState) shed() {
+	if n.body.Cap() > keepAnswer {
+		n.body = bytes.Buffer{}
+	}
+	if cap(n.parser.lines) > keepAnswer {
+		n.parser.lines = nil
+	}
 }
 
 // missingRow is the node's row with every core Missing (none before the node
