@@ -285,7 +285,9 @@ func measureScrapeInterval(ctx context.Context, base *url.URL, q HistoryQuery) (
 		var gaps []time.Duration
 		for _, s := range series {
 			for i := 1; i < len(s.Values); i++ {
-				if gap := s.Values[i].ms - s.Values[i-1].ms; gap > 0 {
+				// A gap longer than the span asked for is no scrape
+				// interval, but an answer that is not what was asked.
+				if gap := s.Values[i].ms - s.Values[i-1].ms; gap > 0 && gap <= span.Milliseconds() {
 					gaps = append(gaps, time.Duration(gap)*time.Millisecond)
 				}
 			}
@@ -411,6 +413,10 @@ type point struct {
 	v  float64
 }
 
+// maxUnixSeconds bounds a point's time (the year 33,658), so that its
+// milliseconds, and their differences, stay far inside an int64.
+const maxUnixSeconds = 1e12
+
 // points are a series' values as the API writes them, [[1700000000.123,
 // "0.5"], ...], read without reflection. An answer of 64 nodes x 64 cores x
 // 600 points (84 MB) decoded as [][2]json.RawMessage cost 2.4-2.8 s, 1.2 GB
@@ -452,7 +458,7 @@ func (ps *points) UnmarshalJSON(b []byte) error {
 		}
 		secs, ok1 := parseNumber(num)
 		v, ok2 := parseNumber(text)
-		if !ok1 || !ok2 {
+		if !ok1 || !ok2 || math.Abs(secs) > maxUnixSeconds {
 			return bad
 		}
 		out = append(out, point{ms: int64(math.Round(secs * 1000)), v: v})

@@ -3,6 +3,7 @@ package nodes
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -356,5 +357,35 @@ func TestNodeKeepsNoLargeAnswer(t *testing.T) {
 	}
 	if s.nodes[1].body.Cap() == 0 {
 		t.Errorf("the small node let its buffer go; want it kept for the next tick")
+	}
+}
+
+// TestMeasuredScrapeIntervalIsSane: gaps between a server's samples longer
+// than the ten minutes asked for cannot be its scrape interval, and a time
+// beyond any clock is not read. A server answering samples three hours
+// apart made every point's rate window three hours long.
+func TestMeasuredScrapeIntervalIsSane(t *testing.T) {
+	t.Parallel()
+	server := nodestest.NewFakeNode(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/query") {
+			io.WriteString(w, `{"status":"success","data":{"resultType":"matrix","result":[`+
+				`{"metric":{"instance":"n:9100","cpu":"0"},"values":[[1000,"1"],[11800,"2"],[22600,"3"]]}]}}`)
+			return
+		}
+		io.WriteString(w, matrixAnswer)
+	})
+	q := historyQuery(server.URL)
+	q.ScrapeInterval = 0 // measured
+	h, err := QueryHistory(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Query.ScrapeInterval; got != DefaultScrapeInterval {
+		t.Errorf("scrape interval measured from samples 3 h apart = %v; want none measured, so the default %v", got, DefaultScrapeInterval)
+	}
+	var ps points
+	if err := json.Unmarshal([]byte(`[[1e300,"0.5"]]`), &ps); err == nil {
+		t.Errorf("a point at 1e300 s read as %v; want an error", ps)
 	}
 }
