@@ -87,7 +87,7 @@ func TestCPULines(t *testing.T) {
 	want := "# HELP node_cpu_seconds_total Seconds.\n# TYPE node_cpu_seconds_total counter\n" +
 		"node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 1\n" +
 		"  node_cpu_seconds_total{cpu=\"1\",mode=\"idle\"} 2\n"
-	if got, err := cpuLines(nil, []byte(body)); err != nil || string(got) != want {
+	if got, err := cpuLines(context.Background(), nil, []byte(body)); err != nil || string(got) != want {
 		t.Errorf("cpuLines =\n%s\n(%v); want\n%s", got, err, want)
 	}
 }

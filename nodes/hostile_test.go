@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -126,15 +127,24 @@ func TestAnswerLimits(t *testing.T) {
 }
 
 // TestParseEndsWithItsContext: a tick's end (or Ctrl-C) stops the parse of
-// the largest answer, which lays out nothing.
+// an answer, both in picking its CPU lines out (the largest node's) and in
+// the text parser (a 64-core node's, whose lines are picked out first), and
+// nothing is laid out.
 func TestParseEndsWithItsContext(t *testing.T) {
 	t.Parallel()
-	n := &nodeState{parser: newCountersParser()}
-	n.body.Write(nodestest.CPUAnswer(maxCores, linuxModes, 1))
+	real64, err := os.ReadFile("testdata/node-exporter-64cpu.prom")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
+	if lines, err := cpuLines(ctx, nil, nodestest.CPUAnswer(maxCores, linuxModes, 1)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cpuLines of the largest node with its context done = %v, %d bytes; want context.Canceled", err, len(lines))
+	}
+	n := &nodeState{parser: newCountersParser()}
+	n.body.Write(real64)
 	if err := n.read(ctx); !errors.Is(err, context.Canceled) || n.node.CPUs != nil {
-		t.Errorf("read with its context done = %v, %d cores; want context.Canceled and none", err, len(n.node.CPUs))
+		t.Errorf("read of 64 cores with its context done = %v, %d cores; want context.Canceled and none", err, len(n.node.CPUs))
 	}
 }
 
