@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -68,36 +66,6 @@ func localMeans(t *testing.T, interval time.Duration, stop <-chan struct{}) <-ch
 	return out
 }
 
-// silentAddr is a loopback port that accepts connections and never answers.
-func silentAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l.Addr().String()
-}
-
 // TestWatchNodes watches, through the CLI, a node_exporter on a fixture with
 // known loads, one on the real /proc, one that is stopped mid-watch, a port
 // that answers garbage and one that never answers.
@@ -112,7 +80,7 @@ func TestWatchNodes(t *testing.T) {
 		fmt.Fprintln(w, "hello, this is not a node_exporter")
 	}))
 	defer garbage.Close()
-	silent := silentAddr(t)
+	silent := nodestest.SilentAddr(t)
 	garbageAddr := strings.TrimPrefix(garbage.URL, "http://")
 	addrs := []string{fixture.Addr, real.Addr, doomed.Addr, garbageAddr, silent}
 
