@@ -158,6 +158,17 @@ func (p *countersParser) check(fam *dto.MetricFamily) error {
 	return nil
 }
 
+// shed lets go of the parser's buffers when they outgrew an answer of
+// keepAnswer bytes, whose CPU lines are about 60 bytes each.
+func (p *countersParser) shed() {
+	if cap(p.lines) > keepAnswer {
+		p.lines = nil
+	}
+	if len(p.seen) > keepAnswer/60 {
+		p.seen = nil
+	}
+}
+
 // ctxReader reads r until ctx is done, then fails with ctx's error: the
 // text parser reads through it, so a parse ends with its tick.
 type ctxReader struct {

@@ -360,14 +360,13 @@ func (n *nodeState) read(ctx context.Context) error {
 	return nil
 }
 
-// shed lets go of the answer's buffers when they outgrew keepAnswer.
+// shed lets go of what the node keeps of its answer between ticks when it
+// outgrew an answer of keepAnswer bytes.
 func (n *nodeState) shed() {
 	if n.body.Cap() > keepAnswer {
 		n.body = bytes.Buffer{}
 	}
-	if cap(n.parser.lines) > keepAnswer {
-		n.parser.lines = nil
-	}
+	n.parser.shed()
 }
 
 // missingRow is the node's row with every core Missing (none before the node
