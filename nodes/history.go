@@ -223,8 +223,10 @@ func apiMatrix(ctx context.Context, base *url.URL, timeout time.Duration, path s
 	defer cancel()
 	body, resp, err := askServer(ctx, u)
 	switch {
+	case errors.Is(err, context.DeadlineExceeded) && timeout == DefaultHistoryTimeout:
+		return nil, fmt.Errorf("--prometheus %s: no answer within %v, Prometheus' own query timeout", server, timeout)
 	case errors.Is(err, context.DeadlineExceeded):
-		return nil, fmt.Errorf("--prometheus %s: no answer within %v (Prometheus' own query timeout is %v)", server, timeout, DefaultHistoryTimeout)
+		return nil, fmt.Errorf("--prometheus %s: no answer within %v", server, timeout)
 	case errors.Is(err, context.Canceled):
 		return nil, fmt.Errorf("--prometheus %s: stopped before it answered", server)
 	case errors.As(err, new(tooLargeError)):
