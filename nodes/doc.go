@@ -26,14 +26,14 @@
 // time. A node that does not answer within the timeout, or answers something
 // that is not the Prometheus text format with node_cpu_seconds_total in it,
 // has no figures for that tick, with its reason, and the other nodes go on.
-// So has a node whose answer is beyond what any real node sends, counted
-// before it is parsed: more than 8192 cores (Linux's largest NR_CPUS) or
+// So has a node whose answer is beyond what any real node sends: more than
 // 65,536 CPU samples, a CPU line over 1 KiB or a sample of more than 16
-// labels; and one whose counters cannot be counted: a core's mode given
-// twice, or a value that is not a finite number of seconds, 0 or more. A
-// node's fetch and parse both end with its tick's timeout (or when the watch
-// is stopped), so one node never holds up the others. A watch reads up to
-// 1024 nodes.
+// labels (each counted before the answer is parsed), or more than 8192 cores
+// (Linux's largest NR_CPUS); and one whose counters cannot be counted: a
+// core's mode given twice, or a value that is not a finite number of
+// seconds, 0 or more. A node's fetch and parse both end with its tick's
+// timeout (or when the watch is stopped), so one node never holds up the
+// others. A watch reads up to 1024 nodes.
 //
 // QueryHistory reads the same figures for a past window from a Prometheus server's
 // query_range API, one row per instance label. There each point is the ratio
