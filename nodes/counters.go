@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 
@@ -35,6 +34,10 @@ const (
 	// maxLine bounds one line of the CPU counters (node_exporter's are
 	// about 60 bytes), and with it a label's length.
 	maxLine = 1024
+	// maxCounter bounds a counter's seconds at float64's exact integers (285
+	// million years): the sum of a core's modes stays finite and exact to
+	// far below the kernel's 10 ms step.
+	maxCounter = 1 << 53
 	// maxLabels bounds a sample's labels (node_exporter gives two, cpu and
 	// mode): expfmt's check for repeated names costs the square of their
 	// number.
@@ -105,8 +108,8 @@ func newCountersParser() countersParser {
 
 // parse reads an answer in the Prometheus text format and returns its CPU
 // counters family, checked: every sample has a cpu and a mode label, no two
-// samples count the same core and mode, and every value is a finite number
-// of seconds, 0 or more. It stops with ctx's error when ctx is done.
+// samples count the same core and mode, and every value is a number of
+// seconds from 0 to 2^53. It stops with ctx's error when ctx is done.
 //
 // Only that family's lines go through expfmt, which makes 16 to 25 objects
 // a line: a 64-core node_exporter answer with the default collectors holds
@@ -150,8 +153,8 @@ func (p *countersParser) check(fam *dto.MetricFamily) error {
 			return fmt.Errorf("a %s sample has no cpu or mode label", cpuMetric)
 		case twice:
 			return fmt.Errorf("%s of cpu %q, mode %q, is given twice", cpuMetric, cpu, mode)
-		case !(v >= 0) || math.IsInf(v, 1):
-			return fmt.Errorf("%s of cpu %q, mode %q, is %v; a counter of seconds is a finite number, 0 or more", cpuMetric, cpu, mode, v)
+		case !(v >= 0 && v <= maxCounter):
+			return fmt.Errorf("%s of cpu %q, mode %q, is %v; a counter of seconds is a number from 0 to 2^53", cpuMetric, cpu, mode, v)
 		}
 		p.seen[key] = struct{}{}
 	}

@@ -30,8 +30,8 @@
 // 65,536 CPU samples, a CPU line over 1 KiB or a sample of more than 16
 // labels (each counted before the answer is parsed), or more than 8192 cores
 // (Linux's largest NR_CPUS); and one whose counters cannot be counted: a
-// core's mode given twice, or a value that is not a finite number of
-// seconds, 0 or more. A node's fetch and parse both end with its tick's
+// core's mode given twice, or a value that is not a number of seconds from
+// 0 to 2^53. A node's fetch and parse both end with its tick's
 // timeout (or when the watch is stopped), so one node never holds up the
 // others. A watch reads up to 1024 nodes.
 //

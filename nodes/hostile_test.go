@@ -110,9 +110,11 @@ func TestAnswerLimits(t *testing.T) {
 		{"16 labels", sample(manyLabels, "1"), ""},
 		{"17 labels", sample(manyLabels+`,l99="x"`, "1"), "has 17 labels or more; corescope reads up to 16"},
 		{"a core's mode twice", sample(`cpu="3",mode="idle"`, "1") + sample(`cpu="3",mode="idle",proxy="b"`, "1"), `node_cpu_seconds_total of cpu "3", mode "idle", is given twice`},
-		{"NaN", sample(`cpu="0",mode="user"`, "NaN"), `cpu "0", mode "user", is NaN; a counter of seconds is a finite number, 0 or more`},
+		{"NaN", sample(`cpu="0",mode="user"`, "NaN"), `cpu "0", mode "user", is NaN; a counter of seconds is a number from 0 to 2^53`},
 		{"+Inf", sample(`cpu="0",mode="user"`, "+Inf"), `is +Inf; a counter of seconds`},
 		{"negative", sample(`cpu="0",mode="user"`, "-3"), `is -3; a counter of seconds`},
+		{"beyond exact seconds", sample(`cpu="0",mode="user"`, "1e300"), `is 1e+300; a counter of seconds`},
+		{"the most exact seconds", sample(`cpu="0",mode="user"`, "9007199254740992"), ""},
 	} {
 		n := &nodeState{parser: newCountersParser()}
 		n.body.WriteString(c.body)
