@@ -384,3 +384,31 @@ func TestWatchOfNoAnswerFails(t *testing.T) {
 		t.Errorf("nodes %+v, stdout %q; want every tick missed, and why", p.Nodes, stdout)
 	}
 }
+
+// TestReportPrometheusEndsOnSignal: Ctrl-C ends report --prometheus at a
+// server that never answers at once, saying so (the server has 2 minutes).
+func TestReportPrometheusEndsOnSignal(t *testing.T) {
+	t.Parallel()
+	server := "http://" + nodestest.SilentAddr(t)
+	cmd := exec.Command(os.Args[0], "report", "--prometheus", server, "--from", "-1h", "--to", "now")
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		want := "--prometheus " + server + ": stopped before it answered"
+		if code := cmd.ProcessState.ExitCode(); err == nil || code != ExitFailed || !strings.Contains(stderr.String(), want) {
+			t.Errorf("after Ctrl-C: %v, exit code %d, stderr %q; want %d and %q", err, code, stderr.String(), ExitFailed, want)
+		}
+	case <-time.After(10 * time.Second): // a hang guard, far below the server's 2 minutes
+		t.Fatalf("report --prometheus has not ended 10 s after Ctrl-C")
+	}
+}
