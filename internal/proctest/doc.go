@@ -1,4 +1,5 @@
 // Package proctest finds a run's processes for tests that check none
-// survives: the members of a process group, and a process's children. It
-// reads Linux's /proc; elsewhere the tests that need it are skipped.
+// survives: the members of a process group, a process's children, and the
+// processes a test marked, wherever they went (a daemon). It reads Linux's
+// /proc; elsewhere the tests that need it are skipped.
 package proctest

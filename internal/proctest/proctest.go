@@ -1,6 +1,11 @@
 package proctest
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -9,6 +14,7 @@ import (
 type proc struct {
 	pid, ppid, pgrp int
 	zombie          bool
+	cmdline         string // its arguments joined by spaces
 }
 
 // GroupMembers lists the live (not zombie) processes of process group pgid.
@@ -20,14 +26,20 @@ func GroupMembers(t testing.TB, pgid int) []int {
 // WaitGroupGone fails the test unless group pgid is empty within limit.
 func WaitGroupGone(t testing.TB, pgid int, limit time.Duration) {
 	t.Helper()
+	waitGone(t, "processes of the run", func() []int { return GroupMembers(t, pgid) }, limit)
+}
+
+// waitGone fails the test unless list lists no process within limit.
+func waitGone(t testing.TB, what string, list func() []int, limit time.Duration) {
+	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		left := GroupMembers(t, pgid)
+		left := list()
 		if len(left) == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("processes of the run still alive %v later: %v", limit, left)
+			t.Fatalf("%s still alive %v later: %v", what, limit, left)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -52,4 +64,61 @@ func where(t testing.TB, match func(proc) bool) []int {
 		}
 	}
 	return pids
+}
+
+// Marked lists the live (not zombie) processes whose command line holds
+// marker.
+func Marked(t testing.TB, marker string) []int {
+	t.Helper()
+	return where(t, func(p proc) bool { return !p.zombie && strings.Contains(p.cmdline, marker) })
+}
+
+// WaitMarkedGone fails the test unless no live process's command line holds
+// marker within limit.
+func WaitMarkedGone(t testing.TB, marker string, limit time.Duration) {
+	t.Helper()
+	waitGone(t, fmt.Sprintf("processes marked %q", marker), func() []int { return Marked(t, marker) }, limit)
+}
+
+// WaitMarked waits up to limit for a live process whose command line holds
+// marker, and returns it; 0 when none appeared.
+func WaitMarked(t testing.TB, marker string, limit time.Duration) int {
+	t.Helper()
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if pids := Marked(t, marker); len(pids) > 0 {
+			return pids[0]
+		}
+	}
+	return 0
+}
+
+// Daemon writes into dir a subject that leaves its run as a daemon does:
+// it forks, the child calls setsid and forks again and exits, and the
+// grandchild, a sleep of 600 s whose program is named marker, lives on in
+// a session of its own, reparented to init. The subject then sleeps hold
+// seconds and exits. It returns the subject's command; everything in dir
+// is readable by every user.
+func Daemon(t testing.TB, dir, marker, hold string) []string {
+	t.Helper()
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skipf("no sleep to daemonise: %v", err)
+	}
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skipf("no setsid(1) to daemonise: %v", err)
+	}
+	daemon := filepath.Join(dir, marker)
+	if err := os.Symlink(sleep, daemon); err != nil {
+		t.Fatal(err)
+	}
+	// Only the daemon's command line holds the marker: the script names it.
+	script := filepath.Join(dir, "daemonise.sh")
+	text := fmt.Sprintf(`setsid sh -c '"$0" 600 & exit' %q &
+wait
+exec sleep "$1"
+`, daemon)
+	if err := os.WriteFile(script, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"sh", script, hold}
 }

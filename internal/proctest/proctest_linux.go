@@ -1,6 +1,7 @@
 package proctest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/prometheus/procfs"
@@ -21,7 +22,8 @@ func processes(t testing.TB) []proc {
 	var ps []proc
 	for _, p := range all {
 		if st, err := p.Stat(); err == nil {
-			ps = append(ps, proc{pid: st.PID, ppid: st.PPID, pgrp: st.PGRP, zombie: st.State == "Z"})
+			args, _ := p.CmdLine()
+			ps = append(ps, proc{pid: st.PID, ppid: st.PPID, pgrp: st.PGRP, zombie: st.State == "Z", cmdline: strings.Join(args, " ")})
 		}
 	}
 	return ps
