@@ -211,14 +211,7 @@ func TestCLIInterruptStopsEveryProcess(t *testing.T) {
 // stderr, the subject's pid and the group's members.
 func startWithWorkers(t *testing.T, args ...string) (cmd *exec.Cmd, stderr *bytes.Buffer, subject int, members []int) {
 	t.Helper()
-	cmd = exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), cliEnv+"=1")
-	stderr = &bytes.Buffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
+	cmd, _, stderr = startCLI(t, args...)
 	for deadline := time.Now().Add(10 * time.Second); len(members) < 3; {
 		if time.Now().After(deadline) {
 			t.Fatal("the run's subject and its two workers never appeared")
@@ -229,6 +222,21 @@ func startWithWorkers(t *testing.T, args ...string) (cmd *exec.Cmd, stderr *byte
 		}
 	}
 	return cmd, stderr, subject, members
+}
+
+// startCLI starts the CLI on args in a process of its own, as from a
+// terminal, with its output kept; the test's end kills it if it still runs.
+func startCLI(t *testing.T, args ...string) (cmd *exec.Cmd, stdout, stderr *bytes.Buffer) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	stdout, stderr = &bytes.Buffer{}, &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, stdout, stderr
 }
 
 func TestCommandLabels(t *testing.T) {

@@ -23,8 +23,12 @@ type processGroup interface {
 	watch() error
 	// kill ends every process of the group.
 	kill()
-	// release stops watching without killing.
+	// release stops watching and frees what the group holds once kill
+	// has ended it (a cgroup, once empty).
 	release()
+	// outside says how processes that left the group are followed, and
+	// which kill found and ended, or could not end.
+	outside() (followedBy string, escaped []EscapedProcess)
 }
 
 // exit is how the subject ended.
@@ -93,14 +97,26 @@ func (r *recorder) start(subject *runners.Subject) (*running, error) {
 		return nil, fmt.Errorf("cannot start %s: %w", subject.Argv[0], err)
 	}
 	p.pid = cmd.Process.Pid
+	// Killed before it runs: it has started nothing yet.
+	abort := func(err error) (*running, error) {
+		r.group.kill()
+		<-p.exited
+		if gate != nil {
+			gate.Release() // frees the pipe
+		}
+		outR.Close()
+		errR.Close()
+		return nil, err
+	}
+	// The watchdog is up before the subject runs, so that no moment of
+	// the run is unwatched.
+	if err := r.group.watch(); err != nil {
+		return abort(err)
+	}
 	if gate != nil {
 		r.openAttribution(p.pid)
 		if err := gate.Release(); err != nil {
-			r.group.kill()
-			<-p.exited
-			outR.Close()
-			errR.Close()
-			return nil, err
+			return abort(err)
 		}
 		p.startedAt = time.Now() // the program's first instruction is now
 	} else {

@@ -11,9 +11,13 @@ import (
 )
 
 // unixGroup is a process group that the subject leads: its workers join it
-// unless they leave on purpose, and kill(-pgid) reaches them all.
+// unless they leave on purpose, and kill(-pgid) reaches them all. Those
+// that leave it (a daemon's setsid) its follower finds, where the system
+// allows, and ends too.
 type unixGroup struct {
 	pgid         int // the subject's pid, once started
+	follow       *follower
+	escaped      []EscapedProcess // found outside the group by kill
 	stopWatchdog func()
 }
 
@@ -21,21 +25,26 @@ func newProcessGroup() (processGroup, error) { return &unixGroup{}, nil }
 
 func (g *unixGroup) start(cmd *exec.Cmd) error {
 	cmd.SysProcAttr = groupAttr()
+	g.follow = newFollower()
+	cmd.Env = append(cmd.Env, g.follow.env()...)
 	if err := cmd.Start(); err != nil {
+		g.follow.remove()
 		return err
 	}
 	g.pgid = cmd.Process.Pid
+	g.follow.add(g.pgid)
 	return nil
 }
 
 func (g *unixGroup) kill() {
 	if g.pgid > 0 {
 		syscall.Kill(-g.pgid, syscall.SIGKILL)
+		g.escaped = g.follow.endEscaped(g.pgid, g.escaped)
 	}
 }
 
 func (g *unixGroup) watch() error {
-	stop, err := startWatchdog(g.pgid)
+	stop, err := startWatchdog(g.pgid, g.follow)
 	g.stopWatchdog = stop
 	return err
 }
@@ -44,21 +53,33 @@ func (g *unixGroup) release() {
 	if g.stopWatchdog != nil {
 		g.stopWatchdog()
 	}
+	if g.follow != nil {
+		g.follow.remove()
+	}
 }
 
-// startWatchdog starts a small process that kills the subject's group if
-// corescope dies before the run ends, even by SIGKILL, which no handler of
-// corescope's own can catch: it waits for the end of a pipe whose only
-// writer is corescope. It ignores the terminal's signals, so Ctrl-C leaves
-// the stopping to corescope. The returned stop ends it without killing.
-func startWatchdog(pgid int) (stop func(), err error) {
+func (g *unixGroup) outside() (followedBy string, escaped []EscapedProcess) {
+	if g.follow == nil {
+		return "", nil
+	}
+	return g.follow.note, g.escaped
+}
+
+// startWatchdog starts a small process that kills the subject's group, and
+// what its follower follows, if corescope dies before the run ends, even by
+// SIGKILL, which no handler of corescope's own can catch: it waits for the
+// end of a pipe whose only writer is corescope. It ignores the terminal's
+// signals, so Ctrl-C leaves the stopping to corescope. The returned stop
+// ends it without killing.
+func startWatchdog(pgid int, follow *follower) (stop func(), err error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the watchdog: %w", err)
 	}
 	defer r.Close()
-	cmd := exec.Command("/bin/sh", "-c", `trap "" INT TERM HUP QUIT; read _; kill -KILL -"$1" 2>/dev/null`,
-		"corescope-watchdog", strconv.Itoa(pgid))
+	script, args := follow.watchdog()
+	cmd := exec.Command("/bin/sh", append([]string{"-c", `trap "" INT TERM HUP QUIT; read _; kill -KILL -"$1" 2>/dev/null; shift; ` + script,
+		"corescope-watchdog", strconv.Itoa(pgid)}, args...)...)
 	cmd.Stdin = r
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

@@ -171,7 +171,15 @@ type Summary struct {
 	// why it is not exact and what the user can do about it.
 	Attribution     string `json:"attribution"`
 	AttributionNote string `json:"attribution_note,omitempty"`
-	Verdict         string `json:"verdict"`
+	// FollowedBy says how the processes the subject started were followed
+	// beyond its process group, which a daemon leaves (setsid): by a cgroup
+	// of the run's own, or, where none could be made, by a variable in
+	// their environment, saying why and what that misses. Escaped are the
+	// processes so found outside the group when the run ended, each ended
+	// with it or not.
+	FollowedBy string           `json:"followed_by,omitempty"`
+	Escaped    []EscapedProcess `json:"escaped,omitempty"`
+	Verdict    string           `json:"verdict"`
 }
 
 // ThreadGIL is one thread's time holding the GIL (its computations' CPU

@@ -76,6 +76,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 	if err != nil {
 		return nil, err
 	}
+	defer group.release()
 	if opt.Self == "" {
 		self, err := os.Executable()
 		if err != nil {
@@ -203,12 +204,6 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 	if r.exact != nil {
 		defer r.exact.close()
 	}
-	if err := r.group.watch(); err != nil {
-		r.group.kill()
-		<-proc.exited
-		return nil, err
-	}
-	defer r.group.release()
 	r.prof.Summary.SubjectStartS = proc.startedAt.Sub(started).Seconds()
 
 	// The subject runs; Stop kills its whole group and waits for the exit.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,6 +28,51 @@ func (e *RunError) Error() string {
 		how = "was killed by " + e.Signal
 	}
 	return fmt.Sprintf("%s: the subject %s", e.Label, how)
+}
+
+// EscapedProcess is a process of the run that had left the subject's
+// process group when the run ended: a daemon, which calls setsid and is
+// reparented to init, so that neither the group's kill nor the kernel's
+// Pdeathsig reaches it.
+type EscapedProcess struct {
+	PID     int    `json:"pid"`
+	Command string `json:"command"`
+	// Ended is whether it was seen to end when corescope killed it; Why
+	// says what stopped corescope otherwise.
+	Ended bool   `json:"ended"`
+	Why   string `json:"why,omitempty"`
+}
+
+// processNote says what became of the run's processes beyond its verdict's
+// figures: those that left the subject's process group, ended or not.
+// Empty when none did.
+func processNote(s Summary) string {
+	var notes []string
+	for _, ended := range []bool{true, false} {
+		var named []string
+		for _, e := range s.Escaped {
+			if e.Ended != ended {
+				continue
+			}
+			if ended {
+				named = append(named, fmt.Sprintf("%s (pid %d)", e.Command, e.PID))
+			} else {
+				named = append(named, fmt.Sprintf("%s (pid %d: %s)", e.Command, e.PID, e.Why))
+			}
+		}
+		if len(named) == 0 {
+			continue
+		}
+		what, processes := "ended", fmt.Sprintf("%d processes", len(named))
+		if !ended {
+			what = "could not end"
+		}
+		if len(named) == 1 {
+			processes = "1 process"
+		}
+		notes = append(notes, fmt.Sprintf("%s %s that had left the subject's process group: %s", what, processes, strings.Join(named, ", ")))
+	}
+	return strings.Join(notes, "; ")
 }
 
 // finish builds the summary once the subject has exited and says how the run ended.
@@ -67,6 +113,7 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 		}
 	}
 	r.summarizeAttribution()
+	s.FollowedBy, s.Escaped = r.group.outside()
 	summarizeTasks(p)
 	for _, t := range r.threads {
 		p.Threads = append(p.Threads, t)
@@ -93,6 +140,9 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 		}
 		p.Error = re.Error()
 		err = re
+	}
+	if note := processNote(*s); note != "" && p.Failed() {
+		p.Error += "; " + note // what a failed run's verdict shows
 	}
 	s.Verdict = Verdict(p)
 	return p, err

@@ -121,3 +121,34 @@ func TestStartupOnlyWithTasks(t *testing.T) {
 		t.Errorf("summary with tasks = %s; want startup_s 0.2", b)
 	}
 }
+
+// TestProcessNote words what became of processes that left the subject's
+// group in the verdict of a run that succeeded and
+// in the error of one that failed, never in both.
+func TestProcessNote(t *testing.T) {
+	s := Summary{
+		Escaped: []EscapedProcess{
+			{PID: 10, Command: "sleep 600", Ended: true},
+			{PID: 11, Command: "/usr/bin/passwd", Why: "cannot kill it: operation not permitted"},
+			{PID: 12, Command: "sleep 60", Ended: true},
+		},
+	}
+	want := "ended 2 processes that had left the subject's process group: sleep 600 (pid 10), sleep 60 (pid 12); " +
+		"could not end 1 process that had left the subject's process group: /usr/bin/passwd (pid 11: cannot kill it: operation not permitted)"
+	if got := processNote(s); got != want {
+		t.Errorf("processNote =\n%s\nwant\n%s", got, want)
+	}
+	if got := processNote(Summary{}); got != "" {
+		t.Errorf("processNote of a run whose processes all stayed = %q; want nothing", got)
+	}
+	ok := run(runners.Processes, 1, 2)
+	ok.Summary.Escaped = s.Escaped[:1]
+	if v := Verdict(ok); !strings.HasSuffix(v, "; ended 1 process that had left the subject's process group: sleep 600 (pid 10)") {
+		t.Errorf("verdict of a run that succeeded = %q; want the ended process after the figures", v)
+	}
+	failed := run(runners.Processes, 1, 2)
+	failed.Summary.Escaped, failed.Error = s.Escaped[:1], "stopped by the user after 1.0 s; ended 1 process ..."
+	if v := Verdict(failed); strings.Count(v, "ended 1 process") != 1 {
+		t.Errorf("verdict of a failed run = %q; want the note once, from its error", v)
+	}
+}

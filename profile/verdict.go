@@ -13,8 +13,18 @@ import (
 // worth of CPU it kept busy (over its tasks' span when it reported tasks, so
 // start-up does not decide it), why when the reason is known, how much
 // faster than sequential it finished, and whether other programs competed
-// for the cores. Every number in it is measured.
+// for the cores; then what became of processes that left the subject's
+// group (a failed run's Error says that). Every number in it is measured.
 func Verdict(p *Profile) string {
+	v := figuresVerdict(p)
+	if note := processNote(p.Summary); note != "" && !p.Failed() {
+		v += "; " + note
+	}
+	return v
+}
+
+// figuresVerdict is the verdict on the run's figures alone.
+func figuresVerdict(p *Profile) string {
 	s := p.Summary
 	if p.Failed() {
 		return "failed: " + p.Error
