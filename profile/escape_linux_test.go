@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +18,8 @@ import (
 	"corescope/internal/proctest"
 	"corescope/probes"
 	"corescope/runners"
+
+	"golang.org/x/sys/unix"
 )
 
 // newMarker is a name no other process on the machine has: the tests find
@@ -200,6 +203,64 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// nprocEnv, set to a number, makes the test binary start with that limit of
+// its user's processes and threads (RLIMIT_NPROC), as `ulimit -u` sets it
+// in a shell before a command.
+const nprocEnv = "CORESCOPE_TEST_NPROC"
+
+func init() {
+	if n, err := strconv.ParseUint(os.Getenv(nprocEnv), 10, 64); err == nil {
+		if err := unix.Setrlimit(unix.RLIMIT_NPROC, &unix.Rlimit{Cur: n, Max: n}); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// threadBomb starts threads until the system refuses one, then holds them
+// a second and exits.
+const threadBomb = `import threading, time
+started = 0
+try:
+    while True:
+        threading.Thread(target=time.sleep, args=(2,), daemon=True).start()
+        started += 1
+except RuntimeError as e:
+    print(f"started {started} threads: {e}", flush=True)
+time.sleep(1)
+`
+
+// TestThreadBombLeavesProfilerRunning records, as a user the limit binds
+// (nobody, when the test runs as root, which it does not bind) and under
+// ulimit -u 120, a Python thread bomb: the profiler, whose own threads count
+// against the same limit, survives it, ends the run, writes the profile, and
+// its summary says, as measured, that the subject reached the limit.
+func TestThreadBombLeavesProfilerRunning(t *testing.T) {
+	const python, ulimit = "/usr/bin/python3", 120
+	if _, err := os.Stat(python); err != nil {
+		t.Skipf("no Python for the thread bomb: %v", err)
+	}
+	dir := sharedDir(t)
+	bomb := filepath.Join(dir, "bomb.py")
+	if err := os.WriteFile(bomb, []byte(threadBomb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := profilerCommand(t, dir, "nobody", []string{python, bomb})
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", nprocEnv, ulimit))
+	p := runProfiler(t, cmd)
+	s := p.Summary
+	if !strings.Contains(p.StdoutTail, "can't start new thread") {
+		t.Skipf("the bomb met no limit (%q): RLIMIT_NPROC does not bind this user here", p.StdoutTail)
+	}
+	t.Logf("subject: %s; verdict: %s", strings.TrimSpace(p.StdoutTail), s.Verdict)
+	l := s.ProcessLimit
+	if l == nil || l.Ulimit != ulimit || l.Limit >= ulimit || l.Peak < l.Limit {
+		t.Fatalf("process limit = %+v; want the subject's limit under ulimit -u %d, reached", l, ulimit)
+	}
+	if want := fmt.Sprintf("reached the process limit: %d processes and threads", l.Peak); !strings.Contains(s.Verdict+" "+p.Error, want) {
+		t.Errorf("verdict %q, error %q; want them to say %q", s.Verdict, p.Error, want)
+	}
 }
 
 // TestFollowerEndsDaemon follows a subject that leaves a daemon in each way

@@ -108,11 +108,12 @@ func (r *recorder) start(subject *runners.Subject) (*running, error) {
 		errR.Close()
 		return nil, err
 	}
-	// The watchdog is up before the subject runs, so that no moment of
-	// the run is unwatched.
+	// The watchdog is up, and the subject's share of the process limit
+	// set, before the subject runs: no moment of the run goes without.
 	if err := r.group.watch(); err != nil {
 		return abort(err)
 	}
+	r.limit = limitProcesses(p.pid)
 	if gate != nil {
 		r.openAttribution(p.pid)
 		if err := gate.Release(); err != nil {

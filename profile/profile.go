@@ -179,7 +179,10 @@ type Summary struct {
 	// with it or not.
 	FollowedBy string           `json:"followed_by,omitempty"`
 	Escaped    []EscapedProcess `json:"escaped,omitempty"`
-	Verdict    string           `json:"verdict"`
+	// ProcessLimit is set when the subject reached its limit of processes
+	// and threads (see ProcessLimit).
+	ProcessLimit *ProcessLimit `json:"process_limit,omitempty"`
+	Verdict      string        `json:"verdict"`
 }
 
 // ThreadGIL is one thread's time holding the GIL (its computations' CPU

@@ -163,6 +163,10 @@ type recorder struct {
 	drained         []Slice       // the last drain's, reused
 	pendingSlices   []Slice       // drained since the last frame, for OnFrame
 
+	// limit is the subject's share of the user's process limit, which it
+	// is watched for reaching; nil where it has none.
+	limit *processLimit
+
 	// remote scrapes the other nodes, when there are any; their cores
 	// follow this machine's in every frame.
 	remote      *cluster
@@ -227,6 +231,7 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 			running = false
 		case <-ticker.C:
 			r.sample(ctx, proc.pid)
+			r.observeLimit()
 		case <-drain:
 			r.drainSlices()
 		}
@@ -252,4 +257,12 @@ func (r *recorder) run(ctx context.Context, subject *runners.Subject) (*Profile,
 	proc.waitReaders()
 	r.drainEvents()
 	return r.finish(ended, stopped)
+}
+
+// observeLimit watches the subject's share of the process limit with the
+// subject's tasks as the last frame sampled them.
+func (r *recorder) observeLimit() {
+	if n := len(r.prof.Frames); n > 0 {
+		r.limit.observe(r.prof.Frames[n-1].Threads)
+	}
 }

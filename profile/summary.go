@@ -43,9 +43,29 @@ type EscapedProcess struct {
 	Why   string `json:"why,omitempty"`
 }
 
+// ProcessLimit is the subject's share of its user's limit of processes and
+// threads (RLIMIT_NPROC, `ulimit -u`), which counts corescope's own threads
+// too: corescope gives the subject a lower limit than its own so that a
+// subject that exhausts it (a thread or fork bomb) leaves corescope room to
+// run. It is kept in a profile when the subject reached it.
+type ProcessLimit struct {
+	// Ulimit is corescope's own limit, the one the user set.
+	Ulimit int `json:"ulimit"`
+	// Limit is the subject's: Ulimit less what corescope kept for itself.
+	Limit int `json:"limit"`
+	// Peak is the most processes and threads of the user counted at once.
+	Peak int `json:"peak"`
+}
+
+// String says what the subject reached, for the verdict.
+func (l ProcessLimit) String() string {
+	return fmt.Sprintf("the subject reached the process limit: %d processes and threads of its user counted at once, against its limit of %d (ulimit -u %d, less %d kept for corescope's own threads)",
+		l.Peak, l.Limit, l.Ulimit, l.Ulimit-l.Limit)
+}
+
 // processNote says what became of the run's processes beyond its verdict's
-// figures: those that left the subject's process group, ended or not.
-// Empty when none did.
+// figures: those that left the subject's process group, ended or not, and
+// the process limit, when the subject reached it. Empty when neither.
 func processNote(s Summary) string {
 	var notes []string
 	for _, ended := range []bool{true, false} {
@@ -71,6 +91,9 @@ func processNote(s Summary) string {
 			processes = "1 process"
 		}
 		notes = append(notes, fmt.Sprintf("%s %s that had left the subject's process group: %s", what, processes, strings.Join(named, ", ")))
+	}
+	if s.ProcessLimit != nil {
+		notes = append(notes, s.ProcessLimit.String())
 	}
 	return strings.Join(notes, "; ")
 }
@@ -114,6 +137,7 @@ func (r *recorder) finish(ended exit, stopped bool) (*Profile, error) {
 	}
 	r.summarizeAttribution()
 	s.FollowedBy, s.Escaped = r.group.outside()
+	s.ProcessLimit = r.limit.reached()
 	summarizeTasks(p)
 	for _, t := range r.threads {
 		p.Threads = append(p.Threads, t)

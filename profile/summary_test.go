@@ -123,7 +123,7 @@ func TestStartupOnlyWithTasks(t *testing.T) {
 }
 
 // TestProcessNote words what became of processes that left the subject's
-// group in the verdict of a run that succeeded and
+// group, and the process limit, in the verdict of a run that succeeded and
 // in the error of one that failed, never in both.
 func TestProcessNote(t *testing.T) {
 	s := Summary{
@@ -132,9 +132,11 @@ func TestProcessNote(t *testing.T) {
 			{PID: 11, Command: "/usr/bin/passwd", Why: "cannot kill it: operation not permitted"},
 			{PID: 12, Command: "sleep 60", Ended: true},
 		},
+		ProcessLimit: &ProcessLimit{Ulimit: 120, Limit: 86, Peak: 88},
 	}
 	want := "ended 2 processes that had left the subject's process group: sleep 600 (pid 10), sleep 60 (pid 12); " +
-		"could not end 1 process that had left the subject's process group: /usr/bin/passwd (pid 11: cannot kill it: operation not permitted)"
+		"could not end 1 process that had left the subject's process group: /usr/bin/passwd (pid 11: cannot kill it: operation not permitted); " +
+		"the subject reached the process limit: 88 processes and threads of its user counted at once, against its limit of 86 (ulimit -u 120, less 34 kept for corescope's own threads)"
 	if got := processNote(s); got != want {
 		t.Errorf("processNote =\n%s\nwant\n%s", got, want)
 	}

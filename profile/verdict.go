@@ -14,7 +14,8 @@ import (
 // start-up does not decide it), why when the reason is known, how much
 // faster than sequential it finished, and whether other programs competed
 // for the cores; then what became of processes that left the subject's
-// group (a failed run's Error says that). Every number in it is measured.
+// group, and the process limit if the subject reached it (a failed run's
+// Error says those). Every number in it is measured.
 func Verdict(p *Profile) string {
 	v := figuresVerdict(p)
 	if note := processNote(p.Summary); note != "" && !p.Failed() {
