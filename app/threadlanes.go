@@ -115,7 +115,7 @@ func laneText(h lanes.Hit, t float64) string {
 		on = fmt.Sprintf("core %d (%s)", h.Core, spanText(h.From, h.To))
 	}
 	task := "no task"
-	if h.Task >= 0 {
+	if h.InTask {
 		task = fmt.Sprintf("task %d", h.Task)
 	}
 	return fmt.Sprintf("%s\n%s · %s · %s", who, timeText(t), on, task)

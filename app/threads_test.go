@@ -3,7 +3,9 @@ package app
 import (
 	"image/color"
 	"math"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,5 +150,42 @@ func TestThreadsTabFitsASmallWindow(t *testing.T) {
 	}
 	if got := v.content.MinSize().Width; got > 500 {
 		t.Errorf("Threads tab needs %v units wide; want it to fit the 500 an 800-wide window leaves it", got)
+	}
+}
+
+// TestThreadsTabTakesNegativeTaskIDs shows the Threads tab of a run whose
+// subject wrote one event line with task -1, live and saved and opened
+// again: it draws the task (it once took the id as an index and took the
+// window down) and names it when pointed at.
+func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	w := test.NewTempWindow(t, v.content)
+	w.Resize(fyne.NewSize(800, 500))
+	v.visible = true
+	t0 := time.Now()
+	frame := profile.Frame{T: 0.1, ThreadSamples: []profile.ThreadSample{{PID: 7, TID: 7, CPU: 0.1, Core: 0}},
+		Events: []runners.Event{{Ev: runners.EvTaskStart, Task: -1, PID: 7, TID: 7, TNs: t0.UnixNano()}}}
+	v.begin(t0, 0.1)
+	v.add(&frame)
+	v.refresh()
+	h, _ := v.threadLanes.At(0, 0.05, 0.06)
+	if got := laneText(h, 0.05); !strings.Contains(got, "task -1") {
+		t.Errorf("live lane with task -1 reads %q; want it to name task -1", got)
+	}
+
+	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: t0,
+		Frames: []profile.Frame{frame}, Events: frame.Events}
+	path := filepath.Join(t.TempDir(), "task-1.json")
+	if err := profile.Save(path, []*profile.Profile{p}); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := profile.Load(path)
+	if err != nil {
+		t.Fatalf("Load(a run with task -1) = %v; want it read", err)
+	}
+	v.show(saved[0])
+	if h, _ := v.threadLanes.At(0, 0.05, 0.06); !h.InTask || h.Task != -1 {
+		t.Errorf("saved lane with task -1 = %+v; want task -1", h)
 	}
 }

@@ -25,6 +25,18 @@ var CorePalette = [...]color.RGBA{
 // Task spans alternate between two greys so back-to-back tasks stay apart.
 var spanColors = [2]color.RGBA{{0xc8, 0xc8, 0xc8, 0xff}, {0x80, 0x80, 0x80, 0xff}}
 
+// spanColor is task's grey. Task ids are a subject's own and may be any
+// int, negative too, so the parity is taken by its bit, never by %.
+func spanColor(task int) color.RGBA { return spanColors[task&1] }
+
+// CoreColor is the colour of core: CorePalette's, repeating for the
+// cores beyond it. Core numbers come from the kernel or a file, so any
+// int gets a colour, a negative one too.
+func CoreColor(core int) color.RGBA {
+	n := len(CorePalette)
+	return CorePalette[(core%n+n)%n]
+}
+
 // Rows is the pixel rows of one lane: CoreRows of the core colour, then
 // one of the task span.
 const Rows, CoreRows = 4, 3
@@ -327,7 +339,7 @@ func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64) {
 			if !(s.CPU > 0) || s.Core < 0 {
 				continue // idle: blank
 			}
-			fillRows(dst, x0, x1, l.row[l.lane[s.TID]]*Rows, CoreRows, CorePalette[s.Core%len(CorePalette)])
+			fillRows(dst, x0, x1, l.row[l.lane[s.TID]]*Rows, CoreRows, CoreColor(s.Core))
 		}
 	}
 }
@@ -390,7 +402,7 @@ func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64) {
 			if share <= 0 {
 				continue
 			}
-			c := CorePalette[int(l.core[k*w+x])%len(CorePalette)]
+			c := CoreColor(int(l.core[k*w+x]))
 			a := 0.3 + 0.7*min(share, 1)
 			for y := row * Rows; y < row*Rows+CoreRows; y++ {
 				o := dst.PixOffset(x, y)
@@ -417,7 +429,7 @@ func (l *Lanes) paintTasks(dst *image.RGBA, from, length float64) {
 		if x1 < x0 {
 			return
 		}
-		fillRows(dst, x0, x1+1, l.row[lane]*Rows+CoreRows, 1, spanColors[start.Task%2])
+		fillRows(dst, x0, x1+1, l.row[lane]*Rows+CoreRows, 1, spanColor(start.Task))
 	}
 	started := l.scratch
 	clear(started)
@@ -475,7 +487,8 @@ type Hit struct {
 	Fold            string  // the fold's title, on its lane
 	Core            int     // -1: not on a core then
 	From, To        float64 // the slice, or the sample's interval, on Core
-	Task            int     // -1: no task
+	Task            int     // the task it was running, when InTask
+	InTask          bool    // task ids are the subject's: any int
 }
 
 // At is what lane row (top to bottom) shows between from and to seconds:
@@ -487,7 +500,7 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 		return Hit{}, false
 	}
 	key := l.keys[k]
-	h = Hit{PID: key.pid, TID: key.tid, Core: -1, Task: -1}
+	h = Hit{PID: key.pid, TID: key.tid, Core: -1}
 	if k == l.foldKey {
 		h.Fold = l.fold.Title()
 	}
@@ -523,9 +536,9 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 		}
 		switch {
 		case e.Ev == runners.EvTaskStart:
-			h.Task = e.Task
-		case e.Ev == runners.EvTaskEnd && e.Task == h.Task:
-			h.Task = -1
+			h.Task, h.InTask = e.Task, true
+		case e.Ev == runners.EvTaskEnd && h.InTask && e.Task == h.Task:
+			h.Task, h.InTask = 0, false
 		}
 	}
 	return h, true

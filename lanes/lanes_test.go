@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -116,10 +117,10 @@ func TestAt(t *testing.T) {
 		from, to float64
 		want     Hit
 	}{
-		{1, 0.3, 0.31, Hit{PID: 10, TID: 12, Core: 1, From: 0.25, To: 0.5, Task: 7}},
-		{1, 0.46, 0.47, Hit{PID: 10, TID: 12, Core: 1, From: 0.25, To: 0.5, Task: -1}},
-		{1, 0.6, 0.61, Hit{PID: 10, TID: 12, Core: -1, Task: -1}},
-		{2, 0, 0.02, Hit{PID: 20, TID: 21, Core: 0, From: 0.005, To: 0.01, Task: -1}},
+		{1, 0.3, 0.31, Hit{PID: 10, TID: 12, Core: 1, From: 0.25, To: 0.5, Task: 7, InTask: true}},
+		{1, 0.46, 0.47, Hit{PID: 10, TID: 12, Core: 1, From: 0.25, To: 0.5}},
+		{1, 0.6, 0.61, Hit{PID: 10, TID: 12, Core: -1}},
+		{2, 0, 0.02, Hit{PID: 20, TID: 21, Core: 0, From: 0.005, To: 0.01}},
 	}
 	for _, tt := range tests {
 		if got, ok := l.At(tt.row, tt.from, tt.to); !ok || got != tt.want {
@@ -132,7 +133,7 @@ func TestAt(t *testing.T) {
 	sampled := New()
 	sampled.Reset(time.Unix(0, 0), 0.1, 0)
 	sampled.Add(0.1, []profile.ThreadSample{{PID: 1, TID: 2, CPU: 0.1, Core: 3}}, nil)
-	want := Hit{PID: 1, TID: 2, Core: 3, From: 0, To: 0.1, Task: -1}
+	want := Hit{PID: 1, TID: 2, Core: 3, From: 0, To: 0.1}
 	if got, _ := sampled.At(0, 0.04, 0.05); got != want {
 		t.Errorf("sampled At(0, 0.04, 0.05) = %+v; want %+v", got, want)
 	}
@@ -202,6 +203,53 @@ func TestLateSampleLeavesNoGap(t *testing.T) {
 	for x := range 45 {
 		if got := dst.RGBAAt(x, 0); got != CorePalette[0] {
 			t.Fatalf("pixel %d of a thread busy at every sample = %v; want core 0's %v", x, got, CorePalette[0])
+		}
+	}
+}
+
+// TestNegativeTaskIDs paints and reads back the spans of tasks whose ids a
+// subject gave negative, as one line of a subject's output can: its own
+// ids, drawn like any other, never an index out of range.
+func TestNegativeTaskIDs(t *testing.T) {
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	var events []runners.Event
+	for i, task := range []int{-1, -2, math.MinInt} {
+		events = append(events,
+			runners.Event{Ev: runners.EvTaskStart, Task: task, TID: 1, TNs: int64(i) * 1e8},
+			runners.Event{Ev: runners.EvTaskEnd, Task: task, TID: 1, TNs: int64(i)*1e8 + 5e7})
+	}
+	events = append(events, runners.Event{Ev: runners.EvTaskStart, Task: -7, TID: 1, TNs: 3e8}) // still running
+	l.Add(0.4, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1, Core: 0}}, events)
+	dst := image.NewRGBA(image.Rect(0, 0, 40, l.Len()*Rows))
+	l.Paint(dst, 0, 0.4)
+	for _, x := range []int{2, 12, 22, 35} {
+		if got := dst.RGBAAt(x, CoreRows); got.A == 0 {
+			t.Errorf("task row at pixel %d = %v; want a span", x, got)
+		}
+	}
+	if h, _ := l.At(0, 0.35, 0.36); h.Task != -7 || !h.InTask {
+		t.Errorf("At(0.35 s) = %+v; want task -7", h)
+	}
+	if h, _ := l.At(0, 0.07, 0.08); h.InTask {
+		t.Errorf("At(0.07 s), after task -1 ended = %+v; want no task", h)
+	}
+}
+
+// TestAnyCoreNumberPaints paints samples and slices on core numbers no
+// machine has: each gets a colour of the palette, none an index out of
+// range (a slice's core is kept in 32 bits, where 1<<31 turns negative).
+func TestAnyCoreNumberPaints(t *testing.T) {
+	for _, core := range []int{-3, 10, 1 << 31, math.MaxInt} {
+		l := New()
+		l.Reset(time.Unix(0, 0), 0.1, 0)
+		l.Add(0.1, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1, Core: core}}, nil)
+		dst := image.NewRGBA(image.Rect(0, 0, 10, l.Len()*Rows))
+		l.Paint(dst, 0, 0.1)
+		l.AddSlices([]profile.Slice{{PID: 1, TID: 1, CPU: core, Start: 0, End: 0.05}})
+		l.Paint(dst, 0, 0.1)
+		if got := dst.RGBAAt(0, 0); !slices.Contains(CorePalette[:], got) {
+			t.Errorf("a slice on core %d = %v; want a colour of the palette", core, got)
 		}
 	}
 }
