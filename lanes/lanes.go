@@ -53,6 +53,9 @@ const MinSpan = 0.001
 // each lane go the spans of the tasks the thread ran. Any window of the run
 // can be painted, at any width: the view zooms and pans. A recorded run's
 // processes that were barely on a core share one lane, the last (see Fold).
+// A view shows at most as many lanes as it has room for (SetMaxLanes): the
+// last one shown then merges every lane that does not fit, so a run of
+// 300,000 threads costs a paint what the lanes on screen cost.
 type Lanes struct {
 	t0       time.Time // wall clock of time 0
 	interval float64
@@ -64,19 +67,26 @@ type Lanes struct {
 	earliest float64 // the first start of a slice kept
 	keys     []laneKey
 	lane     map[int]int    // tid -> index in keys
-	row      []int          // index in keys -> lane shown, grouped by process
+	procs    map[int]int    // pid -> its process's place among the processes, in the order they were seen
+	row      []int          // index in keys -> lane, grouped by process (see layout)
+	byRow    []int          // lane -> index in keys
+	laidOut  bool           // whether row and byRow hold every key
+	maxLanes int            // most lanes shown; 0 = all
 	names    map[int]string // tid -> process name, once Name was told it
 	cores    int            // max core seen + 1
-	gen      int            // counts Reset and Name calls, so the renderer renames its lanes
+	gen      int            // changes whenever the lanes shown or their names may have, so the renderer renames its lanes
 	threads  map[int]string // tid -> thread name, once Name was told it
 	fold     Fold           // processes drawn on one lane, once a run ended
 	foldKey  int            // that lane's index in keys; -1: none yet
+	foldTIDs int            // the threads in that lane
 	foldOn   []profile.Slice
 
 	scratch map[int]runners.Event // reused by paint and dropTasksBefore, by task
-	cover   []float32             // paintSlices: per lane pixel, the share of its time on a core
+	next    []int                 // layout: each process's next lane
+	cover   []float32             // paintSlices: per pixel of a lane shown, the share of its time on a core
 	best    []float32             // the largest one slice's share of it
 	core    []int32               // that slice's core
+	visits  int                   // the samples, slices, events and pixels the last Paint visited: its work
 }
 
 // slice is a profile.Slice with its thread's lane.
@@ -90,65 +100,129 @@ type threadCol struct {
 	samples []profile.ThreadSample
 }
 
-type laneKey struct{ pid, tid int }
+// laneKey is a lane's thread and its process's place (see procs).
+type laneKey struct{ pid, tid, proc int }
 
-// foldPID is the pid of the fold's lane key: no process has it.
-const foldPID = -1
-
-// New returns empty lanes.
+// New returns empty lanes, every one of them shown.
 func New() *Lanes {
-	return &Lanes{lane: map[int]int{}, names: map[int]string{}, threads: map[int]string{}, scratch: map[int]runners.Event{}, foldKey: -1}
+	return &Lanes{lane: map[int]int{}, procs: map[int]int{}, names: map[int]string{}, threads: map[int]string{},
+		scratch: map[int]runners.Event{}, foldKey: -1}
 }
 
 // Reset empties the lanes for a run that started at t0 and is sampled every
 // interval seconds, keeping the last capacity samples (0 = all).
 func (l *Lanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.t0, l.interval, l.capacity = t0, interval, capacity
-	l.cols, l.events, l.slices, l.keys, l.row = l.cols[:0], l.events[:0], l.slices[:0], l.keys[:0], l.row[:0]
-	l.longest, l.cores = 0, 0
-	l.fold, l.foldKey, l.foldOn = Fold{}, -1, l.foldOn[:0]
+	l.cols, l.events, l.slices, l.keys = l.cols[:0], l.events[:0], l.slices[:0], l.keys[:0]
+	l.longest, l.cores, l.laidOut = 0, 0, false
+	l.fold, l.foldKey, l.foldTIDs, l.foldOn = Fold{}, -1, 0, l.foldOn[:0]
 	clear(l.lane)
+	clear(l.procs)
 	clear(l.names)
 	clear(l.threads)
 	l.gen++
 }
 
-// laneOf returns the thread's index in keys, adding a lane for it after the
-// last lane of its process when it is new, before the fold's lane, or
-// taking it into that lane when its process is folded.
+// laneOf returns the thread's index in keys, adding a lane for it when it
+// is new (layout places it), or taking it into the fold's lane when its
+// process is folded.
 func (l *Lanes) laneOf(pid, tid int) int {
 	if k, ok := l.lane[tid]; ok {
 		return k
 	}
+	l.laidOut = false
+	l.gen++
 	if l.fold.Has(pid) {
 		if l.foldKey < 0 {
 			l.foldKey = len(l.keys)
-			l.keys, l.row = append(l.keys, laneKey{foldPID, foldPID}), append(l.row, len(l.keys))
+			l.keys = append(l.keys, laneKey{proc: -1})
 		}
 		l.lane[tid] = l.foldKey
+		l.foldTIDs++
 		return l.foldKey
 	}
-	at := -1
-	for k, key := range l.keys {
-		if key.pid == pid {
-			at = max(at, l.row[k]+1)
-		}
-	}
-	if at < 0 {
-		at = len(l.keys)
-		if l.foldKey >= 0 {
-			at = l.row[l.foldKey]
-		}
-	}
-	for k := range l.row {
-		if l.row[k] >= at {
-			l.row[k]++
-		}
+	proc, ok := l.procs[pid]
+	if !ok {
+		proc = len(l.procs)
+		l.procs[pid] = proc
 	}
 	k := len(l.keys)
-	l.keys, l.row = append(l.keys, laneKey{pid, tid}), append(l.row, at)
+	l.keys = append(l.keys, laneKey{pid, tid, proc})
 	l.lane[tid] = k
 	return k
+}
+
+// layout orders the lanes as they are shown, once after lanes were added:
+// by process, the processes in the order they were first seen, each one's
+// threads in the order they were, the fold's lane last. A counting sort,
+// O(lanes): placing each new lane among the others as it came cost O(lanes)
+// a lane, and froze the window for seconds on 20,000 threads.
+func (l *Lanes) layout() {
+	if l.laidOut {
+		return
+	}
+	l.laidOut = true
+	n := len(l.keys)
+	l.next = grow(l.next, len(l.procs)+1)
+	clear(l.next)
+	for k, key := range l.keys {
+		if k != l.foldKey {
+			l.next[key.proc+1]++
+		}
+	}
+	for p := 1; p < len(l.next); p++ {
+		l.next[p] += l.next[p-1]
+	}
+	l.row, l.byRow = grow(l.row, n), grow(l.byRow, n)
+	for k, key := range l.keys {
+		r := n - 1 // the fold's lane
+		if k != l.foldKey {
+			r = l.next[key.proc]
+			l.next[key.proc]++
+		}
+		l.row[k], l.byRow[r] = r, k
+	}
+}
+
+// SetMaxLanes shows at most n lanes (0: all), as many as a view has room
+// for: when there are more, the last one shown merges the rest. Call
+// Refresh to show it.
+func (l *Lanes) SetMaxLanes(n int) {
+	if n = max(n, 0); n != l.maxLanes {
+		l.maxLanes = n
+		l.gen++
+	}
+}
+
+// Len is the number of lanes shown: one a thread seen so far (the fold's
+// holding several), at most SetMaxLanes's.
+func (l *Lanes) Len() int {
+	if l.maxLanes > 0 {
+		return min(len(l.keys), l.maxLanes)
+	}
+	return len(l.keys)
+}
+
+// Overflow is how many threads the last lane shown merges because their
+// lanes do not fit (see SetMaxLanes); 0 when every lane is shown.
+func (l *Lanes) Overflow() int {
+	merged := len(l.keys) - l.Len() + 1
+	if merged <= 1 {
+		return 0
+	}
+	if l.foldKey >= 0 { // always last: merged
+		return merged - 1 + l.foldTIDs
+	}
+	return merged
+}
+
+// rowOf is the lane shown for key k, laid out: its own, or the last.
+func (l *Lanes) rowOf(k int) int { return min(l.row[k], l.Len()-1) }
+
+// merges reports whether lane row shows several threads: the fold's, or
+// the lanes that do not fit.
+func (l *Lanes) merges(row int) bool {
+	return l.byRow[row] == l.foldKey || row == l.Len()-1 && l.Overflow() > 0
 }
 
 // Add takes one frame's thread samples and events (copied); call Refresh to show them.
@@ -260,17 +334,21 @@ func (l *Lanes) Folded() Fold { return l.fold }
 // they then draw, rather than one "last core" per sample.
 func (l *Lanes) Exact() bool { return len(l.slices) > 0 }
 
-// name names a lane: process and thread id once known, pid/tid live; the
-// fold's lane, how many processes it holds.
-func (l *Lanes) name(k laneKey) string {
-	if k.pid == foldPID {
+// name names the lane of key k: process and thread id once known,
+// pid/tid live; the fold's lane, how many processes it holds.
+func (l *Lanes) name(k int) string {
+	if k == l.foldKey {
 		return fmt.Sprintf("%d processes", l.fold.Processes)
 	}
-	if name := l.names[k.tid]; name != "" {
-		return fmt.Sprintf("%s %d", name, k.tid)
+	key := l.keys[k]
+	if name := l.names[key.tid]; name != "" {
+		return fmt.Sprintf("%s %d", name, key.tid)
 	}
-	return fmt.Sprintf("%d/%d", k.pid, k.tid)
+	return fmt.Sprintf("%d/%d", key.pid, key.tid)
 }
+
+// overflowTitle names the last lane when it merges the lanes that do not fit.
+func (l *Lanes) overflowTitle() string { return fmt.Sprintf("%d more threads", l.Overflow()) }
 
 // Extent is the time the run's samples and slices cover, in seconds.
 func (l *Lanes) Extent() (from, length float64) {
@@ -304,44 +382,70 @@ func (l *Lanes) MinWindow() float64 {
 	return 2 * l.interval
 }
 
-// Paint draws the lanes of the window from..to seconds into dst, Len()*Rows
-// pixels high and as wide as the view is on screen. Only what overlaps the
-// window is visited and the scratch space is reused, so painting costs the
-// same at every zoom and allocates nothing once sized.
+// Paint draws the lanes shown over the window from..to seconds into dst,
+// at the origin, Len()*Rows pixels high (the lanes below its height are
+// left out) and as wide as the view is on screen. Only what overlaps the
+// window is visited, at most a sample column a pixel, and the scratch space
+// is sized by the lanes shown and reused, so painting costs the same at
+// every zoom and however many threads there were, and allocates nothing
+// once sized.
 func (l *Lanes) Paint(dst *image.RGBA, from, to float64) {
 	clear(dst.Pix)
+	l.visits = 0
+	l.layout()
+	lanes := min(l.Len(), dst.Rect.Dy()/Rows)
 	if l.Exact() {
-		l.paintSlices(dst, from, to-from)
+		l.paintSlices(dst, from, to-from, lanes)
 	} else {
-		l.paintSamples(dst, from, to-from)
+		l.paintSamples(dst, from, to-from, lanes)
 	}
-	l.paintTasks(dst, from, to-from)
+	l.paintTasks(dst, from, to-from, lanes)
 }
 
 // paintSamples colours each sample's interval by the core each thread last
-// ran on. A sample narrower than a pixel still gets one, so zoomed out the
-// later of two samples in a pixel shows.
-func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64) {
+// ran on, in the first lanes lanes. A sample narrower than a pixel still
+// gets one, and of the samples that start in one pixel only the last is
+// painted, so zoomed out a paint visits at most a sample column a pixel.
+func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64, lanes int) {
 	w := dst.Rect.Dx()
 	if w == 0 || !(length > 0) {
 		return
 	}
 	scale := float64(w) / length
-	first := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t > from })
-	for i, c := range l.cols[first:] {
-		x0 := int(math.Floor((l.sampleStart(first+i) - from) * scale))
-		if x0 >= w {
+	pixel := func(t float64) float64 { return math.Floor((t - from) * scale) }
+	for i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t > from }); i < len(l.cols); i++ {
+		x0 := pixel(l.sampleStart(i))
+		if x0 >= float64(w) {
 			break
 		}
-		x1 := min(max(int(math.Floor((c.t-from)*scale)), x0+1), w)
-		x0 = max(x0, 0)
+		// The last sample that starts in pixel x0: the first that ends
+		// beyond it (the next one starts where it ends).
+		i += sort.Search(len(l.cols)-i, func(k int) bool { return pixel(l.cols[i+k].t) > x0 })
+		i = min(i, len(l.cols)-1)
+		c := l.cols[i]
+		x1 := clampPixel(max(pixel(c.t), x0+1), 0, w)
 		for _, s := range c.samples {
+			l.visits++
 			if !(s.CPU > 0) || s.Core < 0 {
 				continue // idle: blank
 			}
-			fillRows(dst, x0, x1, l.row[l.lane[s.TID]]*Rows, CoreRows, CoreColor(s.Core))
+			if row := l.rowOf(l.lane[s.TID]); row < lanes {
+				fillRows(dst, clampPixel(x0, 0, w), x1, row*Rows, CoreRows, CoreColor(s.Core))
+			}
 		}
 	}
+}
+
+// clampPixel is pixel column x within lo..hi; NaN is lo. Times far outside
+// the window give columns beyond what an int holds.
+func clampPixel(x float64, lo, hi int) int {
+	switch {
+	case !(x > float64(lo)):
+		return lo
+	case x > float64(hi):
+		return hi
+	}
+	return int(x)
 }
 
 // sampleStart is when sample i's interval began: the previous sample's
@@ -364,45 +468,53 @@ func fillRows(dst *image.RGBA, x0, x1, y0, n int, c color.RGBA) {
 	}
 }
 
-// paintSlices draws the slices that overlap the window. A pixel shows the
-// share of its time the thread was on a core as opacity (at least a faint
-// trace, so a 10 us wake-up still shows), in the colour of the core of its
-// longest slice there: zoomed out, a thread that only wakes to ask for a
-// lock does not look as busy as the one holding it.
-func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64) {
+// paintSlices draws the slices that overlap the window in the first lanes
+// lanes. A pixel shows the share of its time the thread was on a core as
+// opacity (at least a faint trace, so a 10 us wake-up still shows), in the
+// colour of the core of its longest slice there: zoomed out, a thread that
+// only wakes to ask for a lock does not look as busy as the one holding
+// it. A lane that merges several threads shows their shares added up.
+func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64, lanes int) {
 	w := dst.Rect.Dx()
 	if w == 0 || !(length > 0) {
 		return
 	}
-	n := len(l.keys) * w
+	n := lanes * w
 	l.cover, l.best, l.core = grow(l.cover, n), grow(l.best, n), grow(l.core, n)
 	clear(l.cover)
 	clear(l.best)
 	scale, to := float64(w)/length, from+length
 	for _, s := range l.slices[l.firstEndingAfter(from):] {
+		l.visits++
 		if s.start >= to {
 			if s.end-l.longest >= to {
 				break // every later slice starts after the window too
 			}
 			continue
 		}
+		row := l.rowOf(int(s.key))
+		if row >= lanes {
+			continue
+		}
 		x0, x1 := (s.start-from)*scale, (s.end-from)*scale
-		px := l.cover[int(s.key)*w : int(s.key+1)*w]
-		for x := max(int(x0), 0); x < min(int(math.Ceil(x1)), w); x++ {
+		px := l.cover[row*w : (row+1)*w]
+		for x := clampPixel(x0, 0, w); x < clampPixel(math.Ceil(x1), 0, w); x++ {
+			l.visits++
 			share := float32(min(x1, float64(x+1)) - max(x0, float64(x)))
-			k := int(s.key)*w + x
+			k := row*w + x
 			px[x] += share
 			if share > l.best[k] {
 				l.best[k], l.core[k] = share, s.cpu
 			}
 		}
 	}
-	for k, row := range l.row {
-		for x, share := range l.cover[k*w : (k+1)*w] {
+	for row := range lanes {
+		for x, share := range l.cover[row*w : (row+1)*w] {
+			l.visits++
 			if share <= 0 {
 				continue
 			}
-			c := CoreColor(int(l.core[k*w+x]))
+			c := CoreColor(int(l.core[row*w+x]))
 			a := 0.3 + 0.7*min(share, 1)
 			for y := row * Rows; y < row*Rows+CoreRows; y++ {
 				o := dst.PixOffset(x, y)
@@ -416,24 +528,25 @@ func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64) {
 // premul is channel v at opacity a, as *image.RGBA's premultiplied alpha wants.
 func premul(v uint8, a float32) uint8 { return uint8(float32(v)*a + 0.5) }
 
-// paintTasks draws the task spans under the lanes, over the window.
-func (l *Lanes) paintTasks(dst *image.RGBA, from, length float64) {
+// paintTasks draws the task spans under the first lanes lanes, over the window.
+func (l *Lanes) paintTasks(dst *image.RGBA, from, length float64, lanes int) {
 	w := dst.Rect.Dx()
 	drawSpan := func(start runners.Event, t1 float64) {
-		lane, ok := l.lane[start.TID]
-		if !ok || !(length > 0) {
+		k, ok := l.lane[start.TID]
+		if !ok || !(length > 0) || l.rowOf(k) >= lanes {
 			return
 		}
-		x0 := max(int((l.eventT(start)-from)/length*float64(w)), 0)
-		x1 := min(int((t1-from)/length*float64(w)), w-1)
+		x0 := clampPixel((l.eventT(start)-from)/length*float64(w), 0, w)
+		x1 := clampPixel((t1-from)/length*float64(w), -1, w-1)
 		if x1 < x0 {
 			return
 		}
-		fillRows(dst, x0, x1+1, l.row[lane]*Rows+CoreRows, 1, spanColor(start.Task))
+		fillRows(dst, x0, x1+1, l.rowOf(k)*Rows+CoreRows, 1, spanColor(start.Task))
 	}
 	started := l.scratch
 	clear(started)
 	for _, e := range l.events {
+		l.visits++
 		switch e.Ev {
 		case runners.EvTaskStart:
 			started[e.Task] = e
@@ -457,34 +570,38 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// Len is the number of lanes: the threads seen so far.
-func (l *Lanes) Len() int { return len(l.keys) }
-
 // Columns is the number of samples kept.
 func (l *Lanes) Columns() int { return len(l.cols) }
 
-// Generation counts Reset and Name calls, so a view knows its lane names
+// Generation changes whenever the lanes shown or their names may have (a
+// Reset, a Name, a new lane, SetMaxLanes), so a view knows its lane names
 // are stale even when the number of lanes did not change.
 func (l *Lanes) Generation() int { return l.gen }
 
-// Names names every lane, top to bottom: process and thread id once Name
-// named its thread, pid/tid before (a thread the kernel's records alone
-// saw is named when the run ends).
+// Names names every lane shown, top to bottom: process and thread id once
+// Name named its thread, pid/tid before (a thread the kernel's records
+// alone saw is named when the run ends); the last, when it merges the
+// lanes that do not fit, says how many threads it holds.
 func (l *Lanes) Names() []string {
-	names := make([]string, len(l.keys))
-	for k, key := range l.keys {
-		names[l.row[k]] = l.name(key)
+	l.layout()
+	names := make([]string, l.Len())
+	for row := range names {
+		names[row] = l.name(l.byRow[row])
+	}
+	if l.Overflow() > 0 {
+		names[len(names)-1] = l.overflowTitle()
 	}
 	return names
 }
 
 // Hit is what one lane shows over a short time (a pixel's): its thread, the
-// core it was on there and when, and the task it was running. On the fold's
-// lane, the thread is the one on a core there, if any.
+// core it was on there and when, and the task it was running. On a lane
+// that merges several threads, the thread is the one on a core there, if
+// any.
 type Hit struct {
 	PID, TID        int
 	Process, Thread string  // names, once Name was told them ("" before)
-	Fold            string  // the fold's title, on its lane
+	Fold            string  // the title of a lane that merges several: the fold's, or the lanes that do not fit
 	Core            int     // -1: not on a core then
 	From, To        float64 // the slice, or the sample's interval, on Core
 	Task            int     // the task it was running, when InTask
@@ -495,43 +612,52 @@ type Hit struct {
 // with exact slices, the slice that covers most of that time, as painted;
 // otherwise the sample around its middle. ok is false for no such lane.
 func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
-	k := slices.Index(l.row, row)
-	if k < 0 {
+	if row < 0 || row >= l.Len() {
 		return Hit{}, false
 	}
+	l.layout()
+	k := l.byRow[row]
 	key := l.keys[k]
 	h = Hit{PID: key.pid, TID: key.tid, Core: -1}
-	if k == l.foldKey {
+	switch {
+	case row == l.Len()-1 && l.Overflow() > 0:
+		h.Fold = l.overflowTitle()
+	case k == l.foldKey:
 		h.Fold = l.fold.Title()
 	}
 	mid := (from + to) / 2
-	if k == l.foldKey && l.Exact() {
-		best := 0.0
-		for _, s := range l.foldOn { // few: each of their processes was on a core for under FoldMaxS
-			if over := min(s.End, to) - max(s.Start, from); over > best {
-				best, h.PID, h.TID, h.Core, h.From, h.To = over, s.PID, s.TID, s.CPU, s.Start, s.End
-			}
-		}
-	} else if l.Exact() {
+	shows := func(k int) bool { return l.rowOf(k) == row }
+	if l.Exact() {
 		best := 0.0
 		for _, s := range l.slices[l.firstEndingAfter(from):] {
 			if s.end-l.longest >= to {
 				break
 			}
-			if over := min(s.end, to) - max(s.start, from); int(s.key) == k && over > best {
-				best, h.Core, h.From, h.To = over, int(s.cpu), s.start, s.end
+			if over := min(s.end, to) - max(s.start, from); over > best && int(s.key) != l.foldKey && shows(int(s.key)) {
+				on := l.keys[s.key]
+				best, h.PID, h.TID, h.Core, h.From, h.To = over, on.pid, on.tid, int(s.cpu), s.start, s.end
+			}
+		}
+		if l.foldKey >= 0 && shows(l.foldKey) {
+			for _, s := range l.foldOn { // few: each of their processes was on a core for under FoldMaxS
+				if over := min(s.End, to) - max(s.Start, from); over > best {
+					best, h.PID, h.TID, h.Core, h.From, h.To = over, s.PID, s.TID, s.CPU, s.Start, s.End
+				}
 			}
 		}
 	} else if i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t >= mid }); i < len(l.cols) {
 		for _, s := range l.cols[i].samples {
-			if l.lane[s.TID] == k && s.CPU > 0 && s.Core >= 0 {
+			if s.CPU > 0 && s.Core >= 0 && shows(l.lane[s.TID]) {
 				h.PID, h.TID, h.Core, h.From, h.To = s.PID, s.TID, s.Core, l.sampleStart(i), l.cols[i].t
 			}
 		}
 	}
+	if l.merges(row) && h.Core < 0 {
+		return h, true // no one thread there, nor its task
+	}
 	h.Process, h.Thread = l.names[h.TID], l.threads[h.TID]
 	for _, e := range l.events {
-		if lane, ok := l.lane[e.TID]; !ok || lane != k || l.eventT(e) > mid {
+		if e.TID != h.TID || l.eventT(e) > mid {
 			continue
 		}
 		switch {

@@ -1,0 +1,165 @@
+package lanes
+
+import (
+	"fmt"
+	"image"
+	"slices"
+	"testing"
+	"time"
+
+	"corescope/profile"
+	"corescope/runners"
+)
+
+// manyThreads is a recorded run of one process that started n short
+// threads over 10 s, as a Python run of 20,000 threads does: a frame every
+// 0.1 s with the threads that ran in it, each of them one sample and one
+// slice, on 8 cores.
+func manyThreads(n int) *profile.Profile {
+	const frames = 100
+	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)}}
+	for i := range frames {
+		p.Frames = append(p.Frames, profile.Frame{T: 0.1 * float64(i+1)})
+	}
+	for k := range n {
+		i := k * frames / n
+		tid := 100 + k
+		f := &p.Frames[i]
+		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 100, TID: tid, CPU: 0.001, Core: k % 8})
+		start := f.T - 0.1 + 0.1*float64(k%50)/50
+		p.Slices = append(p.Slices, profile.Slice{PID: 100, TID: tid, CPU: k % 8, Start: start, End: start + 0.001})
+		p.Threads = append(p.Threads, profile.Thread{PID: 100, TID: tid, Name: fmt.Sprintf("Thread-%d", k), Process: "python3"})
+	}
+	return p
+}
+
+// shownLanes is how many lanes a Threads view 700 pixels high shows.
+const shownLanes = 700 / Rows
+
+// TestManyThreadsBoundedWork shows a run of 300,000 threads, as the view
+// does: lanes as many as fit, painted 1200 pixels wide, named and pointed
+// at. It once took over a minute (each new lane looked at every lane
+// before it) and sized its picture and scratch by every thread; now it
+// lays the lanes out once, in linear time, and a paint visits at most a
+// sample column a pixel and the pixels of the lanes shown.
+func TestManyThreadsBoundedWork(t *testing.T) {
+	const n, w = 300000, 1200
+	p := manyThreads(n)
+	done := make(chan *Lanes)
+	go func() {
+		l := New()
+		l.SetMaxLanes(shownLanes)
+		l.SetProfile(p)
+		done <- l
+	}()
+	var l *Lanes
+	select {
+	case l = <-done:
+	case <-time.After(30 * time.Second): // a hang guard: it takes well under a second
+		t.Fatalf("SetProfile of %d threads did not end in 30 s", n)
+	}
+	if l.Len() != shownLanes || l.Overflow() != n-shownLanes+1 {
+		t.Errorf("%d threads in %d lanes: Len %d, Overflow %d; want %d, %d", n, shownLanes, l.Len(), l.Overflow(), shownLanes, n-shownLanes+1)
+	}
+	if got := len(l.Names()); got != shownLanes {
+		t.Errorf("%d names; want one a lane shown, %d", got, shownLanes)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, l.Len()*Rows))
+	for _, window := range [][2]float64{{0, 10}, {5, 5.01}} {
+		l.Paint(dst, window[0], window[1])
+		// Every slice in the window, and each of its pixels; a pixel of
+		// every lane shown; a sample column a pixel at most.
+		bound := (len(p.Slices)+w*shownLanes)*2 + w*n/len(p.Frames)
+		if l.visits > bound {
+			t.Errorf("painting %v visited %d; want at most %d", window, l.visits, bound)
+		}
+	}
+	if h, ok := l.At(shownLanes-1, 9.99, 10); !ok || h.Fold == "" {
+		t.Errorf("At(the last lane) = %+v, %v; want it to say it merges the threads that do not fit", h, ok)
+	}
+}
+
+// BenchmarkShowManyThreads shows a recorded run of n threads in a view of
+// 700 x 1200 pixels: lays the lanes out, names them and paints them.
+func BenchmarkShowManyThreads(b *testing.B) {
+	for _, n := range []int{2000, 20000, 300000} {
+		p := manyThreads(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				l := New()
+				l.SetMaxLanes(shownLanes)
+				l.SetProfile(p)
+				l.Names()
+				l.Paint(image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows)), 0, 10)
+			}
+		})
+	}
+}
+
+// TestLanesThatDoNotFitMerge shows a run of five threads in three lanes:
+// the last merges the three that do not fit, draws each one's slices and
+// names, when pointed at, the thread on a core there. With a recorded
+// run's fold the fold's threads are among them.
+func TestLanesThatDoNotFitMerge(t *testing.T) {
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	for k := range 5 {
+		l.AddSlices([]profile.Slice{{PID: 1, TID: 1 + k, CPU: k, Start: 0.1 * float64(k), End: 0.1*float64(k) + 0.05}})
+	}
+	l.SetMaxLanes(3)
+	if got, want := l.Names(), []string{"1/1", "1/2", "3 more threads"}; !slices.Equal(got, want) {
+		t.Fatalf("lanes = %q; want %q", got, want)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, 50, l.Len()*Rows))
+	l.Paint(dst, 0, 0.5)
+	for k, x := range []int{22, 32, 42} { // threads 3, 4 and 5
+		if got := dst.RGBAAt(x, 2*Rows); got != CoreColor(2+k) {
+			t.Errorf("merged lane at pixel %d = %v; want thread %d's core %d, %v", x, got, 3+k, 2+k, CoreColor(2+k))
+		}
+	}
+	if h, _ := l.At(2, 0.32, 0.33); h.TID != 4 || h.Core != 3 || h.Fold != "3 more threads" {
+		t.Errorf("At(merged lane, 0.32 s) = %+v; want thread 4 on core 3, one of 3 more threads", h)
+	}
+	if h, _ := l.At(2, 0.07, 0.08); h.Core != -1 || h.Fold == "" {
+		t.Errorf("At(merged lane, 0.07 s) = %+v; want no core, the merged lane's title", h)
+	}
+	l.SetMaxLanes(0)
+	if got := l.Len(); got != 5 || l.Overflow() != 0 {
+		t.Errorf("every lane shown: Len %d, Overflow %d; want 5, 0", got, l.Overflow())
+	}
+
+	l.SetProfile(shimRun())
+	l.SetMaxLanes(3)
+	if got, want := l.Names(), []string{"python3 10", "python3 11", "32 more threads"}; !slices.Equal(got, want) {
+		t.Errorf("lanes of a folded run in 3 = %q; want %q (2 of python3's threads and the fold's 30)", got, want)
+	}
+	if h, _ := l.At(2, 0.0105, 0.0106); h.PID != 100 || h.Core != 1 {
+		t.Errorf("At(merged lane, 10.5 ms) = %+v; want folded process 100 on core 1", h)
+	}
+}
+
+// TestZoomedOutSamplesVisitAColumnAPixel paints an hour of 64 threads'
+// samples (36,000 columns) into 1200 pixels: a paint visits the last
+// sample column starting in each pixel, not every column.
+func TestZoomedOutSamplesVisitAColumnAPixel(t *testing.T) {
+	const threads, columns, w = 64, 36000, 1200
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	samples := make([]profile.ThreadSample, threads)
+	for i := range columns {
+		for k := range samples {
+			samples[k] = profile.ThreadSample{PID: 1, TID: 1 + k, CPU: 0.05, Core: k % 8}
+		}
+		l.Add(float64(i+1)*0.1, samples, nil)
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, l.Len()*Rows))
+	l.Paint(dst, 0, 3600)
+	if max := (w + 1) * threads; l.visits > max {
+		t.Errorf("painting %d columns into %d pixels visited %d samples; want at most %d", columns, w, l.visits, max)
+	}
+	for _, x := range []int{0, w / 2, w - 1} {
+		if got := dst.RGBAAt(x, 5*Rows); got != CoreColor(5) {
+			t.Errorf("thread 6 at pixel %d = %v; want core 5's %v", x, got, CoreColor(5))
+		}
+	}
+}
