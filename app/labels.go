@@ -136,6 +136,9 @@ func (a *timeAxis) place(w fyne.Widget, from, length float64, x0, width, y float
 // overlap: with many rows only every 2nd, 4th ... row is named.
 type rowLabels struct {
 	texts []*canvas.Text
+	// keepLast names the last row whatever the thinning, in place of a
+	// label it would overlap: it may merge the rows that do not fit.
+	keepLast bool
 
 	widest     float32 // width of the widest label at text size widestSize
 	widestSize float32 // 0 until measured
@@ -185,9 +188,13 @@ func (l *rowLabels) place(w fyne.Widget, gutter, y0, height float32) {
 	rowH := height / float32(n)
 	labelH := fyne.MeasureText("0", size, fyne.TextStyle{}).Height
 	step := labelStep(rowH, labelH)
+	last := n - 1
 	for i, t := range l.texts {
 		t.TextSize, t.Color = size, fg
 		t.Hidden = i%step != 0
+		if l.keepLast { // the last row is named, and no label too close above it
+			t.Hidden = i != last && (t.Hidden || float32(last-i)*rowH < labelH)
+		}
 		if t.Hidden {
 			continue
 		}

@@ -41,6 +41,9 @@ type ThreadLanes struct {
 
 	// emptyText is what the lanes say while they have none.
 	emptyText string
+	// onLanes is called when the lanes shown change: new threads, a
+	// height that fits more or fewer (the view says what the last merges).
+	onLanes func()
 }
 
 // noSamplesYet is what empty lanes say during a run.
@@ -123,7 +126,7 @@ func laneText(h lanes.Hit, t float64) string {
 
 func (l *ThreadLanes) CreateRenderer() fyne.WidgetRenderer {
 	l.ExtendBaseWidget(l)
-	r := &lanesRenderer{l: l, pix: image.NewRGBA(image.Rect(0, 0, 1, 1)), axis: newTimeAxis(12)}
+	r := &lanesRenderer{l: l, pix: image.NewRGBA(image.Rect(0, 0, 1, 1)), axis: newTimeAxis(12), labels: rowLabels{keepLast: true}}
 	r.img = canvas.NewImageFromImage(r.pix)
 	r.img.ScaleMode = canvas.ImageScalePixels
 	r.img.FillMode = canvas.ImageFillStretch
@@ -165,11 +168,15 @@ func (r *lanesRenderer) Layout(size fyne.Size) {
 
 func (r *lanesRenderer) place(size fyne.Size) {
 	r.size = size
-	gutter := r.labels.width(r.l) + 6
 	axisH := fyne.MeasureText("0 s", captionSize(r.l), fyne.TextStyle{}).Height
-	r.area = fyne.NewSize(max(size.Width-gutter, 1), max(size.Height-axisH-2, 1))
 	// Lanes stay at most 24 units high, so a few threads do not fill the tab with stripes.
-	r.area.Height = min(r.area.Height, float32(max(r.l.Len(), 1))*24)
+	height := min(max(size.Height-axisH-2, 1), float32(max(r.l.Total(), 1))*24)
+	// As many lanes as get their Rows pixel rows: the last merges the rest,
+	// so the picture, its labels and a paint cost what the screen shows.
+	r.l.SetMaxLanes(max(pixelWidth(r.l, height)/lanes.Rows, 1))
+	r.relabel()
+	gutter := r.labels.width(r.l) + 6
+	r.area = fyne.NewSize(max(size.Width-gutter, 1), height)
 	r.l.x0, r.l.width, r.l.areaH = gutter, r.area.Width, r.area.Height
 	for _, o := range []fyne.CanvasObject{r.bg, r.img} {
 		o.Move(fyne.NewPos(gutter, 0))
@@ -181,6 +188,23 @@ func (r *lanesRenderer) place(size fyne.Size) {
 	from, to := r.l.Window()
 	r.axis.place(r.l, from, to-from, gutter, r.area.Width, r.area.Height+2)
 	r.l.hoverReadout.fit(size)
+}
+
+// relabel names the lanes shown, when they or their names changed, and
+// tells the view (see ThreadLanes.onLanes).
+func (r *lanesRenderer) relabel() {
+	l := r.l
+	if r.lanes == l.Len() && r.gen == l.Generation() && r.objs != nil {
+		return
+	}
+	r.lanes, r.gen = l.Len(), l.Generation()
+	r.labels.set(l.Names())
+	r.objs = append([]fyne.CanvasObject{r.bg, r.img, r.empty}, r.labels.objects()...)
+	r.objs = append(r.objs, r.axis.objects()...)
+	r.objs = append(r.objs, l.hoverReadout.objects()...)
+	if l.onLanes != nil {
+		l.onLanes()
+	}
 }
 
 // resize sizes the image to the pixel width the lanes cover on screen,
@@ -203,13 +227,6 @@ func (r *lanesRenderer) paint() {
 
 func (r *lanesRenderer) Refresh() {
 	l := r.l
-	if r.lanes != l.Len() || r.gen != l.Generation() || r.objs == nil {
-		r.lanes, r.gen = l.Len(), l.Generation()
-		r.labels.set(l.Names())
-		r.objs = append([]fyne.CanvasObject{r.bg, r.img, r.empty}, r.labels.objects()...)
-		r.objs = append(r.objs, r.axis.objects()...)
-		r.objs = append(r.objs, r.l.hoverReadout.objects()...)
-	}
 	r.bg.FillColor = themeColor(l, theme.ColorNameInputBackground)
 	r.empty.Text = l.emptyText
 	r.empty.Color, r.empty.TextSize = themeColor(l, theme.ColorNamePlaceHolder), captionSize(l)

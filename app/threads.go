@@ -45,6 +45,11 @@ func newThreadsView() *threadsView {
 	hint.Importance = widget.LowImportance
 	hint.Wrapping = fyne.TextWrapWord // a window 800 wide must not grow for it
 	v.zoomRow = container.NewBorder(nil, nil, widget.NewButton("Fit", v.threadLanes.Fit), nil, hint)
+	v.threadLanes.onLanes = func() {
+		if v.visible {
+			v.describe()
+		}
+	}
 	v.zoomRow.Hide()
 	top := container.NewVBox(v.note, v.about, container.NewHScroll(v.legend), v.zoomRow)
 	v.content = container.NewBorder(top, nil, nil, nil, v.threadLanes)
@@ -70,25 +75,37 @@ func (v *threadsView) refresh() {
 	}
 	v.threadLanes.Refresh()
 	v.updateLegend()
-	exact := v.threadLanes.Exact()
+	v.describe()
+	if has := v.threadLanes.Len() > 0; v.zoomRow.Visible() != has {
+		v.zoomRow.Hidden = !has
+		v.zoomRow.Refresh()
+	}
+}
+
+// describe says what the lanes show: exact slices or samples, what the
+// fold's lane and a lane of the threads that do not fit merge, and, for
+// samples, why they are approximate. The lanes call it when the lanes
+// shown change (new threads, a window resized), so it is never stale.
+func (v *threadsView) describe() {
+	l := v.threadLanes
+	exact := l.Exact()
 	about, note := sampleLanesText, ""
 	if exact {
 		about = exactLanesText
 	}
-	if f := v.threadLanes.Folded(); !f.Empty() {
+	if f := l.Folded(); !f.Empty() {
 		about += fmt.Sprintf(" The last lane merges %s (%s).", f.Title(), f.Detail())
 	}
-	if !exact && v.threadLanes.Len() > 0 {
+	if n := l.Overflow(); n > 0 {
+		about += fmt.Sprintf(" Only %d of %d lanes fit: the last one shown merges %d threads; a taller window shows more.", l.Len(), l.Total(), n)
+	}
+	if !exact && l.Len() > 0 {
 		note = attributionText(profile.AttributionApproximate, v.reason, true)
 	}
 	if v.about.Text != about {
 		v.about.SetText(about)
 	}
 	showNote(v.note, note)
-	if has := v.threadLanes.Len() > 0; v.zoomRow.Visible() != has {
-		v.zoomRow.Hidden = !has
-		v.zoomRow.Refresh()
-	}
 }
 
 func (v *threadsView) show(p *profile.Profile) {

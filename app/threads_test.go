@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"path/filepath"
@@ -187,5 +188,47 @@ func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
 	v.show(saved[0])
 	if h, _ := v.threadLanes.At(0, 0.05, 0.06); !h.InTask || h.Task != -1 {
 		t.Errorf("saved lane with task -1 = %+v; want task -1", h)
+	}
+}
+
+// TestThreadsTabShowsManyThreads shows a run of 300,000 threads: the tab
+// shows as many lanes as its height has room for, the last merging the
+// rest, named and said so above the lanes, so its picture, labels and
+// paints are those of the lanes shown. A taller window shows more.
+func TestThreadsTabShowsManyThreads(t *testing.T) {
+	const n = 300000
+	test.NewTempApp(t)
+	v := newThreadsView()
+	w := test.NewTempWindow(t, v.content)
+	w.Resize(fyne.NewSize(1000, 700))
+	v.visible = true
+	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now()}
+	for i := range 10 {
+		p.Frames = append(p.Frames, profile.Frame{T: 0.1 * float64(i+1)})
+	}
+	for k := range n {
+		f := &p.Frames[k*len(p.Frames)/n]
+		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 100, TID: 100 + k, CPU: 0.001, Core: k % 8})
+	}
+	v.show(p)
+	r := test.WidgetRenderer(v.threadLanes).(*lanesRenderer)
+	shown := v.threadLanes.Len()
+	if fit := pixelWidth(v.threadLanes, r.area.Height) / lanes.Rows; shown != fit || fit < 100 {
+		t.Errorf("%d lanes shown in %v units; want as many as fit, %d", shown, r.area.Height, fit)
+	}
+	if got := r.pix.Rect.Dy(); got != shown*lanes.Rows {
+		t.Errorf("picture %d pixels high; want %d lanes of %d", got, shown, lanes.Rows)
+	}
+	last := r.labels.texts[len(r.labels.texts)-1]
+	if len(r.labels.texts) != shown || last.Hidden || last.Text != fmt.Sprintf("%d more threads", n-shown+1) {
+		t.Errorf("%d labels, the last %q (hidden %v); want %d, the last naming the %d threads it merges", len(r.labels.texts), last.Text, last.Hidden, shown, n-shown+1)
+	}
+	want := fmt.Sprintf("Only %d of %d lanes fit", shown, n)
+	if !strings.Contains(v.about.Text, want) {
+		t.Errorf("Threads tab says %q; want it to say %q", v.about.Text, want)
+	}
+	w.Resize(fyne.NewSize(1000, 1000))
+	if v.threadLanes.Len() <= shown || !strings.Contains(v.about.Text, fmt.Sprintf("Only %d of", v.threadLanes.Len())) {
+		t.Errorf("a taller window shows %d lanes and says %q; want more than %d, and said so", v.threadLanes.Len(), v.about.Text, shown)
 	}
 }

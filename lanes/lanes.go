@@ -203,6 +203,10 @@ func (l *Lanes) Len() int {
 	return len(l.keys)
 }
 
+// Total is how many lanes there are, shown or not: one a thread seen so
+// far, the fold's holding several.
+func (l *Lanes) Total() int { return len(l.keys) }
+
 // Overflow is how many threads the last lane shown merges because their
 // lanes do not fit (see SetMaxLanes); 0 when every lane is shown.
 func (l *Lanes) Overflow() int {
