@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"corescope/lanes"
+	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
 )
@@ -165,7 +166,7 @@ func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
 	w.Resize(fyne.NewSize(800, 500))
 	v.visible = true
 	t0 := time.Now()
-	frame := profile.Frame{T: 0.1, ThreadSamples: []profile.ThreadSample{{PID: 7, TID: 7, CPU: 0.1, Core: 0}},
+	frame := profile.Frame{T: 0.1, Busy: levels.Row{0}, ThreadSamples: []profile.ThreadSample{{PID: 7, TID: 7, CPU: 0.1, Core: 0}},
 		Events: []runners.Event{{Ev: runners.EvTaskStart, Task: -1, PID: 7, TID: 7, TNs: t0.UnixNano()}}}
 	v.begin(t0, 0.1)
 	v.add(&frame)

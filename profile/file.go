@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"strings"
 
 	"corescope/atomicfile"
 	"corescope/levels"
@@ -287,30 +288,26 @@ func Load(path string) ([]*Profile, error) {
 
 // check refuses a profile whose parts do not fit together or whose values
 // are out of range, so that the views can trust what they draw: profiles
-// travel between people, and a file is input like any other. The spec gets
-// the same defaults and validation as a run typed into the window.
+// travel between people, and a file is input like any other. Every index a
+// view takes from a profile is checked here against what it indexes: the
+// cores of thread samples and slices against the run's, nodes against the
+// frames. The spec gets the same defaults and validation as a run typed
+// into the window. Task and worker ids are the subject's own, any int: the
+// views take them as such.
 func (p *Profile) check() error {
-	cores := -1
-	for i := range p.Frames {
-		f := &p.Frames[i]
-		if cores >= 0 && len(f.Busy) != cores {
-			return fmt.Errorf("frame %d has %d cores, frame 1 has %d", i+1, len(f.Busy), cores)
-		}
-		cores = len(f.Busy)
-		if len(f.SubjectBusy) != 0 && len(f.SubjectBusy) != cores {
-			return fmt.Errorf("frame %d: busy and subject_busy differ in length", i+1)
-		}
-		if i > 0 && f.T < p.Frames[i-1].T {
-			return fmt.Errorf("frame %d goes back in time", i+1)
-		}
-		if err := f.check(); err != nil {
-			return fmt.Errorf("frame %d: %w", i+1, err)
-		}
+	if err := p.Machine.check(); err != nil {
+		return fmt.Errorf("machine: %w", err)
 	}
-	for i, s := range p.Slices {
-		if !(s.Start >= 0 && s.End >= s.Start) || s.CPU < 0 {
-			return &runners.FieldError{Field: fmt.Sprintf("slices[%d]", i), Value: fmt.Sprintf("cpu %d from %g s to %g s", s.CPU, s.Start, s.End),
-				Allowed: "a slice ends after it starts, at or after 0 s, on a core numbered from 0"}
+	cores, err := p.checkFrames()
+	if err != nil {
+		return err
+	}
+	if err := p.checkSlices(cores); err != nil {
+		return err
+	}
+	for i, t := range p.Threads {
+		if err := t.check(fmt.Sprintf("threads[%d]", i)); err != nil {
+			return err
 		}
 	}
 	if err := p.checkNodes(); err != nil {
@@ -330,6 +327,116 @@ func (p *Profile) check() error {
 	}
 	if err := p.Summary.check(); err != nil {
 		return fmt.Errorf("summary: %w", err)
+	}
+	return nil
+}
+
+// MaxCores bounds the cores of one machine a profile may list (Linux
+// supports 8192 today), so that a file cannot make a view size its
+// pictures by a billion cores; a cluster lists its machines as nodes.
+const MaxCores = 1 << 16
+
+// check refuses core counts no machine has.
+func (m *Machine) check() error {
+	for _, v := range []struct {
+		field string
+		value int
+	}{{"logical_cores", m.LogicalCores}, {"physical_cores", m.PhysicalCores}} {
+		if v.value < 0 || v.value > MaxCores {
+			return &runners.FieldError{Field: v.field, Value: fmt.Sprint(v.value), Allowed: fmt.Sprintf("use 0..%d", MaxCores)}
+		}
+	}
+	return nil
+}
+
+// checkFrames refuses frames whose cores differ, that go back in time or
+// hold values out of range, and returns the run's cores: every frame's,
+// or without frames the machine's logical cores.
+func (p *Profile) checkFrames() (cores int, err error) {
+	cores = -1
+	for i := range p.Frames {
+		f := &p.Frames[i]
+		switch {
+		case cores >= 0 && len(f.Busy) != cores:
+			return 0, fmt.Errorf("frame %d has %d cores, frame 1 has %d", i+1, len(f.Busy), cores)
+		case len(p.Nodes) == 0 && len(f.Busy) > MaxCores:
+			return 0, fmt.Errorf("frame %d has %d cores; one machine has at most %d (a cluster lists its machines as nodes)", i+1, len(f.Busy), MaxCores)
+		}
+		cores = len(f.Busy)
+		if len(f.SubjectBusy) != 0 && len(f.SubjectBusy) != cores {
+			return 0, fmt.Errorf("frame %d: busy and subject_busy differ in length", i+1)
+		}
+		if i > 0 && f.T < p.Frames[i-1].T {
+			return 0, fmt.Errorf("frame %d goes back in time", i+1)
+		}
+		if err := f.check(); err != nil {
+			return 0, fmt.Errorf("frame %d: %w", i+1, err)
+		}
+	}
+	if cores < 0 {
+		return p.Machine.LogicalCores, nil
+	}
+	return cores, nil
+}
+
+// checkSlices refuses slices that end before they start, and slices of
+// threads or cores the run cannot have.
+func (p *Profile) checkSlices(cores int) error {
+	if p.SlicesDropped < 0 {
+		return &runners.FieldError{Field: "slices_dropped", Value: fmt.Sprint(p.SlicesDropped), Allowed: "use 0 or more"}
+	}
+	for i, s := range p.Slices {
+		field := fmt.Sprintf("slices[%d]", i)
+		if !(s.Start >= 0 && s.End >= s.Start) {
+			return &runners.FieldError{Field: field, Value: fmt.Sprintf("from %g s to %g s", s.Start, s.End),
+				Allowed: "a slice ends after it starts, at or after 0 s"}
+		}
+		if err := cmp.Or(checkIDs(field, s.PID, s.TID), checkCore(field+".cpu", s.CPU, cores, false)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkIDs refuses a negative process or thread id of the thing field names.
+func checkIDs(field string, pid, tid int) error {
+	switch {
+	case pid < 0:
+		return &runners.FieldError{Field: field + ".pid", Value: fmt.Sprint(pid), Allowed: "use a process id, 0 or more"}
+	case tid < 0:
+		return &runners.FieldError{Field: field + ".tid", Value: fmt.Sprint(tid), Allowed: "use a thread id, 0 or more"}
+	}
+	return nil
+}
+
+// checkCore refuses a core number that is not one of the run's cores
+// (0..cores-1), or -1 where unknown is allowed.
+func checkCore(field string, core, cores int, unknown bool) error {
+	if core >= 0 && core < cores || unknown && core == -1 {
+		return nil
+	}
+	allowed := fmt.Sprintf("use 0..%d, the run's cores", cores-1)
+	if cores <= 0 {
+		allowed = "the run lists no cores"
+	}
+	if unknown {
+		allowed = strings.Replace(allowed, "use ", "use -1 (not known) or ", 1)
+	}
+	return &runners.FieldError{Field: field, Value: fmt.Sprint(core), Allowed: allowed}
+}
+
+// check refuses negative ids, times and counts of the thread field names.
+func (t *Thread) check(field string) error {
+	if err := cmp.Or(checkIDs(field, t.PID, t.TID), nonNegative(field+".on_cpu_s", t.OnCPUS)); err != nil {
+		return err
+	}
+	for _, v := range []struct {
+		field string
+		value int
+	}{{".switches", t.Switches}, {".migrations", t.Migrations}} {
+		if v.value < 0 {
+			return &runners.FieldError{Field: field + v.field, Value: fmt.Sprint(v.value), Allowed: "use 0 or more"}
+		}
 	}
 	return nil
 }
@@ -368,8 +475,9 @@ func (s *Summary) check() error {
 	return nil
 }
 
-// check refuses negative times and counts. Every byte of a per-core row is
-// a level or levels.Missing, so the rows need no check of their own.
+// check refuses negative times and counts, and thread samples of no
+// thread or of a core the frame does not have. Every byte of a per-core row
+// is a level or levels.Missing, so the rows need no check of their own.
 func (f *Frame) check() error {
 	if err := nonNegative("t_s", f.T); err != nil {
 		return err
@@ -379,6 +487,13 @@ func (f *Frame) check() error {
 	}
 	if f.Threads < 0 || f.Procs < 0 || f.TasksDone < 0 {
 		return &runners.FieldError{Field: "threads, procs and tasks_done", Value: "a negative count", Allowed: "use 0 or more"}
+	}
+	for i, s := range f.ThreadSamples {
+		field := fmt.Sprintf("thread_samples[%d]", i)
+		if err := cmp.Or(checkIDs(field, s.PID, s.TID), checkCore(field+".core", s.Core, len(f.Busy), true),
+			nonNegative(field+".cpu_s", s.CPU)); err != nil {
+			return err
+		}
 	}
 	return nonNegative("self_cpu_s", f.SelfCPU)
 }

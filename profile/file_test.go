@@ -94,9 +94,34 @@ func TestDecodeRefuses(t *testing.T) {
 		{"subject busy over 1", docV1(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": 0.1, "busy": [1], "user": [1], "system": [0], "subject_busy": [1.5]}]`),
 			"frame 1: subject_busy[0]: 1.5 is not allowed; use 0..1"},
 		{"slice ends before it starts", doc(`"spec": {"backend": "command", "command": ["true"]}, "slices": [{"pid": 1, "tid": 1, "cpu": 0, "start_s": 2, "end_s": 1}]`),
-			"slices[0]: cpu 0 from 2 s to 1 s is not allowed"},
+			"slices[0]: from 2 s to 1 s is not allowed; a slice ends after it starts"},
 		{"negative time", doc(`"spec": {"backend": "command", "command": ["true"]}, "frames": [{"t_s": -0.1, "busy": "AA=="}]`),
 			"frame 1: t_s: -0.1 is not allowed"},
+		{"thread sample on a core the frame lacks", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "thread_samples": [{"pid": 1, "tid": 1, "cpu_s": 0.1, "core": 2}]}]`),
+			"frame 1: thread_samples[0].core: 2 is not allowed; use -1 (not known) or 0..1, the run's cores"},
+		{"thread sample on core -2", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "thread_samples": [{"pid": 1, "tid": 1, "cpu_s": 0.1, "core": -2}]}]`),
+			"frame 1: thread_samples[0].core: -2 is not allowed"},
+		{"thread sample of a negative tid", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "thread_samples": [{"pid": 1, "tid": -1, "core": 0}]}]`),
+			"frame 1: thread_samples[0].tid: -1 is not allowed; use a thread id, 0 or more"},
+		{"thread sample of negative CPU", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "thread_samples": [{"pid": 1, "tid": 1, "cpu_s": -1, "core": 0}]}]`),
+			"frame 1: thread_samples[0].cpu_s: -1 is not allowed"},
+		{"slice on a core the frames lack", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4="}], "slices": [{"pid": 1, "tid": 1, "cpu": 2, "start_s": 0, "end_s": 1}]`),
+			"slices[0].cpu: 2 is not allowed; use 0..1, the run's cores"},
+		{"slice on core 1<<31 without frames", cmd(`"machine": {"logical_cores": 4}, "slices": [{"pid": 1, "tid": 1, "cpu": 2147483648, "start_s": 0, "end_s": 1}]`),
+			"slices[0].cpu: 2147483648 is not allowed; use 0..3, the run's cores"},
+		{"slice of a negative pid", cmd(`"slices": [{"pid": -5, "tid": 1, "cpu": 0, "start_s": 0, "end_s": 1}], "machine": {"logical_cores": 1}`),
+			"slices[0].pid: -5 is not allowed; use a process id, 0 or more"},
+		{"thread of a negative tid", cmd(`"threads": [{"pid": 1, "tid": -3, "name": "x"}]`),
+			"threads[0].tid: -3 is not allowed"},
+		{"thread of negative switches", cmd(`"threads": [{"pid": 1, "tid": 1, "switches": -1}]`),
+			"threads[0].switches: -1 is not allowed; use 0 or more"},
+		{"a billion logical cores", cmd(`"machine": {"logical_cores": 1000000000}`),
+			"machine: logical_cores: 1000000000 is not allowed; use 0..65536"},
+		{"a node of a billion cores", doc(`"spec": {"interval": "1s"}, "nodes": [{"name": "a:9100", "cores": 1000000000, "first": 0}]`),
+			"nodes[0].cores: 1000000000 is not allowed; use 0..65536"},
+		{"a frame of more cores than a machine has", cmd(`"frames": [{"t_s": 0.1, "busy": "` + strings.Repeat("AAAA", 21846) + `"}]`),
+			"frame 1 has 65538 cores; one machine has at most 65536"},
+		{"negative slices dropped", cmd(`"slices_dropped": -1`), "slices_dropped: -1 is not allowed; use 0 or more"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +136,11 @@ func TestDecodeRefuses(t *testing.T) {
 // doc is a file with one profile whose fields are fields.
 func doc(fields string) string {
 	return `{"format": "corescope/v2", "profiles": [{"label": "edited", ` + fields + `}]}`
+}
+
+// cmd is a file with one profile of a command, whose fields are fields.
+func cmd(fields string) string {
+	return doc(`"spec": {"backend": "command", "command": ["true"]}, ` + fields)
 }
 
 // docV1 is the same in the format before.

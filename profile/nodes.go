@@ -150,8 +150,8 @@ func (p *Profile) checkNodes() error {
 			return &runners.FieldError{Field: field + ".name", Value: `""`, Allowed: "name every node (host:port)"}
 		case names[n.Name]:
 			return &runners.FieldError{Field: field + ".name", Value: fmt.Sprintf("%q", n.Name), Allowed: "each node once"}
-		case n.Cores < 0:
-			return &runners.FieldError{Field: field + ".cores", Value: fmt.Sprint(n.Cores), Allowed: "use 0 or more"}
+		case n.Cores < 0 || n.Cores > MaxCores:
+			return &runners.FieldError{Field: field + ".cores", Value: fmt.Sprint(n.Cores), Allowed: fmt.Sprintf("use 0..%d", MaxCores)}
 		case n.First != next:
 			return &runners.FieldError{Field: field + ".first", Value: fmt.Sprint(n.First),
 				Allowed: fmt.Sprintf("nodes' cores follow one another from 0 without overlap: this one starts at %d", next)}
