@@ -226,7 +226,10 @@ func (p *Painter) Grouped(dst *image.RGBA, r image.Rectangle, s *Series, n *Node
 		xa, xb := p.grid0(s, layer, from, to, r.Dx(), false)
 		for _, b := range bands {
 			if g := n.groups[b.Group]; !byMeans(b) && !band(b.Y0, b.Y1).Empty() {
-				first, cores := min(g.First, s.Cores()), min(g.Cores, s.Cores()-g.First)
+				// What of the group's cores the series has: a layout from a
+				// file or a node may say cores it does not.
+				first := min(max(g.First, 0), s.Cores())
+				cores := min(max(g.First+g.Cores, 0), s.Cores()) - first
 				if sorted && xb > xa {
 					p.sortCores(first, cores)
 				}

@@ -179,6 +179,26 @@ func TestGroupedNodeWithoutCores(t *testing.T) {
 	}
 }
 
+// TestGroupedTakesAnyLayout paints groups that do not lay out the series'
+// cores, as a layout from a file or a node could say: one starting before
+// core 0, one past the last core, one longer than what is left. Each shows
+// what of it the series has, sorted or not, and no index goes out of range.
+func TestGroupedTakesAnyLayout(t *testing.T) {
+	s, _ := cluster([]Group{{"all", 0, 4}}, 10, func(i, c int) float64 { return 0.5 })
+	groups := []Group{{"before", -2, 3}, {"past", 9, 2}, {"longer", 2, 5}}
+	var n Nodes
+	n.Reset(groups, 1, 10)
+	for _, sorted := range []bool{false, true} {
+		dst := img(10, 60)
+		bands := Arrange(groups, 60, nil)
+		var p Painter
+		p.Grouped(dst, dst.Rect, s, &n, Machine, 0, 10, sorted, bands)
+		if c := dst.RGBAAt(3, bands[2].Y0); c != Color(0.5) {
+			t.Errorf("sorted %v: group longer than the series' cores = %v; want its cores 2 and 3 at 50%%", sorted, c)
+		}
+	}
+}
+
 func TestGroupedSorted(t *testing.T) {
 	// Two nodes of 3 cores: node a's last core busy, node b's middle one
 	// missing and its first at half. Sorted, each node's busiest core is
