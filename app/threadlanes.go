@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"image"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -89,7 +91,11 @@ func (l *ThreadLanes) readout(pos fyne.Position) string {
 	from, to := l.view.Window()
 	px := (to - from) / float64(l.width) // a unit's time: the painted pixel, near enough
 	t := from + float64(x)*px
-	h, ok := l.At(int(pos.Y/l.areaH*float32(l.Len())), t, t+px)
+	var h lanes.Hit
+	ok := false
+	if err := recovered("The lane under the pointer could not be read", func() { h, ok = l.At(int(pos.Y/l.areaH*float32(l.Len())), t, t+px) }); err != nil {
+		return err.Error()
+	}
 	if !ok {
 		return ""
 	}
@@ -219,20 +225,44 @@ func (r *lanesRenderer) resize() bool {
 	return true
 }
 
+// paint draws the lanes over the view's window, or says why it could not:
+// what a subject sent or a file held must not take the window and its
+// session down with it (see recovered).
 func (r *lanesRenderer) paint() {
-	from, to := r.l.Window()
-	r.l.Paint(r.pix, from, to)
+	l := r.l
+	from, to := l.Window()
+	err := recovered("The thread lanes could not be drawn", func() { l.Paint(r.pix, from, to) })
+	r.empty.Text, r.empty.Hidden = l.emptyText, l.Len() > 0
+	if err != nil {
+		clear(r.pix.Pix)
+		r.empty.Text, r.empty.Hidden = err.Error(), false
+	}
+	r.empty.Resize(r.empty.MinSize())
+	r.empty.Refresh()
 	canvas.Refresh(r.img)
+}
+
+// recovered runs f, a view's work on data it did not make, and turns a
+// panic in it into an error that says it failed and why, with the stack
+// on stderr for a bug report. The lanes' paint and readout only read what
+// they were given and redo their scratch each time, so the view can go on
+// after one failed.
+func recovered(failed string, f func()) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%s: %v", failed, v)
+			fmt.Fprintf(os.Stderr, "corescope: %v\n%s", err, debug.Stack())
+		}
+	}()
+	f()
+	return nil
 }
 
 func (r *lanesRenderer) Refresh() {
 	l := r.l
 	r.bg.FillColor = themeColor(l, theme.ColorNameInputBackground)
-	r.empty.Text = l.emptyText
 	r.empty.Color, r.empty.TextSize = themeColor(l, theme.ColorNamePlaceHolder), captionSize(l)
-	r.empty.Hidden = l.Len() > 0
 	r.bg.Refresh()
-	r.empty.Refresh()
 	r.place(r.size)
 	r.resize()
 	r.paint()

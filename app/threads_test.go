@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"path/filepath"
@@ -231,5 +232,29 @@ func TestThreadsTabShowsManyThreads(t *testing.T) {
 	w.Resize(fyne.NewSize(1000, 1000))
 	if v.threadLanes.Len() <= shown || !strings.Contains(v.about.Text, fmt.Sprintf("Only %d of", v.threadLanes.Len())) {
 		t.Errorf("a taller window shows %d lanes and says %q; want more than %d, and said so", v.threadLanes.Len(), v.about.Text, shown)
+	}
+}
+
+// TestThreadLanesSayWhyTheyCannotDraw makes the lanes' paint fail, as a
+// bug the data finds in a painter would: the lanes say so where they draw
+// and stay empty, and the window, with its session, stays.
+func TestThreadLanesSayWhyTheyCannotDraw(t *testing.T) {
+	test.NewTempApp(t)
+	l := NewThreadLanes()
+	w := test.NewTempWindow(t, l)
+	w.Resize(fyne.NewSize(600, 300))
+	l.Reset(time.Now(), 0.1, liveColumns)
+	l.Add(0.1, []profile.ThreadSample{{PID: 7, TID: 7, CPU: 0.1, Core: 0}}, nil)
+	l.Refresh()
+	r := test.WidgetRenderer(l).(*lanesRenderer)
+	r.pix = &image.RGBA{Rect: r.pix.Rect, Stride: 4 * r.pix.Rect.Dx()} // no pixels to paint into
+	r.paint()
+	if r.empty.Hidden || !strings.Contains(r.empty.Text, "The thread lanes could not be drawn") {
+		t.Errorf("lanes whose paint failed say %q (hidden %v); want why", r.empty.Text, r.empty.Hidden)
+	}
+	r.pix = image.NewRGBA(r.pix.Rect)
+	r.paint()
+	if !r.empty.Hidden {
+		t.Errorf("lanes painted again still say %q; want the error gone", r.empty.Text)
 	}
 }

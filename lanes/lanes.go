@@ -161,7 +161,6 @@ func (l *Lanes) layout() {
 	if l.laidOut {
 		return
 	}
-	l.laidOut = true
 	n := len(l.keys)
 	l.next = grow(l.next, len(l.procs)+1)
 	clear(l.next)
@@ -182,6 +181,7 @@ func (l *Lanes) layout() {
 		}
 		l.row[k], l.byRow[r] = r, k
 	}
+	l.laidOut = true // last: a layout cut short is done again
 }
 
 // SetMaxLanes shows at most n lanes (0: all), as many as a view has room
