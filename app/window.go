@@ -48,6 +48,10 @@ type UI struct {
 
 	items menuItems
 
+	// keepPrefs says whether choices are saved: once restored, and never
+	// in the demo, which must not overwrite the user's own.
+	keepPrefs bool
+
 	recorder profile.RecordFunc // profile.Record; tests swap in fakes
 	do       func(func())       // fyne.Do; tests run the UI loop themselves
 	session
@@ -81,6 +85,7 @@ func New(a fyne.App, opt Options) *UI {
 		u.ctl.set(demoInput)
 	} else {
 		loadPrefs(a.Preferences(), u.ctl, u.live)
+		u.keepPrefs = true // not before: restoring a choice calls savePrefs
 	}
 	u.setStatus(u.readyText())
 	u.ctl.onChange = func() {
@@ -192,10 +197,9 @@ func setEnabled(b fyne.Disableable, enabled bool) {
 
 func (u *UI) setStatus(s string) { u.status.SetText(s) }
 
-// savePrefs remembers the choices, except in the demo, which must not
-// overwrite the user's own.
+// savePrefs remembers the choices (see keepPrefs).
 func (u *UI) savePrefs() {
-	if !u.opt.Demo {
+	if u.keepPrefs {
 		savePrefs(u.app.Preferences(), u.ctl, u.live)
 	}
 }

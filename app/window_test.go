@@ -318,6 +318,31 @@ func TestPreferencesPersist(t *testing.T) {
 	}
 }
 
+// TestPreferencesRestoreWithoutWriting relaunches with the heatmap sorted
+// and the whole machine shown: both come back, and restoring them writes
+// no preference. Restoring the order once saved every choice, the whole
+// machine not restored yet, so it came back off, and every launch rewrote
+// the preferences file.
+func TestPreferencesRestoreWithoutWriting(t *testing.T) {
+	a := test.NewTempApp(t)
+	u := New(a, Options{})
+	u.live.order.SetSelected(orderSorted)
+	u.live.whole.SetChecked(true)
+	writes := 0
+	a.Preferences().AddChangeListener(func() { writes++ })
+	again := New(a, Options{})
+	if !again.live.heat.sorted || !again.live.whole.Checked {
+		t.Errorf("after a relaunch: sorted %v, whole machine %v; want both", again.live.heat.sorted, again.live.whole.Checked)
+	}
+	if writes != 0 {
+		t.Errorf("restoring the preferences wrote %d; want none", writes)
+	}
+	again.live.whole.SetChecked(false)
+	if writes == 0 || a.Preferences().Bool(prefWhole) {
+		t.Error("a choice made after the relaunch was not saved")
+	}
+}
+
 // TestRunRecordsARealSubject runs the Go backend for real, with this test
 // binary as the worker.
 func TestRunRecordsARealSubject(t *testing.T) {
