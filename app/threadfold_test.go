@@ -5,14 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"corescope/lanes"
 	"corescope/profile"
-	"corescope/runners"
 )
 
 // TestThreadsTabFoldsSmallProcesses shows a recorded python3 behind a
@@ -21,15 +19,8 @@ import (
 // their slices; the tab says what the lane holds, and pointing at one of
 // its slices names that process.
 func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
-	test.NewTempApp(t)
-	v := newThreadsView()
-	w := test.NewTempWindow(t, v.content)
-	w.Resize(fyne.NewSize(800, 500))
-	v.visible = true
-	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now()}
-	for i := range 10 {
-		p.Frames = append(p.Frames, profile.Frame{T: 0.1 * float64(i+1)})
-	}
+	v, _ := threadsTab(t, 800, 500)
+	p := tenFrames(t)
 	for k := range 4 {
 		p.Threads = append(p.Threads, profile.Thread{PID: 10, TID: 10 + k, Name: "python3", Process: "python3"})
 		p.Slices = append(p.Slices, profile.Slice{PID: 10, TID: 10 + k, CPU: k % 2, Start: 0.2 + 0.2*float64(k), End: 0.4 + 0.2*float64(k)})

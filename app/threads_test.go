@@ -161,11 +161,7 @@ func TestThreadsTabFitsASmallWindow(t *testing.T) {
 // again: it draws the task (it once took the id as an index and took the
 // window down) and names it when pointed at.
 func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
-	test.NewTempApp(t)
-	v := newThreadsView()
-	w := test.NewTempWindow(t, v.content)
-	w.Resize(fyne.NewSize(800, 500))
-	v.visible = true
+	v, _ := threadsTab(t, 800, 500)
 	t0 := time.Now()
 	frame := profile.Frame{T: 0.1, Busy: levels.Row{0}, ThreadSamples: []profile.ThreadSample{{PID: 7, TID: 7, CPU: 0.1, Core: 0}},
 		Events: []runners.Event{{Ev: runners.EvTaskStart, Task: -1, PID: 7, TID: 7, TNs: t0.UnixNano()}}}
@@ -199,15 +195,8 @@ func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
 // paints are those of the lanes shown. A taller window shows more.
 func TestThreadsTabShowsManyThreads(t *testing.T) {
 	const n = 300000
-	test.NewTempApp(t)
-	v := newThreadsView()
-	w := test.NewTempWindow(t, v.content)
-	w.Resize(fyne.NewSize(1000, 700))
-	v.visible = true
-	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now()}
-	for i := range 10 {
-		p.Frames = append(p.Frames, profile.Frame{T: 0.1 * float64(i+1)})
-	}
+	v, w := threadsTab(t, 1000, 700)
+	p := tenFrames(t)
 	for k := range n {
 		f := &p.Frames[k*len(p.Frames)/n]
 		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 100, TID: 100 + k, CPU: 0.001, Core: k % 8})
@@ -257,4 +246,24 @@ func TestThreadLanesSayWhyTheyCannotDraw(t *testing.T) {
 	if !r.empty.Hidden {
 		t.Errorf("lanes painted again still say %q; want the error gone", r.empty.Text)
 	}
+}
+
+// threadsTab is the Threads tab, shown, alone in a window of w x h.
+func threadsTab(t *testing.T, w, h float32) (*threadsView, fyne.Window) {
+	test.NewTempApp(t)
+	v := newThreadsView()
+	win := test.NewTempWindow(t, v.content)
+	win.Resize(fyne.NewSize(w, h))
+	v.visible = true
+	return v, win
+}
+
+// tenFrames is a recorded run of the threads model, ten frames 0.1 s
+// apart, no thread in them yet.
+func tenFrames(t *testing.T) *profile.Profile {
+	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now()}
+	for i := range 10 {
+		p.Frames = append(p.Frames, profile.Frame{T: 0.1 * float64(i+1)})
+	}
+	return p
 }
