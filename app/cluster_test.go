@@ -301,3 +301,25 @@ func busyPixels(img *image.RGBA, frac float64) int {
 	}
 	return n
 }
+
+// TestLiveClusterNodeWithoutCores points at the band of a node that never
+// answered, and so has no cores, after one whose cores are all busy: the
+// readout says it gave no figure, not the other node's last core as its
+// "core -1".
+func TestLiveClusterNodeWithoutCores(t *testing.T) {
+	test.NewTempApp(t)
+	h := NewHeatmap(4, 10, 1)
+	h.SetNodes([]heatmap.Group{{Name: "a:9100", First: 0, Cores: 4}, {Name: "b:9100", First: 4, Cores: 0}}, 10)
+	for i := range 10 {
+		h.Push(float64(i+1), levels.Row{levels.Steps, levels.Steps, levels.Steps, levels.Steps}, nil)
+	}
+	w := test.NewTempWindow(t, h)
+	w.Resize(fyne.NewSize(600, 400))
+	h.Refresh()
+	b := h.nodes.bands[1]
+	scale := h.heatH / float32(h.nodes.rows)
+	text := h.readout(fyne.NewPos(h.x0+h.width/2, (float32(b.Y0+b.Y1)/2)*scale))
+	if !strings.Contains(text, "b:9100\nno figure") {
+		t.Errorf("readout over node b, of no cores = %q; want b, no figure", text)
+	}
+}

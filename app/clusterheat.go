@@ -183,12 +183,17 @@ func (h *Heatmap) nodeReadout(pos fyne.Position) string {
 	if h.tl.series.SubjectKnown() && !h.whole {
 		layer = heatmap.Subject
 	}
-	if b.Collapsed || row >= b.Y1 { // the node's own row, or its strip
+	// The node's own row (collapsed, or of no cores: one that never
+	// answered, as Grouped paints it), or its strip.
+	if b.Collapsed || g.Cores <= 0 || row >= b.Y1 {
 		h.tl.nodes.Node(b.Group).Span(sp, t0, t1, false)
 		if sp.Samples == 0 {
 			return ""
 		}
 		mean := sp.Busy[layer]
+		if g.Cores <= 0 {
+			return fmt.Sprintf("%s · %s\nno figure: its cores were never read", samplesText(sp), g.Name)
+		}
 		if !b.Collapsed {
 			return fmt.Sprintf("%s · %s\nbusy cores %s of %d", samplesText(sp), g.Name, coresText(mean*float64(g.Cores)), g.Cores)
 		}
