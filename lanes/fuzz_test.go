@@ -78,12 +78,12 @@ func paintAll(t *testing.T, l *Lanes) {
 }
 
 // paintBound is the most a paint of l w pixels wide may visit: every slice
-// and the pixels each covers, every event, each pixel of the lanes shown,
+// and the pixels each covers, every task, each pixel of the lanes shown,
 // and the samples of a column a pixel (and one more).
 func paintBound(l *Lanes, w int) int {
 	most := 0
 	for _, c := range l.cols {
 		most = max(most, len(c.samples))
 	}
-	return len(l.slices)*(w+1) + len(l.events) + l.Len()*w + (w+1)*most
+	return len(l.slices.all)*(w+1) + len(l.tasks.all) + len(l.running) + l.Len()*w + (w+1)*most
 }

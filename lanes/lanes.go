@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"iter"
 	"math"
 	"slices"
 	"sort"
@@ -61,9 +62,9 @@ type Lanes struct {
 	interval float64
 	capacity int // most samples kept; 0 = all
 	cols     []threadCol
-	events   []runners.Event
-	slices   []slice // by end time
-	longest  float64 // the longest slice's length: how far back a search must look
+	tasks    ends[taskSpan]        // tasks that ended
+	running  map[int]runners.Event // task -> its start, while it runs
+	slices   ends[slice]
 	earliest float64 // the first start of a slice kept
 	keys     []laneKey
 	lane     map[int]int    // tid -> index in keys
@@ -81,18 +82,85 @@ type Lanes struct {
 	foldTIDs int            // the threads in that lane
 	foldOn   []profile.Slice
 
-	scratch map[int]runners.Event // reused by paint and dropTasksBefore, by task
-	next    []int                 // layout: each process's next lane
-	cover   []float32             // paintSlices: per pixel of a lane shown, the share of its time on a core
-	best    []float32             // the largest one slice's share of it
-	core    []int32               // that slice's core
-	visits  int                   // the samples, slices, events and pixels the last Paint visited: its work
+	next   []int     // layout: each process's next lane
+	cover  []float32 // paintSlices: per pixel of a lane shown, the share of its time on a core
+	best   []float32 // the largest one slice's share of it
+	core   []int32   // that slice's core
+	visits int       // the samples, slices, events and pixels the last Paint visited: its work
 }
 
 // slice is a profile.Slice with its thread's lane.
 type slice struct {
-	start, end float64
-	key, cpu   int32
+	interval
+	key, cpu int32
+}
+
+// taskSpan is a task that ended: when it ran, on which thread.
+type taskSpan struct {
+	interval
+	tid, task int
+}
+
+// interval is a stretch of the run, in seconds.
+type interval struct{ start, end float64 }
+
+func (i interval) times() interval { return i }
+
+// ends holds intervals (slices, tasks) by the time they end, so the ones
+// that overlap a window are found without visiting the others: the first
+// to end after its start is searched for, and from there on only those
+// that end before the longest one could have started after its end.
+type ends[T interface{ times() interval }] struct {
+	all     []T
+	longest float64 // the longest one's length: how far back a search must look
+}
+
+// push appends s; settle puts it in order.
+func (e *ends[T]) push(s T) {
+	e.all = append(e.all, s)
+	e.longest = max(e.longest, s.times().end-s.times().start)
+}
+
+// settle sorts those pushed since there were n in among the others, where
+// they end earlier: once a batch.
+func (e *ends[T]) settle(n int) {
+	if !slices.IsSortedFunc(e.all[min(max(n-1, 0), len(e.all)):], byEnd[T]) {
+		slices.SortStableFunc(e.all, byEnd[T])
+	}
+}
+
+func byEnd[T interface{ times() interval }](a, b T) int {
+	return cmp.Compare(a.times().end, b.times().end)
+}
+
+// endingAfter is the index of the first that ends after t.
+func (e *ends[T]) endingAfter(t float64) int {
+	return sort.Search(len(e.all), func(i int) bool { return e.all[i].times().end > t })
+}
+
+// dropBefore forgets those that ended by t.
+func (e *ends[T]) dropBefore(t float64) { e.all = e.all[:copy(e.all, e.all[e.endingAfter(t):])] }
+
+// reset forgets them all.
+func (e *ends[T]) reset() { e.all, e.longest = e.all[:0], 0 }
+
+// overlapping yields those that overlap from..to, in the order they end,
+// counting each one looked at in visits.
+func (e *ends[T]) overlapping(from, to float64, visits *int) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for _, s := range e.all[e.endingAfter(from):] {
+			*visits++
+			if iv := s.times(); iv.start >= to {
+				if iv.end-e.longest >= to {
+					return // every later one starts after the window too
+				}
+				continue
+			}
+			if !yield(s) {
+				return
+			}
+		}
+	}
 }
 
 type threadCol struct {
@@ -106,15 +174,18 @@ type laneKey struct{ pid, tid, proc int }
 // New returns empty lanes, every one of them shown.
 func New() *Lanes {
 	return &Lanes{lane: map[int]int{}, procs: map[int]int{}, names: map[int]string{}, threads: map[int]string{},
-		scratch: map[int]runners.Event{}, foldKey: -1}
+		running: map[int]runners.Event{}, foldKey: -1}
 }
 
 // Reset empties the lanes for a run that started at t0 and is sampled every
 // interval seconds, keeping the last capacity samples (0 = all).
 func (l *Lanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.t0, l.interval, l.capacity = t0, interval, capacity
-	l.cols, l.events, l.slices, l.keys = l.cols[:0], l.events[:0], l.slices[:0], l.keys[:0]
-	l.longest, l.cores, l.laidOut = 0, 0, false
+	l.cols, l.keys = l.cols[:0], l.keys[:0]
+	l.tasks.reset()
+	l.slices.reset()
+	clear(l.running)
+	l.cores, l.laidOut = 0, false
 	l.fold, l.foldKey, l.foldTIDs, l.foldOn = Fold{}, -1, 0, l.foldOn[:0]
 	clear(l.lane)
 	clear(l.procs)
@@ -236,66 +307,50 @@ func (l *Lanes) Add(t float64, samples []profile.ThreadSample, events []runners.
 		l.cores = max(l.cores, s.Core+1)
 	}
 	l.cols = append(l.cols, threadCol{t: t, samples: append([]profile.ThreadSample(nil), samples...)})
-	for _, e := range events {
-		if e.Ev == runners.EvTaskStart || e.Ev == runners.EvTaskEnd {
-			l.events = append(l.events, e)
-		}
-	}
+	l.addTasks(events)
 	if l.capacity > 0 && len(l.cols) > l.capacity {
 		drop := len(l.cols) - l.capacity
 		l.cols = append(l.cols[:0], l.cols[drop:]...)
 		from := l.cols[0].t - l.interval
-		l.dropTasksBefore(from)
-		l.slices = l.slices[:copy(l.slices, l.slices[l.firstEndingAfter(from):])]
+		l.tasks.dropBefore(from) // the tasks still running stay
+		l.slices.dropBefore(from)
 		l.earliest = max(l.earliest, from) // what started before is not shown
 	}
+}
+
+// addTasks pairs each task's start and end event into a span of its
+// thread, once: a task runs from its start until its end comes (a second
+// start of the same task takes the first one's place), and an end without
+// a start is ignored.
+func (l *Lanes) addTasks(events []runners.Event) {
+	n := len(l.tasks.all)
+	for _, e := range events {
+		switch e.Ev {
+		case runners.EvTaskStart:
+			l.running[e.Task] = e
+		case runners.EvTaskEnd:
+			if s, ok := l.running[e.Task]; ok {
+				delete(l.running, e.Task)
+				l.tasks.push(taskSpan{interval{l.eventT(s), l.eventT(e)}, s.TID, s.Task})
+			}
+		}
+	}
+	l.tasks.settle(n)
 }
 
 // AddSlices takes on-core slices (copied), such as a frame's; call Refresh
 // to show them.
 func (l *Lanes) AddSlices(ss []profile.Slice) {
-	n := len(l.slices)
+	n := len(l.slices.all)
 	if n == 0 {
 		l.earliest = math.Inf(1)
 	}
 	for _, s := range ss {
-		l.slices = append(l.slices, slice{start: s.Start, end: s.End, key: int32(l.laneOf(s.PID, s.TID)), cpu: int32(s.CPU)})
-		l.longest = max(l.longest, s.End-s.Start)
+		l.slices.push(slice{interval{s.Start, s.End}, int32(l.laneOf(s.PID, s.TID)), int32(s.CPU)})
 		l.earliest = min(l.earliest, s.Start)
 		l.cores = max(l.cores, s.CPU+1)
 	}
-	if !slices.IsSortedFunc(l.slices[max(n-1, 0):], byEnd) {
-		slices.SortStableFunc(l.slices, byEnd)
-	}
-}
-
-func byEnd(a, b slice) int { return cmp.Compare(a.end, b.end) }
-
-// firstEndingAfter is the index of the first slice that ends after t.
-func (l *Lanes) firstEndingAfter(t float64) int {
-	return sort.Search(len(l.slices), func(i int) bool { return l.slices[i].end > t })
-}
-
-// dropTasksBefore forgets the tasks that ended before from, start and end,
-// so the events stay bounded and an old start is never taken for a task
-// still running.
-func (l *Lanes) dropTasksBefore(from float64) {
-	clear(l.scratch)
-	for _, e := range l.events {
-		if e.Ev == runners.EvTaskEnd && l.eventT(e) < from {
-			l.scratch[e.Task] = runners.Event{}
-		}
-	}
-	if len(l.scratch) == 0 {
-		return
-	}
-	keep := l.events[:0]
-	for _, e := range l.events {
-		if _, ended := l.scratch[e.Task]; !ended {
-			keep = append(keep, e)
-		}
-	}
-	l.events = keep
+	l.slices.settle(n)
 }
 
 // SetProfile takes a whole recorded run, whose lanes are named after their
@@ -313,7 +368,7 @@ func (l *Lanes) SetProfile(p *profile.Profile) {
 		l.Add(p.Frames[i].T, p.Frames[i].ThreadSamples, nil)
 	}
 	l.AddSlices(p.Slices)
-	l.events = append(l.events, p.Events...)
+	l.addTasks(p.Events)
 	l.Name(p.Threads)
 }
 
@@ -336,7 +391,7 @@ func (l *Lanes) Folded() Fold { return l.fold }
 
 // Exact reports whether the lanes hold the switch timeline's slices, which
 // they then draw, rather than one "last core" per sample.
-func (l *Lanes) Exact() bool { return len(l.slices) > 0 }
+func (l *Lanes) Exact() bool { return len(l.slices.all) > 0 }
 
 // name names the lane of key k: process and thread id once known,
 // pid/tid live; the fold's lane, how many processes it holds.
@@ -356,15 +411,15 @@ func (l *Lanes) overflowTitle() string { return fmt.Sprintf("%d more threads", l
 
 // Extent is the time the run's samples and slices cover, in seconds.
 func (l *Lanes) Extent() (from, length float64) {
-	if len(l.cols) == 0 && len(l.slices) == 0 {
+	if len(l.cols) == 0 && !l.Exact() {
 		return 0, l.interval
 	}
 	from, to := math.Inf(1), math.Inf(-1)
 	if len(l.cols) > 0 {
 		from, to = l.cols[0].t-l.interval, l.cols[len(l.cols)-1].t
 	}
-	if n := len(l.slices); n > 0 {
-		from, to = min(from, l.earliest), max(to, l.slices[n-1].end)
+	if n := len(l.slices.all); n > 0 {
+		from, to = min(from, l.earliest), max(to, l.slices.all[n-1].end)
 	}
 	return from, to - from
 }
@@ -488,14 +543,7 @@ func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64, lanes int) {
 	clear(l.cover)
 	clear(l.best)
 	scale, to := float64(w)/length, from+length
-	for _, s := range l.slices[l.firstEndingAfter(from):] {
-		l.visits++
-		if s.start >= to {
-			if s.end-l.longest >= to {
-				break // every later slice starts after the window too
-			}
-			continue
-		}
+	for s := range l.slices.overlapping(from, to, &l.visits) {
 		row := l.rowOf(int(s.key))
 		if row >= lanes {
 			continue
@@ -532,37 +580,31 @@ func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64, lanes int) {
 // premul is channel v at opacity a, as *image.RGBA's premultiplied alpha wants.
 func premul(v uint8, a float32) uint8 { return uint8(float32(v)*a + 0.5) }
 
-// paintTasks draws the task spans under the first lanes lanes, over the window.
+// paintTasks draws the spans of the tasks under the first lanes lanes,
+// those that ended and overlap the window and those still running.
 func (l *Lanes) paintTasks(dst *image.RGBA, from, length float64, lanes int) {
 	w := dst.Rect.Dx()
-	drawSpan := func(start runners.Event, t1 float64) {
-		k, ok := l.lane[start.TID]
-		if !ok || !(length > 0) || l.rowOf(k) >= lanes {
+	if !(length > 0) {
+		return
+	}
+	draw := func(tid, task int, t0, t1 float64) {
+		k, ok := l.lane[tid]
+		if !ok || l.rowOf(k) >= lanes {
 			return
 		}
-		x0 := clampPixel((l.eventT(start)-from)/length*float64(w), 0, w)
+		x0 := clampPixel((t0-from)/length*float64(w), 0, w)
 		x1 := clampPixel((t1-from)/length*float64(w), -1, w-1)
 		if x1 < x0 {
 			return
 		}
-		fillRows(dst, x0, x1+1, l.rowOf(k)*Rows+CoreRows, 1, spanColor(start.Task))
+		fillRows(dst, x0, x1+1, l.rowOf(k)*Rows+CoreRows, 1, spanColor(task))
 	}
-	started := l.scratch
-	clear(started)
-	for _, e := range l.events {
+	for s := range l.tasks.overlapping(from, from+length, &l.visits) {
+		draw(s.tid, s.task, s.start, s.end)
+	}
+	for _, s := range l.running {
 		l.visits++
-		switch e.Ev {
-		case runners.EvTaskStart:
-			started[e.Task] = e
-		case runners.EvTaskEnd:
-			if s, ok := started[e.Task]; ok {
-				drawSpan(s, l.eventT(e))
-				delete(started, e.Task)
-			}
-		}
-	}
-	for _, s := range started { // still running
-		drawSpan(s, from+length)
+		draw(s.TID, s.Task, l.eventT(s), from+length)
 	}
 }
 
@@ -633,10 +675,7 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 	shows := func(k int) bool { return l.rowOf(k) == row }
 	if l.Exact() {
 		best := 0.0
-		for _, s := range l.slices[l.firstEndingAfter(from):] {
-			if s.end-l.longest >= to {
-				break
-			}
+		for s := range l.slices.overlapping(from, to, new(int)) {
 			if over := min(s.end, to) - max(s.start, from); over > best && int(s.key) != l.foldKey && shows(int(s.key)) {
 				on := l.keys[s.key]
 				best, h.PID, h.TID, h.Core, h.From, h.To = over, on.pid, on.tid, int(s.cpu), s.start, s.end
@@ -660,15 +699,15 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 		return h, true // no one thread there, nor its task
 	}
 	h.Process, h.Thread = l.names[h.TID], l.threads[h.TID]
-	for _, e := range l.events {
-		if e.TID != h.TID || l.eventT(e) > mid {
-			continue
+	started := math.Inf(-1) // of the task shown: the last to start before mid
+	for s := range l.tasks.overlapping(mid, mid, new(int)) {
+		if s.tid == h.TID && s.start <= mid && s.start > started {
+			started, h.Task, h.InTask = s.start, s.task, true
 		}
-		switch {
-		case e.Ev == runners.EvTaskStart:
-			h.Task, h.InTask = e.Task, true
-		case e.Ev == runners.EvTaskEnd && h.InTask && e.Task == h.Task:
-			h.Task, h.InTask = 0, false
+	}
+	for _, s := range l.running {
+		if t := l.eventT(s); s.TID == h.TID && t <= mid && t > started {
+			started, h.Task, h.InTask = t, s.Task, true
 		}
 	}
 	return h, true

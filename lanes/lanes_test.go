@@ -31,10 +31,10 @@ func TestForgetOldTasks(t *testing.T) {
 			{Ev: runners.EvStats, TNs: at(t)},
 		})
 	}
-	if n := len(l.events); n > 2*11+1 {
-		t.Errorf("events kept after 100 tasks in a 10-sample view = %d; want at most %d", n, 2*11+1)
+	if n := len(l.tasks.all); n > 11 {
+		t.Errorf("tasks kept after 100 in a 10-sample view = %d; want at most 11", n)
 	}
-	if !slices.Contains(l.events, long) {
+	if l.running[0] != long {
 		t.Error("the start of a task still running was dropped; want it kept")
 	}
 }
@@ -109,9 +109,9 @@ func TestSamplesFollowTheWindow(t *testing.T) {
 // TestAt reads a known slice, sample and task back.
 func TestAt(t *testing.T) {
 	l := exactRun()
-	l.events = append(l.events,
-		runners.Event{Ev: runners.EvTaskStart, Task: 7, TID: 12, TNs: int64(0.2e9)},
-		runners.Event{Ev: runners.EvTaskEnd, Task: 7, TID: 12, TNs: int64(0.45e9)})
+	l.addTasks([]runners.Event{
+		{Ev: runners.EvTaskStart, Task: 7, TID: 12, TNs: int64(0.2e9)},
+		{Ev: runners.EvTaskEnd, Task: 7, TID: 12, TNs: int64(0.45e9)}})
 	tests := []struct {
 		row      int
 		from, to float64

@@ -163,3 +163,39 @@ func TestZoomedOutSamplesVisitAColumnAPixel(t *testing.T) {
 		}
 	}
 }
+
+// TestPaintVisitsTheTasksInTheWindow paints a minute of 100,000 tasks on 8
+// threads zoomed to a second: the paint visits the tasks of that second
+// and the ones still running, not every task of the run (it paired every
+// start and end event again at each paint: 15 ms whatever the zoom).
+func TestPaintVisitsTheTasksInTheWindow(t *testing.T) {
+	const tasks, threads = 100000, 8
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	perFrame := tasks / 600
+	for i := range 600 {
+		var events []runners.Event
+		for k := range perFrame {
+			task, ns := i*perFrame+k, int64(i)*1e8+int64(k)*1e8/int64(perFrame)
+			events = append(events, runners.Event{Ev: runners.EvTaskStart, Task: task, TID: 1 + k%threads, TNs: ns},
+				runners.Event{Ev: runners.EvTaskEnd, Task: task, TID: 1 + k%threads, TNs: ns + 5e5})
+		}
+		l.Add(float64(i+1)*0.1, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.05}}, events)
+	}
+	for tid := range threads + 1 {
+		l.Add(60.1, []profile.ThreadSample{{PID: 1, TID: 1 + tid}}, nil)
+	}
+	l.Add(60.2, nil, []runners.Event{{Ev: runners.EvTaskStart, Task: -1, TID: 9, TNs: 1e9}}) // on thread 9 since 1 s, still running
+	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
+	l.Paint(dst, 30, 31)
+	inWindow := tasks / 60
+	if max := 2*inWindow + 1200*(l.Len()+2); l.visits > max {
+		t.Errorf("painting 1 s of 60 visited %d; want at most %d, about the %d tasks there and the pixels", l.visits, max, inWindow)
+	}
+	if got := dst.RGBAAt(600, 8*Rows+CoreRows); got.A == 0 {
+		t.Error("thread 9 at 30.5 s shows no task; want the one still running")
+	}
+	if h, _ := l.At(8, 30.5, 30.51); !h.InTask || h.Task != -1 {
+		t.Errorf("At(thread 9, 30.5 s) = %+v; want task -1, still running", h)
+	}
+}
