@@ -64,8 +64,8 @@ type Lanes struct {
 	cols     []threadCol
 	tasks    ends[taskSpan]        // tasks that ended
 	running  map[int]runners.Event // task -> its start, while it runs
-	slices   ends[slice]
-	earliest float64 // the first start of a slice kept
+	slices   ends[slice]           // on-core slices, with exact attribution
+	earliest float64               // the first start of a slice kept
 	keys     []laneKey
 	lane     map[int]int    // tid -> index in keys
 	procs    map[int]int    // pid -> its process's place among the processes, in the order they were seen
@@ -86,7 +86,7 @@ type Lanes struct {
 	cover  []float32 // paintSlices: per pixel of a lane shown, the share of its time on a core
 	best   []float32 // the largest one slice's share of it
 	core   []int32   // that slice's core
-	visits int       // the samples, slices, events and pixels the last Paint visited: its work
+	visits int       // the samples, slices, tasks and pixels the last Paint visited: its work
 }
 
 // slice is a profile.Slice with its thread's lane.
@@ -107,9 +107,9 @@ type interval struct{ start, end float64 }
 func (i interval) times() interval { return i }
 
 // ends holds intervals (slices, tasks) by the time they end, so the ones
-// that overlap a window are found without visiting the others: the first
-// to end after its start is searched for, and from there on only those
-// that end before the longest one could have started after its end.
+// that overlap a window are found without visiting the rest: a binary
+// search finds the first to end after the window starts, and the walk
+// stops where even the longest one would start after the window ends.
 type ends[T interface{ times() interval }] struct {
 	all     []T
 	longest float64 // the longest one's length: how far back a search must look

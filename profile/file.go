@@ -11,7 +11,6 @@ import (
 	"math"
 	"os"
 	"reflect"
-	"strings"
 
 	"corescope/atomicfile"
 	"corescope/levels"
@@ -415,12 +414,16 @@ func checkCore(field string, core, cores int, unknown bool) error {
 	if core >= 0 && core < cores || unknown && core == -1 {
 		return nil
 	}
-	allowed := fmt.Sprintf("use 0..%d, the run's cores", cores-1)
-	if cores <= 0 {
+	var allowed string
+	switch {
+	case cores > 0 && unknown:
+		allowed = fmt.Sprintf("use -1 (not known) or 0..%d, the run's cores", cores-1)
+	case cores > 0:
+		allowed = fmt.Sprintf("use 0..%d, the run's cores", cores-1)
+	case unknown:
+		allowed = "use -1 (not known): the run lists no cores"
+	default:
 		allowed = "the run lists no cores"
-	}
-	if unknown {
-		allowed = strings.Replace(allowed, "use ", "use -1 (not known) or ", 1)
 	}
 	return &runners.FieldError{Field: field, Value: fmt.Sprint(core), Allowed: allowed}
 }
