@@ -1,4 +1,8 @@
 // Package lanes is the Threads view without a toolkit: one lane per subject
 // thread with the core it ran on, sample by sample, and the spans of its
-// tasks, painted into an image that the window and tests can both use.
+// tasks, painted into an image that the window and tests can both use. A
+// view shows as many lanes as it has room for, the last merging the rest,
+// so a paint costs its pixels and the data in its window, however many
+// threads the run had; ids and core numbers from a subject or a file are
+// taken as they come, whatever their value.
 package lanes
