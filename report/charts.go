@@ -74,9 +74,9 @@ func (pg *page) charts() error {
 		style := chart.Style{FillColor: chartColor(runColor(i)), StrokeColor: chartColor(runColor(i))}
 		// go-chart wraps bar labels at spaces only.
 		label := strings.ReplaceAll(names[i], "/", "/ ")
-		wall = append(wall, chart.Value{Label: label, Value: finite(p.Summary.WallS), Style: style})
+		wall = append(wall, chart.Value{Label: label, Value: plottable(p.Summary.WallS), Style: style})
 		if sp := p.Summary.Speedup; sp != nil {
-			speed = append(speed, chart.Value{Label: label, Value: finite(*sp), Style: style})
+			speed = append(speed, chart.Value{Label: label, Value: plottable(*sp), Style: style})
 			over[profile.BaselineName(p)] = true
 		}
 	}
@@ -184,7 +184,7 @@ func lineChart(r image.Rectangle, ps []*profile.Profile, names []string, series 
 			xs, own, others = nil, nil, nil
 		}
 		for k, busy := range machine {
-			if math.IsNaN(busy) || measured && math.IsNaN(subject[k]) {
+			if !isFinite(busy) || measured && !isFinite(subject[k]) {
 				flush() // neither line knows this column
 				continue
 			}
@@ -304,11 +304,23 @@ func empty(dst *image.RGBA, tf *typeface, r image.Rectangle, why string) {
 
 // finite replaces NaN and infinities, which go-chart cannot place, by 0.
 func finite(v float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if !isFinite(v) {
 		return 0
 	}
 	return v
 }
+
+// maxPlotted bounds a bar's value: go-chart sets its axis a little above
+// the highest bar, and an axis up to infinity has it fill a rectangle
+// 2^63 pixels wide, for ever.
+const maxPlotted = 1e300
+
+// plottable is v as a bar can show it: finite (see finite) and within
+// ±maxPlotted.
+func plottable(v float64) float64 { return max(-maxPlotted, min(finite(v), maxPlotted)) }
+
+// isFinite reports whether v is neither NaN nor infinite.
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // chartColor converts a colour for go-chart.
 func chartColor(c color.RGBA) drawing.Color { return drawing.Color{R: c.R, G: c.G, B: c.B, A: c.A} }

@@ -244,11 +244,16 @@ func lastT(p *profile.Profile) float64 {
 }
 
 // axisSeconds is the length of the shared time scale: the longest run, to
-// its last sample or its subject's end (a watch has no subject).
+// its last sample or its subject's end (a watch has no subject); times
+// that are not finite numbers are passed over.
 func axisSeconds(ps []*profile.Profile) float64 {
 	a := 0.0
 	for _, p := range ps {
-		a = max(a, lastT(p), p.Summary.SubjectEndS)
+		for _, t := range []float64{lastT(p), p.Summary.SubjectEndS} {
+			if isFinite(t) {
+				a = max(a, t)
+			}
+		}
 	}
 	return a
 }

@@ -331,7 +331,7 @@ func (pg *page) axis(i int) {
 	if !(axis > 0) {
 		return
 	}
-	px := func(t float64) int { return r.Min.X + int(math.Round(t/axis*float64(r.Dx()))) }
+	px := func(t float64) int { return r.Min.X + int(math.Round(clampPx(t/axis*float64(r.Dx()), r.Dx()))) }
 	if s.SubjectEndS > s.SubjectStartS { // a watch has no subject
 		x0 := px(s.SubjectStartS)
 		box(pg.dst, image.Rect(x0, r.Min.Y+2, max(px(s.SubjectEndS), x0+1), r.Min.Y+6), runColor(i))

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"slices"
+	"strings"
 
 	"golang.org/x/image/font"
 
@@ -164,9 +165,11 @@ func (pg *page) threads(i int) {
 	gx := r.Min.X - gutter
 	base := r.Min.Y + smallPx + 6
 	x := gx + pg.text(tf.small, ink, gx, base, left, "Threads: when each ran on a core, in the core's colour") + 24
+	w := r.Dx()
+	cov := pg.cover(p.Slices, tp, w)
 	end := r.Max.X
-	if p.SlicesDropped > 0 {
-		end -= 24 + pg.text(tf.small, muted, r.Max.X, base, right, fmt.Sprintf("the %d earliest slices were dropped", p.SlicesDropped))
+	if notes := panelNotes(p.SlicesDropped, cov.offScale); len(notes) > 0 {
+		end -= 24 + pg.text(tf.small, muted, r.Max.X, base, right, strings.Join(notes, "; "))
 	}
 	for c := range min(tp.cores, len(lanes.CorePalette)) {
 		label := fmt.Sprint(c)
@@ -181,8 +184,6 @@ func (pg *page) threads(i int) {
 		x += 20 + pg.text(tf.small, muted, x+20, base, left, label) + 14
 	}
 
-	w := r.Dx()
-	cov := pg.cover(p.Slices, tp, w)
 	y := r.Min.Y + panelHeadH
 	for _, g := range tp.groups {
 		gb := y + groupH - 6
@@ -202,7 +203,7 @@ func (pg *page) threads(i int) {
 			bar := y + (laneH-barH)/2
 			for x, f := range cov.frac[k*w : (k+1)*w] {
 				if f > 0 {
-					c := blend(bg, lanes.CorePalette[int(cov.core[k*w+x])%len(lanes.CorePalette)], 0.3+0.7*min(f, 1))
+					c := blend(bg, lanes.CorePalette[cov.core[k*w+x]], 0.3+0.7*min(f, 1))
 					for yy := bar; yy < bar+barH; yy++ {
 						pg.dst.SetRGBA(r.Min.X+x, yy, c)
 					}
@@ -218,35 +219,74 @@ func (pg *page) threads(i int) {
 	}
 }
 
+// panelNotes say what a run's threads panel leaves out: the slices the
+// recording dropped, and those it cannot place on the time scale.
+func panelNotes(dropped, offScale int) []string {
+	var notes []string
+	if dropped > 0 {
+		notes = append(notes, fmt.Sprintf("the %d earliest slices were dropped", dropped))
+	}
+	if offScale > 0 {
+		notes = append(notes, plural(offScale, "slice")+" off the time scale not drawn")
+	}
+	return notes
+}
+
 // coverage is, per lane and pixel column, the fraction of the column's time
-// the thread spent on a core, and the core of its longest slice there.
+// the thread spent on a core, and the colour (in lanes.CorePalette) of the
+// core of its longest slice there; offScale counts the slices of threads
+// with a lane that start past the time scale's end or have no valid times.
 type coverage struct {
 	frac, longest []float32
-	core          []int32
+	core          []uint8
+	offScale      int
 }
 
 // cover rasterises slices onto the panel's lanes, w pixels on the shared
-// time scale; slices of threads without a lane are skipped.
+// time scale; slices of threads without a lane are skipped. A slice is
+// clipped to the scale, so however far its times lie, it costs at most w
+// columns.
 func (pg *page) cover(ss []profile.Slice, tp *threadPanel, w int) coverage {
 	n := tp.lanes * w
-	cov := coverage{frac: make([]float32, n), longest: make([]float32, n), core: make([]int32, n)}
-	scale := float64(w) / pg.l.AxisS
+	cov := coverage{frac: make([]float32, n), longest: make([]float32, n), core: make([]uint8, n)}
+	axis := pg.l.AxisS
+	scale := float64(w) / axis
 	for _, s := range ss {
 		k, ok := tp.lane[s.TID]
 		if !ok {
 			continue
 		}
-		x0, x1 := max(0, finite(s.Start)*scale), min(float64(w), finite(s.End)*scale)
+		if !(s.Start >= 0 && s.End >= s.Start && s.Start <= axis) {
+			cov.offScale++
+			continue
+		}
+		x0, x1 := clampPx(s.Start*scale, w), clampPx(s.End*scale, w)
 		for x := int(x0); float64(x) < x1; x++ {
 			part := float32(min(x1, float64(x+1)) - max(x0, float64(x)))
 			o := k*w + x
 			cov.frac[o] += part
 			if part > cov.longest[o] {
-				cov.longest[o], cov.core[o] = part, int32(s.CPU)
+				cov.longest[o], cov.core[o] = part, corePaletteIndex(s.CPU)
 			}
 		}
 	}
 	return cov
+}
+
+// clampPx clamps a position in pixels to 0..w, NaN to 0, so that a time
+// however far off converts to an int without overflow.
+func clampPx(x float64, w int) float64 {
+	if !(x > 0) {
+		return 0
+	}
+	return min(x, float64(w))
+}
+
+// corePaletteIndex is the colour of core cpu in lanes.CorePalette, which
+// repeats; any int gives one.
+func corePaletteIndex(cpu int) uint8 {
+	n := len(lanes.CorePalette)
+	return uint8((cpu%n + n) % n)
 }
 
 // blend mixes c over bg at opacity a (0..1).

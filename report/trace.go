@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"corescope/profile"
 	"corescope/runners"
@@ -57,6 +58,11 @@ type (
 // 0", ...) holding each slice as an "X" event named after its thread; and
 // each thread's own track holds its slices, named after their core, which
 // moves its tasks to a track of their own ("<thread> tasks").
+//
+// An event whose time lies beyond maxTraceS, or is not a number, is left
+// out, and its process's name ends by saying how many were: "cpu/threads
+// (4 events out of the trace's time range left out)". Every number
+// written is finite, so the file is always JSON.
 func Trace(w io.Writer, ps []*profile.Profile) error {
 	if err := complete(ps); err != nil {
 		return err
@@ -83,7 +89,60 @@ type traceOut struct {
 	buf  []byte // scratch for counter and slice events
 	args []byte // scratch for a slice's arguments
 	n    int    // events written
+	left int    // events of the current process left out (see inTrace)
 	err  error  // the first write error
+}
+
+// maxTraceS bounds the times a trace holds, in seconds either side of its
+// run's start: some 32 years, past any recording, well within the int64
+// nanoseconds viewers keep, and short to write. A file can hold times up
+// to 1.8e308 s, which in microseconds are infinite (not JSON) or a number
+// of 300 digits.
+const maxTraceS = 1e9
+
+// inTrace reports whether a time of us microseconds can go in a trace
+// (see maxTraceS); NaN and infinities cannot.
+func inTrace(us float64) bool { return math.Abs(us) <= maxTraceS*1e6 }
+
+// placed reports whether every time of an event (microseconds) can go in
+// the trace, and counts the event left out when one cannot.
+func (o *traceOut) placed(us ...float64) bool {
+	for _, t := range us {
+		if !inTrace(t) {
+			o.left++
+			return false
+		}
+	}
+	return true
+}
+
+// named writes the name of process pid, with what it left out, and starts
+// the next process's count.
+func (o *traceOut) named(pid int, name string, notes ...string) {
+	if o.left > 0 {
+		notes = append(notes, fmt.Sprintf("%s out of the trace's time range left out", plural(o.left, "event")))
+	}
+	if len(notes) > 0 {
+		name += " (" + strings.Join(notes, "; ") + ")"
+	}
+	o.add(traceEvent{Name: "process_name", Ph: "M", Pid: pid, Args: nameArgs{name}})
+	o.left = 0
+}
+
+// counterNames makes the JSON-quoted names of a run's or a node's
+// per-core counters, prefix, the core's number, suffix, as each is first
+// written: a file can claim more cores than it has samples of.
+type counterNames struct {
+	prefix, suffix string
+	names          [][]byte
+}
+
+// of is core c's name.
+func (cn *counterNames) of(c int) []byte {
+	for len(cn.names) <= c {
+		cn.names = append(cn.names, fmt.Appendf(nil, "%s%d%s", cn.prefix, len(cn.names), cn.suffix))
+	}
+	return cn.names[c]
 }
 
 // add writes ev after the events before it.
@@ -131,10 +190,11 @@ func (o *traceOut) end(b []byte) {
 	o.buf = b
 }
 
-// counter writes a counter event like add. name is already JSON-quoted; v
-// must be finite and is written with prec decimals.
+// counter writes a counter event like add, unless ts cannot be placed.
+// name is already JSON-quoted; v must be finite and is written with prec
+// decimals.
 func (o *traceOut) counter(name []byte, ts float64, pid int, key string, v float64, prec int) {
-	if o.err != nil {
+	if o.err != nil || !o.placed(ts) {
 		return
 	}
 	b := tail(o.head(name, "C", ts), pid, 0)
@@ -146,13 +206,15 @@ func (o *traceOut) counter(name []byte, ts float64, pid int, key string, v float
 }
 
 // slice writes on-core slice s as a complete event on track tid of process
-// pid, like add. name and args are already JSON.
+// pid, like add, unless its times cannot be placed. name and args are
+// already JSON.
 func (o *traceOut) slice(name []byte, s profile.Slice, pid, tid int, args []byte) {
-	if o.err != nil {
+	start, end := s.Start*1e6, s.End*1e6
+	if o.err != nil || !o.placed(start, end) {
 		return
 	}
-	b := append(o.head(name, "X", s.Start*1e6), `,"dur":`...)
-	b = strconv.AppendFloat(b, (s.End-s.Start)*1e6, 'f', 3, 64)
+	b := append(o.head(name, "X", start), `,"dur":`...)
+	b = strconv.AppendFloat(b, max(0, end-start), 'f', 3, 64)
 	o.end(append(tail(b, pid, tid), args...))
 }
 
@@ -161,31 +223,28 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 	meta := func(kind string, tid int, value string) traceEvent {
 		return traceEvent{Name: kind, Ph: "M", Pid: pid, Tid: tid, Args: nameArgs{value}}
 	}
-	o.add(meta("process_name", 0, name))
 	o.add(traceEvent{Name: "process_sort_index", Ph: "M", Pid: pid, Args: sortArgs{2 * pid}})
 	o.add(meta("thread_name", 0, "corescope"))
-	end := 0.0
-	if n := len(p.Frames); n > 0 {
-		end = finite(p.Frames[n-1].T)
+	end := 0.0 // where tasks that never ended end: the last time that can be placed
+	for _, t := range []float64{lastT(p), p.Summary.SubjectEndS} {
+		if inTrace(t * 1e6) {
+			end = max(end, t)
+		}
 	}
 	if s := p.Summary; s.SubjectEndS > s.SubjectStartS {
-		o.add(span("subject", pid, 0, s.SubjectStartS*1e6, s.SubjectEndS*1e6, nil))
-		end = max(end, s.SubjectEndS)
+		o.span("subject", pid, 0, s.SubjectStartS*1e6, s.SubjectEndS*1e6, nil)
 	}
 	if len(p.Nodes) > 0 {
 		o.nodeCounters(pid, p)
 	} else {
 		total := []byte(`"busy cores"`)
-		counters := make([][]byte, cores(p))
-		for c := range counters {
-			counters[c] = fmt.Appendf(nil, `"cpu%d busy %%"`, c)
-		}
+		counters := counterNames{prefix: `"cpu`, suffix: ` busy %"`}
 		// JSON has no NaN: a broken sample reads 0 rather than failing the file.
 		for _, f := range p.Frames {
-			ts := finite(f.T) * 1e6
+			ts := f.T * 1e6
 			o.counter(total, ts, pid, "cores", finite(f.BusyCores()), 3)
 			for c := range f.Busy {
-				o.counter(counters[c], ts, pid, "busy", 100*finite(f.Busy.At(c)), 1)
+				o.counter(counters.of(c), ts, pid, "busy", 100*finite(f.Busy.At(c)), 1)
 			}
 		}
 	}
@@ -228,7 +287,7 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 				o.add(meta("thread_name", ltid, base))
 			}
 			for _, t := range lane {
-				o.add(span(fmt.Sprintf("task %d", t.task), pid, ltid, t.start, t.end, t.args))
+				o.span(fmt.Sprintf("task %d", t.task), pid, ltid, t.start, t.end, t.args)
 			}
 		}
 	}
@@ -242,6 +301,7 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 		o.args = fmt.Appendf(o.args[:0], `{"cpu":%d}`, s.CPU)
 		o.slice(name, s, pid, s.TID, o.args)
 	}
+	o.named(pid, name)
 }
 
 // nodeCounters writes the counters of a profile of several nodes, each
@@ -254,11 +314,8 @@ func (o *traceOut) nodeCounters(pid int, p *profile.Profile) {
 	for i, n := range p.Nodes {
 		quoted, _ := json.Marshal(n.Name)
 		name := string(quoted[1 : len(quoted)-1]) // JSON-escaped, without quotes
-		total := fmt.Appendf(nil, `"%s busy cores"`, name)
-		counters := make([][]byte, n.Cores)
-		for c := range counters {
-			counters[c] = fmt.Appendf(nil, `"%s cpu%d busy %%"`, name, c)
-		}
+		total := []byte(`"` + name + ` busy cores"`)
+		counters := counterNames{prefix: `"` + name + ` cpu`, suffix: ` busy %"`}
 		tid := nodeTID(i)
 		o.add(traceEvent{Name: "thread_name", Ph: "M", Pid: pid, Tid: tid, Args: nameArgs{n.Name}})
 		gapFrom := -1.0 // where the current gap began, or -1
@@ -273,7 +330,7 @@ func (o *traceOut) nodeCounters(pid int, p *profile.Profile) {
 			case !answered && gapFrom < 0:
 				gapFrom = prevT
 			case answered && gapFrom >= 0:
-				o.add(span("no figure", pid, tid, gapFrom*1e6, prevT*1e6, nil))
+				o.span("no figure", pid, tid, gapFrom*1e6, prevT*1e6, nil)
 				gapFrom = -1
 			}
 			prevT = t
@@ -283,12 +340,12 @@ func (o *traceOut) nodeCounters(pid int, p *profile.Profile) {
 			o.counter(total, t*1e6, pid, "cores", n.Row(f.Busy).Sum(), 3)
 			for c := range n.Cores {
 				if v := f.Busy.At(n.First + c); !math.IsNaN(v) {
-					o.counter(counters[c], t*1e6, pid, "busy", 100*v, 1)
+					o.counter(counters.of(c), t*1e6, pid, "busy", 100*v, 1)
 				}
 			}
 		}
 		if gapFrom >= 0 {
-			o.add(span("no figure", pid, tid, gapFrom*1e6, prevT*1e6, nil))
+			o.span("no figure", pid, tid, gapFrom*1e6, prevT*1e6, nil)
 		}
 	}
 }
@@ -306,11 +363,6 @@ func (o *traceOut) cpus(pid, runPID int, name string, p *profile.Profile) {
 	meta := func(kind string, tid int, args any) traceEvent {
 		return traceEvent{Name: kind, Ph: "M", Pid: pid, Tid: tid, Args: args}
 	}
-	name += " CPUs"
-	if p.SlicesDropped > 0 {
-		name += fmt.Sprintf(" (the %d earliest slices dropped)", p.SlicesDropped)
-	}
-	o.add(meta("process_name", 0, nameArgs{name}))
 	o.add(meta("process_sort_index", 0, sortArgs{2*runPID + 1}))
 	threadNames := make(map[int]string, len(p.Threads))
 	for _, t := range p.Threads {
@@ -330,6 +382,11 @@ func (o *traceOut) cpus(pid, runPID int, name string, p *profile.Profile) {
 		o.args = fmt.Appendf(o.args[:0], `{"pid":%d,"tid":%d}`, s.PID, s.TID)
 		o.slice(labels[s.TID], s, pid, s.CPU, o.args)
 	}
+	var dropped []string
+	if p.SlicesDropped > 0 {
+		dropped = append(dropped, fmt.Sprintf("the %d earliest slices dropped", p.SlicesDropped))
+	}
+	o.named(pid, name+" CPUs", dropped...)
 }
 
 // cpusOf lists the cores slices ran on, in order.
@@ -357,10 +414,14 @@ func threadName(t profile.Thread) string {
 	return fmt.Sprintf("%s [%d]", name, t.TID)
 }
 
-// span is a complete event from start to end (microseconds).
-func span(name string, pid, tid int, start, end float64, args any) traceEvent {
+// span writes a complete event from start to end (microseconds), unless
+// they cannot be placed.
+func (o *traceOut) span(name string, pid, tid int, start, end float64, args any) {
+	if !o.placed(start, end) {
+		return
+	}
 	dur := max(0, end-start)
-	return traceEvent{Name: name, Ph: "X", Ts: start, Dur: &dur, Pid: pid, Tid: tid, Args: args}
+	o.add(traceEvent{Name: name, Ph: "X", Ts: start, Dur: &dur, Pid: pid, Tid: tid, Args: args})
 }
 
 // task is one task's span on the trace's time axis (microseconds), on the

@@ -290,7 +290,8 @@ func watchChart(r image.Rectangle, p *profile.Profile, s *heatmap.Series, ns *he
 }
 
 // stretches are the lines of v (scaled by scale) over the columns whose x
-// says where column k is, broken where v is NaN: a gap is drawn as a gap.
+// says where column k is, broken where v is NaN (or infinite: a mean of
+// samples whose times overflow): a gap is drawn as a gap.
 func stretches(v []float64, scale float64, x func(int) float64) []chart.ContinuousSeries {
 	var out []chart.ContinuousSeries
 	var xs, ys []float64
@@ -301,7 +302,7 @@ func stretches(v []float64, scale float64, x func(int) float64) []chart.Continuo
 		xs, ys = nil, nil
 	}
 	for k, b := range v {
-		if math.IsNaN(b) {
+		if !isFinite(b) {
 			flush()
 			continue
 		}
@@ -365,7 +366,8 @@ func (pg *page) nodeBars(i int, r image.Rectangle) {
 			}
 		}
 		if f.MissedTicks > 0 {
-			h := max(2, int(math.Round(float64(f.MissedTicks)/float64(max(f.Ticks, 1))*float64(missedH-smallPx-4))))
+			full := missedH - smallPx - 4
+			h := max(2, int(math.Round(clampPx(float64(f.MissedTicks)/float64(max(f.Ticks, 1))*float64(full), full))))
 			box(pg.dst, image.Rect(x0, missed.Max.Y-h, x0+barW, missed.Max.Y), alarm)
 			if slot >= 60 {
 				pg.text(tf.small, alarm, cx, missed.Max.Y-h-4, center, fmt.Sprintf("%d of %d", f.MissedTicks, f.Ticks))
