@@ -23,11 +23,12 @@ import (
 const chartDPI = 130
 
 // charts draws the busy-cores line chart and the wall-time and speedup
-// bar charts. go-chart fails on degenerate data (a single point, equal
+// bar charts of the runs drawn. go-chart fails on degenerate data (a single point, equal
 // bars), so every range is set here, and a chart with nothing to show is
 // replaced by a sentence that says why.
 func (pg *page) charts() error {
-	dst, tf, l, ps, names := pg.dst, pg.tf, pg.l, pg.ps, pg.names
+	dst, tf, l, ps := pg.dst, pg.tf, pg.l, pg.drawn
+	names := pg.names[:len(ps)]
 	if l.Line.Empty() { // every run is a watch, with charts of its own
 		return nil
 	}

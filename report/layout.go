@@ -12,7 +12,8 @@ import (
 
 // Options shape the PNG report.
 type Options struct {
-	// Width is the image width in pixels; 0 means DefaultWidth.
+	// Width is the image width in pixels; 0 means DefaultWidth. It is
+	// kept within minWidth..maxWidth.
 	Width int
 	// Sorted sorts each heatmap column by load, busiest core on top.
 	Sorted bool
@@ -24,8 +25,35 @@ type Options struct {
 // for 8 runs' bars, and its text still reads shrunk to 1200 px.
 const DefaultWidth = 1600
 
-// minWidth keeps room for the table's columns.
-const minWidth = 1000
+// minWidth keeps room for the table's columns; maxWidth, with MaxHeight,
+// bounds the image's memory.
+const (
+	minWidth = 1000
+	maxWidth = 2 * DefaultWidth
+)
+
+// Bounds of the report, so that it costs time and memory for what it
+// draws, whatever it is given: 20,000 runs asked for a 49 GB image.
+const (
+	// maxDrawnRuns runs at most are drawn (header, pictures, threads,
+	// axis) and compared in the charts: the first ones, and no more than
+	// fit in maxRunsH with the sections of the watches among them. 16
+	// runs of the processes model on 256 cores with 32 worker processes
+	// (2,390 px each) fit.
+	maxDrawnRuns = 16
+	maxRunsH     = 40_000
+	// maxTableH bounds the summary table: it lists the runs, from the
+	// first, whose rows fit (116 runs of one line), each command in at
+	// most maxModelLines lines.
+	maxTableH     = 4_000
+	maxModelLines = 24
+	// MaxHeight is the tallest report: its runs, their watches' sections,
+	// the charts and the table at their bounds, the notes of what they
+	// leave out, the title and the margins. A report DefaultWidth wide is
+	// then at most 289 MB of pixels (45,176 px high).
+	MaxHeight = margin + titleH + maxRunsH + noteLineH + sectionGap + lineH + sectionGap + barsH + sectionGap +
+		maxTableH + noteLineH + margin
+)
 
 // Layout is where PNG puts each part of the report, so callers (and tests)
 // can find a run's heatmap in the image.
@@ -34,15 +62,23 @@ type Layout struct {
 	Title image.Rectangle // title, date, machine and spec lines
 	// Legend is the colour scale, 0% at the left.
 	Legend image.Rectangle
-	Runs   []RunLayout
-	// Line is the chart of busy cores over time, every run but the
+	// Runs are the runs drawn: the first len(Runs) of the report's (see
+	// maxDrawnRuns). Omitted, under them, says how many were not drawn;
+	// empty when every run is.
+	Runs    []RunLayout
+	Omitted image.Rectangle
+	// Line is the chart of busy cores over time, every run drawn but the
 	// watches on one axis; Wall and Speedup are the bar charts, and Table
-	// the summary table, of the same runs. All are empty when every run is
-	// a watch.
+	// the summary table, of the same runs. All are empty when every run
+	// drawn is a watch.
 	Line          image.Rectangle
 	Wall, Speedup image.Rectangle
-	Table         image.Rectangle
-	// Watches are the sections of the watches of nodes, in run order.
+	// Table lists the first Listed runs (a watch's row is its own table);
+	// Unlisted, under it, says how many it leaves out, empty when none.
+	Table    image.Rectangle
+	Listed   int
+	Unlisted image.Rectangle
+	// Watches are the sections of the watches of nodes drawn, in run order.
 	Watches []WatchLayout
 	// AxisS is the seconds the heatmaps' shared time scale spans.
 	AxisS float64
@@ -67,7 +103,9 @@ type RunLayout struct {
 	// Nodes is where each node of a cluster's profile goes in Heatmap (and,
 	// arranged again for its height, in Machine), in rows from its top:
 	// expanded with its strip, or collapsed to a row when the cluster is
-	// too tall for the page (see heatmap.Arrange); nil for one machine.
+	// too tall for the page (see heatmap.Arrange); nil for one machine,
+	// and for a cluster of more nodes than maxHeatmapH rows can show
+	// apart, drawn like one machine of all their cores.
 	Nodes []heatmap.Band
 	// Threads is the subject threads' on-core slices on the run's time
 	// scale, one lane a thread; empty without slices.
@@ -83,6 +121,7 @@ const (
 	titleH      = 150
 	headerH     = 60
 	noteH       = 24 // a line of the attribution note under a header
+	noteLineH   = 34 // a line that says what the report leaves out
 	headerTextX = 26 // the header's text, past the run's colour
 	stripH      = 56
 	axisH       = 34
@@ -105,50 +144,25 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 	if w <= 0 {
 		w = DefaultWidth
 	}
-	w = max(w, minWidth)
-	l := Layout{AxisS: axisSeconds(ps)}
+	w = min(max(w, minWidth), maxWidth)
 	inner := image.Rect(margin, 0, w-margin, 0)
+	drawn := ps[:drawnRuns(ps, inner, tf)]
+	l := Layout{AxisS: axisSeconds(drawn)}
 	l.Title = image.Rect(inner.Min.X, margin, inner.Max.X, margin+titleH)
 	l.Legend = image.Rect(inner.Max.X-400, margin+20, inner.Max.X, margin+50)
 
 	y := l.Title.Max.Y
-	laneX0 := inner.Min.X + gutter
-	for _, p := range ps {
-		var r RunLayout
-		r.Header = image.Rect(inner.Min.X, y, inner.Max.X, y+headerH)
-		if n := len(noteLines(tf, p, inner.Dx()-headerTextX)); n > 0 {
-			r.Note = image.Rect(inner.Min.X, r.Header.Max.Y, inner.Max.X, r.Header.Max.Y+n*noteH)
-			r.Header.Max.Y = r.Note.Max.Y
-		}
-		y = r.Header.Max.Y
-		dataW := heatmap.Width(inner.Max.X-laneX0, lastT(p), l.AxisS)
-		picture := func(h int) image.Rectangle {
-			pr := image.Rect(laneX0, y, laneX0+dataW, y+h)
-			y = pr.Max.Y + gap
-			return pr
-		}
-		top := y
-		hh := heatmapHeight(cores(p))
-		if len(p.Nodes) > 0 {
-			hh, r.Nodes = clusterRows(p)
-		}
-		r.Heatmap = picture(hh)
-		if runtext.SubjectMeasured(p) {
-			r.Machine = picture(max(minMachineH, hh/2))
-		}
-		r.Strip = picture(stripH)
-		r.Lane = image.Rect(laneX0, top, inner.Max.X, r.Strip.Max.Y)
-		y = r.Lane.Max.Y
-		if h := newThreadPanel(p).height(); h > 0 {
-			r.Threads = image.Rect(laneX0, y+threadsGap, inner.Max.X, y+threadsGap+h)
-			y = r.Threads.Max.Y + gap
-		}
-		r.Axis = image.Rect(laneX0, y, inner.Max.X, y+axisH)
-		y = r.Axis.Max.Y + runGap
+	for _, p := range drawn {
+		r := locateRun(p, inner, y, l.AxisS, tf)
 		l.Runs = append(l.Runs, r)
+		y = r.Axis.Max.Y + runGap
+	}
+	if len(drawn) < len(ps) {
+		l.Omitted = image.Rect(inner.Min.X, y, inner.Max.X, y+noteLineH)
+		y = l.Omitted.Max.Y
 	}
 	y += sectionGap - runGap
-	if slices.ContainsFunc(ps, recorded) {
+	if slices.ContainsFunc(drawn, recorded) {
 		l.Line = image.Rect(inner.Min.X, y, inner.Max.X, y+lineH)
 		y = l.Line.Max.Y + sectionGap
 		mid := (inner.Min.X + inner.Max.X) / 2
@@ -156,13 +170,20 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 		l.Speedup = image.Rect(mid+sectionGap/2, y, inner.Max.X, y+barsH)
 		y = l.Wall.Max.Y + sectionGap
 		tableH := rowH // the heading
-		for _, h := range rowHeights(tf, ps, inner.Dx()) {
+		hs := rowHeights(tf, ps, inner.Dx())
+		for _, h := range hs {
 			tableH += h
 		}
 		l.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+tableH)
-		y = l.Table.Max.Y + sectionGap
+		l.Listed = len(hs)
+		y = l.Table.Max.Y
+		if unlisted(ps, l.Listed) > 0 {
+			l.Unlisted = image.Rect(inner.Min.X, y, inner.Max.X, y+noteLineH)
+			y = l.Unlisted.Max.Y
+		}
+		y += sectionGap
 	}
-	for i, p := range ps {
+	for i, p := range drawn {
 		if p.Watched() {
 			wl := locateWatch(i, p, inner, y, tf)
 			l.Watches = append(l.Watches, wl)
@@ -173,35 +194,111 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 	return l
 }
 
+// drawnRuns is how many of ps, from the first, the report draws: at most
+// maxDrawnRuns, and no more than fit in maxRunsH with the sections of the
+// watches among them; the first always.
+func drawnRuns(ps []*profile.Profile, inner image.Rectangle, tf *typeface) int {
+	h := 0
+	for i, p := range ps {
+		if i == maxDrawnRuns {
+			return i
+		}
+		h += locateRun(p, inner, 0, 0, tf).Axis.Max.Y + runGap
+		if p.Watched() {
+			h += locateWatch(i, p, inner, 0, tf).Table.Max.Y + sectionGap
+		}
+		if i > 0 && h > maxRunsH {
+			return i
+		}
+	}
+	return len(ps)
+}
+
+// locateRun lays run p out from y down, its pictures on a time scale of
+// axis seconds within inner.
+func locateRun(p *profile.Profile, inner image.Rectangle, y int, axis float64, tf *typeface) RunLayout {
+	var r RunLayout
+	laneX0 := inner.Min.X + gutter
+	r.Header = image.Rect(inner.Min.X, y, inner.Max.X, y+headerH)
+	if n := len(noteLines(tf, p, inner.Dx()-headerTextX)); n > 0 {
+		r.Note = image.Rect(inner.Min.X, r.Header.Max.Y, inner.Max.X, r.Header.Max.Y+n*noteH)
+		r.Header.Max.Y = r.Note.Max.Y
+	}
+	y = r.Header.Max.Y
+	dataW := heatmap.Width(inner.Max.X-laneX0, lastT(p), axis)
+	picture := func(h int) image.Rectangle {
+		pr := image.Rect(laneX0, y, laneX0+dataW, y+h)
+		y = pr.Max.Y + gap
+		return pr
+	}
+	top := y
+	hh := heatmapHeight(cores(p))
+	if len(p.Nodes) > 0 {
+		hh, r.Nodes = clusterRows(p)
+	}
+	r.Heatmap = picture(hh)
+	if runtext.SubjectMeasured(p) {
+		r.Machine = picture(max(minMachineH, hh/2))
+	}
+	r.Strip = picture(stripH)
+	r.Lane = image.Rect(laneX0, top, inner.Max.X, r.Strip.Max.Y)
+	y = r.Lane.Max.Y
+	if h := newThreadPanel(p).height(); h > 0 {
+		r.Threads = image.Rect(laneX0, y+threadsGap, inner.Max.X, y+threadsGap+h)
+		y = r.Threads.Max.Y + gap
+	}
+	r.Axis = image.Rect(laneX0, y, inner.Max.X, y+axisH)
+	return r
+}
+
 // recorded reports whether p is a run with a subject, not a watch: one of
 // the runs the line chart, bar charts and summary table compare.
 func recorded(p *profile.Profile) bool { return !p.Watched() }
 
 // modelLines is how run p ran (runtext.Model: a command in full) in lines
 // of tf's body face that fit the table's model column when the table is
-// tableW wide; nil tf gives one line.
+// tableW wide, at most maxModelLines, the last ending in an ellipsis when
+// the command is longer; nil tf gives one line.
 func modelLines(tf *typeface, p *profile.Profile, tableW int) []string {
 	s := runtext.Model(p.Spec)
 	if tf == nil {
 		return []string{s}
 	}
-	return wrapAll(tf.body, s, modelColumnWidth(tableW))
+	return wrapAll(tf.body, s, modelColumnWidth(tableW), maxModelLines)
 }
 
-// rowHeights are the table's rows, one a run: taller where a command
-// takes several lines, and none for a watch, which has its own table.
+// rowHeights are the table's rows, one a run from the first, as many as
+// fit in maxTableH: taller where a command takes several lines, and none
+// for a watch, which has its own table.
 func rowHeights(tf *typeface, ps []*profile.Profile, tableW int) []int {
-	hs := make([]int, len(ps))
-	for i, p := range ps {
-		if !recorded(p) {
-			continue
+	var hs []int
+	total := rowH // the heading
+	for _, p := range ps {
+		h := 0
+		if recorded(p) {
+			h = rowH
+			if tf != nil {
+				h += (len(modelLines(tf, p, tableW)) - 1) * lineHeight(tf.body)
+			}
 		}
-		hs[i] = rowH
-		if tf != nil {
-			hs[i] += (len(modelLines(tf, p, tableW)) - 1) * lineHeight(tf.body)
+		if total += h; total > maxTableH {
+			break
 		}
+		hs = append(hs, h)
 	}
 	return hs
+}
+
+// unlisted is how many runs with a subject the table leaves out when it
+// lists the first listed of ps.
+func unlisted(ps []*profile.Profile, listed int) int {
+	n := 0
+	for _, p := range ps[listed:] {
+		if recorded(p) {
+			n++
+		}
+	}
+	return n
 }
 
 // noteLines is run p's attribution note (see runtext.Attribution) in

@@ -21,15 +21,15 @@ func NodeGroups(p *profile.Profile) []heatmap.Group {
 	return gs
 }
 
-// nodeSeries is each node's mean load of p's samples (see heatmap.Nodes);
-// nil without nodes.
+// nodeSeries is the mean load of each of p's first maxNodesDrawn nodes
+// (see heatmap.Nodes), the nodes the report draws; nil without nodes.
 func nodeSeries(p *profile.Profile) *heatmap.Nodes {
 	groups := NodeGroups(p)
 	if groups == nil {
 		return nil
 	}
 	n := &heatmap.Nodes{}
-	n.Reset(groups, p.Spec.Interval.D().Seconds(), len(p.Frames))
+	n.Reset(groups[:min(len(groups), maxNodesDrawn)], p.Spec.Interval.D().Seconds(), len(p.Frames))
 	for k := range p.Frames {
 		f := &p.Frames[k]
 		n.Append(f.T, f.Busy, subjectRow(f))
@@ -38,30 +38,41 @@ func nodeSeries(p *profile.Profile) *heatmap.Nodes {
 }
 
 // Rows of a cluster's heatmap in the report: a core keeps coreRowPx rows
-// and its node a strip, while the picture stays under maxHeatmapH rows of
-// cores; a taller cluster shows one row per node, clusterRowPx high.
+// and its node a strip, the picture at most maxClusterH rows; a cluster
+// whose cores would be crowded shows one row per node, clusterRowPx high
+// but at most maxHeatmapH in all; and one of more than maxNodesDrawn
+// nodes, too many for MinRowsPerCore rows each, is drawn like one machine
+// of all their cores, a row the busiest of its cores.
 const (
 	clusterRowPx = 8
 	nodeStripPx  = 12
+	maxClusterH  = 2 * maxHeatmapH
+	// maxNodesDrawn nodes at most, the first, get rows of their own in
+	// a cluster's heatmap, a line in a watch's chart and a bar.
+	maxNodesDrawn = maxHeatmapH / heatmap.MinRowsPerCore
 )
 
 // clusterRows is how high p's grouped heatmap is and where its nodes go:
+// nil bands for more nodes than maxNodesDrawn, drawn ungrouped; else
 // expanded while every core keeps 2 rows within the heatmap's usual
-// height (and each node a strip beside it), else collapsed to a row a
-// node.
+// height (and each node a strip beside it, while they fit in maxClusterH),
+// else collapsed to a row a node.
 func clusterRows(p *profile.Profile) (int, []heatmap.Band) {
 	groups := NodeGroups(p)
 	n, cores := len(groups), cores(p)
 	seps := n - 1
+	if n > maxNodesDrawn {
+		return heatmapHeight(cores), nil
+	}
 	if h := heatmapHeight(cores); !heatmap.Crowded(cores, h) {
-		h += n*nodeStripPx + seps
+		h = min(maxClusterH, h+n*nodeStripPx+seps)
 		return h, heatmap.Arrange(groups, h, nil)
 	}
 	collapsed := make([]bool, n)
 	for k := range collapsed {
 		collapsed[k] = true
 	}
-	h := max(minHeatmapH, n*clusterRowPx+seps)
+	h := min(maxHeatmapH, max(minHeatmapH, n*clusterRowPx+seps))
 	return h, heatmap.Arrange(groups, h, collapsed)
 }
 

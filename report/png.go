@@ -7,6 +7,7 @@ import (
 	"image/draw"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/image/font"
@@ -53,6 +54,14 @@ func runColor(i int) color.RGBA { return series[i%len(series)] }
 // cores says why. A watch of nodes, which has no subject, gets instead a
 // section of its own (see WatchLayout): its cluster's and each node's busy
 // cores over time, a bar a node, and the node table.
+//
+// The report is bounded, whatever it is given, to at most MaxHeight by
+// maxWidth pixels, and costs time and memory for what it draws: it draws
+// the first maxDrawnRuns runs (fewer when they are too tall for maxRunsH),
+// its table lists the runs whose rows fit in maxTableH, and a cluster of
+// many nodes is drawn within the bounds of one machine's pictures (see
+// clusterRows and maxNodesDrawn). What it leaves out it says, under the
+// runs and under the table: "16 of 2,000 runs drawn, the first".
 func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 	if len(ps) == 0 {
 		return nil, errNoRuns
@@ -65,16 +74,18 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 		return nil, fmt.Errorf("cannot load the report's font: %w", err)
 	}
 	l := locate(ps, opt, tf)
-	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, series: runSeries(ps),
-		names: runtext.Names(ps), opt: opt}
-	for _, p := range ps {
+	drawn := ps[:len(l.Runs)]
+	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, drawn: drawn,
+		series: runSeries(drawn), names: runtext.Names(ps), opt: opt}
+	for _, p := range drawn {
 		pg.nodes = append(pg.nodes, nodeSeries(p))
 	}
 	box(pg.dst, pg.dst.Bounds(), paper)
 	pg.title()
-	for i := range ps {
+	for i := range drawn {
 		pg.run(i)
 	}
+	pg.omitted()
 	if err := pg.charts(); err != nil {
 		return nil, err
 	}
@@ -94,8 +105,9 @@ type page struct {
 	hp     heatmap.Painter
 	l      Layout
 	ps     []*profile.Profile
-	series []*heatmap.Series // each run's samples, for its pictures and its line
-	nodes  []*heatmap.Nodes  // each cluster run's nodes' means; nil for one machine
+	drawn  []*profile.Profile // the first of ps, those drawn (see Layout.Runs)
+	series []*heatmap.Series  // each run drawn's samples, for its pictures and its line
+	nodes  []*heatmap.Nodes   // each cluster run drawn's nodes' means; nil for one machine
 	names  []string
 	opt    Options
 }
@@ -199,11 +211,13 @@ func machineLine(ps []*profile.Profile) string {
 	parts := []string{"Machine: " + runtext.OrDash(m.CPUModel),
 		fmt.Sprintf("%d logical / %d physical cores", m.LogicalCores, m.PhysicalCores),
 		strings.TrimSpace(m.OS + " " + m.Kernel)}
+	var pythons []string // "CPython 3.11.2", "CPython 3.13.1, no GIL"
 	for _, p := range ps {
 		if p.Machine.Python != "" {
-			parts = appendNew(parts, p.Machine.Python) // "CPython 3.11.2", "CPython 3.13.1, no GIL"
+			pythons = append(pythons, p.Machine.Python)
 		}
 	}
+	parts = distinct(append(parts, pythons...))
 	if m.GoVersion != "" {
 		parts = append(parts, m.GoVersion)
 	}
@@ -229,22 +243,53 @@ func specLine(ps []*profile.Profile) string {
 	for _, p := range ps {
 		switch {
 		case p.Spec.Backend != runners.BackendCommand || commands == 1:
-			work = appendNew(work, runtext.What(p))
+			work = append(work, runtext.What(p))
 		default:
-			work = appendNew(work, fmt.Sprintf("%d commands (each in the table)", commands))
+			work = append(work, fmt.Sprintf("%d commands (each in the table)", commands))
 		}
 	}
-	return "Spec: " + strings.Join(work, "  ·  ")
+	return "Spec: " + strings.Join(distinct(work), "  ·  ")
 }
 
-// appendNew appends s to list unless it is there already.
-func appendNew(list []string, s string) []string {
-	for _, v := range list {
-		if v == s {
-			return list
+// distinct is list with each string once, where it first appears, in
+// time linear in its length (the title of 20,000 runs' workloads).
+func distinct(list []string) []string {
+	seen := make(map[string]bool, len(list))
+	out := list[:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
-	return append(list, s)
+	return out
+}
+
+// omitted says under the runs drawn how many were not, and how many the
+// table lists.
+func (pg *page) omitted() {
+	r := pg.l.Omitted
+	if r.Empty() {
+		return
+	}
+	note := fmt.Sprintf("%s of %s runs drawn, the first", thousands(len(pg.drawn)), thousands(len(pg.ps)))
+	switch {
+	case pg.l.Table.Empty():
+	case unlisted(pg.ps, pg.l.Listed) > 0:
+		note += fmt.Sprintf("; the table lists the first %s", thousands(pg.l.Listed))
+	default:
+		note += "; the table lists them all"
+	}
+	pg.text(pg.tf.body, notice, r.Min.X, r.Min.Y+lineHeight(pg.tf.body), left, note)
+}
+
+// thousands writes n with its thousands apart: "20,000".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // run draws run i: its header, heatmap, strip and time axis.
@@ -254,7 +299,7 @@ func (pg *page) run(i int) {
 	base := h.Min.Y + lineHeight(tf.body)
 	box(pg.dst, image.Rect(h.Min.X, base-16, h.Min.X+16, base), runColor(i))
 	x := h.Min.X + headerTextX
-	x += pg.text(tf.body, ink, x, base, left, pg.names[i])
+	x += pg.text(tf.body, ink, x, base, left, fit(tf.body, pg.names[i], h.Max.X-x))
 	how := runtext.Model(p.Spec)
 	if p.Watched() {
 		how = runtext.What(p)
@@ -299,6 +344,9 @@ func (pg *page) pictures(i int) {
 		}
 	}
 	top, bottom := "core 0", fmt.Sprintf("core %d", n-1)
+	if len(p.Nodes) > 0 && r.Nodes == nil { // too many nodes to group: their cores in order
+		top, bottom = fit(tf.small, p.Nodes[0].Name, gutter-14), fit(tf.small, p.Nodes[len(p.Nodes)-1].Name, gutter-14)
+	}
 	if pg.opt.Sorted {
 		top, bottom = "busiest", "least busy"
 	}

@@ -32,8 +32,9 @@ func modelColumnWidth(tableW int) int {
 	return tableAt(r, 1) - tableAt(r, 0) - 90
 }
 
-// table draws the summary table: a heading row, then one row per run; a
-// command too long for its column wraps onto more lines, never cut.
+// table draws the summary table: a heading row, then one row per run
+// listed; a command too long for its column wraps onto more lines, cut
+// only past maxModelLines. Under it, it says how many runs it leaves out.
 func (pg *page) table() {
 	r, tf := pg.l.Table, pg.tf
 	if r.Empty() { // every run is a watch, with a table of its own
@@ -85,5 +86,10 @@ func (pg *page) table() {
 			}
 		}
 		top += h
+	}
+	if n := unlisted(pg.ps, pg.l.Listed); n > 0 {
+		u := pg.l.Unlisted
+		pg.text(tf.body, notice, u.Min.X, u.Min.Y+lineHeight(tf.body), left,
+			plural(n, "more run")+" not listed here; the CSV and the trace hold every run")
 	}
 }

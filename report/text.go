@@ -193,12 +193,15 @@ func wrap(face font.Face, s string, width, most int) []string {
 // lineHeight is the distance between two baselines of face.
 func lineHeight(face font.Face) int { return face.Metrics().Height.Ceil() }
 
-// wrapAll breaks s into lines at most width pixels wide and never drops a
-// character: at spaces, and inside a word (a long path) too wide for a
-// line, after as many of its runes as fit (at least one).
-func wrapAll(face font.Face, s string, width int) []string {
+// wrapAll breaks s into lines at most width pixels wide and, within most
+// lines, never drops a character: at spaces, and inside a word (a long
+// path) too wide for a line, after as many of its runes as fit (at least
+// one). Past most lines the last ends in an ellipsis, and the measuring
+// stops there, so a text of any length costs most lines.
+func wrapAll(face font.Face, s string, width, most int) []string {
 	var lines []string
 	var l line
+words:
 	for _, w := range strings.Fields(s) {
 		if l.text != "" {
 			if l.add(w, width) {
@@ -207,6 +210,9 @@ func wrapAll(face font.Face, s string, width int) []string {
 			lines = append(lines, l.text)
 		}
 		for {
+			if len(lines) > most {
+				break words
+			}
 			if l.start(face, w, width); !l.over {
 				break
 			}
@@ -216,8 +222,12 @@ func wrapAll(face font.Face, s string, width int) []string {
 			w = w[n:]
 		}
 	}
-	if l.text != "" || len(lines) == 0 {
+	if len(lines) <= most && (l.text != "" || len(lines) == 0) {
 		lines = append(lines, l.text)
+	}
+	if len(lines) > most {
+		lines[most-1] = fit(face, lines[most-1]+" "+lines[most], width)
+		lines = lines[:most]
 	}
 	return lines
 }

@@ -39,7 +39,7 @@ func TestLongWordMeasuresEachGlyphAFewTimes(t *testing.T) {
 	face := func(budget int) *countingFace { return &countingFace{Face: tf.body, t: t, budget: budget} }
 
 	f := face(4 * n)
-	lines := wrapAll(f, word, width)
+	lines := wrapAll(f, word, width, n)
 	if got := strings.Join(lines, ""); got != word {
 		t.Errorf("wrapAll of %d runes kept %d; want every one", n, len(got))
 	}
@@ -50,7 +50,12 @@ func TestLongWordMeasuresEachGlyphAFewTimes(t *testing.T) {
 	}
 	t.Logf("wrapAll: %d lines, %d glyphs measured", len(lines), f.measured)
 
-	// fit and wrap read no further than the room they fill.
+	// fit, wrap and wrapAll within a few lines read no further than the
+	// room they fill.
+	f = face(4 * width)
+	if got := wrapAll(f, word, width, 3); len(got) != 3 || !strings.HasSuffix(got[2], "…") {
+		t.Errorf("wrapAll into 3 lines = %d lines, the last %.20q; want 3, the last cut", len(got), got[len(got)-1])
+	}
 	f = face(2 * width)
 	if got := fit(f, word, width); !strings.HasSuffix(got, "…") || font.MeasureString(tf.body, got).Round() > width {
 		t.Errorf("fit = %q; want a prefix and an ellipsis within %d px", got, width)
@@ -89,7 +94,7 @@ func TestFitAndWrapKeepTheirCuts(t *testing.T) {
 	if got, want := wrap(face, "aa bb cc", width("aa bb"), 5), []string{"aa bb", "cc"}; strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("wrap = %q; want %q", got, want)
 	}
-	all := wrapAll(face, "aa bbbbbbbbbb", width("aa"))
+	all := wrapAll(face, "aa bbbbbbbbbb", width("aa"), 10)
 	if len(all) < 3 || all[0] != "aa" || strings.Join(all, "") != "aabbbbbbbbbb" {
 		t.Errorf("wrapAll = %q; want \"aa\", then the long word over several lines", all)
 	}

@@ -187,7 +187,7 @@ func (pg *page) threads(i int) {
 	y := r.Min.Y + panelHeadH
 	for _, g := range tp.groups {
 		gb := y + groupH - 6
-		x := gx + pg.text(tf.small, ink, gx, gb, left, g.label)
+		x := gx + pg.text(tf.small, ink, gx, gb, left, fit(tf.small, g.label, r.Max.X-gx))
 		x += pg.text(tf.small, muted, x, gb, left, "  ·  ")
 		pg.text(tf.small, muted, x, gb, left, fit(tf.small, g.detail, r.Max.X-x))
 		box(pg.dst, image.Rect(gx, y+groupH-1, r.Max.X, y+groupH), rule)
@@ -295,10 +295,10 @@ func blend(bg, c color.RGBA, a float32) color.RGBA {
 	return color.RGBA{mix(bg.R, c.R), mix(bg.G, c.G), mix(bg.B, c.B), 0xff}
 }
 
-// plural writes n things: "1 thread", "3 threads".
+// plural writes n things: "1 thread", "1,024 threads".
 func plural(n int, thing string) string {
 	if n == 1 {
 		return "1 " + thing
 	}
-	return fmt.Sprintf("%d %ss", n, thing)
+	return thousands(n) + " " + thing + "s"
 }

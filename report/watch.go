@@ -44,6 +44,9 @@ const (
 	maxNameH     = 170 // names turned upright under the bars, cut to this
 	manyNodes    = 8   // above this, nodes' lines are faint but the busiest
 	busiestNodes = 4   // the nodes named in the line chart of many nodes
+	// maxNodeRows nodes at most, the first, are listed in the node table,
+	// which then says how many it leaves out.
+	maxNodeRows = 64
 )
 
 // locateWatch lays out the section of watch p, run i, from y down; tf
@@ -56,23 +59,50 @@ func locateWatch(i int, p *profile.Profile, inner image.Rectangle, y int, tf *ty
 	_, names := nameRoom(tf, p, inner.Dx())
 	w.Bars = image.Rect(inner.Min.X, y, inner.Max.X, y+nodeLegendH+nodePlotH+8+missedH+8+names)
 	y = w.Bars.Max.Y + sectionGap
-	w.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+nodeRowH*(len(tableNodeRows(p))+2))
+	lines := len(tableNodeRows(p)) + 2 // and the heading and the cost
+	if len(p.Nodes) > maxNodeRows {
+		lines++ // the nodes not listed
+	}
+	w.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+nodeRowH*lines)
 	return w
+}
+
+// drawnFigures are the figures of p's nodes that get a bar and a line:
+// the first maxNodesDrawn.
+func drawnFigures(p *profile.Profile) []profile.NodeFigures {
+	figs := p.Figures()
+	return figs[:min(len(figs), maxNodesDrawn)]
+}
+
+// ofDrawn says, after a title of nodes' figures, which of p's nodes they
+// show when they are not all: " (the first 256 of 20,000)".
+func ofDrawn(p *profile.Profile) string {
+	if len(p.Nodes) <= maxNodesDrawn {
+		return ""
+	}
+	return fmt.Sprintf(" (the first %d of %s)", maxNodesDrawn, thousands(len(p.Nodes)))
 }
 
 // nodeLegendH is the room of a node panel's heading and key.
 const nodeLegendH = 40
 
 // nameRoom says whether the nodes' names stand upright under their bars in
-// a panel width wide (they do not fit side by side), and the height they take.
+// a panel width wide (they do not fit side by side), and the height they
+// take: none when the bars are too close for upright names not to overlap.
 func nameRoom(tf *typeface, p *profile.Profile, width int) (upright bool, h int) {
 	if tf == nil {
 		return false, smallPx + 8
 	}
-	slot := slotWidth(width, len(p.Nodes))
+	figs := drawnFigures(p)
+	slot := slotWidth(width, len(figs))
+	if slot < lineHeight(tf.small) {
+		return true, 0
+	}
 	widest := 0
-	for _, n := range p.Nodes {
-		widest = max(widest, font.MeasureString(tf.small, n.Name).Round())
+	for _, f := range figs {
+		m := newMeasurer(tf.small)
+		m.extend(f.Name, max(slot, maxNameH)) // no wider matters
+		widest = max(widest, m.width())
 	}
 	if widest+8 <= slot {
 		return false, lineHeight(tf.small) + 8
@@ -83,11 +113,12 @@ func nameRoom(tf *typeface, p *profile.Profile, width int) (upright bool, h int)
 // slotWidth is each of n nodes' share of a node panel width wide.
 func slotWidth(width, n int) int { return (width - nodeAxisW) / max(n, 1) }
 
-// tableNodeRows are the node table's rows: a node each, and "all" when
-// there are several.
+// tableNodeRows are the node table's rows: a node each, the first
+// maxNodeRows, and "all" when there are several.
 func tableNodeRows(p *profile.Profile) [][]string {
 	var rows [][]string
-	for _, f := range p.Figures() {
+	figs := p.Figures()
+	for _, f := range figs[:min(len(figs), maxNodeRows)] {
 		rows = append(rows, runtext.NodeCells(f))
 	}
 	if len(p.Nodes) > 1 {
@@ -109,8 +140,8 @@ func (pg *page) watch(w WatchLayout) error {
 	base := w.Title.Min.Y + lineHeight(tf.body) + 8
 	box(pg.dst, image.Rect(w.Title.Min.X, base-16, w.Title.Min.X+16, base), runColor(i))
 	x := w.Title.Min.X + headerTextX
-	x += pg.text(tf.body, ink, x, base, left, pg.names[i]+": by node")
-	pg.text(tf.body, muted, x+16, base, left, runtext.What(pg.ps[i]))
+	x += pg.text(tf.body, ink, x, base, left, fit(tf.body, pg.names[i]+": by node", w.Title.Max.X-x))
+	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, runtext.What(pg.ps[i]), w.Title.Max.X-x-16))
 	box(pg.dst, image.Rect(w.Title.Min.X, w.Title.Max.Y-4, w.Title.Max.X, w.Title.Max.Y-2), rule)
 	if err := pg.watchLine(i, w.Line); err != nil {
 		return err
@@ -128,9 +159,9 @@ type nodeLook struct {
 	named bool // in colour, and named in the chart's key
 }
 
-// nodeLooks are the looks of p's nodes.
+// nodeLooks are the looks of p's nodes drawn (see drawnFigures).
 func nodeLooks(p *profile.Profile) []nodeLook {
-	figs := p.Figures()
+	figs := drawnFigures(p)
 	looks := make([]nodeLook, len(figs))
 	if len(figs) <= manyNodes {
 		for k := range looks {
@@ -192,7 +223,7 @@ func (pg *page) watchLine(i int, r image.Rectangle) error {
 	}
 	key(clusterLine, 4, false, total)
 	if len(looks) > manyNodes {
-		key(blend(paper, muted, 0.35), 2, false, "each node")
+		key(blend(paper, muted, 0.35), 2, false, "each node"+ofDrawn(p))
 	}
 	for k, lk := range looks {
 		name, silent := p.Nodes[k].Name, p.Nodes[k].Silent(len(p.Frames))
@@ -240,7 +271,7 @@ func watchChart(r image.Rectangle, p *profile.Profile, s *heatmap.Series, ns *he
 	}
 	var named, faint []chart.Series
 	var busy []float64
-	for k, nd := range p.Nodes {
+	for k, nd := range p.Nodes[:len(looks)] {
 		if nd.Cores == 0 {
 			continue
 		}
@@ -318,10 +349,10 @@ func stretches(v []float64, scale float64, x func(int) float64) []chart.Continuo
 // the names, upright when they do not fit side by side.
 func (pg *page) nodeBars(i int, r image.Rectangle) {
 	p, tf := pg.ps[i], pg.tf
-	figs := p.Figures()
+	figs := drawnFigures(p)
 	looks := nodeLooks(p)
 	base := r.Min.Y + lineHeight(tf.body)
-	x := r.Min.X + pg.text(tf.body, ink, r.Min.X, base, left, "Busy by node") + 30
+	x := r.Min.X + pg.text(tf.body, ink, r.Min.X, base, left, "Busy by node"+ofDrawn(p)) + 30
 	for _, k := range []struct {
 		draw func(image.Rectangle)
 		name string
@@ -345,7 +376,7 @@ func (pg *page) nodeBars(i int, r image.Rectangle) {
 	missed := image.Rect(plot.Min.X, plot.Max.Y+8, plot.Max.X, plot.Max.Y+8+missedH)
 	pg.text(tf.small, muted, missed.Min.X-8, missed.Max.Y-4, right, "missed")
 	box(pg.dst, image.Rect(missed.Min.X, missed.Max.Y, missed.Max.X, missed.Max.Y+1), rule)
-	upright, _ := nameRoom(tf, p, r.Dx())
+	upright, named := nameRoom(tf, p, r.Dx())
 	slot := slotWidth(r.Dx(), len(figs))
 	barW := max(2, min(80, slot*7/10))
 	for k, f := range figs {
@@ -374,9 +405,11 @@ func (pg *page) nodeBars(i int, r image.Rectangle) {
 			}
 		}
 		top := missed.Max.Y + 8
-		if upright {
+		switch {
+		case named == 0: // the node table names them
+		case upright:
 			pg.upright(tf.small, ink, cx-smallPx/2, top, fit(tf.small, f.Name, maxNameH))
-		} else {
+		default:
 			pg.text(tf.small, ink, cx, top+smallPx, center, f.Name)
 		}
 	}
@@ -430,21 +463,26 @@ func (pg *page) nodeTable(i int, r image.Rectangle) {
 	row(r.Min.Y, tf.small, muted, runtext.NodeHeads)
 	box(pg.dst, image.Rect(r.Min.X, r.Min.Y+nodeRowH-2, r.Max.X, r.Min.Y+nodeRowH), rule)
 	top := r.Min.Y + nodeRowH
+	listed := min(len(p.Nodes), maxNodeRows) // the rows after are "all"
 	for k, cells := range tableNodeRows(p) {
 		if k%2 == 0 {
 			box(pg.dst, image.Rect(r.Min.X, top, r.Max.X, top+nodeRowH), shade)
 		}
 		c, sw := ink, image.Rect(r.Min.X+6, top+6, r.Min.X+20, top+nodeRowH-6)
 		switch {
-		case k < len(p.Nodes) && p.Nodes[k].Silent(len(p.Frames)):
+		case k < listed && p.Nodes[k].Silent(len(p.Frames)):
 			pg.hatch(sw)
-		case k < len(looks) && looks[k].named:
+		case k < listed && k < len(looks) && looks[k].named:
 			box(pg.dst, sw, looks[k].c)
 		}
-		if k < len(p.Nodes) && p.Nodes[k].MissedTicks > 0 {
+		if k < listed && p.Nodes[k].MissedTicks > 0 {
 			c = alarm
 		}
 		row(top, tf.small, c, cells)
+		top += nodeRowH
+	}
+	if more := len(p.Nodes) - listed; more > 0 {
+		pg.text(tf.small, notice, r.Min.X+28, top+nodeRowH/2+smallPx/3, left, plural(more, "more node")+" not listed here; the CSV holds every node")
 		top += nodeRowH
 	}
 	pg.text(tf.small, muted, r.Min.X+28, top+nodeRowH/2+smallPx/3, left, "corescope's own cost: "+runtext.Cost(p.Summary))
