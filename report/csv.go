@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -20,7 +21,9 @@ import (
 // there, counted from 0 on each node; busy is the machine's load on the core
 // and subject_busy the subject's own, fractions 0..1 to within
 // levels.MaxError, empty where the sample lacks them (no subject measured, a
-// node that gave no figure that tick, a core not measured).
+// node that gave no figure that tick, a core not measured). A run's or a
+// node's name longer than maxRepeatedName bytes is clipped, with its
+// position: "aaaa… (run 3)".
 func CSV(w io.Writer, ps []*profile.Profile) error {
 	if err := complete(ps); err != nil {
 		return err
@@ -32,12 +35,16 @@ func CSV(w io.Writer, ps []*profile.Profile) error {
 	row := make([]string, 6)
 	var coreNames []string // "0", "1", ...: a node's cores are numbered from 0
 	for i, name := range runtext.Names(ps) {
-		row[0] = name
+		row[0] = clip(name, fmt.Sprintf(" (run %d)", i+1))
 		layout := ps[i].NodeLayout()
+		nodeNames := make([]string, len(layout))
+		for k, n := range layout {
+			nodeNames[k] = clip(n.Name, fmt.Sprintf(" (node %d)", k+1))
+		}
 		for _, f := range ps[i].Frames {
 			row[1] = strconv.FormatFloat(f.T, 'f', 3, 64)
-			for _, n := range layout {
-				row[2] = n.Name
+			for k, n := range layout {
+				row[2] = nodeNames[k]
 				for c := range n.Cores {
 					for len(coreNames) <= c {
 						coreNames = append(coreNames, strconv.Itoa(len(coreNames)))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"math"
@@ -138,5 +139,44 @@ func TestThreadPanelCountsSlicesOffTheScale(t *testing.T) {
 	}
 	if got := strings.Join(panelNotes(p.SlicesDropped, cov.offScale), "; "); got != "2 slices off the time scale not drawn" {
 		t.Errorf("the panel's note = %q", got)
+	}
+}
+
+// TestRepeatedNamesAreClipped gives a run a label, and a node and a
+// thread names, of 10,000 bytes: the CSV and the trace, which repeat them
+// in each row or event, write at most maxRepeatedName bytes of them there
+// (a 31 KB profile gave a 64 MB CSV), keeping each name unique.
+func TestRepeatedNamesAreClipped(t *testing.T) {
+	long := func(c string) string { return strings.Repeat(c, 10_000) }
+	run := withSlices(fixture(long("x"), runners.Threads, 8, 20, wave), 2, 20)
+	run.Threads[0].Name = long("t")
+	twin := fixture(long("x"), runners.Threads, 2, 5, wave)
+	w := watched(2, 4, 20, wave)
+	w.Nodes[0].Name = long("n")
+	ps := []*profile.Profile{run, twin, w}
+
+	var out bytes.Buffer
+	if err := CSV(&out, ps); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, nodes := map[string]bool{}, map[string]bool{}
+	for _, r := range records[1:] {
+		if len(r[0]) > maxRepeatedName || len(r[2]) > maxRepeatedName {
+			t.Fatalf("a row names run %d bytes, node %d bytes; want at most %d", len(r[0]), len(r[2]), maxRepeatedName)
+		}
+		runs[r[0]], nodes[r[2]] = true, true
+	}
+	if len(runs) != 3 || len(nodes) != 3 {
+		t.Errorf("the CSV names %d runs and %d nodes; want 3 of each, apart", len(runs), len(nodes))
+	}
+
+	for _, line := range strings.Split(string(rendered(t, ps)), "\n") {
+		if len(line) > maxRepeatedName+200 && !strings.Contains(line, `"process_name"`) {
+			t.Errorf("a trace event of %d bytes: %.120s...; want names clipped", len(line), line)
+		}
 	}
 }

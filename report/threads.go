@@ -130,9 +130,10 @@ func newThreadPanel(p *profile.Profile) *threadPanel {
 	return tp
 }
 
-// threadLabel names a thread where its slices are drawn: "python3 1234".
+// threadLabel names a thread where its slices are drawn: "python3 1234",
+// its name clipped (see clip) as the trace repeats it on every slice.
 func threadLabel(name string, tid int) string {
-	return fmt.Sprintf("%s %d", cmp.Or(name, "thread"), tid)
+	return fmt.Sprintf("%s %d", clip(cmp.Or(name, "thread"), ""), tid)
 }
 
 // height is how tall the panel is; 0 without slices.

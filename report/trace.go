@@ -62,7 +62,8 @@ type (
 // An event whose time lies beyond maxTraceS, or is not a number, is left
 // out, and its process's name ends by saying how many were: "cpu/threads
 // (4 events out of the trace's time range left out)". Every number
-// written is finite, so the file is always JSON.
+// written is finite, so the file is always JSON. The names of threads
+// and nodes, which events repeat, are clipped to maxRepeatedName bytes.
 func Trace(w io.Writer, ps []*profile.Profile) error {
 	if err := complete(ps); err != nil {
 		return err
@@ -312,12 +313,13 @@ func (o *traceOut) run(pid int, name string, p *profile.Profile) {
 // under corescope's) shows the gap instead.
 func (o *traceOut) nodeCounters(pid int, p *profile.Profile) {
 	for i, n := range p.Nodes {
-		quoted, _ := json.Marshal(n.Name)
+		clipped := clip(n.Name, fmt.Sprintf(" (node %d)", i+1))
+		quoted, _ := json.Marshal(clipped)
 		name := string(quoted[1 : len(quoted)-1]) // JSON-escaped, without quotes
 		total := []byte(`"` + name + ` busy cores"`)
 		counters := counterNames{prefix: `"` + name + ` cpu`, suffix: ` busy %"`}
 		tid := nodeTID(i)
-		o.add(traceEvent{Name: "thread_name", Ph: "M", Pid: pid, Tid: tid, Args: nameArgs{n.Name}})
+		o.add(traceEvent{Name: "thread_name", Ph: "M", Pid: pid, Tid: tid, Args: nameArgs{clipped}})
 		gapFrom := -1.0 // where the current gap began, or -1
 		prevT := 0.0
 		for k, f := range p.Frames {
@@ -398,7 +400,8 @@ func cpusOf(ss []profile.Slice) []int {
 	return slices.Sorted(maps.Keys(seen))
 }
 
-// threadName is how a subject thread is shown: its process, name and tid.
+// threadName is how a subject thread is shown: its process, name (see
+// clip) and tid.
 // One that ended before it was read has no name: "pid 7945", or
 // "pid 7945 [7950]" for one of its threads.
 func threadName(t profile.Thread) string {
@@ -411,7 +414,7 @@ func threadName(t profile.Thread) string {
 	case name == "":
 		name = fmt.Sprintf("pid %d", t.PID)
 	}
-	return fmt.Sprintf("%s [%d]", name, t.TID)
+	return fmt.Sprintf("%s [%d]", clip(name, ""), t.TID)
 }
 
 // span writes a complete event from start to end (microseconds), unless

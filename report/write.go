@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"unicode/utf8"
 
 	"corescope/atomicfile"
 	"corescope/profile"
@@ -41,4 +42,24 @@ func complete(ps []*profile.Profile) error {
 		}
 	}
 	return nil
+}
+
+// maxRepeatedName bounds, in bytes, a name the CSV and the trace repeat in
+// every row or event (a run's label, a node's name, a thread's): a file
+// can hold a label of megabytes, and a row a sample and core would repeat
+// it (a 31 KB profile with a label of 10,000 bytes gave a 64 MB CSV).
+const maxRepeatedName = 200
+
+// clip is s when it is at most maxRepeatedName bytes; else as much of it
+// as fits, cut at a rune, an ellipsis and tag, which keeps apart the names
+// whose beginnings are alike (" (run 3)").
+func clip(s, tag string) string {
+	if len(s) <= maxRepeatedName {
+		return s
+	}
+	n := max(0, maxRepeatedName-len(ellipsis)-len(tag))
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + ellipsis + tag
 }
