@@ -169,7 +169,7 @@ func (pg *page) title() {
 	pg.text(tf.small, muted, lg.Min.X, ly, left, "0% idle")
 	pg.text(tf.small, muted, (lg.Min.X+lg.Max.X)/2, ly, center, "core busy")
 	pg.text(tf.small, muted, lg.Max.X, ly, right, "100% busy")
-	for _, row := range stripKeys(pg.ps) {
+	for _, row := range stripKeys(pg.drawn) {
 		ly += lineHeight(tf.small) + 10
 		x := lg.Min.X
 		for _, k := range row {
