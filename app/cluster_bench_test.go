@@ -11,7 +11,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // BenchmarkClusterLiveTick is the Live view's tick during a watch of 64
@@ -43,9 +43,9 @@ func BenchmarkClusterLiveTick(b *testing.B) {
 			a := test.NewTempApp(b)
 			u := New(a, Options{})
 			u.win.Resize(fyne.NewSize(1280, 800))
-			spec := runners.Spec{Name: "watch", Interval: runners.Duration(time.Second)}
-			j := &job{specs: []runners.Spec{spec}, started: time.Unix(0, 0), index: -1, watching: nodes}
-			u.apply(j, []update{{kind: runBegan, spec: spec, start: time.Unix(0, 0)}}, nil)
+			s := spec.Spec{Name: "watch", Interval: spec.Duration(time.Second)}
+			j := &job{specs: []spec.Spec{s}, started: time.Unix(0, 0), index: -1, watching: nodes}
+			u.apply(j, []update{{kind: runBegan, spec: s, start: time.Unix(0, 0)}}, nil)
 			for i := range held {
 				up := update{kind: frameArrived, frame: frame(i), nodes: layout}
 				u.watched(j, &up)

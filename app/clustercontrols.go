@@ -11,7 +11,7 @@ import (
 
 	"corescope/nodes"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // backendCluster is the Run choice that watches other machines'
@@ -80,12 +80,12 @@ func (c *clusterFields) input() profile.WatchInput {
 	return profile.WatchInput{Nodes: strings.Split(c.nodes.Text, "\n"), Interval: c.interval.Text, Duration: c.duration.Text}
 }
 
-// problem is the *runners.FieldError of field when set gives it the text
+// problem is the *spec.FieldError of field when set gives it the text
 // being typed, whatever the other fields hold; nil when it is fine.
-func (c *clusterFields) problem(field string, set func(*profile.WatchInput)) *runners.FieldError {
+func (c *clusterFields) problem(field string, set func(*profile.WatchInput)) *spec.FieldError {
 	in := c.input()
 	set(&in)
-	var fe *runners.FieldError
+	var fe *spec.FieldError
 	if errors.As(in.Problem(field), &fe) {
 		return fe
 	}
@@ -99,7 +99,7 @@ var clusterLabels = map[string]string{"node": "Nodes", "interval": "Every", "dur
 // field by its label, and a bad node by its line.
 func (c *clusterFields) options() (profile.WatchOptions, error) {
 	opt, err := c.input().Options()
-	var fe *runners.FieldError
+	var fe *spec.FieldError
 	if !errors.As(err, &fe) {
 		return opt, err
 	}
@@ -115,7 +115,7 @@ func (c *clusterFields) options() (profile.WatchOptions, error) {
 
 // lineOf is the number of the line of the Nodes text fe names, 0 when fe
 // is not about one (the last, for an address given twice).
-func lineOf(text string, fe *runners.FieldError) int {
+func lineOf(text string, fe *spec.FieldError) int {
 	n := 0
 	for i, line := range strings.Split(text, "\n") {
 		if fe.Field == "node" && strconv.Quote(strings.TrimSpace(line)) == fe.Value {

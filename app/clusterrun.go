@@ -8,7 +8,7 @@ import (
 
 	"corescope/profile"
 	"corescope/report"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // watch starts watching the nodes the Cluster source names: no subject,
@@ -22,8 +22,8 @@ func (u *UI) watch() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	spec := runners.Spec{Interval: runners.Duration(opt.Interval), Name: "watch"}
-	j := &job{specs: []runners.Spec{spec}, group: u.groupFor(1), cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue(),
+	s := spec.Spec{Interval: spec.Duration(opt.Interval), Name: "watch"}
+	j := &job{specs: []spec.Spec{s}, group: u.groupFor(1), cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue(),
 		watching: len(opt.Addresses)}
 	u.start(ctx, j, func(ctx context.Context, j *job, done chan<- struct{}) { u.recordWatch(ctx, j, opt, done) })
 }

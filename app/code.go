@@ -12,19 +12,21 @@ import (
 
 	"corescope/assets"
 	"corescope/runners"
+	"corescope/runtext"
+	"corescope/spec"
 )
 
 // chosenModels are the models the model choice names: one, or every model
 // of the backend for Compare all.
-func (c *controls) chosenModels() []runners.Model {
+func (c *controls) chosenModels() []spec.Model {
 	in := c.input()
 	if in.Models != runners.AllModels {
-		return []runners.Model{runners.Model(in.Models)}
+		return []spec.Model{spec.Model(in.Models)}
 	}
 	if c.isPython() {
-		return runners.PythonModels
+		return spec.PythonModels
 	}
-	return runners.Models
+	return spec.Models
 }
 
 // showCode opens a dialog with the code of the chosen model, a tab a model
@@ -60,12 +62,12 @@ func (u *UI) showCode() {
 // modelCode shows the code of model m: its Python script, read-only and
 // monospace (a Label, not an Entry, whose focused cursor would blink and
 // repaint the window), or for Go a description of the model.
-func modelCode(m runners.Model, python bool) fyne.CanvasObject {
+func modelCode(m spec.Model, python bool) fyne.CanvasObject {
 	about := widget.NewLabel("")
 	about.Wrapping = fyne.TextWrapWord
 	if !python {
 		about.SetText(fmt.Sprintf("The Go models are Go code in runners/ (the hidden `corescope worker` subcommand), "+
-			"not a script to show.\n\n%s: %s.", m, runners.DescribeModel(m)))
+			"not a script to show.\n\n%s: %s.", m, runtext.DescribeModel(m)))
 		return container.NewVScroll(about)
 	}
 	name, code, ok := runners.PythonScript(m)
@@ -74,7 +76,7 @@ func modelCode(m runners.Model, python bool) fyne.CanvasObject {
 		return about
 	}
 	about.SetText(fmt.Sprintf("assets/python/%s, as corescope runs it (it imports workload.py: the kernel, "+
-		"the requests, the event lines). %s: %s.", name, m, runners.DescribeModel(m)))
+		"the requests, the event lines). %s: %s.", name, m, runtext.DescribeModel(m)))
 	return container.NewBorder(about, nil, nil, nil, scriptView(string(code)))
 }
 

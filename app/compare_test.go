@@ -14,7 +14,7 @@ import (
 	"corescope/heatmap"
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestCompareLaneShowsTheSubject checks that a run's lane draws the
@@ -85,7 +85,7 @@ func TestCompareLanesZoomTogether(t *testing.T) {
 	test.NewTempApp(t)
 	run := func(label string, n int) *profile.Profile {
 		p := &profile.Profile{Label: label}
-		p.Spec.Interval = runners.Duration(100 * time.Millisecond)
+		p.Spec.Interval = spec.Duration(100 * time.Millisecond)
 		for i := 1; i <= n; i++ {
 			p.Frames = append(p.Frames, profile.Frame{T: float64(i) / 10, Busy: levels.Row{levels.Steps, levels.Of(0.5)}, SubjectBusy: levels.Row{levels.Of(0.75), 0}})
 		}
@@ -147,10 +147,10 @@ func TestCompareLanesZoomTogether(t *testing.T) {
 // TestVerdictNamesTheModel checks that a run's verdict line says how it ran
 // where its name does not: the table has no model column.
 func TestVerdictNamesTheModel(t *testing.T) {
-	python := &profile.Profile{Label: "threads · CPython 3.11.2", Spec: runners.Spec{Backend: runners.BackendPython,
-		Workload: runners.CPU, Model: runners.Threads, Workers: 5, SwitchInterval: runners.Duration(5 * time.Millisecond)}}
-	sequential := &profile.Profile{Label: "sequential", Spec: runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
-		Model: runners.Sequential, Workers: 1}}
+	python := &profile.Profile{Label: "threads · CPython 3.11.2", Spec: spec.Spec{Backend: spec.BackendPython,
+		Workload: spec.CPU, Model: spec.Threads, Workers: 5, SwitchInterval: spec.Duration(5 * time.Millisecond)}}
+	sequential := &profile.Profile{Label: "sequential", Spec: spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU,
+		Model: spec.Sequential, Workers: 1}}
 	for _, tt := range []struct {
 		p    *profile.Profile
 		want string

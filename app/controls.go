@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/runners"
+	"corescope/spec"
 )
 
 // Choices the controls offer besides the engine's own lists.
@@ -29,12 +30,12 @@ const (
 // workloadNames name the engine's workloads in the controls; sampleRates
 // are the sampling intervals offered.
 var (
-	workloadNames = map[runners.Workload]string{runners.CPU: "CPU-bound", runners.IO: "I/O-bound", runners.Mixed: "Mixed"}
+	workloadNames = map[spec.Workload]string{spec.CPU: "CPU-bound", spec.IO: "I/O-bound", spec.Mixed: "Mixed"}
 	sampleRates   = []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond,
 		100 * time.Millisecond, 200 * time.Millisecond, 500 * time.Millisecond, time.Second}
 )
 
-func modelName(m runners.Model) string {
+func modelName(m spec.Model) string {
 	s := string(m)
 	return strings.ToUpper(s[:1]) + s[1:]
 }
@@ -43,7 +44,7 @@ func rateName(d time.Duration) string {
 	return fmt.Sprintf("%v (%g/s)", d, float64(time.Second)/float64(d))
 }
 
-// controls are the fields that make a runners.Spec.
+// controls are the fields that make a spec.Spec.
 type controls struct {
 	backend  *widget.Select
 	pyInfo   *widget.Label // the interpreter's version, or why it cannot run
@@ -203,24 +204,24 @@ func newControls(do func(func())) *controls {
 	c.pyInfo = widget.NewLabel("")
 	c.pyInfo.Wrapping = fyne.TextWrapWord
 	c.pyInfo.Hide()
-	c.start = widget.NewSelect(runners.StartMethods, changedText)
+	c.start = widget.NewSelect(spec.StartMethods, changedText)
 
 	var wl []string
-	for _, w := range runners.Workloads {
+	for _, w := range spec.Workloads {
 		wl = append(wl, workloadNames[w])
 	}
 	chosen := func(string) { c.updateApplies(); c.updateWorkersHint(); changed() }
 	c.workload = widget.NewSelect(wl, chosen)
-	c.model = widget.NewSelect(modelChoices(runners.Models), chosen)
+	c.model = widget.NewSelect(modelChoices(spec.Models), chosen)
 	c.code = newButton("Code", func() { call(c.onShowCode) })
 
 	c.tasks = entry("tasks", func(in *runners.Input, s string) { in.Tasks = s })
 	c.tasks.OnChanged = func(string) { c.updateWorkersHint(); changed() }
 	c.workers = entry("workers", func(in *runners.Input, s string) { in.Workers = s })
 	c.latency = entry("latency", func(in *runners.Input, s string) { in.Latency = s })
-	c.latency.SetPlaceHolder(runners.DefaultLatency.String())
+	c.latency.SetPlaceHolder(spec.DefaultLatency.String())
 	c.switches = entry("switch-interval", func(in *runners.Input, s string) { in.SwitchInterval = s })
-	c.switches.SetPlaceHolder(runners.DefaultSwitch.String())
+	c.switches.SetPlaceHolder(spec.DefaultSwitch.String())
 	c.size = entry("size", func(in *runners.Input, s string) { in.Size = s })
 
 	var rl []string
@@ -243,16 +244,16 @@ func newControls(do func(func())) *controls {
 		c.workersHint, start, latency, switches,
 		{Text: "Size", Widget: c.size, HintText: "work per task; 1 = default"},
 	}
-	isPython := func(in runners.Input) bool { return in.Backend == string(runners.BackendPython) }
+	isPython := func(in runners.Input) bool { return in.Backend == string(spec.BackendPython) }
 	c.optional = map[*widget.FormItem]func(runners.Input) bool{
 		python: isPython,
 		start: func(in runners.Input) bool {
-			return isPython(in) && (in.Models == runners.AllModels || in.Models == string(runners.Processes))
+			return isPython(in) && (in.Models == runners.AllModels || in.Models == string(spec.Processes))
 		},
-		c.workersHint: func(in runners.Input) bool { return in.Models != string(runners.Sequential) },
-		latency:       func(in runners.Input) bool { return in.Workload != string(runners.CPU) },
+		c.workersHint: func(in runners.Input) bool { return in.Models != string(spec.Sequential) },
+		latency:       func(in runners.Input) bool { return in.Workload != string(spec.CPU) },
 		switches: func(in runners.Input) bool {
-			return in.Models == runners.AllModels || in.Models == string(runners.Threads)
+			return in.Models == runners.AllModels || in.Models == string(spec.Threads)
 		},
 	}
 	c.goForm = widget.NewForm()
@@ -288,7 +289,7 @@ func call(f func()) {
 }
 
 // modelChoices are the model select's options for a backend's models.
-func modelChoices(models []runners.Model) []string {
+func modelChoices(models []spec.Model) []string {
 	var names []string
 	for _, m := range models {
 		names = append(names, modelName(m))
@@ -297,29 +298,29 @@ func modelChoices(models []runners.Model) []string {
 }
 
 // defaultInput is what the fields show before the user chose anything.
-var defaultInput = runners.Input{Workload: string(runners.CPU), Models: string(runners.Sequential),
-	Tasks: strconv.Itoa(runners.DefaultTasks), Size: strconv.FormatFloat(runners.DefaultSize, 'g', -1, 64),
-	Interval: runners.DefaultInterval.String()}
+var defaultInput = runners.Input{Workload: string(spec.CPU), Models: string(spec.Sequential),
+	Tasks: strconv.Itoa(spec.DefaultTasks), Size: strconv.FormatFloat(spec.DefaultSize, 'g', -1, 64),
+	Interval: spec.DefaultInterval.String()}
 
 // set shows in in the fields: the controls are a view of a runners.Input.
 func (c *controls) set(in runners.Input) {
 	switch in.Backend {
-	case string(runners.BackendCommand):
+	case string(spec.BackendCommand):
 		c.backend.SetSelected(backendCommand)
-	case string(runners.BackendPython):
+	case string(spec.BackendPython):
 		c.backend.SetSelected(backendPython)
 	default:
 		c.backend.SetSelected(backendGo)
 	}
 	c.command.SetText(in.CommandLine)
 	c.python.SetText(strings.Join(in.Pythons, " "))
-	c.start.SetSelected(cmp.Or(in.StartMethod, runners.DefaultStartMethod()))
-	c.workload.SetSelected(workloadNames[runners.Workload(cmp.Or(in.Workload, string(runners.CPU)))])
+	c.start.SetSelected(cmp.Or(in.StartMethod, spec.DefaultStartMethod()))
+	c.workload.SetSelected(workloadNames[spec.Workload(cmp.Or(in.Workload, string(spec.CPU)))])
 	switch in.Models {
 	case "", runners.AllModels:
 		c.model.SetSelected(compareAll)
 	default:
-		c.model.SetSelected(modelName(runners.Model(in.Models)))
+		c.model.SetSelected(modelName(spec.Model(in.Models)))
 	}
 	c.tasks.SetText(in.Tasks)
 	c.workers.SetText(in.Workers)
@@ -328,7 +329,7 @@ func (c *controls) set(in runners.Input) {
 	c.size.SetText(in.Size)
 	interval, err := time.ParseDuration(in.Interval)
 	if err != nil {
-		interval = runners.DefaultInterval
+		interval = spec.DefaultInterval
 	}
 	c.rate.SetSelected(rateName(nearestRate(interval)))
 	c.showBackend()
@@ -363,9 +364,9 @@ func (c *controls) showBackend() {
 		c.cmdForm.Hide()
 		c.goForm.Show()
 	}
-	models := runners.Models
+	models := spec.Models
 	if c.isPython() {
-		models = runners.PythonModels
+		models = spec.PythonModels
 	}
 	if names := modelChoices(models); !slices.Equal(names, c.model.Options) {
 		c.model.Options = names
@@ -406,8 +407,8 @@ func (c *controls) updatePython() {
 // input is what the fields hold, as the runners package reads user input.
 func (c *controls) input() runners.Input {
 	in := runners.Input{
-		Backend:        string(runners.BackendGo),
-		Workload:       string(runners.CPU),
+		Backend:        string(spec.BackendGo),
+		Workload:       string(spec.CPU),
 		Models:         runners.AllModels,
 		Tasks:          c.tasks.Text,
 		Workers:        c.workers.Text,
@@ -419,9 +420,9 @@ func (c *controls) input() runners.Input {
 	}
 	switch {
 	case c.isCommand():
-		in.Backend = string(runners.BackendCommand)
+		in.Backend = string(spec.BackendCommand)
 	case c.isPython():
-		in.Backend = string(runners.BackendPython)
+		in.Backend = string(spec.BackendPython)
 		in.Pythons = []string{strings.TrimSpace(c.python.Text)}
 		in.StartMethod = c.start.Selected
 	}
@@ -430,7 +431,7 @@ func (c *controls) input() runners.Input {
 			in.Workload = string(w)
 		}
 	}
-	for _, m := range runners.Models {
+	for _, m := range spec.Models {
 		if modelName(m) == c.model.Selected {
 			in.Models = string(m)
 		}
@@ -503,7 +504,7 @@ func (c *controls) validator(field string, set func(*runners.Input, string)) fyn
 		}
 		in := c.input()
 		set(&in, s)
-		var fe *runners.FieldError
+		var fe *spec.FieldError
 		if errors.As(in.Problem(field), &fe) {
 			return errors.New(fe.Allowed)
 		}
@@ -515,7 +516,7 @@ func (c *controls) validator(field string, set func(*runners.Input, string)) fyn
 func (c *controls) updateWorkersHint() {
 	hint := "empty = model's default"
 	in := c.input()
-	in.Backend, in.Workers = string(runners.BackendGo), "" // the hint is for the Go models, whatever is chosen now
+	in.Backend, in.Workers = string(spec.BackendGo), "" // the hint is for the Go models, whatever is chosen now
 	specs, err := in.Specs()
 	if err != nil { // another field is bad: say what auto means for the default tasks
 		in.Tasks = ""
@@ -533,7 +534,7 @@ func (c *controls) updateWorkersHint() {
 
 // specs are the runs the fields ask for: one, or one per model for
 // "Compare all". The error names the first bad field.
-func (c *controls) specs() ([]runners.Spec, error) {
+func (c *controls) specs() ([]spec.Spec, error) {
 	if !c.pythonKnown() {
 		_, err, _ := c.asker.known(strings.TrimSpace(c.python.Text))
 		return nil, err

@@ -15,7 +15,7 @@ import (
 	"corescope/lanes"
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // recordedHeatmap shows a finished 1 s run of 10 samples on 2 cores: core 0
@@ -175,12 +175,12 @@ func TestLaneHover(t *testing.T) {
 	w.Resize(fyne.NewSize(600, 300))
 	start := time.Unix(100, 0)
 	at := func(s float64) int64 { return start.Add(time.Duration(s * float64(time.Second))).UnixNano() }
-	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: start,
+	p := &profile.Profile{Spec: resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads}), Started: start,
 		Frames:  []profile.Frame{{T: 0.1}, {T: 0.2}, {T: 0.3}, {T: 0.4}},
 		Threads: []profile.Thread{{PID: 3, TID: 3, Name: "worker", Process: "worker"}, {PID: 3, TID: 4, Name: "gil-1", Process: "worker"}},
 		Slices:  []profile.Slice{{PID: 3, TID: 3, CPU: 0, Start: 0.0, End: 0.4}, {PID: 3, TID: 4, CPU: 1, Start: 0.1, End: 0.2}},
-		Events: []runners.Event{{Ev: runners.EvTaskStart, Task: 5, TID: 4, TNs: at(0.05)},
-			{Ev: runners.EvTaskEnd, Task: 5, TID: 4, TNs: at(0.3)}}}
+		Events: []spec.Event{{Ev: spec.EvTaskStart, Task: 5, TID: 4, TNs: at(0.05)},
+			{Ev: spec.EvTaskEnd, Task: 5, TID: 4, TNs: at(0.3)}}}
 	l.SetProfile(p)
 	l.Refresh()
 	pos := fyne.NewPos(l.x0+l.width*0.375, l.areaH*3/4) // 0.15 s, lane 2

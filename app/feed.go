@@ -5,16 +5,16 @@ import (
 	"time"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // update is one thing that happened on the recording goroutine, in order:
 // a run began, a frame arrived, or a run ended.
 type update struct {
 	kind  updateKind
-	index int          // begin, end: which run of the job
-	spec  runners.Spec // begin
-	start time.Time    // begin: wall clock of the run's time 0
+	index int       // begin, end: which run of the job
+	spec  spec.Spec // begin
+	start time.Time // begin: wall clock of the run's time 0
 	frame profile.Frame
 	// frame of a cluster's watch: its nodes (whose cores the frame holds)
 	// and "name: why" of each that gave no figure this tick.

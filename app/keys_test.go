@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // pressShortcut delivers a shortcut as the desktop driver does: the main
@@ -60,7 +60,7 @@ func TestRunAndStopKeysWorkWhateverHasFocus(t *testing.T) {
 			u, loop := newTestUI(t, Options{}, fakeRecord(0))
 			u.win.Resize(fyne.NewSize(1280, 800))
 			// Every field shown: the I/O workload and Compare all.
-			u.ctl.workload.SetSelected(workloadNames[runners.IO])
+			u.ctl.workload.SetSelected(workloadNames[spec.IO])
 			u.ctl.model.SetSelected(compareAll)
 			if tt.name == "command" {
 				u.ctl.backend.SetSelected(backendCommand)
@@ -108,17 +108,17 @@ func TestRunAndStopKeysWorkWhateverHasFocus(t *testing.T) {
 
 func TestFieldsShowOnlyWhereTheyApply(t *testing.T) {
 	tests := []struct {
-		workload runners.Workload
+		workload spec.Workload
 		model    string
 		want     []string // the optional rows shown
 	}{
-		{runners.CPU, modelName(runners.Sequential), nil},
-		{runners.CPU, modelName(runners.Threads), []string{"Workers", "Switch"}},
-		{runners.CPU, modelName(runners.Processes), []string{"Workers"}},
-		{runners.IO, modelName(runners.Sequential), []string{"Latency"}},
-		{runners.IO, modelName(runners.Async), []string{"Workers", "Latency"}},
-		{runners.Mixed, modelName(runners.Threads), []string{"Workers", "Latency", "Switch"}},
-		{runners.CPU, compareAll, []string{"Workers", "Switch"}},
+		{spec.CPU, modelName(spec.Sequential), nil},
+		{spec.CPU, modelName(spec.Threads), []string{"Workers", "Switch"}},
+		{spec.CPU, modelName(spec.Processes), []string{"Workers"}},
+		{spec.IO, modelName(spec.Sequential), []string{"Latency"}},
+		{spec.IO, modelName(spec.Async), []string{"Workers", "Latency"}},
+		{spec.Mixed, modelName(spec.Threads), []string{"Workers", "Latency", "Switch"}},
+		{spec.CPU, compareAll, []string{"Workers", "Switch"}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.workload)+" "+tt.model, func(t *testing.T) {
@@ -204,12 +204,12 @@ func TestEscapeOnTheFocusedStopButtonStops(t *testing.T) {
 
 func TestHiddenFieldNeitherAppliesNorBlocksRun(t *testing.T) {
 	u, _ := newTestUI(t, Options{}, nil)
-	u.ctl.workload.SetSelected(workloadNames[runners.IO])
+	u.ctl.workload.SetSelected(workloadNames[spec.IO])
 	u.ctl.latency.SetText("slow")
 	if !u.runBtn.Disabled() {
 		t.Fatal("Run is enabled with a bad latency shown")
 	}
-	u.ctl.workload.SetSelected(workloadNames[runners.CPU]) // hides Latency
+	u.ctl.workload.SetSelected(workloadNames[spec.CPU]) // hides Latency
 	if u.runBtn.Disabled() {
 		t.Error("Run is disabled by the hidden latency row; want enabled")
 	}
@@ -222,7 +222,7 @@ func TestWorkersHintAfterACommandLaunch(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefBackend, backendCommand)
 	a.Preferences().SetString(prefCommand, "sleep 1")
-	a.Preferences().SetString(prefModel, modelName(runners.Threads))
+	a.Preferences().SetString(prefModel, modelName(spec.Threads))
 	u := New(a, Options{})
 	u.ctl.backend.SetSelected(backendGo)
 	if want := "5 for threads"; !strings.Contains(u.ctl.workersHint.HintText, want) {

@@ -16,7 +16,7 @@ import (
 	"corescope/levels"
 	"corescope/profile"
 	"corescope/report"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // liveColumns is how many samples the live heatmap's axis grows to before
@@ -64,11 +64,11 @@ type liveView struct {
 // keep the choices.
 func newLiveView(onChange func(sorted bool)) *liveView {
 	v := &liveView{
-		heat:     NewHeatmap(runtime.NumCPU(), liveColumns, runners.DefaultInterval.Seconds()),
+		heat:     NewHeatmap(runtime.NumCPU(), liveColumns, spec.DefaultInterval.Seconds()),
 		bars:     newCoreBars(),
 		figures:  widget.NewLabel("Press Run (Ctrl+R) to watch the cores."),
 		note:     widget.NewLabel(""),
-		interval: runners.DefaultInterval.Seconds(),
+		interval: spec.DefaultInterval.Seconds(),
 	}
 	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
 	v.figures.Wrapping = fyne.TextWrapWord
@@ -154,13 +154,13 @@ func (l stripLegend) set(known bool) {
 }
 
 // begin clears the view for a new run of spec.
-func (v *liveView) begin(spec runners.Spec) {
-	v.interval = spec.Interval.D().Seconds()
+func (v *liveView) begin(s spec.Spec) {
+	v.interval = s.Interval.D().Seconds()
 	v.prevT, v.last = 0, nil
 	v.attribution, v.reason = "", ""
 	v.heat.ResetLive(runtime.NumCPU(), liveColumns, v.interval)
 	v.heat.SetNodes(nil, 0)
-	v.text = fmt.Sprintf("Running %s...", spec.Label())
+	v.text = fmt.Sprintf("Running %s...", s.Label())
 }
 
 // failed replaces the running line of a run that ended with no profile to

@@ -11,7 +11,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // liveFrame is a realistic frame of a run on cores cores: a wave of load
@@ -26,7 +26,7 @@ func liveFrame(i, cores int, interval float64) profile.Frame {
 		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 100, TID: 100 + k, CPU: 0.05, Core: (k + i) % cores})
 	}
 	t := time.Unix(0, 0).Add(time.Duration(f.T * float64(time.Second))).UnixNano()
-	f.Events = []runners.Event{{Ev: runners.EvTaskEnd, Task: i, TID: 100 + i%8, TNs: t}, {Ev: runners.EvTaskStart, Task: i + 1, TID: 100 + i%8, TNs: t}}
+	f.Events = []spec.Event{{Ev: spec.EvTaskEnd, Task: i, TID: 100 + i%8, TNs: t}, {Ev: spec.EvTaskStart, Task: i + 1, TID: 100 + i%8, TNs: t}}
 	return f
 }
 
@@ -62,10 +62,10 @@ func BenchmarkLiveTick(b *testing.B) {
 					u.tabs.SelectIndex(i)
 				}
 			}
-			spec := resolvedSpec(b, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes})
-			interval := spec.Interval.D().Seconds()
-			j := &job{specs: []runners.Spec{spec}, started: time.Unix(0, 0), index: -1}
-			u.apply(j, []update{{kind: runBegan, spec: spec, start: time.Unix(0, 0)}}, nil)
+			s := resolvedSpec(b, spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Processes})
+			interval := s.Interval.D().Seconds()
+			j := &job{specs: []spec.Spec{s}, started: time.Unix(0, 0), index: -1}
+			u.apply(j, []update{{kind: runBegan, spec: s, start: time.Unix(0, 0)}}, nil)
 			for i := range tc.held { // a full axis: the steady state
 				f := liveFrame(i, cores, interval)
 				u.live.add(&f)

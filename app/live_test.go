@@ -17,7 +17,7 @@ import (
 	"corescope/levels"
 	"corescope/profile"
 	"corescope/profile/profiletest"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestHeatmapShowsTheSubjectOrTheMachine checks the rows' pixels: the
@@ -83,17 +83,17 @@ func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
 func TestApproximateRunSaysSo(t *testing.T) {
 	u, _ := newTestUI(t, Options{}, nil)
 	u.win.Resize(fyne.NewSize(1000, 700))
-	spec := resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads})
+	s := resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads})
 	frames := []profile.Frame{
 		{T: 0.1, Busy: levels.Row{levels.Steps, levels.Steps}, SubjectBusy: levels.Row{levels.Steps, 0}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 0}}},
 		{T: 0.2, Busy: levels.Row{levels.Steps, levels.Steps}, SubjectBusy: levels.Row{0, levels.Steps}, ThreadSamples: []profile.ThreadSample{{PID: 5, TID: 5, CPU: 0.1, Core: 1}}},
 	}
-	approx := &profile.Profile{Label: "approx", Spec: spec, Started: time.Now(), Frames: frames,
+	approx := &profile.Profile{Label: "approx", Spec: s, Started: time.Now(), Frames: frames,
 		Summary: profile.Summary{Attribution: profile.AttributionApproximate, AttributionNote: "perf is not allowed here."}}
-	exact := &profile.Profile{Label: "exact", Spec: spec, Started: time.Now(), Frames: frames,
+	exact := &profile.Profile{Label: "exact", Spec: s, Started: time.Now(), Frames: frames,
 		Slices:  []profile.Slice{{PID: 5, TID: 5, CPU: 0, Start: 0.01, End: 0.1}, {PID: 5, TID: 5, CPU: 1, Start: 0.1, End: 0.2}},
 		Summary: profile.Summary{Attribution: profile.AttributionExact}}
-	old := &profile.Profile{Label: "old", Spec: spec, Started: time.Now(), Frames: []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps, levels.Steps}}}}
+	old := &profile.Profile{Label: "old", Spec: s, Started: time.Now(), Frames: []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps, levels.Steps}}}}
 
 	// Hidden tabs do not draw: each note is checked on its own tab.
 	for tab, note := range []*widget.Label{u.live.note, u.threads.note} {
@@ -124,12 +124,12 @@ func TestLiveRunSaysHowItMeasures(t *testing.T) {
 	test.NewTempApp(t)
 	v := newLiveView(nil)
 	v.visible = true
-	spec := resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads})
+	s := resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads})
 	for _, tt := range []struct {
 		attribution string
 		wantNote    bool
 	}{{profile.AttributionApproximate, true}, {profile.AttributionExact, false}} {
-		v.begin(spec)
+		v.begin(s)
 		v.add(&profile.Frame{T: 0.1, Busy: levels.Row{levels.Steps, 0}, SubjectBusy: levels.Row{levels.Steps, 0}, Attribution: tt.attribution})
 		v.refresh()
 		if v.note.Visible() != tt.wantNote {

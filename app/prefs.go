@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/runners"
+	"corescope/spec"
 )
 
 // Preference keys: the last choices, restored at the next launch.
@@ -73,5 +74,5 @@ func (c *controls) prefFields() map[string]*field {
 }
 
 // demoInput is the small CPU-bound comparison of every model the demo runs.
-var demoInput = runners.Input{Workload: string(runners.CPU), Models: runners.AllModels, Tasks: "10", Size: "0.5",
-	Interval: runners.DefaultInterval.String()}
+var demoInput = runners.Input{Workload: string(spec.CPU), Models: runners.AllModels, Tasks: "10", Size: "0.5",
+	Interval: spec.DefaultInterval.String()}

@@ -16,6 +16,8 @@ import (
 	"corescope/levels"
 	"corescope/profile"
 	"corescope/runners"
+	"corescope/runtext"
+	"corescope/spec"
 )
 
 // freeThreaded is a stand-in interpreter that answers as a free-threaded
@@ -34,13 +36,13 @@ echo '{"version": "3.13.1", "implementation": "cpython", "gil": false, "ok": tru
 
 func TestPythonChoiceBuildsPythonSpecs(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, nil)
-	u.ctl.model.SetSelected(modelName(runners.Goroutines))
+	u.ctl.model.SetSelected(modelName(spec.Goroutines))
 	u.ctl.backend.SetSelected(backendPython)
 	py := freeThreaded(t)
 	u.ctl.python.SetText(py)
 	loop.until(t, 10*time.Second, "the interpreter's answer", func() bool { return len(u.ctl.asker.asking) == 0 })
 
-	if slices.Contains(u.ctl.model.Options, modelName(runners.Goroutines)) || u.ctl.model.Selected != compareAll {
+	if slices.Contains(u.ctl.model.Options, modelName(spec.Goroutines)) || u.ctl.model.Selected != compareAll {
 		t.Errorf("Python's models = %q, chosen %q; want no goroutines, Compare all chosen", u.ctl.model.Options, u.ctl.model.Selected)
 	}
 	if got := u.ctl.pyInfo.Text; got != "CPython 3.13.1, no GIL" || u.ctl.pyInfo.Hidden {
@@ -51,30 +53,30 @@ func TestPythonChoiceBuildsPythonSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var models []runners.Model
+	var models []spec.Model
 	for _, s := range specs {
 		models = append(models, s.Model)
-		if s.Backend != runners.BackendPython || s.Python != py {
+		if s.Backend != spec.BackendPython || s.Python != py {
 			t.Errorf("%s spec: backend %q, python %q; want python on %s", s.Model, s.Backend, s.Python, py)
 		}
-		if want := map[bool]string{true: "spawn"}[s.Model == runners.Processes]; s.StartMethod != want {
+		if want := map[bool]string{true: "spawn"}[s.Model == spec.Processes]; s.StartMethod != want {
 			t.Errorf("%s spec: start method %q; want %q", s.Model, s.StartMethod, want)
 		}
 	}
-	if !slices.Equal(models, runners.PythonModels) {
-		t.Errorf("Compare all on Python runs %v; want %v", models, runners.PythonModels)
+	if !slices.Equal(models, spec.PythonModels) {
+		t.Errorf("Compare all on Python runs %v; want %v", models, spec.PythonModels)
 	}
 	if u.runBtn.Disabled() {
 		t.Error("Run is disabled with a working interpreter")
 	}
 
 	// The start method applies to processes only: its row goes with the model.
-	u.ctl.model.SetSelected(modelName(runners.Threads))
+	u.ctl.model.SetSelected(modelName(spec.Threads))
 	if specs, err := u.ctl.specs(); err != nil || specs[0].StartMethod != "" {
 		t.Errorf("threads spec = %+v, %v; want no start method", specs, err)
 	}
 	u.ctl.backend.SetSelected(backendGo)
-	if !u.ctl.pyInfo.Hidden || !slices.Contains(u.ctl.model.Options, modelName(runners.Goroutines)) {
+	if !u.ctl.pyInfo.Hidden || !slices.Contains(u.ctl.model.Options, modelName(spec.Goroutines)) {
 		t.Errorf("back on Go: interpreter shown %v, models %q; want it hidden and goroutines offered", !u.ctl.pyInfo.Hidden, u.ctl.model.Options)
 	}
 }
@@ -121,20 +123,20 @@ func TestShowCodeShowsTheModelsScript(t *testing.T) {
 	u, _ := newTestUI(t, Options{}, nil)
 	u.ctl.backend.SetSelected(backendPython)
 	u.ctl.python.SetText(freeThreaded(t))
-	u.ctl.model.SetSelected(modelName(runners.Threads))
+	u.ctl.model.SetSelected(modelName(spec.Threads))
 	test.Tap(u.ctl.code)
 
-	_, code, _ := runners.PythonScript(runners.Threads)
+	_, code, _ := runners.PythonScript(spec.Threads)
 	if texts := dialogTexts(t, u); !slices.Contains(texts, string(code)) {
 		t.Errorf("Show code for threads shows %.200q; want threads.py whole", texts)
 	}
 	u.win.Canvas().Overlays().Top().Hide()
 
 	u.ctl.backend.SetSelected(backendGo)
-	u.ctl.model.SetSelected(modelName(runners.Goroutines))
+	u.ctl.model.SetSelected(modelName(spec.Goroutines))
 	u.items.code.Action()
 	texts := strings.Join(dialogTexts(t, u), "\n")
-	if !strings.Contains(texts, "runners/") || !strings.Contains(texts, runners.DescribeModel(runners.Goroutines)) {
+	if !strings.Contains(texts, "runners/") || !strings.Contains(texts, runtext.DescribeModel(spec.Goroutines)) {
 		t.Errorf("Show code for Go goroutines says %q; want the Go code's place and the model's description", texts)
 	}
 	u.ctl.backend.SetSelected(backendCommand)
@@ -147,14 +149,14 @@ func TestShowCodeShowsTheModelsScript(t *testing.T) {
 // stderr as it starts.
 func printingRecord(lines int) profile.RecordFunc {
 	frames := fakeRecord(3)
-	return func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error) {
+	return func(ctx context.Context, s spec.Spec, opt profile.Options) (*profile.Profile, error) {
 		var b strings.Builder
 		for i := range lines {
-			fmt.Fprintf(&b, "%s line %d\n", spec.Label(), i)
+			fmt.Fprintf(&b, "%s line %d\n", s.Label(), i)
 		}
 		opt.Stdout.Write([]byte(b.String()))
-		opt.Stderr.Write([]byte("warning: " + spec.Label() + "\n"))
-		return frames(ctx, spec, opt)
+		opt.Stderr.Write([]byte("warning: " + s.Label() + "\n"))
+		return frames(ctx, s, opt)
 	}
 }
 
@@ -169,7 +171,7 @@ func TestOutputPaneShowsTheSubjectsOutput(t *testing.T) {
 	for _, l := range u.output.shown() {
 		got = append(got, l.text)
 	}
-	if len(got) != len(runners.Models)*5 || got[0] != "── 1 of 5: sequential ──" || got[1] != "sequential line 0" ||
+	if len(got) != len(spec.Models)*5 || got[0] != "── 1 of 5: sequential ──" || got[1] != "sequential line 0" ||
 		got[4] != "warning: sequential" || got[len(got)-1] != "warning: goroutines" {
 		t.Errorf("output pane = %q; want each run's heading, 3 lines and its warning", got)
 	}
@@ -198,7 +200,7 @@ func TestOutputPaneStaysBounded(t *testing.T) {
 
 func TestOutputPaneShowsAFilesKeptOutput(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.json")
-	p := &profile.Profile{Label: "pool.py", Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendCommand,
+	p := &profile.Profile{Label: "pool.py", Spec: resolvedSpec(t, spec.Spec{Backend: spec.BackendCommand,
 		Command: []string{"python3", "pool.py"}}), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
 		Frames:     []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps}}},
 		StdoutTail: "primes: 49098\ndone\n", StderrTail: "a warning\n"}
@@ -228,7 +230,7 @@ func TestPreferencesKeepPython(t *testing.T) {
 	u.ctl.backend.SetSelected(backendPython)
 	u.ctl.python.SetText(py)
 	loop.until(t, 10*time.Second, "the interpreter's answer", func() bool { return len(u.ctl.asker.asking) == 0 })
-	u.ctl.model.SetSelected(modelName(runners.Processes))
+	u.ctl.model.SetSelected(modelName(spec.Processes))
 	u.ctl.start.SetSelected("forkserver")
 
 	again := New(a, Options{})
@@ -237,7 +239,7 @@ func TestPreferencesKeepPython(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !again.ctl.isPython() || again.ctl.python.Text != py || len(specs) != 1 || specs[0].Python != py ||
-		specs[0].Model != runners.Processes || specs[0].StartMethod != "forkserver" {
+		specs[0].Model != spec.Processes || specs[0].StartMethod != "forkserver" {
 		t.Errorf("after a relaunch: backend %q, interpreter %q, specs %+v; want Python processes by forkserver on %s",
 			again.ctl.backend.Selected, again.ctl.python.Text, specs, py)
 	}

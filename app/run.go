@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"corescope/profile"
-	"corescope/runners"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // redrawEvery is the shortest time between two redraws while running.
@@ -19,7 +19,7 @@ const redrawEvery = 100 * time.Millisecond
 
 // job is the run (or "Compare all" runs) in progress.
 type job struct {
-	specs   []runners.Spec
+	specs   []spec.Spec
 	group   *runGroup // where its runs go: a new comparison, or the single runs
 	cancel  context.CancelFunc
 	started time.Time
@@ -28,7 +28,7 @@ type job struct {
 
 	// UI goroutine only: what the progress line shows.
 	index   int
-	spec    runners.Spec
+	spec    spec.Spec
 	done    int // tasks done in the current run
 	stopped bool
 	// watching is how many nodes a cluster's watch reads; 0 for runs.
@@ -96,13 +96,13 @@ func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 			Stdout:  outputTo(j.out, lineOut),
 			Stderr:  outputTo(j.out, lineErr),
 		},
-		OnRun: func(i, n int, spec runners.Spec) {
-			heading := spec.Label()
+		OnRun: func(i, n int, s spec.Spec) {
+			heading := s.Label()
 			if n > 1 {
 				heading = fmt.Sprintf("%d of %d: %s", i+1, n, heading)
 			}
 			j.out.add(outputLine{"── " + heading + " ──", lineHeading})
-			j.feed.add(update{kind: runBegan, index: i, spec: spec, start: time.Now()})
+			j.feed.add(update{kind: runBegan, index: i, spec: s, start: time.Now()})
 		},
 		OnRunEnd: func(i int, p *profile.Profile, err error) {
 			j.feed.add(update{kind: runEnded, index: i, profile: p, err: err})
@@ -217,7 +217,7 @@ func (u *UI) showProgress(j *job) {
 		label = "Watching " + runtext.Count(j.watching, "node")
 	}
 	elapsed := time.Since(j.started).Truncate(100 * time.Millisecond)
-	if j.spec.Backend == runners.BackendCommand || j.watching > 0 {
+	if j.spec.Backend == spec.BackendCommand || j.watching > 0 {
 		u.progress.Hide()
 		u.busy.Show()
 		u.busy.Start()

@@ -15,31 +15,31 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // modelRuns are figures like those of a CPU-bound comparison on 2 cores
 // (see the README): wall time, cores used, whether the run's threads were
 // sampled.
-var modelRuns = map[runners.Model]struct {
+var modelRuns = map[spec.Model]struct {
 	wall, cores float64
 	threads     bool
 }{
-	runners.Sequential: {2.4, 1, true},
-	runners.Threads:    {2.5, 1.02, true},
-	runners.Async:      {2.43, 1, true},
-	runners.Processes:  {1.23, 1.96, true},
-	runners.Goroutines: {0.07, 1.5, false}, // ends before a sample reads its threads
+	spec.Sequential: {2.4, 1, true},
+	spec.Threads:    {2.5, 1.02, true},
+	spec.Async:      {2.43, 1, true},
+	spec.Processes:  {1.23, 1.96, true},
+	spec.Goroutines: {0.07, 1.5, false}, // ends before a sample reads its threads
 }
 
 // modelRecord plays a run of each model with modelRuns' figures, a thread
-// whose tid is 100 plus the model's place in runners.Models, task events
+// whose tid is 100 plus the model's place in spec.Models, task events
 // and, for threads, the GIL's stats.
-func modelRecord(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error) {
-	m := modelRuns[spec.Model]
-	tid := 100 + slices.Index(runners.Models, spec.Model)
-	p := &profile.Profile{Label: spec.Label(), Spec: spec, Started: time.Unix(1000, 0), Machine: profile.Machine{LogicalCores: 2}}
+func modelRecord(ctx context.Context, s spec.Spec, opt profile.Options) (*profile.Profile, error) {
+	m := modelRuns[s.Model]
+	tid := 100 + slices.Index(spec.Models, s.Model)
+	p := &profile.Profile{Label: s.Label(), Spec: s, Started: time.Unix(1000, 0), Machine: profile.Machine{LogicalCores: 2}}
 	for i := 1; float64(i)*0.1 <= m.wall+0.05; i++ {
 		f := profile.Frame{T: float64(i) * 0.1, Busy: levels.Row{levels.Steps, levels.Of(0.5)},
 			SubjectBusy: levels.Row{levels.Of(0.9), levels.Of(0.1)}, TasksDone: i}
@@ -50,19 +50,19 @@ func modelRecord(ctx context.Context, spec runners.Spec, opt profile.Options) (*
 		opt.OnFrame(f)
 		p.Frames = append(p.Frames, f)
 	}
-	for k := range spec.Tasks {
+	for k := range s.Tasks {
 		start := p.Started.Add(time.Duration(k) * time.Millisecond).UnixNano()
-		p.Events = append(p.Events, runners.Event{Ev: runners.EvTaskStart, Task: k, TNs: start},
-			runners.Event{Ev: runners.EvTaskEnd, Task: k, TNs: start + int64(50*time.Millisecond)})
+		p.Events = append(p.Events, spec.Event{Ev: spec.EvTaskStart, Task: k, TNs: start},
+			spec.Event{Ev: spec.EvTaskEnd, Task: k, TNs: start + int64(50*time.Millisecond)})
 	}
 	p.Summary = profile.Summary{WallS: m.wall, CoresUsed: m.cores, CPUS: m.wall * m.cores, SubjectStartS: 0, SubjectEndS: m.wall,
 		Attribution: profile.AttributionExact}
 	if m.threads {
 		p.Summary.Procs, p.Summary.Threads = 1, 5
 	}
-	if spec.Model == runners.Threads {
+	if s.Model == spec.Threads {
 		p.Summary.GILWaitS = 9.84
-		p.Events = append(p.Events, runners.Event{Ev: runners.EvStats, GILSwitches: 8272})
+		p.Events = append(p.Events, spec.Event{Ev: spec.EvStats, GILSwitches: 8272})
 	}
 	return p, ctx.Err()
 }
@@ -152,9 +152,9 @@ func TestCompareAllStartsAFreshComparison(t *testing.T) {
 	first := slices.Clone(u.runs)
 	compareAllRuns(t, u, loop)
 
-	if len(u.runs) != 2*len(runners.Models) || len(u.compare.runs) != len(runners.Models) || len(tableRows(u.compare)) != len(runners.Models) {
+	if len(u.runs) != 2*len(spec.Models) || len(u.compare.runs) != len(spec.Models) || len(tableRows(u.compare)) != len(spec.Models) {
 		t.Fatalf("after two Compare all: %d runs in the session, %d in the Compare tab, %d table rows; want %d, %d, %d",
-			len(u.runs), len(u.compare.runs), len(tableRows(u.compare)), 2*len(runners.Models), len(runners.Models), len(runners.Models))
+			len(u.runs), len(u.compare.runs), len(tableRows(u.compare)), 2*len(spec.Models), len(spec.Models), len(spec.Models))
 	}
 	if slices.Contains(u.compare.runs, first[0]) {
 		t.Error("the Compare tab shows a run of the first comparison; want only the second")
@@ -173,7 +173,7 @@ func TestCompareAllStartsAFreshComparison(t *testing.T) {
 		t.Errorf("Comparison 1's lanes hold %d runs; want its 5", len(got))
 	}
 
-	u.ctl.model.SetSelected(modelName(runners.Threads))
+	u.ctl.model.SetSelected(modelName(spec.Threads))
 	test.Tap(u.runBtn)
 	loop.until(t, 10*time.Second, "the run to end", func() bool { return u.job == nil })
 	if got := u.compare.group.Selected; got != "Single runs (1)" || len(u.compare.runs) != 1 {
@@ -237,9 +237,9 @@ func TestCompareShowsFiveVerdictsAt1280x800(t *testing.T) {
 	view := u.compare.scroll.Size().Height
 	bottom := u.compare.verdicts.Position().Y + u.compare.verdicts.Size().Height
 	t.Logf("view %v bottom %v lanes %v table %v verdicts %v at %v tabs %v", view, bottom, u.compare.lanes.Size(), u.compare.table.Size(), u.compare.verdicts.Size(), u.compare.verdicts.Position(), u.tabs.Size())
-	if len(u.compare.verdicts.Objects) != len(runners.Models) || bottom > view {
+	if len(u.compare.verdicts.Objects) != len(spec.Models) || bottom > view {
 		t.Errorf("%d verdicts end %v down the Compare tab, which shows %v; want %d, all visible",
-			len(u.compare.verdicts.Objects), bottom, view, len(runners.Models))
+			len(u.compare.verdicts.Objects), bottom, view, len(spec.Models))
 	}
 	for i, o := range u.compare.verdicts.Objects {
 		p := u.runs[i]
@@ -255,7 +255,7 @@ func TestCompareShowsFiveVerdictsAt1280x800(t *testing.T) {
 func TestRunBarWhileRecording(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, fakeRecord(0))
 	u.ctl.tasks.SetText("5")
-	u.ctl.model.SetSelected(modelName(runners.Threads))
+	u.ctl.model.SetSelected(modelName(spec.Threads))
 	test.Tap(u.runBtn)
 	loop.until(t, 10*time.Second, "the first frames", func() bool { return u.live.last != nil })
 	test.Tap(u.stopBtn)

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 func TestSessionAllowed(t *testing.T) {
@@ -37,13 +37,13 @@ func TestSessionAllowed(t *testing.T) {
 // several runs a new comparison, single runs together, each file apart;
 // what the selectors list, newest first; and what picking one shows.
 func TestSessionGroups(t *testing.T) {
-	run := func(m runners.Model) *profile.Profile {
-		return &profile.Profile{Label: string(m), Spec: runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: m, Tasks: 20, Size: 1},
+	run := func(m spec.Model) *profile.Profile {
+		return &profile.Profile{Label: string(m), Spec: spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: m, Tasks: 20, Size: 1},
 			Summary: profile.Summary{WallS: 1}}
 	}
-	seq, thr := run(runners.Sequential), run(runners.Threads)
-	seq2, thr2 := run(runners.Sequential), run(runners.Threads)
-	single, opened := run(runners.Processes), run(runners.Async)
+	seq, thr := run(spec.Sequential), run(spec.Threads)
+	seq2, thr2 := run(spec.Sequential), run(spec.Threads)
+	single, opened := run(spec.Processes), run(spec.Async)
 	type step struct {
 		name    string
 		do      func(s *session)

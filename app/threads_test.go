@@ -17,7 +17,7 @@ import (
 	"corescope/lanes"
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 func TestThreadsDrawOnlyWhenShown(t *testing.T) {
@@ -77,7 +77,7 @@ func TestThreadLanesAreNamedOnceKnown(t *testing.T) {
 	if got, want := labels(), []string{"7/7", "7/9"}; !slices.Equal(got, want) {
 		t.Errorf("live lane labels = %q; want %q", got, want)
 	}
-	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now(),
+	p := &profile.Profile{Spec: resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads}), Started: time.Now(),
 		Frames:  []profile.Frame{{T: 0.1, ThreadSamples: samples}},
 		Threads: []profile.Thread{{PID: 7, TID: 7, Name: "python3", Process: "python3"}, {PID: 7, TID: 9, Name: "worker-1"}}}
 	l.SetProfile(p)
@@ -95,7 +95,7 @@ func TestExactLanesZoom(t *testing.T) {
 	l := NewThreadLanes()
 	w := test.NewTempWindow(t, l)
 	w.Resize(fyne.NewSize(600, 300))
-	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now(),
+	p := &profile.Profile{Spec: resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads}), Started: time.Now(),
 		Frames: []profile.Frame{{T: 0.1}, {T: 0.2}, {T: 0.3}, {T: 0.4}},
 		Slices: []profile.Slice{{PID: 3, TID: 3, CPU: 0, Start: 0.0, End: 0.4}, {PID: 3, TID: 4, CPU: 1, Start: 0.1, End: 0.2}}}
 	l.SetProfile(p)
@@ -145,7 +145,7 @@ func TestThreadsTabFitsASmallWindow(t *testing.T) {
 	v := newThreadsView()
 	v.visible = true
 	test.NewTempWindow(t, v.content)
-	v.show(&profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now(),
+	v.show(&profile.Profile{Spec: resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads}), Started: time.Now(),
 		Frames: []profile.Frame{{T: 0.1}, {T: 0.2}},
 		Slices: []profile.Slice{{PID: 3, TID: 3, CPU: 0, Start: 0.0, End: 0.2}}})
 	if !v.zoomRow.Visible() {
@@ -164,7 +164,7 @@ func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
 	v, _ := threadsTab(t, 800, 500)
 	t0 := time.Now()
 	frame := profile.Frame{T: 0.1, Busy: levels.Row{0}, ThreadSamples: []profile.ThreadSample{{PID: 7, TID: 7, CPU: 0.1, Core: 0}},
-		Events: []runners.Event{{Ev: runners.EvTaskStart, Task: -1, PID: 7, TID: 7, TNs: t0.UnixNano()}}}
+		Events: []spec.Event{{Ev: spec.EvTaskStart, Task: -1, PID: 7, TID: 7, TNs: t0.UnixNano()}}}
 	v.begin(t0, 0.1)
 	v.add(&frame)
 	v.refresh()
@@ -173,7 +173,7 @@ func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
 		t.Errorf("live lane with task -1 reads %q; want it to name task -1", got)
 	}
 
-	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: t0,
+	p := &profile.Profile{Spec: resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads}), Started: t0,
 		Frames: []profile.Frame{frame}, Events: frame.Events}
 	path := filepath.Join(t.TempDir(), "task-1.json")
 	if err := profile.Save(path, []*profile.Profile{p}); err != nil {
@@ -261,7 +261,7 @@ func threadsTab(t *testing.T, w, h float32) (*threadsView, fyne.Window) {
 // tenFrames is a recorded run of the threads model, ten frames 0.1 s
 // apart, no thread in them yet.
 func tenFrames(t *testing.T) *profile.Profile {
-	p := &profile.Profile{Spec: resolvedSpec(t, runners.Spec{Workload: runners.CPU, Model: runners.Threads}), Started: time.Now()}
+	p := &profile.Profile{Spec: resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads}), Started: time.Now()}
 	for i := range 10 {
 		p.Frames = append(p.Frames, profile.Frame{T: 0.1 * float64(i+1)})
 	}

@@ -16,7 +16,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // uiLoop stands in for Fyne's main loop: the UI's goroutines hand it
@@ -63,8 +63,8 @@ func newTestUI(t *testing.T, opt Options, record profile.RecordFunc) (*UI, uiLoo
 // one thread named in its first frame: it ends after frames frames, or runs
 // until stopped when frames is 0.
 func fakeRecord(frames int) profile.RecordFunc {
-	return func(ctx context.Context, spec runners.Spec, opt profile.Options) (*profile.Profile, error) {
-		p := &profile.Profile{Label: spec.Label(), Spec: spec, Started: time.Now()}
+	return func(ctx context.Context, s spec.Spec, opt profile.Options) (*profile.Profile, error) {
+		p := &profile.Profile{Label: s.Label(), Spec: s, Started: time.Now()}
 		for i := 0; frames == 0 || i < frames; i++ {
 			f := profile.Frame{T: float64(i+1) * 0.01, Busy: levels.Row{levels.Steps, levels.Of(0.5)}, SubjectCPU: 0.01, TasksDone: i + 1,
 				ThreadSamples: []profile.ThreadSample{{PID: 10, TID: 11, CPU: 0.01, Core: i % 2}}}
@@ -85,11 +85,11 @@ func fakeRecord(frames int) profile.RecordFunc {
 }
 
 // resolvedSpec is spec with its defaults, failing the test if it is not valid.
-func resolvedSpec(t testing.TB, spec runners.Spec) runners.Spec {
+func resolvedSpec(t testing.TB, sp spec.Spec) spec.Spec {
 	t.Helper()
-	s, err := spec.Resolve()
+	s, err := sp.Resolve()
 	if err != nil {
-		t.Fatalf("%+v.Resolve() = %v", spec, err)
+		t.Fatalf("%+v.Resolve() = %v", sp, err)
 	}
 	return s
 }
@@ -115,14 +115,14 @@ func TestCompareAllFillsTheCompareTable(t *testing.T) {
 	}
 	loop.until(t, 20*time.Second, "Compare all to end", func() bool { return u.job == nil })
 
-	if len(u.runs) != len(runners.Models) {
-		t.Fatalf("runs after Compare all = %d; want %d", len(u.runs), len(runners.Models))
+	if len(u.runs) != len(spec.Models) {
+		t.Fatalf("runs after Compare all = %d; want %d", len(u.runs), len(spec.Models))
 	}
 	cells := labelTexts(u.compare.table.Objects)
-	if want := len(tableHeader) * (1 + len(runners.Models)); len(cells) != want {
+	if want := len(tableHeader) * (1 + len(spec.Models)); len(cells) != want {
 		t.Fatalf("compare table has %d cells; want %d", len(cells), want)
 	}
-	for i, m := range runners.Models {
+	for i, m := range spec.Models {
 		if got := cells[len(tableHeader)*(i+1)]; got != string(m) {
 			t.Errorf("compare table row %d = %q; want %q", i+1, got, m)
 		}
@@ -171,13 +171,13 @@ func TestInvalidFieldDisablesRun(t *testing.T) {
 		{"tasks 0", func(c *controls) *field { return c.tasks }, "0"},
 		{"tasks text", func(c *controls) *field { return c.tasks }, "many"},
 		{"tasks too many", func(c *controls) *field { return c.tasks }, "100001"},
-		{"workers negative", func(c *controls) *field { c.model.SetSelected(modelName(runners.Threads)); return c.workers }, "-1"},
-		{"workers too many", func(c *controls) *field { c.model.SetSelected(modelName(runners.Threads)); return c.workers }, "5000"},
+		{"workers negative", func(c *controls) *field { c.model.SetSelected(modelName(spec.Threads)); return c.workers }, "-1"},
+		{"workers too many", func(c *controls) *field { c.model.SetSelected(modelName(spec.Threads)); return c.workers }, "5000"},
 		{"size 0", func(c *controls) *field { return c.size }, "0"},
 		{"size text", func(c *controls) *field { return c.size }, "big"},
 		{"size huge", func(c *controls) *field { return c.size }, "1e9"},
-		{"latency text", func(c *controls) *field { c.workload.SetSelected(workloadNames[runners.IO]); return c.latency }, "slow"},
-		{"switch interval 0", func(c *controls) *field { c.model.SetSelected(modelName(runners.Threads)); return c.switches }, "0"},
+		{"latency text", func(c *controls) *field { c.workload.SetSelected(workloadNames[spec.IO]); return c.latency }, "slow"},
+		{"switch interval 0", func(c *controls) *field { c.model.SetSelected(modelName(spec.Threads)); return c.switches }, "0"},
 		{"empty command", func(c *controls) *field { c.backend.SetSelected(backendCommand); return c.command }, "  "},
 		{"open quote", func(c *controls) *field { c.backend.SetSelected(backendCommand); return c.command }, "echo 'hi"},
 	}
@@ -210,7 +210,7 @@ func TestInvalidFieldDisablesRun(t *testing.T) {
 
 func TestWorkersHintSaysWhatAutoMeans(t *testing.T) {
 	u, _ := newTestUI(t, Options{}, nil)
-	u.ctl.model.SetSelected(modelName(runners.Threads))
+	u.ctl.model.SetSelected(modelName(spec.Threads))
 	want := "5 for threads"
 	if got := u.ctl.workersHint.HintText; !strings.Contains(got, want) {
 		t.Errorf("workers hint for threads = %q; want it to contain %q", got, want)
@@ -220,8 +220,8 @@ func TestWorkersHintSaysWhatAutoMeans(t *testing.T) {
 func TestOpenFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
-	p := &profile.Profile{Label: "sequential", Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
-		Model: runners.Sequential}), Started: time.Now(),
+	p := &profile.Profile{Label: "sequential", Spec: resolvedSpec(t, spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU,
+		Model: spec.Sequential}), Started: time.Now(),
 		Machine: profile.Machine{LogicalCores: 2}, Frames: []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps, 0}}}}
 	if err := profile.Save(good, []*profile.Profile{p}); err != nil {
 		t.Fatal(err)
@@ -272,8 +272,8 @@ func TestOpenFile(t *testing.T) {
 func TestPreferencesPersist(t *testing.T) {
 	a := test.NewTempApp(t)
 	u := New(a, Options{})
-	u.ctl.workload.SetSelected(workloadNames[runners.IO])
-	u.ctl.model.SetSelected(modelName(runners.Processes))
+	u.ctl.workload.SetSelected(workloadNames[spec.IO])
+	u.ctl.model.SetSelected(modelName(spec.Processes))
 	u.ctl.tasks.SetText("7")
 	u.ctl.workers.SetText("3")
 	u.ctl.latency.SetText("20ms")
@@ -293,9 +293,9 @@ func TestPreferencesPersist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := runners.Spec{Backend: runners.BackendGo, Workload: runners.IO, Model: runners.Processes, Tasks: 7, Workers: 3,
-		Size: 0.5, Latency: runners.Duration(20 * time.Millisecond),
-		Interval: runners.Duration(50 * time.Millisecond)}
+	want := spec.Spec{Backend: spec.BackendGo, Workload: spec.IO, Model: spec.Processes, Tasks: 7, Workers: 3,
+		Size: 0.5, Latency: spec.Duration(20 * time.Millisecond),
+		Interval: spec.Duration(50 * time.Millisecond)}
 	if len(specs) != 1 || specs[0].Model != want.Model || specs[0].Workload != want.Workload || specs[0].Tasks != want.Tasks ||
 		specs[0].Workers != want.Workers || specs[0].Size != want.Size || specs[0].Interval != want.Interval ||
 		specs[0].Latency != want.Latency || specs[0].SwitchInterval != want.SwitchInterval {
@@ -310,7 +310,7 @@ func TestPreferencesPersist(t *testing.T) {
 
 	demo := New(a, Options{Demo: true})
 	specs, _ = demo.ctl.specs()
-	if len(specs) != len(runners.Models) || strconv.Itoa(specs[0].Tasks) != demoInput.Tasks || specs[0].Workload != runners.CPU {
+	if len(specs) != len(spec.Models) || strconv.Itoa(specs[0].Tasks) != demoInput.Tasks || specs[0].Workload != spec.CPU {
 		t.Errorf("demo specs = %+v; want Compare all of the demo's CPU-bound tasks", specs)
 	}
 	if got := a.Preferences().String(prefTasks); got != "7" {
@@ -347,7 +347,7 @@ func TestPreferencesRestoreWithoutWriting(t *testing.T) {
 // binary as the worker.
 func TestRunRecordsARealSubject(t *testing.T) {
 	u, loop := newTestUI(t, Options{Self: os.Args[0]}, nil)
-	u.ctl.model.SetSelected(modelName(runners.Goroutines))
+	u.ctl.model.SetSelected(modelName(spec.Goroutines))
 	u.ctl.tasks.SetText("4")
 	u.ctl.size.SetText("0.05")
 	u.ctl.rate.SetSelected(rateName(50 * time.Millisecond))
@@ -391,11 +391,11 @@ func TestCompareFitsASmallWindow(t *testing.T) {
 }
 
 // saveRuns writes a profile file named name in dir holding one run per model.
-func saveRuns(t *testing.T, dir, name string, models ...runners.Model) string {
+func saveRuns(t *testing.T, dir, name string, models ...spec.Model) string {
 	t.Helper()
 	var ps []*profile.Profile
 	for _, m := range models {
-		ps = append(ps, &profile.Profile{Label: string(m), Spec: resolvedSpec(t, runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU,
+		ps = append(ps, &profile.Profile{Label: string(m), Spec: resolvedSpec(t, spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU,
 			Model: m}), Started: time.Now(), Machine: profile.Machine{LogicalCores: 1},
 			Frames: []profile.Frame{{T: 0.1, Busy: levels.Row{levels.Steps}}}})
 	}
@@ -411,8 +411,8 @@ func saveRuns(t *testing.T, dir, name string, models ...runners.Model) string {
 // one a dialog that names it, and the others still open.
 func TestOptionsOpenShowsTheFilesAtStart(t *testing.T) {
 	dir := t.TempDir()
-	a := saveRuns(t, dir, "a.json", runners.Sequential, runners.Goroutines)
-	b := saveRuns(t, dir, "b.corescope.json", runners.Threads)
+	a := saveRuns(t, dir, "a.json", spec.Sequential, spec.Goroutines)
+	b := saveRuns(t, dir, "b.corescope.json", spec.Threads)
 	broken := filepath.Join(dir, "broken.json")
 	if err := os.WriteFile(broken, []byte(`{"format": "corescope/v1", "runs": [`), 0o600); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"corescope/report"
 	"corescope/runners"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // Exit codes of the CLI.
@@ -196,36 +197,36 @@ func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func (f *specFlags) register(fs *flag.FlagSet, cmd string) {
-	fs.StringVar(&f.in.Interval, "interval", runners.DefaultInterval.String(),
-		fmt.Sprintf("sampling interval (%v..%v)", runners.MinInterval, runners.MaxInterval))
+	fs.StringVar(&f.in.Interval, "interval", spec.DefaultInterval.String(),
+		fmt.Sprintf("sampling interval (%v..%v)", spec.MinInterval, spec.MaxInterval))
 	if cmd == "record" {
 		return
 	}
-	fs.StringVar(&f.in.Backend, "backend", string(runners.BackendGo), "what runs the models: go (built in) or python (CPython scripts on --python)")
+	fs.StringVar(&f.in.Backend, "backend", string(spec.BackendGo), "what runs the models: go (built in) or python (CPython scripts on --python)")
 	fs.Var((*listFlag)(&f.in.Pythons), "python", "python backend: the interpreter `PATH` (default: python3 in PATH, then /usr/bin, /usr/local/bin); "+
 		"give it several times to compare interpreters")
-	fs.StringVar(&f.in.Workload, "workload", string(runners.CPU), "what each task does: "+list(runners.Workloads))
+	fs.StringVar(&f.in.Workload, "workload", string(spec.CPU), "what each task does: "+list(spec.Workloads))
 	if cmd == "run" {
-		fs.StringVar(&f.in.Models, "model", string(runners.Sequential), "how tasks run: "+list(runners.Models))
+		fs.StringVar(&f.in.Models, "model", string(spec.Sequential), "how tasks run: "+list(spec.Models))
 	} else {
-		fs.StringVar(&f.in.Models, "models", "", "comma-separated models to compare (default: all of "+list(runners.Models)+"; python: all but goroutines)")
+		fs.StringVar(&f.in.Models, "models", "", "comma-separated models to compare (default: all of "+list(spec.Models)+"; python: all but goroutines)")
 		fs.Var(&f.cmds, "cmd", "a command `LINE` to run (split like a shell, run without one); give it once per command to compare them instead of the models")
 		fs.Var(&f.labels, "label", "the `NAME` of each --cmd run, in order (default: its script's file name)")
 		fs.StringVar(&f.in.Baseline, "baseline", "", "the `LABEL` of the run speedups are measured against (default: sequential, or the first --cmd)")
 	}
-	fs.StringVar(&f.in.Tasks, "tasks", strconv.Itoa(runners.DefaultTasks), fmt.Sprintf("number of tasks (1..%d)", runners.MaxTasks))
+	fs.StringVar(&f.in.Tasks, "tasks", strconv.Itoa(spec.DefaultTasks), fmt.Sprintf("number of tasks (1..%d)", spec.MaxTasks))
 	fs.StringVar(&f.in.Workers, "workers", "0", fmt.Sprintf("pool size (1..%d); 0 = the model's default: threads %d, processes one per core, "+
-		"goroutines one per core for cpu and one per task otherwise, async one per task", runners.MaxWorkers, runners.DefaultThreadPool))
-	fs.StringVar(&f.in.Size, "size", strconv.FormatFloat(runners.DefaultSize, 'g', -1, 64), "factor on each task's CPU work (a positive number up to 1000)")
-	fs.StringVar(&f.in.Latency, "latency", runners.DefaultLatency.String(), "I/O latency of each request to the loopback site")
-	fs.StringVar(&f.in.SwitchInterval, "switch-interval", "", "threads: how long a thread may hold the GIL while another waits (default "+runners.DefaultSwitch.String()+")")
-	fs.StringVar(&f.in.StartMethod, "start-method", "", "python processes: how workers start: "+strings.Join(runners.StartMethods, ", ")+
-		" (default "+runners.DefaultStartMethod()+")")
+		"goroutines one per core for cpu and one per task otherwise, async one per task", spec.MaxWorkers, spec.DefaultThreadPool))
+	fs.StringVar(&f.in.Size, "size", strconv.FormatFloat(spec.DefaultSize, 'g', -1, 64), "factor on each task's CPU work (a positive number up to 1000)")
+	fs.StringVar(&f.in.Latency, "latency", spec.DefaultLatency.String(), "I/O latency of each request to the loopback site")
+	fs.StringVar(&f.in.SwitchInterval, "switch-interval", "", "threads: how long a thread may hold the GIL while another waits (default "+spec.DefaultSwitch.String()+")")
+	fs.StringVar(&f.in.StartMethod, "start-method", "", "python processes: how workers start: "+strings.Join(spec.StartMethods, ", ")+
+		" (default "+spec.DefaultStartMethod()+")")
 }
 
 // specs builds and validates the specs the flags ask for; command is the
 // argv of record.
-func (f *specFlags) specs(cmd string, command []string) ([]runners.Spec, error) {
+func (f *specFlags) specs(cmd string, command []string) ([]spec.Spec, error) {
 	if len(f.cmds) > 0 {
 		return f.commandSpecs()
 	}
@@ -234,9 +235,9 @@ func (f *specFlags) specs(cmd string, command []string) ([]runners.Spec, error) 
 	}
 	in := f.in
 	if cmd == "record" {
-		in.Backend, in.Argv = string(runners.BackendCommand), command
+		in.Backend, in.Argv = string(spec.BackendCommand), command
 	}
-	if len(in.Pythons) > 0 && in.Backend != string(runners.BackendPython) {
+	if len(in.Pythons) > 0 && in.Backend != string(spec.BackendPython) {
 		return nil, usagef("--python chooses the python backend's interpreter: add --backend python")
 	}
 	specs, err := in.Specs()
@@ -253,14 +254,14 @@ func (f *specFlags) specs(cmd string, command []string) ([]runners.Spec, error) 
 
 // commandSpecs are compare --cmd's runs: each command named by its --label
 // or its script, measured against --baseline or the first command.
-func (f *specFlags) commandSpecs() ([]runners.Spec, error) {
+func (f *specFlags) commandSpecs() ([]spec.Spec, error) {
 	if len(f.labels) > len(f.cmds) {
 		return nil, usagef("--label: %d labels for %d commands; give at most one a --cmd, in order", len(f.labels), len(f.cmds))
 	}
-	var specs []runners.Spec
+	var specs []spec.Spec
 	names := map[string]bool{}
 	for i, line := range f.cmds {
-		in := runners.Input{Backend: string(runners.BackendCommand), CommandLine: line, Interval: f.in.Interval}
+		in := runners.Input{Backend: string(spec.BackendCommand), CommandLine: line, Interval: f.in.Interval}
 		if i < len(f.labels) {
 			in.Label = f.labels[i]
 		}
@@ -299,7 +300,7 @@ func numbered(name string, taken map[string]bool) string {
 	return label
 }
 
-func labelsOf(specs []runners.Spec) []string {
+func labelsOf(specs []spec.Spec) []string {
 	ls := make([]string, len(specs))
 	for i, s := range specs {
 		ls[i] = s.Label()
@@ -309,8 +310,8 @@ func labelsOf(specs []runners.Spec) []string {
 
 // canRun refuses a command that does not exist: bad input, found before
 // anything runs.
-func canRun(spec runners.Spec) error {
-	subject, err := runners.Prepare(spec, "")
+func canRun(s spec.Spec) error {
+	subject, err := runners.Prepare(s, "")
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -524,12 +525,12 @@ func cmdModels(args []string, stdout io.Writer) error {
 		return usageError{err.Error()}
 	}
 	fmt.Fprintln(stdout, "Workloads:")
-	for _, w := range runners.Workloads {
-		fmt.Fprintf(stdout, "  %-11s %s\n", w, runners.DescribeWorkload(w))
+	for _, w := range spec.Workloads {
+		fmt.Fprintf(stdout, "  %-11s %s\n", w, runtext.DescribeWorkload(w))
 	}
 	fmt.Fprintln(stdout, "\nModels:")
-	for _, m := range runners.Models {
-		fmt.Fprintf(stdout, "  %-11s %s\n", m, runners.DescribeModel(m))
+	for _, m := range spec.Models {
+		fmt.Fprintf(stdout, "  %-11s %s\n", m, runtext.DescribeModel(m))
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 	"corescope/internal/pngtest"
 	"corescope/internal/proctest"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 func cli(args ...string) (code int, stdout, stderr string) {
@@ -268,16 +268,16 @@ func TestCommandLabels(t *testing.T) {
 }
 
 func TestPrintSummary(t *testing.T) {
-	spec := runners.Spec{Backend: runners.BackendCommand, Command: []string{"/bin/true"}}
+	s := spec.Spec{Backend: spec.BackendCommand, Command: []string{"/bin/true"}}
 	tests := []struct {
 		name     string
 		p        *profile.Profile
 		want     []string // lines, white space folded
 		unwanted string
 	}{
-		{"no sample saw the subject", &profile.Profile{Spec: spec, Summary: profile.Summary{WallS: 0.001}},
+		{"no sample saw the subject", &profile.Profile{Spec: s, Summary: profile.Summary{WallS: 0.001}},
 			[]string{"threads - processes -, context switches 0", "max RSS -"}, "switch timeline"},
-		{"the switch timeline dropped its oldest", &profile.Profile{Spec: spec, Slices: make([]profile.Slice, profile.MaxSlices),
+		{"the switch timeline dropped its oldest", &profile.Profile{Spec: s, Slices: make([]profile.Slice, profile.MaxSlices),
 			SlicesDropped: 1234, Summary: profile.Summary{WallS: 9, Threads: 5, Procs: 1, MaxRSS: 12 << 20}},
 			[]string{"max RSS 12.0 MiB", "switch timeline 250,000 slices kept, 1,234 older dropped"}, ""},
 	}
@@ -299,8 +299,8 @@ func TestPrintSummary(t *testing.T) {
 }
 
 func TestPrintTableModels(t *testing.T) {
-	run := func(m runners.Model, workers int, set func(*runners.Spec)) *profile.Profile {
-		s := runners.Spec{Backend: runners.BackendPython, Python: "/usr/bin/python3", Workload: runners.CPU, Model: m,
+	run := func(m spec.Model, workers int, set func(*spec.Spec)) *profile.Profile {
+		s := spec.Spec{Backend: spec.BackendPython, Python: "/usr/bin/python3", Workload: spec.CPU, Model: m,
 			Tasks: 4, Workers: workers, Size: 1}
 		if set != nil {
 			set(&s)
@@ -308,8 +308,8 @@ func TestPrintTableModels(t *testing.T) {
 		return &profile.Profile{Label: string(m), Spec: s, Machine: profile.Machine{Python: "CPython 3.11.2", LogicalCores: 2}}
 	}
 	ps := []*profile.Profile{
-		run(runners.Threads, 5, func(s *runners.Spec) { s.SwitchInterval = runners.Duration(5 * time.Millisecond) }),
-		run(runners.Processes, 2, func(s *runners.Spec) { s.StartMethod = "spawn" }),
+		run(spec.Threads, 5, func(s *spec.Spec) { s.SwitchInterval = spec.Duration(5 * time.Millisecond) }),
+		run(spec.Processes, 2, func(s *spec.Spec) { s.StartMethod = "spawn" }),
 	}
 	var b bytes.Buffer
 	printTable(&b, ps)

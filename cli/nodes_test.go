@@ -7,13 +7,13 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestPrintNodesSilentNode: a node that never answered has no mean or peak
 // ("-", not an idle 0.00); the others' figures and the "all" row stay.
 func TestPrintNodesSilentNode(t *testing.T) {
-	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(time.Second)},
+	p := &profile.Profile{Spec: spec.Spec{Interval: spec.Duration(time.Second)},
 		Nodes: []profile.Node{{Name: "a:9100", Cores: 2}, {Name: "b:9100", First: 2, MissedTicks: 2, LastError: "cannot connect: connection refused"}}}
 	for _, busy := range []levels.Row{{levels.Of(0.5), levels.Of(1)}, {levels.Of(0), levels.Of(0.5)}} {
 		p.Frames = append(p.Frames, profile.Frame{Busy: busy})
@@ -37,7 +37,7 @@ func TestPrintNodesSilentNode(t *testing.T) {
 
 // A cluster none of whose nodes ever answered has no mean or peak either.
 func TestPrintNodesNoFigureAtAll(t *testing.T) {
-	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(time.Second)},
+	p := &profile.Profile{Spec: spec.Spec{Interval: spec.Duration(time.Second)},
 		Nodes: []profile.Node{{Name: "a:9100", MissedTicks: 2, LastError: "timed out after 800ms"},
 			{Name: "b:9100", MissedTicks: 2, LastError: "cannot connect: connection refused"}},
 		Frames: []profile.Frame{{Busy: levels.Row{}}, {Busy: levels.Row{}}}}

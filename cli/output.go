@@ -10,8 +10,8 @@ import (
 	"golang.org/x/term"
 
 	"corescope/profile"
-	"corescope/runners"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // printSummary writes one run's figures for a person to read.
@@ -79,7 +79,7 @@ func printTable(w io.Writer, ps []*profile.Profile) {
 	switch {
 	case commands:
 		printf(w, "%d commands, %d logical cores\n\n", len(ps), ps[0].Machine.LogicalCores)
-	case ps[0].Spec.Backend == runners.BackendPython:
+	case ps[0].Spec.Backend == spec.BackendPython:
 		printf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), runtext.OrDash(runtext.Pythons(ps)), ps[0].Machine.LogicalCores)
 	default:
 		printf(w, "%s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
@@ -125,7 +125,7 @@ func newProgress(w io.Writer) *progress {
 }
 
 // startRun is called before each run.
-func (p *progress) startRun(i, n int, s runners.Spec) {
+func (p *progress) startRun(i, n int, s spec.Spec) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.label, p.tasks, p.i, p.n, p.started = s.Label(), s.Tasks, i, n, time.Now()

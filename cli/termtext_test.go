@@ -10,7 +10,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // hostile is text a profile file may hold to take over a terminal: a
@@ -22,10 +22,10 @@ const hostile = "evil\x1b[2J\r\u009b31m\u202ename\ncores used  spoofed"
 // are hostile: nothing of them reaches the terminal raw.
 func TestCLIReportEscapesTheFilesStrings(t *testing.T) {
 	run := &profile.Profile{Label: hostile, ExitCode: 3, Error: hostile,
-		Spec:    runners.Spec{Backend: runners.BackendCommand, Command: []string{"/bin/" + hostile, hostile}, Interval: runners.Duration(100 * time.Millisecond)},
+		Spec:    spec.Spec{Backend: spec.BackendCommand, Command: []string{"/bin/" + hostile, hostile}, Interval: spec.Duration(100 * time.Millisecond)},
 		Machine: profile.Machine{LogicalCores: 1}, Summary: profile.Summary{Verdict: hostile},
 		Nodes: []profile.Node{{Name: hostile, Cores: 1, LastError: hostile}}, Frames: []profile.Frame{{Busy: levels.Row{levels.Of(0.5)}}}}
-	watched := &profile.Profile{Label: hostile, Spec: runners.Spec{Interval: runners.Duration(time.Second)},
+	watched := &profile.Profile{Label: hostile, Spec: spec.Spec{Interval: spec.Duration(time.Second)},
 		Summary: profile.Summary{Verdict: hostile},
 		Nodes:   []profile.Node{{Name: hostile, Cores: 1, LastError: hostile, MissedTicks: 1}}, Frames: []profile.Frame{{Busy: levels.Row{levels.Missing}}}}
 	path := filepath.Join(t.TempDir(), "hostile.json")
@@ -46,7 +46,7 @@ func TestCLIReportEscapesTheFilesStrings(t *testing.T) {
 // command, its error) is printed escaped too.
 func TestPrintSummaryEscapesTheRunsStrings(t *testing.T) {
 	p := &profile.Profile{Label: hostile, ExitCode: 3, Error: hostile,
-		Spec:    runners.Spec{Backend: runners.BackendCommand, Command: []string{hostile}},
+		Spec:    spec.Spec{Backend: spec.BackendCommand, Command: []string{hostile}},
 		Machine: profile.Machine{Python: hostile}, Summary: profile.Summary{AttributionNote: hostile, Attribution: hostile}}
 	var b bytes.Buffer
 	printSummary(&b, p)
@@ -56,7 +56,7 @@ func TestPrintSummaryEscapesTheRunsStrings(t *testing.T) {
 // TestCLIErrorsAreEscaped: an error that quotes a file's strings (a
 // profile that contradicts itself, named by its label) is printed escaped.
 func TestCLIErrorsAreEscaped(t *testing.T) {
-	p := &profile.Profile{Label: hostile, Spec: runners.Spec{Backend: runners.BackendCommand, Command: []string{"true"}},
+	p := &profile.Profile{Label: hostile, Spec: spec.Spec{Backend: spec.BackendCommand, Command: []string{"true"}},
 		Frames: []profile.Frame{{T: 1, Busy: levels.Row{0}}, {T: 0, Busy: levels.Row{0}}}}
 	path := filepath.Join(t.TempDir(), "broken.json")
 	if err := profile.Save(path, []*profile.Profile{p}); err != nil {

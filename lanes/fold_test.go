@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 func TestFoldOf(t *testing.T) {
@@ -132,7 +132,7 @@ func TestSetProfileFolds(t *testing.T) {
 // TestSampledLanesFold folds a run without slices by its samples' CPU: two
 // processes seen once, each 0.1 ms, beside a thread busy all along.
 func TestSampledLanesFold(t *testing.T) {
-	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)}}
+	p := &profile.Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)}}
 	for i := range 10 {
 		f := profile.Frame{T: 0.1 * float64(i+1), ThreadSamples: []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1, Core: 0}}}
 		if i == 3 {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // CorePalette colours a thread's time on a core by that core
@@ -62,10 +62,10 @@ type Lanes struct {
 	interval float64
 	capacity int // most samples kept; 0 = all
 	cols     []threadCol
-	tasks    ends[taskSpan]        // tasks that ended
-	running  map[int]runners.Event // task -> its start, while it runs
-	slices   ends[slice]           // on-core slices, with exact attribution
-	earliest float64               // the first start of a slice kept
+	tasks    ends[taskSpan]     // tasks that ended
+	running  map[int]spec.Event // task -> its start, while it runs
+	slices   ends[slice]        // on-core slices, with exact attribution
+	earliest float64            // the first start of a slice kept
 	keys     []laneKey
 	lane     map[int]int    // tid -> index in keys
 	procs    map[int]int    // pid -> its process's place among the processes, in the order they were seen
@@ -174,7 +174,7 @@ type laneKey struct{ pid, tid, proc int }
 // New returns empty lanes, every one of them shown.
 func New() *Lanes {
 	return &Lanes{lane: map[int]int{}, procs: map[int]int{}, names: map[int]string{}, threads: map[int]string{},
-		running: map[int]runners.Event{}, foldKey: -1}
+		running: map[int]spec.Event{}, foldKey: -1}
 }
 
 // Reset empties the lanes for a run that started at t0 and is sampled every
@@ -301,7 +301,7 @@ func (l *Lanes) merges(row int) bool {
 }
 
 // Add takes one frame's thread samples and events (copied); call Refresh to show them.
-func (l *Lanes) Add(t float64, samples []profile.ThreadSample, events []runners.Event) {
+func (l *Lanes) Add(t float64, samples []profile.ThreadSample, events []spec.Event) {
 	for _, s := range samples {
 		l.laneOf(s.PID, s.TID)
 		l.cores = max(l.cores, s.Core+1)
@@ -322,13 +322,13 @@ func (l *Lanes) Add(t float64, samples []profile.ThreadSample, events []runners.
 // thread, once: a task runs from its start until its end comes (a second
 // start of the same task takes the first one's place), and an end without
 // a start is ignored.
-func (l *Lanes) addTasks(events []runners.Event) {
+func (l *Lanes) addTasks(events []spec.Event) {
 	n := len(l.tasks.all)
 	for _, e := range events {
 		switch e.Ev {
-		case runners.EvTaskStart:
+		case spec.EvTaskStart:
 			l.running[e.Task] = e
-		case runners.EvTaskEnd:
+		case spec.EvTaskEnd:
 			if s, ok := l.running[e.Task]; ok {
 				delete(l.running, e.Task)
 				l.tasks.push(taskSpan{interval{l.eventT(s), l.eventT(e)}, s.TID, s.Task})
@@ -424,7 +424,7 @@ func (l *Lanes) Extent() (from, length float64) {
 	return from, to - from
 }
 
-func (l *Lanes) eventT(e runners.Event) float64 {
+func (l *Lanes) eventT(e spec.Event) float64 {
 	return float64(e.TNs-l.t0.UnixNano()) / 1e9
 }
 

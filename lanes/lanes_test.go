@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestForgetOldTasks checks that a scrolling live view keeps only
@@ -21,14 +21,14 @@ func TestForgetOldTasks(t *testing.T) {
 	at := func(s float64) int64 { return t0.Add(time.Duration(s * float64(time.Second))).UnixNano() }
 	l := New()
 	l.Reset(t0, 0.1, 10)
-	long := runners.Event{Ev: runners.EvTaskStart, Task: 0, TID: 1, TNs: at(0)}
-	l.Add(0.1, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1}}, []runners.Event{long})
+	long := spec.Event{Ev: spec.EvTaskStart, Task: 0, TID: 1, TNs: at(0)}
+	l.Add(0.1, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1}}, []spec.Event{long})
 	for i := 1; i < 100; i++ {
 		t := float64(i+1) * 0.1
-		l.Add(t, []profile.ThreadSample{{PID: 1, TID: 2, CPU: 0.1}}, []runners.Event{
-			{Ev: runners.EvTaskStart, Task: i, TID: 2, TNs: at(t - 0.1)},
-			{Ev: runners.EvTaskEnd, Task: i, TID: 2, TNs: at(t)},
-			{Ev: runners.EvStats, TNs: at(t)},
+		l.Add(t, []profile.ThreadSample{{PID: 1, TID: 2, CPU: 0.1}}, []spec.Event{
+			{Ev: spec.EvTaskStart, Task: i, TID: 2, TNs: at(t - 0.1)},
+			{Ev: spec.EvTaskEnd, Task: i, TID: 2, TNs: at(t)},
+			{Ev: spec.EvStats, TNs: at(t)},
 		})
 	}
 	if n := len(l.tasks.all); n > 11 {
@@ -109,9 +109,9 @@ func TestSamplesFollowTheWindow(t *testing.T) {
 // TestAt reads a known slice, sample and task back.
 func TestAt(t *testing.T) {
 	l := exactRun()
-	l.addTasks([]runners.Event{
-		{Ev: runners.EvTaskStart, Task: 7, TID: 12, TNs: int64(0.2e9)},
-		{Ev: runners.EvTaskEnd, Task: 7, TID: 12, TNs: int64(0.45e9)}})
+	l.addTasks([]spec.Event{
+		{Ev: spec.EvTaskStart, Task: 7, TID: 12, TNs: int64(0.2e9)},
+		{Ev: spec.EvTaskEnd, Task: 7, TID: 12, TNs: int64(0.45e9)}})
 	tests := []struct {
 		row      int
 		from, to float64
@@ -213,13 +213,13 @@ func TestLateSampleLeavesNoGap(t *testing.T) {
 func TestNegativeTaskIDs(t *testing.T) {
 	l := New()
 	l.Reset(time.Unix(0, 0), 0.1, 0)
-	var events []runners.Event
+	var events []spec.Event
 	for i, task := range []int{-1, -2, math.MinInt} {
 		events = append(events,
-			runners.Event{Ev: runners.EvTaskStart, Task: task, TID: 1, TNs: int64(i) * 1e8},
-			runners.Event{Ev: runners.EvTaskEnd, Task: task, TID: 1, TNs: int64(i)*1e8 + 5e7})
+			spec.Event{Ev: spec.EvTaskStart, Task: task, TID: 1, TNs: int64(i) * 1e8},
+			spec.Event{Ev: spec.EvTaskEnd, Task: task, TID: 1, TNs: int64(i)*1e8 + 5e7})
 	}
-	events = append(events, runners.Event{Ev: runners.EvTaskStart, Task: -7, TID: 1, TNs: 3e8}) // still running
+	events = append(events, spec.Event{Ev: spec.EvTaskStart, Task: -7, TID: 1, TNs: 3e8}) // still running
 	l.Add(0.4, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.1, Core: 0}}, events)
 	dst := image.NewRGBA(image.Rect(0, 0, 40, l.Len()*Rows))
 	l.Paint(dst, 0, 0.4)

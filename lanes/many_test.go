@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // manyThreads is a recorded run of one process that started n short
@@ -17,7 +17,7 @@ import (
 // slice, on 8 cores.
 func manyThreads(n int) *profile.Profile {
 	const frames = 100
-	p := &profile.Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)}}
+	p := &profile.Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)}}
 	for i := range frames {
 		p.Frames = append(p.Frames, profile.Frame{T: 0.1 * float64(i+1)})
 	}
@@ -174,18 +174,18 @@ func TestPaintVisitsTheTasksInTheWindow(t *testing.T) {
 	l.Reset(time.Unix(0, 0), 0.1, 0)
 	perFrame := tasks / 600
 	for i := range 600 {
-		var events []runners.Event
+		var events []spec.Event
 		for k := range perFrame {
 			task, ns := i*perFrame+k, int64(i)*1e8+int64(k)*1e8/int64(perFrame)
-			events = append(events, runners.Event{Ev: runners.EvTaskStart, Task: task, TID: 1 + k%threads, TNs: ns},
-				runners.Event{Ev: runners.EvTaskEnd, Task: task, TID: 1 + k%threads, TNs: ns + 5e5})
+			events = append(events, spec.Event{Ev: spec.EvTaskStart, Task: task, TID: 1 + k%threads, TNs: ns},
+				spec.Event{Ev: spec.EvTaskEnd, Task: task, TID: 1 + k%threads, TNs: ns + 5e5})
 		}
 		l.Add(float64(i+1)*0.1, []profile.ThreadSample{{PID: 1, TID: 1, CPU: 0.05}}, events)
 	}
 	for tid := range threads + 1 {
 		l.Add(60.1, []profile.ThreadSample{{PID: 1, TID: 1 + tid}}, nil)
 	}
-	l.Add(60.2, nil, []runners.Event{{Ev: runners.EvTaskStart, Task: -1, TID: 9, TNs: 1e9}}) // on thread 9 since 1 s, still running
+	l.Add(60.2, nil, []spec.Event{{Ev: spec.EvTaskStart, Task: -1, TID: 9, TNs: 1e9}}) // on thread 9 since 1 s, still running
 	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
 	l.Paint(dst, 30, 31)
 	inWindow := tasks / 60

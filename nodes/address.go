@@ -1,12 +1,13 @@
 package nodes
 
 import (
-	"corescope/runners"
 	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"corescope/spec"
 )
 
 // acceptedForms is the error text's list of what --node takes.
@@ -20,7 +21,7 @@ const acceptedForms = "host:port (meaning http://host:port/metrics) or a full ht
 func ParseAddress(s string) (string, error) {
 	in := strings.TrimSpace(s)
 	bad := func(why string) (string, error) {
-		return "", &runners.FieldError{Field: "node", Value: strconv.Quote(s), Allowed: why + "; use " + acceptedForms}
+		return "", &spec.FieldError{Field: "node", Value: strconv.Quote(s), Allowed: why + "; use " + acceptedForms}
 	}
 	if in == "" {
 		return bad("it is empty")

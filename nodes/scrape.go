@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 const (
@@ -142,26 +142,26 @@ func NewScraper(addresses []string, interval time.Duration) (*Scraper, error) {
 	return s, nil
 }
 
-// CheckInterval says, as a *runners.FieldError, when nodes cannot be read
+// CheckInterval says, as a *spec.FieldError, when nodes cannot be read
 // every interval: MinInterval is the shortest.
 func CheckInterval(interval time.Duration) error {
 	if interval < MinInterval {
-		return &runners.FieldError{Field: "interval", Value: interval.String(),
+		return &spec.FieldError{Field: "interval", Value: interval.String(),
 			Allowed: fmt.Sprintf("use %v or more (nodes' counters move in 10 ms steps)", MinInterval)}
 	}
 	return nil
 }
 
 // CheckAddresses turns addresses into the URLs to scrape (ParseAddress),
-// or says, as a *runners.FieldError naming the address, that one is bad or
+// or says, as a *spec.FieldError naming the address, that one is bad or
 // given twice, or beyond the 1024 nodes read at once, or that there is
 // none.
 func CheckAddresses(addresses []string) ([]string, error) {
 	if len(addresses) == 0 {
-		return nil, &runners.FieldError{Field: "node", Value: "none", Allowed: "give at least one: " + acceptedForms}
+		return nil, &spec.FieldError{Field: "node", Value: "none", Allowed: "give at least one: " + acceptedForms}
 	}
 	if len(addresses) > maxNodes {
-		return nil, &runners.FieldError{Field: "node", Value: strconv.Quote(addresses[maxNodes]),
+		return nil, &spec.FieldError{Field: "node", Value: strconv.Quote(addresses[maxNodes]),
 			Allowed: fmt.Sprintf("it is node %d: corescope reads up to %d nodes at once", maxNodes+1, maxNodes)}
 	}
 	urls := make([]string, 0, len(addresses))
@@ -172,7 +172,7 @@ func CheckAddresses(addresses []string) ([]string, error) {
 			return nil, err
 		}
 		if seen[u] {
-			return nil, &runners.FieldError{Field: "node", Value: strconv.Quote(a), Allowed: "it is given twice; give each node once"}
+			return nil, &spec.FieldError{Field: "node", Value: strconv.Quote(a), Allowed: "it is given twice; give each node once"}
 		}
 		seen[u] = true
 		urls = append(urls, u)

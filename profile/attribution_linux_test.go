@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"corescope/probes"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // requireExact skips a test that needs perf events where the kernel
@@ -52,7 +52,7 @@ func busyLoop(t *testing.T, n int) {
 func TestExactWithCompetition(t *testing.T) {
 	busyLoop(t, max(runtime.NumCPU()-1, 1)) // the subject gets the last core if it can
 	time.Sleep(200 * time.Millisecond)      // let the loop show in the lead-in
-	p, err := Record(context.Background(), smallCPU(runners.Sequential), quickEdges)
+	p, err := Record(context.Background(), smallCPU(spec.Sequential), quickEdges)
 	if err != nil {
 		t.Fatalf("Record() = %v", err)
 	}
@@ -109,7 +109,7 @@ func weightedMedian(ss []Slice) float64 {
 func workers(p *Profile, byPID bool) map[int]bool {
 	w := map[int]bool{}
 	for _, e := range p.Events {
-		if e.Ev == runners.EvTaskStart {
+		if e.Ev == spec.EvTaskStart {
 			if byPID {
 				w[e.PID] = true
 			} else {
@@ -123,12 +123,12 @@ func workers(p *Profile, byPID bool) map[int]bool {
 // recordUntil records spec up to attempts times until ok accepts a profile,
 // and says whether one did: a busy machine may squeeze one run, but a model
 // that behaves wrongly fails every time.
-func recordUntil(t *testing.T, spec runners.Spec, attempts int, ok func(*Profile) bool) bool {
+func recordUntil(t *testing.T, s spec.Spec, attempts int, ok func(*Profile) bool) bool {
 	t.Helper()
 	for range attempts {
-		p, err := Record(context.Background(), spec, quickEdges)
+		p, err := Record(context.Background(), s, quickEdges)
 		if err != nil {
-			t.Fatalf("Record(%s) = %v", spec.Model, err)
+			t.Fatalf("Record(%s) = %v", s.Model, err)
 		}
 		requireExact(t, p)
 		if ok(p) {
@@ -142,13 +142,13 @@ func recordUntil(t *testing.T, spec runners.Spec, attempts int, ok func(*Profile
 // its workers hold a core for about the switch interval and almost never
 // run at once, while the processes model's workers run together.
 func TestSlicesShowTheGIL(t *testing.T) {
-	spec := resolved(runners.Spec{Workload: runners.CPU, Model: runners.Threads, Tasks: 10, Size: 0.5,
-		SwitchInterval: runners.Duration(5 * time.Millisecond)})
+	s := resolved(spec.Spec{Workload: spec.CPU, Model: spec.Threads, Tasks: 10, Size: 0.5,
+		SwitchInterval: spec.Duration(5 * time.Millisecond)})
 	var median, overlap float64
 	gil := func(p *Profile) bool {
 		tids := workers(p, false)
 		if len(tids) < 2 {
-			t.Fatalf("tasks on %d worker threads; want the pool's %d", len(tids), spec.Workers)
+			t.Fatalf("tasks on %d worker threads; want the pool's %d", len(tids), s.Workers)
 		}
 		threads := workerSlices(p, tids, ByThread)
 		median, overlap = weightedMedian(threads), Together(threads, ByThread, p.Summary.TasksStartS, p.Summary.TasksEndS)
@@ -156,7 +156,7 @@ func TestSlicesShowTheGIL(t *testing.T) {
 			len(p.Slices), median*1e3, overlap*100)
 		return median >= 0.002 && median <= 0.012 && overlap <= 0.10
 	}
-	if !recordUntil(t, spec, 3, gil) {
+	if !recordUntil(t, s, 3, gil) {
 		t.Errorf("time-weighted median slice %.2f ms, workers together %.1f%% of the run; "+
 			"want 2..12 ms at a 5 ms switch interval and <= 10%% under one GIL", median*1e3, overlap*100)
 	}
@@ -164,13 +164,13 @@ func TestSlicesShowTheGIL(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		return
 	}
-	spec = resolved(runners.Spec{Workload: runners.CPU, Model: runners.Processes, Tasks: 10, Size: 0.5})
+	s = resolved(spec.Spec{Workload: spec.CPU, Model: spec.Processes, Tasks: 10, Size: 0.5})
 	parallel := func(p *Profile) bool {
 		overlap = Together(workerSlices(p, workers(p, true), byProcess), byProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
 		t.Logf("processes: %d slices, workers on-core together %.1f%% of the run", len(p.Slices), overlap*100)
 		return overlap >= 0.5
 	}
-	if !recordUntil(t, spec, 3, parallel) {
+	if !recordUntil(t, s, 3, parallel) {
 		t.Errorf("worker processes on cores together %.1f%% of the run; want most of it", overlap*100)
 	}
 }
@@ -220,7 +220,7 @@ func TestPerCoreTimeMatchesRusage(t *testing.T) {
 			opt := quickEdges
 			opt.openExact = tt.open
 			stealBefore := stealSeconds(t)
-			p, err := Record(context.Background(), smallCPU(runners.Processes), opt)
+			p, err := Record(context.Background(), smallCPU(spec.Processes), opt)
 			if err != nil {
 				t.Fatalf("Record() = %v", err)
 			}
@@ -261,7 +261,7 @@ const perfRefusedMark = "perf refused here, approximate:"
 // kernel does refuse, under a seccomp filter (see noPerfEnv).
 func TestApproximateWherePerfIsRefused(t *testing.T) {
 	refusal := perfRefusal(t)
-	p, err := Record(context.Background(), smallCPU(runners.Sequential), quickEdges)
+	p, err := Record(context.Background(), smallCPU(spec.Sequential), quickEdges)
 	if err != nil {
 		t.Fatalf("Record() = %v", err)
 	}
@@ -300,7 +300,7 @@ func perfRefusal(t *testing.T) error {
 // and without exact attribution and reports corescope's own CPU as a share
 // of one core (self-%).
 func BenchmarkRecordOwnCost(b *testing.B) {
-	spec := resolved(runners.Spec{Workload: runners.CPU, Model: runners.Threads, Tasks: 10, Size: 0.5})
+	s := resolved(spec.Spec{Workload: spec.CPU, Model: spec.Threads, Tasks: 10, Size: 0.5})
 	for _, exact := range []bool{true, false} {
 		name := "approximate"
 		opt := quickEdges
@@ -312,7 +312,7 @@ func BenchmarkRecordOwnCost(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			self, wall := 0.0, 0.0
 			for b.Loop() {
-				p, err := Record(context.Background(), spec, opt)
+				p, err := Record(context.Background(), s, opt)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -330,14 +330,14 @@ func BenchmarkRecordOwnCost(b *testing.B) {
 // overflow between two ticks: the drains in between (drainEvery) lose no
 // record.
 func TestSwitchRingsDrainedBetweenTicks(t *testing.T) {
-	spec := resolved(runners.Spec{Backend: runners.BackendCommand, Interval: runners.Duration(time.Second),
+	s := resolved(spec.Spec{Backend: spec.BackendCommand, Interval: spec.Duration(time.Second),
 		Command: []string{"/usr/bin/python3", "../internal/benchpeers/peers.py", "threads", "--threads", "64", "--seconds", "2"}})
-	if _, err := os.Stat(spec.Command[0]); err != nil {
+	if _, err := os.Stat(s.Command[0]); err != nil {
 		t.Skipf("no Python to run the subject: %v", err)
 	}
-	p, err := Record(context.Background(), spec, quickEdges)
+	p, err := Record(context.Background(), s, quickEdges)
 	if err != nil {
-		t.Fatalf("Record(%v) = %v", spec.Command, err)
+		t.Fatalf("Record(%v) = %v", s.Command, err)
 	}
 	requireExact(t, p)
 	t.Logf("%d slices in %.1f s: %s", len(p.Slices), p.Summary.WallS, p.Summary.AttributionNote)
@@ -350,11 +350,11 @@ func TestSwitchRingsDrainedBetweenTicks(t *testing.T) {
 // subshell, which live too briefly for /proc to be read: the kernel's
 // records name them all, the subshell by the shell it was forked from.
 func TestShortLivedProcessesNamed(t *testing.T) {
-	spec := resolved(runners.Spec{Backend: runners.BackendCommand,
+	s := resolved(spec.Spec{Backend: spec.BackendCommand,
 		Command: []string{"/bin/sh", "-c", "/bin/true; (echo forked && exit 3); /bin/sleep 0.05"}})
-	p, err := Record(context.Background(), spec, quickEdges)
+	p, err := Record(context.Background(), s, quickEdges)
 	if err != nil {
-		t.Fatalf("Record(%v) = %v", spec.Command, err)
+		t.Fatalf("Record(%v) = %v", s.Command, err)
 	}
 	requireExact(t, p)
 	named := map[string]int{}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // ComparePause is the rest between two runs of a comparison, so one run's
@@ -13,7 +13,7 @@ import (
 const ComparePause = 500 * time.Millisecond
 
 // RecordFunc records one run: Record, or a stand-in in tests.
-type RecordFunc func(ctx context.Context, spec runners.Spec, opt Options) (*Profile, error)
+type RecordFunc func(ctx context.Context, spec spec.Spec, opt Options) (*Profile, error)
 
 // CompareOptions configure Compare. The hooks are called on Compare's
 // goroutine, one run after another; Options.OnFrame gets every frame of
@@ -21,7 +21,7 @@ type RecordFunc func(ctx context.Context, spec runners.Spec, opt Options) (*Prof
 type CompareOptions struct {
 	Options
 	// OnRun, when set, is called before run i (0-based) of n starts.
-	OnRun func(i, n int, spec runners.Spec)
+	OnRun func(i, n int, spec spec.Spec)
 	// OnRunEnd, when set, is called when run i ended, with what Record
 	// returned: a profile (nil when the subject never started), which the
 	// hook owns, and an error (a failed run, ErrStopped).
@@ -34,7 +34,7 @@ type CompareOptions struct {
 // loop that runs a list of specs, for the CLI and the window alike. It goes
 // on after a failed run and returns the first failure with every profile
 // made; a stop (ctx done) ends it with ErrStopped.
-func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*Profile, error) {
+func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*Profile, error) {
 	var (
 		ps       []*Profile
 		firstErr error
@@ -47,7 +47,7 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 	if record == nil {
 		record = Record
 	}
-	for i, spec := range specs {
+	for i, s := range specs {
 		if i > 0 {
 			select {
 			case <-ctx.Done():
@@ -57,9 +57,9 @@ func Compare(ctx context.Context, specs []runners.Spec, opt CompareOptions) ([]*
 			}
 		}
 		if opt.OnRun != nil {
-			opt.OnRun(i, len(specs), spec)
+			opt.OnRun(i, len(specs), s)
 		}
-		p, err := record(ctx, spec, opt.Options)
+		p, err := record(ctx, s, opt.Options)
 		if opt.OnRunEnd != nil {
 			opt.OnRunEnd(i, handOver(p), err)
 		}

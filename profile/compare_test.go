@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // scriptedRecord stands in for Record: run i fails with errs[i] (nil for a
@@ -15,7 +15,7 @@ import (
 // run stopAt to play a user pressing Stop.
 func scriptedRecord(errs []error, stopAt int, cancel context.CancelFunc) RecordFunc {
 	i := -1
-	return func(ctx context.Context, spec runners.Spec, opt Options) (*Profile, error) {
+	return func(ctx context.Context, s spec.Spec, opt Options) (*Profile, error) {
 		i++
 		if i == stopAt && cancel != nil {
 			cancel()
@@ -24,7 +24,7 @@ func scriptedRecord(errs []error, stopAt int, cancel context.CancelFunc) RecordF
 			return nil, errs[i]
 		}
 		opt.OnFrame(Frame{T: float64(i)})
-		p := &Profile{Label: spec.Label(), Spec: spec, Summary: Summary{WallS: float64(i + 1)}}
+		p := &Profile{Label: s.Label(), Spec: s, Summary: Summary{WallS: float64(i + 1)}}
 		if errs[i] != nil {
 			p.Error = errs[i].Error()
 		}
@@ -58,10 +58,10 @@ func TestCompareHooks(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var log []string
-			specs := []runners.Spec{{Backend: runners.BackendGo, Model: runners.Sequential}, {Backend: runners.BackendGo, Model: runners.Threads}}
+			specs := []spec.Spec{{Backend: spec.BackendGo, Model: spec.Sequential}, {Backend: spec.BackendGo, Model: spec.Threads}}
 			opt := CompareOptions{
 				Options: Options{Machine: &Machine{}, OnFrame: func(f Frame) { log = append(log, fmt.Sprintf("frame %g", f.T)) }},
-				OnRun:   func(i, n int, s runners.Spec) { log = append(log, fmt.Sprintf("start %d/%d %s", i, n, s.Model)) },
+				OnRun:   func(i, n int, s spec.Spec) { log = append(log, fmt.Sprintf("start %d/%d %s", i, n, s.Model)) },
 				OnRunEnd: func(i int, p *Profile, err error) {
 					switch {
 					case p == nil:
@@ -88,8 +88,8 @@ func TestCompareHooks(t *testing.T) {
 }
 
 func TestCompareSetsSpeedups(t *testing.T) {
-	specs := []runners.Spec{{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Sequential, Tasks: 1, Size: 1},
-		{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Processes, Tasks: 1, Size: 1}}
+	specs := []spec.Spec{{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Sequential, Tasks: 1, Size: 1},
+		{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Processes, Tasks: 1, Size: 1}}
 	var handed []*Profile
 	opt := CompareOptions{Options: Options{Machine: &Machine{}, OnFrame: func(Frame) {}}, Record: scriptedRecord([]error{nil, nil}, -1, nil),
 		OnRunEnd: func(_ int, p *Profile, _ error) { handed = append(handed, p) }}

@@ -15,11 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"corescope/internal/proctest"
 	"corescope/probes"
-	"corescope/runners"
-
-	"golang.org/x/sys/unix"
+	"corescope/spec"
 )
 
 // newMarker is a name no other process on the machine has: the tests find
@@ -68,8 +68,8 @@ func checkDaemonNamed(t *testing.T, p *Profile, marker string) {
 func TestDaemonEndsWithRun(t *testing.T) {
 	t.Run("end", func(t *testing.T) {
 		marker := newMarker(t)
-		spec := resolved(runners.Spec{Backend: runners.BackendCommand, Command: proctest.Daemon(t, t.TempDir(), marker, "0.5")})
-		p, err := Record(context.Background(), spec, quickEdges)
+		s := resolved(spec.Spec{Backend: spec.BackendCommand, Command: proctest.Daemon(t, t.TempDir(), marker, "0.5")})
+		p, err := Record(context.Background(), s, quickEdges)
 		if err != nil {
 			t.Fatalf("Record = %v", err)
 		}
@@ -78,14 +78,14 @@ func TestDaemonEndsWithRun(t *testing.T) {
 	})
 	t.Run("stop", func(t *testing.T) {
 		marker := newMarker(t)
-		spec := resolved(runners.Spec{Backend: runners.BackendCommand, Command: proctest.Daemon(t, t.TempDir(), marker, "600")})
+		s := resolved(spec.Spec{Backend: spec.BackendCommand, Command: proctest.Daemon(t, t.TempDir(), marker, "600")})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		go func() {
 			proctest.WaitMarked(t, marker, 10*time.Second)
 			cancel()
 		}()
-		p, err := Record(ctx, spec, quickEdges)
+		p, err := Record(ctx, s, quickEdges)
 		if !errors.Is(err, ErrStopped) {
 			t.Fatalf("Record = %v; want ErrStopped", err)
 		}

@@ -14,7 +14,7 @@ import (
 
 	"corescope/atomicfile"
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // Format names the file format version Encode writes. Decode reads it and
@@ -159,7 +159,7 @@ func decodeProfiles(dec *json.Decoder, decode func(*json.Decoder) (*Profile, err
 	return ps, expectDelim(dec, ']')
 }
 
-// typeError words a value of the wrong JSON type as a *runners.FieldError
+// typeError words a value of the wrong JSON type as a *spec.FieldError
 // naming the field and what it must be; other errors pass unchanged.
 // encoding/json's own text names Go types ("levels.Level") and no
 // allowed values.
@@ -172,7 +172,7 @@ func typeError(err error) error {
 	if ute.Type == reflect.TypeFor[levels.Level]() || ute.Type == reflect.TypeFor[levels.Row]() {
 		allowed = fmt.Sprintf("in %s, per-core loads are a base64 string, one byte a core (0..%d, %d = no sample)", Format, levels.Steps, levels.Missing)
 	}
-	return &runners.FieldError{Field: ute.Field, Value: ute.Value, Allowed: allowed}
+	return &spec.FieldError{Field: ute.Field, Value: ute.Value, Allowed: allowed}
 }
 
 // jsonKind is the JSON type a Go type is written as.
@@ -257,7 +257,7 @@ func decodeV1(dec *json.Decoder) (*Profile, error) {
 		}{{"busy", of.Busy}, {"subject_busy", of.SubjectBusy}} {
 			for core, v := range series.values {
 				if !(v >= 0 && v <= 1) {
-					return nil, fmt.Errorf("frame %d: %w", i+1, &runners.FieldError{Field: fmt.Sprintf("%s[%d]", series.field, core), Value: fmt.Sprint(v), Allowed: "use 0..1"})
+					return nil, fmt.Errorf("frame %d: %w", i+1, &spec.FieldError{Field: fmt.Sprintf("%s[%d]", series.field, core), Value: fmt.Sprint(v), Allowed: "use 0..1"})
 				}
 			}
 		}
@@ -315,14 +315,14 @@ func (p *Profile) check() error {
 	if p.Watched() {
 		// No subject ran: the spec holds only the interval of the ticks.
 		if p.Spec.Interval <= 0 {
-			return &runners.FieldError{Field: "spec.interval", Value: p.Spec.Interval.D().String(), Allowed: "a watch's tick, longer than 0"}
+			return &spec.FieldError{Field: "spec.interval", Value: p.Spec.Interval.D().String(), Allowed: "a watch's tick, longer than 0"}
 		}
 	} else {
-		spec, err := p.Spec.Resolve()
+		s, err := p.Spec.Resolve()
 		if err != nil {
 			return fmt.Errorf("spec: %w", err)
 		}
-		p.Spec = spec
+		p.Spec = s
 	}
 	if err := p.Summary.check(); err != nil {
 		return fmt.Errorf("summary: %w", err)
@@ -342,7 +342,7 @@ func (m *Machine) check() error {
 		value int
 	}{{"logical_cores", m.LogicalCores}, {"physical_cores", m.PhysicalCores}} {
 		if v.value < 0 || v.value > MaxCores {
-			return &runners.FieldError{Field: v.field, Value: fmt.Sprint(v.value), Allowed: fmt.Sprintf("use 0..%d", MaxCores)}
+			return &spec.FieldError{Field: v.field, Value: fmt.Sprint(v.value), Allowed: fmt.Sprintf("use 0..%d", MaxCores)}
 		}
 	}
 	return nil
@@ -382,12 +382,12 @@ func (p *Profile) checkFrames() (cores int, err error) {
 // threads or cores the run cannot have.
 func (p *Profile) checkSlices(cores int) error {
 	if p.SlicesDropped < 0 {
-		return &runners.FieldError{Field: "slices_dropped", Value: fmt.Sprint(p.SlicesDropped), Allowed: "use 0 or more"}
+		return &spec.FieldError{Field: "slices_dropped", Value: fmt.Sprint(p.SlicesDropped), Allowed: "use 0 or more"}
 	}
 	for i, s := range p.Slices {
 		field := fmt.Sprintf("slices[%d]", i)
 		if !(s.Start >= 0 && s.End >= s.Start) {
-			return &runners.FieldError{Field: field, Value: fmt.Sprintf("from %g s to %g s", s.Start, s.End),
+			return &spec.FieldError{Field: field, Value: fmt.Sprintf("from %g s to %g s", s.Start, s.End),
 				Allowed: "a slice ends after it starts, at or after 0 s"}
 		}
 		if err := cmp.Or(checkIDs(field, s.PID, s.TID), checkCore(field+".cpu", s.CPU, cores, false)); err != nil {
@@ -401,9 +401,9 @@ func (p *Profile) checkSlices(cores int) error {
 func checkIDs(field string, pid, tid int) error {
 	switch {
 	case pid < 0:
-		return &runners.FieldError{Field: field + ".pid", Value: fmt.Sprint(pid), Allowed: "use a process id, 0 or more"}
+		return &spec.FieldError{Field: field + ".pid", Value: fmt.Sprint(pid), Allowed: "use a process id, 0 or more"}
 	case tid < 0:
-		return &runners.FieldError{Field: field + ".tid", Value: fmt.Sprint(tid), Allowed: "use a thread id, 0 or more"}
+		return &spec.FieldError{Field: field + ".tid", Value: fmt.Sprint(tid), Allowed: "use a thread id, 0 or more"}
 	}
 	return nil
 }
@@ -425,7 +425,7 @@ func checkCore(field string, core, cores int, unknown bool) error {
 	default:
 		allowed = "the run lists no cores"
 	}
-	return &runners.FieldError{Field: field, Value: fmt.Sprint(core), Allowed: allowed}
+	return &spec.FieldError{Field: field, Value: fmt.Sprint(core), Allowed: allowed}
 }
 
 // check refuses negative ids, times and counts of the thread field names.
@@ -438,7 +438,7 @@ func (t *Thread) check(field string) error {
 		value int
 	}{{".switches", t.Switches}, {".migrations", t.Migrations}} {
 		if v.value < 0 {
-			return &runners.FieldError{Field: field + v.field, Value: fmt.Sprint(v.value), Allowed: "use 0 or more"}
+			return &spec.FieldError{Field: field + v.field, Value: fmt.Sprint(v.value), Allowed: "use 0 or more"}
 		}
 	}
 	return nil
@@ -465,14 +465,14 @@ func (s *Summary) check() error {
 		}
 	}
 	if s.Speedup != nil && !(*s.Speedup > 0 && !math.IsInf(*s.Speedup, 0)) {
-		return &runners.FieldError{Field: "speedup", Value: fmt.Sprint(*s.Speedup), Allowed: "use a positive number or null"}
+		return &spec.FieldError{Field: "speedup", Value: fmt.Sprint(*s.Speedup), Allowed: "use a positive number or null"}
 	}
 	for _, v := range []struct {
 		field string
 		value int
 	}{{"threads", s.Threads}, {"procs", s.Procs}, {"tasks_done", s.TasksDone}} {
 		if v.value < 0 {
-			return &runners.FieldError{Field: v.field, Value: fmt.Sprint(v.value), Allowed: "use 0 or more"}
+			return &spec.FieldError{Field: v.field, Value: fmt.Sprint(v.value), Allowed: "use 0 or more"}
 		}
 	}
 	return nil
@@ -489,7 +489,7 @@ func (f *Frame) check() error {
 		return err
 	}
 	if f.Threads < 0 || f.Procs < 0 || f.TasksDone < 0 {
-		return &runners.FieldError{Field: "threads, procs and tasks_done", Value: "a negative count", Allowed: "use 0 or more"}
+		return &spec.FieldError{Field: "threads, procs and tasks_done", Value: "a negative count", Allowed: "use 0 or more"}
 	}
 	for i, s := range f.ThreadSamples {
 		field := fmt.Sprintf("thread_samples[%d]", i)
@@ -501,10 +501,10 @@ func (f *Frame) check() error {
 	return nonNegative("self_cpu_s", f.SelfCPU)
 }
 
-// nonNegative is a *runners.FieldError unless v is a finite number >= 0.
+// nonNegative is a *spec.FieldError unless v is a finite number >= 0.
 func nonNegative(field string, v float64) error {
 	if v >= 0 && !math.IsInf(v, 1) {
 		return nil
 	}
-	return &runners.FieldError{Field: field, Value: fmt.Sprint(v), Allowed: "use a number of 0 or more"}
+	return &spec.FieldError{Field: field, Value: fmt.Sprint(v), Allowed: "use a number of 0 or more"}
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // fixture is a small, complete profile built by hand.
@@ -20,7 +20,7 @@ func fixture() *Profile {
 	speedup := 1.5
 	return &Profile{
 		Label:   "threads",
-		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: runners.Duration(100 * time.Millisecond), Latency: runners.Duration(50 * time.Millisecond), SwitchInterval: runners.Duration(5 * time.Millisecond)},
+		Spec:    spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: spec.Duration(100 * time.Millisecond), Latency: spec.Duration(50 * time.Millisecond), SwitchInterval: spec.Duration(5 * time.Millisecond)},
 		Started: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC),
 		Machine: Machine{CPUModel: "Test CPU", LogicalCores: 2, PhysicalCores: 1, OS: "linux", GoVersion: "go1.26"},
 		Summary: Summary{WallS: 1, CPUS: 1, CoresUsed: 1, Speedup: &speedup, Verdict: "ok", SubjectStartS: 0.1, SubjectEndS: 1.1},
@@ -29,7 +29,7 @@ func fixture() *Profile {
 				ThreadSamples: []ThreadSample{{PID: 10, TID: 11, CPU: 0.1, Core: 1}}},
 			{T: 0.2, Busy: row(0, 0.25)},
 		},
-		Events:  []runners.Event{{Ev: runners.EvTaskStart, Task: 1, Worker: 0, PID: 10, TID: 11, TNs: 5}},
+		Events:  []spec.Event{{Ev: spec.EvTaskStart, Task: 1, Worker: 0, PID: 10, TID: 11, TNs: 5}},
 		Threads: []Thread{{PID: 10, TID: 11, Name: "worker", Process: "corescope"}},
 	}
 }

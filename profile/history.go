@@ -5,7 +5,7 @@ import (
 
 	"corescope/levels"
 	"corescope/nodes"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // FromHistory is the profile of nodes' past per-core load read from a
@@ -22,7 +22,7 @@ func FromHistory(ctx context.Context, h *nodes.History, m *Machine) *Profile {
 	}
 	p := &Profile{
 		Label:    "history of " + count(len(h.Nodes), "node"),
-		Spec:     runners.Spec{Interval: runners.Duration(step)},
+		Spec:     spec.Spec{Interval: spec.Duration(step)},
 		Started:  h.Query.From.Add(-step),
 		Machine:  *m,
 		ExitCode: -1,

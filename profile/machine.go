@@ -9,6 +9,7 @@ import (
 
 	"corescope/probes"
 	"corescope/runners"
+	"corescope/spec"
 )
 
 // machineFacts is what this machine is, looked up once per process: the
@@ -35,10 +36,10 @@ func ThisMachine(ctx context.Context) Machine { return machineFacts() }
 // withPython adds to m the interpreter spec runs on: the Python backend's,
 // or a command's program when it is a Python (python3, python3.13t, ...).
 // runners.FindPython asks each interpreter once per process.
-func withPython(ctx context.Context, m Machine, spec runners.Spec) Machine {
-	path := spec.Python
-	if spec.Backend == runners.BackendCommand && strings.HasPrefix(filepath.Base(spec.Command[0]), "python") {
-		path = spec.Command[0]
+func withPython(ctx context.Context, m Machine, s spec.Spec) Machine {
+	path := s.Python
+	if s.Backend == spec.BackendCommand && strings.HasPrefix(filepath.Base(s.Command[0]), "python") {
+		path = s.Command[0]
 	}
 	if path == "" {
 		return m

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // Node is one machine whose cores a profile's frames hold: a node_exporter
@@ -147,16 +147,16 @@ func (p *Profile) checkNodes() error {
 		field := fmt.Sprintf("nodes[%d]", i)
 		switch {
 		case n.Name == "":
-			return &runners.FieldError{Field: field + ".name", Value: `""`, Allowed: "name every node (host:port)"}
+			return &spec.FieldError{Field: field + ".name", Value: `""`, Allowed: "name every node (host:port)"}
 		case names[n.Name]:
-			return &runners.FieldError{Field: field + ".name", Value: fmt.Sprintf("%q", n.Name), Allowed: "each node once"}
+			return &spec.FieldError{Field: field + ".name", Value: fmt.Sprintf("%q", n.Name), Allowed: "each node once"}
 		case n.Cores < 0 || n.Cores > MaxCores:
-			return &runners.FieldError{Field: field + ".cores", Value: fmt.Sprint(n.Cores), Allowed: fmt.Sprintf("use 0..%d", MaxCores)}
+			return &spec.FieldError{Field: field + ".cores", Value: fmt.Sprint(n.Cores), Allowed: fmt.Sprintf("use 0..%d", MaxCores)}
 		case n.First != next:
-			return &runners.FieldError{Field: field + ".first", Value: fmt.Sprint(n.First),
+			return &spec.FieldError{Field: field + ".first", Value: fmt.Sprint(n.First),
 				Allowed: fmt.Sprintf("nodes' cores follow one another from 0 without overlap: this one starts at %d", next)}
 		case n.MissedTicks < 0 || n.MissedTicks > len(p.Frames):
-			return &runners.FieldError{Field: field + ".missed_ticks", Value: fmt.Sprint(n.MissedTicks),
+			return &spec.FieldError{Field: field + ".missed_ticks", Value: fmt.Sprint(n.MissedTicks),
 				Allowed: fmt.Sprintf("use 0..%d, the number of frames", len(p.Frames))}
 		}
 		names[n.Name] = true

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // watched is a small watch of two nodes by hand: a has 2 cores, b has 1 and
@@ -17,7 +17,7 @@ import (
 func watched() *Profile {
 	p := &Profile{
 		Label:   "watch of 2 nodes",
-		Spec:    runners.Spec{Interval: runners.Duration(time.Second)},
+		Spec:    spec.Spec{Interval: spec.Duration(time.Second)},
 		Started: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC),
 		Nodes: []Node{{Name: "a:9100", URL: "http://a:9100/metrics", Cores: 2},
 			{Name: "b:9100", URL: "http://b:9100/metrics", Cores: 1, First: 2, MissedTicks: 1, LastError: "timed out after 800ms"}},

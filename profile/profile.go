@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // Frame is one sampling tick.
@@ -40,7 +40,7 @@ type Frame struct {
 	TasksDone int `json:"tasks_done"`
 	// Events are the events that arrived since the previous frame. They are
 	// kept once, in Profile.Events, in the file.
-	Events []runners.Event `json:"-"`
+	Events []spec.Event `json:"-"`
 	// Slices are the on-core slices that ended since the previous frame
 	// (exact attribution only), for Options.OnFrame: a profile keeps them
 	// once, in Profile.Slices, not in its frames.
@@ -195,10 +195,10 @@ type ThreadGIL struct {
 
 // Profile is one recorded run.
 type Profile struct {
-	Label   string       `json:"label"`
-	Spec    runners.Spec `json:"spec"`
-	Started time.Time    `json:"started"`
-	Machine Machine      `json:"machine"`
+	Label   string    `json:"label"`
+	Spec    spec.Spec `json:"spec"`
+	Started time.Time `json:"started"`
+	Machine Machine   `json:"machine"`
 	// Nodes name the machines whose cores the frames hold and which cores
 	// are whose (see Node). Empty for one machine, every core local: every
 	// profile of corescope before nodes, and record without --node.
@@ -211,10 +211,10 @@ type Profile struct {
 	// StderrTail is the last lines the subject wrote to stderr.
 	StderrTail string `json:"stderr_tail,omitempty"`
 	// StdoutTail is the last lines it wrote to stdout that were not events.
-	StdoutTail string          `json:"stdout_tail,omitempty"`
-	Threads    []Thread        `json:"threads,omitempty"`
-	Frames     []Frame         `json:"frames"`
-	Events     []runners.Event `json:"events"`
+	StdoutTail string       `json:"stdout_tail,omitempty"`
+	Threads    []Thread     `json:"threads,omitempty"`
+	Frames     []Frame      `json:"frames"`
+	Events     []spec.Event `json:"events"`
 	// Slices are the subject threads' on-core intervals (exact attribution
 	// only), in the order they ended; past MaxSlices the oldest are dropped
 	// and counted in SlicesDropped.

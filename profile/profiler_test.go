@@ -4,7 +4,7 @@ import (
 	"context"
 	"os"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // profilerEnv makes the test binary a profiler that records a long run, so
@@ -14,14 +14,14 @@ import (
 const profilerEnv = "CORESCOPE_TEST_PROFILER"
 
 func runAsProfiler() int {
-	spec := runners.Spec{Workload: runners.CPU, Model: runners.Processes, Tasks: 200, Size: 0.5}
+	s := spec.Spec{Workload: spec.CPU, Model: spec.Processes, Tasks: 200, Size: 0.5}
 	switch os.Getenv(profilerEnv) {
 	case "command":
-		spec = runners.Spec{Backend: runners.BackendCommand, Command: []string{"sh", "-c", "sleep 60 & sleep 60 & wait"}}
+		s = spec.Spec{Backend: spec.BackendCommand, Command: []string{"sh", "-c", "sleep 60 & sleep 60 & wait"}}
 	case "argv":
-		spec = runners.Spec{Backend: runners.BackendCommand, Command: os.Args[1:]}
+		s = spec.Spec{Backend: spec.BackendCommand, Command: os.Args[1:]}
 	}
-	p, _ := Record(context.Background(), resolved(spec), Options{})
+	p, _ := Record(context.Background(), resolved(s), Options{})
 	if p == nil {
 		return 1
 	}
@@ -32,8 +32,8 @@ func runAsProfiler() int {
 }
 
 // resolved is spec with its defaults; the specs of these tests are valid.
-func resolved(spec runners.Spec) runners.Spec {
-	s, err := spec.Resolve()
+func resolved(sp spec.Spec) spec.Spec {
+	s, err := sp.Resolve()
 	if err != nil {
 		panic(err)
 	}

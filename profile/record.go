@@ -10,6 +10,7 @@ import (
 
 	"corescope/probes"
 	"corescope/runners"
+	"corescope/spec"
 )
 
 // ErrStopped is returned by Record and Compare when ctx was cancelled
@@ -71,7 +72,7 @@ const drainEvery = time.Duration(probes.SwitchRingRecords) * time.Second / switc
 // exits plus a short idle tail. The returned profile is non-nil whenever the
 // subject started, even when err is not nil (a failed run, ErrStopped). Where
 // there are no process groups (Windows) it returns ErrUnsupported at once.
-func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, error) {
+func Record(ctx context.Context, s spec.Spec, opt Options) (*Profile, error) {
 	group, err := newProcessGroup()
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 		}
 		opt.Self = self
 	}
-	subject, err := runners.Prepare(spec, opt.Self) // validates spec
+	subject, err := runners.Prepare(s, opt.Self) // validates spec
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 	tree.CtxSwitches = false // the subject's rusage at exit has them all
 	var remote *cluster
 	if len(opt.Nodes) > 0 {
-		if remote, err = newCluster(opt.Nodes, spec.Interval.D()); err != nil {
+		if remote, err = newCluster(opt.Nodes, s.Interval.D()); err != nil {
 			return nil, err
 		}
 		defer remote.close()
@@ -117,7 +118,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 	r := &recorder{
 		group:         group,
 		tree:          tree,
-		spec:          spec,
+		spec:          s,
 		opt:           opt,
 		cpu:           probes.NewCPUSampler(),
 		self:          probes.NewSelfMeter(),
@@ -134,7 +135,7 @@ func Record(ctx context.Context, spec runners.Spec, opt Options) (*Profile, erro
 // recorder holds the state of one recording; only its run goroutine touches it,
 // except the event and stderr readers, which go through events and stderr.
 type recorder struct {
-	spec runners.Spec
+	spec spec.Spec
 	opt  Options
 	cpu  *probes.CPUSampler
 	self *probes.SelfMeter
@@ -149,7 +150,7 @@ type recorder struct {
 	threads       map[int]Thread  // every subject thread seen, by tid
 	listedThreads []ThreadSample  // the threads the previous tick listed
 	tasksDone     int
-	stats         *runners.Event
+	stats         *spec.Event
 
 	// The subject's output: events from stdout, the rest passed on.
 	events         eventQueue

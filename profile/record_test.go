@@ -13,19 +13,19 @@ import (
 	"time"
 
 	"corescope/internal/proctest"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // smallCPU is a CPU-bound spec that takes about half a second sequentially.
-func smallCPU(m runners.Model) runners.Spec {
-	return resolved(runners.Spec{Workload: runners.CPU, Model: m, Tasks: 8, Size: 0.4})
+func smallCPU(m spec.Model) spec.Spec {
+	return resolved(spec.Spec{Workload: spec.CPU, Model: m, Tasks: 8, Size: 0.4})
 }
 
 // quickEdges keeps the idle edges short so tests stay fast.
 var quickEdges = Options{Lead: 100 * time.Millisecond, Tail: 100 * time.Millisecond}
 
 func TestRecordSequential(t *testing.T) {
-	p, err := Record(context.Background(), smallCPU(runners.Sequential), quickEdges)
+	p, err := Record(context.Background(), smallCPU(spec.Sequential), quickEdges)
 	if err != nil {
 		t.Fatalf("Record = %v", err)
 	}
@@ -78,9 +78,9 @@ func TestRecordSequential(t *testing.T) {
 func countEvents(p *Profile) (starts, ends int) {
 	for _, ev := range p.Events {
 		switch ev.Ev {
-		case runners.EvTaskStart:
+		case spec.EvTaskStart:
 			starts++
-		case runners.EvTaskEnd:
+		case spec.EvTaskEnd:
 			ends++
 		}
 	}
@@ -93,10 +93,10 @@ func TestCPUCountsExitedWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a subject")
 	}
-	spec := smallCPU(runners.Processes)
-	spec.Workers = 2
-	spec.Interval = runners.Duration(2 * time.Second) // far longer than the run: no sample sees the workers
-	p, err := Record(context.Background(), spec, quickEdges)
+	sp := smallCPU(spec.Processes)
+	sp.Workers = 2
+	sp.Interval = spec.Duration(2 * time.Second) // far longer than the run: no sample sees the workers
+	p, err := Record(context.Background(), sp, quickEdges)
 	if err != nil {
 		t.Fatalf("Record = %v", err)
 	}
@@ -106,9 +106,9 @@ func TestCPUCountsExitedWorkers(t *testing.T) {
 }
 
 func TestRecordFailingCommand(t *testing.T) {
-	spec := runners.Spec{Backend: runners.BackendCommand,
+	s := spec.Spec{Backend: spec.BackendCommand,
 		Command: []string{"sh", "-c", "sleep 0.2; echo first >&2; echo 'no such input' >&2; exit 3"}}
-	p, err := Record(context.Background(), resolved(spec), quickEdges)
+	p, err := Record(context.Background(), resolved(s), quickEdges)
 	var re *RunError
 	if !errors.As(err, &re) {
 		t.Fatalf("Record = %v; want a *RunError", err)
@@ -125,8 +125,8 @@ func TestRecordFailingCommand(t *testing.T) {
 }
 
 func TestRecordMissingCommand(t *testing.T) {
-	spec := resolved(runners.Spec{Backend: runners.BackendCommand, Command: []string{"no-such-program-corescope"}})
-	p, err := Record(context.Background(), spec, quickEdges)
+	s := resolved(spec.Spec{Backend: spec.BackendCommand, Command: []string{"no-such-program-corescope"}})
+	p, err := Record(context.Background(), s, quickEdges)
 	if err == nil || p != nil {
 		t.Fatalf("Record = %v, %v; want an error and no profile", p, err)
 	}
@@ -159,14 +159,14 @@ func TestStopKillsEveryProcess(t *testing.T) {
 			}
 		}
 	}
-	spec := resolved(runners.Spec{Workload: runners.CPU, Model: runners.Processes, Workers: 2, Tasks: 200, Size: 0.5})
+	s := resolved(spec.Spec{Workload: spec.CPU, Model: spec.Processes, Workers: 2, Tasks: 200, Size: 0.5})
 	type result struct {
 		p   *Profile
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		p, err := Record(ctx, spec, opt)
+		p, err := Record(ctx, s, opt)
 		done <- result{p, err}
 	}()
 	var pgid int
@@ -194,7 +194,7 @@ func TestStopKillsEveryProcess(t *testing.T) {
 
 func TestSubjectCrashKillsWorkers(t *testing.T) {
 	// The subject starts a worker in its group, then dies of a signal.
-	spec := resolved(runners.Spec{Backend: runners.BackendCommand,
+	s := resolved(spec.Spec{Backend: spec.BackendCommand,
 		Command: []string{"sh", "-c", "sleep 30 & sleep 0.3; kill -SEGV $$"}})
 	pidc := make(chan int, 1)
 	opt := quickEdges
@@ -206,7 +206,7 @@ func TestSubjectCrashKillsWorkers(t *testing.T) {
 			}
 		}
 	}
-	_, err := Record(context.Background(), spec, opt)
+	_, err := Record(context.Background(), s, opt)
 	var re *RunError
 	if !errors.As(err, &re) || re.Signal == "" {
 		t.Fatalf("Record = %v; want a RunError naming the signal", err)
@@ -274,7 +274,7 @@ func TestFramesNameThreads(t *testing.T) {
 			}
 		}
 	}
-	p, err := Record(context.Background(), smallCPU(runners.Processes), opt)
+	p, err := Record(context.Background(), smallCPU(spec.Processes), opt)
 	if err != nil {
 		t.Fatalf("Record() = %v", err)
 	}

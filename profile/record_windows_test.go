@@ -5,12 +5,12 @@ import (
 	"errors"
 	"testing"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 func TestRecordRefusedOnWindows(t *testing.T) {
-	spec := resolved(runners.Spec{Backend: runners.BackendCommand, Command: []string{"cmd", "/c", "exit"}})
-	p, err := Record(context.Background(), spec, Options{})
+	s := resolved(spec.Spec{Backend: spec.BackendCommand, Command: []string{"cmd", "/c", "exit"}})
+	p, err := Record(context.Background(), s, Options{})
 	if !errors.Is(err, ErrUnsupported) || p != nil {
 		t.Errorf("Record = %v, %v; want no profile and ErrUnsupported", p, err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"corescope/levels"
 	"corescope/nodes"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // sample takes one tick: per-core load, corescope's own cost, and, while the
@@ -190,13 +190,13 @@ func grow(prev map[int]float64, id int, now float64) float64 {
 
 // drainEvents moves the events that arrived since the last call into the
 // profile and returns them.
-func (r *recorder) drainEvents() []runners.Event {
+func (r *recorder) drainEvents() []spec.Event {
 	evs := r.events.take()
 	for i := range evs {
 		switch evs[i].Ev {
-		case runners.EvTaskEnd:
+		case spec.EvTaskEnd:
 			r.tasksDone++
-		case runners.EvStats:
+		case spec.EvStats:
 			r.stats = &evs[i]
 		}
 	}

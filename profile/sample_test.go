@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestTickAfterALateOneMakesNoFrame replays what a busy machine does to a
@@ -21,7 +21,7 @@ func TestTickAfterALateOneMakesNoFrame(t *testing.T) {
 	const interval = 100 * time.Millisecond
 	fix := newStatFixture(t, 2)
 	r := fixtureRecorder(t)
-	r.spec.Interval = runners.Duration(interval)
+	r.spec.Interval = spec.Duration(interval)
 	t0 := time.Unix(1000, 0)
 	r.prof.Started = t0
 	load := func(core int) float64 { return 1 - 0.5*float64(core) } // 1 and 0.5

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // tailKeep is how many of the subject's last lines of each stream a
@@ -21,16 +21,16 @@ const maxLine = 1 << 20
 // eventQueue carries events from the stdout reader to the sampling loop.
 type eventQueue struct {
 	mu      sync.Mutex
-	pending []runners.Event
+	pending []spec.Event
 }
 
-func (q *eventQueue) add(evs []runners.Event) {
+func (q *eventQueue) add(evs []spec.Event) {
 	q.mu.Lock()
 	q.pending = append(q.pending, evs...)
 	q.mu.Unlock()
 }
 
-func (q *eventQueue) take() []runners.Event {
+func (q *eventQueue) take() []spec.Event {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	evs := q.pending
@@ -50,20 +50,20 @@ type stream struct {
 	tail   tailBuffer
 	// gil is the per-thread GIL figures of the stats line, read once the
 	// stream has ended.
-	gil []runners.ThreadGIL
+	gil []spec.ThreadGIL
 }
 
 func (s *stream) readFrom(r io.Reader) {
 	var (
 		text []byte
-		evs  []runners.Event
+		evs  []spec.Event
 	)
 	readLines(r, s.gather, func(line []byte) {
 		if s.events != nil {
-			if ev, ok := runners.ParseEvent(line); ok {
+			if ev, ok := spec.ParseEvent(line); ok {
 				evs = append(evs, ev)
-				if ev.Ev == runners.EvStats {
-					s.gil = runners.GILThreads(line)
+				if ev.Ev == spec.EvStats {
+					s.gil = spec.GILThreads(line)
 				}
 				return
 			}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"corescope/levels"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // RunError is a subject that did not exit cleanly.
@@ -293,9 +293,9 @@ func summarizeTasks(p *Profile) {
 	var first, last int64
 	for _, e := range p.Events {
 		switch {
-		case e.Ev == runners.EvTaskStart && (first == 0 || e.TNs < first):
+		case e.Ev == spec.EvTaskStart && (first == 0 || e.TNs < first):
 			first = e.TNs
-		case e.Ev == runners.EvTaskEnd && e.TNs > last:
+		case e.Ev == spec.EvTaskEnd && e.TNs > last:
 			last = e.TNs
 		}
 	}

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 func TestSummarizeFramesWeightsEdges(t *testing.T) {
-	p := &Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)}}
+	p := &Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)}}
 	// The subject lives from 0.15 to 0.35 s: half of frame 0.2, all of 0.3, half of 0.4.
 	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.15, 0.35
 	for i, busy := range []float64{0.1, 1.0, 2.0, 1.0, 0.1} {
@@ -34,25 +34,25 @@ func TestSummarizeFramesWeightsEdges(t *testing.T) {
 	}
 }
 
-func run(m runners.Model, wall, cores float64) *Profile {
+func run(m spec.Model, wall, cores float64) *Profile {
 	return &Profile{
 		Label:   string(m),
-		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: m, Tasks: 20, Size: 1},
+		Spec:    spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: m, Tasks: 20, Size: 1},
 		Machine: Machine{LogicalCores: 2},
 		Summary: Summary{WallS: wall, CPUS: wall * cores, CoresUsed: cores},
 	}
 }
 
 func TestSpeedupsAndVerdicts(t *testing.T) {
-	seq := run(runners.Sequential, 3, 1)
-	thr := run(runners.Threads, 3.1, 1.01)
-	proc := run(runners.Processes, 1.5, 1.94)
-	io := run(runners.Async, 0.2, 0.05)
-	io.Spec.Workload = runners.IO // no sequential I/O run: no speedup
-	starved := run(runners.Async, 4, 0.3)
+	seq := run(spec.Sequential, 3, 1)
+	thr := run(spec.Threads, 3.1, 1.01)
+	proc := run(spec.Processes, 1.5, 1.94)
+	io := run(spec.Async, 0.2, 0.05)
+	io.Spec.Workload = spec.IO // no sequential I/O run: no speedup
+	starved := run(spec.Async, 4, 0.3)
 	starved.Summary.MachineBusyCores = 2
-	mixed := run(runners.Processes, 1.3, 0.65)
-	mixed.Spec.Workload = runners.Mixed
+	mixed := run(spec.Processes, 1.3, 0.65)
+	mixed.Spec.Workload = spec.Mixed
 	Speedups([]*Profile{seq, thr, proc, io, starved, mixed})
 	tests := []struct {
 		p       *Profile
@@ -81,8 +81,8 @@ func TestSpeedupsAndVerdicts(t *testing.T) {
 }
 
 func TestFailedRunHasNoSpeedup(t *testing.T) {
-	seq := run(runners.Sequential, 3, 1)
-	bad := run(runners.Processes, 1, 2)
+	seq := run(spec.Sequential, 3, 1)
+	bad := run(spec.Processes, 1, 2)
 	bad.Error = "the subject exited with code 1"
 	Speedups([]*Profile{seq, bad})
 	if bad.Summary.Speedup != nil || !strings.HasPrefix(bad.Summary.Verdict, "failed") {
@@ -93,7 +93,7 @@ func TestFailedRunHasNoSpeedup(t *testing.T) {
 // TestTreeSampled checks the sign of a summary whose process figures were
 // never measured: /bin/true exits before any tick reads its tree.
 func TestTreeSampled(t *testing.T) {
-	p := &Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)},
+	p := &Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)},
 		Frames: []Frame{{T: 0.1, Busy: row(0.1, 0)}, {T: 0.2, Busy: row(0, 0.1)}}}
 	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.15, 0.151
 	summarizeFrames(p)
@@ -143,12 +143,12 @@ func TestProcessNote(t *testing.T) {
 	if got := processNote(Summary{}); got != "" {
 		t.Errorf("processNote of a run whose processes all stayed = %q; want nothing", got)
 	}
-	ok := run(runners.Processes, 1, 2)
+	ok := run(spec.Processes, 1, 2)
 	ok.Summary.Escaped = s.Escaped[:1]
 	if v := Verdict(ok); !strings.HasSuffix(v, "; ended 1 process that had left the subject's process group: sleep 600 (pid 10)") {
 		t.Errorf("verdict of a run that succeeded = %q; want the ended process after the figures", v)
 	}
-	failed := run(runners.Processes, 1, 2)
+	failed := run(spec.Processes, 1, 2)
 	failed.Summary.Escaped, failed.Error = s.Escaped[:1], "stopped by the user after 1.0 s; ended 1 process ..."
 	if v := Verdict(failed); strings.Count(v, "ended 1 process") != 1 {
 		t.Errorf("verdict of a failed run = %q; want the note once, from its error", v)

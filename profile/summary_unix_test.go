@@ -6,7 +6,7 @@ import (
 	"context"
 	"testing"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestMaxRSSIsTheSubjects records /bin/sleep: its max RSS is sleep's own
@@ -14,10 +14,10 @@ import (
 // 19 MiB when that copy was counted).
 func TestMaxRSSIsTheSubjects(t *testing.T) {
 	const limit = 4 << 20
-	spec := resolved(runners.Spec{Backend: runners.BackendCommand, Command: []string{"/bin/sleep", "0.5"}})
-	p, err := Record(context.Background(), spec, quickEdges)
+	sp := resolved(spec.Spec{Backend: spec.BackendCommand, Command: []string{"/bin/sleep", "0.5"}})
+	p, err := Record(context.Background(), sp, quickEdges)
 	if err != nil {
-		t.Fatalf("Record(%v) = %v", spec.Command, err)
+		t.Fatalf("Record(%v) = %v", sp.Command, err)
 	}
 	s := p.Summary
 	t.Logf("max RSS %.1f MiB over %d frames", float64(s.MaxRSS)/(1<<20), len(p.Frames))

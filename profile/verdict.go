@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // Verdict says in one sentence what the run's figures show: how many cores'
@@ -103,9 +103,9 @@ func lowCPU(p *Profile, used float64) string {
 		waiting = "partly waiting"
 	}
 	switch {
-	case p.Spec.Backend.Builtin() && p.Spec.Workload == runners.CPU && s.Attribution != "":
+	case p.Spec.Backend.Builtin() && p.Spec.Workload == spec.CPU && s.Attribution != "":
 		return fmt.Sprintf("starved: %.2f cores' worth of CPU while other programs kept %.2f cores busy", used, s.OthersBusyCores)
-	case p.Spec.Backend.Builtin() && p.Spec.Workload == runners.CPU:
+	case p.Spec.Backend.Builtin() && p.Spec.Workload == spec.CPU:
 		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", used, s.MachineBusyCores)
 	case p.Spec.Backend.Builtin():
 		return fmt.Sprintf("%s on I/O: %.2f cores' worth of CPU", waiting, used)
@@ -121,14 +121,14 @@ func lowCPU(p *Profile, used float64) string {
 // threads were held to one core: with CPython, that is its GIL.
 func oneCore(p *Profile, used float64) string {
 	switch p.Spec.Model {
-	case runners.Sequential:
+	case spec.Sequential:
 		return fmt.Sprintf("one task at a time: %.2f cores' worth", used)
-	case runners.Threads:
+	case spec.Threads:
 		if strings.HasSuffix(p.Machine.Python, "no GIL") { // a free-threaded Python: something else held it
 			return fmt.Sprintf("one core's worth of CPU at a time (%.2f), though this Python has no GIL", used)
 		}
 		return fmt.Sprintf("GIL-bound: one core's worth of CPU at a time (%.2f)", used)
-	case runners.Async:
+	case spec.Async:
 		return fmt.Sprintf("one event loop: one core's worth of CPU at a time (%.2f)", used)
 	}
 	n := BusyThreads(p)
@@ -237,7 +237,7 @@ func baseline(ps []*Profile, p *Profile) *Profile {
 			if label(q) == b.Baseline {
 				base = q
 			}
-		case a.Backend.Builtin() && a.Backend == b.Backend && a.Python == b.Python && a.Model == runners.Sequential &&
+		case a.Backend.Builtin() && a.Backend == b.Backend && a.Python == b.Python && a.Model == spec.Sequential &&
 			a.Workload == b.Workload && a.Tasks == b.Tasks && a.Size == b.Size && a.Latency == b.Latency:
 			base = q
 		}
@@ -250,7 +250,7 @@ func isBaseline(p *Profile) bool {
 	if p.Spec.Baseline != "" {
 		return label(p) == p.Spec.Baseline
 	}
-	return p.Spec.Model == runners.Sequential
+	return p.Spec.Model == spec.Sequential
 }
 
 // label is what p is called: its label, else its spec's.

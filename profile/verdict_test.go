@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // commandRun is a recorded command with the given figures on 2 cores.
 func commandRun(argv0 string, wall, cores float64) *Profile {
 	return &Profile{
 		Label:   argv0,
-		Spec:    runners.Spec{Backend: runners.BackendCommand, Command: []string{argv0}, Interval: runners.Duration(100 * time.Millisecond)},
+		Spec:    spec.Spec{Backend: spec.BackendCommand, Command: []string{argv0}, Interval: spec.Duration(100 * time.Millisecond)},
 		Machine: Machine{LogicalCores: 2},
 		Summary: Summary{WallS: wall, CPUS: wall * cores, CoresUsed: cores, Attribution: AttributionExact},
 	}
@@ -36,9 +36,9 @@ func squeezed(p *Profile, others float64) *Profile {
 }
 
 // ioRun is a run of the built-in I/O workload.
-func ioRun(m runners.Model, wall, cores float64) *Profile {
+func ioRun(m spec.Model, wall, cores float64) *Profile {
 	p := run(m, wall, cores)
-	p.Spec.Workload = runners.IO
+	p.Spec.Workload = spec.IO
 	return p
 }
 
@@ -70,7 +70,7 @@ func TestVerdictWordings(t *testing.T) {
 		Slice{PID: 1, TID: 3, Start: 1, End: 1.5}, Slice{PID: 1, TID: 4, Start: 1.5, End: 2})
 	together := crowded(Slice{PID: 1, TID: 1, Start: 0, End: 1}, Slice{PID: 1, TID: 2, Start: 0.5, End: 1.5},
 		Slice{PID: 1, TID: 3, Start: 1.5, End: 2}, Slice{PID: 1, TID: 4, Start: 1.6, End: 2})
-	starved := run(runners.Sequential, 3, 0.45)
+	starved := run(spec.Sequential, 3, 0.45)
 	starved.Summary.Attribution, starved.Summary.OthersBusyCores = AttributionExact, 1.5
 	tests := []struct {
 		name string
@@ -101,7 +101,7 @@ func TestVerdictWordings(t *testing.T) {
 		{"mostly waiting or squeezed", squeezed(commandRun("server", 2, 0.1), 0.9),
 			"mostly waiting, idle or squeezed by other programs: 0.10 cores' worth of CPU while they kept 0.90 cores busy"},
 		{"a little noise squeezes nothing", squeezed(commandRun("server", 2, 0.45), 0.2), "partly waiting or idle: 0.45 cores' worth of CPU"},
-		{"an I/O model waits, whoever competed", squeezed(ioRun(runners.Async, 2, 0.3), 1.1),
+		{"an I/O model waits, whoever competed", squeezed(ioRun(spec.Async, 2, 0.3), 1.1),
 			"partly waiting on I/O: 0.30 cores' worth of CPU; other programs kept 1.10 cores busy beside it"},
 		{"starved by others", starved, "starved: 0.45 cores' worth of CPU while other programs kept 1.50 cores busy"},
 	}
@@ -116,12 +116,12 @@ func TestVerdictWordings(t *testing.T) {
 
 func TestSummarizeSlicesAndTasks(t *testing.T) {
 	t0 := time.Unix(1000, 0)
-	p := &Profile{Started: t0, Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)},
+	p := &Profile{Started: t0, Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)},
 		Threads: []Thread{{PID: 1, TID: 1, Name: "main"}},
 		Slices: []Slice{{PID: 1, TID: 1, CPU: 0, Start: 0.1, End: 0.2}, {PID: 1, TID: 1, CPU: 1, Start: 0.2, End: 0.25},
 			{PID: 1, TID: 1, CPU: 1, Start: 0.3, End: 0.4}, {PID: 1, TID: 7, CPU: 0, Start: 0.2, End: 0.21}},
-		Events: []runners.Event{{Ev: runners.EvTaskStart, TNs: t0.Add(300 * time.Millisecond).UnixNano()},
-			{Ev: runners.EvTaskEnd, TNs: t0.Add(500 * time.Millisecond).UnixNano()}},
+		Events: []spec.Event{{Ev: spec.EvTaskStart, TNs: t0.Add(300 * time.Millisecond).UnixNano()},
+			{Ev: spec.EvTaskEnd, TNs: t0.Add(500 * time.Millisecond).UnixNano()}},
 		Frames: []Frame{{T: 0.4, SubjectBusy: row(1, 0)}, {T: 0.5, SubjectBusy: row(1, 1)}},
 	}
 	p.Summary.SubjectStartS = 0.1
@@ -145,7 +145,7 @@ func TestSummarizeSlicesAndTasks(t *testing.T) {
 // attribution puts all CPU, on the cores the threads last ran on, in the
 // frame the subject exited in.
 func TestCreditUnsampled(t *testing.T) {
-	p := &Profile{Spec: runners.Spec{Interval: runners.Duration(100 * time.Millisecond)},
+	p := &Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)},
 		Frames: []Frame{
 			{T: 0.1, SubjectBusy: row(0.5, 0, 0), SubjectCPU: 0.1,
 				ThreadSamples: []ThreadSample{{TID: 1, CPU: 0.05, Core: 0}, {TID: 2, CPU: 0.05, Core: 2}}},
@@ -163,7 +163,7 @@ func TestCreditUnsampled(t *testing.T) {
 }
 
 func TestVerdictThreadsWithoutGIL(t *testing.T) {
-	p := &Profile{Spec: runners.Spec{Backend: runners.BackendPython, Workload: runners.CPU, Model: runners.Threads},
+	p := &Profile{Spec: spec.Spec{Backend: spec.BackendPython, Workload: spec.CPU, Model: spec.Threads},
 		Machine: Machine{LogicalCores: 2, Python: "CPython 3.13.1, no GIL"},
 		Summary: Summary{WallS: 2, CPUS: 2, CoresUsed: 1}}
 	if got := Verdict(p); !strings.Contains(got, "though this Python has no GIL") || strings.Contains(got, "GIL-bound") {

@@ -12,7 +12,7 @@ import (
 	"corescope/levels"
 	"corescope/nodes"
 	"corescope/probes"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // WatchOptions configure Watch.
@@ -39,7 +39,7 @@ type WatchOptions struct {
 }
 
 // Check says what is wrong with the options before anything is scraped,
-// as a *runners.FieldError naming node, interval or duration.
+// as a *spec.FieldError naming node, interval or duration.
 func (opt WatchOptions) Check() error {
 	if err := opt.checkDuration(); err != nil {
 		return err
@@ -53,7 +53,7 @@ func (opt WatchOptions) Check() error {
 
 func (opt WatchOptions) checkDuration() error {
 	if opt.Duration < 0 {
-		return &runners.FieldError{Field: "duration", Value: opt.Duration.String(), Allowed: "use a positive duration, or none to watch until stopped"}
+		return &spec.FieldError{Field: "duration", Value: opt.Duration.String(), Allowed: "use a positive duration, or none to watch until stopped"}
 	}
 	return nil
 }
@@ -68,7 +68,7 @@ type WatchInput struct {
 }
 
 // Options reads and checks in; its error is the first field's problem, a
-// *runners.FieldError naming node, interval or duration and what each
+// *spec.FieldError naming node, interval or duration and what each
 // allows.
 func (in WatchInput) Options() (WatchOptions, error) {
 	opt, problems := in.resolve()
@@ -85,10 +85,10 @@ func (in WatchInput) Problem(field string) error {
 
 // resolve reads every field, each on its own, collecting their problems in
 // the order interval, duration, node.
-func (in WatchInput) resolve() (WatchOptions, runners.Problems) {
-	var problems runners.Problems
+func (in WatchInput) resolve() (WatchOptions, spec.Problems) {
+	var problems spec.Problems
 	check := func(err error) bool {
-		var fe *runners.FieldError
+		var fe *spec.FieldError
 		if errors.As(err, &fe) {
 			problems = append(problems, fe)
 		}
@@ -122,7 +122,7 @@ func (in WatchInput) resolve() (WatchOptions, runners.Problems) {
 func positiveDuration(field, text, allowed string) (time.Duration, error) {
 	d, err := time.ParseDuration(text)
 	if err != nil || d <= 0 {
-		return 0, &runners.FieldError{Field: field, Value: strconv.Quote(text), Allowed: allowed}
+		return 0, &spec.FieldError{Field: field, Value: strconv.Quote(text), Allowed: allowed}
 	}
 	return d, nil
 }
@@ -143,7 +143,7 @@ const SettleTicks = 3
 // first tick takes baselines; every later tick is a frame, passed to OnFrame
 // once the layout is fixed (see SettleTicks).
 //
-// Errors are bad options (a *runners.FieldError, see Check) or ctx ending before any frame
+// Errors are bad options (a *spec.FieldError, see Check) or ctx ending before any frame
 // was taken.
 func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
 	if err := opt.checkDuration(); err != nil {
@@ -163,7 +163,7 @@ func Watch(ctx context.Context, opt WatchOptions) (*Profile, error) {
 	started := time.Now()
 	p := &Profile{
 		Label:    "watch of " + count(len(opt.Addresses), "node"),
-		Spec:     runners.Spec{Interval: runners.Duration(opt.Interval)},
+		Spec:     spec.Spec{Interval: spec.Duration(opt.Interval)},
 		Started:  started,
 		Machine:  *opt.Machine,
 		ExitCode: -1,

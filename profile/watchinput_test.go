@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"corescope/nodes"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestWatchInput checks the one path from a watch as typed to its options:
@@ -37,7 +37,7 @@ func TestWatchInput(t *testing.T) {
 		{"negative duration", WatchInput{Nodes: []string{"a:9100"}, Duration: "-1s"}, "duration", `duration: "-1s" is not allowed; use a positive duration`},
 	} {
 		_, err := tc.in.Options()
-		var fe *runners.FieldError
+		var fe *spec.FieldError
 		if !errors.As(err, &fe) || fe.Field != tc.field || !strings.Contains(err.Error(), tc.says) {
 			t.Errorf("%s: Options() error = %v; want a field error of %s saying %q", tc.name, err, tc.field, tc.says)
 		}

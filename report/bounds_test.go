@@ -10,7 +10,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // small is n runs of one sample of 4 cores each, as many small profiles
@@ -19,7 +19,7 @@ func small(n int) []*profile.Profile {
 	ps := make([]*profile.Profile, n)
 	for i := range ps {
 		ps[i] = &profile.Profile{Label: fmt.Sprintf("run %d", i),
-			Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Threads, Tasks: 4, Size: 1, Interval: runners.Duration(100 * time.Millisecond)},
+			Spec:    spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Threads, Tasks: 4, Size: 1, Interval: spec.Duration(100 * time.Millisecond)},
 			Machine: profile.Machine{LogicalCores: 4}, Frames: []profile.Frame{{T: 0.1, Busy: make(levels.Row, 4)}},
 			Summary: profile.Summary{WallS: 0.1, SubjectEndS: 0.1}}
 	}
@@ -145,7 +145,7 @@ func TestClusterHeatmapBounds(t *testing.T) {
 // model on 256 cores, 32 worker processes each with their thread lanes
 // and an attribution note: all 16 are drawn.
 func TestPNGDrawsSixteenHeavyRunsInFull(t *testing.T) {
-	heavy := withSlices(withSubject(fixture("pool", runners.Processes, 256, 100, wave), profile.AttributionApproximate, wave), 32, 3200)
+	heavy := withSlices(withSubject(fixture("pool", spec.Processes, 256, 100, wave), profile.AttributionApproximate, wave), 32, 3200)
 	for k := range heavy.Threads {
 		heavy.Threads[k].PID = 1000 + k // a process a thread
 	}
@@ -169,8 +169,8 @@ func TestTableCutsAVeryLongCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := fixture("echo", runners.Sequential, 2, 5, wave)
-	p.Spec = runners.Spec{Backend: runners.BackendCommand, Command: []string{"/bin/echo", strings.Repeat("a", 100_000)}, Interval: p.Spec.Interval}
+	p := fixture("echo", spec.Sequential, 2, 5, wave)
+	p.Spec = spec.Spec{Backend: spec.BackendCommand, Command: []string{"/bin/echo", strings.Repeat("a", 100_000)}, Interval: p.Spec.Interval}
 	lines := modelLines(tf, p, DefaultWidth-2*margin)
 	if len(lines) != maxModelLines || !strings.HasSuffix(lines[len(lines)-1], "…") {
 		t.Errorf("%d lines, the last %q; want %d, the last cut", len(lines), lines[len(lines)-1], maxModelLines)

@@ -8,14 +8,14 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestLineChartBreaksAtGaps checks that the busy-cores lines stop where a
 // run's samples are missing rather than drawing across the gap, and that a
 // line has a point a pixel column, not a sample.
 func TestLineChartBreaksAtGaps(t *testing.T) {
-	p := withSubject(fixture("gappy", runners.Threads, 4, 3000, wave), profile.AttributionExact,
+	p := withSubject(fixture("gappy", spec.Threads, 4, 3000, wave), profile.AttributionExact,
 		func(s, c int) float64 { return wave(s, c) / 2 })
 	for s := 1000; s < 1500; s++ { // 50 s of the run's 300 missing
 		f := &p.Frames[s]

@@ -15,14 +15,14 @@ import (
 	"testing"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 func TestCSV(t *testing.T) {
 	ps := []*profile.Profile{
-		fixture("cpu", runners.Threads, 2, 3, gradient(2)),
-		fixture("cpu", runners.Processes, 4, 5, wave),
-		fixture("", runners.Async, 1, 2, wave),
+		fixture("cpu", spec.Threads, 2, 3, gradient(2)),
+		fixture("cpu", spec.Processes, 4, 5, wave),
+		fixture("", spec.Async, 1, 2, wave),
 	}
 	var buf bytes.Buffer
 	if err := CSV(&buf, ps); err != nil {
@@ -53,7 +53,7 @@ func TestCSV(t *testing.T) {
 	}
 
 	buf.Reset()
-	half := withSubject(fixture("cpu", runners.Threads, 2, 1, gradient(2)), profile.AttributionExact, func(s, c int) float64 { return 0.5 })
+	half := withSubject(fixture("cpu", spec.Threads, 2, 1, gradient(2)), profile.AttributionExact, func(s, c int) float64 { return 0.5 })
 	if err := CSV(&buf, []*profile.Profile{half}); err != nil {
 		t.Fatalf("CSV() error = %v", err)
 	}
@@ -83,8 +83,8 @@ func parseTrace(t *testing.T, ps []*profile.Profile) trace {
 
 func TestTrace(t *testing.T) {
 	ps := []*profile.Profile{
-		fixture("cpu/threads", runners.Threads, 2, 20, wave),
-		fixture("cpu/async", runners.Async, 4, 10, wave),
+		fixture("cpu/threads", spec.Threads, 2, 20, wave),
+		fixture("cpu/async", spec.Async, 4, 10, wave),
 	}
 	tr := parseTrace(t, ps)
 	counters := map[float64]int{}
@@ -161,10 +161,10 @@ func noOverlaps(t *testing.T, tr trace) {
 }
 
 func TestTraceSlices(t *testing.T) {
-	exact := withSlices(withSubject(fixture("exact", runners.Threads, 4, 20, wave), profile.AttributionExact, wave), 6, 300)
+	exact := withSlices(withSubject(fixture("exact", spec.Threads, 4, 20, wave), profile.AttributionExact, wave), 6, 300)
 	exact.Threads = exact.Threads[1:] // a thread the profile does not name
 	exact.SlicesDropped = 7
-	ps := []*profile.Profile{fixture("plain", runners.Async, 2, 10, wave), exact}
+	ps := []*profile.Profile{fixture("plain", spec.Async, 2, 10, wave), exact}
 	tr := parseTrace(t, ps)
 	type event struct {
 		pid, tid float64
@@ -225,7 +225,7 @@ func TestTraceSlices(t *testing.T) {
 }
 
 func TestTraceUnfinishedTask(t *testing.T) {
-	p := fixture("run", runners.Threads, 2, 10, wave)
+	p := fixture("run", spec.Threads, 2, 10, wave)
 	tr := parseTrace(t, []*profile.Profile{p})
 	for _, ev := range tr.TraceEvents {
 		if ev["name"] != "task 4" {
@@ -244,7 +244,7 @@ func TestTraceUnfinishedTask(t *testing.T) {
 }
 
 func TestTraceWorkerTracks(t *testing.T) {
-	p := fixture("run", runners.Threads, 2, 10, wave)
+	p := fixture("run", spec.Threads, 2, 10, wave)
 	p.Threads = nil
 	for i := range p.Events {
 		p.Events[i].TID = 0 // a subject that reports workers, not threads
@@ -264,7 +264,7 @@ func TestTraceWorkerTracks(t *testing.T) {
 }
 
 func TestWriteCSVAndTrace(t *testing.T) {
-	ps := []*profile.Profile{fixture("a", runners.Threads, 2, 5, wave)}
+	ps := []*profile.Profile{fixture("a", spec.Threads, 2, 5, wave)}
 	dir := t.TempDir()
 	for _, w := range []struct {
 		name  string
@@ -288,9 +288,9 @@ func TestWriteCSVAndTrace(t *testing.T) {
 }
 
 func TestOutputsOfOddRuns(t *testing.T) {
-	empty := fixture("empty", runners.Async, 2, 0, wave)
+	empty := fixture("empty", spec.Async, 2, 0, wave)
 	empty.Events = nil
-	broken := failed(fixture("broken", runners.Threads, 2, 0, wave))
+	broken := failed(fixture("broken", spec.Threads, 2, 0, wave))
 	ps := []*profile.Profile{empty, broken}
 	tr := parseTrace(t, ps)
 	names := 0
@@ -312,7 +312,7 @@ func TestOutputsOfOddRuns(t *testing.T) {
 }
 
 func TestMissingRun(t *testing.T) {
-	ps := []*profile.Profile{fixture("a", runners.Threads, 2, 3, wave), nil}
+	ps := []*profile.Profile{fixture("a", spec.Threads, 2, 3, wave), nil}
 	if err := CSV(io.Discard, ps); err == nil {
 		t.Error("CSV() with a nil run error = nil; want an error")
 	}
@@ -325,7 +325,7 @@ func TestMissingRun(t *testing.T) {
 }
 
 func TestNaNSamples(t *testing.T) {
-	p := fixture("nan", runners.Threads, 2, 10, func(s, c int) float64 {
+	p := fixture("nan", spec.Threads, 2, 10, func(s, c int) float64 {
 		if s == 3 {
 			return math.NaN()
 		}
@@ -343,7 +343,7 @@ func TestNaNSamples(t *testing.T) {
 
 func BenchmarkTrace(b *testing.B) {
 	var ps []*profile.Profile
-	for _, m := range runners.Models {
+	for _, m := range spec.Models {
 		ps = append(ps, fixture(string(m), m, 256, 600, wave))
 	}
 	b.ReportAllocs()
@@ -355,7 +355,7 @@ func BenchmarkTrace(b *testing.B) {
 }
 
 func TestTraceCounters(t *testing.T) {
-	tr := parseTrace(t, []*profile.Profile{fixture("run", runners.Threads, 2, 3, gradient(2))})
+	tr := parseTrace(t, []*profile.Profile{fixture("run", spec.Threads, 2, 3, gradient(2))})
 	type key struct {
 		name string
 		ts   float64
@@ -383,7 +383,7 @@ func TestTraceCounters(t *testing.T) {
 }
 
 func BenchmarkTraceSlices(b *testing.B) {
-	ps := []*profile.Profile{withSlices(fixture("threads", runners.Threads, 64, 600, wave), 48, 50000)}
+	ps := []*profile.Profile{withSlices(fixture("threads", spec.Threads, 64, 600, wave), 48, 50000)}
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := Trace(io.Discard, ps); err != nil {

@@ -7,7 +7,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // started is when every fixture run began.
@@ -21,10 +21,10 @@ const interval = 0.1
 // from the second sample to the one before last; it ran four tasks on two
 // threads (tids 101, 102), two of them overlapping on thread 102, and a
 // fifth that never ended.
-func fixture(label string, model runners.Model, cores, n int, busy func(s, c int) float64) *profile.Profile {
+func fixture(label string, model spec.Model, cores, n int, busy func(s, c int) float64) *profile.Profile {
 	p := &profile.Profile{
 		Label:   label,
-		Spec:    runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: model, Tasks: 5, Size: 1},
+		Spec:    spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: model, Tasks: 5, Size: 1},
 		Started: started,
 		Machine: profile.Machine{CPUModel: "Test CPU 9000", LogicalCores: cores, PhysicalCores: max(1, cores/2),
 			OS: "linux", Kernel: "6.1", GoVersion: "go1.26"},
@@ -51,15 +51,15 @@ func fixture(label string, model runners.Model, cores, n int, busy func(s, c int
 	at := func(frac float64) int64 {
 		return started.Add(time.Duration(frac * end * float64(time.Second))).UnixNano()
 	}
-	ev := func(kind string, task, tid int, frac float64) runners.Event {
-		return runners.Event{Ev: kind, Task: task, Worker: tid - 100, PID: 100, TID: tid, TNs: at(frac)}
+	ev := func(kind string, task, tid int, frac float64) spec.Event {
+		return spec.Event{Ev: kind, Task: task, Worker: tid - 100, PID: 100, TID: tid, TNs: at(frac)}
 	}
-	p.Events = []runners.Event{
-		ev(runners.EvTaskStart, 0, 101, 0.1), ev(runners.EvTaskEnd, 0, 101, 0.4),
-		ev(runners.EvTaskStart, 1, 101, 0.4), ev(runners.EvTaskEnd, 1, 101, 0.8),
-		ev(runners.EvTaskStart, 2, 102, 0.2), ev(runners.EvTaskStart, 3, 102, 0.3),
-		ev(runners.EvTaskEnd, 2, 102, 0.5), ev(runners.EvTaskEnd, 3, 102, 0.6),
-		ev(runners.EvTaskStart, 4, 101, 0.85),
+	p.Events = []spec.Event{
+		ev(spec.EvTaskStart, 0, 101, 0.1), ev(spec.EvTaskEnd, 0, 101, 0.4),
+		ev(spec.EvTaskStart, 1, 101, 0.4), ev(spec.EvTaskEnd, 1, 101, 0.8),
+		ev(spec.EvTaskStart, 2, 102, 0.2), ev(spec.EvTaskStart, 3, 102, 0.3),
+		ev(spec.EvTaskEnd, 2, 102, 0.5), ev(spec.EvTaskEnd, 3, 102, 0.6),
+		ev(spec.EvTaskStart, 4, 101, 0.85),
 	}
 	return p
 }

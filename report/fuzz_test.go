@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // The fuzz targets read a profile file as report does, through
@@ -126,7 +126,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	// Seeds are small, as the fuzzer minimises each new input it finds
 	// (for up to a minute each, by default) by cutting bytes away.
 	run := func() *profile.Profile {
-		return withSlices(withSubject(fixture("cpu/threads", runners.Threads, 2, 5, wave), profile.AttributionExact, wave), 2, 6)
+		return withSlices(withSubject(fixture("cpu/threads", spec.Threads, 2, 5, wave), profile.AttributionExact, wave), 2, 6)
 	}
 	edited := func(edit func(p *profile.Profile)) *profile.Profile {
 		p := run()
@@ -134,17 +134,17 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		return p
 	}
 	command := func(args ...string) *profile.Profile {
-		p := fixture("cmd", runners.Sequential, 2, 3, wave)
-		p.Spec = runners.Spec{Backend: runners.BackendCommand, Command: args, Interval: p.Spec.Interval}
+		p := fixture("cmd", spec.Sequential, 2, 3, wave)
+		p.Spec = spec.Spec{Backend: spec.BackendCommand, Command: args, Interval: p.Spec.Interval}
 		return p
 	}
 
-	add("runs", fixture("cpu/threads", runners.Threads, 4, 5, wave), fixture("cpu/processes", runners.Processes, 2, 3, gradient(2)))
+	add("runs", fixture("cpu/threads", spec.Threads, 4, 5, wave), fixture("cpu/processes", spec.Processes, 2, 3, gradient(2)))
 	add("subject-and-slices", run())
-	add("approximate", withSubject(fixture("approx", runners.Processes, 4, 5, wave), profile.AttributionApproximate, gradient(4)))
-	add("failed-without-samples", failed(fixture("bad", runners.Threads, 2, 0, wave)))
-	add("shim", withShim(withSlices(fixture("shim", runners.Threads, 4, 5, wave), 2, 4), 21))
-	add("watch", withSilentNode(watched(3, 2, 5, wave)), fixture("beside", runners.Async, 2, 3, wave))
+	add("approximate", withSubject(fixture("approx", spec.Processes, 4, 5, wave), profile.AttributionApproximate, gradient(4)))
+	add("failed-without-samples", failed(fixture("bad", spec.Threads, 2, 0, wave)))
+	add("shim", withShim(withSlices(fixture("shim", spec.Threads, 4, 5, wave), 2, 4), 21))
+	add("watch", withSilentNode(watched(3, 2, 5, wave)), fixture("beside", spec.Async, 2, 3, wave))
 	add("command", command("python3", "-X", "importtime", "/home/someone/projects/a-rather-long-project-name/pool.py"))
 	v1, err := os.ReadFile(filepath.Join("..", "profile", "testdata", "v1.corescope.json"))
 	if err != nil {
@@ -169,7 +169,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	nodes.Nodes[2].Cores = 1 << 40
 	add("node-of-a-trillion-cores-without-samples", nodes)
 	add("echo-of-1500-runes", command("/bin/echo", strings.Repeat("a", 1500)))
-	long := fixture(strings.Repeat("x", 2000), runners.Threads, 2, 2, wave)
+	long := fixture(strings.Repeat("x", 2000), spec.Threads, 2, 2, wave)
 	add("long-label", long, long)
 	many := watched(maxNodesDrawn+1, 1, 2, wave)
 	for k := range many.Nodes {

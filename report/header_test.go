@@ -4,23 +4,23 @@ import (
 	"testing"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestHeaderLines checks the report's Machine and Spec lines: the Pythons
 // the runs ran on are named, and several commands are counted (the table
 // shows each in full) instead of the first cut short.
 func TestHeaderLines(t *testing.T) {
-	run := func(label string, spec runners.Spec, python string) *profile.Profile {
-		p := fixture(label, runners.Sequential, 2, 5, func(s, c int) float64 { return 0.5 })
-		p.Spec, p.Machine.Python = spec, python
+	run := func(label string, sp spec.Spec, python string) *profile.Profile {
+		p := fixture(label, spec.Sequential, 2, 5, func(s, c int) float64 { return 0.5 })
+		p.Spec, p.Machine.Python = sp, python
 		return p
 	}
-	cmd := func(line ...string) runners.Spec {
-		return runners.Spec{Backend: runners.BackendCommand, Command: line}
+	cmd := func(line ...string) spec.Spec {
+		return spec.Spec{Backend: spec.BackendCommand, Command: line}
 	}
-	model := runners.Spec{Backend: runners.BackendPython, Workload: runners.CPU, Model: runners.Threads, Tasks: 5, Size: 1}
-	goModel := runners.Spec{Backend: runners.BackendGo, Workload: runners.CPU, Model: runners.Threads, Tasks: 5, Size: 1}
+	model := spec.Spec{Backend: spec.BackendPython, Workload: spec.CPU, Model: spec.Threads, Tasks: 5, Size: 1}
+	goModel := spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Threads, Tasks: 5, Size: 1}
 	const machine = "Machine: Test CPU 9000  ·  2 logical / 1 physical cores  ·  linux 6.1"
 	tests := []struct {
 		name          string

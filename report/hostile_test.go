@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // rendered runs every output of ps and fails the test where one panics
@@ -79,9 +79,9 @@ func TestOutOfRangeValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := withSlices(withSubject(fixture("odd", runners.Threads, 4, 20, wave), profile.AttributionExact, wave), 4, 40)
+			p := withSlices(withSubject(fixture("odd", spec.Threads, 4, 20, wave), profile.AttributionExact, wave), 4, 40)
 			tt.edit(p)
-			rendered(t, []*profile.Profile{p, fixture("plain", runners.Sequential, 2, 10, wave)})
+			rendered(t, []*profile.Profile{p, fixture("plain", spec.Sequential, 2, 10, wave)})
 		})
 	}
 }
@@ -101,7 +101,7 @@ func TestOutOfRangeNodes(t *testing.T) {
 // at 1e308 s, past what a trace's microseconds can hold, are left out of
 // the trace, and that the run and its CPUs say how many events were.
 func TestTraceLeavesOutWhatItCannotPlace(t *testing.T) {
-	p := withSlices(fixture("far", runners.Threads, 2, 10, wave), 2, 20)
+	p := withSlices(fixture("far", spec.Threads, 2, 10, wave), 2, 20)
 	p.Frames[len(p.Frames)-1].T = 1e308
 	p.Slices[len(p.Slices)-1].Start, p.Slices[len(p.Slices)-1].End = 1e308, 1e308
 	var tr trace
@@ -129,7 +129,7 @@ func TestTraceLeavesOutWhatItCannotPlace(t *testing.T) {
 // TestThreadPanelCountsSlicesOffTheScale checks that a slice after the
 // time scale's end is not drawn, and counted.
 func TestThreadPanelCountsSlicesOffTheScale(t *testing.T) {
-	p := withSlices(fixture("far", runners.Threads, 2, 10, wave), 2, 20)
+	p := withSlices(fixture("far", spec.Threads, 2, 10, wave), 2, 20)
 	p.Slices[0].Start, p.Slices[0].End = 1e300, 2e300
 	p.Slices[1].Start = math.NaN()
 	pg := &page{l: Layout{AxisS: axisSeconds([]*profile.Profile{p})}}
@@ -148,9 +148,9 @@ func TestThreadPanelCountsSlicesOffTheScale(t *testing.T) {
 // (a 31 KB profile gave a 64 MB CSV), keeping each name unique.
 func TestRepeatedNamesAreClipped(t *testing.T) {
 	long := func(c string) string { return strings.Repeat(c, 10_000) }
-	run := withSlices(fixture(long("x"), runners.Threads, 8, 20, wave), 2, 20)
+	run := withSlices(fixture(long("x"), spec.Threads, 8, 20, wave), 2, 20)
 	run.Threads[0].Name = long("t")
-	twin := fixture(long("x"), runners.Threads, 2, 5, wave)
+	twin := fixture(long("x"), spec.Threads, 2, 5, wave)
 	w := watched(2, 4, 20, wave)
 	w.Nodes[0].Name = long("n")
 	ps := []*profile.Profile{run, twin, w}

@@ -10,7 +10,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // watchedFixture is a watch of two nodes: a (2 cores) answers every tick,
@@ -19,7 +19,7 @@ func watchedFixture() *profile.Profile {
 	m := levels.Missing
 	return &profile.Profile{
 		Label:   "watch of 2 nodes",
-		Spec:    runners.Spec{Interval: runners.Duration(time.Second)},
+		Spec:    spec.Spec{Interval: spec.Duration(time.Second)},
 		Started: started,
 		Nodes: []profile.Node{{Name: "a:9100", Cores: 2},
 			{Name: `b"quoted":9100`, Cores: 1, First: 2, MissedTicks: 2, LastError: "timed out after 800ms"}},
@@ -89,7 +89,7 @@ func TestTraceOfNodes(t *testing.T) {
 // at 1 Hz: 2.46 million rows.
 func BenchmarkCSV64Nodes(b *testing.B) {
 	const nodeCount, cores, ticks = 64, 64, 600
-	p := &profile.Profile{Label: "watch of 64 nodes", Spec: runners.Spec{Interval: runners.Duration(time.Second)}, Started: started}
+	p := &profile.Profile{Label: "watch of 64 nodes", Spec: spec.Spec{Interval: spec.Duration(time.Second)}, Started: started}
 	for i := range nodeCount {
 		p.Nodes = append(p.Nodes, profile.Node{Name: fmt.Sprintf("node%02d:9100", i), Cores: cores, First: i * cores})
 	}

@@ -11,14 +11,14 @@ import (
 	"corescope/heatmap"
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // watched is a watch of nodes nodes of per cores each, n samples at 1 Hz,
 // core c of sample s at busy(s, c) (NaN: missing), as profile.Watch
 // records it: no subject, the nodes named node00:9100 on.
 func watched(nodes, per, n int, busy func(s, c int) float64) *profile.Profile {
-	p := &profile.Profile{Label: fmt.Sprintf("watch of %d nodes", nodes), Spec: runners.Spec{Interval: runners.Duration(time.Second)},
+	p := &profile.Profile{Label: fmt.Sprintf("watch of %d nodes", nodes), Spec: spec.Spec{Interval: spec.Duration(time.Second)},
 		Started: started, Machine: profile.Machine{CPUModel: "Test CPU 9000", LogicalCores: 2, OS: "linux"}}
 	for k := range nodes {
 		name := fmt.Sprintf("node%02d:9100", k)

@@ -15,8 +15,8 @@ import (
 	"corescope/heatmap"
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // Colours of the report.
@@ -236,13 +236,13 @@ func specLine(ps []*profile.Profile) string {
 	var work []string
 	commands := 0
 	for _, p := range ps {
-		if p.Spec.Backend == runners.BackendCommand {
+		if p.Spec.Backend == spec.BackendCommand {
 			commands++
 		}
 	}
 	for _, p := range ps {
 		switch {
-		case p.Spec.Backend != runners.BackendCommand || commands == 1:
+		case p.Spec.Backend != spec.BackendCommand || commands == 1:
 			work = append(work, runtext.What(p))
 		default:
 			work = append(work, fmt.Sprintf("%d commands (each in the table)", commands))

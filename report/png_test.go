@@ -13,7 +13,7 @@ import (
 	"corescope/internal/pngtest"
 	"corescope/lanes"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // count is how many pixels of r in img satisfy ok.
@@ -59,7 +59,7 @@ func gradientRows(t *testing.T, img *image.RGBA, hm image.Rectangle, cores int, 
 
 func TestPNG(t *testing.T) {
 	five := make([]*profile.Profile, 0, 5)
-	for i, m := range runners.Models {
+	for i, m := range spec.Models {
 		n := 20 + 20*i
 		five = append(five, fixture(string(m), m, 4, n, secondHalf(n)))
 	}
@@ -69,7 +69,7 @@ func TestPNG(t *testing.T) {
 		// check tests what is special to the case.
 		check func(t *testing.T, img *image.RGBA, l Layout)
 	}{
-		{"one run", []*profile.Profile{fixture("cpu/processes", runners.Processes, 4, 50, gradient(4))},
+		{"one run", []*profile.Profile{fixture("cpu/processes", spec.Processes, 4, 50, gradient(4))},
 			func(t *testing.T, img *image.RGBA, l Layout) {
 				if got, want := l.Runs[0].Heatmap.Dx(), l.Runs[0].Lane.Dx(); got != want {
 					t.Errorf("the only run's heatmap width = %d; want the whole lane, %d", got, want)
@@ -97,14 +97,14 @@ func TestPNG(t *testing.T) {
 				}
 			}
 		}},
-		{"256 cores", []*profile.Profile{fixture("big", runners.Goroutines, 256, 600, gradient(256))},
+		{"256 cores", []*profile.Profile{fixture("big", spec.Goroutines, 256, 600, gradient(256))},
 			func(t *testing.T, img *image.RGBA, l Layout) {
 				if got := l.Runs[0].Heatmap.Dy(); got < 256 {
 					t.Errorf("256-core heatmap height = %d; want at least a pixel per core", got)
 				}
 				gradientRows(t, img, l.Runs[0].Heatmap, 256, []int{0, 1, 100, 254, 255})
 			}},
-		{"run with no samples", []*profile.Profile{fixture("empty", runners.Async, 4, 0, wave)},
+		{"run with no samples", []*profile.Profile{fixture("empty", spec.Async, 4, 0, wave)},
 			func(t *testing.T, img *image.RGBA, l Layout) {
 				r := l.Runs[0]
 				if !r.Heatmap.Empty() {
@@ -118,8 +118,8 @@ func TestPNG(t *testing.T) {
 				}
 			}},
 		{"failed run beside a good one", []*profile.Profile{
-			fixture("good", runners.Sequential, 2, 30, gradient(2)),
-			failed(fixture("bad", runners.Threads, 2, 10, wave))},
+			fixture("good", spec.Sequential, 2, 30, gradient(2)),
+			failed(fixture("bad", spec.Threads, 2, 10, wave))},
 			func(t *testing.T, img *image.RGBA, l Layout) {
 				if n := count(img, l.Runs[1].Header, is(alarm)); n < 50 {
 					t.Errorf("failed run's header has %d pixels of the alarm colour; want its error in red", n)
@@ -129,13 +129,13 @@ func TestPNG(t *testing.T) {
 				}
 				gradientRows(t, img, l.Runs[0].Heatmap, 2, []int{0, 1})
 			}},
-		{"failed run without samples", []*profile.Profile{failed(fixture("bad", runners.Threads, 2, 0, wave))},
+		{"failed run without samples", []*profile.Profile{failed(fixture("bad", spec.Threads, 2, 0, wave))},
 			func(t *testing.T, img *image.RGBA, l Layout) {
 				if n := count(img, l.Runs[0].Header, is(alarm)); n < 50 {
 					t.Errorf("failed run's header has %d pixels of the alarm colour; want its error in red", n)
 				}
 			}},
-		{"no speedup", []*profile.Profile{noSpeedup(fixture("alone", runners.Threads, 2, 10, wave))},
+		{"no speedup", []*profile.Profile{noSpeedup(fixture("alone", spec.Threads, 2, 10, wave))},
 			func(t *testing.T, img *image.RGBA, l Layout) {
 				if n := count(img, l.Speedup, is(runColor(0))); n != 0 {
 					t.Errorf("speedup chart has %d pixels of the run's colour; want no bar", n)
@@ -144,7 +144,7 @@ func TestPNG(t *testing.T) {
 					t.Error("speedup chart without speedups has no text; want why it is missing")
 				}
 			}},
-		{"one sample", []*profile.Profile{fixture("blink", runners.Async, 2, 1, gradient(2))},
+		{"one sample", []*profile.Profile{fixture("blink", spec.Async, 2, 1, gradient(2))},
 			func(t *testing.T, img *image.RGBA, l Layout) {
 				gradientRows(t, img, l.Runs[0].Heatmap, 2, []int{0, 1})
 			}},
@@ -196,7 +196,7 @@ func TestPNGNoRuns(t *testing.T) {
 }
 
 func TestPNGWidth(t *testing.T) {
-	ps := []*profile.Profile{fixture("a", runners.Threads, 2, 10, wave)}
+	ps := []*profile.Profile{fixture("a", spec.Threads, 2, 10, wave)}
 	for _, w := range []int{1200, 2400} {
 		img, err := PNG(ps, Options{Width: w})
 		if err != nil {
@@ -209,7 +209,7 @@ func TestPNGWidth(t *testing.T) {
 }
 
 func TestWritePNG(t *testing.T) {
-	ps := []*profile.Profile{fixture("a", runners.Threads, 2, 10, wave)}
+	ps := []*profile.Profile{fixture("a", spec.Threads, 2, 10, wave)}
 	path := filepath.Join(t.TempDir(), "report.png")
 	if err := WritePNG(path, ps, Options{}); err != nil {
 		t.Fatalf("WritePNG() error = %v", err)
@@ -222,7 +222,7 @@ func TestWritePNG(t *testing.T) {
 
 func BenchmarkPNG(b *testing.B) {
 	var ps []*profile.Profile
-	for i, m := range runners.Models {
+	for i, m := range spec.Models {
 		p := fixture(string(m), m, 256, 600, func(s, c int) float64 { return wave(s+i, c) })
 		ps = append(ps, withSubject(p, profile.AttributionExact, func(s, c int) float64 { return wave(s+i, c) / 2 }))
 	}
@@ -236,9 +236,9 @@ func BenchmarkPNG(b *testing.B) {
 
 func TestPNGSubjectAndOthers(t *testing.T) {
 	full := func(s, c int) float64 { return 1 }
-	exact := withSlices(withSubject(fixture("exact", runners.Threads, 4, 30, full), profile.AttributionExact, gradient(4)), 6, 600)
-	approx := withSubject(fixture("approx", runners.Processes, 4, 20, full), profile.AttributionApproximate, gradient(4))
-	old := fixture("old", runners.Sequential, 4, 20, gradient(4))
+	exact := withSlices(withSubject(fixture("exact", spec.Threads, 4, 30, full), profile.AttributionExact, gradient(4)), 6, 600)
+	approx := withSubject(fixture("approx", spec.Processes, 4, 20, full), profile.AttributionApproximate, gradient(4))
+	old := fixture("old", spec.Sequential, 4, 20, gradient(4))
 	ps := []*profile.Profile{exact, approx, old}
 	out, err := PNG(ps, Options{})
 	if err != nil {
@@ -304,7 +304,7 @@ func chartLayer(c color.RGBA) color.RGBA {
 }
 
 func TestThreadPanel(t *testing.T) {
-	p := withSlices(fixture("many", runners.Threads, 4, 30, wave), 40, 4000)
+	p := withSlices(fixture("many", spec.Threads, 4, 30, wave), 40, 4000)
 	tp := newThreadPanel(p)
 	if tp.lanes != maxLanes || tp.more != 40-maxLanes {
 		t.Errorf("40 threads: %d lanes and %d more; want %d and %d", tp.lanes, tp.more, maxLanes, 40-maxLanes)
@@ -328,7 +328,7 @@ func TestThreadPanel(t *testing.T) {
 	if want := panelHeadH + 2*groupH + maxLanes*laneH + footH; tp.height() != want {
 		t.Errorf("height = %d; want %d", tp.height(), want)
 	}
-	if h := newThreadPanel(fixture("none", runners.Threads, 4, 30, wave)).height(); h != 0 {
+	if h := newThreadPanel(fixture("none", spec.Threads, 4, 30, wave)).height(); h != 0 {
 		t.Errorf("height without slices = %d; want 0", h)
 	}
 }
@@ -340,9 +340,9 @@ func TestLineChartHoldsItsData(t *testing.T) {
 		p    *profile.Profile
 	}{
 		// 2.9 s of data: ticks every 0.5 s used to stop at 2.5 s.
-		{"2.9 s", fixture("a", runners.Threads, 4, 29, wave)},
+		{"2.9 s", fixture("a", spec.Threads, 4, 29, wave)},
 		// 256 busy cores: ticks every 50 used to stop at 250.
-		{"256 busy cores", fixture("b", runners.Goroutines, 256, 10, full)},
+		{"256 busy cores", fixture("b", spec.Goroutines, 256, 10, full)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -373,7 +373,7 @@ func TestLineChartHoldsItsData(t *testing.T) {
 }
 
 func BenchmarkPNGSlices(b *testing.B) {
-	p := withSlices(withSubject(fixture("threads", runners.Threads, 64, 600, wave), profile.AttributionExact,
+	p := withSlices(withSubject(fixture("threads", spec.Threads, 64, 600, wave), profile.AttributionExact,
 		func(s, c int) float64 { return wave(s, c) / 2 }), 48, 50000)
 	ps := []*profile.Profile{p}
 	b.ReportAllocs()

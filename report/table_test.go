@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // TestTableWrapsCommands gives two commands that share a long prefix: the
@@ -18,8 +18,8 @@ func TestTableWrapsCommands(t *testing.T) {
 	}
 	const prefix = "/home/someone/projects/a-rather-long-project-name/.venv/bin/python3 -X importtime /home/someone/projects/"
 	command := func(label, line string) *profile.Profile {
-		p := fixture(label, runners.Sequential, 2, 5, func(s, c int) float64 { return 0.5 })
-		p.Spec = runners.Spec{Backend: runners.BackendCommand, Command: strings.Fields(line), Interval: p.Spec.Interval}
+		p := fixture(label, spec.Sequential, 2, 5, func(s, c int) float64 { return 0.5 })
+		p.Spec = spec.Spec{Backend: spec.BackendCommand, Command: strings.Fields(line), Interval: p.Spec.Interval}
 		return p
 	}
 	ps := []*profile.Profile{command("seq.py", prefix+"seq.py --size 3"), command("pool.py", prefix+"pool.py --workers 2")}

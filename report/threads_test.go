@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // withShim adds to p what a pyenv shim adds to a recorded python3: n
@@ -29,7 +29,7 @@ func withShim(p *profile.Profile, n int) *profile.Profile {
 // lane, last, that draws each of their slices, and that the lane cap still
 // counts the threads it leaves out.
 func TestThreadPanelFolds(t *testing.T) {
-	p := withShim(withSlices(fixture("shim", runners.Threads, 4, 30, wave), 4, 400), 30)
+	p := withShim(withSlices(fixture("shim", spec.Threads, 4, 30, wave), 4, 400), 30)
 	tp := newThreadPanel(p)
 	if tp.lanes != 5 || len(tp.groups) != 3 || tp.more != 0 {
 		t.Fatalf("4 threads and 30 small processes: %d lanes in %d groups, %d more; want 5 lanes in 3 groups, 0 more", tp.lanes, len(tp.groups), tp.more)
@@ -54,7 +54,7 @@ func TestThreadPanelFolds(t *testing.T) {
 		t.Errorf("the fold's lane has %d drawn pixels; want its 30 slices, at least %d", n, 30*barH)
 	}
 
-	many := newThreadPanel(withShim(withSlices(fixture("many", runners.Threads, 4, 30, wave), 40, 4000), 30))
+	many := newThreadPanel(withShim(withSlices(fixture("many", spec.Threads, 4, 30, wave), 40, 4000), 30))
 	if many.lanes != maxLanes || many.keep != maxLanes-1 || many.more != 40-(maxLanes-1) {
 		t.Errorf("40 threads and a fold: %d lanes, %d own, %d more; want %d, %d, %d",
 			many.lanes, many.keep, many.more, maxLanes, maxLanes-1, 40-(maxLanes-1))

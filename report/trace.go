@@ -14,8 +14,8 @@ import (
 	"strings"
 
 	"corescope/profile"
-	"corescope/runners"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // traceEvent is one Chrome Trace Event. Ts and Dur are microseconds.
@@ -442,12 +442,12 @@ type task struct {
 // until end. Events without a thread id go on a track per worker.
 func taskSpans(p *profile.Profile, end float64) []task {
 	t0 := p.Started.UnixNano()
-	us := func(ev runners.Event) float64 { return float64(ev.TNs-t0) / 1e3 }
+	us := func(ev spec.Event) float64 { return float64(ev.TNs-t0) / 1e3 }
 	open := make(map[int]int) // task id -> index in out
 	var out []task
 	for _, ev := range p.Events {
 		switch ev.Ev {
-		case runners.EvTaskStart:
+		case spec.EvTaskStart:
 			t := task{task: ev.Task, tid: ev.TID, track: threadLabel("", ev.TID), start: us(ev),
 				args: &taskArgs{Worker: ev.Worker, PID: ev.PID}}
 			if ev.TID == 0 {
@@ -455,7 +455,7 @@ func taskSpans(p *profile.Profile, end float64) []task {
 			}
 			open[ev.Task] = len(out)
 			out = append(out, t)
-		case runners.EvTaskEnd:
+		case spec.EvTaskEnd:
 			if i, ok := open[ev.Task]; ok {
 				out[i].end = max(out[i].start, us(ev))
 				delete(open, ev.Task)

@@ -11,8 +11,8 @@ import (
 	"github.com/wcharczuk/go-chart/v2"
 
 	"corescope/profile"
-	"corescope/runners"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // gapHatch reports whether c is one of the gap hatch's greys.
@@ -149,7 +149,7 @@ func TestPNGWatch(t *testing.T) {
 // The recording keeps its charts and table, on its own scale (not the
 // watches' 64 cores or 30 s); each watch gets its section, in run order.
 func TestPNGWatchesBesideARun(t *testing.T) {
-	run := fixture("cpu/processes", runners.Processes, 4, 50, gradient(4))
+	run := fixture("cpu/processes", spec.Processes, 4, 50, gradient(4))
 	a := watched(2, 32, 30, func(s, c int) float64 { return 0.5 })
 	b := withSilentNode(watched(3, 2, 20, func(s, c int) float64 { return b2f(c%2 == 0) }))
 	ps := []*profile.Profile{a, run, b}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"corescope/spec"
 )
 
 // eventWriter writes a worker's stdout: one JSON event (or protocol line) per
@@ -27,11 +29,11 @@ func newEventWriter(w io.Writer) *eventWriter {
 // task writes a task-start or task-end event stamped with the calling
 // thread's id (where threadID knows it) and the wall clock.
 func (e *eventWriter) task(kind string, task, worker int) {
-	e.event(Event{Ev: kind, Task: task, Worker: worker, PID: e.pid, TID: threadID(), TNs: time.Now().UnixNano()})
+	e.event(spec.Event{Ev: kind, Task: task, Worker: worker, PID: e.pid, TID: threadID(), TNs: time.Now().UnixNano()})
 }
 
 // event writes ev as one line.
-func (e *eventWriter) event(ev Event) {
+func (e *eventWriter) event(ev spec.Event) {
 	b, _ := json.Marshal(ev) // an Event holds only strings and integers: it always marshals
 	e.line(b)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"corescope/spec"
 )
 
 // cpuTime is the process's user and system CPU time so far.
@@ -24,7 +26,7 @@ func cpuTime(t *testing.T) time.Duration {
 
 func TestGILWaitersDoNotSpin(t *testing.T) {
 	const waiters = 4
-	g := NewGIL(DefaultSwitch)
+	g := NewGIL(spec.DefaultSwitch)
 	g.Acquire() // held by this goroutine, which now sleeps
 	var (
 		wg      sync.WaitGroup

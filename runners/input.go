@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"corescope/spec"
 )
 
 // Input is a run as a person asked for it, field by field, as text: the
@@ -51,7 +54,7 @@ const AllModels = "all"
 // Specs turns in into defaulted, validated specs: one per model, or one for
 // a command. A bad field gives a *FieldError that names it and says what is
 // allowed; when several are bad, the first in the order of the form.
-func (in Input) Specs() ([]Spec, error) {
+func (in Input) Specs() ([]spec.Spec, error) {
 	specs, problems := in.resolve()
 	if err := problems.First(); err != nil {
 		return nil, err
@@ -67,74 +70,74 @@ func (in Input) Problem(field string) error {
 }
 
 // resolve reads every field, collecting every field's problem.
-func (in Input) resolve() ([]Spec, Problems) {
-	var problems Problems
+func (in Input) resolve() ([]spec.Spec, spec.Problems) {
+	var problems spec.Problems
 	check := func(err error) {
-		var fe *FieldError
+		var fe *spec.FieldError
 		if errors.As(err, &fe) {
 			problems = append(problems, fe)
 		}
 	}
-	base := Spec{}
+	base := spec.Spec{}
 	var err error
-	base.Interval, err = parseDuration("interval", in.Interval, DefaultInterval)
+	base.Interval, err = parseDuration("interval", in.Interval, spec.DefaultInterval)
 	check(err)
 	switch in.Backend {
-	case "", string(BackendGo):
-		base.Backend = BackendGo
-	case string(BackendPython):
-		base.Backend = BackendPython
-	case string(BackendCommand):
-		base.Backend = BackendCommand
+	case "", string(spec.BackendGo):
+		base.Backend = spec.BackendGo
+	case string(spec.BackendPython):
+		base.Backend = spec.BackendPython
+	case string(spec.BackendCommand):
+		base.Backend = spec.BackendCommand
 		base.Command, err = in.command()
 		check(err)
 		base.Name, base.Baseline = strings.TrimSpace(in.Label), in.Baseline
-		spec, err := base.Resolve()
+		sp, err := base.Resolve()
 		check(err)
 		if len(problems) > 0 {
 			return nil, problems
 		}
-		return []Spec{spec}, nil
+		return []spec.Spec{sp}, nil
 	default:
-		check(&FieldError{"backend", quote(in.Backend), backendsAllowed})
+		check(spec.CheckBackend(spec.Backend(in.Backend)))
 	}
 
-	base.Workload = Workload(strings.TrimSpace(in.Workload))
+	base.Workload = spec.Workload(strings.TrimSpace(in.Workload))
 	if base.Workload == "" {
-		base.Workload = CPU
+		base.Workload = spec.CPU
 	}
-	base.Tasks, err = parseCount("tasks", in.Tasks, DefaultTasks, MaxTasks, false)
+	base.Tasks, err = parseCount("tasks", in.Tasks, spec.DefaultTasks, spec.MaxTasks, false)
 	check(err)
-	base.Workers, err = parseCount("workers", in.Workers, 0, MaxWorkers, true)
+	base.Workers, err = parseCount("workers", in.Workers, 0, spec.MaxWorkers, true)
 	check(err)
 	base.Size, err = parseSize(in.Size)
 	check(err)
-	base.Latency, err = parseDuration("latency", in.Latency, DefaultLatency)
+	base.Latency, err = parseDuration("latency", in.Latency, spec.DefaultLatency)
 	check(err)
-	base.SwitchInterval, err = parseDuration("switch-interval", in.SwitchInterval, DefaultSwitch)
+	base.SwitchInterval, err = parseDuration("switch-interval", in.SwitchInterval, spec.DefaultSwitch)
 	check(err)
 
 	base.Baseline = in.Baseline
 	models := in.models(base.Backend)
-	check(onlyFor("switch-interval", in.SwitchInterval, Threads, models, "the threads model"))
-	if strings.TrimSpace(in.StartMethod) != "" && base.Backend != BackendPython {
-		check(&FieldError{"start-method", quote(strings.TrimSpace(in.StartMethod)), "it applies to the python backend's processes model only"})
+	check(onlyFor("switch-interval", in.SwitchInterval, spec.Threads, models, "the threads model"))
+	if strings.TrimSpace(in.StartMethod) != "" && base.Backend != spec.BackendPython {
+		check(&spec.FieldError{Field: "start-method", Value: strconv.Quote(strings.TrimSpace(in.StartMethod)), Allowed: "it applies to the python backend's processes model only"})
 	} else {
-		check(onlyFor("start-method", in.StartMethod, Processes, models, "the Python processes model"))
+		check(onlyFor("start-method", in.StartMethod, spec.Processes, models, "the Python processes model"))
 	}
 	interpreters := []Interpreter{{}}
-	if base.Backend == BackendPython {
+	if base.Backend == spec.BackendPython {
 		interpreters = in.interpreters(check)
 	}
-	var specs []Spec
+	var specs []spec.Spec
 	for _, py := range interpreters {
 		for _, m := range models {
 			s := base
 			s.Model, s.Python = m, py.Path
-			if m != Threads {
+			if m != spec.Threads {
 				s.SwitchInterval = 0 // the threads' alone
 			}
-			if m == Processes {
+			if m == spec.Processes {
 				s.StartMethod = strings.TrimSpace(in.StartMethod)
 			}
 			if len(interpreters) > 1 {
@@ -156,17 +159,17 @@ func (in Input) resolve() ([]Spec, Problems) {
 
 // models lists the models in asks for; unknown names are left for Validate
 // to refuse with the list of known ones. "all" is every model b runs.
-func (in Input) models(b Backend) []Model {
+func (in Input) models(b spec.Backend) []spec.Model {
 	list := strings.TrimSpace(in.Models)
-	if (list == "" || list == AllModels) && b == BackendPython {
-		return PythonModels
+	if (list == "" || list == AllModels) && b == spec.BackendPython {
+		return spec.PythonModels
 	}
 	if list == "" || list == AllModels {
-		return Models
+		return spec.Models
 	}
-	var ms []Model
+	var ms []spec.Model
 	for _, m := range strings.Split(list, ",") {
-		ms = append(ms, Model(strings.TrimSpace(m)))
+		ms = append(ms, spec.Model(strings.TrimSpace(m)))
 	}
 	return ms
 }
@@ -174,11 +177,11 @@ func (in Input) models(b Backend) []Model {
 // onlyFor is the *FieldError of a field typed as text that applies to model
 // only (what), when none of models is it; nil otherwise. Only the CLI can
 // ask for that (the window hides the field), so the error names its flags.
-func onlyFor(field, text string, model Model, models []Model, what string) error {
-	if strings.TrimSpace(text) == "" || contains(models, model) {
+func onlyFor(field, text string, model spec.Model, models []spec.Model, what string) error {
+	if strings.TrimSpace(text) == "" || slices.Contains(models, model) {
 		return nil
 	}
-	return &FieldError{field, quote(strings.TrimSpace(text)), fmt.Sprintf(
+	return &spec.FieldError{Field: field, Value: strconv.Quote(strings.TrimSpace(text)), Allowed: fmt.Sprintf(
 		"it applies to %s only; ask for it with --model %s (run) or add %[2]s to --models (compare)", what, model)}
 }
 
@@ -193,7 +196,7 @@ func (in Input) interpreters(check func(error)) []Interpreter {
 	for _, name := range names {
 		py, err := FindPython(context.Background(), strings.TrimSpace(name))
 		if err != nil {
-			check(&FieldError{"python", quote(cmp.Or(name, "python3")), err.Error() + "; give Python 3.8 or later with --python PATH"})
+			check(&spec.FieldError{Field: "python", Value: strconv.Quote(cmp.Or(name, "python3")), Allowed: err.Error() + "; give Python 3.8 or later with --python PATH"})
 			continue
 		}
 		found = append(found, py)
@@ -236,7 +239,7 @@ func (in Input) command() ([]string, error) {
 	}
 	argv, err := SplitArgs(in.CommandLine)
 	if err != nil {
-		return nil, &FieldError{"command", quote(in.CommandLine), err.Error()}
+		return nil, &spec.FieldError{Field: "command", Value: strconv.Quote(in.CommandLine), Allowed: err.Error()}
 	}
 	return argv, nil
 }
@@ -256,11 +259,11 @@ func parseCount(field, text string, def, most int, zeroIsDefault bool) (int, err
 	n, err := strconv.Atoi(text)
 	switch {
 	case err != nil:
-		return 0, &FieldError{field, quote(text), "give a whole number; " + allowed}
+		return 0, &spec.FieldError{Field: field, Value: strconv.Quote(text), Allowed: "give a whole number; " + allowed}
 	case n == 0 && zeroIsDefault:
 		return def, nil
 	case n < 1 || n > most:
-		return 0, &FieldError{field, text, allowed}
+		return 0, &spec.FieldError{Field: field, Value: text, Allowed: allowed}
 	}
 	return n, nil
 }
@@ -269,31 +272,28 @@ func parseCount(field, text string, def, most int, zeroIsDefault bool) (int, err
 func parseSize(text string) (float64, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return DefaultSize, nil
+		return spec.DefaultSize, nil
 	}
 	v, err := strconv.ParseFloat(text, 64)
 	if err != nil {
-		return 0, &FieldError{"size", quote(text), "give a number such as 0.5; " + sizeAllowed}
+		return 0, &spec.FieldError{Field: "size", Value: strconv.Quote(text), Allowed: "give a number such as 0.5; " + spec.SizeAllowed}
 	}
-	if !sizeOK(v) {
-		return 0, &FieldError{"size", fmt.Sprint(v), sizeAllowed}
-	}
-	return v, nil
+	return v, spec.CheckSize(v)
 }
 
 // parseDuration reads a Go duration ("50ms", "1.5s") within the field's
 // limits. Empty gives def; a typed 0 is refused, not taken for the default.
-func parseDuration(field, text string, def time.Duration) (Duration, error) {
+func parseDuration(field, text string, def time.Duration) (spec.Duration, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return Duration(def), nil
+		return spec.Duration(def), nil
 	}
 	d, err := time.ParseDuration(text)
 	if err != nil {
-		return 0, &FieldError{field, quote(text), "give a duration such as 50ms or 1.5s"}
+		return 0, &spec.FieldError{Field: field, Value: strconv.Quote(text), Allowed: "give a duration such as 50ms or 1.5s"}
 	}
-	if err := durationError(field, Duration(d)); err != nil {
+	if err := spec.CheckDuration(field, spec.Duration(d)); err != nil {
 		return 0, err
 	}
-	return Duration(d), nil
+	return spec.Duration(d), nil
 }

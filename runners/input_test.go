@@ -8,31 +8,33 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"corescope/spec"
 )
 
 func TestInputSpecs(t *testing.T) {
 	tests := []struct {
 		name string
 		in   Input
-		want []Spec
+		want []spec.Spec
 	}{
-		{"empty is the defaults", Input{Models: "sequential"}, []Spec{{Backend: BackendGo, Workload: CPU, Model: Sequential,
-			Tasks: DefaultTasks, Workers: 1, Size: DefaultSize, Latency: Duration(DefaultLatency),
-			Interval: Duration(DefaultInterval)}}},
+		{"empty is the defaults", Input{Models: "sequential"}, []spec.Spec{{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Sequential,
+			Tasks: spec.DefaultTasks, Workers: 1, Size: spec.DefaultSize, Latency: spec.Duration(spec.DefaultLatency),
+			Interval: spec.Duration(spec.DefaultInterval)}}},
 		{"every field typed", Input{Backend: "go", Workload: "io", Models: "threads", Tasks: " 7 ", Workers: "3", Size: "0.5",
-			Latency: "20ms", SwitchInterval: "1ms", Interval: "50ms"}, []Spec{{Backend: BackendGo, Workload: IO, Model: Threads,
-			Tasks: 7, Workers: 3, Size: 0.5, Latency: Duration(20 * time.Millisecond),
-			SwitchInterval: Duration(time.Millisecond), Interval: Duration(50 * time.Millisecond)}}},
-		{"workers auto", Input{Models: "processes", Workers: "auto"}, []Spec{{Backend: BackendGo, Workload: CPU, Model: Processes,
-			Tasks: DefaultTasks, Workers: runtime.NumCPU(), Size: DefaultSize, Latency: Duration(DefaultLatency),
-			Interval: Duration(DefaultInterval)}}},
-		{"workers 0 is the model's default", Input{Models: "threads", Workers: "0"}, []Spec{{Backend: BackendGo, Workload: CPU,
-			Model: Threads, Tasks: DefaultTasks, Workers: DefaultThreadPool, Size: DefaultSize, Latency: Duration(DefaultLatency),
-			SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}}},
+			Latency: "20ms", SwitchInterval: "1ms", Interval: "50ms"}, []spec.Spec{{Backend: spec.BackendGo, Workload: spec.IO, Model: spec.Threads,
+			Tasks: 7, Workers: 3, Size: 0.5, Latency: spec.Duration(20 * time.Millisecond),
+			SwitchInterval: spec.Duration(time.Millisecond), Interval: spec.Duration(50 * time.Millisecond)}}},
+		{"workers auto", Input{Models: "processes", Workers: "auto"}, []spec.Spec{{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Processes,
+			Tasks: spec.DefaultTasks, Workers: runtime.NumCPU(), Size: spec.DefaultSize, Latency: spec.Duration(spec.DefaultLatency),
+			Interval: spec.Duration(spec.DefaultInterval)}}},
+		{"workers 0 is the model's default", Input{Models: "threads", Workers: "0"}, []spec.Spec{{Backend: spec.BackendGo, Workload: spec.CPU,
+			Model: spec.Threads, Tasks: spec.DefaultTasks, Workers: spec.DefaultThreadPool, Size: spec.DefaultSize, Latency: spec.Duration(spec.DefaultLatency),
+			SwitchInterval: spec.Duration(spec.DefaultSwitch), Interval: spec.Duration(spec.DefaultInterval)}}},
 		{"a command line", Input{Backend: "command", CommandLine: `sh -c 'echo "hi there"'`, Interval: "20ms"},
-			[]Spec{{Backend: BackendCommand, Command: []string{"sh", "-c", `echo "hi there"`}, Interval: Duration(20 * time.Millisecond)}}},
+			[]spec.Spec{{Backend: spec.BackendCommand, Command: []string{"sh", "-c", `echo "hi there"`}, Interval: spec.Duration(20 * time.Millisecond)}}},
 		{"argv wins over the line", Input{Backend: "command", Argv: []string{"a b"}, CommandLine: "ignored"},
-			[]Spec{{Backend: BackendCommand, Command: []string{"a b"}, Interval: Duration(DefaultInterval)}}},
+			[]spec.Spec{{Backend: spec.BackendCommand, Command: []string{"a b"}, Interval: spec.Duration(spec.DefaultInterval)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,16 +49,16 @@ func TestInputSpecs(t *testing.T) {
 func TestInputModels(t *testing.T) {
 	tests := []struct {
 		models string
-		want   []Model
+		want   []spec.Model
 	}{
-		{"", Models},
-		{"all", Models},
-		{"async", []Model{Async}},
-		{" goroutines , sequential", []Model{Goroutines, Sequential}},
+		{"", spec.Models},
+		{"all", spec.Models},
+		{"async", []spec.Model{spec.Async}},
+		{" goroutines , sequential", []spec.Model{spec.Goroutines, spec.Sequential}},
 	}
 	for _, tt := range tests {
 		specs, err := Input{Models: tt.models}.Specs()
-		var got []Model
+		var got []spec.Model
 		for _, s := range specs {
 			got = append(got, s.Model)
 		}
@@ -98,7 +100,7 @@ func TestInputErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
 			specs, err := tt.in.Specs()
-			var fe *FieldError
+			var fe *spec.FieldError
 			if !errors.As(err, &fe) || fe.Field != tt.field || err.Error() != tt.want {
 				t.Fatalf("%+v.Specs() = %v, %v; want a %s *FieldError %q", tt.in, specs, err, tt.field, tt.want)
 			}
@@ -154,9 +156,9 @@ func TestInputModelSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range specs {
-		want := Duration(0)
-		if s.Model == Threads {
-			want = Duration(2 * time.Millisecond)
+		want := spec.Duration(0)
+		if s.Model == spec.Threads {
+			want = spec.Duration(2 * time.Millisecond)
 		}
 		if s.SwitchInterval != want || s.StartMethod != "" {
 			t.Errorf("%s: switch interval %v, start method %q; want %v and none", s.Model, s.SwitchInterval.D(), s.StartMethod, want.D())
@@ -167,8 +169,8 @@ func TestInputModelSettings(t *testing.T) {
 // TestSpecFromOlderFile resolves a spec as files before it applied to
 // threads alone wrote it: a switch interval for every model.
 func TestSpecFromOlderFile(t *testing.T) {
-	old := Spec{Backend: BackendGo, Workload: CPU, Model: Sequential, Tasks: 4, Workers: 1, Size: 1,
-		Latency: Duration(DefaultLatency), SwitchInterval: Duration(DefaultSwitch), Interval: Duration(DefaultInterval)}
+	old := spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Sequential, Tasks: 4, Workers: 1, Size: 1,
+		Latency: spec.Duration(spec.DefaultLatency), SwitchInterval: spec.Duration(spec.DefaultSwitch), Interval: spec.Duration(spec.DefaultInterval)}
 	if s, err := old.Resolve(); err != nil || !reflect.DeepEqual(s, old) {
 		t.Errorf("Resolve(an older sequential spec) = %+v, %v; want it as it was, nil", s, err)
 	}

@@ -7,12 +7,14 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"corescope/spec"
 )
 
 // job is one run of the worker: what to run, where the site is, and where its
 // events and its children's messages go.
 type job struct {
-	spec   Spec
+	spec   spec.Spec
 	url    string
 	out    *eventWriter
 	stderr io.Writer
@@ -27,18 +29,18 @@ type outcome struct {
 // run runs the job's model to the end, or until ctx is done or a task fails.
 func (j *job) run(ctx context.Context) (outcome, error) {
 	switch j.spec.Model {
-	case Sequential:
+	case spec.Sequential:
 		return j.sequential(ctx)
-	case Threads:
+	case spec.Threads:
 		return j.threads(ctx)
-	case Async:
+	case spec.Async:
 		return j.async(ctx)
-	case Processes:
+	case spec.Processes:
 		return j.processes(ctx)
-	case Goroutines:
+	case spec.Goroutines:
 		return j.goroutines(ctx)
 	}
-	return outcome{}, fmt.Errorf("model %q is not one of %s", j.spec.Model, join(Models))
+	return outcome{}, fmt.Errorf("model %q is not one of %s", j.spec.Model, spec.Names(spec.Models))
 }
 
 // sequential runs the tasks one after another on one OS thread, with Go
@@ -54,12 +56,12 @@ func (j *job) sequential(ctx context.Context) (outcome, error) {
 		if err := ctx.Err(); err != nil {
 			return outcome{}, err
 		}
-		j.out.task(EvTaskStart, task, 0)
+		j.out.task(spec.EvTaskStart, task, 0)
 		v, err := w.do(ctx, task, nil)
 		if err != nil {
 			return outcome{}, err
 		}
-		j.out.task(EvTaskEnd, task, 0)
+		j.out.task(spec.EvTaskEnd, task, 0)
 		sum += v
 	}
 	return outcome{sum: sum}, nil
@@ -83,7 +85,7 @@ func (j *job) threads(ctx context.Context) (outcome, error) {
 		defer runtime.UnlockOSThread()
 		for task, ok := q.take(); ok && ctx.Err() == nil; task, ok = q.take() {
 			gil.Acquire()
-			j.out.task(EvTaskStart, task, worker)
+			j.out.task(spec.EvTaskStart, task, worker)
 			var digest uint64
 			if w.fetches() {
 				gil.Release() // blocking I/O runs without the GIL
@@ -95,7 +97,7 @@ func (j *job) threads(ctx context.Context) (outcome, error) {
 				gil.Acquire()
 			}
 			sum.Add(w.compute(task, digest, gil.yieldCheck))
-			j.out.task(EvTaskEnd, task, worker)
+			j.out.task(spec.EvTaskEnd, task, worker)
 			gil.Release()
 		}
 		return ctx.Err()
@@ -147,7 +149,7 @@ func (j *job) async(ctx context.Context) (outcome, error) {
 		s := ready[0]
 		ready = ready[1:]
 		if !s.resumed {
-			j.out.task(EvTaskStart, s.task, 0)
+			j.out.task(spec.EvTaskStart, s.task, 0)
 			if w.fetches() {
 				go func(s step) {
 					s.digest, s.err = w.fetch(ctx, s.task)
@@ -161,7 +163,7 @@ func (j *job) async(ctx context.Context) (outcome, error) {
 			return outcome{}, s.err
 		}
 		sum += w.compute(s.task, s.digest, nil)
-		j.out.task(EvTaskEnd, s.task, 0)
+		j.out.task(spec.EvTaskEnd, s.task, 0)
 		done++
 		if next < n { // a task ended: the next may start
 			ready = append(ready, step{task: next})
@@ -184,12 +186,12 @@ func (j *job) goroutines(ctx context.Context) (outcome, error) {
 	var sum atomic.Uint64
 	err := forEachWorker(ctx, n, func(ctx context.Context, worker int) error {
 		for task, ok := q.take(); ok && ctx.Err() == nil; task, ok = q.take() {
-			j.out.task(EvTaskStart, task, worker)
+			j.out.task(spec.EvTaskStart, task, worker)
 			v, err := w.do(ctx, task, nil)
 			if err != nil {
 				return err
 			}
-			j.out.task(EvTaskEnd, task, worker)
+			j.out.task(spec.EvTaskEnd, task, worker)
 			sum.Add(v)
 		}
 		return ctx.Err()

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"corescope/spec"
 )
 
 // observed is what a subject did, seen from outside: its wall and CPU time (its
@@ -22,8 +24,8 @@ import (
 type observed struct {
 	wall   time.Duration
 	cpu    time.Duration
-	events []Event
-	stats  Event
+	events []spec.Event
+	stats  spec.Event
 }
 
 // cores is the CPU the run used per second of wall time.
@@ -31,16 +33,16 @@ func (r observed) cores() float64 { return r.cpu.Seconds() / r.wall.Seconds() }
 
 // runSubject prepares spec with the test binary as corescope, runs it and
 // parses its events. The run must succeed and end with a stats event.
-func runSubject(t *testing.T, spec Spec) observed {
+func runSubject(t *testing.T, sp spec.Spec) observed {
 	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec = resolved(t, spec)
-	s, err := Prepare(spec, self)
+	sp = resolved(t, sp)
+	s, err := Prepare(sp, self)
 	if err != nil {
-		t.Fatalf("Prepare(%+v) = %v", spec, err)
+		t.Fatalf("Prepare(%+v) = %v", sp, err)
 	}
 	defer s.Close()
 	cmd := exec.Command(s.Argv[0], s.Argv[1:]...)
@@ -57,32 +59,32 @@ func runSubject(t *testing.T, spec Spec) observed {
 	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	sc := bufio.NewScanner(&stdout)
 	for sc.Scan() {
-		ev, ok := ParseEvent(sc.Bytes())
+		ev, ok := spec.ParseEvent(sc.Bytes())
 		if !ok {
 			t.Fatalf("%q wrote %q; want only events", s.Argv, sc.Text())
 		}
-		if ev.Ev == EvStats {
+		if ev.Ev == spec.EvStats {
 			r.stats = ev
 			continue
 		}
 		r.events = append(r.events, ev)
 	}
-	if r.stats.Ev != EvStats || r.stats.Checksum == "" || r.stats.Tasks != spec.Tasks {
+	if r.stats.Ev != spec.EvStats || r.stats.Checksum == "" || r.stats.Tasks != sp.Tasks {
 		t.Fatalf("%q ended with %+v; want stats with a checksum and the task count", s.Argv, r.stats)
 	}
 	checkTaskEvents(t, r.events, r.stats.Tasks)
-	t.Logf("%s/%s: wall %v, cpu %v, cores %.2f", spec.Workload, spec.Model, r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.cores())
+	t.Logf("%s/%s: wall %v, cpu %v, cores %.2f", sp.Workload, sp.Model, r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.cores())
 	return r
 }
 
 // runUntil runs spec up to attempts times until ok accepts a run, and
 // returns the last run and whether it was accepted. Other programs on a busy
 // machine can slow one run down; a model that is wrong fails every attempt.
-func runUntil(t *testing.T, spec Spec, attempts int, ok func(observed) bool) (observed, bool) {
+func runUntil(t *testing.T, s spec.Spec, attempts int, ok func(observed) bool) (observed, bool) {
 	t.Helper()
 	var r observed
 	for i := 0; i < attempts; i++ {
-		if r = runSubject(t, spec); ok(r) {
+		if r = runSubject(t, s); ok(r) {
 			return r, true
 		}
 	}
@@ -91,18 +93,18 @@ func runUntil(t *testing.T, spec Spec, attempts int, ok func(observed) bool) (ob
 
 // checkTaskEvents checks that every task started once and ended once, after
 // it started, on the same thread.
-func checkTaskEvents(t *testing.T, events []Event, tasks int) {
+func checkTaskEvents(t *testing.T, events []spec.Event, tasks int) {
 	t.Helper()
-	starts := make(map[int]Event)
+	starts := make(map[int]spec.Event)
 	ended := 0
 	for _, ev := range events {
 		switch ev.Ev {
-		case EvTaskStart:
+		case spec.EvTaskStart:
 			if _, dup := starts[ev.Task]; dup {
 				t.Errorf("task %d started twice", ev.Task)
 			}
 			starts[ev.Task] = ev
-		case EvTaskEnd:
+		case spec.EvTaskEnd:
 			s, ok := starts[ev.Task]
 			if !ok || ev.TNs < s.TNs || ev.PID != s.PID || ev.Worker != s.Worker {
 				t.Errorf("task end %+v does not match its start %+v", ev, s)
@@ -119,13 +121,13 @@ func checkTaskEvents(t *testing.T, events []Event, tasks int) {
 }
 
 // spans returns each task's [start, end] times in order of start.
-func spans(events []Event) [][2]int64 {
+func spans(events []spec.Event) [][2]int64 {
 	byTask := make(map[int]*[2]int64)
 	for _, ev := range events {
 		if byTask[ev.Task] == nil {
 			byTask[ev.Task] = new([2]int64)
 		}
-		if ev.Ev == EvTaskStart {
+		if ev.Ev == spec.EvTaskStart {
 			byTask[ev.Task][0] = ev.TNs
 		} else {
 			byTask[ev.Task][1] = ev.TNs
@@ -140,10 +142,10 @@ func spans(events []Event) [][2]int64 {
 }
 
 // workersUsed returns the distinct workers that started tasks.
-func workersUsed(events []Event) []int {
+func workersUsed(events []spec.Event) []int {
 	var ws []int
 	for _, ev := range events {
-		if ev.Ev == EvTaskStart && !slices.Contains(ws, ev.Worker) {
+		if ev.Ev == spec.EvTaskStart && !slices.Contains(ws, ev.Worker) {
 			ws = append(ws, ev.Worker)
 		}
 	}
@@ -154,18 +156,18 @@ func workersUsed(events []Event) []int {
 func TestCPUModels(t *testing.T) {
 	// About 1 s of CPU in all, so sequential takes about 1 s. The runs are
 	// one at a time: their CPU use is what is measured.
-	base := Spec{Workload: CPU, Tasks: 20, Size: 1.0 / 3}
+	base := spec.Spec{Workload: spec.CPU, Tasks: 20, Size: 1.0 / 3}
 	tests := []struct {
-		model      Model
+		model      spec.Model
 		minCores   float64
 		maxCores   float64
 		needsCores int
 	}{
-		{Sequential, 0, 1.1, 1},
-		{Threads, 0, 1.3, 1},
-		{Async, 0, 1.3, 1},
-		{Processes, 1.5, 99, 2},
-		{Goroutines, 1.5, 99, 2},
+		{spec.Sequential, 0, 1.1, 1},
+		{spec.Threads, 0, 1.3, 1},
+		{spec.Async, 0, 1.3, 1},
+		{spec.Processes, 1.5, 99, 2},
+		{spec.Goroutines, 1.5, 99, 2},
 	}
 	var want string
 	for _, tt := range tests {
@@ -173,10 +175,10 @@ func TestCPUModels(t *testing.T) {
 			if runtime.NumCPU() < tt.needsCores {
 				t.Skipf("needs %d cores; this machine has %d", tt.needsCores, runtime.NumCPU())
 			}
-			spec := base
-			spec.Model = tt.model
-			spec = resolved(t, spec)
-			r, ok := runUntil(t, spec, 3, func(r observed) bool { return r.cores() >= tt.minCores && r.cores() <= tt.maxCores })
+			sp := base
+			sp.Model = tt.model
+			sp = resolved(t, sp)
+			r, ok := runUntil(t, sp, 3, func(r observed) bool { return r.cores() >= tt.minCores && r.cores() <= tt.maxCores })
 			if c := r.cores(); !ok {
 				t.Errorf("%s used %.2f cores (cpu %v over %v); want %.1f..%.1f", tt.model, c, r.cpu, r.wall, tt.minCores, tt.maxCores)
 			}
@@ -186,27 +188,27 @@ func TestCPUModels(t *testing.T) {
 				t.Errorf("%s checksum = %s; want sequential's %s", tt.model, r.stats.Checksum, want)
 			}
 			switch tt.model {
-			case Threads:
-				if got, w := len(workersUsed(r.events)), spec.Workers; got != w {
+			case spec.Threads:
+				if got, w := len(workersUsed(r.events)), sp.Workers; got != w {
 					t.Errorf("%d of %d threads ran a task; want all", got, w)
 				}
 				if r.stats.GILSwitches == 0 || r.stats.GILHoldNs == 0 || r.stats.GILWaitNs == 0 {
 					t.Errorf("threads stats %+v; want GIL hold, wait and switches", r.stats)
 				}
-			case Async:
+			case spec.Async:
 				s := spans(r.events)
 				for i := 1; i < len(s); i++ {
 					if s[i][0] < s[i-1][1] {
 						t.Errorf("async CPU tasks overlap: one ran %d..%d, the next started at %d", s[i-1][0], s[i-1][1], s[i][0])
 					}
 				}
-			case Processes:
+			case spec.Processes:
 				pids := make(map[int]bool)
 				for _, ev := range r.events {
 					pids[ev.PID] = true
 				}
-				if pids[r.stats.PID] || len(pids) != spec.Workers {
-					t.Errorf("tasks ran in processes %v (parent %d); want %d children", pids, r.stats.PID, spec.Workers)
+				if pids[r.stats.PID] || len(pids) != sp.Workers {
+					t.Errorf("tasks ran in processes %v (parent %d); want %d children", pids, r.stats.PID, sp.Workers)
 				}
 			}
 		})
@@ -215,18 +217,18 @@ func TestCPUModels(t *testing.T) {
 
 func TestIOModels(t *testing.T) {
 	// 40 requests of 50 ms each: 2 s one at a time, 50 ms all at once.
-	base := Spec{Workload: IO, Tasks: 40, Latency: Duration(50 * time.Millisecond)}
+	base := spec.Spec{Workload: spec.IO, Tasks: 40, Latency: spec.Duration(50 * time.Millisecond)}
 	tests := []struct {
-		model    Model
+		model    spec.Model
 		workers  int
 		min, max time.Duration
 	}{
-		{Sequential, 0, 2 * time.Second, time.Minute},
-		{Async, 0, 50 * time.Millisecond, 500 * time.Millisecond},
-		{Async, 5, 350 * time.Millisecond, time.Second},   // at most 5 in flight: 8 rounds
-		{Threads, 5, 350 * time.Millisecond, time.Second}, // 8 rounds of 5
-		{Processes, 2, 0, time.Minute},
-		{Goroutines, 0, 50 * time.Millisecond, 500 * time.Millisecond},
+		{spec.Sequential, 0, 2 * time.Second, time.Minute},
+		{spec.Async, 0, 50 * time.Millisecond, 500 * time.Millisecond},
+		{spec.Async, 5, 350 * time.Millisecond, time.Second},   // at most 5 in flight: 8 rounds
+		{spec.Threads, 5, 350 * time.Millisecond, time.Second}, // 8 rounds of 5
+		{spec.Processes, 2, 0, time.Minute},
+		{spec.Goroutines, 0, 50 * time.Millisecond, 500 * time.Millisecond},
 	}
 	checksums := checksumsAgree(t)
 	// The runs wait, they do not compute: they may overlap.
@@ -234,9 +236,9 @@ func TestIOModels(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(string(tt.model), func(t *testing.T) {
 				t.Parallel()
-				spec := base
-				spec.Model, spec.Workers = tt.model, tt.workers
-				r, ok := runUntil(t, spec, 3, func(r observed) bool { return r.wall >= tt.min && r.wall <= tt.max })
+				s := base
+				s.Model, s.Workers = tt.model, tt.workers
+				r, ok := runUntil(t, s, 3, func(r observed) bool { return r.wall >= tt.min && r.wall <= tt.max })
 				if !ok {
 					t.Errorf("%s took %v; want %v..%v", tt.model, r.wall, tt.min, tt.max)
 				}
@@ -247,15 +249,15 @@ func TestIOModels(t *testing.T) {
 }
 
 func TestMixedModels(t *testing.T) {
-	base := Spec{Workload: Mixed, Tasks: 8, Size: 0.05, Latency: Duration(20 * time.Millisecond)}
+	base := spec.Spec{Workload: spec.Mixed, Tasks: 8, Size: 0.05, Latency: spec.Duration(20 * time.Millisecond)}
 	checksums := checksumsAgree(t)
 	t.Run("group", func(t *testing.T) {
-		for _, model := range Models {
+		for _, model := range spec.Models {
 			t.Run(string(model), func(t *testing.T) {
 				t.Parallel()
-				spec := base
-				spec.Model = model
-				checksums.add(model, runSubject(t, spec).stats.Checksum)
+				s := base
+				s.Model = model
+				checksums.add(model, runSubject(t, s).stats.Checksum)
 			})
 		}
 	})
@@ -265,13 +267,13 @@ func TestMixedModels(t *testing.T) {
 // all equal sequential's.
 type checksums struct {
 	mu  sync.Mutex
-	got map[Model]string
+	got map[spec.Model]string
 }
 
 func checksumsAgree(t *testing.T) *checksums {
-	c := &checksums{got: make(map[Model]string)}
+	c := &checksums{got: make(map[spec.Model]string)}
 	t.Cleanup(func() {
-		want, ok := c.got[Sequential]
+		want, ok := c.got[spec.Sequential]
 		if !ok {
 			return // the sequential run failed and said so
 		}
@@ -284,7 +286,7 @@ func checksumsAgree(t *testing.T) *checksums {
 	return c
 }
 
-func (c *checksums) add(m Model, sum string) {
+func (c *checksums) add(m spec.Model, sum string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.got[m] = sum
@@ -334,7 +336,7 @@ func TestProcessesChildrenDieWithParent(t *testing.T) {
 	children := make(map[int]bool)
 	sc := bufio.NewScanner(stdout)
 	for len(children) < 2 && sc.Scan() {
-		if ev, ok := ParseEvent(sc.Bytes()); ok && ev.Ev == EvTaskStart {
+		if ev, ok := spec.ParseEvent(sc.Bytes()); ok && ev.Ev == spec.EvTaskStart {
 			children[ev.PID] = true
 		}
 	}

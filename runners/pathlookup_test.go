@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"corescope/spec"
 )
 
 // desktopSession sets up what a desktop launch looks like to LookPath: no
@@ -92,7 +94,7 @@ func TestLookPathFromDesktopAsksLoginShellOnce(t *testing.T) {
 		t.Errorf("the login shell was asked %d times; want once", n)
 	}
 	// A command found there runs with that PATH, as from a terminal.
-	s, err := Prepare(Spec{Backend: BackendCommand, Command: []string{"corescope-test-tool"}, Interval: Duration(DefaultInterval)}, "")
+	s, err := Prepare(spec.Spec{Backend: spec.BackendCommand, Command: []string{"corescope-test-tool"}, Interval: spec.Duration(spec.DefaultInterval)}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
+
+	"corescope/spec"
 )
 
 // The processes model's protocol: the parent writes one task id a line on a
@@ -87,7 +89,7 @@ func (c *child) do(task int) (uint64, error) {
 	}
 	for c.lines.Scan() {
 		line := c.lines.Bytes()
-		if _, ok := ParseEvent(line); ok {
+		if _, ok := spec.ParseEvent(line); ok {
 			c.out.line(line)
 			continue
 		}
@@ -119,7 +121,7 @@ func (c *child) died(task int) error {
 func (c *child) finish() error {
 	c.stdin.Close()
 	for c.lines.Scan() {
-		if _, ok := ParseEvent(c.lines.Bytes()); ok {
+		if _, ok := spec.ParseEvent(c.lines.Bytes()); ok {
 			c.out.line(c.lines.Bytes())
 		}
 	}
@@ -166,12 +168,12 @@ func (j *job) child(ctx context.Context, worker int, in io.Reader) error {
 		if err != nil || task < 0 {
 			return fmt.Errorf("worker process %d: bad task id %q from the parent", worker, sc.Text())
 		}
-		j.out.task(EvTaskStart, task, worker)
+		j.out.task(spec.EvTaskStart, task, worker)
 		v, err := w.do(ctx, task, nil)
 		if err != nil {
 			return err
 		}
-		j.out.task(EvTaskEnd, task, worker)
+		j.out.task(spec.EvTaskEnd, task, worker)
 		j.out.line(resultLine(task, v))
 	}
 	return sc.Err()

@@ -15,20 +15,21 @@ import (
 
 	"corescope/assets"
 	"corescope/atomicfile"
+	"corescope/spec"
 )
 
 // pythonScripts names the script of each Python model in assets/python.
-var pythonScripts = map[Model]string{
-	Sequential: "sequential.py",
-	Threads:    "threads.py",
-	Async:      "async_tasks.py",
-	Processes:  "processes.py",
+var pythonScripts = map[spec.Model]string{
+	spec.Sequential: "sequential.py",
+	spec.Threads:    "threads.py",
+	spec.Async:      "async_tasks.py",
+	spec.Processes:  "processes.py",
 }
 
 // PythonScript is the code the Python backend runs for model m and its file
 // name, for a person to read (the window's "Show code"); ok is false for a
 // model Python has no script for.
-func PythonScript(m Model) (name string, code []byte, ok bool) {
+func PythonScript(m spec.Model) (name string, code []byte, ok bool) {
 	name, ok = pythonScripts[m]
 	if !ok {
 		return "", nil, false
@@ -145,28 +146,28 @@ func intact(path string, code []byte) bool {
 
 // pythonArgv is the command that runs spec (after Resolve) on its
 // interpreter against the site at siteURL.
-func pythonArgv(spec Spec, dir, siteURL string) []string {
+func pythonArgv(s spec.Spec, dir, siteURL string) []string {
 	iters := 0
-	switch spec.Workload {
-	case CPU:
-		iters = pythonItersFor(spec.Size)
-	case Mixed:
-		iters = pythonItersFor(spec.Size / 2)
+	switch s.Workload {
+	case spec.CPU:
+		iters = pythonItersFor(s.Size)
+	case spec.Mixed:
+		iters = pythonItersFor(s.Size / 2)
 	}
 	// -B: no __pycache__ beside the scripts. Made with the umask, it could
 	// be open to others, who could put compiled code there that a spawned
 	// worker would load instead of the scripts.
-	argv := []string{spec.Python, "-B", filepath.Join(dir, pythonScripts[spec.Model]),
-		"--workload", string(spec.Workload),
-		"--tasks", strconv.Itoa(spec.Tasks),
-		"--workers", strconv.Itoa(spec.Workers),
+	argv := []string{s.Python, "-B", filepath.Join(dir, pythonScripts[s.Model]),
+		"--workload", string(s.Workload),
+		"--tasks", strconv.Itoa(s.Tasks),
+		"--workers", strconv.Itoa(s.Workers),
 		"--iters", strconv.Itoa(iters),
 	}
-	switch spec.Model {
-	case Threads:
-		argv = append(argv, "--switch-interval", strconv.FormatFloat(spec.SwitchInterval.D().Seconds(), 'g', -1, 64))
-	case Processes:
-		argv = append(argv, "--start-method", spec.StartMethod)
+	switch s.Model {
+	case spec.Threads:
+		argv = append(argv, "--switch-interval", strconv.FormatFloat(s.SwitchInterval.D().Seconds(), 'g', -1, 64))
+	case spec.Processes:
+		argv = append(argv, "--start-method", s.StartMethod)
 	}
 	if siteURL != "" {
 		argv = append(argv, "--url", siteURL)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"corescope/assets"
+	"corescope/spec"
 )
 
 // nobody is the user another local user's files are given to here.
@@ -192,8 +193,8 @@ func TestPythonScriptsNotSharedWithoutHome(t *testing.T) {
 func TestPythonRunLeavesNoBytecode(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("PYTHONDONTWRITEBYTECODE", "") // empty: Python writes bytecode, as by default
-	spec := pySpec(t, Spec{Workload: CPU, Model: Processes, Tasks: 2, Workers: 2, Size: 0.01, StartMethod: "spawn"})
-	s, err := Prepare(spec, "")
+	sp := pySpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Processes, Tasks: 2, Workers: 2, Size: 0.01, StartMethod: "spawn"})
+	s, err := Prepare(sp, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"corescope/spec"
 )
 
 // testPython is the interpreter the Python tests run: Debian's, not the
@@ -29,8 +31,8 @@ func testPython(t *testing.T) string {
 }
 
 // pySpec is a Python backend spec on testPython.
-func pySpec(t *testing.T, s Spec) Spec {
-	s.Backend, s.Python = BackendPython, testPython(t)
+func pySpec(t *testing.T, s spec.Spec) spec.Spec {
+	s.Backend, s.Python = spec.BackendPython, testPython(t)
 	return resolved(t, s)
 }
 
@@ -42,9 +44,9 @@ func goChecksum(tasks int, size float64) string {
 
 func TestPythonModelsAgreeWithGoKernel(t *testing.T) {
 	want := goChecksum(6, 0.02)
-	for _, m := range PythonModels {
+	for _, m := range spec.PythonModels {
 		t.Run(string(m), func(t *testing.T) {
-			r := runSubject(t, pySpec(t, Spec{Workload: CPU, Model: m, Tasks: 6, Size: 0.02}))
+			r := runSubject(t, pySpec(t, spec.Spec{Workload: spec.CPU, Model: m, Tasks: 6, Size: 0.02}))
 			if r.stats.Checksum != want {
 				t.Errorf("python %s checksum = %s; want the Go kernel's %s", m, r.stats.Checksum, want)
 			}
@@ -58,15 +60,15 @@ func TestPythonModelsAgreeWithGoKernel(t *testing.T) {
 // own iterations (Python's are fewer, so the two mixed checksums differ).
 func TestPythonIOChecksumMatchesGo(t *testing.T) {
 	const tasks, size = 3, 0.01
-	for _, w := range []Workload{IO, Mixed} {
+	for _, w := range []spec.Workload{spec.IO, spec.Mixed} {
 		goIters, pyIters := int64(0), int64(0)
-		if w == Mixed {
+		if w == spec.Mixed {
 			goIters, pyIters = itersFor(size/2), int64(pythonItersFor(size/2))
 		}
-		spec := Spec{Workload: w, Model: Sequential, Tasks: tasks, Size: size, Latency: Duration(time.Millisecond)}
-		goRun := runSubject(t, resolved(t, spec))
-		spec.Model = Async
-		pyRun := runSubject(t, pySpec(t, spec))
+		s := spec.Spec{Workload: w, Model: spec.Sequential, Tasks: tasks, Size: size, Latency: spec.Duration(time.Millisecond)}
+		goRun := runSubject(t, resolved(t, s))
+		s.Model = spec.Async
+		pyRun := runSubject(t, pySpec(t, s))
 		if want := siteChecksum(tasks, goIters); goRun.stats.Checksum != want {
 			t.Errorf("%s: Go checksum %s; want %s from the site's answers", w, goRun.stats.Checksum, want)
 		}
@@ -98,13 +100,13 @@ func TestPythonCPUModels(t *testing.T) {
 		t.Skip("measures cores used")
 	}
 	tests := []struct {
-		model              Model
+		model              spec.Model
 		minCores, maxCores float64
 	}{
-		{Sequential, 0, 1.1},
-		{Threads, 0, 1.25},
-		{Async, 0, 1.25},
-		{Processes, 1.6, 99},
+		{spec.Sequential, 0, 1.1},
+		{spec.Threads, 0, 1.25},
+		{spec.Async, 0, 1.25},
+		{spec.Processes, 1.6, 99},
 	}
 	var seqWall time.Duration
 	for _, tt := range tests {
@@ -112,22 +114,22 @@ func TestPythonCPUModels(t *testing.T) {
 			if tt.minCores > 1 && !twoCores() {
 				t.Skip("needs 2 cores")
 			}
-			spec := pySpec(t, Spec{Workload: CPU, Model: tt.model, Size: 0.3})
-			r, ok := runUntil(t, spec, 3, func(r observed) bool {
-				fast := tt.model != Processes || seqWall == 0 || seqWall.Seconds()/r.wall.Seconds() >= 1.4
+			s := pySpec(t, spec.Spec{Workload: spec.CPU, Model: tt.model, Size: 0.3})
+			r, ok := runUntil(t, s, 3, func(r observed) bool {
+				fast := tt.model != spec.Processes || seqWall == 0 || seqWall.Seconds()/r.wall.Seconds() >= 1.4
 				return r.cores() >= tt.minCores && r.cores() <= tt.maxCores && fast
 			})
 			if !ok {
 				t.Errorf("%s: %.2f cores used in %v (sequential %v); want %.2f..%.2f cores, processes 1.4x faster",
 					tt.model, r.cores(), r.wall, seqWall, tt.minCores, tt.maxCores)
 			}
-			if want := goChecksum(spec.Tasks, spec.Size); r.stats.Checksum != want {
+			if want := goChecksum(s.Tasks, s.Size); r.stats.Checksum != want {
 				t.Errorf("%s checksum %s; want the Go kernel's %s", tt.model, r.stats.Checksum, want)
 			}
 			switch tt.model {
-			case Sequential:
+			case spec.Sequential:
 				seqWall = r.wall
-			case Threads:
+			case spec.Threads:
 				if r.stats.GILWaitNs < r.wall.Nanoseconds() || r.stats.GILHoldNs == 0 {
 					t.Errorf("threads: GIL held %v, waited %v over %v; want waits of at least the wall time",
 						time.Duration(r.stats.GILHoldNs), time.Duration(r.stats.GILWaitNs), r.wall)
@@ -144,17 +146,17 @@ func TestPythonIOModels(t *testing.T) {
 		t.Skip("measures wall time")
 	}
 	tests := []struct {
-		model    Model
+		model    spec.Model
 		min, max time.Duration
 	}{
-		{Sequential, 2 * time.Second, time.Hour},
-		{Threads, 350 * time.Millisecond, time.Second},
-		{Async, 0, 500 * time.Millisecond},
+		{spec.Sequential, 2 * time.Second, time.Hour},
+		{spec.Threads, 350 * time.Millisecond, time.Second},
+		{spec.Async, 0, 500 * time.Millisecond},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.model), func(t *testing.T) {
-			spec := pySpec(t, Spec{Workload: IO, Model: tt.model, Tasks: 40})
-			r, ok := runUntil(t, spec, 3, func(r observed) bool { return r.wall >= tt.min && r.wall < tt.max })
+			s := pySpec(t, spec.Spec{Workload: spec.IO, Model: tt.model, Tasks: 40})
+			r, ok := runUntil(t, s, 3, func(r observed) bool { return r.wall >= tt.min && r.wall < tt.max })
 			if !ok {
 				t.Errorf("%s: io of 40 tasks took %v; want %v..%v", tt.model, r.wall, tt.min, tt.max)
 			}
@@ -177,7 +179,7 @@ func TestPythonSwitchIntervalOnlyForThreads(t *testing.T) {
 		t.Errorf("threads argv %q; want --switch-interval 0.001", argv)
 	}
 	specs, err = Input{Backend: "python", Pythons: []string{py}, Models: "all", StartMethod: "spawn"}.Specs()
-	if err != nil || len(specs) != len(PythonModels) || specs[3].StartMethod != "spawn" || specs[0].StartMethod != "" {
+	if err != nil || len(specs) != len(spec.PythonModels) || specs[3].StartMethod != "spawn" || specs[0].StartMethod != "" {
 		t.Errorf("python, every model, spawn: %+v, %v; want the four Python models, processes with spawn", specs, err)
 	}
 }
@@ -254,11 +256,11 @@ func TestPythonScriptsRunByHand(t *testing.T) {
 		t.Fatalf("threads.py by hand: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	ev, ok := ParseEvent([]byte(lines[len(lines)-1]))
-	if !ok || ev.Ev != EvStats || ev.Checksum != fmt.Sprintf("%016x", sumOf(3, 1000)) {
+	ev, ok := spec.ParseEvent([]byte(lines[len(lines)-1]))
+	if !ok || ev.Ev != spec.EvStats || ev.Checksum != fmt.Sprintf("%016x", sumOf(3, 1000)) {
 		t.Errorf("threads.py by hand ended with %q; want stats with the Go kernel's checksum", lines[len(lines)-1])
 	}
-	for _, m := range PythonModels {
+	for _, m := range spec.PythonModels {
 		if name, code, ok := PythonScript(m); !ok || !strings.Contains(string(code), "import workload") {
 			t.Errorf("PythonScript(%s) = %s, %d bytes; want the model's script", m, name, len(code))
 		}
@@ -276,14 +278,14 @@ func sumOf(tasks int, iters int64) uint64 {
 func TestGILThreads(t *testing.T) {
 	line := []byte(`{"ev":"stats","pid":1,"t_ns":2,"checksum":"00","tasks":2,"gil_hold_ns":5,"gil_wait_ns":7,` +
 		`"gil_threads":[{"tid":11,"hold_ns":2,"wait_ns":3},{"tid":12,"hold_ns":3,"wait_ns":4}]}`)
-	got := GILThreads(line)
-	if len(got) != 2 || got[1] != (ThreadGIL{TID: 12, HoldNs: 3, WaitNs: 4}) {
+	got := spec.GILThreads(line)
+	if len(got) != 2 || got[1] != (spec.ThreadGIL{TID: 12, HoldNs: 3, WaitNs: 4}) {
 		t.Errorf("GILThreads = %+v; want both threads' figures", got)
 	}
-	if ev, ok := ParseEvent(line); !ok || ev.GILWaitNs != 7 {
+	if ev, ok := spec.ParseEvent(line); !ok || ev.GILWaitNs != 7 {
 		t.Errorf("ParseEvent of a stats line with gil_threads = %+v, %v; want the totals", ev, ok)
 	}
-	if got := GILThreads([]byte(`{"ev":"stats","checksum":"00"}`)); got != nil {
+	if got := spec.GILThreads([]byte(`{"ev":"stats","checksum":"00"}`)); got != nil {
 		t.Errorf("GILThreads of a line without them = %+v; want nil", got)
 	}
 }

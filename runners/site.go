@@ -10,6 +10,9 @@ import (
 	"time"
 )
 
+// DefaultBodyBytes is the size of the site's answer to a task's request.
+const DefaultBodyBytes = 16 << 10
+
 // Site is the loopback HTTP server that I/O workloads request: real sockets
 // and a fixed latency, no internet and no sleeps pretending to be I/O.
 type Site struct {

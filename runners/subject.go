@@ -3,6 +3,8 @@ package runners
 import (
 	"errors"
 	"fmt"
+
+	"corescope/spec"
 )
 
 // Subject is a prepared command: what profile.Record starts for a Spec.
@@ -28,24 +30,24 @@ func (s *Subject) Close() error {
 // spec runs its command directly, without a shell, once LookPath finds it.
 // A command or interpreter found through the login shell's PATH runs with
 // that PATH too, as it would from the user's terminal.
-func Prepare(spec Spec, self string) (*Subject, error) {
-	if err := spec.Validate(); err != nil {
+func Prepare(sp spec.Spec, self string) (*Subject, error) {
+	if err := sp.Validate(); err != nil {
 		return nil, err
 	}
-	if spec.Backend == BackendCommand {
-		path, err := LookPath(spec.Command[0])
+	if sp.Backend == spec.BackendCommand {
+		path, err := LookPath(sp.Command[0])
 		var nf *NotFoundError
 		switch {
 		case errors.As(err, &nf):
 			return nil, fmt.Errorf("command: %w", err)
 		case err != nil:
-			return nil, fmt.Errorf("command: %q cannot be run: %w", spec.Command[0], errors.Unwrap(err))
+			return nil, fmt.Errorf("command: %q cannot be run: %w", sp.Command[0], errors.Unwrap(err))
 		}
-		return &Subject{Argv: append([]string{path}, spec.Command[1:]...), Env: loginPATHEnv(path)}, nil
+		return &Subject{Argv: append([]string{path}, sp.Command[1:]...), Env: loginPATHEnv(path)}, nil
 	}
 	var dir string
 	switch {
-	case spec.Backend == BackendPython:
+	case sp.Backend == spec.BackendPython:
 		var err error
 		if dir, err = pythonDir(); err != nil {
 			return nil, err
@@ -55,17 +57,17 @@ func Prepare(spec Spec, self string) (*Subject, error) {
 	}
 	s := &Subject{}
 	siteURL := ""
-	if spec.Workload != CPU {
-		site, err := StartSite(spec.Latency.D(), DefaultBodyBytes)
+	if sp.Workload != spec.CPU {
+		site, err := StartSite(sp.Latency.D(), DefaultBodyBytes)
 		if err != nil {
 			return nil, err
 		}
 		s.site, siteURL = site, site.URL
 	}
-	if spec.Backend == BackendPython {
-		s.Argv, s.Env = pythonArgv(spec, dir, siteURL), loginPATHEnv(spec.Python)
+	if sp.Backend == spec.BackendPython {
+		s.Argv, s.Env = pythonArgv(sp, dir, siteURL), loginPATHEnv(sp.Python)
 	} else {
-		s.Argv = append([]string{self, "worker"}, workerArgv(spec, siteURL)...)
+		s.Argv = append([]string{self, "worker"}, workerArgv(sp, siteURL)...)
 	}
 	return s, nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"corescope/spec"
 )
 
 // work is one task's job under a workload: an optional request to the site,
@@ -21,15 +23,15 @@ type work struct {
 // newWork prepares the tasks of spec. inflight is how many requests the model
 // keeps open at once, so that the client neither queues them nor keeps idle
 // connections nobody will reuse.
-func newWork(spec Spec, url string, inflight int) *work {
+func newWork(s spec.Spec, url string, inflight int) *work {
 	w := &work{url: url}
-	switch spec.Workload {
-	case CPU:
-		w.iters = itersFor(spec.Size)
-	case Mixed:
-		w.iters = itersFor(spec.Size / 2)
+	switch s.Workload {
+	case spec.CPU:
+		w.iters = itersFor(s.Size)
+	case spec.Mixed:
+		w.iters = itersFor(s.Size / 2)
 	}
-	if spec.Workload != CPU {
+	if s.Workload != spec.CPU {
 		w.client = &http.Client{Transport: &http.Transport{
 			Proxy:               nil, // the site is on loopback; never go through a proxy
 			MaxConnsPerHost:     inflight,

@@ -10,11 +10,13 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"corescope/spec"
 )
 
 // workerConfig is what the worker subcommand's flags say.
 type workerConfig struct {
-	spec   Spec
+	spec   spec.Spec
 	url    string // the loopback site, for the io and mixed workloads
 	child  bool   // serve the processes model as one of its worker processes
 	worker int    // a child's worker number
@@ -22,14 +24,14 @@ type workerConfig struct {
 
 // workerArgv is the argument list, after "worker", that runs spec (after
 // Resolve) against the site at siteURL; parseWorkerArgs reads it back.
-func workerArgv(spec Spec, siteURL string) []string {
+func workerArgv(s spec.Spec, siteURL string) []string {
 	args := []string{
-		"--workload", string(spec.Workload),
-		"--model", string(spec.Model),
-		"--tasks", strconv.Itoa(spec.Tasks),
-		"--workers", strconv.Itoa(spec.Workers),
-		"--size", strconv.FormatFloat(spec.Size, 'g', -1, 64),
-		"--switch-interval", spec.SwitchInterval.D().String(),
+		"--workload", string(s.Workload),
+		"--model", string(s.Model),
+		"--tasks", strconv.Itoa(s.Tasks),
+		"--workers", strconv.Itoa(s.Workers),
+		"--size", strconv.FormatFloat(s.Size, 'g', -1, 64),
+		"--switch-interval", s.SwitchInterval.D().String(),
 	}
 	if siteURL != "" {
 		args = append(args, "--url", siteURL)
@@ -47,8 +49,8 @@ func parseWorkerArgs(args []string) (workerConfig, error) {
 	)
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are reported once, by WorkerMain
-	fs.StringVar(&workload, "workload", string(CPU), "what each task does: "+join(Workloads))
-	fs.StringVar(&model, "model", string(Sequential), "how the tasks run: "+join(Models))
+	fs.StringVar(&workload, "workload", string(spec.CPU), "what each task does: "+spec.Names(spec.Workloads))
+	fs.StringVar(&model, "model", string(spec.Sequential), "how the tasks run: "+spec.Names(spec.Models))
 	fs.IntVar(&cfg.spec.Tasks, "tasks", 0, "number of tasks (0: default)")
 	fs.IntVar(&cfg.spec.Workers, "workers", 0, "pool size (0: the model's default)")
 	fs.Float64Var(&cfg.spec.Size, "size", 0, "CPU work per task (0: default)")
@@ -62,16 +64,16 @@ func parseWorkerArgs(args []string) (workerConfig, error) {
 	if fs.NArg() > 0 {
 		return workerConfig{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg.spec.Backend = BackendGo
-	cfg.spec.Workload = Workload(workload)
-	cfg.spec.Model = Model(model)
-	cfg.spec.SwitchInterval = Duration(interval)
-	spec, err := cfg.spec.Resolve()
+	cfg.spec.Backend = spec.BackendGo
+	cfg.spec.Workload = spec.Workload(workload)
+	cfg.spec.Model = spec.Model(model)
+	cfg.spec.SwitchInterval = spec.Duration(interval)
+	s, err := cfg.spec.Resolve()
 	if err != nil {
 		return workerConfig{}, err
 	}
-	cfg.spec = spec
-	if cfg.spec.Workload != CPU {
+	cfg.spec = s
+	if cfg.spec.Workload != spec.CPU {
 		u, err := url.Parse(cfg.url)
 		if err != nil || u.Scheme != "http" || u.Host == "" {
 			return workerConfig{}, fmt.Errorf("url: %q is not allowed; the %s workload needs the site's http:// address", cfg.url, cfg.spec.Workload)
@@ -125,9 +127,9 @@ func WorkerMain(args []string, stdout, stderr io.Writer) int {
 }
 
 // statsEvent is the final line of a run.
-func statsEvent(res outcome, tasks int) Event {
-	ev := Event{
-		Ev:       EvStats,
+func statsEvent(res outcome, tasks int) spec.Event {
+	ev := spec.Event{
+		Ev:       spec.EvStats,
 		PID:      os.Getpid(),
 		TNs:      time.Now().UnixNano(),
 		Checksum: fmt.Sprintf("%016x", res.sum),

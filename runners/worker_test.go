@@ -5,6 +5,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"corescope/spec"
 )
 
 func TestWorkerMainBadArgs(t *testing.T) {
@@ -59,7 +61,7 @@ func TestWorkerMainFailingTask(t *testing.T) {
 	if !strings.Contains(stderr.String(), "task 0: request failed") {
 		t.Errorf("WorkerMain(%q) said %q; want it to name the failed task", args, stderr.String())
 	}
-	if strings.Contains(stdout.String(), EvStats) {
+	if strings.Contains(stdout.String(), spec.EvStats) {
 		t.Errorf("WorkerMain(%q) wrote stats after a failure: %q", args, stdout.String())
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // Label is what a run is called: its profile's label, or, for a profile
@@ -103,8 +103,8 @@ func Attribution(p *profile.Profile) string {
 // Spec says what a run ran: "processes, cpu workload, 20 tasks, size 1:
 // 2 workers", "command: python3 my_script.py", or, for the spec of a watch
 // of nodes (no backend), "watch every 1s".
-func Spec(s runners.Spec) string {
-	if s.Backend == runners.BackendCommand || s.Backend == "" {
+func Spec(s spec.Spec) string {
+	if s.Backend == spec.BackendCommand || s.Backend == "" {
 		return Workload(s)
 	}
 	d := string(s.Model) + ", " + Workload(s)
@@ -118,15 +118,15 @@ func Spec(s runners.Spec) string {
 // side by side share: "io workload, 20 tasks, size 1, latency 50ms", or
 // "command: python3 my_script.py", or "watch every 1s" for a watch of
 // nodes, which runs nothing (see What for its nodes).
-func Workload(s runners.Spec) string {
+func Workload(s spec.Spec) string {
 	switch s.Backend {
 	case "":
 		return "watch every " + s.Interval.D().String()
-	case runners.BackendCommand:
+	case spec.BackendCommand:
 		return "command: " + strings.Join(s.Command, " ")
 	}
 	d := fmt.Sprintf("%s workload, %d tasks, size %g", s.Workload, s.Tasks, s.Size)
-	if s.Workload != runners.CPU {
+	if s.Workload != spec.CPU {
 		d += fmt.Sprintf(", latency %v", s.Latency.D())
 	}
 	return d
@@ -135,11 +135,11 @@ func Workload(s runners.Spec) string {
 // Model is how a run ran its tasks, the part that differs between runs
 // compared side by side: "threads, 5 workers", the command, or "watch"
 // for a watch of nodes.
-func Model(s runners.Spec) string {
+func Model(s spec.Spec) string {
 	switch s.Backend {
 	case "":
 		return "watch"
-	case runners.BackendCommand:
+	case spec.BackendCommand:
 		return strings.Join(s.Command, " ")
 	}
 	if set := modelSettings(s, false); set != "" {
@@ -154,11 +154,11 @@ func Model(s runners.Spec) string {
 // threads' switch interval (sys.setswitchinterval) or the processes' start
 // method, short for a table ("switch 5ms", "spawn") or in full for a
 // sentence ("switch interval 5ms", "start method spawn").
-func modelSettings(s runners.Spec, full bool) string {
+func modelSettings(s spec.Spec, full bool) string {
 	var pool string
 	switch {
-	case s.Workers <= 0 || s.Model == runners.Sequential:
-	case s.Model == runners.Async:
+	case s.Workers <= 0 || s.Model == spec.Sequential:
+	case s.Model == spec.Async:
 		pool = fmt.Sprintf("%d at once", s.Workers)
 	default:
 		pool = Count(s.Workers, "worker")
@@ -171,17 +171,17 @@ func modelSettings(s runners.Spec, full bool) string {
 }
 
 // pythonSettings is modelSettings' part for Python; "" for other runs.
-func pythonSettings(s runners.Spec, full bool) string {
+func pythonSettings(s spec.Spec, full bool) string {
 	switch {
-	case s.Backend != runners.BackendPython:
+	case s.Backend != spec.BackendPython:
 		return ""
-	case s.Model == runners.Threads && s.SwitchInterval > 0 && full:
+	case s.Model == spec.Threads && s.SwitchInterval > 0 && full:
 		return "switch interval " + s.SwitchInterval.D().String()
-	case s.Model == runners.Threads && s.SwitchInterval > 0:
+	case s.Model == spec.Threads && s.SwitchInterval > 0:
 		return "switch " + s.SwitchInterval.D().String()
-	case s.Model == runners.Processes && s.StartMethod != "" && full:
+	case s.Model == spec.Processes && s.StartMethod != "" && full:
 		return "start method " + s.StartMethod
-	case s.Model == runners.Processes:
+	case s.Model == spec.Processes:
 		return s.StartMethod
 	}
 	return ""
@@ -191,7 +191,7 @@ func pythonSettings(s runners.Spec, full bool) string {
 // none a model: their model column holds commands (see ModelHead).
 func Commands(ps []*profile.Profile) bool {
 	for _, p := range ps {
-		if p.Spec.Backend != runners.BackendCommand {
+		if p.Spec.Backend != spec.BackendCommand {
 			return false
 		}
 	}

@@ -7,26 +7,26 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // spec is a Go spec of workload w run by model m with workers workers.
-func spec(w runners.Workload, m runners.Model, workers int) runners.Spec {
-	return runners.Spec{Backend: runners.BackendGo, Workload: w, Model: m, Tasks: 20, Workers: workers, Size: 1,
-		Latency: runners.Duration(50 * time.Millisecond)}
+func modelSpec(w spec.Workload, m spec.Model, workers int) spec.Spec {
+	return spec.Spec{Backend: spec.BackendGo, Workload: w, Model: m, Tasks: 20, Workers: workers, Size: 1,
+		Latency: spec.Duration(50 * time.Millisecond)}
 }
 
-var command = runners.Spec{Backend: runners.BackendCommand, Command: []string{"/usr/bin/python3", "my_script.py"}}
+var command = spec.Spec{Backend: spec.BackendCommand, Command: []string{"/usr/bin/python3", "my_script.py"}}
 
 // python is a Python spec of model m with workers workers, as Input makes
 // it: a switch interval for threads only, a start method for processes only.
-func python(m runners.Model, workers int) runners.Spec {
-	s := spec(runners.CPU, m, workers)
-	s.Backend, s.Python = runners.BackendPython, "/usr/bin/python3"
+func python(m spec.Model, workers int) spec.Spec {
+	s := modelSpec(spec.CPU, m, workers)
+	s.Backend, s.Python = spec.BackendPython, "/usr/bin/python3"
 	switch m {
-	case runners.Threads:
-		s.SwitchInterval = runners.Duration(5 * time.Millisecond)
-	case runners.Processes:
+	case spec.Threads:
+		s.SwitchInterval = spec.Duration(5 * time.Millisecond)
+	case spec.Processes:
 		s.StartMethod = "spawn"
 	}
 	return s
@@ -45,9 +45,9 @@ func TestLabelMarkVerdict(t *testing.T) {
 		p                    *profile.Profile
 		label, mark, verdict string
 	}{
-		{"good run", &profile.Profile{Label: "threads", Spec: spec(runners.CPU, runners.Threads, 5),
+		{"good run", &profile.Profile{Label: "threads", Spec: modelSpec(spec.CPU, spec.Threads, 5),
 			Summary: profile.Summary{Verdict: "GIL-bound"}}, "threads", "threads", "GIL-bound"},
-		{"no label: its spec names it", &profile.Profile{Spec: spec(runners.IO, runners.Async, 0)},
+		{"no label: its spec names it", &profile.Profile{Spec: modelSpec(spec.IO, spec.Async, 0)},
 			"async", "async", ""},
 		{"command without a label", &profile.Profile{Spec: command}, "python3", "python3", ""},
 		{"stopped", failed(&profile.Profile{Label: "sequential"}, stopped, -1),
@@ -56,7 +56,7 @@ func TestLabelMarkVerdict(t *testing.T) {
 			"python3", "python3 (failed)", "failed (exit 2): exit status 2"},
 		{"failed before it ran", failed(&profile.Profile{Label: "sleep"}, "cannot start sleep", -1),
 			"sleep", "sleep (failed)", "failed: cannot start sleep"},
-		{"failed without a label", failed(&profile.Profile{Spec: spec(runners.CPU, runners.Processes, 0)}, "killed", -1),
+		{"failed without a label", failed(&profile.Profile{Spec: modelSpec(spec.CPU, spec.Processes, 0)}, "killed", -1),
 			"processes", "processes (failed)", "failed: killed"},
 	}
 	for _, tt := range tests {
@@ -102,35 +102,35 @@ func TestNames(t *testing.T) {
 func TestSpecText(t *testing.T) {
 	tests := []struct {
 		name                  string
-		s                     runners.Spec
+		s                     spec.Spec
 		spec, workload, model string
 	}{
-		{"cpu", spec(runners.CPU, runners.Processes, 2),
+		{"cpu", modelSpec(spec.CPU, spec.Processes, 2),
 			"processes, cpu workload, 20 tasks, size 1: 2 workers", "cpu workload, 20 tasks, size 1", "processes, 2 workers"},
-		{"io", spec(runners.IO, runners.Threads, 1),
+		{"io", modelSpec(spec.IO, spec.Threads, 1),
 			"threads, io workload, 20 tasks, size 1, latency 50ms: 1 worker",
 			"io workload, 20 tasks, size 1, latency 50ms", "threads, 1 worker"},
-		{"mixed, the model's default pool", spec(runners.Mixed, runners.Sequential, 0),
+		{"mixed, the model's default pool", modelSpec(spec.Mixed, spec.Sequential, 0),
 			"sequential, mixed workload, 20 tasks, size 1, latency 50ms",
 			"mixed workload, 20 tasks, size 1, latency 50ms", "sequential"},
 		{"command", command,
 			"command: /usr/bin/python3 my_script.py", "command: /usr/bin/python3 my_script.py", "/usr/bin/python3 my_script.py"},
-		{"python threads: the switch interval", python(runners.Threads, 5),
+		{"python threads: the switch interval", python(spec.Threads, 5),
 			"threads, cpu workload, 20 tasks, size 1: 5 workers, switch interval 5ms", "cpu workload, 20 tasks, size 1",
 			"threads, 5 workers, switch 5ms"},
-		{"python processes: the start method", python(runners.Processes, 2),
+		{"python processes: the start method", python(spec.Processes, 2),
 			"processes, cpu workload, 20 tasks, size 1: 2 workers, start method spawn", "cpu workload, 20 tasks, size 1",
 			"processes, 2 workers, spawn"},
-		{"python async: nothing more", python(runners.Async, 20),
+		{"python async: nothing more", python(spec.Async, 20),
 			"async, cpu workload, 20 tasks, size 1: 20 at once", "cpu workload, 20 tasks, size 1", "async, 20 at once"},
-		{"sequential: one thread, no pool to name", spec(runners.CPU, runners.Sequential, 1),
+		{"sequential: one thread, no pool to name", modelSpec(spec.CPU, spec.Sequential, 1),
 			"sequential, cpu workload, 20 tasks, size 1", "cpu workload, 20 tasks, size 1", "sequential"},
-		{"go threads: its switch interval is not Python's", func() runners.Spec {
-			s := spec(runners.CPU, runners.Threads, 5)
-			s.SwitchInterval = runners.Duration(5 * time.Millisecond)
+		{"go threads: its switch interval is not Python's", func() spec.Spec {
+			s := modelSpec(spec.CPU, spec.Threads, 5)
+			s.SwitchInterval = spec.Duration(5 * time.Millisecond)
 			return s
 		}(), "threads, cpu workload, 20 tasks, size 1: 5 workers", "cpu workload, 20 tasks, size 1", "threads, 5 workers"},
-		{"a watch of nodes", runners.Spec{Interval: runners.Duration(time.Second)},
+		{"a watch of nodes", spec.Spec{Interval: spec.Duration(time.Second)},
 			"watch every 1s", "watch every 1s", "watch"},
 	}
 	for _, tt := range tests {
@@ -163,13 +163,13 @@ func TestCells(t *testing.T) {
 		p    *profile.Profile
 		want []string
 	}{
-		{"sampled run", &profile.Profile{Label: "processes", Spec: spec(runners.CPU, runners.Processes, 2), Summary: sampled},
+		{"sampled run", &profile.Profile{Label: "processes", Spec: modelSpec(spec.CPU, spec.Processes, 2), Summary: sampled},
 			[]string{"processes, 2 workers", "1.66 s", "1.84x", "1.89", "0.25", "3.13", "17", "3", "2475",
 				"3.5% of one core", "parallel: 1.88 of 2 cores busy"}},
-		{"no samples, no sequential run", &profile.Profile{Label: "async", Spec: spec(runners.IO, runners.Async, 0), Summary: unsampled},
+		{"no samples, no sequential run", &profile.Profile{Label: "async", Spec: modelSpec(spec.IO, spec.Async, 0), Summary: unsampled},
 			[]string{"async", "0.07 s", "-", "0.35", "-", "0.03", "-", "-", "247",
 				"0.0% of one core", "mostly waiting on I/O"}},
-		{"python threads", &profile.Profile{Label: "threads", Spec: python(runners.Threads, 5), Summary: sampled},
+		{"python threads", &profile.Profile{Label: "threads", Spec: python(spec.Threads, 5), Summary: sampled},
 			[]string{"threads, 5 workers, switch 5ms", "1.66 s", "1.84x", "1.89", "0.25", "3.13", "17", "3", "2475",
 				"3.5% of one core", "parallel: 1.88 of 2 cores busy"}},
 		{"failed command", failed(&profile.Profile{Label: "python3", Spec: command}, "exit status 1", 1),
@@ -209,7 +209,7 @@ func TestHeads(t *testing.T) {
 
 func TestModelHead(t *testing.T) {
 	cmd := &profile.Profile{Spec: command}
-	model := &profile.Profile{Spec: spec(runners.CPU, runners.Threads, 5)}
+	model := &profile.Profile{Spec: modelSpec(spec.CPU, spec.Threads, 5)}
 	tests := []struct {
 		name string
 		ps   []*profile.Profile
@@ -228,10 +228,10 @@ func TestModelHead(t *testing.T) {
 }
 
 func TestPythons(t *testing.T) {
-	run := func(s runners.Spec, label string) *profile.Profile {
+	run := func(s spec.Spec, label string) *profile.Profile {
 		return &profile.Profile{Spec: s, Machine: profile.Machine{Python: label}}
 	}
-	gil, free := run(python(runners.Threads, 5), "CPython 3.11.2"), run(python(runners.Async, 5), "CPython 3.13.1, no GIL")
+	gil, free := run(python(spec.Threads, 5), "CPython 3.11.2"), run(python(spec.Async, 5), "CPython 3.13.1, no GIL")
 	free.Spec.Python = "/opt/py/bin/python3.13t"
 	script := run(command, "CPython 3.11.2")
 	tests := []struct {
@@ -242,7 +242,7 @@ func TestPythons(t *testing.T) {
 		{"one interpreter, twice", []*profile.Profile{gil, gil}, "CPython 3.11.2 (/usr/bin/python3)"},
 		{"two", []*profile.Profile{gil, free}, "CPython 3.11.2 (/usr/bin/python3) and CPython 3.13.1, no GIL (/opt/py/bin/python3.13t)"},
 		{"a command's python has no path of its own", []*profile.Profile{script}, "CPython 3.11.2"},
-		{"no python", []*profile.Profile{{Spec: spec(runners.CPU, runners.Threads, 5)}}, ""},
+		{"no python", []*profile.Profile{{Spec: modelSpec(spec.CPU, spec.Threads, 5)}}, ""},
 	}
 	for _, tt := range tests {
 		if got := Pythons(tt.ps); got != tt.want {
@@ -313,13 +313,13 @@ func TestAttribution(t *testing.T) {
 }
 
 func TestWhat(t *testing.T) {
-	every := runners.Spec{Interval: runners.Duration(time.Second)}
+	every := spec.Spec{Interval: spec.Duration(time.Second)}
 	tests := []struct {
 		name string
 		p    *profile.Profile
 		want string
 	}{
-		{"a run", &profile.Profile{Spec: spec(runners.CPU, runners.Threads, 2)}, "cpu workload, 20 tasks, size 1"},
+		{"a run", &profile.Profile{Spec: modelSpec(spec.CPU, spec.Threads, 2)}, "cpu workload, 20 tasks, size 1"},
 		{"a watch", &profile.Profile{Spec: every, Nodes: []profile.Node{{Name: "a:9100", URL: "http://a:9100/metrics"}, {Name: "b:9100", URL: "http://b:9100/metrics"}}},
 			"a watch of 2 node_exporters every 1s"},
 		{"a watch of one", &profile.Profile{Spec: every, Nodes: []profile.Node{{Name: "a:9100", URL: "http://a:9100/metrics"}}},
@@ -340,7 +340,7 @@ func TestWhat(t *testing.T) {
 // (a file written by hand) is named by its spec, as Label names it, so the
 // table, the CSV and the trace call it the same.
 func TestNamesFallBackToTheSpec(t *testing.T) {
-	ps := []*profile.Profile{{Spec: spec(runners.CPU, runners.Threads, 5)}, {Spec: spec(runners.CPU, runners.Threads, 5)}}
+	ps := []*profile.Profile{{Spec: modelSpec(spec.CPU, spec.Threads, 5)}, {Spec: modelSpec(spec.CPU, spec.Threads, 5)}}
 	if got := Names(ps); len(got) != 2 || got[0] != Label(ps[0])+" #1" || got[1] != Label(ps[1])+" #2" || Label(ps[0]) == "" {
 		t.Errorf("Names of two unlabelled threads runs = %q; want their spec's label %q, numbered", got, Label(ps[0]))
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // Why explains in two or three plain sentences what run p's pictures show
@@ -24,17 +24,17 @@ func Why(p *profile.Profile) string {
 	}
 	f := figuresOf(p)
 	switch {
-	case p.Spec.Backend == runners.BackendCommand:
+	case p.Spec.Backend == spec.BackendCommand:
 		return f.command()
-	case p.Spec.Model == runners.Sequential:
+	case p.Spec.Model == spec.Sequential:
 		return f.sequential()
-	case p.Spec.Model == runners.Threads:
+	case p.Spec.Model == spec.Threads:
 		return f.threads()
-	case p.Spec.Model == runners.Async:
+	case p.Spec.Model == spec.Async:
 		return f.async()
-	case p.Spec.Model == runners.Processes:
+	case p.Spec.Model == spec.Processes:
 		return f.processes()
-	case p.Spec.Model == runners.Goroutines:
+	case p.Spec.Model == spec.Goroutines:
 		return f.goroutines()
 	}
 	return ""
@@ -53,9 +53,9 @@ type figures struct {
 
 func figuresOf(p *profile.Profile) figures {
 	f := figures{p: p, s: p.Summary, used: profile.UsedCores(p), inFlight: InFlight(p.Events),
-		tasks: Count(p.Spec.Tasks, "task"), waits: p.Spec.Workload != runners.CPU}
+		tasks: Count(p.Spec.Tasks, "task"), waits: p.Spec.Workload != spec.CPU}
 	for _, e := range p.Events {
-		if e.Ev == runners.EvStats {
+		if e.Ev == spec.EvStats {
 			f.switches = e.GILSwitches
 		}
 	}
@@ -228,7 +228,7 @@ func together(share float64, timeline bool) string {
 // InFlight is the most tasks running at once among events: each task from
 // its task-start to its task-end (a task that ends at the moment another
 // starts does not overlap it). 0 without task events.
-func InFlight(events []runners.Event) int {
+func InFlight(events []spec.Event) int {
 	type edge struct {
 		t     int64
 		delta int
@@ -236,9 +236,9 @@ func InFlight(events []runners.Event) int {
 	var edges []edge
 	for _, e := range events {
 		switch e.Ev {
-		case runners.EvTaskStart:
+		case spec.EvTaskStart:
 			edges = append(edges, edge{e.TNs, 1})
-		case runners.EvTaskEnd:
+		case spec.EvTaskEnd:
 			edges = append(edges, edge{e.TNs, -1})
 		}
 	}

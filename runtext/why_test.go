@@ -6,15 +6,15 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // tasks are task events: each span a task's start and end in ms.
-func tasks(spans ...[2]int64) []runners.Event {
-	var evs []runners.Event
+func tasks(spans ...[2]int64) []spec.Event {
+	var evs []spec.Event
 	for i, s := range spans {
-		evs = append(evs, runners.Event{Ev: runners.EvTaskStart, Task: i, TNs: s[0] * 1e6},
-			runners.Event{Ev: runners.EvTaskEnd, Task: i, TNs: s[1] * 1e6})
+		evs = append(evs, spec.Event{Ev: spec.EvTaskStart, Task: i, TNs: s[0] * 1e6},
+			spec.Event{Ev: spec.EvTaskEnd, Task: i, TNs: s[1] * 1e6})
 	}
 	return evs
 }
@@ -22,14 +22,14 @@ func tasks(spans ...[2]int64) []runners.Event {
 func TestInFlight(t *testing.T) {
 	tests := []struct {
 		name   string
-		events []runners.Event
+		events []spec.Event
 		want   int
 	}{
 		{"none", nil, 0},
 		{"one after another", tasks([2]int64{0, 10}, [2]int64{10, 20}, [2]int64{20, 30}), 1},
 		{"all at once", tasks([2]int64{0, 50}, [2]int64{1, 51}, [2]int64{2, 52}), 3},
 		{"two pairs", tasks([2]int64{0, 10}, [2]int64{5, 15}, [2]int64{20, 30}, [2]int64{25, 35}), 2},
-		{"stats only", []runners.Event{{Ev: runners.EvStats, GILSwitches: 9}}, 0},
+		{"stats only", []spec.Event{{Ev: spec.EvStats, GILSwitches: 9}}, 0},
 	}
 	for _, tt := range tests {
 		if got := InFlight(tt.events); got != tt.want {
@@ -40,16 +40,16 @@ func TestInFlight(t *testing.T) {
 
 // run is a successful Go run of workload w by model m with workers workers
 // on 2 cores.
-func run(w runners.Workload, m runners.Model, workers int, s profile.Summary, evs ...runners.Event) *profile.Profile {
-	sp := spec(w, m, workers)
-	sp.Interval = runners.Duration(100 * time.Millisecond)
+func run(w spec.Workload, m spec.Model, workers int, s profile.Summary, evs ...spec.Event) *profile.Profile {
+	sp := modelSpec(w, m, workers)
+	sp.Interval = spec.Duration(100 * time.Millisecond)
 	return &profile.Profile{Label: string(m), Spec: sp, Machine: profile.Machine{LogicalCores: 2}, Summary: s, Events: evs}
 }
 
 // pythonRun makes p a run of the Python backend on python, its processes
 // started by method.
 func pythonRun(p *profile.Profile, python, method string) *profile.Profile {
-	p.Spec.Backend, p.Spec.StartMethod, p.Machine.Python = runners.BackendPython, method, python
+	p.Spec.Backend, p.Spec.StartMethod, p.Machine.Python = spec.BackendPython, method, python
 	return p
 }
 
@@ -75,47 +75,47 @@ func withSlices(p *profile.Profile, ss ...profile.Slice) *profile.Profile {
 
 func TestWhy(t *testing.T) {
 	flying := tasks([2]int64{0, 60}, [2]int64{1, 61}, [2]int64{2, 62}, [2]int64{3, 63}, [2]int64{4, 64})
-	stats := runners.Event{Ev: runners.EvStats, GILSwitches: 8272}
+	stats := spec.Event{Ev: spec.EvStats, GILSwitches: 8272}
 	tests := []struct {
 		name string
 		p    *profile.Profile
 		want string
 	}{
-		{"sequential, cpu", run(runners.CPU, runners.Sequential, 1, profile.Summary{WallS: 2.4, CoresUsed: 1.004}),
+		{"sequential, cpu", run(spec.CPU, spec.Sequential, 1, profile.Summary{WallS: 2.4, CoresUsed: 1.004}),
 			"One thread ran the 20 tasks one after another, so at most one core did the work: 1.00 cores' worth of CPU over 2.40 s. " +
 				"The other models' speedups are measured against this run."},
-		{"sequential, io", run(runners.IO, runners.Sequential, 1, profile.Summary{WallS: 1.03, CoresUsed: 0.02}),
+		{"sequential, io", run(spec.IO, spec.Sequential, 1, profile.Summary{WallS: 1.03, CoresUsed: 0.02}),
 			"One thread ran the 20 tasks one after another, each waiting for its answer before the next began: 0.02 cores' worth of CPU over 1.03 s. " +
 				"The other models' speedups are measured against this run."},
 		{"threads, cpu: the GIL's waits and hand-overs",
-			run(runners.CPU, runners.Threads, 5, profile.Summary{WallS: 2.5, CoresUsed: 1.02, GILWaitS: 9.84}, stats),
+			run(spec.CPU, spec.Threads, 5, profile.Summary{WallS: 2.5, CoresUsed: 1.02, GILWaitS: 9.84}, stats),
 			"5 threads shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on 1.02 cores' worth of CPU however many cores there are. " +
 				"Together they waited 9.84 s for the lock (3.9 times the run's 2.50 s: several waited at once) and it changed hands 8272 times, every 0.30 ms on average."},
-		{"threads, io: requests in flight", run(runners.IO, runners.Threads, 5, profile.Summary{WallS: 0.22, CoresUsed: 0.11, GILWaitS: 0.01},
-			append(flying, runners.Event{Ev: runners.EvStats, GILSwitches: 210})...),
+		{"threads, io: requests in flight", run(spec.IO, spec.Threads, 5, profile.Summary{WallS: 0.22, CoresUsed: 0.11, GILWaitS: 0.01},
+			append(flying, spec.Event{Ev: spec.EvStats, GILSwitches: 210})...),
 			"5 threads shared one global interpreter lock (GIL), but a thread lets go of it while it waits for an answer, so up to 5 requests were in flight at once on 0.11 cores' worth of CPU. " +
 				"Together they waited 0.01 s for the lock (5% of the run's 0.22 s) and it changed hands 210 times, every 1.05 ms on average."},
-		{"threads on a Python without a GIL", pythonRun(run(runners.CPU, runners.Threads, 4, profile.Summary{WallS: 0.7, CoresUsed: 1.9}), "CPython 3.13.1, no GIL", ""),
+		{"threads on a Python without a GIL", pythonRun(run(spec.CPU, spec.Threads, 4, profile.Summary{WallS: 0.7, CoresUsed: 1.9}), "CPython 3.13.1, no GIL", ""),
 			"This Python has no global interpreter lock, so its 4 threads can compute on different cores at the same time: here 1.90 cores' worth of CPU."},
-		{"python processes: the start method", pythonRun(run(runners.CPU, runners.Processes, 2, profile.Summary{WallS: 1.5, CoresUsed: 1.8, StartupS: 0.31, Procs: 3}), "CPython 3.11.2", "spawn"),
+		{"python processes: the start method", pythonRun(run(spec.CPU, spec.Processes, 2, profile.Summary{WallS: 1.5, CoresUsed: 1.8, StartupS: 0.31, Procs: 3}), "CPython 3.11.2", "spawn"),
 			"A pool of 2 worker processes, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here 1.80 cores' worth of CPU on 2 cores. " +
 				"Starting them (spawn) cost 0.31 s before the first task began (3 processes at most at once)."},
-		{"threads without stats", run(runners.CPU, runners.Threads, 1, profile.Summary{WallS: 2, CoresUsed: 1}),
+		{"threads without stats", run(spec.CPU, spec.Threads, 1, profile.Summary{WallS: 2, CoresUsed: 1}),
 			"1 thread shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on 1.00 cores' worth of CPU however many cores there are."},
-		{"async, cpu", run(runners.CPU, runners.Async, 20, profile.Summary{WallS: 2.43, CoresUsed: 1, TasksCoresUsed: 0.99}),
+		{"async, cpu", run(spec.CPU, spec.Async, 20, profile.Summary{WallS: 2.43, CoresUsed: 1, TasksCoresUsed: 0.99}),
 			"One event loop on one thread runs all 20 tasks, and a task hands the loop back only where it awaits. " +
 				"Computing never awaits, so the tasks ran one after another on 0.99 cores' worth of CPU, as sequential does."},
-		{"async, io", run(runners.IO, runners.Async, 20, profile.Summary{WallS: 0.07, CoresUsed: 0.3}, flying...),
+		{"async, io", run(spec.IO, spec.Async, 20, profile.Summary{WallS: 0.07, CoresUsed: 0.3}, flying...),
 			"One event loop on one thread runs all 20 tasks, and a task hands the loop back only where it awaits. " +
 				"Waiting for an answer does, so up to 5 requests were in flight at once on 0.30 cores' worth of CPU: the waits overlapped, the computing did not."},
-		{"processes: workers and start-up", run(runners.CPU, runners.Processes, 2, profile.Summary{WallS: 1.23, CoresUsed: 1.96, TasksCoresUsed: 1.93, StartupS: 0.02, Procs: 3}),
+		{"processes: workers and start-up", run(spec.CPU, spec.Processes, 2, profile.Summary{WallS: 1.23, CoresUsed: 1.96, TasksCoresUsed: 1.93, StartupS: 0.02, Procs: 3}),
 			"A pool of 2 worker processes, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here 1.93 cores' worth of CPU on 2 cores. " +
 				"Starting them cost 0.02 s before the first task began (3 processes at most at once)."},
-		{"processes, io", run(runners.IO, runners.Processes, 2, profile.Summary{WallS: 0.54, CoresUsed: 0.09}, flying[:4]...),
+		{"processes, io", run(spec.IO, spec.Processes, 2, profile.Summary{WallS: 0.54, CoresUsed: 0.09}, flying[:4]...),
 			"A pool of 2 worker processes, each its own interpreter with its own GIL, can run the tasks on different cores at the same time: here 0.09 cores' worth of CPU on 2 cores, and up to 2 tasks were in flight at once."},
-		{"goroutines, cpu", run(runners.CPU, runners.Goroutines, 2, profile.Summary{WallS: 1.21, CoresUsed: 1.97}),
+		{"goroutines, cpu", run(spec.CPU, spec.Goroutines, 2, profile.Summary{WallS: 1.21, CoresUsed: 1.97}),
 			"Go's scheduler runs the goroutines on every core (2 here) in one process, with no lock between them, so they can compute at the same time without starting processes: here 1.97 cores' worth of CPU."},
-		{"goroutines, io", run(runners.IO, runners.Goroutines, 20, profile.Summary{WallS: 0.06, CoresUsed: 0.27}, flying...),
+		{"goroutines, io", run(spec.IO, spec.Goroutines, 20, profile.Summary{WallS: 0.06, CoresUsed: 0.27}, flying...),
 			"Go's scheduler parks a goroutine while it waits for an answer and runs another, on every core, with no lock between them: up to 5 requests were in flight at once on 0.27 cores' worth of CPU."},
 		{"command waiting", recorded(profile.Summary{WallS: 1.2, CoresUsed: 0.05}, 0.05),
 			"It used 0.05 cores' worth of CPU over 1.20 s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster."},
@@ -145,10 +145,10 @@ func TestWhy(t *testing.T) {
 			"It kept 1.50 of 2 cores busy with 9 threads in 3 processes: its work ran in parallel, on the cores other programs left it."},
 		{"command in parallel", recorded(profile.Summary{WallS: 1, CoresUsed: 1.9, Threads: 9, Procs: 3}, 1, 1),
 			"It kept 1.90 of 2 cores busy with 9 threads in 3 processes: its work ran in parallel."},
-		{"stopped: what ran so far", failed(run(runners.CPU, runners.Goroutines, 2, profile.Summary{WallS: 0.5, CoresUsed: 2}), "stopped by the user after 0.5 s", -1),
+		{"stopped: what ran so far", failed(run(spec.CPU, spec.Goroutines, 2, profile.Summary{WallS: 0.5, CoresUsed: 2}), "stopped by the user after 0.5 s", -1),
 			"Go's scheduler runs the goroutines on every core (2 here) in one process, with no lock between them, so they can compute at the same time without starting processes: here 2.00 cores' worth of CPU."},
-		{"failed", failed(run(runners.CPU, runners.Threads, 5, profile.Summary{WallS: 1}), "killed", -1), ""},
-		{"no wall time", run(runners.CPU, runners.Threads, 5, profile.Summary{}), ""},
+		{"failed", failed(run(spec.CPU, spec.Threads, 5, profile.Summary{WallS: 1}), "killed", -1), ""},
+		{"no wall time", run(spec.CPU, spec.Threads, 5, profile.Summary{}), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,8 +163,8 @@ func TestNoThreads(t *testing.T) {
 	frame := profile.Frame{T: 0.1, Busy: levels.Row{levels.Steps}}
 	withThreads := frame
 	withThreads.ThreadSamples = []profile.ThreadSample{{PID: 1, TID: 1}}
-	sp := spec(runners.IO, runners.Goroutines, 20)
-	sp.Interval = runners.Duration(100 * time.Millisecond)
+	sp := modelSpec(spec.IO, spec.Goroutines, 20)
+	sp.Interval = spec.Duration(100 * time.Millisecond)
 	tests := []struct {
 		name string
 		p    *profile.Profile
@@ -183,7 +183,7 @@ func TestNoThreads(t *testing.T) {
 			Summary: profile.Summary{WallS: 1, Procs: 1, Attribution: profile.AttributionApproximate}},
 			"this file was saved without thread samples"},
 		{"a watch of nodes", &profile.Profile{Frames: []profile.Frame{frame}, Nodes: []profile.Node{{Name: "a:9100", Cores: 1}},
-			Spec: runners.Spec{Interval: runners.Duration(time.Second)}, Summary: profile.Summary{WallS: 1}},
+			Spec: spec.Spec{Interval: spec.Duration(time.Second)}, Summary: profile.Summary{WallS: 1}},
 			"a watch of nodes runs no program of its own, so it has no threads to draw"},
 	}
 	for _, tt := range tests {

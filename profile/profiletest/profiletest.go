@@ -7,7 +7,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
-	"corescope/runners"
+	"corescope/spec"
 )
 
 // Interval is the sampling interval of the profiles made here.
@@ -31,8 +31,8 @@ func OneHour(cores int) *profile.Profile {
 	const pid = 4242
 	p := &profile.Profile{
 		Label: "pool.py",
-		Spec: runners.Spec{Backend: runners.BackendCommand, Command: []string{"python3", "pool.py"},
-			Name: "pool.py", Interval: runners.Duration(Interval)},
+		Spec: spec.Spec{Backend: spec.BackendCommand, Command: []string{"python3", "pool.py"},
+			Name: "pool.py", Interval: spec.Duration(Interval)},
 		Started:  started,
 		Machine:  profile.Machine{CPUModel: "Generated CPU", LogicalCores: cores, PhysicalCores: max(cores/2, 1), OS: "linux", GoVersion: "go1.26"},
 		Frames:   make([]profile.Frame, 0, frames),
@@ -84,8 +84,8 @@ func OneHour(cores int) *profile.Profile {
 		if i%100 == 99 {
 			ns := started.Add(time.Duration(t * float64(time.Second))).UnixNano()
 			p.Events = append(p.Events,
-				runners.Event{Ev: runners.EvTaskEnd, Task: tasks, PID: pid, TID: pid + tasks%threads, TNs: ns},
-				runners.Event{Ev: runners.EvTaskStart, Task: tasks + 1, PID: pid, TID: pid + (tasks+1)%threads, TNs: ns})
+				spec.Event{Ev: spec.EvTaskEnd, Task: tasks, PID: pid, TID: pid + tasks%threads, TNs: ns},
+				spec.Event{Ev: spec.EvTaskStart, Task: tasks + 1, PID: pid, TID: pid + (tasks+1)%threads, TNs: ns})
 			tasks++
 		}
 		f.TasksDone = tasks

@@ -1,9 +1,11 @@
-package runners
+package spec
 
 import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -80,7 +82,6 @@ const (
 	DefaultTasks      = 20
 	DefaultSize       = 1.0
 	DefaultLatency    = 50 * time.Millisecond
-	DefaultBodyBytes  = 16 << 10
 	DefaultSwitch     = 5 * time.Millisecond
 	DefaultInterval   = 100 * time.Millisecond
 	MinInterval       = 10 * time.Millisecond
@@ -113,7 +114,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 }
 
 // Spec is everything needed to run and sample one subject. Specs come from
-// Input.Specs (what a person typed) or from a profile file, and both go
+// runners.Input (what a person typed) or from a profile file, and both go
 // through Resolve once; past that boundary every field is set and valid.
 type Spec struct {
 	Backend  Backend  `json:"backend"`
@@ -134,7 +135,8 @@ type Spec struct {
 	// Command is the argv of a BackendCommand subject.
 	Command []string `json:"command,omitempty"`
 	// Python is the interpreter a BackendPython subject runs on, as found
-	// (see FindPython); StartMethod is its processes model's start method.
+	// (see runners.FindPython); StartMethod is its processes model's start
+	// method.
 	Python      string `json:"python,omitempty"`
 	StartMethod string `json:"start_method,omitempty"`
 	// Name, when set, is the run's label (see Label): a command's --label or
@@ -167,7 +169,7 @@ func DefaultWorkers(m Model, w Workload, tasks int) int {
 // result: what every spec from outside (a person, a file) goes through once.
 // Zero means "default" only here: the CLI and the window refuse a typed 0
 // for every field but workers, where 0 and "auto" mean the model's default
-// (see Input), and code past Resolve never sees a zero field.
+// (see runners.Input), and code past Resolve never sees a zero field.
 func (s Spec) Resolve() (Spec, error) {
 	s = s.withDefaults()
 	return s, s.Validate()
@@ -235,7 +237,8 @@ func (e *FieldError) Error() string {
 }
 
 // Problems are what is wrong with a form's fields, in the order of the
-// form: what Input and a watch's input collect, each field read on its own.
+// form: what runners.Input and a watch's input collect, each field read on
+// its own.
 type Problems []*FieldError
 
 // First is the first problem, for a form's one error; nil without any.
@@ -264,9 +267,10 @@ var durationLimits = map[string][2]time.Duration{
 	"switch-interval": {100 * time.Microsecond, time.Second},
 }
 
-// durationError is the *FieldError of duration field when d is outside
-// its limits, or nil.
-func durationError(field string, d Duration) error {
+// CheckDuration is the *FieldError of duration field ("interval",
+// "latency" or "switch-interval") when d is outside its limits, or nil:
+// what Validate says, and a form that reads the field as text.
+func CheckDuration(field string, d Duration) error {
 	lim := durationLimits[field]
 	if d.D() < lim[0] || d.D() > lim[1] {
 		return &FieldError{field, d.D().String(), fmt.Sprintf("use %v..%v", lim[0], lim[1])}
@@ -274,18 +278,31 @@ func durationError(field string, d Duration) error {
 	return nil
 }
 
-// backendsAllowed says what Backend may be.
-const backendsAllowed = "use go, python or command"
+// CheckBackend is the *FieldError of a backend that is none of the
+// backends, or nil.
+func CheckBackend(b Backend) error {
+	switch b {
+	case BackendGo, BackendPython, BackendCommand:
+		return nil
+	}
+	return &FieldError{"backend", strconv.Quote(string(b)), "use go, python or command"}
+}
 
-// sizeAllowed says what Size may be.
-const sizeAllowed = "use a positive number up to 1000"
+// SizeAllowed says what Size may be.
+const SizeAllowed = "use a positive number up to 1000"
 
-func sizeOK(v float64) bool { return v > 0 && v <= 1000 }
+// CheckSize is the *FieldError of a Size outside what SizeAllowed says, or nil.
+func CheckSize(v float64) error {
+	if v > 0 && v <= 1000 {
+		return nil
+	}
+	return &FieldError{"size", fmt.Sprint(v), SizeAllowed}
+}
 
 // Validate checks every field of s and returns a *FieldError for the first
 // bad one. It fills in nothing: a zero field is an error here (see Resolve).
 func (s Spec) Validate() error {
-	if err := durationError("interval", s.Interval); err != nil {
+	if err := CheckDuration("interval", s.Interval); err != nil {
 		return err
 	}
 	switch s.Backend {
@@ -300,22 +317,22 @@ func (s Spec) Validate() error {
 			return &FieldError{"python", "an empty path", "give the interpreter to run, such as /usr/bin/python3"}
 		}
 	default:
-		return &FieldError{"backend", quote(string(s.Backend)), backendsAllowed}
+		return CheckBackend(s.Backend)
 	}
-	if !contains(Workloads, s.Workload) {
-		return &FieldError{"workload", quote(string(s.Workload)), "use one of " + join(Workloads)}
+	if !slices.Contains(Workloads, s.Workload) {
+		return &FieldError{"workload", strconv.Quote(string(s.Workload)), "use one of " + Names(Workloads)}
 	}
-	if s.Backend == BackendPython && !contains(PythonModels, s.Model) {
-		return &FieldError{"model", quote(string(s.Model)), "use one of " + join(PythonModels) + " (Python has no goroutines)"}
+	if s.Backend == BackendPython && !slices.Contains(PythonModels, s.Model) {
+		return &FieldError{"model", strconv.Quote(string(s.Model)), "use one of " + Names(PythonModels) + " (Python has no goroutines)"}
 	}
-	if !contains(Models, s.Model) {
-		return &FieldError{"model", quote(string(s.Model)), "use one of " + join(Models)}
+	if !slices.Contains(Models, s.Model) {
+		return &FieldError{"model", strconv.Quote(string(s.Model)), "use one of " + Names(Models)}
 	}
 	switch {
-	case s.Backend == BackendPython && s.Model == Processes && !contains(StartMethods, s.StartMethod):
-		return &FieldError{"start-method", quote(s.StartMethod), "use one of " + join(StartMethods)}
+	case s.Backend == BackendPython && s.Model == Processes && !slices.Contains(StartMethods, s.StartMethod):
+		return &FieldError{"start-method", strconv.Quote(s.StartMethod), "use one of " + Names(StartMethods)}
 	case s.StartMethod != "" && (s.Backend != BackendPython || s.Model != Processes):
-		return &FieldError{"start-method", quote(s.StartMethod), "it applies to the Python processes model only"}
+		return &FieldError{"start-method", strconv.Quote(s.StartMethod), "it applies to the Python processes model only"}
 	}
 	if s.Tasks < 1 || s.Tasks > MaxTasks {
 		return &FieldError{"tasks", fmt.Sprint(s.Tasks), fmt.Sprintf("use 1..%d", MaxTasks)}
@@ -323,30 +340,21 @@ func (s Spec) Validate() error {
 	if s.Workers < 1 || s.Workers > MaxWorkers {
 		return &FieldError{"workers", fmt.Sprint(s.Workers), fmt.Sprintf("use 1..%d (or 0 for the model's default)", MaxWorkers)}
 	}
-	if !sizeOK(s.Size) {
-		return &FieldError{"size", fmt.Sprint(s.Size), sizeAllowed}
+	if err := CheckSize(s.Size); err != nil {
+		return err
 	}
-	if err := durationError("latency", s.Latency); err != nil {
+	if err := CheckDuration("latency", s.Latency); err != nil {
 		return err
 	}
 	if s.Model != Threads && s.SwitchInterval == 0 {
 		return nil // only threads have a lock; older files gave every model one, still checked
 	}
-	return durationError("switch-interval", s.SwitchInterval)
+	return CheckDuration("switch-interval", s.SwitchInterval)
 }
 
-func quote(s string) string { return fmt.Sprintf("%q", s) }
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func join[T ~string](list []T) string {
+// Names lists a vocabulary's values, comma-separated, as errors and usage
+// texts say what is allowed: "cpu, io, mixed".
+func Names[T ~string](list []T) string {
 	parts := make([]string, len(list))
 	for i, x := range list {
 		parts[i] = string(x)
