@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/nodes"
-	"corescope/profile"
+	"corescope/recorder"
 	"corescope/spec"
 )
 
@@ -36,7 +36,7 @@ func newClusterFields(do func(func()), changed func()) *clusterFields {
 	// the text typed, or a long line would widen the window; Run's error
 	// (options) says the rest.
 	c.nodes.Validator = func(s string) error {
-		fe := c.problem("node", func(in *profile.WatchInput) { in.Nodes = strings.Split(s, "\n") })
+		fe := c.problem("node", func(in *recorder.WatchInput) { in.Nodes = strings.Split(s, "\n") })
 		switch {
 		case fe == nil:
 			return nil
@@ -47,14 +47,14 @@ func newClusterFields(do func(func()), changed func()) *clusterFields {
 	}
 	c.interval.SetText(nodes.DefaultInterval.String())
 	c.interval.Validator = func(s string) error {
-		if c.problem("interval", func(in *profile.WatchInput) { in.Interval = s }) != nil {
+		if c.problem("interval", func(in *recorder.WatchInput) { in.Interval = s }) != nil {
 			return fmt.Errorf("%v or more, such as 1s", nodes.MinInterval)
 		}
 		return nil
 	}
 	c.duration.SetPlaceHolder("until Stop")
 	c.duration.Validator = func(s string) error {
-		if c.problem("duration", func(in *profile.WatchInput) { in.Duration = s }) != nil {
+		if c.problem("duration", func(in *recorder.WatchInput) { in.Duration = s }) != nil {
 			return errors.New("such as 10m; empty = until Stop")
 		}
 		return nil
@@ -76,13 +76,13 @@ func (c *clusterFields) disableables() []fyne.Disableable {
 }
 
 // input is the watch the fields ask for, as typed.
-func (c *clusterFields) input() profile.WatchInput {
-	return profile.WatchInput{Nodes: strings.Split(c.nodes.Text, "\n"), Interval: c.interval.Text, Duration: c.duration.Text}
+func (c *clusterFields) input() recorder.WatchInput {
+	return recorder.WatchInput{Nodes: strings.Split(c.nodes.Text, "\n"), Interval: c.interval.Text, Duration: c.duration.Text}
 }
 
 // problem is the *spec.FieldError of field when set gives it the text
 // being typed, whatever the other fields hold; nil when it is fine.
-func (c *clusterFields) problem(field string, set func(*profile.WatchInput)) *spec.FieldError {
+func (c *clusterFields) problem(field string, set func(*recorder.WatchInput)) *spec.FieldError {
 	in := c.input()
 	set(&in)
 	var fe *spec.FieldError
@@ -97,7 +97,7 @@ var clusterLabels = map[string]string{"node": "Nodes", "interval": "Every", "dur
 
 // options are the watch the fields ask for; the error names the first bad
 // field by its label, and a bad node by its line.
-func (c *clusterFields) options() (profile.WatchOptions, error) {
+func (c *clusterFields) options() (recorder.WatchOptions, error) {
 	opt, err := c.input().Options()
 	var fe *spec.FieldError
 	if !errors.As(err, &fe) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/report"
 	"corescope/spec"
 )
@@ -28,9 +29,9 @@ func (u *UI) watch() {
 	u.start(ctx, j, func(ctx context.Context, j *job, done chan<- struct{}) { u.recordWatch(ctx, j, opt, done) })
 }
 
-// recordWatch runs profile.Watch on its own goroutine and hands its frames,
+// recordWatch runs recorder.Watch on its own goroutine and hands its frames,
 // each with the nodes' layout and who gave no figure, to the job's feed.
-func (u *UI) recordWatch(ctx context.Context, j *job, opt profile.WatchOptions, done chan<- struct{}) {
+func (u *UI) recordWatch(ctx context.Context, j *job, opt recorder.WatchOptions, done chan<- struct{}) {
 	defer close(done)
 	defer j.cancel()
 	j.feed.add(update{kind: runBegan, spec: j.specs[0], start: time.Now()})
@@ -49,7 +50,7 @@ func (u *UI) recordWatch(ctx context.Context, j *job, opt profile.WatchOptions, 
 		}
 		j.feed.add(up)
 	}
-	p, err := profile.Watch(ctx, opt)
+	p, err := recorder.Watch(ctx, opt)
 	j.feed.add(update{kind: runEnded, profile: p, err: err})
 }
 

@@ -45,7 +45,7 @@ type outputQueue = batch[outputLine]
 
 func newOutputQueue() *outputQueue { return &outputQueue{trim: keepLast} }
 
-// outputTo is an io.Writer for profile.Options.Stdout or Stderr. The profile
+// outputTo is an io.Writer for recorder.Options.Stdout or Stderr. The profile
 // writes whole lines, many at a time.
 func outputTo(q *outputQueue, kind lineKind) outputWriter { return outputWriter{q, kind} }
 

@@ -15,6 +15,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/runners"
 	"corescope/runtext"
 	"corescope/spec"
@@ -147,9 +148,9 @@ func TestShowCodeShowsTheModelsScript(t *testing.T) {
 
 // printingRecord is fakeRecord's subject printing lines to stdout and one to
 // stderr as it starts.
-func printingRecord(lines int) profile.RecordFunc {
+func printingRecord(lines int) recorder.RecordFunc {
 	frames := fakeRecord(3)
-	return func(ctx context.Context, s spec.Spec, opt profile.Options) (*profile.Profile, error) {
+	return func(ctx context.Context, s spec.Spec, opt recorder.Options) (*profile.Profile, error) {
 		var b strings.Builder
 		for i := range lines {
 			fmt.Fprintf(&b, "%s line %d\n", s.Label(), i)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/runtext"
 	"corescope/spec"
 )
@@ -84,13 +85,13 @@ func (u *UI) Stop() {
 	u.updateButtons()
 }
 
-// record runs the job's specs through profile.Compare on its own
+// record runs the job's specs through recorder.Compare on its own
 // goroutine; its hooks hand every event to the job's feed, in order.
 func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 	defer close(done)
 	defer j.cancel()
-	profile.Compare(ctx, j.specs, profile.CompareOptions{
-		Options: profile.Options{
+	recorder.Compare(ctx, j.specs, recorder.CompareOptions{
+		Options: recorder.Options{
 			Self:    u.opt.Self,
 			OnFrame: func(f profile.Frame) { j.feed.add(update{kind: frameArrived, frame: f}) },
 			Stdout:  outputTo(j.out, lineOut),
@@ -245,7 +246,7 @@ func (u *UI) endRun(j *job, p *profile.Profile, err error) {
 		p.Error = err.Error()
 	}
 	u.addRuns(j.group, p)
-	if err != nil && !errors.Is(err, profile.ErrStopped) {
+	if err != nil && !errors.Is(err, recorder.ErrStopped) {
 		u.fail(err, p.StderrTail)
 	}
 }

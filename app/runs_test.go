@@ -15,6 +15,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/runtext"
 	"corescope/spec"
 )
@@ -36,7 +37,7 @@ var modelRuns = map[spec.Model]struct {
 // modelRecord plays a run of each model with modelRuns' figures, a thread
 // whose tid is 100 plus the model's place in spec.Models, task events
 // and, for threads, the GIL's stats.
-func modelRecord(ctx context.Context, s spec.Spec, opt profile.Options) (*profile.Profile, error) {
+func modelRecord(ctx context.Context, s spec.Spec, opt recorder.Options) (*profile.Profile, error) {
 	m := modelRuns[s.Model]
 	tid := 100 + slices.Index(spec.Models, s.Model)
 	p := &profile.Profile{Label: s.Label(), Spec: s, Started: time.Unix(1000, 0), Machine: profile.Machine{LogicalCores: 2}}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/profile"
+	"corescope/recorder"
 )
 
 // Options configure the window.
@@ -52,8 +53,8 @@ type UI struct {
 	// in the demo, which must not overwrite the user's own.
 	keepPrefs bool
 
-	recorder profile.RecordFunc // profile.Record; tests swap in fakes
-	do       func(func())       // fyne.Do; tests run the UI loop themselves
+	recorder recorder.RecordFunc // recorder.Record; tests swap in fakes
+	do       func(func())        // fyne.Do; tests run the UI loop themselves
 	session
 }
 
@@ -62,7 +63,7 @@ const sidebarWidth = 270
 
 // New builds the window of a.
 func New(a fyne.App, opt Options) *UI {
-	u := &UI{app: a, opt: opt, recorder: profile.Record, do: fyne.Do}
+	u := &UI{app: a, opt: opt, recorder: recorder.Record, do: fyne.Do}
 	u.win = a.NewWindow("corescope")
 	u.ctl = newControls(func(f func()) { u.do(f) }) // u.do as tests set it
 	u.live = newLiveView(func(bool) { u.savePrefs() })

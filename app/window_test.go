@@ -16,6 +16,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/spec"
 )
 
@@ -41,7 +42,7 @@ func (l uiLoop) until(t *testing.T, timeout time.Duration, what string, cond fun
 }
 
 // newTestUI is a window on a fresh test app whose UI loop the test runs.
-func newTestUI(t *testing.T, opt Options, record profile.RecordFunc) (*UI, uiLoop) {
+func newTestUI(t *testing.T, opt Options, record recorder.RecordFunc) (*UI, uiLoop) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := New(a, opt)
@@ -62,8 +63,8 @@ func newTestUI(t *testing.T, opt Options, record profile.RecordFunc) (*UI, uiLoo
 // fakeRecord plays a subject on 2 cores that does one task per frame, on
 // one thread named in its first frame: it ends after frames frames, or runs
 // until stopped when frames is 0.
-func fakeRecord(frames int) profile.RecordFunc {
-	return func(ctx context.Context, s spec.Spec, opt profile.Options) (*profile.Profile, error) {
+func fakeRecord(frames int) recorder.RecordFunc {
+	return func(ctx context.Context, s spec.Spec, opt recorder.Options) (*profile.Profile, error) {
 		p := &profile.Profile{Label: s.Label(), Spec: s, Started: time.Now()}
 		for i := 0; frames == 0 || i < frames; i++ {
 			f := profile.Frame{T: float64(i+1) * 0.01, Busy: levels.Row{levels.Steps, levels.Of(0.5)}, SubjectCPU: 0.01, TasksDone: i + 1,
@@ -75,7 +76,7 @@ func fakeRecord(frames int) profile.RecordFunc {
 			p.Frames = append(p.Frames, f)
 			select {
 			case <-ctx.Done():
-				return p, profile.ErrStopped
+				return p, recorder.ErrStopped
 			case <-time.After(2 * time.Millisecond):
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"corescope/atomicfile"
 	"corescope/nodes"
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/report"
 	"corescope/runners"
 	"corescope/runtext"
@@ -371,7 +372,7 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(addrs) > 0 {
-		if err := (profile.WatchOptions{Addresses: addrs, Interval: specs[0].Interval.D()}).Check(); err != nil {
+		if err := (recorder.WatchOptions{Addresses: addrs, Interval: specs[0].Interval.D()}).Check(); err != nil {
 			return usageError{err.Error()}
 		}
 	}
@@ -382,18 +383,18 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	prog := newProgress(stderr)
-	opt := profile.CompareOptions{
+	opt := recorder.CompareOptions{
 		// The subject's own output goes where corescope's goes, as it comes.
-		Options: profile.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr), Nodes: addrs},
+		Options: recorder.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr), Nodes: addrs},
 		OnRun:   prog.startRun,
 	}
 	if cmd == "record" {
 		// One run: a short idle edge is enough to show it, and a quick
 		// command should not wait on corescope.
-		opt.Lead = min(specs[0].Interval.D(), profile.DefaultEdge)
+		opt.Lead = min(specs[0].Interval.D(), recorder.DefaultEdge)
 		opt.Tail = opt.Lead
 	}
-	ps, runErr := profile.Compare(ctx, specs, opt)
+	ps, runErr := recorder.Compare(ctx, specs, opt)
 	prog.clear()
 
 	if cmd == "compare" {

@@ -14,6 +14,7 @@ import (
 
 	"corescope/nodes"
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/runtext"
 )
 
@@ -44,7 +45,7 @@ func cmdWatch(args []string, stdout, stderr io.Writer) error {
 	if len(positional) > 0 {
 		return usagef("unexpected argument %q (give each node with --node; see --help)", positional[0])
 	}
-	opt, err := profile.WatchInput{Nodes: addrs, Interval: interval, Duration: duration}.Options()
+	opt, err := recorder.WatchInput{Nodes: addrs, Interval: interval, Duration: duration}.Options()
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -56,7 +57,7 @@ func cmdWatch(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	live := &nodeProgress{prog: newProgress(stderr)}
 	opt.OnFrame, opt.OnNodes = live.frame, live.nodes
-	p, err := profile.Watch(ctx, opt)
+	p, err := recorder.Watch(ctx, opt)
 	live.prog.clear()
 	if err != nil {
 		return err
@@ -166,7 +167,7 @@ func reportHistory(ctx context.Context, q nodes.HistoryQuery, stdout io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	p := profile.FromHistory(ctx, h, nil)
+	p := recorder.FromHistory(ctx, h, nil)
 	printWatch(stdout, p)
 	return p, nil
 }

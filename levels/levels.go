@@ -78,6 +78,18 @@ func (r Row) Sum() float64 {
 	return float64(n) / Steps
 }
 
+// AnyKnown reports whether r holds at least one measured value: a row
+// all Missing (a node that did not answer, a tick with no sample) is no
+// figure, not an idle one.
+func (r Row) AnyKnown() bool {
+	for _, l := range r {
+		if l != Missing {
+			return true
+		}
+	}
+	return false
+}
+
 // Fractions appends every value of r to dst[:0] as fractions (NaN where
 // Missing) and returns it, for code that draws or charts float64s.
 func (r Row) Fractions(dst []float64) []float64 {

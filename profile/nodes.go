@@ -46,7 +46,7 @@ func (n Node) Row(r levels.Row) levels.Row {
 // Answered reports whether n gave any figure in busy, a frame's Busy: a
 // node that did not answer in time, or whose answer was only a baseline,
 // has every core Missing.
-func (n Node) Answered(busy levels.Row) bool { return n.Cores > 0 && anyKnown(n.Row(busy)) }
+func (n Node) Answered(busy levels.Row) bool { return n.Cores > 0 && n.Row(busy).AnyKnown() }
 
 // Silent reports whether n gave no figure in a profile of ticks frames:
 // its mean and peak would read as idle, which it was not known to be.
@@ -56,7 +56,7 @@ func (n Node) Silent(ticks int) bool { return n.Cores == 0 || n.MissedTicks >= t
 // none of whose nodes ever answered has no mean or peak to give.
 func (p *Profile) AnyFigure() bool {
 	for i := range p.Frames {
-		if anyKnown(p.Frames[i].Busy) {
+		if p.Frames[i].Busy.AnyKnown() {
 			return true
 		}
 	}
@@ -110,7 +110,7 @@ func (p *Profile) Figures() []NodeFigures {
 	out := make([]NodeFigures, len(layout))
 	for i, n := range layout {
 		mean, peak := knownMean(p, func(f *Frame) levels.Row { return n.Row(f.Busy) })
-		out[i] = NodeFigures{Node: n, Ticks: len(p.Frames), MeanBusyCores: round(mean, 1e3), PeakBusyCores: round(peak, 1e3)}
+		out[i] = NodeFigures{Node: n, Ticks: len(p.Frames), MeanBusyCores: Round(mean, 1e3), PeakBusyCores: Round(peak, 1e3)}
 	}
 	return out
 }
@@ -121,17 +121,7 @@ func (p *Profile) Figures() []NodeFigures {
 // machine is this one only).
 func (p *Profile) ClusterBusy() (mean, peak float64) {
 	mean, peak = knownMean(p, func(f *Frame) levels.Row { return f.Busy })
-	return round(mean, 1e3), round(peak, 1e3)
-}
-
-// anyKnown reports whether r holds at least one measured value.
-func anyKnown(r levels.Row) bool {
-	for _, l := range r {
-		if l.Known() {
-			return true
-		}
-	}
-	return false
+	return Round(mean, 1e3), Round(peak, 1e3)
 }
 
 // checkNodes refuses nodes that do not lay out every frame's cores exactly:
@@ -177,7 +167,7 @@ func knownMean(p *Profile, row func(*Frame) levels.Row) (mean, peak float64) {
 	n := 0
 	for i := range p.Frames {
 		r := row(&p.Frames[i])
-		if !anyKnown(r) {
+		if !r.AnyKnown() {
 			continue
 		}
 		v := r.Sum()
@@ -200,9 +190,9 @@ func clusterVerdict(p *Profile) string {
 	}
 	s := p.Summary
 	if !p.AnyFigure() {
-		return fmt.Sprintf("%s: none gave a figure", count(len(p.Nodes), "node"))
+		return fmt.Sprintf("%s: none gave a figure", Count(len(p.Nodes), "node"))
 	}
-	v := fmt.Sprintf("%s, %s: %.2f busy on average", count(len(p.Nodes), "node"), count(cores, "core"), s.MachineBusyCores)
+	v := fmt.Sprintf("%s, %s: %.2f busy on average", Count(len(p.Nodes), "node"), Count(cores, "core"), s.MachineBusyCores)
 	if cores > 0 {
 		v += fmt.Sprintf(" (%.0f%%)", 100*s.MachineBusyCores/float64(cores))
 	}
@@ -215,8 +205,8 @@ func clusterVerdict(p *Profile) string {
 	return v
 }
 
-// count is "1 node", "4 nodes".
-func count(n int, thing string) string {
+// Count is "1 node", "4 nodes".
+func Count(n int, thing string) string {
 	if n == 1 {
 		return "1 " + thing
 	}

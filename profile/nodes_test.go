@@ -26,21 +26,21 @@ func watched() *Profile {
 			{T: 2, Busy: levels.Row{levels.Of(0.5), levels.Of(0.5), levels.Missing}},
 		},
 	}
-	summarizeWatch(p)
+	p.Summary.WallS = 2
+	p.Summary.MachineBusyCores, p.Summary.PeakBusyCores = p.ClusterBusy()
 	return p
 }
 
-func TestWatchedRoundTripAndSummary(t *testing.T) {
+func TestWatchedRoundTripAndFigures(t *testing.T) {
 	want := watched()
-	s := want.Summary
 	// Means of known cores: (1.75 + 1.0) / 2; a missing node adds nothing.
 	near := func(got, want float64) bool { return math.Abs(got-want) <= 3*levels.MaxError }
-	if !near(s.MachineBusyCores, 1.375) || !near(s.PeakBusyCores, 1.75) || s.WallS != 2 {
-		t.Errorf("summary = busy %v, peak %v, wall %v; want 1.375, 1.75, 2", s.MachineBusyCores, s.PeakBusyCores, s.WallS)
+	if busy, peak := want.ClusterBusy(); !near(busy, 1.375) || !near(peak, 1.75) {
+		t.Errorf("ClusterBusy = %v, %v; want 1.375, 1.75", busy, peak)
 	}
 	wantVerdict := "2 nodes, 3 cores: 1.38 busy on average (46%), peak 1.75; b:9100 missed 1 of 2 ticks"
-	if s.Verdict != wantVerdict {
-		t.Errorf("verdict = %q; want %q", s.Verdict, wantVerdict)
+	if v := Verdict(want); v != wantVerdict {
+		t.Errorf("verdict = %q; want %q", v, wantVerdict)
 	}
 	var buf bytes.Buffer
 	if err := Encode(&buf, []*Profile{want}); err != nil {

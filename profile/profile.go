@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -185,6 +186,39 @@ type Summary struct {
 	Verdict      string        `json:"verdict"`
 }
 
+// EscapedProcess is a process of the run that had left the subject's
+// process group when the run ended: a daemon, which calls setsid and is
+// reparented to init, so that neither the group's kill nor the kernel's
+// Pdeathsig reaches it.
+type EscapedProcess struct {
+	PID     int    `json:"pid"`
+	Command string `json:"command"`
+	// Ended is whether it was seen to end when corescope killed it; Why
+	// says what stopped corescope otherwise.
+	Ended bool   `json:"ended"`
+	Why   string `json:"why,omitempty"`
+}
+
+// ProcessLimit is the subject's share of its user's limit of processes and
+// threads (RLIMIT_NPROC, `ulimit -u`), which counts corescope's own threads
+// too: corescope gives the subject a lower limit than its own so that a
+// subject that exhausts it (a thread or fork bomb) leaves corescope room to
+// run. It is kept in a profile when the subject reached it.
+type ProcessLimit struct {
+	// Ulimit is corescope's own limit, the one the user set.
+	Ulimit int `json:"ulimit"`
+	// Limit is the subject's: Ulimit less what corescope kept for itself.
+	Limit int `json:"limit"`
+	// Peak is the most processes and threads of the user counted at once.
+	Peak int `json:"peak"`
+}
+
+// TreeSampled reports whether any sample read the subject's process tree.
+// Without one (a subject that exited before the first tick after its start,
+// such as /bin/true), Threads, Procs and MaxRSS are 0 because they were not
+// measured, not because they were nothing: show them as not measured.
+func (s Summary) TreeSampled() bool { return s.Procs > 0 }
+
 // ThreadGIL is one thread's time holding the GIL (its computations' CPU
 // time) and waiting for it (the rest of their wall time).
 type ThreadGIL struct {
@@ -225,12 +259,19 @@ type Profile struct {
 // Failed reports whether the run did not end well.
 func (p *Profile) Failed() bool { return p.Error != "" }
 
-// stoppedByUser begins the Error of a run its user stopped.
-const stoppedByUser = "stopped by the user"
+// StoppedByUser begins the Error of a run its user stopped: the recorder
+// writes it, Stopped looks for it.
+const StoppedByUser = "stopped by the user"
 
 // Stopped reports whether the run's user stopped it, rather than its
 // subject failing.
-func (p *Profile) Stopped() bool { return strings.HasPrefix(p.Error, stoppedByUser) }
+func (p *Profile) Stopped() bool { return strings.HasPrefix(p.Error, StoppedByUser) }
+
+// MaxSlices bounds the switch timeline a profile keeps: about 10 MB in
+// memory and 20 MB in a file. A GIL-bound subject makes some 5,000 slices a
+// second, so this holds the last 50 s of the busiest runs; past it the
+// oldest slices are dropped and counted (Profile.SlicesDropped).
+const MaxSlices = 250_000
 
 // Attributions say how a profile knows which core the subject ran on:
 // exact from perf's per-CPU clocks and switch records; approximate from each
@@ -239,3 +280,7 @@ const (
 	AttributionExact       = "exact"
 	AttributionApproximate = "approximate"
 )
+
+// Round rounds a figure to 1/scale (1e3 for cores, 1e4 for seconds), as
+// profiles keep their figures: a file need not carry a float's noise.
+func Round(v, scale float64) float64 { return math.Round(v*scale) / scale }

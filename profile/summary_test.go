@@ -2,37 +2,11 @@ package profile
 
 import (
 	"encoding/json"
-	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"corescope/spec"
 )
-
-func TestSummarizeFramesWeightsEdges(t *testing.T) {
-	p := &Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)}}
-	// The subject lives from 0.15 to 0.35 s: half of frame 0.2, all of 0.3, half of 0.4.
-	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.15, 0.35
-	for i, busy := range []float64{0.1, 1.0, 2.0, 1.0, 0.1} {
-		p.Frames = append(p.Frames, Frame{T: 0.1 * float64(i+1), Busy: row(busy/2, busy/2), SubjectCPU: 0.1, SelfCPU: 0.01})
-	}
-	summarizeFrames(p)
-	s := p.Summary
-	// (1.0*0.5 + 2.0*1 + 1.0*0.5) / 2 = 1.5
-	if math.Abs(s.MachineBusyCores-1.5) > 1e-9 {
-		t.Errorf("machine busy cores = %v; want 1.5", s.MachineBusyCores)
-	}
-	if s.PeakBusyCores != 2 {
-		t.Errorf("peak = %v; want 2", s.PeakBusyCores)
-	}
-	if math.Abs(s.CPUS-0.5) > 1e-9 || math.Abs(s.SelfCPUS-0.05) > 1e-9 {
-		t.Errorf("cpu = %v, self = %v; want 0.5 and 0.05", s.CPUS, s.SelfCPUS)
-	}
-	if math.Abs(s.SelfCores-0.1) > 1e-9 {
-		t.Errorf("self cores = %v; want 0.05 s over 0.5 s = 0.1", s.SelfCores)
-	}
-}
 
 func run(m spec.Model, wall, cores float64) *Profile {
 	return &Profile{
@@ -90,23 +64,6 @@ func TestFailedRunHasNoSpeedup(t *testing.T) {
 	}
 }
 
-// TestTreeSampled checks the sign of a summary whose process figures were
-// never measured: /bin/true exits before any tick reads its tree.
-func TestTreeSampled(t *testing.T) {
-	p := &Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)},
-		Frames: []Frame{{T: 0.1, Busy: row(0.1, 0)}, {T: 0.2, Busy: row(0, 0.1)}}}
-	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.15, 0.151
-	summarizeFrames(p)
-	if s := p.Summary; s.TreeSampled() || s.MaxRSS != 0 || s.Threads != 0 {
-		t.Errorf("no frame read the tree: sampled %v, max RSS %d, threads %d; want false, 0, 0", s.TreeSampled(), s.MaxRSS, s.Threads)
-	}
-	p.Frames[1].Procs, p.Frames[1].Threads, p.Frames[1].RSS = 1, 1, 1<<20
-	summarizeFrames(p)
-	if s := p.Summary; !s.TreeSampled() || s.MaxRSS != 1<<20 {
-		t.Errorf("one frame read the tree: sampled %v, max RSS %d; want true, %d", s.TreeSampled(), s.MaxRSS, 1<<20)
-	}
-}
-
 // TestStartupOnlyWithTasks checks that a subject that reported no tasks
 // has no startup_s in its file: 0 there would read as "started at once".
 func TestStartupOnlyWithTasks(t *testing.T) {
@@ -137,10 +94,10 @@ func TestProcessNote(t *testing.T) {
 	want := "ended 2 processes that had left the subject's process group: sleep 600 (pid 10), sleep 60 (pid 12); " +
 		"could not end 1 process that had left the subject's process group: /usr/bin/passwd (pid 11: cannot kill it: operation not permitted); " +
 		"the subject reached the process limit: 88 processes and threads of its user counted at once, against its limit of 86 (ulimit -u 120, less 34 kept for corescope's own threads)"
-	if got := processNote(s); got != want {
+	if got := ProcessNote(s); got != want {
 		t.Errorf("processNote =\n%s\nwant\n%s", got, want)
 	}
-	if got := processNote(Summary{}); got != "" {
+	if got := ProcessNote(Summary{}); got != "" {
 		t.Errorf("processNote of a run whose processes all stayed = %q; want nothing", got)
 	}
 	ok := run(spec.Processes, 1, 2)

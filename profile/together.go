@@ -51,3 +51,6 @@ func Together(ss []Slice, group func(Slice) int, from, to float64) float64 {
 
 // ByThread groups slices by thread, for Together.
 func ByThread(s Slice) int { return s.TID }
+
+// ByProcess groups slices by process, for Together.
+func ByProcess(s Slice) int { return s.PID }

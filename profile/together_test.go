@@ -25,7 +25,7 @@ func TestTogether(t *testing.T) {
 		{"clipped to the span", []Slice{sl(1, 0, 2), sl(2, 0, 2)}, ByThread, 0.5, 1, 1},
 		// Threads 1 and 3 share process 101: together by thread, not by process.
 		{"same process", []Slice{sl(1, 0, 1), sl(3, 0, 1)}, ByThread, 0, 1, 1},
-		{"same process by process", []Slice{sl(1, 0, 1), sl(3, 0, 1)}, byProcess, 0, 1, 0},
+		{"same process by process", []Slice{sl(1, 0, 1), sl(3, 0, 1)}, ByProcess, 0, 1, 0},
 		{"three at once counts as together", []Slice{sl(1, 0, 1), sl(2, 0, 1), sl(3, 0.5, 1)}, ByThread, 0, 1, 1},
 	}
 	for _, c := range cases {
@@ -34,6 +34,3 @@ func TestTogether(t *testing.T) {
 		}
 	}
 }
-
-// byProcess groups slices by process, for Together in tests of processes.
-func byProcess(s Slice) int { return s.PID }

@@ -18,7 +18,7 @@ import (
 // Error says those). Every number in it is measured.
 func Verdict(p *Profile) string {
 	v := figuresVerdict(p)
-	if note := processNote(p.Summary); note != "" && !p.Failed() {
+	if note := ProcessNote(p.Summary); note != "" && !p.Failed() {
 		v += "; " + note
 	}
 	return v
@@ -219,7 +219,7 @@ func Speedups(ps []*Profile) {
 	for _, p := range ps {
 		p.Summary.Speedup = nil
 		if base := baseline(ps, p); base != nil && p.Summary.WallS > 0 && !p.Failed() {
-			x := round(base.Summary.WallS/p.Summary.WallS, 1e3)
+			x := Round(base.Summary.WallS/p.Summary.WallS, 1e3)
 			p.Summary.Speedup = &x
 		}
 		p.Summary.Verdict = Verdict(p)
@@ -263,4 +263,45 @@ func BaselineName(p *Profile) string {
 		return p.Spec.Baseline
 	}
 	return "sequential"
+}
+
+// String says what the subject reached, for the verdict.
+func (l ProcessLimit) String() string {
+	return fmt.Sprintf("the subject reached the process limit: %d processes and threads of its user counted at once, against its limit of %d (ulimit -u %d, less %d kept for corescope's own threads)",
+		l.Peak, l.Limit, l.Ulimit, l.Ulimit-l.Limit)
+}
+
+// ProcessNote says what became of the run's processes beyond its verdict's
+// figures: those that left the subject's process group, ended or not, and
+// the process limit, when the subject reached it. Empty when neither.
+func ProcessNote(s Summary) string {
+	var notes []string
+	for _, ended := range []bool{true, false} {
+		var named []string
+		for _, e := range s.Escaped {
+			if e.Ended != ended {
+				continue
+			}
+			if ended {
+				named = append(named, fmt.Sprintf("%s (pid %d)", e.Command, e.PID))
+			} else {
+				named = append(named, fmt.Sprintf("%s (pid %d: %s)", e.Command, e.PID, e.Why))
+			}
+		}
+		if len(named) == 0 {
+			continue
+		}
+		what, processes := "ended", fmt.Sprintf("%d processes", len(named))
+		if !ended {
+			what = "could not end"
+		}
+		if len(named) == 1 {
+			processes = "1 process"
+		}
+		notes = append(notes, fmt.Sprintf("%s %s that had left the subject's process group: %s", what, processes, strings.Join(named, ", ")))
+	}
+	if s.ProcessLimit != nil {
+		notes = append(notes, s.ProcessLimit.String())
+	}
+	return strings.Join(notes, "; ")
 }

@@ -1,7 +1,6 @@
 package profile
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,80 +113,11 @@ func TestVerdictWordings(t *testing.T) {
 	}
 }
 
-func TestSummarizeSlicesAndTasks(t *testing.T) {
-	t0 := time.Unix(1000, 0)
-	p := &Profile{Started: t0, Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)},
-		Threads: []Thread{{PID: 1, TID: 1, Name: "main"}},
-		Slices: []Slice{{PID: 1, TID: 1, CPU: 0, Start: 0.1, End: 0.2}, {PID: 1, TID: 1, CPU: 1, Start: 0.2, End: 0.25},
-			{PID: 1, TID: 1, CPU: 1, Start: 0.3, End: 0.4}, {PID: 1, TID: 7, CPU: 0, Start: 0.2, End: 0.21}},
-		Events: []spec.Event{{Ev: spec.EvTaskStart, TNs: t0.Add(300 * time.Millisecond).UnixNano()},
-			{Ev: spec.EvTaskEnd, TNs: t0.Add(500 * time.Millisecond).UnixNano()}},
-		Frames: []Frame{{T: 0.4, SubjectBusy: row(1, 0)}, {T: 0.5, SubjectBusy: row(1, 1)}},
-	}
-	p.Summary.SubjectStartS = 0.1
-	summarizeSlices(p)
-	summarizeTasks(p)
-	want := []Thread{{PID: 1, TID: 1, Name: "main", OnCPUS: 0.25, Switches: 3, Migrations: 1}, {PID: 1, TID: 7, OnCPUS: 0.01, Switches: 1}}
-	if len(p.Threads) != 2 || p.Threads[0] != want[0] || p.Threads[1] != want[1] {
-		t.Errorf("threads = %+v; want %+v", p.Threads, want)
-	}
-	s := p.Summary
-	if s.TasksStartS != 0.3 || s.TasksEndS != 0.5 || s.StartupS != 0.2 {
-		t.Errorf("tasks %v..%v, start-up %v; want 0.3..0.5 after 0.2 s", s.TasksStartS, s.TasksEndS, s.StartupS)
-	}
-	// Frame 0.4 covers 0.3..0.4 with 1 core, frame 0.5 covers 0.4..0.5 with 2.
-	if s.TasksCoresUsed != 1.5 {
-		t.Errorf("cores used over the tasks = %v; want 1.5", s.TasksCoresUsed)
-	}
-}
-
-// TestCreditUnsampled checks that CPU no sample saw lands, as approximate
-// attribution puts all CPU, on the cores the threads last ran on, in the
-// frame the subject exited in.
-func TestCreditUnsampled(t *testing.T) {
-	p := &Profile{Spec: spec.Spec{Interval: spec.Duration(100 * time.Millisecond)},
-		Frames: []Frame{
-			{T: 0.1, SubjectBusy: row(0.5, 0, 0), SubjectCPU: 0.1,
-				ThreadSamples: []ThreadSample{{TID: 1, CPU: 0.05, Core: 0}, {TID: 2, CPU: 0.05, Core: 2}}},
-			{T: 0.2, SubjectBusy: row(0, 0, 0)}, // the subject exited at 0.15, unsampled
-		}}
-	p.Summary.SubjectEndS = 0.15
-	creditUnsampled(p, 0.2) // the kernel counted 0.1 s more than the samples
-	if got, want := p.Frames[1].SubjectBusy, row(0.5, 0, 0.5); !slices.Equal(got, want) {
-		t.Errorf("exit frame's subject load = %v; want %v", got, want)
-	}
-	creditUnsampled(p, 0.05) // the samples saw more than the kernel: nothing to credit
-	if got, want := p.Frames[1].SubjectBusy, row(0.5, 0, 0.5); !slices.Equal(got, want) {
-		t.Errorf("after a credit of nothing: %v; want %v", got, want)
-	}
-}
-
 func TestVerdictThreadsWithoutGIL(t *testing.T) {
 	p := &Profile{Spec: spec.Spec{Backend: spec.BackendPython, Workload: spec.CPU, Model: spec.Threads},
 		Machine: Machine{LogicalCores: 2, Python: "CPython 3.13.1, no GIL"},
 		Summary: Summary{WallS: 2, CPUS: 2, CoresUsed: 1}}
 	if got := Verdict(p); !strings.Contains(got, "though this Python has no GIL") || strings.Contains(got, "GIL-bound") {
 		t.Errorf("threads on a free-threaded Python at one core: %q; want it not blamed on a GIL", got)
-	}
-}
-
-func TestApproximateCoreLoad(t *testing.T) {
-	tests := []struct {
-		name    string
-		samples []ThreadSample
-		want    []float64
-	}{
-		{"each on its core", []ThreadSample{{TID: 1, CPU: 0.05, Core: 0}, {TID: 2, CPU: 0.1, Core: 2}}, []float64{0.5, 0, 1}},
-		{"two busy threads last seen on one core", []ThreadSample{{TID: 1, CPU: 0.1, Core: 1}, {TID: 2, CPU: 0.1, Core: 1}},
-			[]float64{1, 1, 0}},
-		{"more than the machine", []ThreadSample{{TID: 1, CPU: 0.2, Core: 0}, {TID: 2, CPU: 0.2, Core: 0}}, []float64{1, 1, 1}},
-		{"idle and unknown cores", []ThreadSample{{TID: 1, CPU: 0, Core: 0}, {TID: 2, CPU: 0.1, Core: -1}}, []float64{0, 0, 0}},
-	}
-	for _, tt := range tests {
-		busy := make([]float64, 3)
-		approximateCoreLoad(busy, tt.samples, 0.1)
-		if !slices.Equal(busy, tt.want) {
-			t.Errorf("%s: approximateCoreLoad = %v; want %v", tt.name, busy, tt.want)
-		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // watched is a watch of nodes nodes of per cores each, n samples at 1 Hz,
-// core c of sample s at busy(s, c) (NaN: missing), as profile.Watch
+// core c of sample s at busy(s, c) (NaN: missing), as recorder.Watch
 // records it: no subject, the nodes named node00:9100 on.
 func watched(nodes, per, n int, busy func(s, c int) float64) *profile.Profile {
 	p := &profile.Profile{Label: fmt.Sprintf("watch of %d nodes", nodes), Spec: spec.Spec{Interval: spec.Duration(time.Second)},

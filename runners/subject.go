@@ -7,7 +7,7 @@ import (
 	"corescope/spec"
 )
 
-// Subject is a prepared command: what profile.Record starts for a Spec.
+// Subject is a prepared command: what recorder.Record starts for a Spec.
 type Subject struct {
 	Argv []string // Argv[0] is the program
 	Env  []string // extra environment, appended to os.Environ()

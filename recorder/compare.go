@@ -1,0 +1,91 @@
+package recorder
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"corescope/profile"
+	"corescope/spec"
+)
+
+// ComparePause is the rest between two runs of a comparison, so one run's
+// tail does not colour the next one's start.
+const ComparePause = 500 * time.Millisecond
+
+// RecordFunc records one run: Record, or a stand-in in tests.
+type RecordFunc func(ctx context.Context, spec spec.Spec, opt Options) (*profile.Profile, error)
+
+// CompareOptions configure Compare. The hooks are called on Compare's
+// goroutine, one run after another; Options.OnFrame gets every frame of
+// every run, between that run's OnRun and OnRunEnd.
+type CompareOptions struct {
+	Options
+	// OnRun, when set, is called before run i (0-based) of n starts.
+	OnRun func(i, n int, spec spec.Spec)
+	// OnRunEnd, when set, is called when run i ended, with what Record
+	// returned: a profile (nil when the subject never started), which the
+	// hook owns, and an error (a failed run, ErrStopped).
+	OnRunEnd func(i int, p *profile.Profile, err error)
+	// Record records each run; nil means Record.
+	Record RecordFunc
+}
+
+// Compare records each spec in turn and sets every run's speedup: the one
+// loop that runs a list of specs, for the CLI and the window alike. It goes
+// on after a failed run and returns the first failure with every profile
+// made; a stop (ctx done) ends it with ErrStopped.
+func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*profile.Profile, error) {
+	var (
+		ps       []*profile.Profile
+		firstErr error
+	)
+	if opt.Machine == nil {
+		m := ThisMachine(ctx)
+		opt.Machine = &m
+	}
+	record := opt.Record
+	if record == nil {
+		record = Record
+	}
+	for i, s := range specs {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				profile.Speedups(ps)
+				return ps, ErrStopped
+			case <-time.After(ComparePause):
+			}
+		}
+		if opt.OnRun != nil {
+			opt.OnRun(i, len(specs), s)
+		}
+		p, err := record(ctx, s, opt.Options)
+		if opt.OnRunEnd != nil {
+			opt.OnRunEnd(i, handOver(p), err)
+		}
+		if p != nil {
+			ps = append(ps, p)
+		}
+		if errors.Is(err, ErrStopped) || errors.Is(err, ErrUnsupported) {
+			profile.Speedups(ps)
+			return ps, err // a stop, or a system where no run can work
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	profile.Speedups(ps)
+	return ps, firstErr
+}
+
+// handOver is a copy of p that a hook may keep and change: Compare goes on
+// setting the speedups and verdicts of its own runs, which must not race
+// with the hook's goroutine. What Compare never changes is shared.
+func handOver(p *profile.Profile) *profile.Profile {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}

@@ -1,0 +1,110 @@
+package recorder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"corescope/profile"
+	"corescope/spec"
+)
+
+// scriptedRecord stands in for Record: run i fails with errs[i] (nil for a
+// run that succeeds) after one frame, and cancel, when set, is called in
+// run stopAt to play a user pressing Stop.
+func scriptedRecord(errs []error, stopAt int, cancel context.CancelFunc) RecordFunc {
+	i := -1
+	return func(ctx context.Context, s spec.Spec, opt Options) (*profile.Profile, error) {
+		i++
+		if i == stopAt && cancel != nil {
+			cancel()
+		}
+		if errors.Is(errs[i], errNeverStarted) {
+			return nil, errs[i]
+		}
+		opt.OnFrame(profile.Frame{T: float64(i)})
+		p := &profile.Profile{Label: s.Label(), Spec: s, Summary: profile.Summary{WallS: float64(i + 1)}}
+		if errs[i] != nil {
+			p.Error = errs[i].Error()
+		}
+		return p, errs[i]
+	}
+}
+
+var errNeverStarted = errors.New("the subject never started")
+
+func TestCompareHooks(t *testing.T) {
+	failed := errors.New("exit 3")
+	tests := []struct {
+		name     string
+		errs     []error
+		stopAt   int // the run during which the user stops; -1: never
+		wantLog  []string
+		wantRuns int
+		wantErr  error
+	}{
+		{"all succeed", []error{nil, nil}, -1,
+			[]string{"start 0/2 sequential", "frame 0", "end 0 ok", "start 1/2 threads", "frame 1", "end 1 ok"}, 2, nil},
+		{"a failure goes on and is returned", []error{failed, nil}, -1,
+			[]string{"start 0/2 sequential", "frame 0", "end 0 exit 3", "start 1/2 threads", "frame 1", "end 1 ok"}, 2, failed},
+		{"a run that never started has no profile", []error{errNeverStarted, nil}, -1,
+			[]string{"start 0/2 sequential", "end 0 no profile", "start 1/2 threads", "frame 1", "end 1 ok"}, 1, errNeverStarted},
+		{"a stop ends the loop", []error{ErrStopped, nil}, 0,
+			[]string{"start 0/2 sequential", "frame 0", "end 0 stopped"}, 1, ErrStopped},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var log []string
+			specs := []spec.Spec{{Backend: spec.BackendGo, Model: spec.Sequential}, {Backend: spec.BackendGo, Model: spec.Threads}}
+			opt := CompareOptions{
+				Options: Options{Machine: &profile.Machine{}, OnFrame: func(f profile.Frame) { log = append(log, fmt.Sprintf("frame %g", f.T)) }},
+				OnRun:   func(i, n int, s spec.Spec) { log = append(log, fmt.Sprintf("start %d/%d %s", i, n, s.Model)) },
+				OnRunEnd: func(i int, p *profile.Profile, err error) {
+					switch {
+					case p == nil:
+						log = append(log, fmt.Sprintf("end %d no profile", i))
+					case errors.Is(err, ErrStopped):
+						log = append(log, fmt.Sprintf("end %d stopped", i))
+					case err != nil:
+						log = append(log, fmt.Sprintf("end %d %v", i, err))
+					default:
+						log = append(log, fmt.Sprintf("end %d ok", i))
+					}
+				},
+				Record: scriptedRecord(tt.errs, tt.stopAt, cancel),
+			}
+			ps, err := Compare(ctx, specs, opt)
+			if !slices.Equal(log, tt.wantLog) {
+				t.Errorf("hooks called %q; want %q", log, tt.wantLog)
+			}
+			if len(ps) != tt.wantRuns || !errors.Is(err, tt.wantErr) {
+				t.Errorf("Compare() = %d profiles, %v; want %d, %v", len(ps), err, tt.wantRuns, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCompareSetsSpeedups(t *testing.T) {
+	specs := []spec.Spec{{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Sequential, Tasks: 1, Size: 1},
+		{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Processes, Tasks: 1, Size: 1}}
+	var handed []*profile.Profile
+	opt := CompareOptions{Options: Options{Machine: &profile.Machine{}, OnFrame: func(profile.Frame) {}}, Record: scriptedRecord([]error{nil, nil}, -1, nil),
+		OnRunEnd: func(_ int, p *profile.Profile, _ error) { handed = append(handed, p) }}
+	ps, err := Compare(context.Background(), specs, opt)
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("Compare() = %d profiles, %v; want 2, nil", len(ps), err)
+	}
+	// The hook's goroutine owns what it was handed: Compare must not write
+	// its speedups and verdicts there while the window reads them.
+	if handed[0] == ps[0] || handed[1] == ps[1] || handed[1].Summary.Speedup != nil {
+		t.Errorf("the hook was handed Compare's own profiles (speedup %v); want copies Compare leaves alone", handed[1].Summary.Speedup)
+	}
+	// The sequential run took 1 s, the processes run 2 s.
+	if s := ps[1].Summary.Speedup; s == nil || *s != 0.5 {
+		t.Errorf("speedup of the second run = %v; want 0.5", s)
+	}
+}
