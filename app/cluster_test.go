@@ -279,6 +279,12 @@ func TestWatchInTheWindow(t *testing.T) {
 	if len(u.runs) != 1 || len(u.runs[0].Nodes) != 2 || len(u.runs[0].Frames) < 5 {
 		t.Fatalf("after Stop the session holds %d runs; want the watch with its 2 nodes and frames", len(u.runs))
 	}
+	// The watch is concluded where it joins the session: named by its
+	// nodes, with the cluster's verdict, which Live shows.
+	w := u.runs[0]
+	if w.Label != "watch of 2 nodes" || !strings.HasPrefix(w.Summary.Verdict, "2 nodes, 4 cores: ") || !strings.Contains(u.live.text, w.Summary.Verdict) {
+		t.Errorf("watch named %q, verdict %q, Live says %q; want \"watch of 2 nodes\" and the cluster's verdict shown", w.Label, w.Summary.Verdict, u.live.text)
+	}
 	if u.live.note.Visible() {
 		t.Errorf("Live notes %q over a watch; want no word of a subject", u.live.note.Text)
 	}

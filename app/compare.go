@@ -186,7 +186,7 @@ func verdictText(name string, p *profile.Profile) *widget.RichText {
 
 // verdictAndWhy is a run's verdict, then why its picture looks as it does.
 func verdictAndWhy(p *profile.Profile) string {
-	text := runtext.Verdict(p) + "."
+	text := runtext.Outcome(p) + "."
 	if why := runtext.Why(p); why != "" {
 		text += " " + why
 	}

@@ -119,7 +119,7 @@ func TestSelectingARunShowsItInLiveAndThreads(t *testing.T) {
 		if !tableRows(u.compare)[i].shown || u.compare.lanes.shown != p {
 			t.Errorf("after tapping %s of %s, its row and lane are not marked shown", how, p.Label)
 		}
-		if got, why := u.bars.live.why.Text, runtext.Why(p); !strings.Contains(got, runtext.Verdict(p)) || !strings.Contains(got, why) || why == "" {
+		if got, why := u.bars.live.why.Text, runtext.Why(p); !strings.Contains(got, runtext.Outcome(p)) || !strings.Contains(got, why) || why == "" {
 			t.Errorf("run bar for %s says %q; want its verdict and why (%q)", p.Label, got, why)
 		}
 	}
@@ -244,7 +244,7 @@ func TestCompareShowsFiveVerdictsAt1280x800(t *testing.T) {
 	}
 	for i, o := range u.compare.verdicts.Objects {
 		p := u.runs[i]
-		if text, want := o.(interface{ String() string }).String(), runtext.Why(p); !strings.Contains(text, runtext.Verdict(p)) || !strings.Contains(text, want) {
+		if text, want := o.(interface{ String() string }).String(), runtext.Why(p); !strings.Contains(text, runtext.Outcome(p)) || !strings.Contains(text, want) {
 			t.Errorf("verdict %d = %q; want %s's verdict and why", i, text, p.Label)
 		}
 	}

@@ -36,7 +36,7 @@ const (
 )
 
 // runGroup is runs that belong side by side: one time scale in the Compare
-// tab, speedups against the group's own sequential run.
+// tab, speedups against the group's own baseline (its sequential run).
 type runGroup struct {
 	kind groupKind
 	n    int    // a comparison's number, from 1
@@ -83,8 +83,10 @@ func (s *session) groupFor(runs int) *runGroup {
 // fileGroup is a new group for the runs of the file at path.
 func fileGroup(path string) *runGroup { return &runGroup{kind: openedFile, file: filepath.Base(path)} }
 
-// add puts ps in group g (joining the session if new), sets the speedups
-// of g's runs against its own sequential run, and shows g and the last of ps.
+// add puts ps in group g (joining the session if new), concludes the runs
+// the recorder made (each one's speedup against the group's own baseline,
+// and its verdict: runtext.Conclude), and shows g and the last of ps. Runs
+// opened from a file keep what their file concluded.
 func (s *session) add(g *runGroup, ps ...*profile.Profile) {
 	if len(ps) == 0 {
 		return
@@ -94,7 +96,9 @@ func (s *session) add(g *runGroup, ps ...*profile.Profile) {
 	}
 	g.runs = append(g.runs, ps...)
 	s.runs = append(s.runs, ps...)
-	profile.Speedups(g.runs)
+	if g.kind != openedFile {
+		runtext.Conclude(g.runs)
+	}
 	s.group, s.shown = g, ps[len(ps)-1]
 }
 

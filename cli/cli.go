@@ -396,6 +396,7 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	}
 	ps, runErr := recorder.Compare(ctx, specs, opt)
 	prog.clear()
+	runtext.Conclude(ps)
 
 	if cmd == "compare" {
 		printTable(stdout, ps)

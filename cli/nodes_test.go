@@ -7,6 +7,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -47,7 +48,7 @@ func TestPrintNodesNoFigureAtAll(t *testing.T) {
 	if got := strings.Join(strings.Fields(lines[len(lines)-1]), " "); got != "all 0 - -" {
 		t.Errorf("the all row reads %q; want %q", got, "all 0 - -")
 	}
-	if got := profile.Verdict(p); !strings.Contains(got, "none gave a figure") {
+	if got := runtext.Verdict(p); !strings.Contains(got, "none gave a figure") {
 		t.Errorf("verdict %q; want it to say no node gave a figure", got)
 	}
 }

@@ -59,7 +59,7 @@ func printSummary(w io.Writer, p *profile.Profile) {
 		printf(tw, "  \tthread %d held %s, waited for %s\n", g.TID, runtext.Seconds(g.HoldS), runtext.Seconds(g.WaitS))
 	}
 	printf(tw, "  corescope\t%s\n", runtext.Cost(s))
-	printf(tw, "  verdict\t%s\n", runtext.Verdict(p))
+	printf(tw, "  verdict\t%s\n", runtext.Outcome(p))
 	tw.Flush()
 }
 

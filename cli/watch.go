@@ -62,6 +62,7 @@ func cmdWatch(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	runtext.Conclude([]*profile.Profile{p})
 	printWatch(stdout, p)
 	if err := out.write([]*profile.Profile{p}, stderr); err != nil {
 		return err
@@ -87,7 +88,7 @@ func printWatch(w io.Writer, p *profile.Profile) {
 	s := p.Summary
 	printf(w, "%s: %s at one tick every %v, %s\n\n", runtext.Label(p), runtext.Seconds(s.WallS), p.Spec.Interval.D(), runtext.Count(len(p.Frames), "tick"))
 	printNodes(w, p)
-	printf(w, "\n  cluster    %s\n", runtext.Verdict(p))
+	printf(w, "\n  cluster    %s\n", runtext.Outcome(p))
 	if s.SelfCPUS > 0 {
 		printf(w, "  corescope  %s\n", runtext.Cost(s))
 	}
@@ -168,6 +169,7 @@ func reportHistory(ctx context.Context, q nodes.HistoryQuery, stdout io.Writer) 
 		return nil, err
 	}
 	p := recorder.FromHistory(ctx, h, nil)
+	runtext.Conclude([]*profile.Profile{p})
 	printWatch(stdout, p)
 	return p, nil
 }

@@ -20,6 +20,7 @@ import (
 	"corescope/nodes/nodestest"
 	"corescope/probes"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // loadProfile reads the one profile a command wrote to path.
@@ -260,6 +261,19 @@ func TestReportPrometheusAgreesWithWatch(t *testing.T) {
 	h := loadProfile(t, history)
 	if len(h.Nodes) != 2 {
 		t.Fatalf("history has nodes %+v; want the two exporters", h.Nodes)
+	}
+	// Each is concluded where the command shows and saves it: named by its
+	// nodes, with the cluster's verdict.
+	for _, c := range []struct {
+		p    *profile.Profile
+		name string
+	}{{w, "watch of 2 nodes"}, {h, "history of 2 nodes"}} {
+		if v := c.p.Summary.Verdict; c.p.Label != c.name || v == "" || v != runtext.Verdict(c.p) {
+			t.Errorf("named %q, verdict %q; want %q and the concluded verdict", c.p.Label, v, c.name)
+		}
+	}
+	if !strings.Contains(stdout, h.Summary.Verdict) {
+		t.Errorf("report --prometheus does not show the history's verdict %q", h.Summary.Verdict)
 	}
 	for _, hn := range h.Nodes {
 		i := slices.IndexFunc(w.Nodes, func(n profile.Node) bool { return n.Name == hn.Name })

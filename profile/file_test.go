@@ -263,3 +263,18 @@ func TestFilesWrittenBeforeTheSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestStartupOnlyWithTasks checks that a subject that reported no tasks
+// has no startup_s in its file: 0 there would read as "started at once".
+func TestStartupOnlyWithTasks(t *testing.T) {
+	b, err := json.Marshal(Summary{WallS: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "startup_s") {
+		t.Errorf("summary without tasks = %s; want no startup_s", b)
+	}
+	if b, _ := json.Marshal(Summary{WallS: 1, TasksEndS: 0.9, StartupS: 0.2}); !strings.Contains(string(b), `"startup_s":0.2`) {
+		t.Errorf("summary with tasks = %s; want startup_s 0.2", b)
+	}
+}

@@ -180,35 +180,3 @@ func knownMean(p *Profile, row func(*Frame) levels.Row) (mean, peak float64) {
 	}
 	return mean / float64(n), peak
 }
-
-// clusterVerdict is a watched profile's sentence: its nodes and cores, how
-// busy they were on average, and the nodes that missed ticks.
-func clusterVerdict(p *Profile) string {
-	cores := 0
-	for _, n := range p.Nodes {
-		cores += n.Cores
-	}
-	s := p.Summary
-	if !p.AnyFigure() {
-		return fmt.Sprintf("%s: none gave a figure", Count(len(p.Nodes), "node"))
-	}
-	v := fmt.Sprintf("%s, %s: %.2f busy on average", Count(len(p.Nodes), "node"), Count(cores, "core"), s.MachineBusyCores)
-	if cores > 0 {
-		v += fmt.Sprintf(" (%.0f%%)", 100*s.MachineBusyCores/float64(cores))
-	}
-	v += fmt.Sprintf(", peak %.2f", s.PeakBusyCores)
-	for _, n := range p.Nodes {
-		if n.MissedTicks > 0 {
-			v += fmt.Sprintf("; %s missed %d of %d ticks", n.Name, n.MissedTicks, len(p.Frames))
-		}
-	}
-	return v
-}
-
-// Count is "1 node", "4 nodes".
-func Count(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}

@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"corescope/diagnosis"
 	"corescope/probes"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -58,6 +60,7 @@ func TestExactWithCompetition(t *testing.T) {
 		t.Fatalf("Record() = %v", err)
 	}
 	requireExact(t, p)
+	runtext.Conclude([]*profile.Profile{p})
 	s := p.Summary
 	subject, _ := meanOver(p, s.SubjectStartS, s.SubjectEndS, (*profile.Frame).SubjectCores)
 	t.Logf("subject %.2f cores, machine %.2f, others %.2f; %s", subject, s.MachineBusyCores, s.OthersBusyCores, s.Verdict)
@@ -151,8 +154,8 @@ func TestSlicesShowTheGIL(t *testing.T) {
 		if len(tids) < 2 {
 			t.Fatalf("tasks on %d worker threads; want the pool's %d", len(tids), s.Workers)
 		}
-		threads := workerSlices(p, tids, profile.ByThread)
-		median, overlap = weightedMedian(threads), profile.Together(threads, profile.ByThread, p.Summary.TasksStartS, p.Summary.TasksEndS)
+		threads := workerSlices(p, tids, diagnosis.ByThread)
+		median, overlap = weightedMedian(threads), diagnosis.Together(threads, diagnosis.ByThread, p.Summary.TasksStartS, p.Summary.TasksEndS)
 		t.Logf("threads: %d slices, weighted median %.2f ms, two workers on-core together %.1f%% of the run",
 			len(p.Slices), median*1e3, overlap*100)
 		return median >= 0.002 && median <= 0.012 && overlap <= 0.10
@@ -167,7 +170,7 @@ func TestSlicesShowTheGIL(t *testing.T) {
 	}
 	s = resolved(spec.Spec{Workload: spec.CPU, Model: spec.Processes, Tasks: 10, Size: 0.5})
 	parallel := func(p *profile.Profile) bool {
-		overlap = profile.Together(workerSlices(p, workers(p, true), profile.ByProcess), profile.ByProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
+		overlap = diagnosis.Together(workerSlices(p, workers(p, true), diagnosis.ByProcess), diagnosis.ByProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
 		t.Logf("processes: %d slices, workers on-core together %.1f%% of the run", len(p.Slices), overlap*100)
 		return overlap >= 0.5
 	}

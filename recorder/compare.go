@@ -31,10 +31,11 @@ type CompareOptions struct {
 	Record RecordFunc
 }
 
-// Compare records each spec in turn and sets every run's speedup: the one
-// loop that runs a list of specs, for the CLI and the window alike. It goes
-// on after a failed run and returns the first failure with every profile
-// made; a stop (ctx done) ends it with ErrStopped.
+// Compare records each spec in turn: the one loop that runs a list of
+// specs, for the CLI and the window alike. It goes on after a failed run
+// and returns the first failure with every profile made; a stop (ctx done)
+// ends it with ErrStopped. It judges and words nothing: whoever shows or
+// saves the runs concludes them (runtext.Conclude: speedups, verdicts).
 func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*profile.Profile, error) {
 	var (
 		ps       []*profile.Profile
@@ -52,7 +53,6 @@ func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*pro
 		if i > 0 {
 			select {
 			case <-ctx.Done():
-				profile.Speedups(ps)
 				return ps, ErrStopped
 			case <-time.After(ComparePause):
 			}
@@ -68,20 +68,19 @@ func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*pro
 			ps = append(ps, p)
 		}
 		if errors.Is(err, ErrStopped) || errors.Is(err, ErrUnsupported) {
-			profile.Speedups(ps)
 			return ps, err // a stop, or a system where no run can work
 		}
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}
-	profile.Speedups(ps)
 	return ps, firstErr
 }
 
-// handOver is a copy of p that a hook may keep and change: Compare goes on
-// setting the speedups and verdicts of its own runs, which must not race
-// with the hook's goroutine. What Compare never changes is shared.
+// handOver is a copy of p that a hook may keep and change: the window
+// concludes the runs it is handed (their speedups and verdicts) on its own
+// goroutine, and Compare's caller may conclude the profiles Compare returns
+// on another. What neither changes is shared.
 func handOver(p *profile.Profile) *profile.Profile {
 	if p == nil {
 		return nil

@@ -88,7 +88,10 @@ func TestCompareHooks(t *testing.T) {
 	}
 }
 
-func TestCompareSetsSpeedups(t *testing.T) {
+// TestCompareHandsOverCopies checks that the hook owns the run it is
+// handed, apart from the one Compare returns, and that Compare concludes
+// neither: its caller sets speedups and verdicts where it shows the runs.
+func TestCompareHandsOverCopies(t *testing.T) {
 	specs := []spec.Spec{{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Sequential, Tasks: 1, Size: 1},
 		{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Processes, Tasks: 1, Size: 1}}
 	var handed []*profile.Profile
@@ -98,13 +101,12 @@ func TestCompareSetsSpeedups(t *testing.T) {
 	if err != nil || len(ps) != 2 {
 		t.Fatalf("Compare() = %d profiles, %v; want 2, nil", len(ps), err)
 	}
-	// The hook's goroutine owns what it was handed: Compare must not write
-	// its speedups and verdicts there while the window reads them.
-	if handed[0] == ps[0] || handed[1] == ps[1] || handed[1].Summary.Speedup != nil {
-		t.Errorf("the hook was handed Compare's own profiles (speedup %v); want copies Compare leaves alone", handed[1].Summary.Speedup)
+	if handed[0] == ps[0] || handed[1] == ps[1] {
+		t.Error("the hook was handed Compare's own profiles; want copies, which the window concludes on its own goroutine")
 	}
-	// The sequential run took 1 s, the processes run 2 s.
-	if s := ps[1].Summary.Speedup; s == nil || *s != 0.5 {
-		t.Errorf("speedup of the second run = %v; want 0.5", s)
+	for _, p := range append(ps, handed...) {
+		if s := p.Summary; s.Speedup != nil || s.Verdict != "" {
+			t.Errorf("%s: speedup %v, verdict %q; want neither: Compare concludes nothing", p.Label, s.Speedup, s.Verdict)
+		}
 	}
 }

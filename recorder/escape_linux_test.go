@@ -20,6 +20,7 @@ import (
 	"corescope/internal/proctest"
 	"corescope/probes"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -57,6 +58,7 @@ func checkDaemonNamed(t *testing.T, p *profile.Profile, marker string) {
 	if named == nil || !named.Ended {
 		t.Fatalf("escaped = %+v; want the daemon %s named as ended", p.Summary.Escaped, marker)
 	}
+	runtext.Conclude([]*profile.Profile{p}) // a no-op for a run the test profiler concluded
 	words := p.Summary.Verdict + " " + p.Error
 	if want := fmt.Sprintf("pid %d", named.PID); !strings.Contains(words, "left the subject's process group") || !strings.Contains(words, want) {
 		t.Errorf("verdict %q, error %q; want them to say that the daemon (%s) left the group and was ended", p.Summary.Verdict, p.Error, want)

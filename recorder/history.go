@@ -14,7 +14,8 @@ import (
 // every core of every node (instance), Missing where the server has no
 // figure, and the summary Watch gives. A frame's time is the end of its step,
 // so frames of a watch and of the server's history of the same seconds sit at
-// the same Started + T.
+// the same Started + T. Like a watch's, the profile is concluded (named and
+// worded) by runtext.Conclude.
 func FromHistory(ctx context.Context, h *nodes.History, m *profile.Machine) *profile.Profile {
 	step := h.Query.Step
 	if m == nil {
@@ -22,7 +23,6 @@ func FromHistory(ctx context.Context, h *nodes.History, m *profile.Machine) *pro
 		m = &local
 	}
 	p := &profile.Profile{
-		Label:    "history of " + profile.Count(len(h.Nodes), "node"),
 		Spec:     spec.Spec{Interval: spec.Duration(step)},
 		Started:  h.Query.From.Add(-step),
 		Machine:  *m,

@@ -5,13 +5,15 @@ import (
 	"os"
 
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
 // profilerEnv makes the test binary a profiler that records a long run, so
 // a test can SIGKILL it: "go" runs the processes model, "command" a shell
 // whose children are not its own workers, and "argv" the command in its
-// arguments, printing the profile (as a file holds it) when the run ends.
+// arguments, printing the profile (as a file holds it, concluded) when the
+// run ends.
 const profilerEnv = "CORESCOPE_TEST_PROFILER"
 
 func runAsProfiler() int {
@@ -26,6 +28,7 @@ func runAsProfiler() int {
 	if p == nil {
 		return 1
 	}
+	runtext.Conclude([]*profile.Profile{p}) // as the CLI does before it writes a run
 	if err := profile.Encode(os.Stdout, []*profile.Profile{p}); err != nil {
 		return 1
 	}

@@ -73,6 +73,8 @@ const drainEvery = time.Duration(probes.SwitchRingRecords) * time.Second / switc
 // exits plus a short idle tail. The returned profile is non-nil whenever the
 // subject started, even when err is not nil (a failed run, ErrStopped). Where
 // there are no process groups (Windows) it returns ErrUnsupported at once.
+// The profile holds figures only: runtext.Conclude sets its speedup and
+// verdict.
 func Record(ctx context.Context, s spec.Spec, opt Options) (*profile.Profile, error) {
 	group, err := newProcessGroup()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"corescope/internal/proctest"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -71,8 +72,8 @@ func TestRecordSequential(t *testing.T) {
 	if starts != 8 || ends != 8 {
 		t.Errorf("events: %d task-start, %d task-end; want 8 each", starts, ends)
 	}
-	if s.Verdict == "" || s.Speedup != nil {
-		t.Errorf("verdict %q, speedup %v; want a verdict and no speedup for a lone run", s.Verdict, s.Speedup)
+	if s.Verdict != "" || s.Speedup != nil {
+		t.Errorf("verdict %q, speedup %v; want neither: Record measures, runtext.Conclude judges", s.Verdict, s.Speedup)
 	}
 }
 
@@ -120,7 +121,7 @@ func TestRecordFailingCommand(t *testing.T) {
 	if p == nil || !p.Failed() || len(p.Frames) == 0 {
 		t.Fatalf("profile = %+v; want a failed profile that keeps its frames", p)
 	}
-	if !strings.HasPrefix(p.Summary.Verdict, "failed") {
+	if runtext.Conclude([]*profile.Profile{p}); !strings.HasPrefix(p.Summary.Verdict, "failed") {
 		t.Errorf("verdict = %q; want it to say the run failed", p.Summary.Verdict)
 	}
 }

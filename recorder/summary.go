@@ -30,7 +30,9 @@ func (e *RunError) Error() string {
 	return fmt.Sprintf("%s: the subject %s", e.Label, how)
 }
 
-// finish builds the summary once the subject has exited and says how the run ended.
+// finish builds the summary's figures once the subject has exited and
+// says how the run ended (its Error); what the run concludes, its speedup
+// and verdict, is runtext.Conclude's.
 func (r *recording) finish(ended exit, stopped bool) (*profile.Profile, error) {
 	p := r.prof
 	s := &p.Summary
@@ -97,10 +99,6 @@ func (r *recording) finish(ended exit, stopped bool) (*profile.Profile, error) {
 		p.Error = re.Error()
 		err = re
 	}
-	if note := profile.ProcessNote(*s); note != "" && p.Failed() {
-		p.Error += "; " + note // what a failed run's verdict shows
-	}
-	s.Verdict = profile.Verdict(p)
 	return p, err
 }
 

@@ -142,7 +142,8 @@ const SettleTicks = 3
 // nodes.Scraper); a frame's Busy holds every core of every node in the
 // order given, levels.Missing where a node gave no figure that tick. The
 // first tick takes baselines; every later tick is a frame, passed to OnFrame
-// once the layout is fixed (see SettleTicks).
+// once the layout is fixed (see SettleTicks). The profile is unnamed and
+// has no verdict: runtext.Conclude names it by its nodes and words it.
 //
 // Errors are bad options (a *spec.FieldError, see Check) or ctx ending before any frame
 // was taken.
@@ -163,7 +164,6 @@ func Watch(ctx context.Context, opt WatchOptions) (*profile.Profile, error) {
 	self.Delta()
 	started := time.Now()
 	p := &profile.Profile{
-		Label:    "watch of " + profile.Count(len(opt.Addresses), "node"),
 		Spec:     spec.Spec{Interval: spec.Duration(opt.Interval)},
 		Started:  started,
 		Machine:  *opt.Machine,
@@ -239,7 +239,7 @@ func Watch(ctx context.Context, opt WatchOptions) (*profile.Profile, error) {
 // summarizeWatch fills the summary of a profile without a subject: the
 // watch's length, its nodes' mean and peak busy cores (each frame's known
 // cores: a node that gave no figure adds nothing, it is not counted as
-// idle), corescope's own cost, and the cluster's sentence.
+// idle) and corescope's own cost.
 func summarizeWatch(p *profile.Profile) {
 	s := &p.Summary
 	if n := len(p.Frames); n > 0 {
@@ -254,7 +254,6 @@ func summarizeWatch(p *profile.Profile) {
 	if s.WallS > 0 {
 		s.SelfCores = profile.Round(selfCPU/s.WallS, 1e4)
 	}
-	s.Verdict = profile.Verdict(p)
 }
 
 // cluster scrapes remote nodes once a tick, for Watch and for Record with

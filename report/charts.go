@@ -13,6 +13,7 @@ import (
 	"github.com/wcharczuk/go-chart/v2/drawing"
 	"golang.org/x/image/font"
 
+	"corescope/diagnosis"
 	"corescope/heatmap"
 	"corescope/profile"
 	"corescope/runtext"
@@ -78,7 +79,7 @@ func (pg *page) charts() error {
 		wall = append(wall, chart.Value{Label: label, Value: plottable(p.Summary.WallS), Style: style})
 		if sp := p.Summary.Speedup; sp != nil {
 			speed = append(speed, chart.Value{Label: label, Value: plottable(*sp), Style: style})
-			over[profile.BaselineName(p)] = true
+			over[diagnosis.BaselineName(p)] = true
 		}
 	}
 	for _, b := range []struct {

@@ -305,7 +305,7 @@ func (pg *page) run(i int) {
 		how = runtext.What(p)
 	}
 	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, how, h.Max.X-x-16))
-	verdict, c := runtext.Verdict(p), ink
+	verdict, c := runtext.Outcome(p), ink
 	switch {
 	case p.Failed():
 		c = alarm

@@ -56,21 +56,6 @@ func Mark(name string, p *profile.Profile) string {
 	}
 }
 
-// Verdict is a run's one-sentence verdict, or, for a run that did not
-// finish well, why.
-func Verdict(p *profile.Profile) string {
-	switch {
-	case !p.Failed():
-		return p.Summary.Verdict
-	case p.Stopped():
-		return p.Error
-	case p.ExitCode > 0:
-		return fmt.Sprintf("failed (exit %d): %s", p.ExitCode, p.Error)
-	default:
-		return "failed: " + p.Error
-	}
-}
-
 // SubjectMeasured reports whether run p's samples hold the subject's own
 // per-core load; files of corescope before it hold only the whole machine's.
 func SubjectMeasured(p *profile.Profile) bool {
@@ -240,10 +225,8 @@ func What(p *profile.Profile) string {
 	if !p.Watched() {
 		return Workload(p.Spec)
 	}
-	for _, n := range p.Nodes {
-		if n.URL != "" {
-			return fmt.Sprintf("a watch of %s every %v", Count(len(p.Nodes), "node_exporter"), p.Spec.Interval.D())
-		}
+	if scraped(p) {
+		return fmt.Sprintf("a watch of %s every %v", Count(len(p.Nodes), "node_exporter"), p.Spec.Interval.D())
 	}
 	return fmt.Sprintf("Prometheus' history of %s at %v steps", Count(len(p.Nodes), "node"), p.Spec.Interval.D())
 }

@@ -38,7 +38,7 @@ func failed(p *profile.Profile, err string, code int) *profile.Profile {
 	return p
 }
 
-func TestLabelMarkVerdict(t *testing.T) {
+func TestLabelMarkOutcome(t *testing.T) {
 	stopped := "stopped by the user after 0.4 s" // as Record writes it
 	tests := []struct {
 		name                 string
@@ -67,8 +67,8 @@ func TestLabelMarkVerdict(t *testing.T) {
 			if got := Mark(Label(tt.p), tt.p); got != tt.mark {
 				t.Errorf("Mark(Label()) = %q; want %q", got, tt.mark)
 			}
-			if got := Verdict(tt.p); got != tt.verdict {
-				t.Errorf("Verdict() = %q; want %q", got, tt.verdict)
+			if got := Outcome(tt.p); got != tt.verdict {
+				t.Errorf("Outcome() = %q; want %q", got, tt.verdict)
 			}
 		})
 	}

@@ -23,7 +23,7 @@ const (
 	ColProcs                     // most processes at once; "-" when never sampled
 	ColCtxSwitches               // voluntary and involuntary
 	ColCost                      // corescope's own CPU, as a share of one core
-	ColVerdict                   // the verdict, or why the run failed (see Verdict)
+	ColVerdict                   // the verdict, or why the run failed (see Outcome)
 )
 
 // columns holds each Column's heading and cell.
@@ -42,7 +42,7 @@ var columns = [...]struct {
 	ColProcs:       {"procs", true, func(p *profile.Profile) string { return Sampled(p.Summary, p.Summary.Procs) }},
 	ColCtxSwitches: {"ctx sw", true, func(p *profile.Profile) string { return fmt.Sprint(p.Summary.CtxSwitches) }},
 	ColCost:        {"corescope's cost", true, func(p *profile.Profile) string { return share(p.Summary) }},
-	ColVerdict:     {"verdict", false, Verdict},
+	ColVerdict:     {"verdict", false, Outcome},
 }
 
 // Head is the column's heading.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"corescope/diagnosis"
 	"corescope/profile"
 	"corescope/spec"
 )
@@ -40,19 +41,20 @@ func Why(p *profile.Profile) string {
 	return ""
 }
 
-// figures are what Why words, taken from one run.
+// figures are what Why words, taken from one run: its findings
+// (diagnosis.Of) and the figures of its tasks and lock.
 type figures struct {
+	diagnosis.Findings
 	p        *profile.Profile
 	s        profile.Summary
-	used     float64 // cores used over the tasks' span, or the whole run
-	tasks    string  // "20 tasks"
-	inFlight int     // the most tasks running at once, 0 without task events
-	switches int64   // times the GIL changed hands, from the stats event
-	waits    bool    // the workload waits on I/O
+	tasks    string // "20 tasks"
+	inFlight int    // the most tasks running at once, 0 without task events
+	switches int64  // times the GIL changed hands, from the stats event
+	waits    bool   // the workload waits on I/O
 }
 
 func figuresOf(p *profile.Profile) figures {
-	f := figures{p: p, s: p.Summary, used: profile.UsedCores(p), inFlight: InFlight(p.Events),
+	f := figures{Findings: diagnosis.Of(p), p: p, s: p.Summary, inFlight: InFlight(p.Events),
 		tasks: Count(p.Spec.Tasks, "task"), waits: p.Spec.Workload != spec.CPU}
 	for _, e := range p.Events {
 		if e.Ev == spec.EvStats {
@@ -62,19 +64,8 @@ func figuresOf(p *profile.Profile) figures {
 	return f
 }
 
-// noGIL reports whether the run's Python is free-threaded: its threads
-// are not held to one core by a lock.
-func (f figures) noGIL() bool { return strings.HasSuffix(f.p.Machine.Python, "no GIL") }
-
-// competed is the verdict's rule: other programs used above 0.25 cores,
-// or above 10% of a big machine's. Only a command's why reads it: there it
-// changes what the figures suggest.
-func (f figures) competed() bool {
-	return f.s.OthersBusyCores > max(0.25, 0.1*float64(f.p.Machine.LogicalCores))
-}
-
 // cores words the CPU the run kept busy: "1.02 cores' worth of CPU".
-func (f figures) cores() string { return fmt.Sprintf("%.2f cores' worth of CPU", f.used) }
+func (f figures) cores() string { return fmt.Sprintf("%.2f cores' worth of CPU", f.Used) }
 
 // flying words the tasks in flight at once, "" without task events.
 func (f figures) flying(what string) string {
@@ -97,7 +88,7 @@ func (f figures) threads() string {
 	n := Count(f.p.Spec.Workers, "thread")
 	var text string
 	switch {
-	case f.noGIL():
+	case f.FreeThreaded:
 		text = fmt.Sprintf("This Python has no global interpreter lock, so its %s can compute on different cores at the same time: here %s.", n, f.cores())
 		if fl := f.flying("task"); fl != "" && f.waits {
 			text = strings.TrimSuffix(text, ".") + ", and " + fl + "."
@@ -139,7 +130,7 @@ func (f figures) async() string {
 
 func (f figures) processes() string {
 	own := "its own interpreter with its own GIL"
-	if f.noGIL() {
+	if f.FreeThreaded {
 		own = "its own interpreter"
 	}
 	text := fmt.Sprintf("A pool of %s, each %s, can run the tasks on different cores at the same time: here %s on %d cores",
@@ -176,42 +167,37 @@ func (f figures) goroutines() string {
 // or parallel.
 func (f figures) command() string {
 	wall := Seconds(f.s.WallS)
-	threads := profile.BusyThreads(f.p)
-	var share float64
-	var timeline bool
-	if f.used >= 0.8 && f.used <= 1.15 && threads > 1 { // held to one core: the timeline says how
-		share, timeline = profile.TogetherShare(f.p)
-	}
+	threads := f.BusyThreads // counted where it used about one core, the cases that ask
 	switch {
-	case f.used < 0.8 && f.competed():
+	case f.Used < 0.8 && f.Competed:
 		return fmt.Sprintf("It used %s over %s while other programs kept the cores busy: it was waiting, on I/O or a timer, or for a free core.",
 			f.cores(), wall)
-	case f.used < 0.8:
+	case f.Used < 0.8:
 		return fmt.Sprintf("It used %s over %s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster.",
 			f.cores(), wall)
-	case f.used <= 1.15 && threads > 1 && profile.Crowded(f.p) && timeline && share < profile.TakingTurns:
+	case f.Used <= 1.15 && threads > 1 && f.Crowded && f.TookTurns():
 		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, but that is not what held it: its %s took turns, so something lets only one run at a time, such as CPython's GIL or a lock.%s",
-			f.s.OthersBusyCores, f.p.Machine.LogicalCores, Count(threads, "busy thread"), together(share, timeline))
-	case f.used <= 1.15 && profile.Crowded(f.p):
+			f.s.OthersBusyCores, f.p.Machine.LogicalCores, Count(threads, "busy thread"), together(f.Together, f.Timeline))
+	case f.Used <= 1.15 && f.Crowded:
 		free := float64(f.p.Machine.LogicalCores) - f.s.OthersBusyCores
 		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, leaving it about %.2f, and it took them (%s): this run cannot tell whether it would use more cores. Record it again on a quieter machine.",
 			f.s.OthersBusyCores, f.p.Machine.LogicalCores, max(free, 0), f.cores())
-	case f.used <= 1.15 && threads > 1:
+	case f.Used <= 1.15 && threads > 1:
 		return fmt.Sprintf("Its CPU was spread over %s, yet together they got %s though a core was free: something lets one run at a time, such as CPython's GIL or a lock.%s",
-			Count(threads, "busy thread"), f.cores(), together(share, timeline))
-	case f.used <= 1.15:
+			Count(threads, "busy thread"), f.cores(), together(f.Together, f.Timeline))
+	case f.Used <= 1.15:
 		return fmt.Sprintf("It kept one core busy (%s) over %s, one thread computing at a time: more cores would not make it faster, only running its work in parallel would.",
 			f.cores(), wall)
-	case f.competed():
+	case f.Competed:
 		return fmt.Sprintf("It kept %.2f of %d cores busy with %s in %s: its work ran in parallel, on the cores other programs left it.",
-			f.used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
+			f.Used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
 	default:
 		return fmt.Sprintf("It kept %.2f of %d cores busy with %s in %s: its work ran in parallel.",
-			f.used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
+			f.Used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
 	}
 }
 
-// together words share, from the switch timeline (profile.TogetherShare),
+// together words share, from the switch timeline (diagnosis.Findings),
 // of the run two or more of the subject's threads were on a core at once:
 // "" without a timeline.
 func together(share float64, timeline bool) string {

@@ -1,8 +1,10 @@
-package profile
+package diagnosis
 
 import (
 	"cmp"
 	"slices"
+
+	"corescope/profile"
 )
 
 // Together is the fraction of from..to during which slices of at least two
@@ -10,7 +12,7 @@ import (
 // that a thread count or a mean of cores cannot give. group names a slice's
 // group (its TID for threads, its PID for processes); a group's own slices
 // that touch count once. 0 when from..to is empty.
-func Together(ss []Slice, group func(Slice) int, from, to float64) float64 {
+func Together(ss []profile.Slice, group func(profile.Slice) int, from, to float64) float64 {
 	if to <= from {
 		return 0
 	}
@@ -18,13 +20,13 @@ func Together(ss []Slice, group func(Slice) int, from, to float64) float64 {
 		t     float64
 		delta int
 	}
-	byGroup := map[int][]Slice{}
+	byGroup := map[int][]profile.Slice{}
 	for _, s := range ss {
 		byGroup[group(s)] = append(byGroup[group(s)], s)
 	}
 	var edges []edge
 	for _, own := range byGroup {
-		slices.SortFunc(own, func(a, b Slice) int { return cmp.Compare(a.Start, b.Start) })
+		slices.SortFunc(own, func(a, b profile.Slice) int { return cmp.Compare(a.Start, b.Start) })
 		cur := own[0]
 		for _, s := range own[1:] {
 			if s.Start <= cur.End {
@@ -50,7 +52,7 @@ func Together(ss []Slice, group func(Slice) int, from, to float64) float64 {
 }
 
 // ByThread groups slices by thread, for Together.
-func ByThread(s Slice) int { return s.TID }
+func ByThread(s profile.Slice) int { return s.TID }
 
 // ByProcess groups slices by process, for Together.
-func ByProcess(s Slice) int { return s.PID }
+func ByProcess(s profile.Slice) int { return s.PID }
