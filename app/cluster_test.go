@@ -20,10 +20,10 @@ import (
 // clusterHeatmap is a heatmap of nodes nodes of per cores, n one-second
 // samples, core c of sample i at load(i, c) (NaN: missing), laid out at
 // size.
-func clusterHeatmap(t *testing.T, nodes, per, n int, size fyne.Size, load func(i, c int) float64) (*Heatmap, []heatmap.Group) {
+func clusterHeatmap(t *testing.T, nodes, per, n int, size fyne.Size, load func(i, c int) float64) (*heatmapWidget, []heatmap.Group) {
 	t.Helper()
 	test.NewTempApp(t)
-	h := NewHeatmap(nodes*per, n, 1)
+	h := newHeatmapWidget(nodes*per, n, 1)
 	groups := make([]heatmap.Group, nodes)
 	for k := range groups {
 		groups[k] = heatmap.Group{Name: fmt.Sprintf("node%02d:9100", k), First: k * per, Cores: per}
@@ -44,7 +44,7 @@ func clusterHeatmap(t *testing.T, nodes, per, n int, size fyne.Size, load func(i
 }
 
 // shownTexts are the texts shown on the heatmap, with where they stand.
-func shownTexts(t *testing.T, h *Heatmap) map[string]float32 {
+func shownTexts(t *testing.T, h *heatmapWidget) map[string]float32 {
 	out := map[string]float32{}
 	for _, o := range test.TempWidgetRenderer(t, h).Objects() {
 		if tx, ok := o.(*canvas.Text); ok && tx.Visible() {
@@ -314,7 +314,7 @@ func busyPixels(img *image.RGBA, frac float64) int {
 // "core -1".
 func TestLiveClusterNodeWithoutCores(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(4, 10, 1)
+	h := newHeatmapWidget(4, 10, 1)
 	h.SetNodes([]heatmap.Group{{Name: "a:9100", First: 0, Cores: 4}, {Name: "b:9100", First: 4, Cores: 0}}, 10)
 	for i := range 10 {
 		h.Push(float64(i+1), levels.Row{levels.Steps, levels.Steps, levels.Steps, levels.Steps}, nil)

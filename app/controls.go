@@ -2,7 +2,6 @@ package app
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/runners"
@@ -82,89 +80,6 @@ type controls struct {
 	// onChange is called after any field changed; onShowCode when the
 	// code button is tapped; onBrowse when the interpreter's file picker is.
 	onChange, onShowCode, onBrowse func()
-}
-
-// field is an Entry that hands Escape to the window (see toWindow) and
-// stops blinking when nobody types.
-//
-// A focused Entry blinks its cursor with an animation that refreshes the
-// cursor on every frame of each fade, and any refresh repaints the whole
-// window: about 12 repaints a second for as long as the field has the focus
-// (12% of a core idle under Xvfb, against 1% without focus). Like GTK's
-// cursor-blink timeout, a field that got no input for dozeAfter dozes: it
-// keeps the keyboard focus but drops its focused look, and with it the
-// animation; the next key, click or paste wakes it.
-type field struct {
-	widget.Entry
-	do     func(func()) // runs on the UI goroutine (fyne.Do)
-	dozing bool
-	naps   int // counts wakes, so a stale doze timer does nothing
-}
-
-// dozeAfter is how long a field blinks without input: GTK's default.
-var dozeAfter = 10 * time.Second
-
-func newField(do func(func())) *field {
-	f := &field{do: do}
-	f.ExtendBaseWidget(f)
-	return f
-}
-
-// TypedKey leaves Escape to the window, even while the field is disabled
-// during a run.
-func (f *field) TypedKey(k *fyne.KeyEvent) {
-	if toWindow(f, k) {
-		return
-	}
-	f.wake()
-	f.Entry.TypedKey(k)
-}
-
-func (f *field) TypedRune(r rune) {
-	f.wake()
-	f.Entry.TypedRune(r)
-}
-
-func (f *field) TypedShortcut(s fyne.Shortcut) {
-	f.wake()
-	f.Entry.TypedShortcut(s)
-}
-
-func (f *field) MouseDown(m *desktop.MouseEvent) {
-	f.wake()
-	f.Entry.MouseDown(m)
-}
-
-func (f *field) FocusGained() {
-	f.dozing = false
-	f.Entry.FocusGained()
-	f.wake()
-}
-
-func (f *field) FocusLost() {
-	f.naps++
-	f.dozing = false
-	f.Entry.FocusLost()
-}
-
-// wake shows the focused look again if the field dozed, and starts the
-// doze timer over.
-func (f *field) wake() {
-	if f.dozing {
-		f.dozing = false
-		f.Entry.FocusGained()
-	}
-	f.naps++
-	nap := f.naps
-	time.AfterFunc(dozeAfter, func() { f.do(func() { f.doze(nap) }) })
-}
-
-// doze stops the blinking, unless the field was woken or left since nap.
-func (f *field) doze(nap int) {
-	if nap == f.naps && !f.dozing {
-		f.dozing = true
-		f.Entry.FocusLost()
-	}
 }
 
 // newControls builds the fields; do runs a function on the UI goroutine.
@@ -348,8 +263,8 @@ func nearestRate(d time.Duration) time.Duration {
 	return best
 }
 
+// isCommand reports whether the Command backend is chosen.
 func (c *controls) isCommand() bool { return c.backend.Selected == backendCommand }
-func (c *controls) isPython() bool  { return c.backend.Selected == backendPython }
 
 // showBackend shows the chosen backend's rows and offers its models; a
 // model the backend has not (goroutines in Python) gives way to Compare all.
@@ -377,31 +292,6 @@ func (c *controls) showBackend() {
 	}
 	c.updateApplies()
 	c.updatePython()
-}
-
-// updatePython says which interpreter the Python backend runs, or why it
-// cannot run one (runners.FindPython asks each interpreter once).
-func (c *controls) updatePython() {
-	if !c.isPython() {
-		c.pyInfo.Hide()
-		return
-	}
-	c.python.Validate() // marks the field even when nobody typed in it
-	py, err, known := c.asker.known(strings.TrimSpace(c.python.Text))
-	text, importance := py.Label(), widget.MediumImportance
-	switch {
-	case !known:
-		text = err.Error()
-	case err != nil:
-		text, importance = "Unavailable: "+err.Error(), widget.DangerImportance
-	case py.GIL:
-		text += ", GIL"
-	}
-	if c.pyInfo.Text != text || c.pyInfo.Importance != importance || c.pyInfo.Hidden {
-		c.pyInfo.Importance = importance
-		c.pyInfo.SetText(text)
-		c.pyInfo.Show()
-	}
 }
 
 // input is what the fields hold, as the runners package reads user input.
@@ -542,17 +432,6 @@ func (c *controls) specs() ([]spec.Spec, error) {
 	return c.input().Specs()
 }
 
-// pythonKnown reports whether runners can judge the fields without asking
-// an interpreter on the UI goroutine: always but for a Python run whose
-// interpreter has not answered yet.
-func (c *controls) pythonKnown() bool {
-	if !c.isPython() {
-		return true
-	}
-	_, _, known := c.asker.known(strings.TrimSpace(c.python.Text))
-	return known
-}
-
 // valid reports whether the fields make a runnable spec.
 func (c *controls) valid() bool {
 	if c.isCluster() {
@@ -563,38 +442,15 @@ func (c *controls) valid() bool {
 	return err == nil
 }
 
-// pythonAsker asks interpreters what they are off the UI goroutine once
-// the window is up: a path typed into the field may name a program that is
-// not Python and takes seconds to answer (runners bounds it), and the
-// window must not stop while it does.
-type pythonAsker struct {
-	// do runs a function on the UI goroutine; nil while the window is being
-	// built, when the interpreter a launch restores is asked at once.
-	do       func(func())
-	asking   map[string]bool // paths being asked; UI goroutine only
-	answered func()          // called on the UI goroutine after each answer
-}
-
-// known is runners.KnownPython, starting the question when the answer is
-// not known yet; err then says that it is being asked.
-func (a *pythonAsker) known(path string) (runners.Interpreter, error, bool) {
-	py, err, known := runners.KnownPython(path)
-	if known {
-		return py, err, true
+// chosenModels are the models the model choice names: one, or every model
+// of the backend for Compare all.
+func (c *controls) chosenModels() []spec.Model {
+	in := c.input()
+	if in.Models != runners.AllModels {
+		return []spec.Model{spec.Model(in.Models)}
 	}
-	if a.do == nil {
-		py, err := runners.FindPython(context.Background(), path)
-		return py, err, true
+	if c.isPython() {
+		return spec.PythonModels
 	}
-	if !a.asking[path] {
-		a.asking[path] = true
-		go func() {
-			runners.FindPython(context.Background(), path)
-			a.do(func() {
-				delete(a.asking, path)
-				a.answered()
-			})
-		}()
-	}
-	return runners.Interpreter{}, fmt.Errorf("asking %s what it is", cmp.Or(path, "python3")), false
+	return spec.Models
 }

@@ -20,10 +20,10 @@ import (
 
 // recordedHeatmap shows a finished 1 s run of 10 samples on 2 cores: core 0
 // of the machine at i/10 in sample i, the subject at half of it, core 1 idle.
-func recordedHeatmap(t *testing.T) (*Heatmap, *heatmapRenderer) {
+func recordedHeatmap(t *testing.T) (*heatmapWidget, *heatmapRenderer) {
 	t.Helper()
 	test.NewTempApp(t)
-	h := NewHeatmap(2, 10, 0.1)
+	h := newHeatmapWidget(2, 10, 0.1)
 	for i := range 10 {
 		v := float64(i) / 10
 		h.Push(float64(i+1)*0.1, levels.Row{levels.Of(v), 0}, levels.Row{levels.Of(v / 2), 0})
@@ -138,7 +138,7 @@ func TestHeatmapHover(t *testing.T) {
 func TestHeatmapHoverOfManyCores(t *testing.T) {
 	test.NewTempApp(t)
 	const cores = 512
-	h := NewHeatmap(cores, 10, 0.1)
+	h := newHeatmapWidget(cores, 10, 0.1)
 	for i := range 10 {
 		busy := make([]float64, cores)
 		busy[301] = 1 // one busy core among idle ones
@@ -170,7 +170,7 @@ func TestHeatmapHoverOfManyCores(t *testing.T) {
 // readout of the lane under the pointer.
 func TestLaneHover(t *testing.T) {
 	test.NewTempApp(t)
-	l := NewThreadLanes()
+	l := newThreadLanes()
 	w := test.NewTempWindow(t, l)
 	w.Resize(fyne.NewSize(600, 300))
 	start := time.Unix(100, 0)
@@ -199,7 +199,7 @@ func TestLaneHover(t *testing.T) {
 // TestSampledLanesZoom zooms lanes without slices to their two-sample limit.
 func TestSampledLanesZoom(t *testing.T) {
 	test.NewTempApp(t)
-	l := NewThreadLanes()
+	l := newThreadLanes()
 	w := test.NewTempWindow(t, l)
 	w.Resize(fyne.NewSize(600, 300))
 	l.Reset(time.Unix(0, 0), 0.1, liveColumns)
@@ -239,7 +239,7 @@ func TestReadoutFollowsTheKeys(t *testing.T) {
 // handler (Stop) while a picture has the focus.
 func TestOtherKeysGoToTheWindow(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(2, 10, 0.1)
+	h := newHeatmapWidget(2, 10, 0.1)
 	w := test.NewTempWindow(t, h)
 	var got fyne.KeyName
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { got = k.Name })
@@ -257,7 +257,7 @@ func TestOtherKeysGoToTheWindow(t *testing.T) {
 // move the view until Fit, which follows the run again.
 func TestLiveZoomFreezesTheFollow(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(2, 600, 0.1)
+	h := newHeatmapWidget(2, 600, 0.1)
 	h.ResetLive(2, 600, 0.1)
 	push := func(from, n int) {
 		for i := from; i < from+n; i++ {

@@ -18,14 +18,14 @@ import (
 )
 
 var (
-	_ fyne.Widget       = (*Heatmap)(nil)
-	_ fyne.Scrollable   = (*Heatmap)(nil)
-	_ fyne.Draggable    = (*Heatmap)(nil)
-	_ fyne.Focusable    = (*Heatmap)(nil)
-	_ desktop.Hoverable = (*Heatmap)(nil)
+	_ fyne.Widget       = (*heatmapWidget)(nil)
+	_ fyne.Scrollable   = (*heatmapWidget)(nil)
+	_ fyne.Draggable    = (*heatmapWidget)(nil)
+	_ fyne.Focusable    = (*heatmapWidget)(nil)
+	_ desktop.Hoverable = (*heatmapWidget)(nil)
 )
 
-// Heatmap shows cores x time as it is sampled: one row per core (a
+// heatmapWidget shows cores x time as it is sampled: one row per core (a
 // cluster's grouped by node, or one row a node when collapsed), each pixel
 // column the busiest of the samples in its time, with the total-busy-cores
 // strip under it and a time axis in seconds. Its rows show
@@ -38,7 +38,7 @@ var (
 // The time axis zooms and pans (see timeGestures) down to two samples; a
 // live run's view follows the newest samples until the user zooms, and
 // again after Fit. Hovering a cell or the strip shows its time and loads.
-type Heatmap struct {
+type heatmapWidget struct {
 	widget.BaseWidget
 	timeGestures
 	hoverReadout
@@ -46,7 +46,7 @@ type Heatmap struct {
 	tl     timeline
 	sorted bool
 	whole  bool // show the whole machine's load rather than the subject's
-	view   TimeView
+	view   timeView
 	// Where the cells and the strip are, and the picture's pixel columns,
 	// from the last layout.
 	heatH, stripY float32
@@ -55,7 +55,7 @@ type Heatmap struct {
 	nodes         nodeView     // a cluster's grouping, collapsing and names
 }
 
-// Heatmap geometry in device-independent units.
+// The heatmap widget's geometry in device-independent units.
 const (
 	stripHeight = 32
 	stripRows   = 32 // pixel rows of the strip image
@@ -65,10 +65,10 @@ const (
 // liveMinSpan is the shortest time axis of a live heatmap, in seconds.
 const liveMinSpan = 5
 
-// NewHeatmap returns an empty heatmap of a recorded run of cores cores and
+// newHeatmapWidget returns an empty heatmap of a recorded run of cores cores and
 // samples samples, interval seconds apart (see Reset).
-func NewHeatmap(cores, samples int, interval float64) *Heatmap {
-	h := &Heatmap{}
+func newHeatmapWidget(cores, samples int, interval float64) *heatmapWidget {
+	h := &heatmapWidget{}
 	h.timeGestures = timeGestures{view: &h.view, self: h, changed: h.Refresh}
 	h.tl.reset(cores, interval, samples, 0, 0)
 	h.ExtendBaseWidget(h)
@@ -78,7 +78,7 @@ func NewHeatmap(cores, samples int, interval float64) *Heatmap {
 // Reset empties the heatmap for a recorded run of cores cores and samples
 // samples, interval seconds apart, which then fills the width whole
 // (samples sizes the storage once; more may come). Call Refresh to show it.
-func (h *Heatmap) Reset(cores, samples int, interval float64) {
+func (h *heatmapWidget) Reset(cores, samples int, interval float64) {
 	h.tl.reset(cores, interval, samples, 0, 0)
 	h.view.Fit()
 }
@@ -87,25 +87,25 @@ func (h *Heatmap) Reset(cores, samples int, interval float64) {
 // liveMinSpan seconds and grows with the run in round steps, filling the
 // width, until it shows columns samples; then it scrolls. Every sample is
 // kept, so zooming never loses any.
-func (h *Heatmap) ResetLive(cores, columns int, interval float64) {
+func (h *heatmapWidget) ResetLive(cores, columns int, interval float64) {
 	h.tl.reset(cores, interval, 0, float64(columns)*interval, liveMinSpan)
 	h.view.Fit()
 }
 
 // Cores is the number of rows.
-func (h *Heatmap) Cores() int { return h.tl.series.Cores() }
+func (h *heatmapWidget) Cores() int { return h.tl.series.Cores() }
 
 // Push adds the sample of the interval that ended at t seconds: the
 // machine's load of each core and the subject's (nil when not measured).
 // It does not redraw: push a batch, then call Refresh once.
-func (h *Heatmap) Push(t float64, machine, subject levels.Row) {
+func (h *heatmapWidget) Push(t float64, machine, subject levels.Row) {
 	h.tl.push(t, machine, subject)
 }
 
 // window is the time the picture shows. Fitted, that is the timeline's
 // window (a live run's growing axis, or the whole run), which is also as
 // far as the view zooms out; zoomed, the view stays within it.
-func (h *Heatmap) window() (from, to float64) {
+func (h *heatmapWidget) window() (from, to float64) {
 	from, length := h.tl.window()
 	return h.view.WindowOver(from, from+length, 2*h.tl.interval)
 }
@@ -114,7 +114,7 @@ func (h *Heatmap) window() (from, to float64) {
 // shows it: its time, the core (or its rank, sorted), the subject's load
 // and the machine's, or the busy cores; the busiest loads and the mean busy
 // cores where the pixel holds several samples; "" where there is none.
-func (h *Heatmap) readout(pos fyne.Position) string {
+func (h *heatmapWidget) readout(pos fyne.Position) string {
 	s := &h.tl.series
 	x := pos.X - h.x0
 	if h.width <= 0 || x < 0 || x >= h.width || h.cols <= 0 {
@@ -198,11 +198,11 @@ func coresText(v float64) string {
 }
 
 // SubjectKnown reports whether any sample held the subject's own load.
-func (h *Heatmap) SubjectKnown() bool { return h.tl.series.SubjectKnown() }
+func (h *heatmapWidget) SubjectKnown() bool { return h.tl.series.SubjectKnown() }
 
 // SetWholeMachine switches the rows between the subject's load and the
 // whole machine's.
-func (h *Heatmap) SetWholeMachine(whole bool) {
+func (h *heatmapWidget) SetWholeMachine(whole bool) {
 	if h.whole == whole {
 		return
 	}
@@ -211,7 +211,7 @@ func (h *Heatmap) SetWholeMachine(whole bool) {
 }
 
 // SetSorted switches between rows by core id and rows sorted by load.
-func (h *Heatmap) SetSorted(sorted bool) {
+func (h *heatmapWidget) SetSorted(sorted bool) {
 	if h.sorted == sorted {
 		return
 	}
@@ -220,7 +220,7 @@ func (h *Heatmap) SetSorted(sorted bool) {
 }
 
 // CreateRenderer implements fyne.Widget.
-func (h *Heatmap) CreateRenderer() fyne.WidgetRenderer {
+func (h *heatmapWidget) CreateRenderer() fyne.WidgetRenderer {
 	h.ExtendBaseWidget(h)
 	r := &heatmapRenderer{
 		h:      h,
@@ -243,9 +243,9 @@ func (h *Heatmap) CreateRenderer() fyne.WidgetRenderer {
 	return r
 }
 
-// heatmapRenderer owns the pixels and the labels of a Heatmap.
+// heatmapRenderer owns the pixels and the labels of a heatmapWidget.
 type heatmapRenderer struct {
-	h *Heatmap
+	h *heatmapWidget
 
 	bg, stripB    *canvas.Rectangle
 	img, strip    *canvas.Image

@@ -17,7 +17,7 @@ import (
 
 // showHeatmap puts h in a test window big enough for one pixel per sample
 // and core, and returns its renderer.
-func showHeatmap(t testing.TB, h *Heatmap, size fyne.Size) *heatmapRenderer {
+func showHeatmap(t testing.TB, h *heatmapWidget, size fyne.Size) *heatmapRenderer {
 	t.Helper()
 	w := test.NewTempWindow(t, h)
 	w.Resize(size)
@@ -74,7 +74,7 @@ func TestHeatmapColours(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHeatmap(tt.cores, len(tt.samples), 0.1)
+			h := newHeatmapWidget(tt.cores, len(tt.samples), 0.1)
 			for i, s := range tt.samples {
 				h.Push(float64(i+1)*0.1, s, nil)
 			}
@@ -114,7 +114,7 @@ func diagonal(cores, n int) []levels.Row {
 
 func TestHeatmapSortedPutsBusyCoresOnTop(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(3, 2, 0.1)
+	h := newHeatmapWidget(3, 2, 0.1)
 	h.Push(0.1, levels.Row{0, 0, levels.Steps}, nil)
 	h.Push(0.2, levels.Row{0, levels.Steps, 0}, nil)
 	r := showHeatmap(t, h, fyne.NewSize(400, 300))
@@ -131,7 +131,7 @@ func TestHeatmapSortedPutsBusyCoresOnTop(t *testing.T) {
 
 func TestHeatmapImageFollowsTheScreen(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(256, 600, 0.1)
+	h := newHeatmapWidget(256, 600, 0.1)
 	for i := range 600 { // more samples than pixels
 		h.Push(float64(i+1)/10, make(levels.Row, 256), nil)
 	}
@@ -146,7 +146,7 @@ func TestHeatmapImageFollowsTheScreen(t *testing.T) {
 // its last minute: push a sample, repaint the images. Goal: <= 2 ms, 0 allocs.
 func BenchmarkHeatmapFrame(b *testing.B) {
 	test.NewTempApp(b)
-	h := NewHeatmap(256, 600, 0.1)
+	h := newHeatmapWidget(256, 600, 0.1)
 	h.ResetLive(256, 600, 0.1)
 	busy := make(levels.Row, 256)
 	for i := range 600 {
@@ -181,7 +181,7 @@ func TestLiveHeatmapFillsTheWidthAsItGrows(t *testing.T) {
 		{900, 1},        // more than a minute: the whole width, scrolling
 	}
 	for _, tt := range tests {
-		h := NewHeatmap(2, 600, 0.1)
+		h := newHeatmapWidget(2, 600, 0.1)
 		h.ResetLive(2, 600, 0.1)
 		for i := range tt.samples {
 			h.Push(float64(i+1)*0.1, levels.Row{levels.Steps, levels.Steps}, nil)
@@ -204,7 +204,7 @@ func TestLiveHeatmapFillsTheWidthAsItGrows(t *testing.T) {
 // checks that no two visible tick labels overlap.
 func TestTimeAxisLabelsNeverOverlap(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(1, 1, 0.1)
+	h := newHeatmapWidget(1, 1, 0.1)
 	test.NewTempWindow(t, h)
 	a := newTimeAxis(12)
 	for _, width := range []float32{60, 150, 333, 760, 1500} {
@@ -239,7 +239,7 @@ func TestTimeAxisLabelsNeverOverlap(t *testing.T) {
 func TestReadoutSaysWhatThePixelShows(t *testing.T) {
 	test.NewTempApp(t)
 	const n, burst = 10_000, 5_003
-	h := NewHeatmap(2, n, 0.1)
+	h := newHeatmapWidget(2, n, 0.1)
 	for i := range n {
 		row := levels.Row{0, 0}
 		if i == burst {

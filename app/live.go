@@ -32,7 +32,7 @@ const (
 // liveView is the Live tab: the heatmap with its strip, the per-core bars
 // and a line of live figures.
 type liveView struct {
-	heat    *Heatmap
+	heat    *heatmapWidget
 	bars    *coreBars
 	figures *widget.Label
 	order   *choice
@@ -64,7 +64,7 @@ type liveView struct {
 // keep the choices.
 func newLiveView(onChange func(sorted bool)) *liveView {
 	v := &liveView{
-		heat:     NewHeatmap(runtime.NumCPU(), liveColumns, spec.DefaultInterval.Seconds()),
+		heat:     newHeatmapWidget(runtime.NumCPU(), liveColumns, spec.DefaultInterval.Seconds()),
 		bars:     newCoreBars(),
 		figures:  widget.NewLabel("Press Run (Ctrl+R) to watch the cores."),
 		note:     widget.NewLabel(""),

@@ -93,7 +93,7 @@ func BenchmarkLiveTick(b *testing.B) {
 // the whole run, 0 allocs.
 func BenchmarkHeatmapZoomed(b *testing.B) {
 	test.NewTempApp(b)
-	h := NewHeatmap(256, 600, 0.1)
+	h := newHeatmapWidget(256, 600, 0.1)
 	busy := make(levels.Row, 256)
 	for i := range 600 {
 		busy[i%256] = levels.Of(float64(i%10) / 10)

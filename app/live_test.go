@@ -24,7 +24,7 @@ import (
 // subject's own load by default, the whole machine's when asked.
 func TestHeatmapShowsTheSubjectOrTheMachine(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(2, 2, 0.1)
+	h := newHeatmapWidget(2, 2, 0.1)
 	h.Push(0.1, levels.Row{levels.Steps, levels.Steps}, levels.Row{levels.Steps, 0})
 	h.Push(0.2, levels.Row{levels.Of(0.5), levels.Steps}, levels.Row{levels.Of(0.25), 0})
 	r := showHeatmap(t, h, fyne.NewSize(400, 300))
@@ -47,7 +47,7 @@ func TestHeatmapShowsTheSubjectOrTheMachine(t *testing.T) {
 // subject's busy cores from the bottom, other programs' above, idle above that.
 func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
 	test.NewTempApp(t)
-	h := NewHeatmap(4, 1, 0.1)
+	h := newHeatmapWidget(4, 1, 0.1)
 	h.Push(0.1, levels.Row{levels.Steps, levels.Steps, levels.Of(0.5), 0}, levels.Row{levels.Steps, 0, 0, 0}) // subject 1 core, others 1.5, idle 1.5
 	r := showHeatmap(t, h, fyne.NewSize(400, 300))
 	layer := func(y int) color.RGBA { return r.stripPix.RGBAAt(0, y) }
@@ -68,7 +68,7 @@ func TestStripStacksTheSubjectUnderOthers(t *testing.T) {
 		}
 	}
 
-	machineOnly := NewHeatmap(4, 1, 0.1)
+	machineOnly := newHeatmapWidget(4, 1, 0.1)
 	machineOnly.Push(0.1, levels.Row{levels.Steps, levels.Steps, levels.Of(0.5), 0}, nil)
 	r = showHeatmap(t, machineOnly, fyne.NewSize(400, 300))
 	if got := r.stripPix.RGBAAt(0, rows-rows/4-2); got != heatmap.StripColor() {
@@ -212,7 +212,7 @@ func TestOpenOneHour(t *testing.T) {
 	}
 
 	// The same picture of one minute of the same run.
-	minute := NewHeatmap(256, 600, 0.1)
+	minute := newHeatmapWidget(256, 600, 0.1)
 	p := u.runs[0]
 	for i := range 600 {
 		f := &p.Frames[i]

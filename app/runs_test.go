@@ -89,7 +89,7 @@ func tableRows(v *compareView) []*runRow {
 }
 
 // laneNames are the lanes the Threads tab holds.
-func laneNames(u *UI) []string { return u.threads.threadLanes.Names() }
+func laneNames(u *UI) []string { return u.threads.lanes.Names() }
 
 func TestSelectingARunShowsItInLiveAndThreads(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, modelRecord)
@@ -137,7 +137,7 @@ func TestThreadsForEveryRun(t *testing.T) {
 		} else if len(laneNames(u)) != 1 {
 			t.Errorf("Threads of %s has lanes %q; want its one thread", p.Label, laneNames(u))
 		}
-		r := test.WidgetRenderer(u.threads.threadLanes).(*lanesRenderer)
+		r := test.WidgetRenderer(u.threads.lanes).(*lanesRenderer)
 		if got := r.empty.Text; want != "" && (got != want || !r.empty.Visible()) {
 			t.Errorf("run %d (%s): Threads says %q (shown %v); want %q", i, p.Label, got, r.empty.Visible(), want)
 		}

@@ -34,7 +34,7 @@ func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 	slices.SortFunc(p.Slices, func(a, b profile.Slice) int { return cmp.Compare(a.End, b.End) })
 	v.show(p)
 
-	r := test.WidgetRenderer(v.threadLanes).(*lanesRenderer)
+	r := test.WidgetRenderer(v.lanes).(*lanesRenderer)
 	var labels []string
 	for _, t := range r.labels.texts {
 		labels = append(labels, t.Text)
@@ -55,7 +55,7 @@ func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 		t.Errorf("the tab says %q; want it to end %q", v.about.Text, want)
 	}
 
-	l := v.threadLanes
+	l := v.lanes
 	from, to := l.Window()
 	pos := func(t float64) fyne.Position {
 		return fyne.NewPos(l.x0+float32((t-from)/(to-from))*l.width, l.areaH*4.5/5)

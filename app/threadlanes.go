@@ -18,27 +18,27 @@ import (
 )
 
 var (
-	_ fyne.Widget       = (*ThreadLanes)(nil)
-	_ fyne.Scrollable   = (*ThreadLanes)(nil)
-	_ fyne.Draggable    = (*ThreadLanes)(nil)
-	_ fyne.Focusable    = (*ThreadLanes)(nil)
-	_ fyne.Tappable     = (*ThreadLanes)(nil)
-	_ desktop.Hoverable = (*ThreadLanes)(nil)
+	_ fyne.Widget       = (*threadLanes)(nil)
+	_ fyne.Scrollable   = (*threadLanes)(nil)
+	_ fyne.Draggable    = (*threadLanes)(nil)
+	_ fyne.Focusable    = (*threadLanes)(nil)
+	_ fyne.Tappable     = (*threadLanes)(nil)
+	_ desktop.Hoverable = (*threadLanes)(nil)
 )
 
-// ThreadLanes shows lanes.Lanes: one lane per subject thread, named down
+// threadLanes shows lanes.Lanes: one lane per subject thread, named down
 // the side, over a time axis. The user zooms with the mouse wheel (around
 // the pointer) or + and -, pans by dragging or with the arrow keys, and 0
 // fits the whole run (see timeGestures), exact slices down to a
 // millisecond, sampled lanes to two samples; each step repaints once,
 // nothing animates. Hovering a lane shows its thread, the time, its core
 // and its task there.
-type ThreadLanes struct {
+type threadLanes struct {
 	widget.BaseWidget
 	*lanes.Lanes
 	timeGestures
 	hoverReadout
-	view  TimeView
+	view  timeView
 	areaH float32 // the lanes' height, from the last layout
 
 	// emptyText is what the lanes say while they have none.
@@ -53,37 +53,37 @@ const noSamplesYet = "No thread samples yet"
 
 // SetEmptyText sets what the lanes say while they have none: why a run has
 // no thread lanes; call Refresh to show it.
-func (l *ThreadLanes) SetEmptyText(s string) { l.emptyText = s }
+func (l *threadLanes) SetEmptyText(s string) { l.emptyText = s }
 
-// NewThreadLanes returns empty lanes.
-func NewThreadLanes() *ThreadLanes {
-	l := &ThreadLanes{Lanes: lanes.New(), emptyText: noSamplesYet}
+// newThreadLanes returns empty lanes.
+func newThreadLanes() *threadLanes {
+	l := &threadLanes{Lanes: lanes.New(), emptyText: noSamplesYet}
 	l.timeGestures = timeGestures{view: &l.view, self: l, changed: l.Refresh}
 	l.ExtendBaseWidget(l)
 	return l
 }
 
 // Reset empties the lanes for a live run and fits the view.
-func (l *ThreadLanes) Reset(t0 time.Time, interval float64, capacity int) {
+func (l *threadLanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.Lanes.Reset(t0, interval, capacity)
 	l.view.Fit()
 }
 
 // SetProfile shows a recorded run, fitted.
-func (l *ThreadLanes) SetProfile(p *profile.Profile) {
+func (l *threadLanes) SetProfile(p *profile.Profile) {
 	l.Lanes.SetProfile(p)
 	l.view.Fit()
 }
 
 // Window is the time shown, in seconds of the run: the view, told first
 // what the lanes cover now and how far they zoom.
-func (l *ThreadLanes) Window() (from, to float64) {
+func (l *threadLanes) Window() (from, to float64) {
 	from, length := l.Extent()
 	return l.view.WindowOver(from, from+length, l.MinWindow())
 }
 
 // readout words what the lanes show at pos: "" outside them.
-func (l *ThreadLanes) readout(pos fyne.Position) string {
+func (l *threadLanes) readout(pos fyne.Position) string {
 	x := pos.X - l.x0
 	if l.Len() == 0 || x < 0 || x >= l.width || pos.Y < 0 || pos.Y >= l.areaH {
 		return ""
@@ -130,7 +130,7 @@ func laneText(h lanes.Hit, t float64) string {
 	return fmt.Sprintf("%s\n%s · %s · %s", who, timeText(t), on, task)
 }
 
-func (l *ThreadLanes) CreateRenderer() fyne.WidgetRenderer {
+func (l *threadLanes) CreateRenderer() fyne.WidgetRenderer {
 	l.ExtendBaseWidget(l)
 	r := &lanesRenderer{l: l, pix: image.NewRGBA(image.Rect(0, 0, 1, 1)), axis: newTimeAxis(12), labels: rowLabels{keepLast: true}}
 	r.img = canvas.NewImageFromImage(r.pix)
@@ -144,7 +144,7 @@ func (l *ThreadLanes) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type lanesRenderer struct {
-	l      *ThreadLanes
+	l      *threadLanes
 	bg     *canvas.Rectangle
 	img    *canvas.Image
 	pix    *image.RGBA
@@ -197,7 +197,7 @@ func (r *lanesRenderer) place(size fyne.Size) {
 }
 
 // relabel names the lanes shown, when they or their names changed, and
-// tells the view (see ThreadLanes.onLanes).
+// tells the view (see threadLanes.onLanes).
 func (r *lanesRenderer) relabel() {
 	l := r.l
 	if r.lanes == l.Len() && r.gen == l.Generation() && r.objs != nil {

@@ -24,19 +24,19 @@ const (
 // zoom controls. It takes samples all the time but draws
 // only while its tab is shown.
 type threadsView struct {
-	threadLanes *ThreadLanes
-	legend      *fyne.Container
-	about       *widget.Label // what the lanes show
-	note        *widget.Label // approximate, and why
-	zoomRow     *fyne.Container
-	content     fyne.CanvasObject
-	reason      string // the profile's attribution note
-	cores       int
-	visible     bool
+	lanes   *threadLanes
+	legend  *fyne.Container
+	about   *widget.Label // what the lanes show
+	note    *widget.Label // approximate, and why
+	zoomRow *fyne.Container
+	content fyne.CanvasObject
+	reason  string // the profile's attribution note
+	cores   int
+	visible bool
 }
 
 func newThreadsView() *threadsView {
-	v := &threadsView{threadLanes: NewThreadLanes(), legend: container.NewHBox(),
+	v := &threadsView{lanes: newThreadLanes(), legend: container.NewHBox(),
 		about: widget.NewLabel(sampleLanesText), note: widget.NewLabel("")}
 	v.about.Wrapping, v.note.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
 	v.note.Importance = widget.WarningImportance
@@ -44,39 +44,39 @@ func newThreadsView() *threadsView {
 	hint := widget.NewLabel("Zoom: mouse wheel or + and -  ·  pan: drag or ← →  ·  0 fits (click the lanes first for the keys)  ·  point at a lane for its thread, core and task")
 	hint.Importance = widget.LowImportance
 	hint.Wrapping = fyne.TextWrapWord // a window 800 wide must not grow for it
-	v.zoomRow = container.NewBorder(nil, nil, widget.NewButton("Fit", v.threadLanes.Fit), nil, hint)
-	v.threadLanes.onLanes = func() {
+	v.zoomRow = container.NewBorder(nil, nil, widget.NewButton("Fit", v.lanes.Fit), nil, hint)
+	v.lanes.onLanes = func() {
 		if v.visible {
 			v.describe()
 		}
 	}
 	v.zoomRow.Hide()
 	top := container.NewVBox(v.note, v.about, container.NewHScroll(v.legend), v.zoomRow)
-	v.content = container.NewBorder(top, nil, nil, nil, v.threadLanes)
+	v.content = container.NewBorder(top, nil, nil, nil, v.lanes)
 	return v
 }
 
 // begin clears the lanes for a live run that started at t0.
 func (v *threadsView) begin(t0 time.Time, interval float64) {
 	v.reason = ""
-	v.threadLanes.Reset(t0, interval, liveColumns)
-	v.threadLanes.SetEmptyText(noSamplesYet)
+	v.lanes.Reset(t0, interval, liveColumns)
+	v.lanes.SetEmptyText(noSamplesYet)
 }
 
 func (v *threadsView) add(f *profile.Frame) {
-	v.threadLanes.Add(f.T, f.ThreadSamples, f.Events)
-	v.threadLanes.AddSlices(f.Slices)
-	v.threadLanes.Name(f.ThreadNames)
+	v.lanes.Add(f.T, f.ThreadSamples, f.Events)
+	v.lanes.AddSlices(f.Slices)
+	v.lanes.Name(f.ThreadNames)
 }
 
 func (v *threadsView) refresh() {
 	if !v.visible {
 		return
 	}
-	v.threadLanes.Refresh()
+	v.lanes.Refresh()
 	v.updateLegend()
 	v.describe()
-	if has := v.threadLanes.Len() > 0; v.zoomRow.Visible() != has {
+	if has := v.lanes.Len() > 0; v.zoomRow.Visible() != has {
 		v.zoomRow.Hidden = !has
 		v.zoomRow.Refresh()
 	}
@@ -87,7 +87,7 @@ func (v *threadsView) refresh() {
 // samples, why they are approximate. The lanes call it when the lanes
 // shown change (new threads, a window resized), so it is never stale.
 func (v *threadsView) describe() {
-	l := v.threadLanes
+	l := v.lanes
 	exact := l.Exact()
 	about, note := sampleLanesText, ""
 	if exact {
@@ -109,19 +109,19 @@ func (v *threadsView) describe() {
 }
 
 func (v *threadsView) show(p *profile.Profile) {
-	v.threadLanes.SetProfile(p)
+	v.lanes.SetProfile(p)
 	empty := noSamplesYet
 	if reason := runtext.NoThreads(p); reason != "" {
 		empty = "No thread lanes: " + reason + "."
 	}
-	v.threadLanes.SetEmptyText(empty)
+	v.lanes.SetEmptyText(empty)
 	v.reason = p.Summary.AttributionNote
 	v.refresh()
 }
 
 // updateLegend names the colour of each core seen so far.
 func (v *threadsView) updateLegend() {
-	n := min(v.threadLanes.Cores(), len(lanes.CorePalette))
+	n := min(v.lanes.Cores(), len(lanes.CorePalette))
 	if n == v.cores {
 		return
 	}
@@ -131,7 +131,7 @@ func (v *threadsView) updateLegend() {
 		sw := canvas.NewRectangle(lanes.CorePalette[c])
 		sw.SetMinSize(fyne.NewSize(14, 14))
 		name := fmt.Sprintf("core %d", c)
-		if v.threadLanes.Cores() > len(lanes.CorePalette) {
+		if v.lanes.Cores() > len(lanes.CorePalette) {
 			name = fmt.Sprintf("cores %d+%dk", c, len(lanes.CorePalette))
 		}
 		items = append(items, container.NewCenter(sw), widget.NewLabel(name))

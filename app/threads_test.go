@@ -23,9 +23,9 @@ import (
 func TestThreadsDrawOnlyWhenShown(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, fakeRecord(0))
 	u.win.Resize(fyne.NewSize(1000, 700))
-	r := test.WidgetRenderer(u.threads.threadLanes).(*lanesRenderer)
+	r := test.WidgetRenderer(u.threads.lanes).(*lanesRenderer)
 	test.Tap(u.runBtn)
-	loop.until(t, 10*time.Second, "a few frames", func() bool { return u.threads.threadLanes.Columns() >= 3 })
+	loop.until(t, 10*time.Second, "a few frames", func() bool { return u.threads.lanes.Columns() >= 3 })
 	if got := r.pix.Rect.Dx(); got != 1 {
 		t.Errorf("hidden lanes image is %d samples wide; want the untouched 1", got)
 	}
@@ -46,11 +46,11 @@ func TestLiveLanesAreNamed(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, fakeRecord(0))
 	u.tabs.SelectIndex(1)
 	test.Tap(u.runBtn)
-	loop.until(t, 10*time.Second, "a few frames", func() bool { return u.threads.threadLanes.Columns() >= 3 })
+	loop.until(t, 10*time.Second, "a few frames", func() bool { return u.threads.lanes.Columns() >= 3 })
 	if got, want := laneNames(u), []string{"python3 11"}; !slices.Equal(got, want) {
 		t.Errorf("live lanes = %q; want %q", got, want)
 	}
-	r := test.WidgetRenderer(u.threads.threadLanes).(*lanesRenderer)
+	r := test.WidgetRenderer(u.threads.lanes).(*lanesRenderer)
 	if len(r.labels.texts) != 1 || r.labels.texts[0].Text != "python3 11" {
 		t.Errorf("%d live lane labels drawn; want one, python3 11", len(r.labels.texts))
 	}
@@ -60,7 +60,7 @@ func TestLiveLanesAreNamed(t *testing.T) {
 
 func TestThreadLanesAreNamedOnceKnown(t *testing.T) {
 	test.NewTempApp(t)
-	l := NewThreadLanes()
+	l := newThreadLanes()
 	test.NewTempWindow(t, l)
 	samples := []profile.ThreadSample{{PID: 7, TID: 7, CPU: 0.1, Core: 0}, {PID: 7, TID: 9, CPU: 0.1, Core: 1}}
 	l.Reset(time.Now(), 0.1, liveColumns)
@@ -92,7 +92,7 @@ func TestThreadLanesAreNamedOnceKnown(t *testing.T) {
 // keys zoom around the pointer within the limits.
 func TestExactLanesZoom(t *testing.T) {
 	test.NewTempApp(t)
-	l := NewThreadLanes()
+	l := newThreadLanes()
 	w := test.NewTempWindow(t, l)
 	w.Resize(fyne.NewSize(600, 300))
 	p := &profile.Profile{Spec: resolvedSpec(t, spec.Spec{Workload: spec.CPU, Model: spec.Threads}), Started: time.Now(),
@@ -168,7 +168,7 @@ func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
 	v.begin(t0, 0.1)
 	v.add(&frame)
 	v.refresh()
-	h, _ := v.threadLanes.At(0, 0.05, 0.06)
+	h, _ := v.lanes.At(0, 0.05, 0.06)
 	if got := laneText(h, 0.05); !strings.Contains(got, "task -1") {
 		t.Errorf("live lane with task -1 reads %q; want it to name task -1", got)
 	}
@@ -184,7 +184,7 @@ func TestThreadsTabTakesNegativeTaskIDs(t *testing.T) {
 		t.Fatalf("Load(a run with task -1) = %v; want it read", err)
 	}
 	v.show(saved[0])
-	if h, _ := v.threadLanes.At(0, 0.05, 0.06); !h.InTask || h.Task != -1 {
+	if h, _ := v.lanes.At(0, 0.05, 0.06); !h.InTask || h.Task != -1 {
 		t.Errorf("saved lane with task -1 = %+v; want task -1", h)
 	}
 }
@@ -202,9 +202,9 @@ func TestThreadsTabShowsManyThreads(t *testing.T) {
 		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{PID: 100, TID: 100 + k, CPU: 0.001, Core: k % 8})
 	}
 	v.show(p)
-	r := test.WidgetRenderer(v.threadLanes).(*lanesRenderer)
-	shown := v.threadLanes.Len()
-	if fit := pixelWidth(v.threadLanes, r.area.Height) / lanes.Rows; shown != fit || fit < 100 {
+	r := test.WidgetRenderer(v.lanes).(*lanesRenderer)
+	shown := v.lanes.Len()
+	if fit := pixelWidth(v.lanes, r.area.Height) / lanes.Rows; shown != fit || fit < 100 {
 		t.Errorf("%d lanes shown in %v units; want as many as fit, %d", shown, r.area.Height, fit)
 	}
 	if got := r.pix.Rect.Dy(); got != shown*lanes.Rows {
@@ -219,8 +219,8 @@ func TestThreadsTabShowsManyThreads(t *testing.T) {
 		t.Errorf("Threads tab says %q; want it to say %q", v.about.Text, want)
 	}
 	w.Resize(fyne.NewSize(1000, 1000))
-	if v.threadLanes.Len() <= shown || !strings.Contains(v.about.Text, fmt.Sprintf("Only %d of", v.threadLanes.Len())) {
-		t.Errorf("a taller window shows %d lanes and says %q; want more than %d, and said so", v.threadLanes.Len(), v.about.Text, shown)
+	if v.lanes.Len() <= shown || !strings.Contains(v.about.Text, fmt.Sprintf("Only %d of", v.lanes.Len())) {
+		t.Errorf("a taller window shows %d lanes and says %q; want more than %d, and said so", v.lanes.Len(), v.about.Text, shown)
 	}
 }
 
@@ -229,7 +229,7 @@ func TestThreadsTabShowsManyThreads(t *testing.T) {
 // and stay empty, and the window, with its session, stays.
 func TestThreadLanesSayWhyTheyCannotDraw(t *testing.T) {
 	test.NewTempApp(t)
-	l := NewThreadLanes()
+	l := newThreadLanes()
 	w := test.NewTempWindow(t, l)
 	w.Resize(fyne.NewSize(600, 300))
 	l.Reset(time.Now(), 0.1, liveColumns)

@@ -6,12 +6,12 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-// TimeView is the part of a time axis a picture shows: the whole extent of
+// timeView is the part of a time axis a picture shows: the whole extent of
 // its data, or a window the user zoomed and panned to. It is plain data, no
 // widget, so one view can drive several pictures that zoom together. Times
 // are seconds on the run's axis. The zero value fits whatever extent it is
 // given and has no narrowest window.
-type TimeView struct {
+type timeView struct {
 	// MinSpan is the narrowest window, in seconds (at most the extent):
 	// about a millisecond for exact slices, two samples for sampled data.
 	MinSpan float64
@@ -24,7 +24,7 @@ type TimeView struct {
 // SetExtent says what time the data covers. A fitted view follows it (a
 // live run grows); a zoomed one stays put, moved back inside when the data
 // no longer covers it.
-func (v *TimeView) SetExtent(lo, hi float64) {
+func (v *timeView) SetExtent(lo, hi float64) {
 	v.lo, v.hi = lo, max(hi, lo)
 	if v.zoomed {
 		v.set(v.from, v.to-v.from)
@@ -33,14 +33,14 @@ func (v *TimeView) SetExtent(lo, hi float64) {
 
 // WindowOver is Window after SetExtent(lo, hi) with MinSpan minSpan: what a
 // picture shows of data that may have grown since it last asked.
-func (v *TimeView) WindowOver(lo, hi, minSpan float64) (from, to float64) {
+func (v *timeView) WindowOver(lo, hi, minSpan float64) (from, to float64) {
 	v.MinSpan = minSpan
 	v.SetExtent(lo, hi)
 	return v.Window()
 }
 
 // Window is the time shown: the zoomed window, or the whole extent.
-func (v *TimeView) Window() (from, to float64) {
+func (v *timeView) Window() (from, to float64) {
 	if v.zoomed {
 		return v.from, v.to
 	}
@@ -48,13 +48,13 @@ func (v *TimeView) Window() (from, to float64) {
 }
 
 // Zoomed reports whether the view shows less than the whole extent.
-func (v *TimeView) Zoomed() bool { return v.zoomed }
+func (v *timeView) Zoomed() bool { return v.zoomed }
 
 // Zoom scales the window by factor (< 1 zooms in) around the time around,
 // which stays at the same place on screen. The window never gets wider than
 // the extent nor narrower than MinSpan; zoomed out to the whole extent, the
 // view fits it again.
-func (v *TimeView) Zoom(factor, around float64) {
+func (v *timeView) Zoom(factor, around float64) {
 	if !(factor > 0) || math.IsInf(factor, 0) {
 		return
 	}
@@ -71,24 +71,24 @@ func (v *TimeView) Zoom(factor, around float64) {
 
 // Pan moves the window by dt seconds (> 0 later in time), within the extent.
 // A fitted view does not move.
-func (v *TimeView) Pan(dt float64) {
+func (v *timeView) Pan(dt float64) {
 	if v.zoomed {
 		v.set(v.from+dt, v.to-v.from)
 	}
 }
 
 // Fit shows the whole extent again.
-func (v *TimeView) Fit() { v.zoomed = false }
+func (v *timeView) Fit() { v.zoomed = false }
 
 // At is the time at frac (0..1) of the window's width.
-func (v *TimeView) At(frac float64) float64 {
+func (v *timeView) At(frac float64) float64 {
 	from, to := v.Window()
 	return from + frac*(to-from)
 }
 
 // set zooms to span seconds from from, clamped to the extent; a window as
 // wide as the extent fits it.
-func (v *TimeView) set(from, span float64) {
+func (v *timeView) set(from, span float64) {
 	ext := v.hi - v.lo
 	if span >= ext {
 		v.zoomed = false
@@ -107,7 +107,7 @@ const (
 	keyPan            = 0.1
 )
 
-// timeGestures gives a widget that draws a TimeView between x0 and x0+width
+// timeGestures gives a widget that draws a timeView between x0 and x0+width
 // the gestures of a timeline: the wheel zooms around the pointer (a
 // sideways scroll pans), a drag pans, + and - zoom, the arrows pan, 0 or
 // Home fits. Each step calls changed once; nothing animates. Embed it and
@@ -115,7 +115,7 @@ const (
 // Tappable and Focusable. Keys it does not use go to the window, so Escape
 // still stops a run while the picture has the focus.
 type timeGestures struct {
-	view    *TimeView
+	view    *timeView
 	self    focusable // the widget, to take the focus when tapped
 	changed func()    // redraws after a step
 

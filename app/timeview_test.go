@@ -6,7 +6,7 @@ import (
 )
 
 func TestTimeViewLimits(t *testing.T) {
-	v := TimeView{MinSpan: 0.001}
+	v := timeView{MinSpan: 0.001}
 	v.SetExtent(0, 1)
 	for range 100 {
 		v.Zoom(0.5, 0.3)
@@ -38,7 +38,7 @@ func TestTimeViewLimits(t *testing.T) {
 // TestTimeViewKeepsThePointerStill zooms around a time and checks it stays
 // at the same fraction of the window.
 func TestTimeViewKeepsThePointerStill(t *testing.T) {
-	v := TimeView{}
+	v := timeView{}
 	v.SetExtent(0, 10)
 	v.Zoom(0.5, 2.5) // a quarter across
 	from, to := v.Window()
@@ -50,7 +50,7 @@ func TestTimeViewKeepsThePointerStill(t *testing.T) {
 // TestTimeViewFollowsAGrowingExtent checks that a fitted view follows a
 // live run and a zoomed one stays inside what the data still covers.
 func TestTimeViewFollowsAGrowingExtent(t *testing.T) {
-	v := TimeView{}
+	v := timeView{}
 	v.SetExtent(0, 1)
 	v.SetExtent(0, 2)
 	if from, to := v.Window(); from != 0 || to != 2 {

@@ -16,19 +16,6 @@ import (
 	"corescope/spec"
 )
 
-// chosenModels are the models the model choice names: one, or every model
-// of the backend for Compare all.
-func (c *controls) chosenModels() []spec.Model {
-	in := c.input()
-	if in.Models != runners.AllModels {
-		return []spec.Model{spec.Model(in.Models)}
-	}
-	if c.isPython() {
-		return spec.PythonModels
-	}
-	return spec.Models
-}
-
 // showCode opens a dialog with the code of the chosen model, a tab a model
 // for Compare all: the exact Python script the Python backend runs, so the
 // learner reads the code whose picture they see; for the Go models, which

@@ -10,7 +10,6 @@ import (
 
 	"corescope/heatmap"
 	"corescope/levels"
-	"corescope/profile"
 )
 
 // nodeMode is how a cluster's heatmap shows its nodes.
@@ -24,7 +23,7 @@ const (
 	nodesEveryCore
 )
 
-// nodeView is how a Heatmap of a cluster's cores groups them: by node,
+// nodeView is how a heatmapWidget of a cluster's cores groups them: by node,
 // each node's name beside its group, collapsed to one row a node when
 // asked or when the cores do not fit, with the nodes the user opened
 // expanded among the collapsed ones.
@@ -41,18 +40,18 @@ type nodeView struct {
 // machine, ungrouped); call it after Reset or ResetLive and before the
 // samples. expect is how many samples are coming, if known. The nodes
 // start collapsed or not as nodesAuto says, none opened.
-func (h *Heatmap) SetNodes(groups []heatmap.Group, expect int) {
+func (h *heatmapWidget) SetNodes(groups []heatmap.Group, expect int) {
 	h.tl.group(groups, expect)
 	h.nodes.mode, h.nodes.opened, h.nodes.bands = nodesAuto, map[int]bool{}, nil
 	h.nodes.renamed = true
 }
 
 // Grouped reports whether the heatmap's cores are grouped by node.
-func (h *Heatmap) Grouped() bool { return h.tl.grouped() }
+func (h *heatmapWidget) Grouped() bool { return h.tl.grouped() }
 
 // SetByNode collapses every node to one row (true) or shows every core
 // (false), whatever the picture's height; the nodes opened are closed.
-func (h *Heatmap) SetByNode(byNode bool) {
+func (h *heatmapWidget) SetByNode(byNode bool) {
 	mode := nodesEveryCore
 	if byNode {
 		mode = nodesCollapsed
@@ -66,7 +65,7 @@ func (h *Heatmap) SetByNode(byNode bool) {
 
 // ByNode reports whether the nodes are collapsed: as chosen, or, until a
 // choice, whether the picture is too short for every core.
-func (h *Heatmap) ByNode() bool {
+func (h *heatmapWidget) ByNode() bool {
 	switch h.nodes.mode {
 	case nodesCollapsed:
 		return true
@@ -91,7 +90,7 @@ func groupNames(dst []string, tl *timeline) []string {
 }
 
 // arrangeNodes lays the nodes out in rows pixel rows of the picture.
-func (h *Heatmap) arrangeNodes(rows int) {
+func (h *heatmapWidget) arrangeNodes(rows int) {
 	v := &h.nodes
 	v.rows, v.heatH = rows, h.heatH
 	groups := h.tl.nodes.Groups()
@@ -149,7 +148,7 @@ func (v *nodeView) nodeAt(y float32) (b heatmap.Band, row int, ok bool) {
 // Tapped takes the keyboard focus and, on a node collapsed among others,
 // opens it (its cores in full, the others staying collapsed); on a node
 // opened so, closes it again.
-func (h *Heatmap) Tapped(ev *fyne.PointEvent) {
+func (h *heatmapWidget) Tapped(ev *fyne.PointEvent) {
 	h.timeGestures.Tapped(ev)
 	if !h.tl.grouped() || !h.ByNode() {
 		return
@@ -168,7 +167,7 @@ func (h *Heatmap) Tapped(ev *fyne.PointEvent) {
 // nodeReadout words what the picture shows at pos in a node's rows: its
 // time, the node, and the core's load, or a collapsed node's mean load,
 // or the node's busy cores on its strip.
-func (h *Heatmap) nodeReadout(pos fyne.Position) string {
+func (h *heatmapWidget) nodeReadout(pos fyne.Position) string {
 	b, row, ok := h.nodes.nodeAt(pos.Y)
 	if !ok {
 		return ""
@@ -234,101 +233,4 @@ func samplesText(sp *heatmap.Span) string {
 		return fmt.Sprintf("%s · %d samples", spanText(sp.From, sp.To), sp.Samples)
 	}
 	return spanText(sp.From, sp.To)
-}
-
-// How a cluster's rows are shown, as the Live tab's toggle names it.
-const (
-	showByNode    = "By node"
-	showEveryCore = "Every core"
-)
-
-// newNodesChoice is the toggle between a cluster's rows by node (one a
-// node, a click opening one) and every core; hidden for one machine.
-func newNodesChoice(h *Heatmap) *choice {
-	c := newChoice([]string{showByNode, showEveryCore}, nil)
-	c.OnChanged = func(s string) {
-		if s != "" && (s == showByNode) != h.ByNode() {
-			h.SetByNode(s == showByNode)
-		}
-	}
-	c.Hide()
-	return c
-}
-
-// showNodesChoice shows the toggle for a cluster, saying how its rows are
-// shown now (the heatmap may have chosen by itself), and hides it else.
-func (v *liveView) showNodesChoice() {
-	heading := "Now"
-	if v.heat.Grouped() {
-		heading = "Now, by node"
-	}
-	if v.now.Text != heading {
-		v.now.SetText(heading)
-	}
-	if !v.heat.Grouped() {
-		if v.byNode.Visible() {
-			v.byNode.Hide()
-		}
-		return
-	}
-	want := showEveryCore
-	if v.heat.ByNode() {
-		want = showByNode
-	}
-	if v.byNode.Selected != want {
-		v.byNode.SetSelected(want) // OnChanged sees the heatmap agree: no change
-	}
-	if !v.byNode.Visible() {
-		v.byNode.Show()
-	}
-}
-
-// nodeFractions is each node's mean load in f, the mean of its measured
-// cores (NaN where none was), machine and subject (nil when not
-// measured): a cluster's bars are a bar a node, not thousands of cores.
-func (v *liveView) nodeFractions(f *profile.Frame) (machine, subject []float64) {
-	groups := v.heat.tl.nodes.Groups()
-	mean := func(dst []float64, row levels.Row) []float64 {
-		dst = dst[:0]
-		for _, g := range groups {
-			sum, known := 0.0, 0
-			for c := g.First; c < min(g.First+g.Cores, len(row)); c++ {
-				if row[c].Known() {
-					sum += row[c].Fraction()
-					known++
-				}
-			}
-			dst = append(dst, sum/float64(known)) // NaN when none was measured
-		}
-		return dst
-	}
-	v.busy = mean(v.busy, f.Busy)
-	if len(f.SubjectBusy) == 0 {
-		return v.busy, nil
-	}
-	v.subject = mean(v.subject, f.SubjectBusy)
-	return v.busy, v.subject
-}
-
-// barNames are the names of the nodes the bars stand for when the heatmap
-// is grouped by node; nil when each bar is a core.
-func (v *liveView) barNames() []string {
-	if !v.heat.Grouped() {
-		return nil
-	}
-	v.names = groupNames(v.names, &v.heat.tl)
-	return v.names
-}
-
-// watchText is the figures line of a watch's frame f of nodes nodes: the
-// cluster's busy cores (of those that gave a figure) and corescope's cost.
-func watchText(f *profile.Frame, nodes int, self string) string {
-	known := 0
-	for _, l := range f.Busy {
-		if l.Known() {
-			known++
-		}
-	}
-	return fmt.Sprintf("Cluster of %d nodes: %.2f of %d cores busy (%d gave a figure)   ·   %s",
-		nodes, f.Busy.Sum(), len(f.Busy), known, self)
 }

@@ -30,13 +30,13 @@ var (
 // a four-second run and a tenth of a second one compare at a glance: each
 // run's per-core heatmap from the start of its recording, named in the
 // gutter, the time axis under them. They zoom and pan together, as one
-// TimeView (see timeGestures); tapping a run selects it; hovering a cell
+// timeView (see timeGestures); tapping a run selects it; hovering a cell
 // says which run, time and cores it is and their load.
 type runLanes struct {
 	widget.BaseWidget
 	timeGestures
 	hoverReadout
-	view     TimeView
+	view     timeView
 	runs     []*profile.Profile
 	series   []*laneSeries    // each run's, built when its lane is first painted
 	shown    *profile.Profile // named in bold
