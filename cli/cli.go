@@ -206,11 +206,11 @@ func (f *specFlags) register(fs *flag.FlagSet, cmd string) {
 	fs.StringVar(&f.in.Backend, "backend", string(spec.BackendGo), "what runs the models: go (built in) or python (CPython scripts on --python)")
 	fs.Var((*listFlag)(&f.in.Pythons), "python", "python backend: the interpreter `PATH` (default: python3 in PATH, then /usr/bin, /usr/local/bin); "+
 		"give it several times to compare interpreters")
-	fs.StringVar(&f.in.Workload, "workload", string(spec.CPU), "what each task does: "+list(spec.Workloads))
+	fs.StringVar(&f.in.Workload, "workload", string(spec.CPU), "what each task does: "+spec.Names(spec.Workloads))
 	if cmd == "run" {
-		fs.StringVar(&f.in.Models, "model", string(spec.Sequential), "how tasks run: "+list(spec.Models))
+		fs.StringVar(&f.in.Models, "model", string(spec.Sequential), "how tasks run: "+spec.Names(spec.Models))
 	} else {
-		fs.StringVar(&f.in.Models, "models", "", "comma-separated models to compare (default: all of "+list(spec.Models)+"; python: all but goroutines)")
+		fs.StringVar(&f.in.Models, "models", "", "comma-separated models to compare (default: all of "+spec.Names(spec.Models)+"; python: all but goroutines)")
 		fs.Var(&f.cmds, "cmd", "a command `LINE` to run (split like a shell, run without one); give it once per command to compare them instead of the models")
 		fs.Var(&f.labels, "label", "the `NAME` of each --cmd run, in order (default: its script's file name)")
 		fs.StringVar(&f.in.Baseline, "baseline", "", "the `LABEL` of the run speedups are measured against (default: sequential, or the first --cmd)")
@@ -317,14 +317,6 @@ func canRun(s spec.Spec) error {
 		return usageError{err.Error()}
 	}
 	return subject.Close()
-}
-
-func list[T ~string](xs []T) string {
-	parts := make([]string, len(xs))
-	for i, x := range xs {
-		parts[i] = string(x)
-	}
-	return strings.Join(parts, ", ")
 }
 
 const (

@@ -320,3 +320,15 @@ func TestPrintTableModels(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintTableOneCommand heads the table of one recorded command in the
+// singular: it said "1 commands".
+func TestPrintTableOneCommand(t *testing.T) {
+	p := &profile.Profile{Label: "sh", Spec: spec.Spec{Backend: spec.BackendCommand, Command: []string{"sh", "-c", "exit 3"}},
+		Machine: profile.Machine{LogicalCores: 2}}
+	var b bytes.Buffer
+	printTable(&b, []*profile.Profile{p})
+	if want := "1 command, 2 logical cores"; !strings.HasPrefix(b.String(), want) {
+		t.Errorf("table begins %q; want %q", strings.SplitN(b.String(), "\n", 2)[0], want)
+	}
+}

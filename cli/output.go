@@ -78,7 +78,7 @@ func printTable(w io.Writer, ps []*profile.Profile) {
 	cols, commands := tableColumns, runtext.Commands(ps)
 	switch {
 	case commands:
-		printf(w, "%d commands, %d logical cores\n\n", len(ps), ps[0].Machine.LogicalCores)
+		printf(w, "%s, %d logical cores\n\n", runtext.Count(len(ps), "command"), ps[0].Machine.LogicalCores)
 	case ps[0].Spec.Backend == spec.BackendPython:
 		printf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), runtext.OrDash(runtext.Pythons(ps)), ps[0].Machine.LogicalCores)
 	default:

@@ -2,6 +2,7 @@ package diagnosis
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"corescope/profile"
@@ -12,15 +13,7 @@ import (
 // TestCases puts runs of known figures in their cases, with the figures
 // that decide them.
 func TestCases(t *testing.T) {
-	crowded := profiletest.CrowdedThreads
-	approximate := crowded()
-	for tid := 1; tid <= 4; tid++ {
-		approximate.Frames = append(approximate.Frames, profile.Frame{T: 0.1, ThreadSamples: []profile.ThreadSample{{PID: 1, TID: tid, CPU: 0.4}}})
-	}
-	turns := crowded(profile.Slice{PID: 1, TID: 1, Start: 0, End: 0.5}, profile.Slice{PID: 1, TID: 2, Start: 0.5, End: 1},
-		profile.Slice{PID: 1, TID: 3, Start: 1, End: 1.5}, profile.Slice{PID: 1, TID: 4, Start: 1.5, End: 2})
-	together := crowded(profile.Slice{PID: 1, TID: 1, Start: 0, End: 1}, profile.Slice{PID: 1, TID: 2, Start: 0.5, End: 1.5},
-		profile.Slice{PID: 1, TID: 3, Start: 1.5, End: 2}, profile.Slice{PID: 1, TID: 4, Start: 1.6, End: 2})
+	approximate, turns, together := profiletest.CrowdedSampled(), profiletest.CrowdedTakingTurns(), profiletest.CrowdedTogether()
 	starved := profiletest.Model(spec.Sequential, 3, 0.45)
 	starved.Summary.Attribution, starved.Summary.OthersBusyCores = profile.AttributionExact, 1.5
 	io := profiletest.Model(spec.Async, 2, 0.1)
@@ -74,7 +67,8 @@ func TestCases(t *testing.T) {
 
 // TestOfChangesNothing checks that judging a run leaves it as it was.
 func TestOfChangesNothing(t *testing.T) {
-	p := profiletest.CrowdedThreads(profile.Slice{PID: 1, TID: 2, Start: 1, End: 2}, profile.Slice{PID: 1, TID: 1, Start: 0, End: 1})
+	p := profiletest.CrowdedTogether()
+	slices.Reverse(p.Slices) // out of order: Together sorts its own copy
 	before := *p
 	before.Slices = append([]profile.Slice(nil), p.Slices...)
 	Of(p)

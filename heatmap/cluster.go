@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math/bits"
+	"slices"
 
 	"corescope/levels"
 )
@@ -31,7 +32,7 @@ type Nodes struct {
 // (see Series.Reset for interval and expect).
 func (n *Nodes) Reset(groups []Group, interval float64, expect int) {
 	n.groups = append(n.groups[:0], groups...)
-	n.means = grow(n.means, len(groups))
+	n.means = slices.Grow(n.means[:0], len(groups))[:len(groups)]
 	for k := range n.means {
 		n.means[k].Reset(1, interval, expect)
 	}
@@ -260,7 +261,8 @@ func (p *Painter) sortCores(first, n int) {
 		return
 	}
 	g := len(p.ends)
-	p.block = grow(p.block, max(len(p.block), block*n))
+	size := max(len(p.block), block*n)
+	p.block = slices.Grow(p.block[:0], size)[:size]
 	var count [256]int32
 	for j0 := 0; j0 < g; j0 += block {
 		m := min(block, g-j0)

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 
 	"corescope/levels"
 )
@@ -97,14 +98,6 @@ func span(i, n, m int) (lo, hi int) {
 		hi = lo + 1
 	}
 	return lo, hi
-}
-
-// grow returns s with length n, reusing its storage when it is big enough.
-func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 // The gap colours: a neutral grey hatch where a value is missing (a node
@@ -300,13 +293,13 @@ func fillRun(seg []byte, px uint32) {
 // its refs, core by core, or rank by rank when sorted.
 func (p *Painter) fillGrid(s *Series, layer Layer, cores int, sorted bool) {
 	g := len(p.ends)
-	p.grid = grow(p.grid, g*cores)
+	p.grid = slices.Grow(p.grid[:0], g*cores)[:g*cores]
 	// The block's columns are a cache line apart more than cores: with
 	// thousands of cores (a cluster) a power-of-two stride would put the
 	// bytes of one core in every column on the same cache set.
 	stride := cores + 64
-	p.block = grow(p.block, block*stride)
-	p.row = grow(p.row, g)
+	p.block = slices.Grow(p.block[:0], block*stride)[:block*stride]
+	p.row = slices.Grow(p.row[:0], g)[:g]
 	for j0 := 0; j0 < g; j0 += block {
 		n := min(block, g-j0)
 		for k := range n {
@@ -398,7 +391,7 @@ func (p *Painter) Strip(dst *image.RGBA, r image.Rectangle, s *Series, from, to 
 // busy cores of layer in its time, of cores; -1 where it is missing. No
 // samples fill nothing.
 func (p *Painter) tops(top []int, s *Series, layer Layer, h, cores int) []int {
-	top = grow(top, len(p.ends))
+	top = slices.Grow(top[:0], len(p.ends))[:len(p.ends)]
 	for j := range top {
 		top[j] = h
 		if j < len(p.lo) {
@@ -418,7 +411,8 @@ func (p *Painter) tops(top []int, s *Series, layer Layer, h, cores int) []int {
 // sample falls or all are missing. Charts draw it as one point a pixel
 // column, whatever the run's length.
 func (p *Painter) Busy(dst []float64, s *Series, layer Layer, from, to float64, w int) []float64 {
-	dst = grow(dst, max(w, 0))
+	n := max(w, 0)
+	dst = slices.Grow(dst[:0], n)[:n]
 	for x := range dst {
 		dst[x] = math.NaN()
 	}

@@ -2,6 +2,7 @@ package heatmap
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"corescope/levels"
@@ -414,8 +415,8 @@ func (m *merge) add(o *merge, layers int) {
 func (m *merge) clear(cores int) {
 	m.n, m.span = 0, 0
 	for l := range 2 {
-		m.sum[l], m.known[l] = grow(m.sum[l], cores), grow(m.known[l], cores)
-		m.top[l], m.ranked[l] = grow(m.top[l], cores), grow(m.ranked[l], cores)
+		m.sum[l], m.known[l] = slices.Grow(m.sum[l][:0], cores)[:cores], slices.Grow(m.known[l][:0], cores)[:cores]
+		m.top[l], m.ranked[l] = slices.Grow(m.top[l][:0], cores)[:cores], slices.Grow(m.ranked[l][:0], cores)[:cores]
 		clear(m.sum[l])
 		clear(m.known[l])
 		clear(m.top[l])
@@ -579,7 +580,7 @@ func (s *Series) Span(sp *Span, from, to float64, sorted bool) {
 	if sorted {
 		s.keepRanks()
 	}
-	sp.acc = grow(sp.acc, s.cores)
+	sp.acc = slices.Grow(sp.acc[:0], s.cores)[:s.cores]
 	for l := range 2 {
 		sp.Busiest[l], sp.Busy[l] = sp.Busiest[l][:0], math.NaN()
 		if l >= s.layers() {

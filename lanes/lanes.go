@@ -232,8 +232,8 @@ func (l *Lanes) layout() {
 	if l.laidOut {
 		return
 	}
-	n := len(l.keys)
-	l.next = grow(l.next, len(l.procs)+1)
+	n, procs := len(l.keys), len(l.procs)+1
+	l.next = slices.Grow(l.next[:0], procs)[:procs]
 	clear(l.next)
 	for k, key := range l.keys {
 		if k != l.foldKey {
@@ -243,7 +243,7 @@ func (l *Lanes) layout() {
 	for p := 1; p < len(l.next); p++ {
 		l.next[p] += l.next[p-1]
 	}
-	l.row, l.byRow = grow(l.row, n), grow(l.byRow, n)
+	l.row, l.byRow = slices.Grow(l.row[:0], n)[:n], slices.Grow(l.byRow[:0], n)[:n]
 	for k, key := range l.keys {
 		r := n - 1 // the fold's lane
 		if k != l.foldKey {
@@ -539,7 +539,7 @@ func (l *Lanes) paintSlices(dst *image.RGBA, from, length float64, lanes int) {
 		return
 	}
 	n := lanes * w
-	l.cover, l.best, l.core = grow(l.cover, n), grow(l.best, n), grow(l.core, n)
+	l.cover, l.best, l.core = slices.Grow(l.cover[:0], n)[:n], slices.Grow(l.best[:0], n)[:n], slices.Grow(l.core[:0], n)[:n]
 	clear(l.cover)
 	clear(l.best)
 	scale, to := float64(w)/length, from+length
@@ -606,14 +606,6 @@ func (l *Lanes) paintTasks(dst *image.RGBA, from, length float64, lanes int) {
 		l.visits++
 		draw(s.TID, s.Task, l.eventT(s), from+length)
 	}
-}
-
-// grow returns s with length n, reusing its storage when it is big enough.
-func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 // Columns is the number of samples kept.

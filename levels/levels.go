@@ -1,6 +1,9 @@
 package levels
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Level is a fraction 0..1 in Steps even steps, or Missing.
 type Level uint8
@@ -48,10 +51,7 @@ type Row []Level
 // Quantise fills dst with the levels of v, growing it to len(v) when needed,
 // and returns it.
 func Quantise(dst Row, v []float64) Row {
-	if cap(dst) < len(v) {
-		dst = make(Row, len(v))
-	}
-	dst = dst[:len(v)]
+	dst = slices.Grow(dst[:0], len(v))[:len(v)]
 	for i, x := range v {
 		dst[i] = Of(x)
 	}

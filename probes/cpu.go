@@ -96,10 +96,8 @@ func load(before, after coreTimes) CoreLoad {
 		return CoreLoad{}
 	}
 	return CoreLoad{
-		Busy:   clamp01(1 - (after.idle-before.idle)/total),
-		User:   clamp01((after.user - before.user) / total),
-		System: clamp01((after.system - before.system) / total),
+		Busy:   min(max(1-(after.idle-before.idle)/total, 0), 1),
+		User:   min(max((after.user-before.user)/total, 0), 1),
+		System: min(max((after.system-before.system)/total, 0), 1),
 	}
 }
-
-func clamp01(x float64) float64 { return min(max(x, 0), 1) }

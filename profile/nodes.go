@@ -52,6 +52,16 @@ func (n Node) Answered(busy levels.Row) bool { return n.Cores > 0 && n.Row(busy)
 // its mean and peak would read as idle, which it was not known to be.
 func (n Node) Silent(ticks int) bool { return n.Cores == 0 || n.MissedTicks >= ticks }
 
+// NodeCores is how many cores nodes hold together: a frame's cores, for a
+// profile's node layout.
+func NodeCores(nodes []Node) int {
+	cores := 0
+	for _, n := range nodes {
+		cores += n.Cores
+	}
+	return cores
+}
+
 // AnyFigure reports whether any core of p's frames was measured: a cluster
 // none of whose nodes ever answered has no mean or peak to give.
 func (p *Profile) AnyFigure() bool {

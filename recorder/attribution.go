@@ -57,7 +57,7 @@ func (a *exactAttribution) coreLoad(busy []float64, dt float64) {
 		return // left idle: the tick is lost, not invented
 	}
 	for cpu := range min(len(busy), len(a.now)) {
-		busy[cpu] = clamp01((a.now[cpu] - a.was[cpu]).Seconds() / dt)
+		busy[cpu] = min(max((a.now[cpu]-a.was[cpu]).Seconds()/dt, 0), 1)
 	}
 	a.now, a.was = a.was, a.now
 }
@@ -159,7 +159,7 @@ func approximateCoreLoad(busy []float64, samples []profile.ThreadSample, dt floa
 	spill := 0.0
 	for i := range busy {
 		spill += max(busy[i]-1, 0)
-		busy[i] = clamp01(busy[i])
+		busy[i] = min(max(busy[i], 0), 1)
 	}
 	for spill > 0 {
 		least := slices.Index(busy, slices.Min(busy))
@@ -206,8 +206,6 @@ func creditVanished(samples []profile.ThreadSample, procCPU map[int]float64, pre
 	}
 	return samples
 }
-
-func clamp01(v float64) float64 { return min(max(v, 0), 1) }
 
 // exactNote says what exact attribution measured, with the slices the
 // kernel lost, if any.

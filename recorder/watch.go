@@ -301,13 +301,7 @@ func (c *cluster) place(ns []nodes.Node, first int) {
 }
 
 // cores is how many cores the layout holds.
-func (c *cluster) cores() int {
-	n := 0
-	for _, node := range c.layout {
-		n += node.Cores
-	}
-	return n
-}
+func (c *cluster) cores() int { return profile.NodeCores(c.layout) }
 
 // fill copies tick t's readings into busy at each node's place (which
 // starts at c.layout[0].First), Missing where a node gave no figure, and

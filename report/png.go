@@ -7,7 +7,6 @@ import (
 	"image/draw"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"golang.org/x/image/font"
@@ -272,24 +271,15 @@ func (pg *page) omitted() {
 	if r.Empty() {
 		return
 	}
-	note := fmt.Sprintf("%s of %s runs drawn, the first", thousands(len(pg.drawn)), thousands(len(pg.ps)))
+	note := fmt.Sprintf("%s of %s runs drawn, the first", runtext.Thousands(len(pg.drawn)), runtext.Thousands(len(pg.ps)))
 	switch {
 	case pg.l.Table.Empty():
 	case unlisted(pg.ps, pg.l.Listed) > 0:
-		note += fmt.Sprintf("; the table lists the first %s", thousands(pg.l.Listed))
+		note += fmt.Sprintf("; the table lists the first %s", runtext.Thousands(pg.l.Listed))
 	default:
 		note += "; the table lists them all"
 	}
 	pg.text(pg.tf.body, notice, r.Min.X, r.Min.Y+lineHeight(pg.tf.body), left, note)
-}
-
-// thousands writes n with its thousands apart: "20,000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // run draws run i: its header, heatmap, strip and time axis.

@@ -90,6 +90,6 @@ func (pg *page) table() {
 	if n := unlisted(pg.ps, pg.l.Listed); n > 0 {
 		u := pg.l.Unlisted
 		pg.text(tf.body, notice, u.Min.X, u.Min.Y+lineHeight(tf.body), left,
-			plural(n, "more run")+" not listed here; the CSV and the trace hold every run")
+			runtext.Count(n, "more run")+" not listed here; the CSV and the trace hold every run")
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"corescope/lanes"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // Geometry of a run's threads panel.
@@ -117,11 +118,11 @@ func newThreadPanel(p *profile.Profile) *threadPanel {
 		for _, t := range g.threads {
 			onS += t.onS
 		}
-		g.detail = fmt.Sprintf("%s, %.2f s on a core", plural(len(g.threads), "thread"), onS)
+		g.detail = fmt.Sprintf("%s, %.2f s on a core", runtext.Count(len(g.threads), "thread"), onS)
 	}
 	if len(folded) > 0 {
 		tp.groups = append(tp.groups, threadGroup{label: fold.Title(), detail: fold.Detail(),
-			threads: []threadLane{{lane: tp.lanes, label: plural(fold.Threads, "thread"), onS: fold.OnS}}})
+			threads: []threadLane{{lane: tp.lanes, label: runtext.Count(fold.Threads, "thread"), onS: fold.OnS}}})
 		for _, tid := range folded {
 			tp.lane[tid] = tp.lanes
 		}
@@ -216,7 +217,7 @@ func (pg *page) threads(i int) {
 	if tp.more > 0 {
 		pg.text(tf.small, muted, gx, y+footH-8, left,
 			fmt.Sprintf("+%s more (%.2f s on a core in all) have no lane: only the %d longest on a core get one",
-				plural(tp.more, "thread"), tp.moreS, tp.keep))
+				runtext.Count(tp.more, "thread"), tp.moreS, tp.keep))
 	}
 }
 
@@ -228,7 +229,7 @@ func panelNotes(dropped, offScale int) []string {
 		notes = append(notes, fmt.Sprintf("the %d earliest slices were dropped", dropped))
 	}
 	if offScale > 0 {
-		notes = append(notes, plural(offScale, "slice")+" off the time scale not drawn")
+		notes = append(notes, runtext.Count(offScale, "slice")+" off the time scale not drawn")
 	}
 	return notes
 }
@@ -294,12 +295,4 @@ func corePaletteIndex(cpu int) uint8 {
 func blend(bg, c color.RGBA, a float32) color.RGBA {
 	mix := func(b, f uint8) uint8 { return uint8(float32(b) + (float32(f)-float32(b))*a + 0.5) }
 	return color.RGBA{mix(bg.R, c.R), mix(bg.G, c.G), mix(bg.B, c.B), 0xff}
-}
-
-// plural writes n things: "1 thread", "1,024 threads".
-func plural(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return thousands(n) + " " + thing + "s"
 }

@@ -122,7 +122,7 @@ func (o *traceOut) placed(us ...float64) bool {
 // the next process's count.
 func (o *traceOut) named(pid int, name string, notes ...string) {
 	if o.left > 0 {
-		notes = append(notes, fmt.Sprintf("%s out of the trace's time range left out", plural(o.left, "event")))
+		notes = append(notes, fmt.Sprintf("%s out of the trace's time range left out", runtext.Count(o.left, "event")))
 	}
 	if len(notes) > 0 {
 		name += " (" + strings.Join(notes, "; ") + ")"

@@ -80,7 +80,7 @@ func ofDrawn(p *profile.Profile) string {
 	if len(p.Nodes) <= maxNodesDrawn {
 		return ""
 	}
-	return fmt.Sprintf(" (the first %d of %s)", maxNodesDrawn, thousands(len(p.Nodes)))
+	return fmt.Sprintf(" (the first %d of %s)", maxNodesDrawn, runtext.Thousands(len(p.Nodes)))
 }
 
 // nodeLegendH is the room of a node panel's heading and key.
@@ -482,7 +482,7 @@ func (pg *page) nodeTable(i int, r image.Rectangle) {
 		top += nodeRowH
 	}
 	if more := len(p.Nodes) - listed; more > 0 {
-		pg.text(tf.small, notice, r.Min.X+28, top+nodeRowH/2+smallPx/3, left, plural(more, "more node")+" not listed here; the CSV holds every node")
+		pg.text(tf.small, notice, r.Min.X+28, top+nodeRowH/2+smallPx/3, left, runtext.Count(more, "more node")+" not listed here; the CSV holds every node")
 		top += nodeRowH
 	}
 	pg.text(tf.small, muted, r.Min.X+28, top+nodeRowH/2+smallPx/3, left, "corescope's own cost: "+runtext.Cost(p.Summary))

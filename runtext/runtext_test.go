@@ -345,3 +345,21 @@ func TestNamesFallBackToTheSpec(t *testing.T) {
 		t.Errorf("Names of two unlabelled threads runs = %q; want their spec's label %q, numbered", got, Label(ps[0]))
 	}
 }
+
+// TestCount words counts as every view writes them: the report's own
+// plural wrote "1,024 threads" but "processs", runtext's "processes" but
+// "1024 threads"; now both read the same.
+func TestCount(t *testing.T) {
+	for _, tt := range []struct {
+		n     int
+		thing string
+		want  string
+	}{
+		{1, "process", "1 process"}, {2, "process", "2 processes"}, {0, "thread", "0 threads"},
+		{1024, "thread", "1,024 threads"}, {250000, "slice", "250,000 slices"}, {-1200, "tick", "-1,200 ticks"},
+	} {
+		if got := Count(tt.n, tt.thing); got != tt.want {
+			t.Errorf("Count(%d, %q) = %q; want %q", tt.n, tt.thing, got, tt.want)
+		}
+	}
+}

@@ -117,11 +117,11 @@ func Dropped(p *profile.Profile) string {
 	if p.SlicesDropped <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s slices kept, %s older dropped", grouped(len(p.Slices)), grouped(p.SlicesDropped))
+	return fmt.Sprintf("%s slices kept, %s older dropped", Thousands(len(p.Slices)), Thousands(p.SlicesDropped))
 }
 
-// grouped writes n with its thousands apart: "250,000".
-func grouped(n int) string {
+// Thousands writes n with its thousands apart: "250,000".
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	start := 1
 	if n < 0 {
@@ -165,10 +165,7 @@ func NodeCells(f profile.NodeFigures) []string {
 // ClusterCells are the per-node table's "all" row: every node's cores, and
 // the mean and peak of the cores that gave a figure (Profile.ClusterBusy).
 func ClusterCells(p *profile.Profile) []string {
-	cores := 0
-	for _, n := range p.NodeLayout() {
-		cores += n.Cores
-	}
+	cores := profile.NodeCores(p.NodeLayout())
 	mean, peak := "-", "-" // no node ever answered: nothing was idle either
 	if p.AnyFigure() {
 		m, pk := p.ClusterBusy()

@@ -140,10 +140,7 @@ func caseText(p *profile.Profile, f diagnosis.Findings) string {
 // clusterVerdict is a watched profile's sentence: its nodes and cores, how
 // busy they were on average, and the nodes that missed ticks.
 func clusterVerdict(p *profile.Profile) string {
-	cores := 0
-	for _, n := range p.Nodes {
-		cores += n.Cores
-	}
+	cores := profile.NodeCores(p.Nodes)
 	s := p.Summary
 	if !p.AnyFigure() {
 		return fmt.Sprintf("%s: none gave a figure", Count(len(p.Nodes), "node"))

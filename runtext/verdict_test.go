@@ -37,15 +37,7 @@ func TestVerdictWordings(t *testing.T) {
 	// Four threads that got all that a busy loop left: without a timeline
 	// nothing tells why; with one, taking turns says a lock held them, and
 	// running together says the cores did.
-	crowded := profiletest.CrowdedThreads
-	approximate := crowded()
-	for tid := 1; tid <= 4; tid++ {
-		approximate.Frames = append(approximate.Frames, profile.Frame{T: 0.1, ThreadSamples: []profile.ThreadSample{{PID: 1, TID: tid, CPU: 0.4}}})
-	}
-	turns := crowded(profile.Slice{PID: 1, TID: 1, Start: 0, End: 0.5}, profile.Slice{PID: 1, TID: 2, Start: 0.5, End: 1},
-		profile.Slice{PID: 1, TID: 3, Start: 1, End: 1.5}, profile.Slice{PID: 1, TID: 4, Start: 1.5, End: 2})
-	together := crowded(profile.Slice{PID: 1, TID: 1, Start: 0, End: 1}, profile.Slice{PID: 1, TID: 2, Start: 0.5, End: 1.5},
-		profile.Slice{PID: 1, TID: 3, Start: 1.5, End: 2}, profile.Slice{PID: 1, TID: 4, Start: 1.6, End: 2})
+	approximate, turns, together := profiletest.CrowdedSampled(), profiletest.CrowdedTakingTurns(), profiletest.CrowdedTogether()
 	starved := profiletest.Model(spec.Sequential, 3, 0.45)
 	starved.Summary.Attribution, starved.Summary.OthersBusyCores = profile.AttributionExact, 1.5
 	tests := []struct {

@@ -260,13 +260,14 @@ func NoThreads(p *profile.Profile) string {
 	}
 }
 
-// Count words n things: "1 thread", "5 threads", "2 processes".
+// Count words n things: "1 thread", "5 threads", "2 processes", "1,024
+// threads".
 func Count(n int, thing string) string {
 	if n == 1 {
 		return "1 " + thing
 	}
 	if strings.HasSuffix(thing, "s") {
-		return fmt.Sprintf("%d %ses", n, thing)
+		return Thousands(n) + " " + thing + "es"
 	}
-	return fmt.Sprintf("%d %ss", n, thing)
+	return Thousands(n) + " " + thing + "s"
 }

@@ -41,11 +41,35 @@ func WithThreads(p *profile.Profile, onCPU ...float64) *profile.Profile {
 	return p
 }
 
-// CrowdedThreads is a python3 command whose 4 busy threads (0.4 s on a
+// Crowded runs are a python3 command whose 4 busy threads (0.4 s on a
 // core each) got 0.87 cores' worth of CPU over 2 s while other programs
-// kept 1.16 of the 2 cores busy: all there was room for. slices, when
-// given, are its switch timeline, which tells whether they took turns.
-func CrowdedThreads(slices ...profile.Slice) *profile.Profile {
+// kept 1.16 of the 2 cores busy: all there was room for. Whether they
+// could have used more only their switch timeline tells: CrowdedSampled
+// has none (its threads were sampled), CrowdedTakingTurns shows them one
+// at a time, as a lock holds them, CrowdedTogether on cores together
+// whenever they could (45% of the run).
+func CrowdedSampled() *profile.Profile {
+	p := crowded()
+	for tid := 1; tid <= 4; tid++ {
+		p.Frames = append(p.Frames, profile.Frame{T: 0.1, ThreadSamples: []profile.ThreadSample{{PID: 1, TID: tid, CPU: 0.4}}})
+	}
+	return p
+}
+
+// CrowdedTakingTurns: see CrowdedSampled.
+func CrowdedTakingTurns() *profile.Profile {
+	return crowded(profile.Slice{PID: 1, TID: 1, Start: 0, End: 0.5}, profile.Slice{PID: 1, TID: 2, Start: 0.5, End: 1},
+		profile.Slice{PID: 1, TID: 3, Start: 1, End: 1.5}, profile.Slice{PID: 1, TID: 4, Start: 1.5, End: 2})
+}
+
+// CrowdedTogether: see CrowdedSampled.
+func CrowdedTogether() *profile.Profile {
+	return crowded(profile.Slice{PID: 1, TID: 1, Start: 0, End: 1}, profile.Slice{PID: 1, TID: 2, Start: 0.5, End: 1.5},
+		profile.Slice{PID: 1, TID: 3, Start: 1.5, End: 2}, profile.Slice{PID: 1, TID: 4, Start: 1.6, End: 2})
+}
+
+// crowded is the crowded run with slices as its switch timeline.
+func crowded(slices ...profile.Slice) *profile.Profile {
 	p := Command("python3", 2, 0.87)
 	p.Summary.OthersBusyCores, p.Summary.SubjectEndS, p.Summary.Procs = 1.16, 2, 1
 	for tid := 1; tid <= 4; tid++ {
