@@ -67,7 +67,7 @@ crossbuild-%:
 	$(GO) vet $$pkgs
 
 bench: deps
-	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./levels/ ./probes/ ./profile/ ./nodes/ ./heatmap/ ./report/
+	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./levels/ ./probes/ ./profile/ ./recorder/ ./nodes/ ./heatmap/ ./report/
 	$(GO) test -run '^$$' -bench . -benchmem ./app/
 
 # bench-peers sets the sampler, the tree probe and corescope's own cost beside

@@ -5,4 +5,6 @@
 // file behind and an existing file untouched. New files get 0666 less the
 // umask; a replaced file keeps its mode. Check finds, before a long run,
 // the names a write would refuse.
+//
+// Imports: the standard library and golang.org/x/sys only.
 package atomicfile

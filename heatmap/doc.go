@@ -8,4 +8,6 @@
 // a node of its mean load, kept beside the Series in Nodes.
 // It writes straight into a caller-owned *image.RGBA, so the live window and
 // the PNG report draw the same picture, and redrawing allocates nothing.
+//
+// Imports: levels.
 package heatmap

@@ -5,4 +5,6 @@
 // so a paint costs its pixels and the data in its window, however many
 // threads the run had; ids and core numbers from a subject or a file are
 // taken as they come, whatever their value.
+//
+// Imports: profile, spec.
 package lanes

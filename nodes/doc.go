@@ -44,4 +44,7 @@
 // request in full, and an answer over 256 MiB is refused: either ends the
 // query with an error naming the server, as does a redirect (nodes' too:
 // corescope follows none, so no other machine's figures pass as a node's).
+//
+// Imports: spec, levels (and the Prometheus text format's parser:
+// prometheus/common, client_model).
 package nodes

@@ -13,4 +13,6 @@
 // Linux's /proc, with every thread and the core it last ran on; elsewhere it
 // asks gopsutil, which lists processes but not their threads. The self meter
 // reads getrusage where there is one (Linux, macOS, the BSDs), else gopsutil.
+//
+// Imports: the standard library, gopsutil and golang.org/x/sys only.
 package probes

@@ -29,7 +29,7 @@ type Input struct {
 	// empty means DefaultStartMethod.
 	StartMethod string
 	// Label names a command's run; empty means its program's name (see
-	// Spec.Label; compare --cmd gives CommandName). Baseline is the label
+	// spec.Spec.Label; compare --cmd gives CommandName). Baseline is the label
 	// of the run speedups are measured against (empty: the sequential run).
 	Label, Baseline string
 	// Workload is one of Workloads.
@@ -52,7 +52,7 @@ type Input struct {
 const AllModels = "all"
 
 // Specs turns in into defaulted, validated specs: one per model, or one for
-// a command. A bad field gives a *FieldError that names it and says what is
+// a command. A bad field gives a *spec.FieldError that names it and says what is
 // allowed; when several are bad, the first in the order of the form.
 func (in Input) Specs() ([]spec.Spec, error) {
 	specs, problems := in.resolve()
@@ -174,7 +174,7 @@ func (in Input) models(b spec.Backend) []spec.Model {
 	return ms
 }
 
-// onlyFor is the *FieldError of a field typed as text that applies to model
+// onlyFor is the *spec.FieldError of a field typed as text that applies to model
 // only (what), when none of models is it; nil otherwise. Only the CLI can
 // ask for that (the window hides the field), so the error names its flags.
 func onlyFor(field, text string, model spec.Model, models []spec.Model, what string) error {

@@ -7,7 +7,7 @@ import (
 	"corescope/spec"
 )
 
-// Subject is a prepared command: what recorder.Record starts for a Spec.
+// Subject is a prepared command: what recorder.Record starts for a spec.Spec.
 type Subject struct {
 	Argv []string // Argv[0] is the program
 	Env  []string // extra environment, appended to os.Environ()
@@ -23,7 +23,7 @@ func (s *Subject) Close() error {
 	return s.site.Close()
 }
 
-// Prepare validates spec (see Spec.Resolve) and builds its subject. self is
+// Prepare validates spec (see spec.Spec.Resolve) and builds its subject. self is
 // the corescope executable: the Go backend runs `self worker ...`, the
 // Python backend its model's script on spec.Python, with the loopback site
 // started here when the workload needs it. A BackendCommand

@@ -6,4 +6,6 @@
 // the goal of issue 11, and exits 1 when a goal is missed.
 //
 //	go run ./internal/benchpeers [-corescope ./corescope] [-seconds 10]
+//
+// Imports: probes, profile.
 package main

@@ -7,4 +7,6 @@
 // order once their own imports are ready. It sets LANGUAGE, which Fyne
 // prefers and which gettext ignores in the C locale, so the programs
 // corescope runs see no difference.
+//
+// Imports: the standard library only.
 package cleanlocale

@@ -2,4 +2,6 @@
 // survives: the members of a process group, a process's children, and the
 // processes a test marked, wherever they went (a daemon). It reads Linux's
 // /proc; elsewhere the tests that need it are skipped.
+//
+// Imports: the standard library and prometheus/procfs only.
 package proctest

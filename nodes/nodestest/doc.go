@@ -6,4 +6,6 @@
 // saying that make deps installs it. For the nodes no real program stands
 // for, it has in-process fakes: a node that answers what a test writes
 // (FakeNode, which counts its requests) and an address that never answers.
+//
+// Imports: the standard library only.
 package nodestest
