@@ -134,8 +134,9 @@ type Summary struct {
 	OthersBusyCores float64 `json:"others_busy_cores"`
 	// PeakBusyCores is the highest per-core busy sum of one frame.
 	PeakBusyCores float64 `json:"peak_busy_cores"`
-	// Speedup is the sequential run's wall time over this one's; nil
-	// without a sequential run of the same workload and size to compare with.
+	// Speedup is its baseline's wall time over this one's (the sequential
+	// run of the same workload and size, or the run its spec names); nil
+	// without one (see diagnosis.Speedups).
 	Speedup *float64 `json:"speedup"`
 	// Threads and Procs are the most seen at once in the subject tree.
 	Threads int `json:"threads"`
@@ -183,7 +184,10 @@ type Summary struct {
 	// ProcessLimit is set when the subject reached its limit of processes
 	// and threads (see ProcessLimit).
 	ProcessLimit *ProcessLimit `json:"process_limit,omitempty"`
-	Verdict      string        `json:"verdict"`
+	// Verdict is the run's one sentence, worded from its findings when it
+	// was concluded beside the runs it was recorded with (see
+	// runtext.Conclude, which sets Speedup too); a file keeps it as written.
+	Verdict string `json:"verdict"`
 }
 
 // EscapedProcess is a process of the run that had left the subject's
