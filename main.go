@@ -24,6 +24,7 @@ const appID = "io.github.corescope"
 
 func main() {
 	runners.ExitIfWorker()
+	cli.Version = cli.ReleaseVersion(fyneAppTOML)
 	args := os.Args[1:]
 	if opt, ok := windowOptions(args); ok {
 		os.Exit(openWindow(opt))

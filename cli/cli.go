@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,6 +59,7 @@ Usage:
   corescope report --prometheus URL [--selector 'job="node"'] [--from -1h] [--to now] [--png OUT.png]
                                      the same for nodes' past load, from a Prometheus server
   corescope models                   list workloads and models
+  corescope --version                print the version and the commit it was built from
 
 Run 'corescope COMMAND --help' for a command's flags.
 `
@@ -69,6 +71,9 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usageText)
+		return ExitOK
+	case "-version", "--version":
+		fmt.Fprintln(stdout, versionLine(debug.ReadBuildInfo()))
 		return ExitOK
 	case "models":
 		err = cmdModels(rest, stdout)
@@ -327,18 +332,27 @@ const (
 		"With --node, other machines' cores (read from their node_exporter every --interval) are recorded beside this one's."
 )
 
-// cmdRecord is run, compare and record: they differ only in what they run.
-func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
-	synopsis := map[string]string{"run": runSynopsis, "compare": compareSynopsis, "record": recordSynopsis}[cmd]
-	fs := newFlagSet("corescope "+cmd, synopsis, stdout)
-	var sf specFlags
-	var out outputs
+// recordSynopses are run's, compare's and record's.
+var recordSynopses = map[string]string{"run": runSynopsis, "compare": compareSynopsis, "record": recordSynopsis}
+
+// recordFlags defines run's, compare's or record's flags (cmd) into sf, out
+// and addrs (record's --node).
+func recordFlags(cmd string, stdout io.Writer, sf *specFlags, out *outputs, addrs *listFlag) *flag.FlagSet {
+	fs := newFlagSet("corescope "+cmd, recordSynopses[cmd], stdout)
 	sf.register(fs, cmd)
 	out.register(fs, true)
-	var addrs listFlag
 	if cmd == "record" {
-		fs.Var(&addrs, "node", nodeUsage+"; this machine is always the first node, and --interval must then be 100ms or longer")
+		fs.Var(addrs, "node", nodeUsage+"; this machine is always the first node, and --interval must then be 100ms or longer")
 	}
+	return fs
+}
+
+// cmdRecord is run, compare and record: they differ only in what they run.
+func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
+	var sf specFlags
+	var out outputs
+	var addrs listFlag
+	fs := recordFlags(cmd, stdout, &sf, &out, &addrs)
 
 	var command []string
 	if cmd == "record" {
@@ -412,24 +426,12 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 // cmdReport prints saved profiles' table, or nodes' past load from a
 // Prometheus server, and renders them.
 func cmdReport(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("corescope report",
-		"Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--csv OUT.csv] [--trace OUT.json] [--json OUT.json]\n"+
-			"       corescope report --prometheus URL [--selector 'job=\"node\"'] [--from -1h] [--to now] [--step S] [--scrape-interval S]\n"+
-			"                        [--png OUT.png] [--json F] [--csv F] [--trace F]\n\n"+
-			"Prints the saved profiles' table, and renders them, without running anything;\n"+
-			"or, with --prometheus, the per-core load of the nodes a Prometheus server scraped (node_exporter's node_cpu_seconds_total).", stdout)
 	var (
-		out                    outputs
-		q                      nodes.HistoryQuery
-		from, to, step, scrape string
+		out    outputs
+		q      nodes.HistoryQuery
+		window historyWindow
 	)
-	out.register(fs, true)
-	fs.StringVar(&q.Server, "prometheus", "", "read nodes' past load from the Prometheus server at `URL` (http://host:9090) instead of files")
-	fs.StringVar(&q.Selector, "selector", "", `--prometheus: label matchers that pick the nodes, such as 'job="node"' (default: every node_exporter the server scrapes)`)
-	fs.StringVar(&from, "from", "-1h", "--prometheus: the window's start: RFC 3339, Unix seconds, now, or before now such as -1h or now-90m")
-	fs.StringVar(&to, "to", "now", "--prometheus: the window's end, in the same forms")
-	fs.StringVar(&step, "step", "", "--prometheus: one tick, such as 1s or 1m (default: the window in about 600 ticks, 1s at the least)")
-	fs.StringVar(&scrape, "scrape-interval", "", "--prometheus: how often the server scrapes the nodes (default: measured from its samples)")
+	fs := reportFlags(stdout, &out, &q, &window)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -438,7 +440,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		if len(files) > 0 {
 			return usagef("give profile files or --prometheus, not both (%q)", files[0])
 		}
-		if err := historyFlags(&q, from, to, step, scrape); err != nil {
+		if err := historyFlags(&q, window); err != nil {
 			return err
 		}
 	} else if len(files) == 0 {
@@ -483,23 +485,45 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	return out.write(ps, stderr)
 }
 
+// historyWindow is report --prometheus's window, as its flags give it.
+type historyWindow struct{ from, to, step, scrape string }
+
+const reportSynopsis = "Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--csv OUT.csv] [--trace OUT.json] [--json OUT.json]\n" +
+	"       corescope report --prometheus URL [--selector 'job=\"node\"'] [--from -1h] [--to now] [--step S] [--scrape-interval S]\n" +
+	"                        [--png OUT.png] [--json F] [--csv F] [--trace F]\n\n" +
+	"Prints the saved profiles' table, and renders them, without running anything;\n" +
+	"or, with --prometheus, the per-core load of the nodes a Prometheus server scraped (node_exporter's node_cpu_seconds_total)."
+
+// reportFlags defines report's flags into out, q and w.
+func reportFlags(stdout io.Writer, out *outputs, q *nodes.HistoryQuery, w *historyWindow) *flag.FlagSet {
+	fs := newFlagSet("corescope report", reportSynopsis, stdout)
+	out.register(fs, true)
+	fs.StringVar(&q.Server, "prometheus", "", "read nodes' past load from the Prometheus server at `URL` (http://host:9090) instead of files")
+	fs.StringVar(&q.Selector, "selector", "", `--prometheus: label matchers that pick the nodes, such as 'job="node"' (default: every node_exporter the server scrapes)`)
+	fs.StringVar(&w.from, "from", "-1h", "--prometheus: the window's start: RFC 3339, Unix seconds, now, or before now such as -1h or now-90m")
+	fs.StringVar(&w.to, "to", "now", "--prometheus: the window's end, in the same forms")
+	fs.StringVar(&w.step, "step", "", "--prometheus: one tick, such as 1s or 1m (default: the window in about 600 ticks, 1s at the least)")
+	fs.StringVar(&w.scrape, "scrape-interval", "", "--prometheus: how often the server scrapes the nodes (default: measured from its samples)")
+	return fs
+}
+
 // historyFlags fills q from report --prometheus's flags.
-func historyFlags(q *nodes.HistoryQuery, from, to, step, scrape string) error {
+func historyFlags(q *nodes.HistoryQuery, w historyWindow) error {
 	now := time.Now()
 	var err error
-	if q.From, err = timeFlag("from", from, now); err != nil {
+	if q.From, err = timeFlag("from", w.from, now); err != nil {
 		return err
 	}
-	if q.To, err = timeFlag("to", to, now); err != nil {
+	if q.To, err = timeFlag("to", w.to, now); err != nil {
 		return err
 	}
-	if step == "" {
+	if w.step == "" {
 		q.Step = max(time.Second, (q.To.Sub(q.From) / 600).Round(time.Second))
-	} else if q.Step, err = durationFlag("step", step, "1s or 1m"); err != nil {
+	} else if q.Step, err = durationFlag("step", w.step, "1s or 1m"); err != nil {
 		return err
 	}
-	if scrape != "" {
-		if q.ScrapeInterval, err = durationFlag("scrape-interval", scrape, "15s"); err != nil {
+	if w.scrape != "" {
+		if q.ScrapeInterval, err = durationFlag("scrape-interval", w.scrape, "15s"); err != nil {
 			return err
 		}
 	}
@@ -509,9 +533,11 @@ func historyFlags(q *nodes.HistoryQuery, from, to, step, scrape string) error {
 	return nil
 }
 
+const modelsSynopsis = "Usage: corescope models\n\nLists the workloads and models."
+
 // cmdModels lists workloads and models with one line on each.
 func cmdModels(args []string, stdout io.Writer) error {
-	fs := newFlagSet("corescope models", "Usage: corescope models\n\nLists the workloads and models.", stdout)
+	fs := newFlagSet("corescope models", modelsSynopsis, stdout)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

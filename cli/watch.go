@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,19 +26,25 @@ const (
 	nodeUsage = "a node_exporter to read each tick: `HOST:PORT` (meaning http://HOST:PORT/metrics) or a full http(s) URL; give it once per node"
 )
 
+// watchFlags defines watch's flags into addrs, interval, duration and out.
+func watchFlags(stdout io.Writer, addrs *listFlag, interval, duration *string, out *outputs) *flag.FlagSet {
+	fs := newFlagSet("corescope watch", watchSynopsis, stdout)
+	fs.Var(addrs, "node", nodeUsage)
+	fs.StringVar(interval, "interval", nodes.DefaultInterval.String(),
+		fmt.Sprintf("how often every node is read (%v or longer; their counters move in 10 ms steps)", nodes.MinInterval))
+	fs.StringVar(duration, "duration", "", "stop after this long, such as 30s or 10m (default: until Ctrl-C)")
+	out.register(fs, true)
+	return fs
+}
+
 // cmdWatch watches nodes without a subject.
 func cmdWatch(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("corescope watch", watchSynopsis, stdout)
 	var (
 		addrs              listFlag
 		interval, duration string
 		out                outputs
 	)
-	fs.Var(&addrs, "node", nodeUsage)
-	fs.StringVar(&interval, "interval", nodes.DefaultInterval.String(),
-		fmt.Sprintf("how often every node is read (%v or longer; their counters move in 10 ms steps)", nodes.MinInterval))
-	fs.StringVar(&duration, "duration", "", "stop after this long, such as 30s or 10m (default: until Ctrl-C)")
-	out.register(fs, true)
+	fs := watchFlags(stdout, &addrs, &interval, &duration, &out)
 	positional, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
