@@ -1,0 +1,69 @@
+// Command gendocs writes corescope's man page and its bash, zsh and fish
+// completions from the CLI's own definitions (cli.Commands, cli.Root,
+// cli.Choices), so that they cannot drift from what the program accepts:
+// a new flag, command, model or workload is in them at the next build.
+// make stage-linux runs it:
+//
+//	go run ./internal/gendocs -version 0.1.0 -out DIR
+//
+// DIR gets corescope.1, corescope.bash, _corescope (zsh) and corescope.fish.
+//
+// A generator beside the program rather than a `corescope completion`
+// subcommand: the files belong to the release, which installs them where
+// each shell looks, so the program needs no command users would only meet
+// there; and it builds without cgo, in seconds, where the program's GL
+// driver takes minutes.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"corescope/atomicfile"
+)
+
+func main() {
+	version := flag.String("version", "", "the release's `VERSION`, FyneApp.toml's")
+	out := flag.String("out", "", "the `DIR` to write the files into")
+	flag.Parse()
+	if *version == "" || *out == "" || flag.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "usage: go run ./internal/gendocs -version VERSION -out DIR")
+		os.Exit(2)
+	}
+	if err := generate(*version, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gendocs:", err)
+		os.Exit(1)
+	}
+}
+
+// generate writes every file into dir.
+func generate(version, dir string) error {
+	p, err := describe(version)
+	if err != nil {
+		return err
+	}
+	d, err := forShells(p)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"corescope.1", func(w io.Writer) error { return writeMan(w, p) }},
+		{"corescope.bash", func(w io.Writer) error { return bashScript.Execute(w, d) }},
+		{"_corescope", func(w io.Writer) error { return zshScript.Execute(w, d) }},
+		{"corescope.fish", func(w io.Writer) error { return fishScript.Execute(w, d) }},
+	} {
+		if err := atomicfile.Write(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
