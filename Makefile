@@ -12,11 +12,13 @@ export LC_ALL := C.UTF-8
 # Xvfb, ImageMagick and xdotool for the real-window tests; CPython and psutil
 # for the Python backend and the peer benchmarks; node_exporter and Prometheus
 # for the cluster tests; htop for the peer benchmarks; the desktop-entry, AppStream, MIME and xdg tools the
-# install test validates and opens files with.
+# install test validates and opens files with; man-db and the shells whose
+# completions the tests run.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool \
 	python3 python3-psutil prometheus-node-exporter prometheus \
-	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin htop
+	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin htop \
+	man-db bash-completion zsh fish
 # Every package but main builds and tests without cgo; app's tests run apart,
 # under the race detector. Listed, not named, so no new package is left out
 # (lanes and runtext were). Tests run one package at a time (-p 1): several
@@ -31,7 +33,7 @@ CROSS_GOOS := darwin windows
 CROSS_SKIP_darwin := corescope corescope/app
 CROSS_SKIP_windows := corescope
 
-.PHONY: deps build run test crossbuild bench bench-peers clean
+.PHONY: deps build run test crossbuild bench bench-peers clean FORCE
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -41,8 +43,14 @@ deps:
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The commit corescope --version names, as git describe says it (-dirty with
+# uncommitted changes): go build's own stamp is missing from a build in a
+# linked git worktree (golang/go#58218) or with GOFLAGS=-buildvcs=false.
+COMMIT = $(shell git describe --always --abbrev=12 --dirty --exclude='*' 2>/dev/null)
+VERSION_LDFLAGS = -X corescope/cli.commit=$(COMMIT)
+
 build: deps
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o $(BIN) .
 
 run: build
 	./$(BIN)
@@ -80,7 +88,9 @@ clean:
 
 # Packaging. `make package` stages a release tree in dist/ (a stripped binary
 # and share/: desktop entry, hicolor icons made from assets/icon.png, AppStream
-# metainfo, MIME type; assets/linux/install.mk as its Makefile) and tars it.
+# metainfo, MIME type, the man page and bash, zsh and fish completions that
+# internal/gendocs makes from the CLI's definitions; assets/linux/install.mk
+# as its Makefile) and tars it.
 # install, user-install, uninstall and user-uninstall run that tree's Makefile,
 # which honours PREFIX (default /usr/local; ~/.local for user-) and DESTDIR.
 # Nothing tracked changes: FyneApp.toml is only read, for the version.
@@ -90,12 +100,15 @@ DIST := dist
 # dpkg names the common architectures as Go does, for a root without Go.
 LINUX_RELEASE := corescope-$(VERSION)-linux-$(shell $(GO) env GOARCH 2>/dev/null || dpkg --print-architecture)
 LINUX_STAGE := $(DIST)/$(LINUX_RELEASE)
-RELEASE_FLAGS := -trimpath -ldflags "-s -w"
-# What the release binary is built from: when none is newer than the staged
-# binary, `sudo make install` installs it without Go (sudo's PATH often has
-# none), after the build as yourself.
+RELEASE_FLAGS = -trimpath -ldflags "-s -w $(VERSION_LDFLAGS)"
+# What the release binary is built from (main embeds FyneApp.toml for its
+# version; BUILD_STAMP is rewritten when the commit or the flags change):
+# when none is newer than the staged binary, `sudo make install` installs it
+# without Go (sudo's PATH often has none), after the build as yourself.
+BUILD_STAMP := $(DIST)/build-flags
 RELEASE_INPUTS := $(shell find . \( -path ./dist -o -path ./.git -o -name testdata \) -prune -o -type f \
-	\( -name '*.go' ! -name '*_test.go' -o -name '*.py' -o -name '*.png' -o -name go.mod -o -name go.sum \) -print)
+	\( -name '*.go' ! -name '*_test.go' -o -name '*.py' -o -name '*.png' -o -name go.mod -o -name go.sum \) -print) \
+	FyneApp.toml $(BUILD_STAMP)
 ICON_SIZES := 48 128 256
 # Debian's MinGW-w64 cross compiler builds Fyne's cgo driver for Windows; the
 # icon, manifest and version resource come from assets/windows/winres.json
@@ -115,9 +128,16 @@ stage-linux: $(LINUX_STAGE)/bin/corescope $(LINUX_STAGE)/Makefile
 $(LINUX_STAGE)/bin/corescope: $(RELEASE_INPUTS) | deps
 	$(GO) build $(RELEASE_FLAGS) -o $@ .
 
-# The share tree and the tree's Makefile, made again together from assets/.
-$(LINUX_STAGE)/Makefile: $(wildcard assets/linux/*) assets/icon.png | deps
-	rm -rf $(LINUX_STAGE)/share
+# Rewritten only when the flags change, the commit among them, so that the
+# release binary is built again then (a new commit only links it: 1.5 s).
+$(BUILD_STAMP): FORCE
+	@mkdir -p $(@D); [ "$$(cat $@ 2>/dev/null)" = '$(RELEASE_FLAGS)' ] || echo '$(RELEASE_FLAGS)' > $@
+
+# The share tree and the tree's Makefile, made again together from assets/
+# and, for the man page and completions, from the CLI's Go sources.
+GENDOCS := $(DIST)/gendocs
+$(LINUX_STAGE)/Makefile: $(wildcard assets/linux/*) assets/icon.png $(filter %.go,$(RELEASE_INPUTS)) | deps
+	rm -rf $(LINUX_STAGE)/share $(GENDOCS)
 	install -Dm644 assets/linux/$(APP_ID).desktop $(LINUX_STAGE)/share/applications/$(APP_ID).desktop
 	install -Dm644 assets/linux/$(APP_ID).metainfo.xml $(LINUX_STAGE)/share/metainfo/$(APP_ID).metainfo.xml
 	install -Dm644 assets/linux/$(APP_ID).mime.xml $(LINUX_STAGE)/share/mime/packages/$(APP_ID).xml
@@ -126,6 +146,12 @@ $(LINUX_STAGE)/Makefile: $(wildcard assets/linux/*) assets/icon.png | deps
 		d=$(LINUX_STAGE)/share/icons/hicolor/$${s}x$${s}/apps; mkdir -p $$d; \
 		convert assets/icon.png -filter Box -resize $${s}x$${s} -strip -define png:exclude-chunks=date,time $$d/$(APP_ID).png; \
 	done
+	CGO_ENABLED=0 $(GO) run ./internal/gendocs -version $(VERSION) -out $(GENDOCS)
+	install -d $(LINUX_STAGE)/share/man/man1
+	gzip -9n < $(GENDOCS)/corescope.1 > $(LINUX_STAGE)/share/man/man1/corescope.1.gz
+	install -Dm644 $(GENDOCS)/corescope.bash $(LINUX_STAGE)/share/bash-completion/completions/corescope
+	install -Dm644 $(GENDOCS)/_corescope $(LINUX_STAGE)/share/zsh/site-functions/_corescope
+	install -Dm644 $(GENDOCS)/corescope.fish $(LINUX_STAGE)/share/fish/vendor_completions.d/corescope.fish
 	install -m644 assets/linux/install.mk $@
 
 install user-install uninstall user-uninstall: stage-linux
@@ -143,3 +169,4 @@ package-windows:
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(WINDOWS_CC) \
 		$(GO) build -trimpath -ldflags "-s -w -H=windowsgui" -o $(WINDOWS_EXE) .
 	@ls -l $(WINDOWS_EXE)
+

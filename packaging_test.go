@@ -36,8 +36,9 @@ const (
 // entry's Exec= line as a desktop does (from /, with a minimal environment)
 // and sees the window; has gio and xdg-mime recognise a saved profile as
 // corescope's, opens it with gio open (and a copy without a name ending,
-// known by its content, with xdg-open) and sees its run in the window; then
-// uninstalls and finds the prefix as it was.
+// known by its content, with xdg-open) and sees its run in the window; has
+// man, bash and fish find the man page and completions; then uninstalls and
+// finds the prefix as it was, but for the folders uninstall always keeps.
 func TestPackageDesktopInstall(t *testing.T) {
 	if os.Getenv("CORESCOPE_SMOKE") == "" {
 		t.Skip("set CORESCOPE_SMOKE=1 and run under X (make test does) for the install test")
@@ -45,12 +46,8 @@ func TestPackageDesktopInstall(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Fatal("CORESCOPE_SMOKE is set but there is no DISPLAY: run under xvfb-run")
 	}
-	for _, tool := range []string{"make", "tar", "desktop-file-validate", "appstreamcli", "update-mime-database",
-		"update-desktop-database", "xdg-mime", "gio", "xdotool", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: make deps installs it", tool)
-		}
-	}
+	needTools(t, "make", "tar", "desktop-file-validate", "appstreamcli", "update-mime-database",
+		"update-desktop-database", "xdg-mime", "gio", "xdotool", "import")
 	tmp := t.TempDir()
 	home := filepath.Join(tmp, "home")
 	prefix := filepath.Join(home, ".local")
@@ -75,6 +72,9 @@ func TestPackageDesktopInstall(t *testing.T) {
 	run(t, makeEnv, release, "make", "user-install")
 
 	entry := checkInstalled(t, prefix)
+	// As a login shell has it: Debian's ~/.profile adds ~/.local/bin.
+	shellEnv := append(slices.Clone(env), "PATH="+filepath.Join(prefix, "bin")+":/usr/bin:/bin")
+	checkFound(t, shellEnv, prefix, "share/zsh/site-functions", "/usr/local/share/zsh/site-functions")
 	empty := launchEntry(t, entry["Exec"], env, tmp)
 	bin := filepath.Join(prefix, "bin", "corescope")
 	saved, unnamed := checkProfileType(t, env, bin, tmp)
@@ -82,8 +82,21 @@ func TestPackageDesktopInstall(t *testing.T) {
 	openWith(t, env, []string{"xdg-open"}, unnamed, bin, empty, tmp)
 
 	run(t, makeEnv, release, "make", "uninstall", "PREFIX="+prefix)
-	if after := tree(t, prefix); !slices.Equal(after, before) {
-		t.Errorf("after make uninstall the prefix holds:\n%s\nwant as before the install:\n%s", strings.Join(after, "\n"), strings.Join(before, "\n"))
+	// install.mk's KEEP_DIRS: Debian's own packages make and own them in /usr/local.
+	want := slices.Concat(before, []string{"share/man/", "share/zsh/", "share/zsh/site-functions/"})
+	slices.Sort(want)
+	if after := tree(t, prefix); !slices.Equal(after, slices.Compact(want)) {
+		t.Errorf("after make uninstall the prefix holds:\n%s\nwant as before the install, with the folders it keeps:\n%s", strings.Join(after, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// needTools fails the test when a tool it runs is missing.
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: make deps installs it", tool)
+		}
 	}
 }
 
@@ -94,7 +107,9 @@ func checkInstalled(t *testing.T, prefix string) map[string]string {
 	t.Helper()
 	installed := tree(t, prefix)
 	for _, f := range []string{"bin/corescope", "share/applications/" + desktopID, "share/metainfo/" + appID + ".metainfo.xml",
-		"share/mime/packages/" + appID + ".xml", "share/icons/hicolor/scalable/apps/" + appID + ".svg"} {
+		"share/mime/packages/" + appID + ".xml", "share/icons/hicolor/scalable/apps/" + appID + ".svg",
+		"share/man/man1/corescope.1.gz", "share/bash-completion/completions/corescope",
+		"share/zsh/site-functions/_corescope", "share/fish/vendor_completions.d/corescope.fish"} {
 		if !slices.Contains(installed, f) {
 			t.Errorf("the install has no %s; it has:\n%s", f, strings.Join(installed, "\n"))
 		}
@@ -115,6 +130,36 @@ func checkInstalled(t *testing.T, prefix string) map[string]string {
 		}
 	}
 	return entry
+}
+
+// checkFound checks that man and the shells find what an install put under
+// prefix, as they look for it with env (prefix/bin in its PATH): man the
+// page (man -w), bash-completion's loader the bash completion, fish its
+// completion (complete -C). zsh finds its own only on its fpath: the file
+// must be in zshDir (under prefix), the installed form of zshFpath, which
+// zsh's own fpath must hold, and must load from there.
+func checkFound(t *testing.T, env []string, prefix, zshDir, zshFpath string) {
+	t.Helper()
+	needTools(t, "man", "bash", "zsh", "fish")
+	page := filepath.Join(prefix, "share/man/man1/corescope.1.gz")
+	if got := strings.TrimSpace(run(t, env, "", "man", "-w", "corescope")); got != page {
+		t.Errorf("man -w corescope = %q; want %s", got, page)
+	}
+	const loader = "/usr/share/bash-completion/bash_completion"
+	got := run(t, env, "", "bash", "--norc", "--noprofile", "-c", "source "+loader+" && __load_completion corescope && complete -p corescope")
+	if strings.TrimSpace(got) != "complete -F _corescope corescope" {
+		t.Errorf("bash-completion's loader gives corescope %q; want its function _corescope", got)
+	}
+	if got := run(t, env, "", "fish", "-c", "complete -C 'corescope re'"); !strings.Contains(got, "record\t") || !strings.Contains(got, "report\t") {
+		t.Errorf("fish completes 'corescope re' with %q; want record and report", got)
+	}
+	if fpath := run(t, env, "", "zsh", "-f", "-c", "print -l $fpath"); !slices.Contains(strings.Fields(fpath), zshFpath) {
+		t.Errorf("zsh's fpath lacks %s:\n%s", zshFpath, fpath)
+	}
+	load := "fpath=(" + filepath.Join(prefix, zshDir) + " $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[corescope]"
+	if got := strings.TrimSpace(run(t, env, "", "zsh", "-f", "-c", load)); got != "_corescope" {
+		t.Errorf("zsh completes corescope with %q from %s; want _corescope", got, zshDir)
+	}
 }
 
 // launchEntry starts the Exec= line as a desktop does, without its field

@@ -1,5 +1,6 @@
 # Installs corescope as a desktop app from a release tree: bin/corescope and
-# share/ (desktop entry, hicolor icons, AppStream metainfo, MIME type). It is
+# share/ (desktop entry, hicolor icons, AppStream metainfo, MIME type, man
+# page, bash, zsh and fish completions). It is
 # the Makefile of the release tarball, and what `make install` in the source
 # runs on the tree `make package` stages.
 #
@@ -21,6 +22,9 @@ INSTALL ?= install
 SHARE_FILES := $(patsubst ./%,%,$(shell find ./share -type f | sort))
 FILES := bin/corescope $(SHARE_FILES)
 ROOT := $(DESTDIR)$(PREFIX)
+# Folders uninstall leaves, empty or not: in /usr/local, Debian's base-files
+# makes share/man and zsh share/zsh/site-functions, and they own them.
+KEEP_DIRS := share/man share/zsh/site-functions
 # user-install and user-uninstall: ~/.local, unless PREFIX is given.
 USER_PREFIX := $(if $(filter command line environment,$(origin PREFIX)),$(PREFIX),$(HOME)/.local)
 
@@ -53,10 +57,12 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d "$(ROOT)/share/mime" ] && [ -z "$$(ls -A "$(ROOT)/share/mime/packages" 2>/dev/null)" ]; then \
 		find "$(ROOT)/share/mime" -mindepth 1 -maxdepth 1 ! -name packages -exec rm -rf {} +; fi
 	@# Then the folders the install made below share/ that are now empty,
-	@# deepest first; never bin or share themselves, nor anything above.
+	@# deepest first; never bin or share themselves, nor anything above, nor
+	@# the folders Debian makes in /usr/local for everyone (KEEP_DIRS).
 	@for f in $(SHARE_FILES); do \
 		d=$$(dirname $$f); while [ "$$d" != share ]; do echo "$$d"; d=$$(dirname $$d); done; \
-	done | sort -ru | while read -r d; do [ ! -d "$(ROOT)/$$d" ] || rmdir --ignore-fail-on-non-empty "$(ROOT)/$$d"; done
+	done | sort -ru | grep -vxF $(addprefix -e ,$(KEEP_DIRS)) | \
+		while read -r d; do [ ! -d "$(ROOT)/$$d" ] || rmdir --ignore-fail-on-non-empty "$(ROOT)/$$d"; done
 
 user-uninstall:
 	@$(MAKE) --no-print-directory uninstall PREFIX="$(USER_PREFIX)"
