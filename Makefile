@@ -12,13 +12,13 @@ export LC_ALL := C.UTF-8
 # Xvfb, ImageMagick and xdotool for the real-window tests; CPython and psutil
 # for the Python backend and the peer benchmarks; node_exporter and Prometheus
 # for the cluster tests; htop for the peer benchmarks; the desktop-entry, AppStream, MIME and xdg tools the
-# install test validates and opens files with; man-db and the shells whose
-# completions the tests run.
+# install test validates and opens files with; dpkg-dev and lintian to build
+# and check the .deb; man-db and the shells whose completions the tests run.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool \
 	python3 python3-psutil prometheus-node-exporter prometheus \
 	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin htop \
-	man-db bash-completion zsh fish
+	dpkg-dev lintian man-db bash-completion zsh fish
 # Every package but main builds and tests without cgo; app's tests run apart,
 # under the race detector. Listed, not named, so no new package is left out
 # (lanes and runtext were). Tests run one package at a time (-p 1): several
@@ -90,7 +90,7 @@ clean:
 # and share/: desktop entry, hicolor icons made from assets/icon.png, AppStream
 # metainfo, MIME type, the man page and bash, zsh and fish completions that
 # internal/gendocs makes from the CLI's definitions; assets/linux/install.mk
-# as its Makefile) and tars it.
+# as its Makefile) and tars it. `make deb` makes a Debian package of it.
 # install, user-install, uninstall and user-uninstall run that tree's Makefile,
 # which honours PREFIX (default /usr/local; ~/.local for user-) and DESTDIR.
 # Nothing tracked changes: FyneApp.toml is only read, for the version.
@@ -100,7 +100,10 @@ DIST := dist
 # dpkg names the common architectures as Go does, for a root without Go.
 LINUX_RELEASE := corescope-$(VERSION)-linux-$(shell $(GO) env GOARCH 2>/dev/null || dpkg --print-architecture)
 LINUX_STAGE := $(DIST)/$(LINUX_RELEASE)
-RELEASE_FLAGS = -trimpath -ldflags "-s -w $(VERSION_LDFLAGS)"
+# Hardened as Debian builds its programs (lintian's hardening-no-pie and
+# -no-bindnow): position-independent, 32.1 MB rather than 29.7 (the first
+# build takes 3.6 min here, as the plain one does), and bound at start.
+RELEASE_FLAGS = -trimpath -buildmode=pie -ldflags "-s -w -extldflags=-Wl,-z,now $(VERSION_LDFLAGS)"
 # What the release binary is built from (main embeds FyneApp.toml for its
 # version; BUILD_STAMP is rewritten when the commit or the flags change):
 # when none is newer than the staged binary, `sudo make install` installs it
@@ -117,7 +120,7 @@ WINDOWS_CC := x86_64-w64-mingw32-gcc
 WINDOWS_EXE := $(DIST)/corescope-$(VERSION)-windows-amd64.exe
 WINRES := github.com/tc-hib/go-winres@v0.3.3
 
-.PHONY: package stage-linux install user-install uninstall user-uninstall package-windows
+.PHONY: package stage-linux install user-install uninstall user-uninstall package-windows deb lint-deb
 
 package: stage-linux
 	tar -C $(DIST) --owner=0 --group=0 --numeric-owner --sort=name -czf $(DIST)/$(LINUX_RELEASE).tar.gz $(LINUX_RELEASE)
@@ -170,3 +173,38 @@ package-windows:
 		$(GO) build -trimpath -ldflags "-s -w -H=windowsgui" -o $(WINDOWS_EXE) .
 	@ls -l $(WINDOWS_EXE)
 
+# The Debian package, from the same staged tree: its Makefile installs it
+# into the package's root (PREFIX=/usr), zsh's completion moves to where
+# Debian's zsh looks, and dpkg-gencontrol writes the control file from
+# assets/debian with Depends: from the packages of the libraries the binary
+# loads (dpkg-shlibdeps, which wants debhelper's debian/PACKAGE layout). No
+# maintainer scripts: dpkg's triggers refresh the MIME, desktop-entry, icon
+# and man caches.
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB = $(DIST)/corescope_$(VERSION)_$(DEB_ARCH).deb
+DEB_WORK := $(DIST)/deb
+DEB_ROOT := $(DEB_WORK)/debian/corescope
+# xz -1: 2.6 s and 12.1 MB here; dpkg-deb's default, -6, takes 12.5 s for 11.0 MB.
+# make deb DEB_COMPRESS=-Zxz for a release.
+DEB_COMPRESS ?= -Zxz -z1
+
+deb: $(DEB)
+	@echo "$(DEB): apt install ./$(DEB) (apt remove corescope removes it)"
+
+$(DEB): $(LINUX_STAGE)/bin/corescope $(LINUX_STAGE)/Makefile $(wildcard assets/debian/*) | deps
+	@v=$$(dpkg-parsechangelog -l assets/debian/changelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+		{ echo "assets/debian/changelog's version is $$v, FyneApp.toml's $(VERSION): add an entry for $(VERSION)"; exit 1; }
+	rm -rf $(DEB_WORK)
+	install -Dm644 -t $(DEB_WORK)/debian assets/debian/control assets/debian/changelog
+	$(MAKE) --no-print-directory -C $(LINUX_STAGE) install PREFIX=/usr DESTDIR=$(abspath $(DEB_ROOT))
+	mv $(DEB_ROOT)/usr/share/zsh/site-functions $(DEB_ROOT)/usr/share/zsh/vendor-completions
+	install -Dm644 assets/debian/copyright $(DEB_ROOT)/usr/share/doc/corescope/copyright
+	gzip -9n < assets/debian/changelog > $(DEB_ROOT)/usr/share/doc/corescope/changelog.gz
+	install -d $(DEB_ROOT)/DEBIAN
+	cd $(DEB_WORK) && dpkg-shlibdeps debian/corescope/usr/bin/corescope && dpkg-gencontrol -Pdebian/corescope
+	cd $(DEB_ROOT) && find usr -type f -print0 | sort -z | xargs -0 md5sum > DEBIAN/md5sums
+	dpkg-deb --root-owner-group $(DEB_COMPRESS) --build $(DEB_ROOT) $@
+
+# lint-deb runs lintian on the package (not part of make test: see README).
+lint-deb: $(DEB)
+	lintian --info --display-info --pedantic $(DEB)

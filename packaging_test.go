@@ -473,7 +473,8 @@ func TestPackageWindowsFlags(t *testing.T) {
 }
 
 // TestPackageNamesAgree checks that the app ID, the MIME type and the
-// version are the same wherever the desktop files and FyneApp.toml say them.
+// version are the same wherever the desktop files, the Debian package's and
+// FyneApp.toml say them.
 func TestPackageNamesAgree(t *testing.T) {
 	read := func(path string) string {
 		b, err := os.ReadFile(path)
@@ -483,6 +484,9 @@ func TestPackageNamesAgree(t *testing.T) {
 		return string(b)
 	}
 	toml := read("FyneApp.toml")
+	control := read("assets/debian/control")
+	changelog := read("assets/debian/changelog")
+	maintainer := regexp.MustCompile(`(?m)^Maintainer: (.+)$`).FindStringSubmatch(control)
 	meta := read("assets/linux/" + appID + ".metainfo.xml")
 	mime := read("assets/linux/" + appID + ".mime.xml")
 	entry := desktopEntry(t, "assets/linux/"+desktopID)
@@ -496,10 +500,18 @@ func TestPackageNamesAgree(t *testing.T) {
 		{"the MIME type", mime, `<icon name="` + appID + `"/>`},
 		// Every format version: the magic leaves out the number.
 		{"the MIME type", mime, `value="&quot;corescope/v"`},
+		{"assets/debian/control", control, "Package: corescope\n"},
 	} {
 		if !strings.Contains(c.text, c.want) {
 			t.Errorf("%s does not say %s", c.where, c.want)
 		}
+	}
+	// make deb takes the package's version from the changelog's first entry.
+	if first, _, _ := strings.Cut(changelog, "\n"); !strings.HasPrefix(first, "corescope ("+fyneAppVersion(t)+") ") {
+		t.Errorf("assets/debian/changelog starts %q; want an entry for %s", first, fyneAppVersion(t))
+	}
+	if maintainer == nil || !strings.Contains(changelog, "\n -- "+maintainer[1]+"  ") {
+		t.Errorf("assets/debian/changelog's entries are not signed by the control file's Maintainer %q", maintainer)
 	}
 	for key, want := range map[string]string{"Icon": appID, "MimeType": profileMIME + ";", "StartupWMClass": windowClass, "Exec": "corescope %F"} {
 		if entry[key] != want {
