@@ -165,6 +165,61 @@ func BenchmarkPaintSamples(b *testing.B) {
 	}
 }
 
+// hourOfThreads is an hour of threads threads sampled every 0.1 s (36,000
+// columns), each busy in every sample on a core of its own modulo 8.
+func hourOfThreads(threads int) *Lanes {
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 0)
+	samples := make([]profile.ThreadSample, threads)
+	for i := range 36000 {
+		for k := range samples {
+			samples[k] = profile.ThreadSample{PID: 1, TID: 1 + k, CPU: 0.05, Core: k % 8}
+		}
+		l.Add(float64(i+1)*0.1, samples, nil)
+	}
+	return l
+}
+
+// BenchmarkPaintSamplesHour paints an hour of 64 threads' samples into a
+// 1200-pixel-wide view, whole, zoomed to a minute and to two seconds.
+func BenchmarkPaintSamplesHour(b *testing.B) {
+	l := hourOfThreads(64)
+	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
+	for _, span := range []float64{3600, 60, 2} {
+		b.Run(fmt.Sprintf("view %g s", span), func(b *testing.B) {
+			from, to := 1800-span/2, 1800+span/2
+			l.Paint(dst, from, to)
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Paint(dst, from, to)
+			}
+		})
+	}
+}
+
+// BenchmarkAddLive adds a frame of 64 threads' samples to live lanes that
+// keep the last 600, as the Threads tab of a live run does.
+func BenchmarkAddLive(b *testing.B) {
+	l := New()
+	l.Reset(time.Unix(0, 0), 0.1, 600)
+	samples := make([]profile.ThreadSample, 64)
+	i := 0
+	add := func() {
+		for k := range samples {
+			samples[k] = profile.ThreadSample{PID: 1, TID: 1 + k, CPU: 0.01 * float64((i+k)%7), Core: (i + k) % 8}
+		}
+		i++
+		l.Add(float64(i)*0.1, samples, nil)
+	}
+	for range 600 {
+		add()
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		add()
+	}
+}
+
 // BenchmarkPaintSlices paints 50,000 slices of 8 threads over a 10 s run
 // into a 1200-pixel-wide view, whole and zoomed to 50 ms. Goal: well under
 // 5 ms, 0 allocs.
