@@ -3,8 +3,11 @@
 // tasks, painted into an image that the window and tests can both use. A
 // view shows as many lanes as it has room for, the last merging the rest,
 // so a paint costs its pixels and the data in its window, however many
-// threads the run had; ids and core numbers from a subject or a file are
-// taken as they come, whatever their value.
+// threads the run had. Zoomed out, a pixel of a sampled lane shows the
+// busiest of all its samples there, read from a pyramid of each lane's
+// busiest sample by blocks of columns, so the samples cost a paint a few
+// blocks a pixel, not their number. Ids and core numbers from a subject or
+// a file are taken as they come, whatever their value.
 //
 // Imports: profile, spec.
 package lanes

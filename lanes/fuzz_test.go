@@ -15,7 +15,8 @@ import (
 // by frame (what a live run does with what its subject and the probes
 // send, none of which passes the loader), keeping 8 samples as a scrolling
 // view does. No paint may panic, and each must visit no more than the
-// slices, events and pixels it draws and a sample column a pixel. The seeds
+// slices, events and pixels it draws and a few blocks of samples a pixel
+// (paintBound). The seeds
 // (testdata/fuzz/FuzzPaint) are the loader's, hostile ones included: task
 // -1, cores -3, 99 and 1<<31, a billion cores.
 func FuzzPaint(f *testing.F) {
@@ -79,11 +80,7 @@ func paintAll(t *testing.T, l *Lanes) {
 
 // paintBound is the most a paint of l w pixels wide may visit: every slice
 // and the pixels each covers, every task, each pixel of the lanes shown,
-// and the samples of a column a pixel (and one more).
+// and a few blocks of samples a pixel (see samplePaintBound).
 func paintBound(l *Lanes, w int) int {
-	most := 0
-	for _, c := range l.cols {
-		most = max(most, len(c.samples))
-	}
-	return len(l.slices.all)*(w+1) + len(l.tasks.all) + len(l.running) + l.Len()*w + (w+1)*most
+	return len(l.slices.all)*(w+1) + len(l.tasks.all) + len(l.running) + l.Len()*w + samplePaintBound(w, l.Len(), len(l.cols))
 }

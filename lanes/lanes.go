@@ -33,9 +33,12 @@ func spanColor(task int) color.RGBA { return spanColors[task&1] }
 // CoreColor is the colour of core: CorePalette's, repeating for the
 // cores beyond it. Core numbers come from the kernel or a file, so any
 // int gets a colour, a negative one too.
-func CoreColor(core int) color.RGBA {
+func CoreColor(core int) color.RGBA { return CorePalette[coreIndex(core)] }
+
+// coreIndex is core's colour's index in CorePalette.
+func coreIndex(core int) uint8 {
 	n := len(CorePalette)
-	return CorePalette[(core%n+n)%n]
+	return uint8((core%n + n) % n)
 }
 
 // Rows is the pixel rows of one lane: CoreRows of the core colour, then
@@ -50,7 +53,8 @@ const MinSpan = 0.001
 // Lanes holds one lane per subject thread, grouped by process. With the
 // exact switch timeline (slices) each lane shows the intervals the thread
 // was on a core, coloured by the core; without it, each sample is coloured
-// by the core the thread last ran on (idle samples are left blank). Under
+// by the core the thread last ran on (idle samples are left blank), and a
+// pixel over several samples shows the busiest (see paintSamples). Under
 // each lane go the spans of the tasks the thread ran. Any window of the run
 // can be painted, at any width: the view zooms and pans. A recorded run's
 // processes that were barely on a core share one lane, the last (see Fold).
@@ -62,6 +66,8 @@ type Lanes struct {
 	interval float64
 	capacity int // most samples kept; 0 = all
 	cols     []threadCol
+	dropped  int                // the columns dropped to keep capacity: cols[0]'s count since the run started
+	busy     pyramid            // each lane's busiest sample, by blocks of cols
 	tasks    ends[taskSpan]     // tasks that ended
 	running  map[int]spec.Event // task -> its start, while it runs
 	slices   ends[slice]        // on-core slices, with exact attribution
@@ -86,7 +92,17 @@ type Lanes struct {
 	cover  []float32 // paintSlices: per pixel of a lane shown, the share of its time on a core
 	best   []float32 // the largest one slice's share of it
 	core   []int32   // that slice's core
-	visits int       // the samples, slices, tasks and pixels the last Paint visited: its work
+	ranked []ranked  // columnBlock: a column's busy samples
+	shown  []shown   // paintSamples: per lane shown, what it shows in the pixel being painted
+	busyIn []int     // the lanes busy in that pixel
+	visits int       // the blocks, entries, slices, tasks and pixels the last Paint visited: its work
+}
+
+// shown is the busiest sample of a lane in pixel x, while it is painted.
+type shown struct {
+	x    int
+	cpu  float64
+	core uint8
 }
 
 // slice is a profile.Slice with its thread's lane.
@@ -165,6 +181,7 @@ func (e *ends[T]) overlapping(from, to float64, visits *int) iter.Seq[T] {
 
 type threadCol struct {
 	t       float64
+	end     float64 // t, or the column before's end when t is earlier or not a number: ends never go back
 	samples []profile.ThreadSample
 }
 
@@ -173,15 +190,18 @@ type laneKey struct{ pid, tid, proc int }
 
 // New returns empty lanes, every one of them shown.
 func New() *Lanes {
-	return &Lanes{lane: map[int]int{}, procs: map[int]int{}, names: map[int]string{}, threads: map[int]string{},
+	l := &Lanes{lane: map[int]int{}, procs: map[int]int{}, names: map[int]string{}, threads: map[int]string{},
 		running: map[int]spec.Event{}, foldKey: -1}
+	l.busy.rank = l.rank
+	return l
 }
 
 // Reset empties the lanes for a run that started at t0 and is sampled every
 // interval seconds, keeping the last capacity samples (0 = all).
 func (l *Lanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.t0, l.interval, l.capacity = t0, interval, capacity
-	l.cols, l.keys = l.cols[:0], l.keys[:0]
+	l.cols, l.keys, l.dropped = l.cols[:0], l.keys[:0], 0
+	l.busy.reset()
 	l.tasks.reset()
 	l.slices.reset()
 	clear(l.running)
@@ -255,6 +275,12 @@ func (l *Lanes) layout() {
 	l.laidOut = true // last: a layout cut short is done again
 }
 
+// rank orders the lanes as layout shows them: by process, in the order the
+// processes were seen, then in the order the threads were; the fold's lane
+// (proc -1, the largest as a uint32) last. A new lane never changes the
+// order of the others, so the pyramid's blocks stay in order.
+func (l *Lanes) rank(k int32) uint64 { return uint64(uint32(l.keys[k].proc))<<32 | uint64(k) }
+
 // SetMaxLanes shows at most n lanes (0: all), as many as a view has room
 // for: when there are more, the last one shown merges the rest. Call
 // Refresh to show it.
@@ -306,16 +332,67 @@ func (l *Lanes) Add(t float64, samples []profile.ThreadSample, events []spec.Eve
 		l.laneOf(s.PID, s.TID)
 		l.cores = max(l.cores, s.Core+1)
 	}
-	l.cols = append(l.cols, threadCol{t: t, samples: append([]profile.ThreadSample(nil), samples...)})
+	end := math.Inf(-1)
+	if n := len(l.cols); n > 0 {
+		end = l.cols[n-1].end
+	}
+	if t > end { // not NaN
+		end = t
+	}
+	l.cols = append(l.cols, threadCol{t: t, end: end, samples: append([]profile.ThreadSample(nil), samples...)})
 	l.addTasks(events)
 	if l.capacity > 0 && len(l.cols) > l.capacity {
 		drop := len(l.cols) - l.capacity
 		l.cols = append(l.cols[:0], l.cols[drop:]...)
+		l.dropped += drop
 		from := l.cols[0].t - l.interval
 		l.tasks.dropBefore(from) // the tasks still running stay
 		l.slices.dropBefore(from)
 		l.earliest = max(l.earliest, from) // what started before is not shown
 	}
+	l.busy.add(l.dropped+len(l.cols)-1, l.dropped, l.columnBlock(samples))
+}
+
+// ranked is a busy sample on its way into its column's block: its lane's
+// rank and its place in the column.
+type ranked struct {
+	entry
+	rank uint64
+	pos  int
+}
+
+// columnBlock is the pyramid's block of one column of samples: each lane's
+// busiest sample (CPU > 0 on a known core), of equals the one listed
+// later, in the order of the lanes (see rank), with the rest of each.
+func (l *Lanes) columnBlock(samples []profile.ThreadSample) []entry {
+	busy := l.ranked[:0]
+	for pos, s := range samples {
+		if s.CPU > 0 && s.Core >= 0 {
+			k := int32(l.lane[s.TID])
+			busy = append(busy, ranked{entry{cpu: s.CPU, key: k, core: coreIndex(s.Core)}, l.rank(k), pos})
+		}
+	}
+	l.ranked = busy
+	slices.SortFunc(busy, func(a, b ranked) int { return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.pos, b.pos)) })
+	lanes := busy[:0] // each lane's busiest, in place
+	for _, s := range busy {
+		switch n := len(lanes); {
+		case n == 0 || lanes[n-1].rank != s.rank:
+			lanes = append(lanes, s)
+		case s.cpu >= lanes[n-1].cpu:
+			lanes[n-1] = s
+		}
+	}
+	block := make([]entry, len(lanes))
+	rest := -1
+	for i := len(lanes) - 1; i >= 0; i-- {
+		if s := lanes[i]; rest < 0 || s.cpu > lanes[rest].cpu || s.cpu == lanes[rest].cpu && s.pos > lanes[rest].pos {
+			rest = i
+		}
+		block[i] = lanes[i].entry
+		block[i].restCPU, block[i].restCore = lanes[rest].cpu, lanes[rest].core
+	}
+	return block
 }
 
 // addTasks pairs each task's start and end event into a span of its
@@ -444,10 +521,10 @@ func (l *Lanes) MinWindow() float64 {
 // Paint draws the lanes shown over the window from..to seconds into dst,
 // at the origin, Len()*Rows pixels high (the lanes below its height are
 // left out) and as wide as the view is on screen. Only what overlaps the
-// window is visited, at most a sample column a pixel, and the scratch space
-// is sized by the lanes shown and reused, so painting costs the same at
-// every zoom and however many threads there were, and allocates nothing
-// once sized.
+// window is visited, samples a few blocks of them a pixel (see
+// paintSamples), and the scratch space is sized by the lanes shown and
+// reused, so painting costs about the same at every zoom and however many
+// threads there were, and allocates nothing once sized.
 func (l *Lanes) Paint(dst *image.RGBA, from, to float64) {
 	clear(dst.Pix)
 	l.visits = 0
@@ -461,38 +538,90 @@ func (l *Lanes) Paint(dst *image.RGBA, from, to float64) {
 	l.paintTasks(dst, from, to-from, lanes)
 }
 
-// paintSamples colours each sample's interval by the core each thread last
-// ran on, in the first lanes lanes. A sample narrower than a pixel still
-// gets one, and of the samples that start in one pixel only the last is
-// painted, so zoomed out a paint visits at most a sample column a pixel.
+// paintSamples paints the first lanes lanes by their samples. A pixel of
+// a lane shows the thread busy (CPU > 0 on a known core) if it was busy in
+// any sample whose interval overlaps the pixel (a sample narrower than a
+// pixel overlaps at least the one it starts in), in the colour of the core
+// of its busiest sample there; of equally busy samples, the later's, and in
+// one frame the one listed later (on a lane that merges several threads).
+// The pixel's columns are read from the pyramid: at most two blocks of each
+// level up to its number of columns and, in each, the entries of the lanes
+// shown and one more. So a paint visits its pixels times the lanes shown
+// times a few blocks, at every zoom, not the samples in its window.
 func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64, lanes int) {
-	w := dst.Rect.Dx()
-	if w == 0 || !(length > 0) {
+	w, n := dst.Rect.Dx(), len(l.cols)
+	if w == 0 || n == 0 || lanes == 0 || !(length > 0) {
 		return
 	}
 	scale := float64(w) / length
-	pixel := func(t float64) float64 { return math.Floor((t - from) * scale) }
-	for i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t > from }); i < len(l.cols); i++ {
-		x0 := pixel(l.sampleStart(i))
-		if x0 >= float64(w) {
-			break
+	px := func(t float64) float64 { return (t - from) * scale }
+	l.shown = slices.Grow(l.shown[:0], lanes)[:lanes]
+	for row := range l.shown {
+		l.shown[row].x = -1
+	}
+	merged := l.Len() // the lanes from here on show as the last (see SetMaxLanes)
+	if l.Overflow() > 0 {
+		merged--
+	}
+	lo := 0
+	for x := clampPixel(math.Floor(px(l.sampleStart(0))), 0, w); x < w; {
+		// The columns over pixel x: from lo, the first to end after it
+		// starts (or start in it), to hi, the last to start before it ends.
+		left, right := float64(x), float64(x+1)
+		lo += sort.Search(n-lo, func(i int) bool { return px(l.cols[lo+i].end) > left || px(l.sampleStart(lo+i)) >= left })
+		hi := lo + sort.Search(n-lo, func(i int) bool { return px(l.sampleStart(lo+i)) >= right }) - 1
+		if hi < lo { // none: past the last column, or before the next one
+			if lo == n {
+				break
+			}
+			x = max(x+1, clampPixel(math.Floor(px(l.sampleStart(lo))), 0, w))
+			continue
 		}
-		// The last sample that starts in pixel x0: the first that ends
-		// beyond it (the next one starts where it ends).
-		i += sort.Search(len(l.cols)-i, func(k int) bool { return pixel(l.cols[i+k].t) > x0 })
-		i = min(i, len(l.cols)-1)
-		c := l.cols[i]
-		x1 := clampPixel(max(pixel(c.t), x0+1), 0, w)
-		for _, s := range c.samples {
+		next := x + 1
+		if lo == hi { // the only one: alone over the pixels up to where the next one starts
+			next = max(next, clampPixel(math.Floor(px(l.cols[lo].end)), 0, w))
+		}
+		l.visits++
+		l.busyIn = l.busyIn[:0]
+		for b := range l.busy.blocks(l.dropped+lo, l.dropped+hi) {
 			l.visits++
-			if !(s.CPU > 0) || s.Core < 0 {
-				continue // idle: blank
-			}
-			if row := l.rowOf(l.lane[s.TID]); row < lanes {
-				fillRows(dst, clampPixel(x0, 0, w), x1, row*Rows, CoreRows, CoreColor(s.Core))
-			}
+			l.showBlock(b, x, lanes, merged)
+		}
+		for _, row := range l.busyIn {
+			fillRows(dst, x, next, row*Rows, CoreRows, CorePalette[l.shown[row].core])
+		}
+		x = next
+	}
+}
+
+// showBlock takes in what the first lanes lanes show in pixel x the
+// samples of block b that are the busiest there yet: blocks come in time
+// order, so of equals the later wins. The lanes from merged on show as
+// lane merged: the busiest of theirs, the rest of the first of them in b.
+func (l *Lanes) showBlock(b []entry, x, lanes, merged int) {
+	rows, shows := l.row, l.shown
+	for i, e := range b {
+		row, cpu, core := rows[e.key], e.cpu, e.core
+		if row >= merged {
+			row, cpu, core = merged, e.restCPU, e.restCore
+		}
+		if row >= lanes { // the entries are in the order of the lanes: none after is shown
+			l.visits += i + 1
+			return
+		}
+		switch was := &shows[row]; {
+		case was.x != x:
+			l.busyIn = append(l.busyIn, row)
+			*was = shown{x, cpu, core}
+		case cpu >= was.cpu:
+			was.cpu, was.core = cpu, core
+		}
+		if row == merged {
+			l.visits += i + 1
+			return
 		}
 	}
+	l.visits += len(b)
 }
 
 // clampPixel is pixel column x within lo..hi; NaN is lo. Times far outside
@@ -507,13 +636,17 @@ func clampPixel(x float64, lo, hi int) int {
 	return int(x)
 }
 
-// sampleStart is when sample i's interval began: the previous sample's
-// time, so a late sample leaves no gap; the first one lasts an interval.
+// sampleStart is when sample i's interval began: when the previous one
+// ended, so a late sample leaves no gap; the first one lasts an interval
+// (none when the interval is not a positive number).
 func (l *Lanes) sampleStart(i int) float64 {
 	if i > 0 {
-		return l.cols[i-1].t
+		return l.cols[i-1].end
 	}
-	return l.cols[0].t - l.interval
+	if end := l.cols[0].end; end-l.interval < end {
+		return end - l.interval
+	}
+	return l.cols[0].end
 }
 
 // fillRows paints pixels x0..x1 of n rows from y0 in c.
@@ -647,8 +780,9 @@ type Hit struct {
 }
 
 // At is what lane row (top to bottom) shows between from and to seconds:
-// with exact slices, the slice that covers most of that time, as painted;
-// otherwise the sample around its middle. ok is false for no such lane.
+// with exact slices, the slice that covers most of that time; otherwise
+// the busiest sample overlapping it; each as painted. ok is false for no
+// such lane.
 func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 	if row < 0 || row >= l.Len() {
 		return Hit{}, false
@@ -680,10 +814,15 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 				}
 			}
 		}
-	} else if i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].t >= mid }); i < len(l.cols) {
-		for _, s := range l.cols[i].samples {
-			if s.CPU > 0 && s.Core >= 0 && shows(l.lane[s.TID]) {
-				h.PID, h.TID, h.Core, h.From, h.To = s.PID, s.TID, s.Core, l.sampleStart(i), l.cols[i].t
+	} else {
+		n, best := len(l.cols), 0.0
+		lo := sort.Search(n, func(i int) bool { return l.cols[i].end > from || l.sampleStart(i) >= from })
+		hi := sort.Search(n, func(i int) bool { return l.sampleStart(i) >= to }) - 1
+		for i := lo; i <= hi; i++ {
+			for _, s := range l.cols[i].samples {
+				if s.CPU > 0 && s.Core >= 0 && s.CPU >= best && shows(l.lane[s.TID]) {
+					best, h.PID, h.TID, h.Core, h.From, h.To = s.CPU, s.PID, s.TID, s.Core, l.sampleStart(i), l.cols[i].end
+				}
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package lanes
 import (
 	"fmt"
 	"image"
+	"math/bits"
 	"slices"
 	"testing"
 	"time"
@@ -138,30 +139,58 @@ func TestLanesThatDoNotFitMerge(t *testing.T) {
 	}
 }
 
-// TestZoomedOutSamplesVisitAColumnAPixel paints an hour of 64 threads'
-// samples (36,000 columns) into 1200 pixels: a paint visits the last
-// sample column starting in each pixel, not every column.
-func TestZoomedOutSamplesVisitAColumnAPixel(t *testing.T) {
-	const threads, columns, w = 64, 36000, 1200
-	l := New()
-	l.Reset(time.Unix(0, 0), 0.1, 0)
-	samples := make([]profile.ThreadSample, threads)
-	for i := range columns {
-		for k := range samples {
-			samples[k] = profile.ThreadSample{PID: 1, TID: 1 + k, CPU: 0.05, Core: k % 8}
-		}
-		l.Add(float64(i+1)*0.1, samples, nil)
+// TestSampledPaintWorkIsBounded paints sampled lanes at every zoom, from
+// the whole run down to two samples, 1200 pixels wide: an hour of 64
+// threads (36,000 columns) and a run of 300,000 short threads in the lanes
+// a view has room for. Each paint visits at most samplePaintBound: a few
+// blocks a pixel and in each the lanes shown, not every sample in its
+// window (2.3 million in the hour). Painting only the last sample column
+// that starts in each pixel was bounded too, but left out the others.
+func TestSampledPaintWorkIsBounded(t *testing.T) {
+	const w = 1200
+	many := New()
+	many.SetMaxLanes(shownLanes)
+	many.Reset(time.Unix(0, 0), 0.1, 0)
+	for _, f := range manyThreads(300000).Frames {
+		many.Add(f.T, f.ThreadSamples, nil)
 	}
+	for _, run := range []struct {
+		name    string
+		l       *Lanes
+		samples int
+	}{{"an hour of 64 threads", hourOfThreads(64), 64 * 36000}, {"300,000 threads", many, 300000}} {
+		l := run.l
+		dst := image.NewRGBA(image.Rect(0, 0, w, l.Len()*Rows))
+		from, length := l.Extent()
+		for span := length; span >= l.MinWindow(); span /= 2 {
+			mid := from + length/2
+			l.Paint(dst, mid-span/2, mid+span/2)
+			perPixel := int(span/l.interval)/w + 2 // and the two it shares with its neighbours
+			if most := samplePaintBound(w, l.Len(), perPixel); l.visits > most {
+				t.Errorf("%s: painting %g s visited %d; want at most %d", run.name, span, l.visits, most)
+			}
+			if span == length && l.visits > run.samples/4 {
+				t.Errorf("%s: painting it whole visited %d; want well under its %d samples", run.name, l.visits, run.samples)
+			}
+		}
+	}
+	l := hourOfThreads(64)
 	dst := image.NewRGBA(image.Rect(0, 0, w, l.Len()*Rows))
 	l.Paint(dst, 0, 3600)
-	if max := (w + 1) * threads; l.visits > max {
-		t.Errorf("painting %d columns into %d pixels visited %d samples; want at most %d", columns, w, l.visits, max)
-	}
 	for _, x := range []int{0, w / 2, w - 1} {
 		if got := dst.RGBAAt(x, 5*Rows); got != CoreColor(5) {
 			t.Errorf("thread 6 at pixel %d = %v; want core 5's %v", x, got, CoreColor(5))
 		}
 	}
+}
+
+// samplePaintBound is the most a paint of sampled lanes w pixels wide may
+// visit, lanes lanes shown, with at most perPixel sample columns over a
+// pixel: each run of pixels, and in each pixel at most two blocks of each
+// level up to perPixel columns, each with the entries of the lanes shown
+// and one more.
+func samplePaintBound(w, lanes, perPixel int) int {
+	return w * (1 + 2*bits.Len(uint(perPixel))*(lanes+2))
 }
 
 // TestPaintVisitsTheTasksInTheWindow paints a minute of 100,000 tasks on 8
