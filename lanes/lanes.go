@@ -369,7 +369,7 @@ func (l *Lanes) columnBlock(samples []profile.ThreadSample) []entry {
 	for pos, s := range samples {
 		if s.CPU > 0 && s.Core >= 0 {
 			k := int32(l.lane[s.TID])
-			busy = append(busy, ranked{entry{cpu: s.CPU, key: k, core: coreIndex(s.Core)}, l.rank(k), pos})
+			busy = append(busy, ranked{newEntry(s.CPU, k, coreIndex(s.Core)), l.rank(k), pos})
 		}
 	}
 	l.ranked = busy
@@ -390,7 +390,7 @@ func (l *Lanes) columnBlock(samples []profile.ThreadSample) []entry {
 			rest = i
 		}
 		block[i] = lanes[i].entry
-		block[i].restCPU, block[i].restCore = lanes[rest].cpu, lanes[rest].core
+		block[i].rest = uint32(rest)
 	}
 	return block
 }
@@ -601,9 +601,10 @@ func (l *Lanes) paintSamples(dst *image.RGBA, from, length float64, lanes int) {
 func (l *Lanes) showBlock(b []entry, x, lanes, merged int) {
 	rows, shows := l.row, l.shown
 	for i, e := range b {
-		row, cpu, core := rows[e.key], e.cpu, e.core
+		row, cpu, core := rows[e.key()], e.cpu, e.core()
 		if row >= merged {
-			row, cpu, core = merged, e.restCPU, e.restCore
+			rest := b[e.rest]
+			row, cpu, core = merged, rest.cpu, rest.core()
 		}
 		if row >= lanes { // the entries are in the order of the lanes: none after is shown
 			l.visits += i + 1

@@ -5,14 +5,34 @@ import (
 	"slices"
 )
 
-// entry is a lane's busiest sample in a block of sample columns: its CPU
-// and core, and the busiest sample of this lane and of those after it in
-// the block (rest), which is what a lane merging them all shows.
+// entry is a lane's busiest sample in a block of sample columns: its CPU,
+// its lane and core, and where in the block the busiest sample of this
+// lane and of those after it is (rest), which is what a lane merging them
+// all shows. The pyramid holds about as many entries as the lanes hold
+// samples, so an entry is 16 bytes: the core's colour shares 32 bits with
+// the lane (so at most 2^28 lanes, each of which costs more than a
+// hundred bytes).
 type entry struct {
-	cpu, restCPU   float64 // > 0: only busy samples have an entry
-	key            int32   // the lane's index in Lanes.keys
-	core, restCore uint8   // indices in CorePalette
+	cpu  float64 // > 0: only busy samples have an entry
+	lane uint32  // the lane's index in Lanes.keys, then its core's index in CorePalette, in coreBits
+	rest uint32  // the index in the block of the busiest entry from this one on
 }
+
+// coreBits is enough bits for an index in CorePalette (the array below
+// does not compile otherwise).
+const coreBits = 4
+
+var _ [1<<coreBits - len(CorePalette)]struct{}
+
+func newEntry(cpu float64, key int32, core uint8) entry {
+	return entry{cpu: cpu, lane: uint32(key)<<coreBits | uint32(core)}
+}
+
+// key is the entry's lane's index in Lanes.keys.
+func (e entry) key() int32 { return int32(e.lane >> coreBits) }
+
+// core is the entry's core's index in CorePalette.
+func (e entry) core() uint8 { return uint8(e.lane & (1<<coreBits - 1)) }
 
 // pyramid holds each lane's busiest sample (max pooling) in blocks of
 // sample columns, so that a paint reads a pixel's columns in a few blocks
@@ -26,9 +46,10 @@ type entry struct {
 // than a few samples the levels above the columns hold at most as many
 // entries again as the columns.
 type pyramid struct {
-	levels  []level
-	rank    func(key int32) uint64 // the order of the lanes shown
-	scratch []entry                // merged's
+	levels []level
+	rank   func(key int32) uint64 // the order of the lanes shown
+	out    []entry                // merged's block, built from its end
+	at     []uint32               // where merged put each of its blocks' entries
 }
 
 // level is a level's blocks that are kept: blocks[0] is block first, of
@@ -103,51 +124,49 @@ func (p *pyramid) blocks(lo, hi int) iter.Seq[[]entry] {
 }
 
 // merged is the block of a's columns followed by b's: each lane's busiest
-// sample in either, and the busiest of the lanes from each one on, b's
-// winning ties as the later. A merge from the ends, so the rest of a and
-// of b from the lane being merged on are those of the entries last taken.
+// sample in either (b's when as busy: the later), and from each lane on
+// the busiest of a's and of b's (b's, of equals). A merge from the ends,
+// so a's and b's rests from the lane being merged on are those of the
+// entries last taken. The busiest from a lane on is always some lane's
+// busiest in the merged block: the one it points to.
 func (p *pyramid) merged(a, b []entry) []entry {
-	out := slices.Grow(p.scratch[:0], len(a)+len(b))[:len(a)+len(b)]
-	n, i, j := len(out), len(a), len(b)
+	n := len(a) + len(b)
+	out, at := slices.Grow(p.out[:0], n)[:n], slices.Grow(p.at[:0], n)[:n] // at: a's entries, then b's
+	i, j := len(a), len(b)
 	for i > 0 || j > 0 {
+		n--
 		var ra, rb uint64
 		if i > 0 {
-			ra = p.rank(a[i-1].key)
+			ra = p.rank(a[i-1].key())
 		}
 		if j > 0 {
-			rb = p.rank(b[j-1].key)
+			rb = p.rank(b[j-1].key())
 		}
-		var e entry
 		switch {
 		case j == 0 || i > 0 && ra > rb:
 			i--
-			e = a[i]
+			out[n], at[i] = a[i], uint32(n)
 		case i == 0 || rb > ra:
 			j--
-			e = b[j]
+			out[n], at[len(a)+j] = b[j], uint32(n)
 		default: // the same lane
 			i, j = i-1, j-1
-			e = b[j]
-			if a[i].cpu > e.cpu {
-				e.cpu, e.core = a[i].cpu, a[i].core
+			out[n], at[i], at[len(a)+j] = b[j], uint32(n), uint32(n)
+			if a[i].cpu > b[j].cpu {
+				out[n] = a[i]
 			}
 		}
-		e.restCPU, e.restCore = restOf(a, i)
-		if cpu, core := restOf(b, j); cpu >= e.restCPU {
-			e.restCPU, e.restCore = cpu, core
+		switch {
+		case j < len(b) && (i == len(a) || b[b[j].rest].cpu >= a[a[i].rest].cpu):
+			out[n].rest = at[len(a)+int(b[j].rest)]
+		default:
+			out[n].rest = at[a[i].rest]
 		}
-		n--
-		out[n] = e
 	}
-	p.scratch = out
-	return slices.Clone(out[n:])
-}
-
-// restOf is the busiest sample of block b's lanes from its entry i on; a
-// CPU of 0 when there are none.
-func restOf(b []entry, i int) (float64, uint8) {
-	if i < len(b) {
-		return b[i].restCPU, b[i].restCore
+	p.out, p.at = out, at
+	block := slices.Clone(out[n:])
+	for k := range block {
+		block[k].rest -= uint32(n)
 	}
-	return 0, 0
+	return block
 }

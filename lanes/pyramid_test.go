@@ -52,7 +52,7 @@ func busiestOf(l *Lanes, from, to int) []entry {
 			at++
 			k := int32(l.lane[s.TID])
 			if s.CPU > 0 && s.Core >= 0 && s.CPU >= best[k].cpu {
-				best[k] = sample{entry{cpu: s.CPU, key: k, core: coreIndex(s.Core)}, at}
+				best[k] = sample{newEntry(s.CPU, k, coreIndex(s.Core)), at}
 			}
 		}
 	}
@@ -62,15 +62,15 @@ func busiestOf(l *Lanes, from, to int) []entry {
 				return
 			}
 		}
-	}, func(a, b sample) int { return cmp.Compare(l.rank(a.key), l.rank(b.key)) })
+	}, func(a, b sample) int { return cmp.Compare(l.rank(a.key()), l.rank(b.key())) })
 	block := make([]entry, len(lanes))
-	var rest sample
+	rest := len(lanes)
 	for i := len(lanes) - 1; i >= 0; i-- {
-		if s := lanes[i]; s.cpu > rest.cpu || s.cpu == rest.cpu && s.at > rest.at {
-			rest = s
+		if s := lanes[i]; rest == len(lanes) || s.cpu > lanes[rest].cpu || s.cpu == lanes[rest].cpu && s.at > lanes[rest].at {
+			rest = i
 		}
 		block[i] = lanes[i].entry
-		block[i].restCPU, block[i].restCore = rest.cpu, rest.core
+		block[i].rest = uint32(rest)
 	}
 	return block
 }
