@@ -343,7 +343,8 @@ func (l *Lanes) Add(t float64, samples []profile.ThreadSample, events []spec.Eve
 	l.addTasks(events)
 	if l.capacity > 0 && len(l.cols) > l.capacity {
 		drop := len(l.cols) - l.capacity
-		l.cols = append(l.cols[:0], l.cols[drop:]...)
+		clear(l.cols[:drop])   // let the collector have their samples
+		l.cols = l.cols[drop:] // not moving the others: append moves them, once in a while
 		l.dropped += drop
 		from := l.cols[0].t - l.interval
 		l.tasks.dropBefore(from) // the tasks still running stay
