@@ -152,17 +152,22 @@ func BenchmarkPaintSamples(b *testing.B) {
 		}
 		l.Add(float64(i+1)*0.1, samples, nil)
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
 	for _, span := range []float64{60, 0.2} {
-		b.Run(fmt.Sprintf("view %g s", span), func(b *testing.B) {
-			from, to := 30-span/2, 30+span/2
-			l.Paint(dst, from, to)
-			b.ReportAllocs()
-			for b.Loop() {
-				l.Paint(dst, from, to)
-			}
-		})
+		benchPaint(b, l, fmt.Sprintf("view %g s", span), 30-span/2, 30+span/2)
 	}
+}
+
+// benchPaint runs sub-benchmark name: painting l over from..to into a view
+// 1200 pixels wide, once sized.
+func benchPaint(b *testing.B, l *Lanes, name string, from, to float64) {
+	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
+	b.Run(name, func(b *testing.B) {
+		l.Paint(dst, from, to)
+		b.ReportAllocs()
+		for b.Loop() {
+			l.Paint(dst, from, to)
+		}
+	})
 }
 
 // hourOfThreads is an hour of threads threads sampled every 0.1 s (36,000
@@ -184,16 +189,8 @@ func hourOfThreads(threads int) *Lanes {
 // 1200-pixel-wide view, whole, zoomed to a minute and to two seconds.
 func BenchmarkPaintSamplesHour(b *testing.B) {
 	l := hourOfThreads(64)
-	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
 	for _, span := range []float64{3600, 60, 2} {
-		b.Run(fmt.Sprintf("view %g s", span), func(b *testing.B) {
-			from, to := 1800-span/2, 1800+span/2
-			l.Paint(dst, from, to)
-			b.ReportAllocs()
-			for b.Loop() {
-				l.Paint(dst, from, to)
-			}
-		})
+		benchPaint(b, l, fmt.Sprintf("view %g s", span), 1800-span/2, 1800+span/2)
 	}
 }
 
@@ -232,16 +229,8 @@ func BenchmarkPaintSlices(b *testing.B) {
 		ss = append(ss, profile.Slice{PID: 1, TID: 1 + i%8, CPU: i % 2, Start: t, End: t + 0.0002*float64(1+i%40)})
 	}
 	l.AddSlices(ss)
-	dst := image.NewRGBA(image.Rect(0, 0, 1200, l.Len()*Rows))
 	for _, zoom := range []float64{1, 0.005} {
-		b.Run(fmt.Sprintf("view %.0f ms", 10000*zoom), func(b *testing.B) {
-			from, to := 5-5*zoom, 5+5*zoom
-			l.Paint(dst, from, to)
-			b.ReportAllocs()
-			for b.Loop() {
-				l.Paint(dst, from, to)
-			}
-		})
+		benchPaint(b, l, fmt.Sprintf("view %.0f ms", 10000*zoom), 5-5*zoom, 5+5*zoom)
 	}
 }
 
