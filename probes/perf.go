@@ -27,4 +27,24 @@ type Slice struct {
 	// perf stamps records with; SwitchRecorder.Now reads the same clock, so a
 	// caller can place slices on a wall-clock axis.
 	Start, End time.Duration
+	// Ended is how the slice ended, which says what the thread did until
+	// its next slice: waited for a core again, or slept.
+	Ended SliceEnd
 }
+
+// SliceEnd is how a thread's slice on a core ended.
+type SliceEnd uint8
+
+const (
+	// EndUnknown: the source did not say (files of corescope before it).
+	EndUnknown SliceEnd = iota
+	// EndBlocked: the thread switched out to wait (a lock, I/O, a sleep, a
+	// child): it did not want a core until it woke.
+	EndBlocked
+	// EndPreempted: the scheduler took the core while the thread could
+	// still run (PERF_RECORD_MISC_SWITCH_OUT_PREEMPT, Linux 4.17+): it was
+	// runnable, waiting for a core, until its next slice.
+	EndPreempted
+	// EndExited: the thread ended.
+	EndExited
+)

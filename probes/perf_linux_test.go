@@ -385,6 +385,11 @@ func switchRecord(out bool, pid, tid, cpu int, t time.Duration) []byte {
 	if out {
 		misc = unix.PERF_RECORD_MISC_SWITCH_OUT
 	}
+	return switchRecordMisc(misc, pid, tid, cpu, t)
+}
+
+// switchRecordMisc is a PERF_RECORD_SWITCH with the misc bits given.
+func switchRecordMisc(misc uint16, pid, tid, cpu int, t time.Duration) []byte {
 	rec := recordHeader(unix.PERF_RECORD_SWITCH, misc, switchRecordSize)
 	return sampleID(rec, pid, tid, cpu, t)
 }
@@ -465,9 +470,13 @@ func TestSwitchParser(t *testing.T) {
 	out := func(tid, cpu int, ms time.Duration) []byte {
 		return switchRecord(true, pid, tid, cpu, ms*time.Millisecond)
 	}
-	slice := func(tid, cpu int, from, to time.Duration) Slice {
-		return Slice{PID: pid, TID: tid, CPU: cpu, Start: from * time.Millisecond, End: to * time.Millisecond}
+	preempted := func(tid, cpu int, ms time.Duration) []byte {
+		return switchRecordMisc(unix.PERF_RECORD_MISC_SWITCH_OUT|unix.PERF_RECORD_MISC_SWITCH_OUT_PREEMPT, pid, tid, cpu, ms*time.Millisecond)
 	}
+	ended := func(tid, cpu int, from, to time.Duration, end SliceEnd) Slice {
+		return Slice{PID: pid, TID: tid, CPU: cpu, Start: from * time.Millisecond, End: to * time.Millisecond, Ended: end}
+	}
+	slice := func(tid, cpu int, from, to time.Duration) Slice { return ended(tid, cpu, from, to, EndBlocked) }
 	exit := func(tid, cpu int, ms time.Duration) []byte {
 		return exitRecord(pid, tid, cpu, ms*time.Millisecond)
 	}
@@ -490,7 +499,9 @@ func TestSwitchParser(t *testing.T) {
 		{"lost on another CPU", [][]byte{in(101, 0, 1), lostRecord(3, 1), out(101, 0, 6)}, []Slice{slice(101, 0, 1, 6)}, 3},
 		{"records of names between", [][]byte{in(101, 0, 1), named[0], named[1], out(101, 0, 6)}, []Slice{slice(101, 0, 1, 6)}, 0},
 		{"an exit ends the last slice", [][]byte{in(101, 0, 1), in(103, 1, 2), exit(101, 0, 4), exit(103, 1, 5), out(103, 1, 6)},
-			[]Slice{slice(101, 0, 1, 4), slice(103, 1, 2, 5)}, 0},
+			[]Slice{ended(101, 0, 1, 4, EndExited), ended(103, 1, 2, 5, EndExited)}, 0},
+		{"preempted, then blocked", [][]byte{in(101, 0, 1), preempted(101, 0, 3), in(101, 1, 4), out(101, 1, 5)},
+			[]Slice{ended(101, 0, 1, 3, EndPreempted), slice(101, 1, 4, 5)}, 0},
 		{"an exit on another CPU", [][]byte{in(101, 0, 1), exit(101, 1, 4)}, nil, 0},
 		{"CPU beyond those opened", [][]byte{in(101, 5, 1), out(101, 5, 6)}, nil, 0},
 		{"time going back", [][]byte{in(101, 0, 6), out(101, 0, 1)}, nil, 0},

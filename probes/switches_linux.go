@@ -159,7 +159,7 @@ func (p *switchParser) consume(data []byte, tail, head uint64, dst []Slice) ([]S
 			// An exiting thread's events are gone before its last switch
 			// out: its exit, written on the CPU it runs on, ends its last
 			// slice.
-			dst = p.switched(p.record(data, off, forkRecordSize)[8+24:], unix.PERF_RECORD_MISC_SWITCH_OUT, dst)
+			dst = p.switched(p.record(data, off, forkRecordSize)[8+24:], miscExit, dst)
 		case typ == unix.PERF_RECORD_LOST && size >= lostRecordSize:
 			rec := p.record(data, off, lostRecordSize)
 			p.lost += binary.NativeEndian.Uint64(rec[16:])
@@ -191,7 +191,13 @@ func (p *switchParser) record(data []byte, off, n uint64) []byte {
 	return p.scratch[:n]
 }
 
-// switched applies one switch record, given by its sample_id.
+// miscExit marks an exit record for switched: a switch out that ends the
+// thread (the bit is PERF_RECORD_MISC_EXT_RESERVED, which no switch record
+// sets).
+const miscExit = unix.PERF_RECORD_MISC_SWITCH_OUT | unix.PERF_RECORD_MISC_EXT_RESERVED
+
+// switched applies one switch record, given by its sample_id and its misc
+// bits (or miscExit).
 func (p *switchParser) switched(id []byte, misc uint16, dst []Slice) []Slice {
 	pid := binary.NativeEndian.Uint32(id)
 	tid := binary.NativeEndian.Uint32(id[4:])
@@ -207,8 +213,19 @@ func (p *switchParser) switched(id []byte, misc uint16, dst []Slice) []Slice {
 	}
 	if c.in && c.tid == tid && t >= c.start {
 		dst = append(dst, Slice{PID: int(pid), TID: int(tid), CPU: int(cpu),
-			Start: time.Duration(c.start), End: time.Duration(t)})
+			Start: time.Duration(c.start), End: time.Duration(t), Ended: sliceEnd(misc)})
 	}
 	c.in = false
 	return dst
+}
+
+// sliceEnd reads how a slice ended from its switch out's misc bits.
+func sliceEnd(misc uint16) SliceEnd {
+	switch {
+	case misc == miscExit:
+		return EndExited
+	case misc&unix.PERF_RECORD_MISC_SWITCH_OUT_PREEMPT != 0:
+		return EndPreempted
+	}
+	return EndBlocked
 }
