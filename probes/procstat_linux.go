@@ -2,6 +2,8 @@ package probes
 
 import (
 	"bytes"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -128,6 +130,10 @@ type ranTotals [3]uint64
 // fewer than the status's switches out (a shell: 2964, against 975 + 2008).
 func (r ranTotals) switchesIn() uint64 { return r[2] }
 
+// runWait is the task's time runnable but waiting for a CPU (sched_info
+// run_delay).
+func (r ranTotals) runWait() time.Duration { return time.Duration(r[1]) }
+
 // onCPU is the task's time on a CPU (sum_exec_runtime), which the
 // scheduler counts in nanoseconds at every switch, where the stat's CPU
 // times count 10 ms ticks.
@@ -146,6 +152,33 @@ func parseSchedstat(data []byte) (r ranTotals, ok bool) {
 		}
 	}
 	return r, r != ranTotals{}
+}
+
+// parseSyscallFile reads a /proc/<pid>/task/<tid>/syscall file: "running"
+// for a task on a CPU or waiting for one; "-1 sp pc" for one blocked
+// outside a system call (a page fault); else the number of the system call
+// it sleeps in, its six arguments in hex, sp and pc. A futex's first
+// argument is the lock's address.
+func parseSyscallFile(data []byte) (state ThreadState, blocked string, on uint64) {
+	nr, rest := word(data)
+	switch {
+	case nr == nil:
+		return Unread, "", 0
+	case string(nr) == "running":
+		return Running, "", 0
+	case nr[0] == '-':
+		return Sleeping, "", 0
+	}
+	n, ok := parseUint(nr)
+	if !ok {
+		return Unread, "", 0
+	}
+	name := syscallName(n)
+	if name == "futex" {
+		arg, _ := word(rest)
+		on, _ = strconv.ParseUint(strings.TrimPrefix(string(arg), "0x"), 16, 64)
+	}
+	return Sleeping, name, on
 }
 
 // word splits the first word off s, a newline counting as a space (/proc's

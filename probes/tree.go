@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Proc is one process of the subject's tree.
@@ -37,7 +38,31 @@ type ThreadInfo struct {
 	// Core is the logical core the thread last ran on; -1 when unknown or
 	// not asked for (TreeProber.LastCores off).
 	Core int
+	// RunWait is the thread's total time runnable but waiting for a core
+	// (its schedstat's run_delay); 0 where the kernel keeps no such figure.
+	RunWait time.Duration
+	// State is what the thread was doing at the probe, where the probe
+	// asked (TreeProber.Waits): on a core or waiting for one (Running),
+	// blocked in a system call (Blocked names it), or not read (Unread).
+	State ThreadState
+	// Blocked names the system call a blocked thread sleeps in ("futex",
+	// "epoll_wait", "clock_nanosleep"); BlockedOn is a futex's address,
+	// which threads waiting for the same lock share.
+	Blocked   string
+	BlockedOn uint64
 }
+
+// ThreadState is what a thread was doing at a probe.
+type ThreadState uint8
+
+const (
+	// Unread: the probe did not ask, or could not tell.
+	Unread ThreadState = iota
+	// Running: on a core, or runnable and waiting for one.
+	Running
+	// Sleeping: blocked in a system call until something wakes it.
+	Sleeping
+)
 
 // Tree is the subject's process tree at one moment: the root first, then its
 // descendants, parents before children. A root that leads its own process
@@ -78,11 +103,22 @@ type TreeProber struct {
 	// off, before the first probe of a root: the two clocks of a thread's
 	// CPU time differ by up to a few ticks.
 	LastCores bool
+
+	// Waits makes Probe tell, for up to MaxWaitReads threads a probe,
+	// what each was doing at that moment (ThreadInfo.State, Blocked): a
+	// read of each one's syscall file, a few microseconds. Off by default.
+	Waits bool
 }
+
+// MaxWaitReads bounds the threads whose state one probe reads (see
+// TreeProber.Waits), so that a subject of thousands of threads costs no
+// more than a few hundred reads a probe; the rest are left Unread, a
+// different few at each probe.
+const MaxWaitReads = 256
 
 // probeOptions say what a probe reads besides the processes.
 type probeOptions struct {
-	threads, ctxSwitches, lastCores bool
+	threads, ctxSwitches, lastCores, waits bool
 }
 
 // treeSource is where a TreeProber reads processes from: /proc or gopsutil.
@@ -117,7 +153,7 @@ func (p *TreeProber) Probe(ctx context.Context, root int, withThreads bool) (Tre
 	if root <= 0 {
 		return Tree{}, fmt.Errorf("cannot read process %d: not a process ID", root)
 	}
-	return p.source.probe(ctx, root, probeOptions{threads: withThreads, ctxSwitches: p.CtxSwitches, lastCores: p.LastCores})
+	return p.source.probe(ctx, root, probeOptions{threads: withThreads, ctxSwitches: p.CtxSwitches, lastCores: p.LastCores, waits: p.Waits && withThreads})
 }
 
 // family orders root and its descendants, parents before children, given

@@ -3,6 +3,7 @@ package probes
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -141,6 +142,11 @@ type procfsSource struct {
 	path      []byte
 	members   []scannedProc
 	lastSizes [2]int // processes and threads of the last tree
+	// waitReads counts this probe's reads of syscall files, within
+	// MaxWaitReads; waitsRefused is set once the kernel refused one (a
+	// subject that is not ours to trace), and none is tried again.
+	waitReads    int
+	waitsRefused bool
 }
 
 // procState is a process of the last tree: its open files and last figures.
@@ -160,9 +166,9 @@ type procState struct {
 
 // threadState is a thread of a process of the last tree.
 type threadState struct {
-	tid                               int
-	children, schedstat, stat, status procFile
-	done                              uint64 // the probe that last read it
+	tid                                        int
+	children, schedstat, stat, status, syscall procFile
+	done                                       uint64 // the probe that last read it
 	// kids is its children as of probe kidsAt, from its children file
 	// read at probe kidsRead or kept since.
 	kids             []int
@@ -180,6 +186,11 @@ type threadState struct {
 	// switches is its context switches as of the probe that last read
 	// it, from its schedstat or else its status.
 	switches uint64
+	// state, blocked and blockedOn are what it was doing as of this
+	// probe, where the probe read its syscall file (see readWait).
+	state     ThreadState
+	blocked   string
+	blockedOn uint64
 }
 
 // scannedProc is a process as a read of the whole list sees it.
@@ -206,7 +217,7 @@ func (p *procfsSource) probe(ctx context.Context, root int, opt probeOptions) (T
 		p.treeOf = root
 	}
 	p.probes++
-	p.mayOrphan, p.keptKids = false, false
+	p.mayOrphan, p.keptKids, p.waitReads = false, false, 0
 	p.pidsStill = p.lastPIDStill()
 	rs := p.track(root)
 	if err := p.readStat(rs); err != nil {
@@ -491,7 +502,8 @@ func (p *procfsSource) readThreads(ps *procState, q []*procState, t *Tree, proc 
 		}
 		if opt.threads && th.hasStat {
 			t.Threads = append(t.Threads, ThreadInfo{PID: ps.pid, TID: th.tid, Name: th.name,
-				CPUS: th.cpuS, Core: th.core})
+				CPUS: th.cpuS, Core: th.core, RunWait: th.ran.runWait(),
+				State: th.state, Blocked: th.blocked, BlockedOn: th.blockedOn})
 		}
 	}
 	return q
@@ -551,6 +563,10 @@ func (p *procfsSource) readThread(th *threadState, q []*procState, opt probeOpti
 		}
 		th.timesFromRan = timesFromRan
 	}
+	th.state, th.blocked, th.blockedOn = Unread, "", 0
+	if opt.waits {
+		p.readWait(th)
+	}
 	if opt.ctxSwitches && !hasFigures {
 		data, err := p.files.read(&th.status)
 		if err != nil {
@@ -563,6 +579,27 @@ func (p *procfsSource) readThread(th *threadState, q []*procState, opt probeOpti
 		th.switches = vol + invol
 	}
 	return q, true
+}
+
+// readWait reads what th is doing now from its syscall file, within the
+// probe's budget of MaxWaitReads. Past the budget, a different share of a
+// large tree's threads is read at each probe: those whose TID, offset by
+// the probe's number, falls on the stride that the last tree's size
+// needs.
+func (p *procfsSource) readWait(th *threadState) {
+	stride := uint64(p.lastSizes[1]/MaxWaitReads + 1)
+	if p.waitsRefused || p.waitReads >= MaxWaitReads || (uint64(th.tid)+p.probes)%stride != 0 {
+		return
+	}
+	p.waitReads++
+	data, err := p.files.read(&th.syscall)
+	if err != nil {
+		if errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM) {
+			p.waitsRefused = true
+		}
+		return
+	}
+	th.state, th.blocked, th.blockedOn = parseSyscallFile(data)
 }
 
 // readChildren reads th's children file into th.kids and appends to q the
@@ -683,6 +720,7 @@ func (p *procfsSource) newThread(pid, tid int) *threadState {
 	return &threadState{tid: tid, core: -1,
 		children:  newProcFile(taskPath(p.root, pid, tid, "children")),
 		schedstat: newProcFile(taskPath(p.root, pid, tid, "schedstat")),
+		syscall:   newProcFile(taskPath(p.root, pid, tid, "syscall")),
 		stat:      newProcFile(taskPath(p.root, pid, tid, "stat")),
 		status:    newProcFile(taskPath(p.root, pid, tid, "status")),
 	}
@@ -749,7 +787,7 @@ func (p *procfsSource) closeProc(ps *procState) {
 }
 
 func (p *procfsSource) closeThread(th *threadState) {
-	for _, f := range []*procFile{&th.children, &th.schedstat, &th.stat, &th.status} {
+	for _, f := range []*procFile{&th.children, &th.schedstat, &th.stat, &th.status, &th.syscall} {
 		p.files.close(f)
 	}
 }

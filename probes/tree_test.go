@@ -1459,3 +1459,72 @@ func BenchmarkProbe(b *testing.B) {
 		})
 	}
 }
+
+func TestParseSyscallFile(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		state   ThreadState
+		blocked string
+		on      uint64
+	}{
+		{"running\n", Running, "", 0},
+		{"-1 0x7ffd1 0x7f2a\n", Sleeping, "", 0},
+		{"202 0x562021139a10 0x189 0x0 0x0 0x0 0xffffffff 0x7f13 0x7f14\n", Sleeping, "futex", 0x562021139a10},
+		{"230 0x1 0x0 0x7ffc 0x0 0x0 0x0 0x7ffc 0x7f1\n", Sleeping, "clock_nanosleep", 0},
+		{"99999 0x0 0x0 0x0 0x0 0x0 0x0 0x1 0x2\n", Sleeping, "syscall 99999", 0},
+		{"", Unread, "", 0},
+		{"what\n", Unread, "", 0},
+	} {
+		state, blocked, on := parseSyscallFile([]byte(tt.in))
+		if runtime.GOARCH != "amd64" && strings.HasPrefix(tt.in, "2") {
+			continue // the numbers are amd64's
+		}
+		if state != tt.state || blocked != tt.blocked || on != tt.on {
+			t.Errorf("parseSyscallFile(%q) = %v, %q, %#x; want %v, %q, %#x", tt.in, state, blocked, on, tt.state, tt.blocked, tt.on)
+		}
+	}
+}
+
+// TestProbeTreeWaits probes a subject whose threads all sleep in the Go
+// runtime's futex and finds them so, and over a subject with more threads
+// than one probe reads, finds every thread read within a few probes and no
+// probe reading more than MaxWaitReads.
+func TestProbeTreeWaits(t *testing.T) {
+	for _, n := range []int{4, 2*MaxWaitReads + 10} {
+		pid, _ := startThreads(t, n)
+		p, err := NewTreeProber()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Waits = true
+		seen := map[int]bool{}
+		for probe := 0; probe < 6; probe++ {
+			tree, err := p.Probe(context.Background(), pid, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			read, futex := 0, 0
+			for _, th := range tree.Threads {
+				if th.State == Unread {
+					continue
+				}
+				read++
+				seen[th.TID] = true
+				if th.State == Sleeping && th.Blocked == "futex" && th.BlockedOn != 0 {
+					futex++
+				}
+			}
+			if read > MaxWaitReads {
+				t.Errorf("%d threads: probe %d read %d threads' states; want at most %d", n, probe, read, MaxWaitReads)
+			}
+			// The runtime's own threads (sysmon, idle Ms) may be anywhere;
+			// the helper's n threads sleep on channels, in futex.
+			if n < MaxWaitReads && futex < n {
+				t.Errorf("%d threads: probe %d found %d in futex with an address; want %d or more (%+v)", n, probe, futex, n, tree.Threads)
+			}
+		}
+		if len(seen) < n {
+			t.Errorf("%d threads: 6 probes read the states of %d threads; want every one", n, len(seen))
+		}
+	}
+}
