@@ -11,6 +11,9 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 
 	"corescope/atomicfile"
 	"corescope/levels"
@@ -390,11 +393,54 @@ func (p *Profile) checkSlices(cores int) error {
 			return &spec.FieldError{Field: field, Value: fmt.Sprintf("from %g s to %g s", s.Start, s.End),
 				Allowed: "a slice ends after it starts, at or after 0 s"}
 		}
-		if err := cmp.Or(checkIDs(field, s.PID, s.TID), checkCore(field+".cpu", s.CPU, cores, false)); err != nil {
+		if err := cmp.Or(checkIDs(field, s.PID, s.TID), checkCore(field+".cpu", s.CPU, cores, false),
+			oneOf(field+".end", s.Ended, "", SlicePreempted, SliceBlocked, SliceExited)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// oneOf is a *spec.FieldError unless v is one of allowed ("" for absent).
+func oneOf(field, v string, allowed ...string) error {
+	if slices.Contains(allowed, v) {
+		return nil
+	}
+	var words []string
+	for _, a := range allowed {
+		if a != "" {
+			words = append(words, strconv.Quote(a))
+		}
+	}
+	return &spec.FieldError{Field: field, Value: strconv.Quote(v), Allowed: "use " + strings.Join(words, ", ") + " or leave it out"}
+}
+
+// maxWord bounds a name a file gives a system call, a lock or a reason:
+// the views print them, and a name is a word, not a page.
+const maxWord = 64
+
+// checkWord refuses a name longer than maxWord bytes.
+func checkWord(field, v string) error {
+	if len(v) <= maxWord {
+		return nil
+	}
+	return &spec.FieldError{Field: field, Value: fmt.Sprintf("%d bytes", len(v)), Allowed: fmt.Sprintf("use at most %d bytes", maxWord)}
+}
+
+// checkText refuses a sentence longer than 1 KiB.
+func checkText(field, v string) error {
+	if len(v) <= 1024 {
+		return nil
+	}
+	return &spec.FieldError{Field: field, Value: fmt.Sprintf("%d bytes", len(v)), Allowed: "use at most 1024 bytes"}
+}
+
+// checkCount refuses a count outside 0..most.
+func checkCount(field string, v, most int) error {
+	if v >= 0 && v <= most {
+		return nil
+	}
+	return &spec.FieldError{Field: field, Value: fmt.Sprint(v), Allowed: fmt.Sprintf("use 0..%d", most)}
 }
 
 // checkIDs refuses a negative process or thread id of the thing field names.
@@ -475,6 +521,57 @@ func (s *Summary) check() error {
 			return &spec.FieldError{Field: v.field, Value: fmt.Sprint(v.value), Allowed: "use 0 or more"}
 		}
 	}
+	if q := s.CPUQuotaCores; q != nil && !(*q > 0 && *q <= MaxCores) {
+		return &spec.FieldError{Field: "cpu_quota_cores", Value: fmt.Sprint(*q), Allowed: fmt.Sprintf("use a number of cores above 0, up to %d, or leave it out", MaxCores)}
+	}
+	if err := cmp.Or(checkCount("allowed_cores", s.AllowedCores, MaxCores), checkWord("cpu_quota_group", s.CPUQuotaGroup),
+		checkCount("quota_periods", s.QuotaPeriods, math.MaxInt32), checkCount("throttled_periods", s.ThrottledPeriods, math.MaxInt32),
+		nonNegative("throttled_s", s.ThrottledS)); err != nil {
+		return err
+	}
+	return s.checkFindings()
+}
+
+// checkFindings refuses phases that end before they start or hold
+// negative times, and reasons of no phase or with figures no measurement
+// gives.
+func (s *Summary) checkFindings() error {
+	for i, ph := range s.Phases {
+		field := fmt.Sprintf("phases[%d]", i)
+		if !(ph.StartS >= 0 && ph.EndS >= ph.StartS && !math.IsInf(ph.EndS, 1)) {
+			return &spec.FieldError{Field: field, Value: fmt.Sprintf("from %g s to %g s", ph.StartS, ph.EndS),
+				Allowed: "a phase ends after it starts, at or after 0 s"}
+		}
+		if err := cmp.Or(nonNegative(field+".cores_used", ph.CoresUsed), checkCount(field+".busy_threads", ph.BusyThreads, math.MaxInt32),
+			nonNegative(field+".on_core_s", ph.OnCoreS), nonNegative(field+".runnable_s", ph.RunnableS), nonNegative(field+".blocked_s", ph.BlockedS)); err != nil {
+			return err
+		}
+		for kind, v := range ph.BlockedBy {
+			if err := cmp.Or(checkWord(field+".blocked_by", kind), nonNegative(field+".blocked_by."+kind, v)); err != nil {
+				return err
+			}
+		}
+	}
+	for i, r := range s.Reasons {
+		field := fmt.Sprintf("reasons[%d]", i)
+		if r.Name == "" {
+			return &spec.FieldError{Field: field + ".name", Value: `""`, Allowed: "name the reason"}
+		}
+		if r.Phase < -1 || r.Phase >= len(s.Phases) {
+			return &spec.FieldError{Field: field + ".phase", Value: fmt.Sprint(r.Phase), Allowed: fmt.Sprintf("use -1 (the whole run) or a phase, 0..%d", len(s.Phases)-1)}
+		}
+		if err := cmp.Or(checkWord(field+".name", r.Name), checkWord(field+".evidence", r.Evidence), checkText(field+".missing", r.Missing)); err != nil {
+			return err
+		}
+		for name, v := range r.Figures {
+			if err := checkWord(field+".figures", name); err != nil {
+				return err
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &spec.FieldError{Field: field + ".figures." + name, Value: fmt.Sprint(v), Allowed: "use a finite number"}
+			}
+		}
+	}
 	return nil
 }
 
@@ -494,11 +591,15 @@ func (f *Frame) check() error {
 	for i, s := range f.ThreadSamples {
 		field := fmt.Sprintf("thread_samples[%d]", i)
 		if err := cmp.Or(checkIDs(field, s.PID, s.TID), checkCore(field+".core", s.Core, len(f.Busy), true),
-			nonNegative(field+".cpu_s", s.CPU)); err != nil {
+			nonNegative(field+".cpu_s", s.CPU), nonNegative(field+".runq_s", s.RunQS),
+			oneOf(field+".state", s.State, "", StateRunning, StateBlocked),
+			checkWord(field+".wait", s.Wait), checkWord(field+".lock", s.Lock)); err != nil {
 			return err
 		}
 	}
-	return nonNegative("self_cpu_s", f.SelfCPU)
+	return cmp.Or(nonNegative("self_cpu_s", f.SelfCPU), checkCount("allowed_cores", f.AllowedCores, MaxCores),
+		checkCount("quota_periods", f.QuotaPeriods, math.MaxInt32), checkCount("throttled_periods", f.ThrottledPeriods, math.MaxInt32),
+		nonNegative("throttled_s", f.ThrottledS))
 }
 
 // nonNegative is a *spec.FieldError unless v is a finite number >= 0.

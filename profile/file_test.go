@@ -17,18 +17,22 @@ import (
 
 // fixture is a small, complete profile built by hand.
 func fixture() *Profile {
-	speedup := 1.5
+	speedup, half := 1.5, 0.5
 	return &Profile{
 		Label:   "threads",
 		Spec:    spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: spec.Duration(100 * time.Millisecond), Latency: spec.Duration(50 * time.Millisecond), SwitchInterval: spec.Duration(5 * time.Millisecond)},
 		Started: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC),
 		Machine: Machine{CPUModel: "Test CPU", LogicalCores: 2, PhysicalCores: 1, OS: "linux", GoVersion: "go1.26"},
-		Summary: Summary{WallS: 1, CPUS: 1, CoresUsed: 1, Speedup: &speedup, Verdict: "ok", SubjectStartS: 0.1, SubjectEndS: 1.1},
+		Summary: Summary{WallS: 1, CPUS: 1, CoresUsed: 1, Speedup: &speedup, Verdict: "ok", SubjectStartS: 0.1, SubjectEndS: 1.1,
+			AllowedCores: 1, CPUQuotaCores: &half, CPUQuotaGroup: "/ci", QuotaPeriods: 9, ThrottledPeriods: 7, ThrottledS: 0.3,
+			Phases:  []Phase{{StartS: 0.1, EndS: 1.1, CoresUsed: 0.5, BusyThreads: 2, OnCoreS: 0.5, RunnableS: 0.4, BlockedS: 0.1, BlockedBy: map[string]float64{"lock": 0.1}}},
+			Reasons: []Reason{{Name: ReasonQuota, Phase: 0, Figures: map[string]float64{"throttled_periods": 7}, Evidence: "cgroup"}}},
 		Frames: []Frame{
-			{T: 0.1, Busy: row(0.5, 1), SubjectBusy: row(0.1, 0.9), Threads: 3, Procs: 1,
-				ThreadSamples: []ThreadSample{{PID: 10, TID: 11, CPU: 0.1, Core: 1}}},
+			{T: 0.1, Busy: row(0.5, 1), SubjectBusy: row(0.1, 0.9), Threads: 3, Procs: 1, AllowedCores: 1, QuotaPeriods: 9, ThrottledPeriods: 7, ThrottledS: 0.3,
+				ThreadSamples: []ThreadSample{{PID: 10, TID: 11, CPU: 0.1, Core: 1, RunQS: 0.02, State: StateBlocked, Wait: "futex", Lock: "0x7f00"}}},
 			{T: 0.2, Busy: row(0, 0.25)},
 		},
+		Slices:  []Slice{{PID: 10, TID: 11, CPU: 1, Start: 0.1, End: 0.15, Ended: SlicePreempted}},
 		Events:  []spec.Event{{Ev: spec.EvTaskStart, Task: 1, Worker: 0, PID: 10, TID: 11, TNs: 5}},
 		Threads: []Thread{{PID: 10, TID: 11, Name: "worker", Process: "corescope"}},
 	}
@@ -115,6 +119,24 @@ func TestDecodeRefuses(t *testing.T) {
 			"threads[0].tid: -3 is not allowed"},
 		{"thread of negative switches", cmd(`"threads": [{"pid": 1, "tid": 1, "switches": -1}]`),
 			"threads[0].switches: -1 is not allowed; use 0 or more"},
+		{"slice ended some other way", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4="}], "slices": [{"pid": 1, "tid": 1, "cpu": 0, "start_s": 0, "end_s": 1, "end": "q"}]`),
+			`slices[0].end: "q" is not allowed; use "p", "b", "x" or leave it out`},
+		{"thread sample in a state of its own", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "thread_samples": [{"pid": 1, "tid": 1, "core": 0, "state": "Z"}]}]`),
+			`frame 1: thread_samples[0].state: "Z" is not allowed; use "R", "S" or leave it out`},
+		{"thread sample of negative run-queue time", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "thread_samples": [{"pid": 1, "tid": 1, "core": 0, "runq_s": -0.5}]}]`),
+			"frame 1: thread_samples[0].runq_s: -0.5 is not allowed"},
+		{"a wait of a page", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "thread_samples": [{"pid": 1, "tid": 1, "core": 0, "wait": "` + strings.Repeat("w", 65) + `"}]}]`),
+			"frame 1: thread_samples[0].wait: 65 bytes is not allowed; use at most 64 bytes"},
+		{"a frame of negative throttling", cmd(`"frames": [{"t_s": 0.1, "busy": "f/4=", "throttled_periods": -2}]`),
+			"frame 1: throttled_periods: -2 is not allowed; use 0..2147483647"},
+		{"a quota of no cores", cmd(`"summary": {"cpu_quota_cores": 0}`),
+			"summary: cpu_quota_cores: 0 is not allowed; use a number of cores above 0"},
+		{"a phase that ends before it starts", cmd(`"summary": {"phases": [{"start_s": 3, "end_s": 1}]}`),
+			"summary: phases[0]: from 3 s to 1 s is not allowed"},
+		{"a reason of a phase the run lacks", cmd(`"summary": {"phases": [{"start_s": 0, "end_s": 1}], "reasons": [{"name": "gil", "phase": 1}]}`),
+			"summary: reasons[0].phase: 1 is not allowed; use -1 (the whole run) or a phase, 0..0"},
+		{"a reason without a name", cmd(`"summary": {"reasons": [{"phase": -1}]}`),
+			`summary: reasons[0].name: "" is not allowed`},
 		{"a billion logical cores", cmd(`"machine": {"logical_cores": 1000000000}`),
 			"machine: logical_cores: 1000000000 is not allowed; use 0..65536"},
 		{"a node of a billion cores", doc(`"spec": {"interval": "1s"}, "nodes": [{"name": "a:9100", "cores": 1000000000, "first": 0}]`),

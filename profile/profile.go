@@ -39,6 +39,17 @@ type Frame struct {
 	ThreadSamples []ThreadSample `json:"thread_samples,omitempty"`
 	// TasksDone counts task-end events up to T.
 	TasksDone int `json:"tasks_done"`
+	// AllowedCores is how many cores the subject's processes were allowed
+	// to run on at T (the union of their CPU affinities: taskset, a
+	// cpuset); 0 where it was not read.
+	AllowedCores int `json:"allowed_cores,omitempty"`
+	// QuotaPeriods, ThrottledPeriods and ThrottledS are the subject's cgroup
+	// CPU quota's bandwidth periods over the interval in which it wanted to
+	// run, those in which it used up its quota and was held off every core,
+	// and the time held off; all 0 without a quota (Summary.CPUQuotaCores).
+	QuotaPeriods     int     `json:"quota_periods,omitempty"`
+	ThrottledPeriods int     `json:"throttled_periods,omitempty"`
+	ThrottledS       float64 `json:"throttled_s,omitempty"`
 	// Events are the events that arrived since the previous frame. They are
 	// kept once, in Profile.Events, in the file.
 	Events []spec.Event `json:"-"`
@@ -75,7 +86,24 @@ type ThreadSample struct {
 	TID  int     `json:"tid"`
 	CPU  float64 `json:"cpu_s"`
 	Core int     `json:"core"`
+	// RunQS is the thread's time over the interval runnable but waiting
+	// for a core (the kernel's schedstat run_delay); 0 where not kept.
+	RunQS float64 `json:"runq_s,omitempty"`
+	// State is what the thread was doing at T: StateRunning (on a core or
+	// waiting for one) or StateBlocked; "" where it was not read. Wait
+	// names the system call a blocked thread slept in ("futex",
+	// "epoll_wait", "clock_nanosleep"), and Lock a futex's address (hex):
+	// threads waiting on one lock share it.
+	State string `json:"state,omitempty"`
+	Wait  string `json:"wait,omitempty"`
+	Lock  string `json:"lock,omitempty"`
 }
+
+// What a thread was doing at a sample (ThreadSample.State).
+const (
+	StateRunning = "R"
+	StateBlocked = "S"
+)
 
 // Thread names a subject thread seen during the run and, with exact
 // attribution, sums up its slices.
@@ -101,7 +129,19 @@ type Slice struct {
 	CPU   int     `json:"cpu"`
 	Start float64 `json:"start_s"`
 	End   float64 `json:"end_s"`
+	// Ended is how the slice ended, which says what the thread did until
+	// its next one: SlicePreempted (runnable: it waited for a core),
+	// SliceBlocked (it waited on something else), SliceExited; "" in files
+	// of corescope before it.
+	Ended string `json:"end,omitempty"`
 }
+
+// How a slice ended (Slice.Ended), from the kernel's switch records.
+const (
+	SlicePreempted = "p"
+	SliceBlocked   = "b"
+	SliceExited    = "x"
+)
 
 // Machine is what the profile was recorded on.
 type Machine struct {
@@ -184,11 +224,69 @@ type Summary struct {
 	// ProcessLimit is set when the subject reached its limit of processes
 	// and threads (see ProcessLimit).
 	ProcessLimit *ProcessLimit `json:"process_limit,omitempty"`
+	// AllowedCores is how many cores the subject's processes were allowed
+	// to run on (the union of their CPU affinities over the run), 0 where
+	// not read. CPUQuotaCores is its cgroup's CPU quota in cores (quota /
+	// period), nil without one; CPUQuotaGroup names the group that sets it.
+	// QuotaPeriods, ThrottledPeriods and ThrottledS sum the frames'.
+	AllowedCores     int      `json:"allowed_cores,omitempty"`
+	CPUQuotaCores    *float64 `json:"cpu_quota_cores,omitempty"`
+	CPUQuotaGroup    string   `json:"cpu_quota_group,omitempty"`
+	QuotaPeriods     int      `json:"quota_periods,omitempty"`
+	ThrottledPeriods int      `json:"throttled_periods,omitempty"`
+	ThrottledS       float64  `json:"throttled_s,omitempty"`
+	// Phases are the spans of the run whose behaviour was alike, and
+	// Reasons why it used the cores it did, each with its evidence; both
+	// set where the run is concluded (runtext.Conclude), like Verdict.
+	Phases  []Phase  `json:"phases,omitempty"`
+	Reasons []Reason `json:"reasons,omitempty"`
 	// Verdict is the run's one sentence, worded from its findings when it
 	// was concluded beside the runs it was recorded with (see
 	// runtext.Conclude, which sets Speedup too); a file keeps it as written.
 	Verdict string `json:"verdict"`
 }
+
+// Phase is a span of the run, on the frames' time axis, in which the
+// subject behaved alike: its cores used, and its threads' time on a core,
+// runnable (waiting for one) and blocked (waiting on something else, by
+// what: "io", "sleep", "lock", "child", "other", "unknown").
+type Phase struct {
+	StartS      float64            `json:"start_s"`
+	EndS        float64            `json:"end_s"`
+	CoresUsed   float64            `json:"cores_used"`
+	BusyThreads int                `json:"busy_threads"`
+	OnCoreS     float64            `json:"on_core_s"`
+	RunnableS   float64            `json:"runnable_s"`
+	BlockedS    float64            `json:"blocked_s"`
+	BlockedBy   map[string]float64 `json:"blocked_by,omitempty"`
+}
+
+// Reason is one reason the subject used the cores it did, given only where
+// its evidence holds: Name is one of the Reason* names, Phase the index of
+// the phase it holds in, Figures the measured figures that show it,
+// Evidence where they come from ("switch records", "schedstat", "samples",
+// "cgroup", "affinity"), and Missing what evidence was lacking, where that
+// left the reason undecided or weaker.
+type Reason struct {
+	Name     string             `json:"name"`
+	Phase    int                `json:"phase"`
+	Figures  map[string]float64 `json:"figures,omitempty"`
+	Evidence string             `json:"evidence,omitempty"`
+	Missing  string             `json:"missing,omitempty"`
+}
+
+// The reasons a run used the cores it did (Reason.Name).
+const (
+	ReasonOneThread = "one-thread" // one thread wanted a core at a time
+	ReasonTookTurns = "took-turns" // threads handed one core to each other: a lock
+	ReasonGIL       = "gil"        // took turns in CPython, waiting in futex: its GIL
+	ReasonAffinity  = "affinity"   // allowed fewer cores than its threads wanted
+	ReasonQuota     = "quota"      // its cgroup's CPU quota throttled it
+	ReasonSqueezed  = "squeezed"   // runnable, waiting for cores other programs held
+	ReasonWaiting   = "waiting"    // blocked on I/O, a sleep, a lock or a child
+	ReasonParallel  = "parallel"   // its threads ran on several cores at once
+	ReasonUndecided = "undecided"  // the evidence cannot tell; Missing says why
+)
 
 // EscapedProcess is a process of the run that had left the subject's
 // process group when the run ended: a daemon, which calls setsid and is
