@@ -68,9 +68,23 @@ func (a *exactAttribution) drain(dst []profile.Slice) []profile.Slice {
 	a.buf, _ = a.switches.Drain(a.buf[:0])
 	for _, s := range a.buf {
 		dst = append(dst, profile.Slice{PID: s.PID, TID: s.TID, CPU: s.CPU,
-			Start: profile.Round(a.axis(s.Start), 1e6), End: profile.Round(a.axis(s.End), 1e6)})
+			Start: profile.Round(a.axis(s.Start), 1e6), End: profile.Round(a.axis(s.End), 1e6), Ended: sliceEnded(s.Ended)})
 	}
 	return dst
+}
+
+// sliceEnded is how a profile spells how a slice ended: what the thread did
+// until its next one.
+func sliceEnded(e probes.SliceEnd) string {
+	switch e {
+	case probes.EndPreempted:
+		return profile.SlicePreempted
+	case probes.EndBlocked:
+		return profile.SliceBlocked
+	case probes.EndExited:
+		return profile.SliceExited
+	}
+	return ""
 }
 
 func (a *exactAttribution) axis(mono time.Duration) float64 {
