@@ -111,6 +111,7 @@ func Record(ctx context.Context, s spec.Spec, opt Options) (*profile.Profile, er
 		return nil, err
 	}
 	tree.CtxSwitches = false // the subject's rusage at exit has them all
+	tree.Waits = true        // what each thread waits on: the evidence of why
 	var remote *cluster
 	if len(opt.Nodes) > 0 {
 		if remote, err = newCluster(opt.Nodes, s.Interval.D()); err != nil {
@@ -127,6 +128,7 @@ func Record(ctx context.Context, s spec.Spec, opt Options) (*profile.Profile, er
 		self:          probes.NewSelfMeter(),
 		prevCPU:       map[int]float64{},
 		prevThreadCPU: map[int]float64{},
+		prevRunWait:   map[int]float64{},
 		threads:       map[int]profile.Thread{},
 		stderr:        stream{out: opt.Stderr, gather: gatherWait},
 		remote:        remote,
@@ -150,6 +152,7 @@ type recording struct {
 	lastSample    time.Time              // when the previous frame ended
 	prevCPU       map[int]float64        // cumulative CPU seconds of each subject pid seen
 	prevThreadCPU map[int]float64        // the same for each thread, by tid
+	prevRunWait   map[int]float64        // each thread's cumulative seconds runnable, waiting for a core, by tid
 	threads       map[int]profile.Thread // every subject thread seen, by tid
 	listedThreads []profile.ThreadSample // the threads the previous tick listed
 	tasksDone     int

@@ -89,6 +89,7 @@ func fixtureRecorder(tb testing.TB) *recording {
 		prof:          &profile.Profile{},
 		prevCPU:       map[int]float64{},
 		prevThreadCPU: map[int]float64{},
+		prevRunWait:   map[int]float64{},
 		threads:       map[int]profile.Thread{},
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"corescope/levels"
 	"corescope/nodes"
+	"corescope/probes"
 	"corescope/profile"
 	"corescope/spec"
 )
@@ -133,11 +135,16 @@ func (r *recording) probeTree(ctx context.Context, pid int, f *profile.Frame) {
 	}
 	f.ThreadSamples = make([]profile.ThreadSample, 0, len(tree.Threads))
 	for _, t := range tree.Threads {
+		state, wait, lock := threadState(t)
 		f.ThreadSamples = append(f.ThreadSamples, profile.ThreadSample{
-			PID:  t.PID,
-			TID:  t.TID,
-			CPU:  profile.Round(grow(r.prevThreadCPU, t.TID, t.CPUS), 1e6),
-			Core: t.Core,
+			PID:   t.PID,
+			TID:   t.TID,
+			CPU:   profile.Round(grow(r.prevThreadCPU, t.TID, t.CPUS), 1e6),
+			Core:  t.Core,
+			RunQS: profile.Round(grow(r.prevRunWait, t.TID, t.RunWait.Seconds()), 1e6),
+			State: state,
+			Wait:  wait,
+			Lock:  lock,
 		})
 		th := profile.Thread{PID: t.PID, TID: t.TID, Name: t.Name, Process: names[t.PID]}
 		if was, seen := r.threads[t.TID]; r.opt.OnFrame != nil && (!seen || was.Name != th.Name || was.Process != th.Process) {
@@ -148,6 +155,22 @@ func (r *recording) probeTree(ctx context.Context, pid int, f *profile.Frame) {
 	listed := len(f.ThreadSamples)
 	f.ThreadSamples = creditVanished(f.ThreadSamples, procCPU, r.listedThreads)
 	r.listedThreads = append(r.listedThreads[:0], f.ThreadSamples[:listed]...)
+}
+
+// threadState is how a thread sample spells what the thread was doing at
+// the probe: running (or runnable), or blocked, in which system call and,
+// for a futex, on which lock; "" where the probe did not read it.
+func threadState(t probes.ThreadInfo) (state, wait, lock string) {
+	switch t.State {
+	case probes.Running:
+		return profile.StateRunning, "", ""
+	case probes.Sleeping:
+		if t.Blocked == "futex" && t.BlockedOn != 0 {
+			lock = "0x" + strconv.FormatUint(t.BlockedOn, 16)
+		}
+		return profile.StateBlocked, t.Blocked, lock
+	}
+	return "", "", ""
 }
 
 // attribute sets the frame's per-core subject load, over the dt seconds
