@@ -115,6 +115,7 @@ func (r *recording) start(subject *runners.Subject) (*running, error) {
 		return abort(err)
 	}
 	r.limit = limitProcesses(p.pid)
+	r.cpuLimits.start(p.pid) // in the run's cgroup, before anything runs
 	if gate != nil {
 		r.openAttribution(p.pid)
 		if err := gate.Release(); err != nil {

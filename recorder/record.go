@@ -130,6 +130,7 @@ func Record(ctx context.Context, s spec.Spec, opt Options) (*profile.Profile, er
 		prevThreadCPU: map[int]float64{},
 		prevRunWait:   map[int]float64{},
 		threads:       map[int]profile.Thread{},
+		cpuLimits:     newCPULimits(),
 		stderr:        stream{out: opt.Stderr, gather: gatherWait},
 		remote:        remote,
 	}
@@ -173,6 +174,8 @@ type recording struct {
 	// limit is the subject's share of the user's process limit, which it
 	// is watched for reaching; nil where it has none.
 	limit *processLimit
+	// cpuLimits follows the CPU affinity and quota the subject runs under.
+	cpuLimits *cpuLimits
 
 	// remote scrapes the other nodes, when there are any; their cores
 	// follow this machine's in every frame.

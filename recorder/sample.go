@@ -129,6 +129,7 @@ func (r *recording) probeTree(ctx context.Context, pid int, f *profile.Frame) {
 	}
 	f.SubjectCPU = profile.Round(cpu, 1e6)
 	f.Procs = len(tree.Procs)
+	r.cpuLimits.observe(tree.Procs, f)
 	names := make(map[int]string, len(tree.Procs))
 	for _, p := range tree.Procs {
 		names[p.PID] = p.Name

@@ -70,6 +70,7 @@ func (r *recording) finish(ended exit, stopped bool) (*profile.Profile, error) {
 		}
 	}
 	r.summarizeAttribution()
+	r.cpuLimits.summarize(s)
 	s.FollowedBy, s.Escaped = r.group.outside()
 	s.ProcessLimit = r.limit.reached()
 	summarizeTasks(p)
@@ -147,7 +148,8 @@ func creditUnsampled(p *profile.Profile, exitCPU float64) {
 
 // summarizeFrames derives the sampled figures over the subject's life:
 // the machine's and the other programs' mean busy cores, the peak, and
-// totals of the frames. The machine is this one, without other nodes.
+// totals of the frames (its quota's throttling among them). The machine is
+// this one, without other nodes.
 func summarizeFrames(p *profile.Profile) {
 	s := &p.Summary
 	var sampledCPU, selfCPU float64
@@ -158,7 +160,11 @@ func summarizeFrames(p *profile.Profile) {
 		s.Threads = max(s.Threads, f.Threads)
 		s.Procs = max(s.Procs, f.Procs)
 		s.MaxRSS = max(s.MaxRSS, f.RSS)
+		s.QuotaPeriods += f.QuotaPeriods
+		s.ThrottledPeriods += f.ThrottledPeriods
+		s.ThrottledS += f.ThrottledS
 	}
+	s.ThrottledS = profile.Round(s.ThrottledS, 1e6)
 	// The machine is the one the subject ran on: other nodes' cores
 	// (record --node) are not the subject's competition.
 	local, _ := p.LocalNode()
