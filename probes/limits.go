@@ -30,6 +30,8 @@ type Quota struct {
 	Version int
 	// Throttle is the group's cpu.stat when it was read.
 	Throttle Throttle
+
+	dir string // the group's folder, where LimitsReader.Throttle reads it again
 }
 
 // Cores is the quota as cores' worth of CPU: Max / Period.

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,6 +60,44 @@ func TestLimitsCgroupV2(t *testing.T) {
 	want := Throttle{Periods: 90, Throttled: 77, ThrottledTime: 3200 * time.Millisecond}
 	if q.Throttle != want {
 		t.Errorf("Throttle = %+v; want %+v", q.Throttle, want)
+	}
+
+	// A tick later the group has run on: Throttle reads its counters again.
+	stat := filepath.Join(r.root, "sys/fs/cgroup/user.slice/app.scope/cpu.stat")
+	if err := os.WriteFile(stat, []byte("nr_periods 95\nnr_throttled 81\nthrottled_usec 3400000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	th, err := r.Throttle(q)
+	if want := (Throttle{95, 81, 3400 * time.Millisecond}); err != nil || th != want {
+		t.Errorf("Throttle(q) = %+v, %v; want %+v", th, err, want)
+	}
+	if _, err := r.Affinity(42, nil); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("Affinity of a fixture's process = %v; want ErrUnsupported: its PIDs are not this system's", err)
+	}
+}
+
+// TestLimitsRunCgroupUnderAQuota reads a subject that corescope moved
+// into a cgroup of the run's own (recorder's follower makes one below its
+// own group, with no quota: "max") inside a container whose group has a
+// quota of 2 cores: the container's quota is the subject's.
+func TestLimitsRunCgroupUnderAQuota(t *testing.T) {
+	const run = "sys/fs/cgroup/pod/app/corescope-12-1-1700000000"
+	r := limitsFixture(t, map[string]string{
+		"proc/self/mountinfo":           "30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n",
+		"proc/5/status":                 status42,
+		"proc/5/cgroup":                 "0::/pod/app/corescope-12-1-1700000000\n",
+		"sys/fs/cgroup/pod/cpu.max":     "200000 100000\n",
+		"sys/fs/cgroup/pod/cpu.stat":    "nr_periods 40\nnr_throttled 3\nthrottled_usec 1000\n",
+		"sys/fs/cgroup/pod/app/cpu.max": "max 100000\n",
+		run + "/cpu.max":                "max 100000\n",
+		run + "/cpu.stat":               "nr_periods 0\nnr_throttled 0\nthrottled_usec 0\n",
+	})
+	l, err := r.Read(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := l.Quota; q == nil || q.Cores() != 2 || q.Group != "/pod" || q.Throttle.Periods != 40 {
+		t.Errorf("Quota = %+v; want /pod's 2 cores and its 40 periods, found above the run's own group", q)
 	}
 }
 
@@ -155,6 +194,9 @@ func TestLimitsLive(t *testing.T) {
 	if len(l.AllowedCPUs) != set.Count() {
 		t.Errorf("AllowedCPUs = %v; the kernel allows %d cores", l.AllowedCPUs, set.Count())
 	}
+	if cpus, err := r.Affinity(os.Getpid(), nil); err != nil || len(cpus) != set.Count() || !slices.IsSorted(cpus) {
+		t.Errorf("Affinity = %v, %v; want the kernel's %d cores, ascending", cpus, err, set.Count())
+	}
 
 	const top = "/sys/fs/cgroup/cpu"
 	group := filepath.Join(top, "corescope-limits-test-"+strconv.Itoa(os.Getpid()))
@@ -180,6 +222,9 @@ func TestLimitsLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	if l.Quota == nil || l.Quota.Cores() != 0.25 || l.Quota.Group != "/"+filepath.Base(group) {
-		t.Errorf("Quota = %+v; want 0.25 cores of /%s", l.Quota, filepath.Base(group))
+		t.Fatalf("Quota = %+v; want 0.25 cores of /%s", l.Quota, filepath.Base(group))
+	}
+	if _, err := NewLimitsReader().Throttle(l.Quota); err != nil {
+		t.Errorf("Throttle(the group's quota) = %v", err)
 	}
 }

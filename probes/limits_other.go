@@ -14,3 +14,13 @@ func NewLimitsReader() *LimitsReader { return &LimitsReader{} }
 func (r *LimitsReader) Read(pid int) (Limits, error) {
 	return Limits{}, errors.New("CPU limits are read on Linux only")
 }
+
+// Throttle says the throttling is unknown here.
+func (r *LimitsReader) Throttle(q *Quota) (Throttle, error) {
+	return Throttle{}, errors.New("CPU quotas are read on Linux only")
+}
+
+// Affinity says the affinity is unknown here.
+func (r *LimitsReader) Affinity(pid int, dst []int) ([]int, error) {
+	return dst, errors.New("CPU affinity is read on Linux only")
+}

@@ -2,17 +2,20 @@ package recorder
 
 import (
 	"math/bits"
+	"slices"
 
 	"corescope/probes"
 	"corescope/profile"
 )
 
 // limitsEvery is how many ticks may pass between two reads of a process's
-// CPU limits: its affinity can change while it runs (taskset -p), and so can
-// its cgroup. The subject's own process is read at every tick, for its
-// quota's throttling; the others when first seen, when renamed (an exec,
-// which taskset, numactl and cgexec end with) and every limitsEvery ticks,
-// a different share of a large tree at each.
+// CPU limits (its status and cgroups, some 50 us): they can change while it
+// runs. A program's limits are mostly set as it starts, by a launcher that
+// sets its own and execs it (taskset, numactl, cgexec), so each process is
+// read when first seen, 1, 2, 4 and 8 ticks later, and then every
+// limitsEvery ticks, a different share of a large tree at each; and at
+// once when its affinity moved (taskset -p), which one system call a tick
+// checks. The limiting quota's throttling counters are read at every tick.
 const limitsEvery = 16
 
 // cpuLimits follows the CPU limits the subject's processes run under: the
@@ -24,8 +27,9 @@ type cpuLimits struct {
 	ticks  uint64
 	procs  map[int]*procLimits // the live processes' limits, by pid
 	// ended holds the cores the processes that ended were allowed, as last
-	// read; union is scratch.
+	// read; union and affinity are scratch.
 	ended, union cpuSet
+	affinity     []int
 	// group is the limiting quota's group at the last read of it, and
 	// throttle its counters then: the next reading's baseline.
 	group    string
@@ -37,11 +41,15 @@ type cpuLimits struct {
 
 // procLimits is one process's limits as last read.
 type procLimits struct {
-	pid          int
-	name         string
-	readAt, seen uint64 // the ticks it was last read and last in the tree
-	allowed      cpuSet
-	quota        *probes.Quota
+	pid int
+	// firstAt, readAt and seen are the ticks it was first read, last read
+	// and last in the tree.
+	firstAt, readAt, seen uint64
+	allowed               cpuSet
+	quota                 *probes.Quota
+	// affinity is its affinity as the system call said it when its limits
+	// were read, or since: what the next check compares with.
+	affinity []int
 }
 
 func newCPULimits() *cpuLimits {
@@ -52,20 +60,20 @@ func newCPULimits() *cpuLimits {
 // too short for a tick has them, and the first tick's throttling is
 // counted from here.
 func (l *cpuLimits) start(pid int) {
-	if pl := l.read(pid, ""); pl != nil {
-		l.follow(pl.quota)
+	if pl := l.read(pid); pl != nil && pl.quota != nil {
+		l.follow(pl.quota.Group, pl.quota.Version, pl.quota.Throttle)
 	}
 }
 
 // observe reads the limits of the tree's processes that are due (see
-// limitsEvery), the root's at every tick, and sets f's allowed cores and
-// its quota's throttling since the last tick.
+// limitsEvery) and sets f's allowed cores and its quota's throttling since
+// the last tick.
 func (l *cpuLimits) observe(procs []probes.Proc, f *profile.Frame) {
 	l.ticks++
-	for i, p := range procs {
+	for _, p := range procs {
 		pl := l.procs[p.PID]
-		if pl == nil || i == 0 || pl.name != p.Name || (uint64(p.PID)+l.ticks)%limitsEvery == 0 {
-			pl = l.read(p.PID, p.Name)
+		if pl == nil || l.due(pl) || l.affinityMoved(pl) {
+			pl = l.read(p.PID)
 		}
 		if pl != nil {
 			pl.seen = l.ticks
@@ -86,19 +94,39 @@ func (l *cpuLimits) observe(procs []probes.Proc, f *profile.Frame) {
 	}
 	f.AllowedCores = l.union.count()
 	if limiting == nil {
-		l.follow(nil)
+		l.follow("", 0, probes.Throttle{})
 		return
 	}
+	q, now := limiting.quota, limiting.quota.Throttle
 	if limiting.readAt != l.ticks {
-		l.read(limiting.pid, limiting.name)
+		var err error
+		if now, err = l.reader.Throttle(q); err != nil {
+			l.follow("", 0, probes.Throttle{}) // the group is gone: the next one starts afresh
+			return
+		}
 	}
-	q := limiting.quota
-	if q != nil && q.Group == l.group && q.Version == l.version {
-		d := q.Throttle.Since(l.throttle)
+	if q.Group == l.group && q.Version == l.version {
+		d := now.Since(l.throttle)
 		f.QuotaPeriods, f.ThrottledPeriods = int(d.Periods), int(d.Throttled)
 		f.ThrottledS = profile.Round(d.ThrottledTime.Seconds(), 1e6)
 	}
-	l.follow(q)
+	l.follow(q.Group, q.Version, now)
+}
+
+// due reports whether pl's process is due a read of its limits on the
+// schedule of limitsEvery.
+func (l *cpuLimits) due(pl *procLimits) bool {
+	age := l.ticks - pl.firstAt
+	return age < limitsEvery && age&(age-1) == 0 || (uint64(pl.pid)+l.ticks)%limitsEvery == 0
+}
+
+// affinityMoved checks pl's process's affinity with one system call and
+// says whether it moved since its limits were read; where the call fails,
+// the limits are read on their schedule only.
+func (l *cpuLimits) affinityMoved(pl *procLimits) bool {
+	var err error
+	l.affinity, err = l.reader.Affinity(pl.pid, l.affinity[:0])
+	return err == nil && !slices.Equal(l.affinity, pl.affinity)
 }
 
 // tighter reports whether a's quota is tighter than b's; of two alike,
@@ -112,31 +140,29 @@ func tighter(a, b *procLimits) bool {
 // read reads process pid's limits now and keeps them. Where they cannot
 // be read (it is gone, or this system tells none) it returns the last
 // reading, nil if none.
-func (l *cpuLimits) read(pid int, name string) *procLimits {
+func (l *cpuLimits) read(pid int) *procLimits {
 	lim, err := l.reader.Read(pid)
 	if err != nil {
 		return l.procs[pid]
 	}
 	pl := l.procs[pid]
 	if pl == nil {
-		pl = &procLimits{pid: pid}
+		pl = &procLimits{pid: pid, firstAt: l.ticks}
 		l.procs[pid] = pl
 	}
-	pl.name, pl.readAt, pl.quota = name, l.ticks, lim.Quota
+	pl.readAt, pl.quota = l.ticks, lim.Quota
 	pl.allowed = cpuSetOf(pl.allowed[:0], lim.AllowedCPUs)
+	pl.affinity, _ = l.reader.Affinity(pid, pl.affinity[:0])
 	if q := lim.Quota; q != nil && (l.tightest == nil || q.Cores() < l.tightest.Cores()) {
 		l.tightest = q
 	}
 	return pl
 }
 
-// follow makes q's counters the baseline of the next tick's throttling.
-func (l *cpuLimits) follow(q *probes.Quota) {
-	if q == nil {
-		l.group, l.version = "", 0
-		return
-	}
-	l.group, l.version, l.throttle = q.Group, q.Version, q.Throttle
+// follow makes a group's counters the baseline of the next tick's
+// throttling; "" follows none.
+func (l *cpuLimits) follow(group string, version int, counters probes.Throttle) {
+	l.group, l.version, l.throttle = group, version, counters
 }
 
 // summarize sets the run's limits in s: the cores its processes were
