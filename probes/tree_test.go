@@ -1408,9 +1408,13 @@ func ctxSwitches(t Tree) uint64 {
 // switches (what `peers.py tree` in internal/benchpeers times psutil doing),
 // context switches without the thread list, threads without context
 // switches, the same without last cores (what a recording with perf
-// events asks for), and gopsutil, which other systems use. The threads sleep, so a probe skips them; in the -all-ran settings
-// each ran since the previous probe (woken outside the timed part), so
-// none can be skipped: that is the cost on a busy subject.
+// events asked for before it read waits), each of those two with waits
+// (what a recording asks for now: -waits, with perf events; -cores-waits,
+// approximate), and gopsutil, which other systems use. The threads sleep,
+// so a probe skips their stat; in the -all-ran settings each ran since the
+// previous probe (woken outside the timed part), so none can be skipped:
+// that is the cost on a busy subject. A wait is read at every probe,
+// whether the thread ran or not.
 func BenchmarkProbe(b *testing.B) {
 	pid, wakeAll := startThreads(b, 64)
 	gopsutil := func() (*TreeProber, error) { return newTreeProber(gopsutilSource{}, nil) }
@@ -1419,27 +1423,30 @@ func BenchmarkProbe(b *testing.B) {
 		new                  func() (*TreeProber, error)
 		threads, ctxSwitches bool
 		noCores              bool
+		waits                bool
 		allRan               bool
 	}
 	var settings []setting
 	for _, s := range []setting{
-		{"threads", NewTreeProber, true, true, false, false},
-		{"no-threads", NewTreeProber, false, true, false, false},
-		{"threads-no-ctxswitches", NewTreeProber, true, false, false, false},
-		{"threads-no-ctxswitches-no-cores", NewTreeProber, true, false, true, false},
+		{"threads", NewTreeProber, true, true, false, false, false},
+		{"no-threads", NewTreeProber, false, true, false, false, false},
+		{"threads-no-ctxswitches", NewTreeProber, true, false, false, false, false},
+		{"threads-no-ctxswitches-no-cores", NewTreeProber, true, false, true, false, false},
+		{"threads-no-ctxswitches-no-cores-waits", NewTreeProber, true, false, true, true, false},
+		{"threads-no-ctxswitches-cores-waits", NewTreeProber, true, false, false, true, false},
 	} {
 		ran := s
 		ran.name, ran.allRan = s.name+"-all-ran", true
 		settings = append(settings, s, ran)
 	}
-	settings = append(settings, setting{"gopsutil", gopsutil, false, true, false, false})
+	settings = append(settings, setting{"gopsutil", gopsutil, false, true, false, false, false})
 	for _, c := range settings {
 		b.Run(c.name, func(b *testing.B) {
 			p, err := c.new()
 			if err != nil {
 				b.Fatal(err)
 			}
-			p.CtxSwitches, p.LastCores = c.ctxSwitches, !c.noCores
+			p.CtxSwitches, p.LastCores, p.Waits = c.ctxSwitches, !c.noCores, c.waits
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
@@ -1454,6 +1461,9 @@ func BenchmarkProbe(b *testing.B) {
 				}
 				if numThreads(tree) < 64 || c.threads && len(tree.Threads) < 64 {
 					b.Fatalf("subject has %d threads, %d listed; want at least 64", numThreads(tree), len(tree.Threads))
+				}
+				if c.waits && !slices.ContainsFunc(tree.Threads, func(t ThreadInfo) bool { return t.State == Sleeping }) {
+					b.Fatal("no thread of the sleeping subject was read asleep; want its waits read")
 				}
 			}
 		})
