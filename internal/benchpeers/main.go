@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,8 +32,13 @@ const python = "/usr/bin/python3"
 func main() {
 	corescope := flag.String("corescope", "./corescope", "the corescope binary whose `record` is measured")
 	seconds := flag.Float64("seconds", 10, "how long the own-cost comparison records")
+	runs := flag.Int("runs", 3, "how many recordings the own cost is the median of (a busy machine moves it)")
 	flag.Parse()
-	missed, err := run(*corescope, *seconds)
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "bench-peers: -runs must be 1 or more")
+		os.Exit(2)
+	}
+	missed, err := run(*corescope, *seconds, *runs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-peers:", err)
 		os.Exit(2)
@@ -43,8 +49,12 @@ func main() {
 	}
 }
 
-// table collects the rows and remembers whether every goal was met.
-type table struct{ missed int }
+// table collects the rows and remembers whether every goal was met, and
+// the notes printed under it.
+type table struct {
+	missed int
+	notes  []string
+}
 
 func (t *table) head() {
 	fmt.Printf("%-46s %12s %14s %8s  %s\n", "what", "corescope", "peer", "ratio", "goal")
@@ -65,7 +75,7 @@ func (t *table) row(what, ours, peer string, ratio float64, goal string, ok bool
 }
 
 // run prints the comparisons and returns how many goals were missed.
-func run(corescope string, seconds float64) (missed int, err error) {
+func run(corescope string, seconds float64, runs int) (missed int, err error) {
 	dir, err := os.MkdirTemp("", "bench-peers-")
 	if err != nil {
 		return 0, err
@@ -89,8 +99,11 @@ func run(corescope string, seconds float64) (missed int, err error) {
 	if err := trees(&t, script); err != nil {
 		return 0, err
 	}
-	if err := ownCost(&t, script, corescope, seconds); err != nil {
+	if err := ownCost(&t, script, corescope, seconds, runs); err != nil {
 		return 0, err
+	}
+	for _, note := range t.notes {
+		fmt.Println(note)
 	}
 	return t.missed, nil
 }
@@ -240,10 +253,11 @@ func probeMicros(p *probes.TreeProber, pid int, idle bool) (float64, error) {
 }
 
 // ownCost records the 65-thread subject with `corescope record` at 10 Hz
-// and reads corescope's own cost from the profile's summary, as the window
-// and the CLI report it; htop, when installed, watches a second copy of the
-// subject at 10 Hz (-d 1) for the same time in a pseudo-terminal.
-func ownCost(t *table, script, corescope string, seconds float64) error {
+// runs times and reads corescope's own cost from each profile's summary, as
+// the window and the CLI report it: the row has the median, a note each
+// run's. htop, when installed, watches a second copy of the subject at
+// 10 Hz (-d 1) for the time of the first recording, in a pseudo-terminal.
+func ownCost(t *table, script, corescope string, seconds float64, runs int) error {
 	if _, err := os.Stat(corescope); err != nil {
 		return fmt.Errorf("no corescope binary at %s (make build): %w", corescope, err)
 	}
@@ -255,16 +269,26 @@ func ownCost(t *table, script, corescope string, seconds float64) error {
 		htopDone = make(chan float64, 1)
 		go func() { htopDone <- htopCost(htop, script, seconds) }()
 	}
-	rec := exec.Command(corescope, "record", "--interval", "100ms", "--json", out, "--",
-		python, script, "threads", "--threads", "64", "--seconds", secs)
-	if b, err := rec.CombinedOutput(); err != nil {
-		return fmt.Errorf("corescope record: %w\n%s", err, b)
+	var selves []float64
+	for range runs {
+		rec := exec.Command(corescope, "record", "--interval", "100ms", "--json", out, "--",
+			python, script, "threads", "--threads", "64", "--seconds", secs)
+		if b, err := rec.CombinedOutput(); err != nil {
+			return fmt.Errorf("corescope record: %w\n%s", err, b)
+		}
+		ps, err := profile.Load(out)
+		if err != nil {
+			return err
+		}
+		selves = append(selves, 100*ps[0].Summary.SelfCores)
 	}
-	ps, err := profile.Load(out)
-	if err != nil {
-		return err
+	each := make([]string, len(selves))
+	for i, v := range selves {
+		each[i] = fmt.Sprintf("%.2f%%", v)
 	}
-	self := 100 * ps[0].Summary.SelfCores
+	t.notes = append(t.notes, fmt.Sprintf("own CPU of %d recordings, in order: %s (the row has the median)", runs, strings.Join(each, ", ")))
+	slices.Sort(selves)
+	self := selves[len(selves)/2]
 	ratio := 0.0
 	if htopDone != nil {
 		if h := <-htopDone; h > 0 {
