@@ -24,6 +24,9 @@ func StripColor() color.RGBA { return stripFill }
 // OthersColor is the colour of other programs' load in Strip.
 func OthersColor() color.RGBA { return othersFill }
 
+// MarkColor is the colour of a strip's lines at 1 core and at all cores.
+func MarkColor() color.RGBA { return stripMark }
+
 // Painter draws heatmaps and strips into a caller-owned *image.RGBA. The zero
 // value is ready to use. Its scratch space grows to the largest picture drawn
 // and is reused, so drawing a picture of a size seen before allocates nothing.
@@ -107,6 +110,10 @@ var (
 	gapDark  = color.RGBA{0x80, 0x80, 0x80, 0xff}
 	gapPix   = [2]uint32{word(gapLight), word(gapDark)}
 )
+
+// GapColors are the two greys of the gap hatch, light then dark, so that
+// another drawing of the pictures (the HTML report's) hatches gaps alike.
+func GapColors() (light, dark color.RGBA) { return gapLight, gapDark }
 
 // gapAt is the gap hatch's pixel at x, y: diagonal stripes two pixels wide.
 func gapAt(x, y int) uint32 { return gapPix[((x+y)>>1)&1] }

@@ -30,6 +30,10 @@ var spanColors = [2]color.RGBA{{0xc8, 0xc8, 0xc8, 0xff}, {0x80, 0x80, 0x80, 0xff
 // int, negative too, so the parity is taken by its bit, never by %.
 func spanColor(task int) color.RGBA { return spanColors[task&1] }
 
+// TaskColor is the grey of task's span under its thread's lane, so that
+// another drawing of the lanes (the HTML report's) greys tasks alike.
+func TaskColor(task int) color.RGBA { return spanColor(task) }
+
 // CoreColor is the colour of core: CorePalette's, repeating for the
 // cores beyond it. Core numbers come from the kernel or a file, so any
 // int gets a colour, a negative one too.
