@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/image/font"
 
@@ -145,16 +146,8 @@ func (pg *page) title() {
 	r, tf := pg.l.Title, pg.tf
 	y := r.Min.Y + titlePx
 	pg.text(tf.title, ink, r.Min.X, y, left, "corescope report")
-	date := pg.opt.Date
-	if date.IsZero() {
-		for _, p := range pg.ps {
-			if p.Started.After(date) {
-				date = p.Started
-			}
-		}
-	}
 	y += lineHeight(tf.body) + 8
-	if !date.IsZero() {
+	if date := reportDate(pg.ps, pg.opt); !date.IsZero() {
 		pg.text(tf.body, muted, r.Min.X, y, left, date.Format("Monday 2 January 2006, 15:04 MST"))
 	}
 	lg := pg.l.Legend
@@ -180,6 +173,20 @@ func (pg *page) title() {
 			x += 32 + pg.text(tf.small, muted, x+32, ly, left, k.name) + 24
 		}
 	}
+}
+
+// reportDate is the date a report gives under its title: opt's, or the
+// latest run's start.
+func reportDate(ps []*profile.Profile, opt Options) time.Time {
+	date := opt.Date
+	if date.IsZero() {
+		for _, p := range ps {
+			if p.Started.After(date) {
+				date = p.Started
+			}
+		}
+	}
+	return date
 }
 
 // stripKey is one entry of the key under the colour scale.
