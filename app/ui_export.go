@@ -23,6 +23,9 @@ var (
 	exportPNG = exportKind{"PNG report", "corescope-report.png", func(path string, ps []*profile.Profile) error {
 		return report.WritePNG(path, ps, report.Options{})
 	}}
+	exportHTML = exportKind{"HTML report", "corescope-report.html", func(path string, ps []*profile.Profile) error {
+		return report.WriteHTML(path, ps, report.Options{})
+	}}
 	exportCSV   = exportKind{"CSV", "corescope-samples.csv", report.WriteCSV}
 	exportTrace = exportKind{"trace", "corescope-trace.json", report.WriteTrace}
 )

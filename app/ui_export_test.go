@@ -87,12 +87,32 @@ func TestExportPNGWritesAPicture(t *testing.T) {
 	}
 }
 
+// TestExportHTMLWritesThePage: File > Export HTML report writes the page
+// of the comparison shown.
+func TestExportHTMLWritesThePage(t *testing.T) {
+	u, loop := ranUI(t)
+	path := filepath.Join(t.TempDir(), "report.html")
+	u.export(exportHTML, path)
+	loop.until(t, 20*time.Second, "the export to end", func() bool { return !u.exporting })
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("after exporting the HTML report to %s: %v (status %q, dialog %q)", path, err, u.status.Text, overlayText(u))
+	}
+	if !strings.Contains(string(page), "<title>corescope report: ") || !strings.Contains(string(page), `id="corescope-data"`) {
+		t.Errorf("the exported page is %.300q; want the report with its data", page)
+	}
+	if !strings.Contains(u.status.Text, "Exported the HTML report of 1 runs to "+path) {
+		t.Errorf("status after the export = %q; want it to name %s", u.status.Text, path)
+	}
+}
+
 func TestExportToUnwritablePathShowsWhy(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		kind exportKind
 	}{
 		{"PNG", exportPNG},
+		{"HTML", exportHTML},
 		{"CSV", exportCSV},
 		{"trace", exportTrace},
 	} {
@@ -114,7 +134,7 @@ func TestExportToUnwritablePathShowsWhy(t *testing.T) {
 
 func TestExportNeedsRunsAndNoRunGoing(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, fakeRecord(0))
-	items := map[string]*fyne.MenuItem{"Save": u.items.save, "Export PNG": u.items.exportPNG,
+	items := map[string]*fyne.MenuItem{"Save": u.items.save, "Export PNG": u.items.exportPNG, "Export HTML": u.items.exportHTML,
 		"Export CSV": u.items.exportCSV, "Export trace": u.items.exportTrace}
 	for name, item := range items {
 		if !item.Disabled {
@@ -124,7 +144,7 @@ func TestExportNeedsRunsAndNoRunGoing(t *testing.T) {
 
 	test.Tap(u.runBtn)
 	loop.until(t, 10*time.Second, "the first frames", func() bool { return u.live.last != nil })
-	for _, name := range []string{"Export PNG", "Export CSV", "Export trace"} {
+	for _, name := range []string{"Export PNG", "Export HTML", "Export CSV", "Export trace"} {
 		if !items[name].Disabled {
 			t.Errorf("%s enabled while running; want disabled", name)
 		}

@@ -16,9 +16,10 @@ import (
 
 // menuItems are the menu entries whose enabled state follows the session.
 type menuItems struct {
-	main                              *fyne.MainMenu
-	open, save, run, stop, code       *fyne.MenuItem
-	exportPNG, exportCSV, exportTrace *fyne.MenuItem
+	main                        *fyne.MainMenu
+	open, save, run, stop, code *fyne.MenuItem
+	exportPNG, exportHTML       *fyne.MenuItem
+	exportCSV, exportTrace      *fyne.MenuItem
 }
 
 // menu builds the main menu and the window's shortcuts.
@@ -27,6 +28,7 @@ func (u *UI) menu() *fyne.MainMenu {
 	m.open = fyne.NewMenuItem("Open profile...", u.showOpen)
 	m.save = fyne.NewMenuItem("Save profile...", u.showSave)
 	m.exportPNG = fyne.NewMenuItem("Export PNG report...", func() { u.showExport(exportPNG) })
+	m.exportHTML = fyne.NewMenuItem("Export HTML report...", func() { u.showExport(exportHTML) })
 	m.exportCSV = fyne.NewMenuItem("Export CSV...", func() { u.showExport(exportCSV) })
 	m.exportTrace = fyne.NewMenuItem("Export trace...", func() { u.showExport(exportTrace) })
 	m.run = fyne.NewMenuItem("Run", u.Run)
@@ -49,7 +51,7 @@ func (u *UI) menu() *fyne.MainMenu {
 		}
 	})
 	m.main = fyne.NewMainMenu(
-		fyne.NewMenu("File", m.open, m.save, fyne.NewMenuItemSeparator(), m.exportPNG, m.exportCSV, m.exportTrace),
+		fyne.NewMenu("File", m.open, m.save, fyne.NewMenuItemSeparator(), m.exportPNG, m.exportHTML, m.exportCSV, m.exportTrace),
 		fyne.NewMenu("Run", m.run, m.stop, fyne.NewMenuItemSeparator(), m.code),
 	)
 	return m.main
@@ -64,6 +66,7 @@ func (m *menuItems) update(can actions, code bool) {
 		m.open:        !can.open,
 		m.save:        !can.save,
 		m.exportPNG:   !can.export,
+		m.exportHTML:  !can.export,
 		m.exportCSV:   !can.export,
 		m.exportTrace: !can.export,
 		m.run:         !can.run,

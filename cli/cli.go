@@ -54,7 +54,7 @@ Usage:
                                      profile any command (run directly, no shell), with other nodes' cores beside
   corescope watch --node HOST:PORT [--node HOST:PORT]... [--duration D]
                                      watch machines' cores through their node_exporter, until Ctrl-C
-  corescope report FILE.json... [--png OUT.png]
+  corescope report FILE.json... [--png OUT.png] [--html OUT.html]
                                      print saved profiles' table, and render them, without running anything
   corescope report --prometheus URL [--selector 'job="node"'] [--from -1h] [--to now] [--png OUT.png]
                                      the same for nodes' past load, from a Prometheus server
@@ -104,7 +104,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 // outputs are the files a command writes its profiles to.
 type outputs struct {
-	json, csv, png, trace string
+	json, csv, png, html, trace string
 }
 
 func (o *outputs) register(fs *flag.FlagSet, withJSON bool) {
@@ -113,13 +113,14 @@ func (o *outputs) register(fs *flag.FlagSet, withJSON bool) {
 	}
 	fs.StringVar(&o.csv, "csv", "", "write one row per sample and core to `FILE`")
 	fs.StringVar(&o.png, "png", "", "write a PNG report to `FILE`")
+	fs.StringVar(&o.html, "html", "", "write an HTML report to `FILE`: one page that zooms and reads out, for any browser")
 	fs.StringVar(&o.trace, "trace", "", "write a Chrome trace (Perfetto, chrome://tracing) to `FILE`")
 }
 
 // check refuses, before anything runs, an output the write after the run
 // would refuse, so that no run is lost to a bad name.
 func (o *outputs) check() error {
-	for _, f := range []struct{ flag, path string }{{"json", o.json}, {"csv", o.csv}, {"png", o.png}, {"trace", o.trace}} {
+	for _, f := range []struct{ flag, path string }{{"json", o.json}, {"csv", o.csv}, {"png", o.png}, {"html", o.html}, {"trace", o.trace}} {
 		if f.path == "" {
 			continue
 		}
@@ -141,6 +142,9 @@ func (o *outputs) write(ps []*profile.Profile, stderr io.Writer) error {
 		{o.trace, report.WriteTrace},
 		{o.png, func(path string, ps []*profile.Profile) error {
 			return report.WritePNG(path, ps, report.Options{})
+		}},
+		{o.html, func(path string, ps []*profile.Profile) error {
+			return report.WriteHTML(path, ps, report.Options{})
 		}},
 	}
 	var firstErr error
@@ -488,9 +492,9 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 // historyWindow is report --prometheus's window, as its flags give it.
 type historyWindow struct{ from, to, step, scrape string }
 
-const reportSynopsis = "Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--csv OUT.csv] [--trace OUT.json] [--json OUT.json]\n" +
+const reportSynopsis = "Usage: corescope report FILE.json [FILE.json ...] [--png OUT.png] [--html OUT.html] [--csv OUT.csv] [--trace OUT.json] [--json OUT.json]\n" +
 	"       corescope report --prometheus URL [--selector 'job=\"node\"'] [--from -1h] [--to now] [--step S] [--scrape-interval S]\n" +
-	"                        [--png OUT.png] [--json F] [--csv F] [--trace F]\n\n" +
+	"                        [--png OUT.png] [--html OUT.html] [--json F] [--csv F] [--trace F]\n\n" +
 	"Prints the saved profiles' table, and renders them, without running anything;\n" +
 	"or, with --prometheus, the per-core load of the nodes a Prometheus server scraped (node_exporter's node_cpu_seconds_total)."
 

@@ -153,10 +153,16 @@ func TestCLIReportRendersSavedProfiles(t *testing.T) {
 	if code, _, stderr := cli("compare", "--models", "sequential,goroutines", "--tasks", "2", "--size", "0.1", "--json", jsonPath); code != ExitOK {
 		t.Fatalf("compare exit code = %d; stderr %q", code, stderr)
 	}
-	pngPath, tracePath := filepath.Join(dir, "r.png"), filepath.Join(dir, "r.trace.json")
-	code, _, stderr := cli("report", jsonPath, "--png", pngPath, "--trace", tracePath)
+	pngPath, tracePath, htmlPath := filepath.Join(dir, "r.png"), filepath.Join(dir, "r.trace.json"), filepath.Join(dir, "r.html")
+	code, _, stderr := cli("report", jsonPath, "--png", pngPath, "--trace", tracePath, "--html", htmlPath)
 	if code != ExitOK {
 		t.Fatalf("report exit code = %d; stderr %q", code, stderr)
+	}
+	if page, err := os.ReadFile(htmlPath); err != nil || !strings.Contains(string(page), "<title>corescope report: sequential, goroutines</title>") {
+		t.Errorf("--html wrote %.200q (%v); want the report page of both runs", page, err)
+	}
+	if !strings.Contains(stderr, "wrote "+htmlPath) {
+		t.Errorf("stderr = %q; want it to say it wrote %s", stderr, htmlPath)
 	}
 	if w := pngtest.Read(t, pngPath).Bounds().Dx(); w < 800 {
 		t.Errorf("report width = %d; want a full-size report", w)

@@ -23,6 +23,7 @@ func TestCLIChecksOutputsBeforeTheRun(t *testing.T) {
 		{"--json", dir, "--json: cannot write " + dir + ": it is a directory"},
 		{"--csv", filepath.Join(dir, strings.Repeat("n", 100_000)), "--csv: cannot write"},
 		{"--png", filepath.Join(dir, strings.Repeat("n", 300)+".png"), "file name too long"},
+		{"--html", filepath.Join(dir, "missing", "r.html"), "--html: cannot write " + filepath.Join(dir, "missing", "r.html")},
 		{"--trace", filepath.Join(dir, "missing", "t.json"), "--trace: cannot write " + filepath.Join(dir, "missing", "t.json") + ": folder " + filepath.Join(dir, "missing") + ": no such file or directory"},
 	} {
 		code, _, stderr := cli("record", tt.flag, tt.path, "--", "touch", marker)

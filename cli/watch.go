@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	watchSynopsis = "Usage: corescope watch --node HOST:PORT [--node HOST:PORT ...] [--interval 1s] [--duration D] [--json F] [--png F] [--csv F] [--trace F]\n\n" +
+	watchSynopsis = "Usage: corescope watch --node HOST:PORT [--node HOST:PORT ...] [--interval 1s] [--duration D] [--json F] [--png F] [--html F] [--csv F] [--trace F]\n\n" +
 		"Watches the per-core load of machines that run Prometheus' node_exporter, until Ctrl-C or --duration,\n" +
 		"and prints each node's figures. Nothing is installed on the nodes."
 	nodeUsage = "a node_exporter to read each tick: `HOST:PORT` (meaning http://HOST:PORT/metrics) or a full http(s) URL; give it once per node"
