@@ -178,19 +178,10 @@ func verdictText(name string, p *profile.Profile) *widget.RichText {
 	}
 	rt := widget.NewRichText(
 		&widget.TextSegment{Text: name, Style: style(true)},
-		&widget.TextSegment{Text: model + ": " + verdictAndWhy(p), Style: style(false)},
+		&widget.TextSegment{Text: model + ": " + runtext.OutcomeAndWhy(p), Style: style(false)},
 	)
 	rt.Wrapping = fyne.TextWrapWord
 	return rt
-}
-
-// verdictAndWhy is a run's verdict, then why its picture looks as it does.
-func verdictAndWhy(p *profile.Profile) string {
-	text := runtext.Outcome(p) + "."
-	if why := runtext.Why(p); why != "" {
-		text += " " + why
-	}
-	return text
 }
 
 // cell is one compact cell of the summary table; numbers are right-aligned.

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // runBar tops the Live and the Threads tab: which of the session's runs
@@ -58,7 +59,7 @@ func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Pro
 	setEnabled(b.pick, enabled)
 	why := ""
 	if shown != nil {
-		why = verdictAndWhy(shown)
+		why = runtext.OutcomeAndWhy(shown)
 	}
 	showNote(b.why, why)
 }

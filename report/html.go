@@ -134,18 +134,17 @@ func gzipped(b []byte) ([]byte, error) {
 // (runtext's, the same as the window's and the PNG's), colours, and for
 // each run where its arrays lie in the blob.
 type pageData struct {
-	Date    string      `json:"date"`
-	Machine string      `json:"machine"`
-	Spec    string      `json:"spec"`
-	Axis    float64     `json:"axis"` // seconds of the shared time scale
-	Omitted string      `json:"omitted,omitempty"`
-	Colors  pageColors  `json:"colors"`
-	Runs    []htmlRun   `json:"runs"`
-	Table   htmlTable   `json:"table"`
-	Names   []string    `json:"-"`
-	Lanes   laneWords   `json:"lanes"`
-	Sorted  bool        `json:"sorted"`
-	Bounds  boundsWords `json:"bounds"`
+	Date    string     `json:"date"`
+	Machine string     `json:"machine"`
+	Spec    string     `json:"spec"`
+	Axis    float64    `json:"axis"` // seconds of the shared time scale
+	Omitted string     `json:"omitted,omitempty"`
+	Colors  pageColors `json:"colors"`
+	Runs    []htmlRun  `json:"runs"`
+	Table   htmlTable  `json:"table"`
+	Names   []string   `json:"-"`
+	Lanes   laneWords  `json:"lanes"`
+	Sorted  bool       `json:"sorted"`
 }
 
 // pageColors are the pictures' colours as CSS hex, so the page paints
@@ -165,11 +164,6 @@ type pageColors struct {
 type laneWords struct {
 	Exact   string `json:"exact"`
 	Sampled string `json:"sampled"`
-}
-
-// boundsWords say, once, what the page keeps of every run.
-type boundsWords struct {
-	Lanes int `json:"lanes"` // the most lanes a run gets
 }
 
 // htmlTable is the summary table of the runs listed.
@@ -203,8 +197,7 @@ func htmlPage(ps []*profile.Profile, l Layout, opt Options, tf *typeface) (pageD
 	d := pageData{
 		Machine: clipText(machineLine(ps)), Spec: clipText(specLine(ps)), Axis: finiteOr0(l.AxisS),
 		Colors: htmlColors(), Names: names[:len(drawn)], Sorted: opt.Sorted,
-		Lanes:  laneWords{Exact: exactLanesWords, Sampled: sampledLanesWords},
-		Bounds: boundsWords{Lanes: maxLanes},
+		Lanes: laneWords{Exact: exactLanesWords, Sampled: sampledLanesWords},
 	}
 	if date := reportDate(ps, opt); !date.IsZero() {
 		d.Date = date.Format("Monday 2 January 2006, 15:04 MST")
@@ -272,7 +265,7 @@ func htmlTableOf(ps []*profile.Profile, names []string, drawn, listed int) htmlT
 			continue
 		}
 		row := htmlRow{Run: -1, Name: runtext.Mark(names[i], p), Color: hexColor(runColor(i)),
-			Wall: share(p.Summary.WallS, longest), Why: clipText(outcomeAndWhy(p))}
+			Wall: share(p.Summary.WallS, longest), Why: clipText(runtext.OutcomeAndWhy(p))}
 		if i < drawn {
 			row.Run = i
 		}
@@ -288,16 +281,6 @@ func htmlTableOf(ps []*profile.Profile, names []string, drawn, listed int) htmlT
 		t.Unlisted = runtext.Count(n, "more run") + " not listed here; the CSV and the trace hold every run"
 	}
 	return t
-}
-
-// outcomeAndWhy is a run's verdict, then why its picture looks as it
-// does, as the window's Compare tab says them.
-func outcomeAndWhy(p *profile.Profile) string {
-	text := runtext.Outcome(p) + "."
-	if why := runtext.Why(p); why != "" {
-		text += " " + why
-	}
-	return text
 }
 
 // share is v of most, 0..1; 0 when most is not positive or v is no number.

@@ -273,7 +273,13 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Errorf("after the zoom the readout under the pointer says %q; want the same cell, %q", got, want)
 	}
 
-	// The keys: 0 fits, + halves around the centre, → pans a tenth.
+	// The keys, once a picture was clicked: 0 fits, + halves around the
+	// centre, → pans a tenth.
+	for _, kind := range []string{"mousePressed", "mouseReleased"} {
+		if err := page.Mouse(ctx, kind, x, y, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, step := range []struct {
 		key  string
 		want [2]float64

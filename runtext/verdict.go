@@ -61,6 +61,16 @@ func Outcome(p *profile.Profile) string {
 	}
 }
 
+// OutcomeAndWhy is run p's Outcome, then Why its picture looks as it
+// does: what the window's Compare tab and the HTML report say under a run.
+func OutcomeAndWhy(p *profile.Profile) string {
+	text := Outcome(p) + "."
+	if why := Why(p); why != "" {
+		text += " " + why
+	}
+	return text
+}
+
 // sentence words findings f of run p: their case, then the speedup, then
 // the other programs that competed, unless the case named them.
 func sentence(p *profile.Profile, f diagnosis.Findings) string {

@@ -594,8 +594,10 @@
     canvas.addEventListener('pointerleave', () => { state.pointer = null; showReadout({}); });
   }
 
+  // The keys act once a picture was clicked (which focuses the runs), as
+  // in the window, so that elsewhere the arrows still scroll the page.
   document.addEventListener('keydown', (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(e.target.tagName)) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || document.activeElement !== state.focus) return;
     const keys = { '+': () => zoomAt(1 / keyZoom, 0.5), '=': () => zoomAt(1 / keyZoom, 0.5), '-': () => zoomAt(keyZoom, 0.5),
       '_': () => zoomAt(keyZoom, 0.5), '0': fit, Home: fit, ArrowLeft: () => panBy(-keyPan), ArrowRight: () => panBy(keyPan) };
     const f = keys[e.key];
@@ -631,7 +633,7 @@
     fitBtn.addEventListener('click', fit);
     state.windowText = el('span', { class: 'window' });
     app.append(el('div', { class: 'controls' }, order, el('label', {}, whole, ' Whole machine'), fitBtn, state.windowText,
-      el('span', { class: 'hint', text: 'Zoom: mouse wheel or + and -  ·  pan: drag, shift+wheel or ← →  ·  0 fits  ·  point at a picture for its readout' })));
+      el('span', { class: 'hint', text: 'Zoom: mouse wheel or + and -  ·  pan: drag, shift+wheel or ← →  ·  0 fits (click a picture first for the keys)  ·  point at a picture for its readout' })));
   }
 
   // relabel names the heatmaps' top and bottom rows for the order shown.
