@@ -13,12 +13,13 @@ export LC_ALL := C.UTF-8
 # for the Python backend and the peer benchmarks; node_exporter and Prometheus
 # for the cluster tests; htop for the peer benchmarks; the desktop-entry, AppStream, MIME and xdg tools the
 # install test validates and opens files with; dpkg-dev and lintian to build
-# and check the .deb; man-db and the shells whose completions the tests run.
+# and check the .deb; man-db and the shells whose completions the tests run;
+# Chromium, in which the tests open the HTML report.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool \
 	python3 python3-psutil prometheus-node-exporter prometheus \
 	desktop-file-utils appstream shared-mime-info xdg-utils libglib2.0-bin htop \
-	dpkg-dev lintian man-db bash-completion zsh fish
+	dpkg-dev lintian man-db bash-completion zsh fish chromium
 # Every package but main builds and tests without cgo; app's tests run apart,
 # under the race detector. Listed, not named, so no new package is left out
 # (lanes and runtext were). Tests run one package at a time (-p 1): several
@@ -33,7 +34,7 @@ CROSS_GOOS := darwin windows
 CROSS_SKIP_darwin := corescope corescope/app
 CROSS_SKIP_windows := corescope
 
-.PHONY: deps build run test crossbuild bench bench-peers clean FORCE
+.PHONY: deps build run test crossbuild bench bench-peers screenshot-html clean FORCE
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -55,9 +56,11 @@ build: deps
 run: build
 	./$(BIN)
 
+# CORESCOPE_BROWSER=1: the HTML report's tests fail, rather than skip,
+# without a Chromium to open it in.
 test: build crossbuild
 	$(GO) vet ./...
-	CGO_ENABLED=0 $(GO) test -p 1 -count=1 $(PURE_PACKAGES)
+	CORESCOPE_BROWSER=1 CGO_ENABLED=0 $(GO) test -p 1 -count=1 $(PURE_PACKAGES)
 	$(GO) test -count=1 -race ./app/...
 	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run 'TestWindowSmoke|TestWindowCost|TestPackage' .
 
@@ -82,6 +85,17 @@ bench: deps
 # psutil and htop on the same fixture and subject, and fails on a missed goal.
 bench-peers: build
 	CGO_ENABLED=0 $(GO) run ./internal/benchpeers -corescope ./$(BIN)
+
+# screenshot-html remakes the README's picture of the HTML report: a real
+# comparison, recorded here, opened in headless Chromium by the report's
+# browser test, the pointer on its first heatmap. Not part of make test.
+HTML_SHOT := docs/html-report.png
+screenshot-html: build
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	./$(BIN) compare --workload cpu --tasks 10 --json "$$tmp/compare.json" >/dev/null; \
+	CORESCOPE_SCREENSHOT="$(CURDIR)/$(HTML_SHOT)" CORESCOPE_SCREENSHOT_PROFILE="$$tmp/compare.json" CORESCOPE_BROWSER=1 \
+		CGO_ENABLED=0 $(GO) test -count=1 -run '^TestHTMLScreenshot$$' ./report/
+	@echo "wrote $(HTML_SHOT)"
 
 clean:
 	rm -rf $(BIN) dist
