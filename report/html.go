@@ -88,9 +88,13 @@ func HTML(w io.Writer, ps []*profile.Profile, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("cannot load the report's font: %w", err)
 	}
-	l := locate(ps, opt, tf)
-	page, blob := htmlPage(ps, l, opt, tf)
-	data, err := json.Marshal(page)
+	page, blob := htmlPage(ps, locate(ps, opt, tf), opt)
+	return writePage(w, page, blob)
+}
+
+// writePage writes the page that draws d, its arrays in blob.
+func writePage(w io.Writer, d pageData, blob []byte) error {
+	data, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("cannot write the report's data: %w", err)
 	}
@@ -103,7 +107,7 @@ func HTML(w io.Writer, ps []*profile.Profile, opt Options) error {
 	// json.Marshal escapes <, > and &, so no text of a profile can end
 	// the script element it is in.
 	return pageTemplate.Execute(w, map[string]any{
-		"Title": "corescope report: " + strings.Join(page.Names, ", "),
+		"Title": "corescope report: " + strings.Join(d.Names, ", "),
 		"CSS":   template.CSS(css),
 		"Data":  template.JS(data),
 		"Blob":  template.JS(`"` + base64.StdEncoding.EncodeToString(packed) + `"`),
@@ -188,7 +192,7 @@ type htmlRow struct {
 
 // htmlPage gathers the page's data for the runs l draws and lists, and
 // their arrays in one blob.
-func htmlPage(ps []*profile.Profile, l Layout, opt Options, tf *typeface) (pageData, []byte) {
+func htmlPage(ps []*profile.Profile, l Layout, opt Options) (pageData, []byte) {
 	drawn := ps[:len(l.Runs)]
 	names := runtext.Names(ps)
 	for i := range names {

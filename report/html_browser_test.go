@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,24 +27,39 @@ import (
 // heatmaps' pixels are the profile's loads in the window's colours, and
 // the wheel, the keys and the pointer change what is shown.
 
-// browser starts the headless Chromium of the browser tests, which make
-// test requires (CORESCOPE_BROWSER=1: make deps installs it); elsewhere a
+// The Chromium the browser tests share, started by the first (about a
+// second and a half) and ended by TestMain; each test opens its own tab.
+var (
+	chromiumOnce sync.Once
+	chromium     *browsertest.Browser
+	chromiumErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium != nil {
+		chromium.Close()
+	}
+	os.Exit(code)
+}
+
+// browser is the headless Chromium of the browser tests, which make test
+// requires (CORESCOPE_BROWSER=1: make deps installs it); elsewhere a
 // machine without it skips them.
 func browser(t *testing.T) *browsertest.Browser {
 	t.Helper()
-	chromium := browsertest.Find()
-	if chromium == "" {
+	path := browsertest.Find()
+	if path == "" {
 		if os.Getenv("CORESCOPE_BROWSER") != "" {
 			t.Fatal(browsertest.ErrNoChromium)
 		}
 		t.Skip(browsertest.ErrNoChromium)
 	}
-	b, err := browsertest.Start(chromium)
-	if err != nil {
-		t.Fatal(err)
+	chromiumOnce.Do(func() { chromium, chromiumErr = browsertest.Start(path) })
+	if chromiumErr != nil {
+		t.Fatal(chromiumErr)
 	}
-	t.Cleanup(b.Close)
-	return b
+	return chromium
 }
 
 // htmlFixture is the runs the browser tests open: an exact threads run of
@@ -67,19 +83,27 @@ func openReport(t *testing.T, ctx context.Context, b *browsertest.Browser, ps []
 	if err := WriteHTML(path, ps, Options{}); err != nil {
 		t.Fatal(err)
 	}
+	return openFile(t, ctx, b, path, width, height), path
+}
+
+// openFile opens the page path in b, width x height, waiting until it has
+// drawn.
+func openFile(t *testing.T, ctx context.Context, b *browsertest.Browser, path string, width, height int) *browsertest.Page {
+	t.Helper()
 	page, err := b.Open(ctx, "file://"+path, width, height)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { page.Close(context.Background()) })
 	if err := page.Wait(ctx, "window.corescope && corescope.ready"); err != nil {
 		t.Fatal(err)
 	}
-	return page, path
+	return page
 }
 
 // noProblems fails t when the page logged an error or a warning, threw,
 // or fetched anything but itself.
-func noProblems(t *testing.T, ctx context.Context, b *browsertest.Browser, page *browsertest.Page, path string) {
+func noProblems(t *testing.T, ctx context.Context, page *browsertest.Page, path string) {
 	t.Helper()
 	var errs []string
 	if err := page.Eval(ctx, "corescope.errors", &errs); err != nil {
@@ -87,11 +111,11 @@ func noProblems(t *testing.T, ctx context.Context, b *browsertest.Browser, page 
 	}
 	// Chromium's advice to a page that reads its canvases back often is
 	// about this test's readbacks, which the page itself never makes.
-	all := slices.DeleteFunc(append(errs, b.Problems()...), func(s string) bool { return strings.Contains(s, "willReadFrequently") })
+	all := slices.DeleteFunc(append(errs, page.Problems()...), func(s string) bool { return strings.Contains(s, "willReadFrequently") })
 	if len(all) > 0 {
 		t.Errorf("the page reported problems:\n%s", strings.Join(all, "\n"))
 	}
-	for _, u := range b.Fetched() {
+	for _, u := range page.Fetched() {
 		if u != "file://"+path {
 			t.Errorf("the page fetched %q: it must load nothing but itself", u)
 		}
@@ -207,7 +231,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	defer cancel()
 	ps := htmlFixture()
 	page, path := openReport(t, ctx, b, ps, 1280, 900)
-	defer noProblems(t, ctx, b, page, path)
+	defer noProblems(t, ctx, page, path)
 	axis := axisSeconds(ps)
 	if v := viewOf(t, ctx, page); v != [2]float64{0, axis} {
 		t.Fatalf("the page first shows %v; want the whole time scale, [0 %g]", v, axis)
@@ -347,7 +371,7 @@ func TestHTMLInBrowserOddRuns(t *testing.T) {
 	empty := fixture("empty", spec.Async, 4, 0, wave)
 	ps := []*profile.Profile{watch, failed(fixture("failed", spec.Processes, 4, 8, wave)), empty, fixture("old file", spec.Threads, 4, 8, wave)}
 	page, path := openReport(t, ctx, b, ps, 1280, 900)
-	defer noProblems(t, ctx, b, page, path)
+	defer noProblems(t, ctx, page, path)
 	var sections int
 	if err := page.Eval(ctx, "document.querySelectorAll('section.run').length", &sections); err != nil {
 		t.Fatal(err)
@@ -374,6 +398,38 @@ func TestHTMLInBrowserOddRuns(t *testing.T) {
 	}
 }
 
+// TestHTMLInBrowserShowsFindings: reasons and phases a summary holds,
+// which the page knows only as JSON, show as a table of their fields
+// under the run's verdict.
+func TestHTMLInBrowserShowsFindings(t *testing.T) {
+	b := browser(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ps := htmlFixture()
+	d, blob := htmlPage(ps, locate(ps, Options{}, nil), Options{})
+	d.Runs[0].Extra = extraFrom([]byte(`{"reasons":[{"name":"took turns","hand_overs":120,"phase":0}],` +
+		`"phases":[{"from_s":0.1,"to_s":1.9,"cores":0.95123,"threads":{"runnable":2}}]}`))
+	path := filepath.Join(t.TempDir(), "report.html")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writePage(f, d, blob); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	page := openFile(t, ctx, b, path, 1280, 900)
+	defer noProblems(t, ctx, page, path)
+	var got []string
+	if err := page.Eval(ctx, `Array.from(document.querySelectorAll('.extra'), (e) => e.innerText.replace(/\s+/g, ' ').trim())`, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Reasons name hand_overs phase took turns 120 0", `Phases from_s to_s cores threads 0.1 1.9 0.951 {"runnable":2}`}
+	if !slices.Equal(got, want) {
+		t.Errorf("the findings read %q; want %q", got, want)
+	}
+}
+
 // TestHTMLScreenshot writes a screenshot of the HTML report to
 // $CORESCOPE_SCREENSHOT, of the profiles in $CORESCOPE_SCREENSHOT_PROFILE
 // (a corescope JSON file; else htmlFixture's): make screenshot-html makes
@@ -394,7 +450,7 @@ func TestHTMLScreenshot(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	page, path := openReport(t, ctx, b, ps, 1280, 1000)
-	noProblems(t, ctx, b, page, path)
+	noProblems(t, ctx, page, path)
 	// Point at the first run's subject, as a person reading it would.
 	r := rectOf(t, ctx, page, heatCanvas(0, "subject"))
 	if err := page.Mouse(ctx, "mouseMoved", r.X+r.Width*0.42, r.Y+r.Height*0.3, 0); err != nil {
@@ -427,7 +483,7 @@ func TestHTMLBusyRunInBrowser(t *testing.T) {
 	start := time.Now()
 	page, path := openReport(t, ctx, b, []*profile.Profile{busyRun()}, 1280, 900)
 	opened := time.Since(start)
-	defer noProblems(t, ctx, b, page, path)
+	defer noProblems(t, ctx, page, path)
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)

@@ -47,8 +47,6 @@ type Browser struct {
 	next    int
 	pending map[int]chan message
 	onEvent map[string][]func(json.RawMessage) // by session + method
-	logs    []string
-	fetched []string
 	done    chan struct{}
 }
 
@@ -200,7 +198,11 @@ func (b *Browser) Close() {
 type Page struct {
 	b       *Browser
 	session string
+	target  string
 	loaded  chan struct{}
+	mu      sync.Mutex
+	logs    []string // errors and warnings it logged, exceptions it threw
+	fetched []string // URLs it requested
 }
 
 // Open opens url in a new tab of width x height CSS pixels at one device
@@ -218,20 +220,20 @@ func (b *Browser) Open(ctx context.Context, url string, width, height int) (*Pag
 	if err := b.Call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &att); err != nil {
 		return nil, err
 	}
-	p := &Page{b: b, session: att.SessionID, loaded: make(chan struct{}, 1)}
+	p := &Page{b: b, session: att.SessionID, target: target.TargetID, loaded: make(chan struct{}, 1)}
 	b.on(p.session, "Page.loadEventFired", func(json.RawMessage) {
 		select {
 		case p.loaded <- struct{}{}:
 		default:
 		}
 	})
-	b.on(p.session, "Runtime.exceptionThrown", func(raw json.RawMessage) { b.log("exception: " + string(raw)) })
+	b.on(p.session, "Runtime.exceptionThrown", func(raw json.RawMessage) { p.log(&p.logs, "exception: "+string(raw)) })
 	b.on(p.session, "Runtime.consoleAPICalled", func(raw json.RawMessage) {
 		var ev struct {
 			Type string `json:"type"`
 		}
 		if json.Unmarshal(raw, &ev) == nil && (ev.Type == "error" || ev.Type == "warning" || ev.Type == "assert") {
-			b.log("console." + ev.Type + ": " + string(raw))
+			p.log(&p.logs, "console."+ev.Type+": "+string(raw))
 		}
 	})
 	b.on(p.session, "Log.entryAdded", func(raw json.RawMessage) {
@@ -243,7 +245,7 @@ func (b *Browser) Open(ctx context.Context, url string, width, height int) (*Pag
 			} `json:"entry"`
 		}
 		if json.Unmarshal(raw, &ev) == nil && (ev.Entry.Level == "error" || ev.Entry.Level == "warning") {
-			b.log("log." + ev.Entry.Level + ": " + ev.Entry.Text + " " + ev.Entry.URL)
+			p.log(&p.logs, "log."+ev.Entry.Level+": "+ev.Entry.Text+" "+ev.Entry.URL)
 		}
 	})
 	b.on(p.session, "Network.requestWillBeSent", func(raw json.RawMessage) {
@@ -253,9 +255,7 @@ func (b *Browser) Open(ctx context.Context, url string, width, height int) (*Pag
 			} `json:"request"`
 		}
 		if json.Unmarshal(raw, &ev) == nil {
-			b.mu.Lock()
-			b.fetched = append(b.fetched, ev.Request.URL)
-			b.mu.Unlock()
+			p.log(&p.fetched, ev.Request.URL)
 		}
 	})
 	for _, m := range []string{"Page.enable", "Runtime.enable", "Log.enable", "Network.enable"} {
@@ -284,26 +284,32 @@ func (b *Browser) Open(ctx context.Context, url string, width, height int) (*Pag
 	}
 }
 
-func (b *Browser) log(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.logs = append(b.logs, s)
+// log appends s to list, one of p's.
+func (p *Page) log(list *[]string, s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	*list = append(*list, s)
 }
 
-// Problems are the errors and warnings the pages logged and the
-// exceptions they threw, so far.
-func (b *Browser) Problems() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.logs...)
+// Problems are the errors and warnings the page logged and the
+// exceptions it threw, so far.
+func (p *Page) Problems() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.logs...)
 }
 
-// Fetched are the URLs the pages requested, so far: the pages themselves
-// and everything they loaded.
-func (b *Browser) Fetched() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.fetched...)
+// Fetched are the URLs the page requested, so far: itself and everything
+// it loaded.
+func (p *Page) Fetched() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.fetched...)
+}
+
+// Close closes the tab.
+func (p *Page) Close(ctx context.Context) error {
+	return p.b.Call(ctx, "", "Target.closeTarget", map[string]any{"targetId": p.target}, nil)
 }
 
 // Eval evaluates the JavaScript expression expr in the page (awaiting a
