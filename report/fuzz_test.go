@@ -23,6 +23,8 @@ import (
 //
 //	go test ./report -run '^$' -fuzz FuzzPNG -fuzztime 30s
 //
+// (and FuzzHTML, FuzzCSV, FuzzTrace).
+//
 // Their seeds, in testdata/fuzz/<target>, are files of the fixtures and
 // of the hostile profiles of TestOutOfRangeValues and the bounds tests;
 // go test -run TestWriteFuzzSeeds ./report -args -fuzz-seeds writes them
@@ -105,10 +107,28 @@ func FuzzTrace(f *testing.F) {
 	})
 }
 
+// FuzzHTML checks the HTML report of any profile file is written, within
+// MaxHTMLBytes, its data JSON that the page's script reads.
+func FuzzHTML(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, out := written(t, data, func(w io.Writer, ps []*profile.Profile) error { return HTML(w, ps, Options{}) })
+		if out.Len() > MaxHTMLBytes {
+			t.Fatalf("the page is %d bytes; want at most %d", out.Len(), MaxHTMLBytes)
+		}
+		page := out.String()
+		const open = `<script type="application/json" id="corescope-data">`
+		i := strings.Index(page, open)
+		j := strings.Index(page[max(i, 0):], "</script>")
+		if i < 0 || j < 0 || !json.Valid([]byte(page[i+len(open):i+j])) {
+			t.Fatalf("the page's data is not JSON: %.300q", page)
+		}
+	})
+}
+
 var writeSeeds = flag.Bool("fuzz-seeds", false, "write the fuzz targets' seed corpus into testdata/fuzz")
 
-// TestWriteFuzzSeeds writes the seed corpus of FuzzPNG, FuzzCSV and
-// FuzzTrace when given -fuzz-seeds: the fixtures, an old-format file, and
+// TestWriteFuzzSeeds writes the seed corpus of FuzzPNG, FuzzHTML, FuzzCSV
+// and FuzzTrace when given -fuzz-seeds: the fixtures, an old-format file, and
 // the hostile profiles the tests of out-of-range values and bounds use,
 // small enough that every seed runs within go test.
 func TestWriteFuzzSeeds(t *testing.T) {
@@ -178,7 +198,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	add("more-nodes-than-drawn", many)
 	add("more-runs-than-drawn", small(maxDrawnRuns+1)...)
 
-	for _, target := range []string{"FuzzPNG", "FuzzCSV", "FuzzTrace"} {
+	for _, target := range []string{"FuzzPNG", "FuzzHTML", "FuzzCSV", "FuzzTrace"} {
 		dir := filepath.Join("testdata", "fuzz", target)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
