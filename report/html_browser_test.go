@@ -274,6 +274,21 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Errorf("pointing at sample 5, core 2 reads %q; want %q", got, want)
 	}
 
+	// Pointing at the strip there reads the busy cores, the subject's and
+	// the other programs'.
+	strip := rectOf(t, ctx, page, `canvas[data-run="0"][data-kind="strip"]`)
+	if err := page.Mouse(ctx, "mouseMoved", x, strip.Y+strip.Height/2, 0); err != nil {
+		t.Fatal(err)
+	}
+	own, all := float64(float32(f.SubjectBusy.Sum())), float64(float32(f.Busy.Sum()))
+	wantStrip := fmt.Sprintf("0.500–0.600 s, 100.0 ms\nsubject %.2f cores · other programs %.2f cores", own, all-own)
+	if got := readoutText(t, ctx, page); got != wantStrip {
+		t.Errorf("pointing at the strip reads %q; want %q", got, wantStrip)
+	}
+	if err := page.Mouse(ctx, "mouseMoved", x, y, 0); err != nil {
+		t.Fatal(err)
+	}
+
 	// The wheel zooms around the pointer: the window narrows, the picture
 	// changes, the time under the pointer stays, and so does the readout.
 	before := pixelsOf(t, ctx, page, heatCanvas(0, "subject"))
@@ -395,6 +410,21 @@ func TestHTMLInBrowserOddRuns(t *testing.T) {
 	}
 	if got := readoutText(t, ctx, page); !strings.Contains(got, "core 0 of node01:9100") || !strings.Contains(got, "machine 40%") {
 		t.Errorf("pointing at the watch's core 2 reads %q; want it as node01's core 0, and its load", got)
+	}
+	if got := len(pixelsOf(t, ctx, page, `canvas.axis`).Data); got == 0 {
+		t.Error("the watch has no time axis")
+	}
+
+	// A report of nothing but a run without samples has no time scale:
+	// it says so, and draws nothing amiss.
+	alone, path := openReport(t, ctx, b, []*profile.Profile{empty}, 1280, 900)
+	defer noProblems(t, ctx, alone, path)
+	var text string
+	if err := alone.Eval(ctx, "document.querySelector('section.run').innerText", &text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "no samples") {
+		t.Errorf("a run without samples reads %q; want it to say so", text)
 	}
 }
 

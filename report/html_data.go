@@ -134,7 +134,7 @@ func htmlRunOf(p *profile.Profile, i int, name string, axis float64, b *blob, bu
 	if p.Watched() {
 		r.How = clipText(runtext.What(p))
 	}
-	if s := p.Summary; s.SubjectEndS > s.SubjectStartS && isFinite(s.SubjectStartS) && isFinite(s.SubjectEndS) {
+	if s := p.Summary; !p.Watched() && s.SubjectEndS > s.SubjectStartS && isFinite(s.SubjectStartS) && isFinite(s.SubjectEndS) {
 		r.Life = []float64{s.SubjectStartS, s.SubjectEndS}
 	}
 	for _, n := range p.Nodes {
