@@ -243,3 +243,12 @@ func TestHTMLBounded(t *testing.T) {
 		t.Errorf("the table lists %d of %d runs and says %q; want what it leaves out", len(d.Table.Rows), len(ps), d.Table.Unlisted)
 	}
 }
+
+// TestHTMLWatchHasNoSubject: a watch of nodes runs nothing, so its page
+// draws no subject's life under it (its summary's span drew one).
+func TestHTMLWatchHasNoSubject(t *testing.T) {
+	_, d := pageOf(t, []*profile.Profile{watched(2, 2, 5, wave)})
+	if r := d.Runs[0]; !r.Watched || r.Life != nil || r.Subject {
+		t.Errorf("a watch's run = watched %v, life %v, subject %v; want a watch without a subject", r.Watched, r.Life, r.Subject)
+	}
+}
