@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -368,6 +369,53 @@ func TestHTMLInBrowser(t *testing.T) {
 
 // Lane geometry of the page (page.js's groupH and barY), in CSS pixels.
 const groupHPx, barYPx = 20, 2
+
+// TestHTMLInBrowserManySamplesAPixel: zoomed out, a pixel column shows
+// the busiest of the samples whose middle falls in it, core by core, as the
+// window's heatmap does; the page reads them from its pyramid of maxima,
+// checked here against every sample.
+func TestHTMLInBrowserManySamplesAPixel(t *testing.T) {
+	b := browser(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	p := fixture("busy", spec.Threads, 4, 3000, func(s, c int) float64 { return rng.Float64() })
+	page, path := openReport(t, ctx, b, []*profile.Profile{p}, 1280, 900)
+	defer noProblems(t, ctx, page, path)
+	px := pixelsOf(t, ctx, page, heatCanvas(0, "machine"))
+	axis := axisSeconds([]*profile.Profile{p})
+	mid := func(s int) float64 { // as the page computes it: from the end of the sample before
+		start := p.Frames[0].T - interval
+		if s > 0 {
+			start = p.Frames[s-1].T
+		}
+		return (start + p.Frames[s].T) / 2
+	}
+	bad, s := 0, 0
+	for x := range px.W {
+		t0, t1 := axis*float64(x)/float64(px.W), axis*float64(x+1)/float64(px.W)
+		top := make([]levels.Level, 4)
+		n := 0
+		for ; s < len(p.Frames) && mid(s) < t1; s++ {
+			if mid(s) >= t0 {
+				for c, l := range p.Frames[s].Busy {
+					top[c] = max(top[c], l)
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			continue // a sample wider than the pixel: checked by TestHTMLInBrowser
+		}
+		for c := range 4 {
+			y := (2*c + 1) * px.H / 8
+			if got, want := px.at(x, y), heatmap.Color(top[c].Fraction()); got != want && bad < 5 {
+				t.Errorf("pixel column %d (%d samples), core %d = %v; want their busiest, %v", x, n, c, got, want)
+				bad++
+			}
+		}
+	}
+}
 
 // TestHTMLInBrowserOddRuns opens runs the window also shows: a watch of
 // nodes (one silent), a run that failed, one without samples, one whose

@@ -3,6 +3,8 @@
 // (runtext); this script only formats what the pointer reads.
 'use strict';
 (function () {
+  // What the page tells its tests and the curious (from the console):
+  // whether it has drawn, the errors it met, and each redraw's time in ms.
   const cs = window.corescope = { ready: false, errors: [], frames: [] };
   window.addEventListener('error', (e) => cs.errors.push(String(e.message)));
   const D = JSON.parse(document.getElementById('corescope-data').textContent);
@@ -26,9 +28,9 @@
 
   // word is a CSS hex colour as an ImageData pixel: R, G, B, A bytes read
   // as one little-endian word, as every current browser's typed arrays are.
-  function word(hex, alpha) {
+  function word(hex) {
     const v = parseInt(hex.slice(1), 16);
-    return (((alpha === undefined ? 255 : alpha) << 24) | ((v & 0xff) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
+    return ((255 << 24) | ((v & 0xff) << 16) | (v & 0xff00) | (v >> 16)) >>> 0;
   }
   function rgb(hex) { const v = parseInt(hex.slice(1), 16); return [v >> 16, (v >> 8) & 0xff, v & 0xff]; }
 
