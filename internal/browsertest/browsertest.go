@@ -182,13 +182,21 @@ func (b *Browser) on(session, method string, f func(json.RawMessage)) {
 	b.onEvent[session+" "+method] = append(b.onEvent[session+" "+method], f)
 }
 
-// Close ends the browser and removes its profile folder.
+// Close asks the browser to close, which ends its renderers with it, and
+// kills it when it has not within 5 s; then it removes its profile folder.
 func (b *Browser) Close() {
-	b.to.Close()
-	if b.cmd.Process != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b.Call(ctx, "", "Browser.close", nil, nil)
+	exited := make(chan struct{})
+	go func() { b.cmd.Wait(); close(exited) }()
+	select {
+	case <-exited:
+	case <-ctx.Done():
 		b.cmd.Process.Kill()
+		<-exited
 	}
-	b.cmd.Wait()
+	b.to.Close()
 	<-b.done
 	b.from.Close()
 	os.RemoveAll(b.dir)
