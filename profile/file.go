@@ -315,6 +315,9 @@ func (p *Profile) check() error {
 	if err := p.checkNodes(); err != nil {
 		return err
 	}
+	if err := p.checkRepeat(); err != nil {
+		return err
+	}
 	if p.Watched() {
 		// No subject ran: the spec holds only the interval of the ticks.
 		if p.Spec.Interval <= 0 {

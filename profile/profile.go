@@ -176,8 +176,16 @@ type Summary struct {
 	PeakBusyCores float64 `json:"peak_busy_cores"`
 	// Speedup is its baseline's wall time over this one's (the sequential
 	// run of the same workload and size, or the run its spec names); nil
-	// without one (see diagnosis.Speedups).
-	Speedup *float64 `json:"speedup"`
+	// without one (see diagnosis.Speedups). With repeats, it is the ratio
+	// of the two groups' median walls, and SpeedupRange its range: the
+	// baseline's fastest wall over this group's slowest, to the baseline's
+	// slowest over this group's fastest; nil when both sides ran once.
+	// WorkSpeedup and WorkSpeedupRange are the same for the work span,
+	// the wall after start-up (diagnosis.Startup).
+	Speedup          *float64 `json:"speedup"`
+	SpeedupRange     *Range   `json:"speedup_range,omitempty"`
+	WorkSpeedup      *float64 `json:"work_speedup,omitempty"`
+	WorkSpeedupRange *Range   `json:"work_speedup_range,omitempty"`
 	// Threads and Procs are the most seen at once in the subject tree.
 	Threads int `json:"threads"`
 	Procs   int `json:"procs"`
@@ -340,6 +348,12 @@ type Profile struct {
 	// profile of corescope before nodes, and record without --node.
 	Nodes   []Node  `json:"nodes,omitempty"`
 	Summary Summary `json:"summary"`
+	// Repeat is which of its spec's runs of a comparison this one was,
+	// counted from 1 among the measured repeats, or among the warm-ups when
+	// Warmup is set; 0 in files of corescope before repeats, where each run
+	// stands alone. A warm-up run is kept but left out of the figures.
+	Repeat int  `json:"repeat,omitempty"`
+	Warmup bool `json:"warmup,omitempty"`
 	// Error says why the run failed; empty for a run that succeeded.
 	Error string `json:"error,omitempty"`
 	// ExitCode is the subject's exit status (-1 when killed by a signal or never started).

@@ -21,8 +21,13 @@ type RecordFunc func(ctx context.Context, spec spec.Spec, opt Options) (*profile
 // every run, between that run's OnRun and OnRunEnd.
 type CompareOptions struct {
 	Options
-	// OnRun, when set, is called before run i (0-based) of n starts.
-	OnRun func(i, n int, spec spec.Spec)
+	// Repeat is how many times each spec is measured (0 means once), and
+	// Warmup how many runs of each go before, recorded but marked as
+	// warm-ups (see Plan).
+	Repeat, Warmup int
+	// OnRun, when set, is called before run i (0-based) of the n planned
+	// starts.
+	OnRun func(i, n int, run Planned)
 	// OnRunEnd, when set, is called when run i ended, with what Record
 	// returned: a profile (nil when the subject never started), which the
 	// hook owns, and an error (a failed run, ErrStopped).
@@ -31,11 +36,43 @@ type CompareOptions struct {
 	Record RecordFunc
 }
 
-// Compare records each spec in turn: the one loop that runs a list of
-// specs, for the CLI and the window alike. It goes on after a failed run
-// and returns the first failure with every profile made; a stop (ctx done)
-// ends it with ErrStopped. It judges and words nothing: whoever shows or
-// saves the runs concludes them (runtext.Conclude: speedups, verdicts).
+// Planned is one run of a comparison: its spec, and which of the spec's
+// runs it is, counted from 1 among its warm-ups or among its measured
+// repeats, of how many. Its profile keeps which (Profile.Repeat and
+// Warmup).
+type Planned struct {
+	Spec       spec.Spec
+	Repeat, Of int
+	Warmup     bool
+}
+
+// Plan lists the runs of a comparison in the order they run: the warm-ups,
+// then the measured repeats, each round one run of every spec in turn
+// (round-robin), so that a drift in the machine's load (another program
+// starting, a CPU's clock) hits every spec alike instead of one spec's
+// repeats all at once. repeat below 1 means 1.
+func Plan(specs []spec.Spec, repeat, warmup int) []Planned {
+	warmup, repeat = max(warmup, 0), max(repeat, 1)
+	var runs []Planned
+	for round := range warmup + repeat {
+		for _, s := range specs {
+			r := Planned{Spec: s, Repeat: round + 1, Of: warmup, Warmup: true}
+			if round >= warmup {
+				r.Repeat, r.Of, r.Warmup = round-warmup+1, repeat, false
+			}
+			runs = append(runs, r)
+		}
+	}
+	return runs
+}
+
+// Compare records the runs Plan lists for specs (opt.Repeat, opt.Warmup),
+// in turn: the one loop that runs a list of specs, for the CLI and the
+// window alike. Each profile says which repeat it is. It goes on after a
+// failed run and returns the first failure with every profile made; a stop
+// (ctx done) ends it with ErrStopped. It judges and words nothing: whoever
+// shows or saves the runs concludes them (runtext.Conclude: speedups,
+// verdicts).
 func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*profile.Profile, error) {
 	var (
 		ps       []*profile.Profile
@@ -49,7 +86,8 @@ func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*pro
 	if record == nil {
 		record = Record
 	}
-	for i, s := range specs {
+	runs := Plan(specs, opt.Repeat, opt.Warmup)
+	for i, run := range runs {
 		if i > 0 {
 			select {
 			case <-ctx.Done():
@@ -58,9 +96,12 @@ func Compare(ctx context.Context, specs []spec.Spec, opt CompareOptions) ([]*pro
 			}
 		}
 		if opt.OnRun != nil {
-			opt.OnRun(i, len(specs), s)
+			opt.OnRun(i, len(runs), run)
 		}
-		p, err := record(ctx, s, opt.Options)
+		p, err := record(ctx, run.Spec, opt.Options)
+		if p != nil {
+			p.Repeat, p.Warmup = run.Repeat, run.Warmup
+		}
 		if opt.OnRunEnd != nil {
 			opt.OnRunEnd(i, handOver(p), err)
 		}
