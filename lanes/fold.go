@@ -1,14 +1,12 @@
 package lanes
 
 import (
-	"cmp"
 	"fmt"
-	"maps"
 	"math"
-	"slices"
-	"strings"
 
+	"corescope/diagnosis"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 // The fold rule: a process gets no lanes of its own when its threads
@@ -18,14 +16,14 @@ import (
 // one summary lane for one process saves nothing. A pyenv shim's 30 bash,
 // pyenv and head processes (0.04-2.8 ms each) fold, the interpreter does
 // not. Both bounds must hold, so a long run does not fold a helper that
-// worked for a second, nor a short one its only real worker.
+// worked for a second, nor a short one its only real worker. Start-up
+// processes (diagnosis.Startup: the short-lived processes before the main
+// process got busy, such as a shim's) fold whatever their length, and the
+// lane is then named for them.
 const (
 	FoldShare = 0.01
 	FoldMaxS  = 0.010
 )
-
-// namesShown is how many process names a fold's summary lists.
-const namesShown = 4
 
 // ProcessTime is what the fold rule knows of a process.
 type ProcessTime struct {
@@ -33,6 +31,8 @@ type ProcessTime struct {
 	Name    string // "" when it ended before it was read
 	Threads int
 	OnS     float64 // its threads' time on a core, together
+	// Startup marks a start-up process, which folds whatever its length.
+	Startup bool
 }
 
 // Fold is the processes of a run drawn together on one summary lane, with
@@ -43,7 +43,11 @@ type Fold struct {
 	Threads   int
 	OnS       float64 // their time on a core, in all
 	MaxS      float64 // the most one of them was on a core
-	names     string  // "bash ×20, pyenv ×8, 3 unnamed"
+	// Startup counts the start-up processes among them, and shim names
+	// what they belong to ("a pyenv shim", "" when unknown).
+	Startup int
+	shim    string
+	names   string // "bash ×20, pyenv ×8, 3 unnamed"
 }
 
 // FoldOf applies the fold rule to a run's processes.
@@ -56,87 +60,39 @@ func FoldOf(procs []ProcessTime) Fold {
 		}
 	}
 	var f Fold
-	var folded []ProcessTime
+	var folded []profile.ProcessLife
 	for i, p := range procs {
-		if i != top && p.OnS < FoldShare*total && p.OnS < FoldMaxS {
-			folded = append(folded, p)
+		if p.Startup || i != top && p.OnS < FoldShare*total && p.OnS < FoldMaxS {
+			folded = append(folded, profile.ProcessLife{PID: p.PID, Name: p.Name})
+			if p.Startup {
+				f.Startup++
+			}
+			f.Threads += p.Threads
+			f.OnS += p.OnS
+			f.MaxS = max(f.MaxS, p.OnS)
 		}
 	}
-	if len(folded) < 2 {
-		return f
+	if len(folded) < 2 && f.Startup == 0 {
+		return Fold{}
 	}
 	f.pids = make(map[int]bool, len(folded))
-	counts := map[string]int{}
 	for _, p := range folded {
 		f.pids[p.PID] = true
-		f.Processes++
-		f.Threads += p.Threads
-		f.OnS += p.OnS
-		f.MaxS = max(f.MaxS, p.OnS)
-		counts[p.Name]++
 	}
-	f.names = nameCounts(counts)
+	f.Processes = len(folded)
+	f.names = runtext.ProcessNames(folded)
+	f.shim = runtext.Shim(folded)
 	return f
 }
 
-// nameCounts words how many processes had each name, most first:
-// "bash ×20, pyenv ×8, head, 3 unnamed" ("" names none).
-func nameCounts(counts map[string]int) string {
-	unnamed := counts[""]
-	delete(counts, "")
-	names := slices.SortedFunc(maps.Keys(counts), func(a, b string) int {
-		return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b))
-	})
-	var parts []string
-	for i, name := range names {
-		if i == namesShown {
-			parts = append(parts, "…")
-			break
-		}
-		part := name
-		if counts[name] > 1 {
-			part = fmt.Sprintf("%s ×%d", name, counts[name])
-		}
-		parts = append(parts, part)
-	}
-	if unnamed > 0 {
-		parts = append(parts, fmt.Sprintf("%d unnamed", unnamed))
-	}
-	return strings.Join(parts, ", ")
-}
-
 // NewFold applies the fold rule to a recorded run: on-core time from its
-// slices, or without them from its samples; names from its threads.
+// slices, or without them from its samples (profile.Processes); the
+// start-up processes from its evidence (diagnosis.StartupOf).
 func NewFold(p *profile.Profile) Fold {
-	on, tids := map[int]float64{}, map[int]map[int]bool{}
-	seen := func(pid, tid int) {
-		if tids[pid] == nil {
-			tids[pid] = map[int]bool{}
-		}
-		tids[pid][tid] = true
-	}
-	for _, s := range p.Slices {
-		on[s.PID] += max(0, s.End-s.Start)
-		seen(s.PID, s.TID)
-	}
-	for _, f := range p.Frames {
-		for _, s := range f.ThreadSamples {
-			if len(p.Slices) == 0 {
-				on[s.PID] += max(0, s.CPU)
-			}
-			seen(s.PID, s.TID)
-		}
-	}
-	names := map[int]string{}
-	for _, t := range p.Threads {
-		seen(t.PID, t.TID)
-		if name := cmp.Or(t.Process, t.Name); name != "" && (t.TID == t.PID || names[t.PID] == "") {
-			names[t.PID] = name
-		}
-	}
-	procs := make([]ProcessTime, 0, len(tids))
-	for _, pid := range slices.Sorted(maps.Keys(tids)) {
-		procs = append(procs, ProcessTime{PID: pid, Name: names[pid], Threads: len(tids[pid]), OnS: on[pid]})
+	startup := diagnosis.StartupOf(p).ShimPIDs()
+	var procs []ProcessTime
+	for _, l := range p.Processes() {
+		procs = append(procs, ProcessTime{PID: l.PID, Name: l.Name, Threads: l.Threads, OnS: l.OnS, Startup: startup[l.PID]})
 	}
 	return FoldOf(procs)
 }
@@ -147,10 +103,17 @@ func (f *Fold) Has(pid int) bool { return f.pids[pid] }
 // Empty reports whether the fold holds no process: every one has lanes.
 func (f *Fold) Empty() bool { return f.Processes == 0 }
 
-// Title names the fold by its count and the bound on each one's time, in
-// whole milliseconds to the microsecond: "31 processes, each under 3 ms on
-// a core".
+// Title names the fold: by what its processes were when all of them are
+// start-up processes, "start-up: 31 processes of a pyenv shim"; else by
+// their count and the bound on each one's time, in whole milliseconds to
+// the microsecond: "31 processes, each under 3 ms on a core".
 func (f *Fold) Title() string {
+	switch {
+	case f.Startup == f.Processes && f.shim != "":
+		return fmt.Sprintf("start-up: %s of %s", runtext.Count(f.Processes, "process"), f.shim)
+	case f.Startup == f.Processes:
+		return "start-up: " + runtext.Count(f.Processes, "process")
+	}
 	ms := math.Floor(math.Round(f.MaxS*1e6)/1e3) + 1
 	return fmt.Sprintf("%d processes, each under %.0f ms on a core", f.Processes, ms)
 }

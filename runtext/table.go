@@ -3,6 +3,7 @@ package runtext
 import (
 	"fmt"
 
+	"corescope/diagnosis"
 	"corescope/profile"
 )
 
@@ -14,8 +15,8 @@ type Column int
 // The summary table's columns.
 const (
 	ColModel       Column = iota // how the run ran its tasks (see Model)
-	ColWall                      // the subject's wall time
-	ColSpeedup                   // against sequential; "-" without a sequential run
+	ColWall                      // the subject's wall time; with repeats, their median (min–max)
+	ColSpeedup                   // against the baseline, over the whole wall; "-" without one
 	ColCoresUsed                 // CPU seconds over wall time
 	ColOthers                    // other programs' mean busy cores; "-" when not measured
 	ColCPU                       // CPU seconds of every process of the run
@@ -24,25 +25,60 @@ const (
 	ColCtxSwitches               // voluntary and involuntary
 	ColCost                      // corescope's own CPU, as a share of one core
 	ColVerdict                   // the verdict, or why the run failed (see Outcome)
+	ColStartup                   // the start-up before the work (diagnosis.StartupOf); median over repeats
+	ColWorkSpeedup               // against the baseline, over the work span: the wall after start-up
+	ColNoise                     // what made the figures unreliable (see Noise); "-" when nothing
 )
+
+// A Row is one line of the summary table: a group of repeats of one run
+// (diagnosis.Groups), its spreads over them, and the figures of the run
+// that stands for it (Group.Shown). A run alone is a group of one.
+type Row struct {
+	Group diagnosis.Group
+	Run   *profile.Profile
+}
+
+// Rows are the table's lines for runs ps, a group of repeats a line, in
+// the order the groups began.
+func Rows(ps []*profile.Profile) []Row {
+	var rows []Row
+	for _, g := range diagnosis.Groups(ps) {
+		rows = append(rows, Row{g, g.Shown()})
+	}
+	return rows
+}
+
+// Shown are the runs that stand for rows, in order.
+func Shown(rows []Row) []*profile.Profile {
+	ps := make([]*profile.Profile, len(rows))
+	for i, r := range rows {
+		ps[i] = r.Run
+	}
+	return ps
+}
 
 // columns holds each Column's heading and cell.
 var columns = [...]struct {
 	head   string
 	number bool
-	cell   func(p *profile.Profile) string
+	cell   func(r Row) string
 }{
-	ColModel:       {"model", false, func(p *profile.Profile) string { return Model(p.Spec) }},
-	ColWall:        {"wall", true, func(p *profile.Profile) string { return Seconds(p.Summary.WallS) }},
-	ColSpeedup:     {"speedup", true, func(p *profile.Profile) string { return Factor(p.Summary.Speedup) }},
-	ColCoresUsed:   {"cores used", true, func(p *profile.Profile) string { return fmt.Sprintf("%.2f", p.Summary.CoresUsed) }},
-	ColOthers:      {"others", true, others},
-	ColCPU:         {"CPU s", true, func(p *profile.Profile) string { return fmt.Sprintf("%.2f", p.Summary.CPUS) }},
-	ColThreads:     {"threads", true, func(p *profile.Profile) string { return Sampled(p.Summary, p.Summary.Threads) }},
-	ColProcs:       {"procs", true, func(p *profile.Profile) string { return Sampled(p.Summary, p.Summary.Procs) }},
-	ColCtxSwitches: {"ctx sw", true, func(p *profile.Profile) string { return fmt.Sprint(p.Summary.CtxSwitches) }},
-	ColCost:        {"corescope's cost", true, func(p *profile.Profile) string { return share(p.Summary) }},
-	ColVerdict:     {"verdict", false, Outcome},
+	ColModel:       {"model", false, func(r Row) string { return Model(r.Run.Spec) }},
+	ColWall:        {"wall", true, func(r Row) string { return wall(r) }},
+	ColSpeedup:     {"speedup", true, func(r Row) string { return Speedup(r.Run.Summary.Speedup, r.Run.Summary.SpeedupRange) }},
+	ColCoresUsed:   {"cores used", true, func(r Row) string { return fmt.Sprintf("%.2f", r.Run.Summary.CoresUsed) }},
+	ColOthers:      {"others", true, func(r Row) string { return others(r.Run) }},
+	ColCPU:         {"CPU s", true, func(r Row) string { return fmt.Sprintf("%.2f", r.Run.Summary.CPUS) }},
+	ColThreads:     {"threads", true, func(r Row) string { return Sampled(r.Run.Summary, r.Run.Summary.Threads) }},
+	ColProcs:       {"procs", true, func(r Row) string { return Sampled(r.Run.Summary, r.Run.Summary.Procs) }},
+	ColCtxSwitches: {"ctx sw", true, func(r Row) string { return fmt.Sprint(r.Run.Summary.CtxSwitches) }},
+	ColCost:        {"corescope's cost", true, func(r Row) string { return share(r.Run.Summary) }},
+	ColVerdict:     {"verdict", false, func(r Row) string { return Outcome(r.Run) }},
+	ColStartup:     {"start-up", true, startup},
+	ColWorkSpeedup: {"work speedup", true, func(r Row) string {
+		return Speedup(r.Run.Summary.WorkSpeedup, r.Run.Summary.WorkSpeedupRange)
+	}},
+	ColNoise: {"noise", false, func(r Row) string { return OrDash(Noise(r.Group)) }},
 }
 
 // Head is the column's heading.
@@ -51,8 +87,15 @@ func (c Column) Head() string { return columns[c].head }
 // Number reports whether the column holds figures, which line up on the right.
 func (c Column) Number() bool { return columns[c].number }
 
-// Cell is run p's cell in the column.
-func (c Column) Cell(p *profile.Profile) string { return columns[c].cell(p) }
+// Cell is run p's cell in the column, p alone: a repeat's figures are its
+// own but for its speedups, which are its group's (RowCell has the
+// group's spreads).
+func (c Column) Cell(p *profile.Profile) string {
+	return columns[c].cell(Row{diagnosis.Group{Runs: []*profile.Profile{p}}, p})
+}
+
+// RowCell is row r's cell in the column.
+func (c Column) RowCell(r Row) string { return columns[c].cell(r) }
 
 // Heads are the headings of cols.
 func Heads(cols []Column) []string {
@@ -70,6 +113,37 @@ func Cells(p *profile.Profile, cols []Column) []string {
 		cs[i] = c.Cell(p)
 	}
 	return cs
+}
+
+// RowCells are row r's cells in cols.
+func RowCells(r Row, cols []Column) []string {
+	cs := make([]string, len(cols))
+	for i, c := range cols {
+		cs[i] = c.RowCell(r)
+	}
+	return cs
+}
+
+// wall is a row's wall time: its repeats' median with their spread, or
+// the run's own when none counts (a failed run's).
+func wall(r Row) string {
+	if len(r.Group.Measured()) == 0 {
+		return Seconds(r.Run.Summary.WallS)
+	}
+	return Spread(r.Group.Wall(), " s")
+}
+
+// startup is a row's start-up: its repeats' median, "-" when the run has
+// none that its evidence tells apart.
+func startup(r Row) string {
+	s := r.Group.Startup()
+	if s.N == 0 {
+		s = diagnosis.SpreadOf([]float64{diagnosis.StartupOf(r.Run).S})
+	}
+	if s.Median <= 0 {
+		return "-"
+	}
+	return Seconds(s.Median)
 }
 
 // Seconds writes a duration in seconds: "3.07 s".

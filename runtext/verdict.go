@@ -89,14 +89,7 @@ func sentence(p *profile.Profile, f diagnosis.Findings) string {
 		v = caseText(p, f)
 	}
 	if f.Speedup != nil {
-		switch x := *f.Speedup; {
-		case x >= 1.1:
-			v += fmt.Sprintf("; %.2fx faster than %s", x, f.Baseline)
-		case x <= 0.9:
-			v += fmt.Sprintf("; %.2fx %s's speed: slower", x, f.Baseline)
-		default:
-			v += fmt.Sprintf("; no faster than %s (%.2fx)", f.Baseline, x)
-		}
+		v += speedupClause(p, f)
 	}
 	if f.Competed && !strings.Contains(v, "other programs") {
 		v += fmt.Sprintf("; other programs kept %.2f cores busy beside it", s.OthersBusyCores)
