@@ -13,7 +13,9 @@ import (
 type update struct {
 	kind  updateKind
 	index int       // begin, end: which run of the job
+	runs  int       // begin: how many runs the job plans
 	spec  spec.Spec // begin
+	name  string    // begin: the run's label, with its repeat (runtext.Repeat)
 	start time.Time // begin: wall clock of the run's time 0
 	frame profile.Frame
 	// frame of a cluster's watch: its nodes (whose cores the frame holds)

@@ -27,8 +27,13 @@ type job struct {
 	feed    feed
 	out     *outputQueue // what the subject writes
 
+	// repeat and warmup are how often each spec runs (recorder.Plan).
+	repeat, warmup int
+
 	// UI goroutine only: what the progress line shows.
 	index   int
+	runs    int    // how many runs the job plans
+	name    string // the current run's label, with its repeat
 	spec    spec.Spec
 	done    int // tasks done in the current run
 	stopped bool
@@ -97,13 +102,16 @@ func (u *UI) record(ctx context.Context, j *job, done chan<- struct{}) {
 			Stdout:  outputTo(j.out, lineOut),
 			Stderr:  outputTo(j.out, lineErr),
 		},
-		OnRun: func(i, n int, s spec.Spec) {
-			heading := s.Label()
+		Repeat: j.repeat,
+		Warmup: j.warmup,
+		OnRun: func(i, n int, run recorder.Planned) {
+			name := runtext.Repeat(run.Spec.Label(), run.Repeat, run.Of, run.Warmup)
+			heading := name
 			if n > 1 {
 				heading = fmt.Sprintf("%d of %d: %s", i+1, n, heading)
 			}
 			j.out.add(outputLine{"── " + heading + " ──", lineHeading})
-			j.feed.add(update{kind: runBegan, index: i, spec: s, start: time.Now()})
+			j.feed.add(update{kind: runBegan, index: i, runs: n, spec: run.Spec, name: name, start: time.Now()})
 		},
 		OnRunEnd: func(i int, p *profile.Profile, err error) {
 			j.feed.add(update{kind: runEnded, index: i, profile: p, err: err})
@@ -187,7 +195,7 @@ func (u *UI) apply(j *job, batch []update, out []outputLine) {
 		up := &batch[i]
 		switch up.kind {
 		case runBegan:
-			j.index, j.spec, j.done = up.index, up.spec, 0
+			j.index, j.runs, j.spec, j.name, j.done = up.index, up.runs, up.spec, up.name, 0
 			u.live.begin(j.spec)
 			u.threads.begin(up.start, j.spec.Interval.D().Seconds())
 		case frameArrived:
@@ -210,9 +218,9 @@ func (u *UI) showProgress(j *job) {
 		u.progressText.SetText("Starting...")
 		return
 	}
-	label := j.spec.Label()
-	if len(j.specs) > 1 {
-		label = fmt.Sprintf("%d of %d: %s", j.index+1, len(j.specs), label)
+	label := j.name
+	if j.runs > 1 {
+		label = fmt.Sprintf("%d of %d: %s", j.index+1, j.runs, label)
 	}
 	if j.watching > 0 {
 		label = "Watching " + runtext.Count(j.watching, "node")

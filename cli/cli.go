@@ -198,6 +198,8 @@ type specFlags struct {
 	in runners.Input
 	// compare --cmd: each command line, its --label (in order), --baseline.
 	cmds, labels listFlag
+	// --repeat and --warmup, as typed (see runs).
+	repeat, warmup string
 }
 
 // listFlag is a flag that may be given several times, kept in order.
@@ -209,6 +211,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func (f *specFlags) register(fs *flag.FlagSet, cmd string) {
 	fs.StringVar(&f.in.Interval, "interval", spec.DefaultInterval.String(),
 		fmt.Sprintf("sampling interval (%v..%v)", spec.MinInterval, spec.MaxInterval))
+	f.registerRuns(fs, cmd)
 	if cmd == "record" {
 		return
 	}
@@ -381,6 +384,10 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	repeat, warmup, err := sf.runs(cmd)
+	if err != nil {
+		return err
+	}
 	if len(addrs) > 0 {
 		if err := (recorder.WatchOptions{Addresses: addrs, Interval: specs[0].Interval.D()}).Check(); err != nil {
 			return usageError{err.Error()}
@@ -396,6 +403,8 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	opt := recorder.CompareOptions{
 		// The subject's own output goes where corescope's goes, as it comes.
 		Options: recorder.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr), Nodes: addrs},
+		Repeat:  repeat,
+		Warmup:  warmup,
 		OnRun:   prog.startRun,
 	}
 	if cmd == "record" {
@@ -411,11 +420,11 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	if cmd == "compare" {
 		printTable(stdout, ps)
 	} else {
-		for _, p := range ps {
-			printSummary(stdout, p)
-			if len(p.Nodes) > 0 {
+		for _, r := range runtext.Rows(ps) {
+			printSummary(stdout, r)
+			if len(r.Run.Nodes) > 0 {
 				fmt.Fprintln(stdout)
-				printNodes(stdout, p)
+				printNodes(stdout, r.Run)
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"corescope/internal/pngtest"
 	"corescope/internal/proctest"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -290,7 +291,7 @@ func TestPrintSummary(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			printSummary(&b, tt.p)
+			printSummary(&b, runtext.Rows([]*profile.Profile{tt.p})[0])
 			got := strings.Join(strings.Fields(b.String()), " ")
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {

@@ -3,26 +3,38 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
 
 	"golang.org/x/term"
 
+	"corescope/diagnosis"
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/runtext"
 	"corescope/spec"
 )
 
-// printSummary writes one run's figures for a person to read.
-func printSummary(w io.Writer, p *profile.Profile) {
+// printSummary writes one run's figures for a person to read: row r's
+// run, and with repeats the spread of its group's walls and which run the
+// other figures are.
+func printSummary(w io.Writer, r runtext.Row) {
+	p := r.Run
 	s := p.Summary
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	printf(tw, "%s\n", runtext.Spec(p.Spec))
 	if p.Failed() {
 		printf(tw, "  result\t%s\n", p.Error)
 	}
-	printf(tw, "  wall\t%s\n", runtext.Seconds(s.WallS))
+	printf(tw, "  wall\t%s\n", runtext.ColWall.RowCell(r))
+	if which := runtext.Which(r.Group, p); which != "" {
+		printf(tw, "  repeats\t%s; the figures below are of %s\n", walls(r.Group), which)
+	}
+	if noise := runtext.Noise(r.Group); noise != "" {
+		printf(tw, "  noise\t%s\n", noise)
+	}
 	printf(tw, "  CPU\t%s\t(%.2f cores used)\n", runtext.Seconds(s.CPUS), s.CoresUsed)
 	printf(tw, "  machine\t%.2f busy cores on average, peak %.2f of %d; other programs %.2f\n",
 		s.MachineBusyCores, s.PeakBusyCores, p.Machine.LogicalCores, s.OthersBusyCores)
@@ -37,8 +49,12 @@ func printSummary(w io.Writer, p *profile.Profile) {
 		printf(tw, "  tasks\t%s from the first start to the last end (%.2f cores used), after %s of start-up\n",
 			runtext.Seconds(s.TasksEndS-s.TasksStartS), s.TasksCoresUsed, runtext.Seconds(s.StartupS))
 	}
+	if st := runtext.Startup(p); st != "" {
+		printf(tw, "  start-up\t%s\n", st)
+	}
 	if s.Speedup != nil {
-		printf(tw, "  speedup\t%s sequential\n", runtext.Factor(s.Speedup))
+		printf(tw, "  speedup\t%s against %s; %s over the work after start-up\n", runtext.ColSpeedup.RowCell(r),
+			diagnosis.BaselineName(p), runtext.ColWorkSpeedup.RowCell(r))
 	}
 	printf(tw, "  threads\t%s\tprocesses %s, context switches %d\n",
 		runtext.Sampled(s, s.Threads), runtext.Sampled(s, s.Procs), s.CtxSwitches)
@@ -63,45 +79,98 @@ func printSummary(w io.Writer, p *profile.Profile) {
 	tw.Flush()
 }
 
+// walls lists a group's runs' walls in the order they ran, "1.20, 1.22,
+// 1.25 s (and a warm-up: 1.41 s)", those left out marked.
+func walls(g diagnosis.Group) string {
+	var measured, left []string
+	for _, p := range g.Runs {
+		switch {
+		case p.Warmup:
+			left = append(left, fmt.Sprintf("warm-up %.2f s", p.Summary.WallS))
+		case p.Failed():
+			left = append(left, fmt.Sprintf("repeat %d failed", p.Repeat))
+		default:
+			measured = append(measured, fmt.Sprintf("%.2f", p.Summary.WallS))
+		}
+	}
+	text := fmt.Sprintf("%d runs, walls %s s", g.Repeats(), strings.Join(measured, ", "))
+	if len(left) > 0 {
+		text += " (left out: " + strings.Join(left, ", ") + ")"
+	}
+	return text
+}
+
 // tableColumns are the comparison's figures, after each run's name and,
 // for models, how each ran (see runtext.Model).
-var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColSpeedup, runtext.ColCoresUsed, runtext.ColCPU,
-	runtext.ColThreads, runtext.ColProcs, runtext.ColCtxSwitches, runtext.ColVerdict}
+var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColStartup, runtext.ColSpeedup, runtext.ColWorkSpeedup,
+	runtext.ColCoresUsed, runtext.ColCPU, runtext.ColThreads, runtext.ColProcs, runtext.ColCtxSwitches, runtext.ColNoise, runtext.ColVerdict}
 
-// printTable writes the comparison a learner wants, one line a run: the
-// models of one workload, each with its workers and Python settings, or
-// commands under their labels, each command then written out in full.
+// printTable writes the comparison a learner wants, one line a run (a
+// group of repeats, runtext.Rows): the models of one workload, each with
+// its workers and Python settings, or commands under their labels, each
+// command then written out in full; then what each run's start-up was.
 func printTable(w io.Writer, ps []*profile.Profile) {
 	if len(ps) == 0 {
 		return
 	}
-	cols, commands := tableColumns, runtext.Commands(ps)
+	rows := runtext.Rows(ps)
+	shown := runtext.Shown(rows)
+	cols, commands := tableColumns, runtext.Commands(shown)
 	switch {
 	case commands:
-		printf(w, "%s, %d logical cores\n\n", runtext.Count(len(ps), "command"), ps[0].Machine.LogicalCores)
+		printf(w, "%s, %d logical cores\n", runtext.Count(len(rows), "command"), ps[0].Machine.LogicalCores)
 	case ps[0].Spec.Backend == spec.BackendPython:
-		printf(w, "%s, %s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), runtext.OrDash(runtext.Pythons(ps)), ps[0].Machine.LogicalCores)
+		printf(w, "%s, %s, %d logical cores\n", runtext.Workload(ps[0].Spec), runtext.OrDash(runtext.Pythons(ps)), ps[0].Machine.LogicalCores)
 	default:
-		printf(w, "%s, %d logical cores\n\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
+		printf(w, "%s, %d logical cores\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
 	}
+	if each := runtext.Repeats(groupsOf(rows)); each != "" {
+		printf(w, "%s\n", each)
+	}
+	fmt.Fprintln(w)
 	if !commands { // a command is written out under the table: it may be long
 		cols = append([]runtext.Column{runtext.ColModel}, cols...)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	printRow(tw, append([]string{"run"}, runtext.Heads(cols)...)...)
-	names := runtext.Names(ps)
-	for i, p := range ps {
-		printRow(tw, append([]string{runtext.Mark(names[i], p)}, runtext.Cells(p, cols)...)...)
+	names := runtext.Names(shown)
+	for i, r := range rows {
+		printRow(tw, append([]string{runtext.Mark(names[i], r.Run)}, runtext.RowCells(r, cols)...)...)
 	}
 	tw.Flush()
 	if commands {
 		fmt.Fprint(w, "\ncommands:\n")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for i, p := range ps {
+		for i, p := range shown {
 			printf(tw, "  %s\t%s\n", names[i], runtext.Model(p.Spec))
 		}
 		tw.Flush()
 	}
+	printStartups(w, names, shown)
+}
+
+// printStartups writes what each run's start-up was, for the runs that
+// had one its evidence tells apart.
+func printStartups(w io.Writer, names []string, shown []*profile.Profile) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	heading := "\nstart-up:\n"
+	for i, p := range shown {
+		if st := runtext.Startup(p); st != "" {
+			fmt.Fprint(tw, heading)
+			heading = ""
+			printf(tw, "  %s\t%s\n", names[i], st)
+		}
+	}
+	tw.Flush()
+}
+
+// groupsOf are rows' groups.
+func groupsOf(rows []runtext.Row) []diagnosis.Group {
+	gs := make([]diagnosis.Group, len(rows))
+	for i, r := range rows {
+		gs[i] = r.Group
+	}
+	return gs
 }
 
 // progress shows the running run on one stderr line, when stderr is a terminal.
@@ -125,10 +194,11 @@ func newProgress(w io.Writer) *progress {
 }
 
 // startRun is called before each run.
-func (p *progress) startRun(i, n int, s spec.Spec) {
+func (p *progress) startRun(i, n int, run recorder.Planned) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.label, p.tasks, p.i, p.n, p.started = s.Label(), s.Tasks, i, n, time.Now()
+	s := run.Spec
+	p.label, p.tasks, p.i, p.n, p.started = runtext.Repeat(s.Label(), run.Repeat, run.Of, run.Warmup), s.Tasks, i, n, time.Now()
 	p.draw(0)
 }
 

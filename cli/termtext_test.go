@@ -10,6 +10,7 @@ import (
 
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -49,7 +50,7 @@ func TestPrintSummaryEscapesTheRunsStrings(t *testing.T) {
 		Spec:    spec.Spec{Backend: spec.BackendCommand, Command: []string{hostile}},
 		Machine: profile.Machine{Python: hostile}, Summary: profile.Summary{AttributionNote: hostile, Attribution: hostile}}
 	var b bytes.Buffer
-	printSummary(&b, p)
+	printSummary(&b, runtext.Rows([]*profile.Profile{p})[0])
 	assertTerminalSafe(t, "printSummary", b.String())
 }
 

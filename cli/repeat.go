@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+
+	"corescope/runners"
+	"corescope/spec"
+)
+
+// defaultRepeat is how many times a command measures each run: compare
+// judges from the median of DefaultCompareRepeat, run and record show one
+// run unless asked.
+func defaultRepeat(cmd string) int {
+	if cmd == "compare" {
+		return spec.DefaultCompareRepeat
+	}
+	return 1
+}
+
+// registerRuns defines --repeat and --warmup.
+func (f *specFlags) registerRuns(fs *flag.FlagSet, cmd string) {
+	fs.StringVar(&f.repeat, "repeat", strconv.Itoa(defaultRepeat(cmd)), fmt.Sprintf(
+		"measure each run `N` times (1..%d), interleaved with the other runs; the table shows the median wall and its spread", spec.MaxRepeat))
+	fs.StringVar(&f.warmup, "warmup", "0", fmt.Sprintf(
+		"run each `N` times more first (0..%d), recorded and marked but left out of the figures", spec.MaxWarmup))
+}
+
+// runs reads --repeat and --warmup.
+func (f *specFlags) runs(cmd string) (repeat, warmup int, err error) {
+	if repeat, err = runners.ParseRepeat(f.repeat, defaultRepeat(cmd)); err != nil {
+		return 0, 0, usageError{err.Error()}
+	}
+	if warmup, err = runners.ParseWarmup(f.warmup); err != nil {
+		return 0, 0, usageError{err.Error()}
+	}
+	return repeat, warmup, nil
+}
