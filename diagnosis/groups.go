@@ -120,7 +120,9 @@ func (s Spread) Share() float64 {
 }
 
 // Wall is the spread of its measured runs' wall times.
-func (g Group) Wall() Spread { return g.spread(func(p *profile.Profile) float64 { return p.Summary.WallS }) }
+func (g Group) Wall() Spread {
+	return g.spread(func(p *profile.Profile) float64 { return p.Summary.WallS })
+}
 
 // Work is the spread of its measured runs' work spans: the wall after
 // start-up (StartupOf).
@@ -129,7 +131,9 @@ func (g Group) Work() Spread {
 }
 
 // Startup is the spread of its measured runs' start-ups.
-func (g Group) Startup() Spread { return g.spread(func(p *profile.Profile) float64 { return StartupOf(p).S }) }
+func (g Group) Startup() Spread {
+	return g.spread(func(p *profile.Profile) float64 { return StartupOf(p).S })
+}
 
 func (g Group) spread(of func(*profile.Profile) float64) Spread {
 	var xs []float64

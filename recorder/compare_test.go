@@ -62,7 +62,7 @@ func TestCompareHooks(t *testing.T) {
 			specs := []spec.Spec{{Backend: spec.BackendGo, Model: spec.Sequential}, {Backend: spec.BackendGo, Model: spec.Threads}}
 			opt := CompareOptions{
 				Options: Options{Machine: &profile.Machine{}, OnFrame: func(f profile.Frame) { log = append(log, fmt.Sprintf("frame %g", f.T)) }},
-				OnRun:   func(i, n int, s spec.Spec) { log = append(log, fmt.Sprintf("start %d/%d %s", i, n, s.Model)) },
+				OnRun:   func(i, n int, run Planned) { log = append(log, fmt.Sprintf("start %d/%d %s", i, n, run.Spec.Model)) },
 				OnRunEnd: func(i int, p *profile.Profile, err error) {
 					switch {
 					case p == nil:
