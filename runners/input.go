@@ -134,6 +134,9 @@ func (in Input) resolve() ([]spec.Spec, spec.Problems) {
 		for _, m := range models {
 			s := base
 			s.Model, s.Python = m, py.Path
+			if real := py.Resolved(); real != "" { // a shim: run what it starts, and say what it was
+				s.Python, s.PythonShim = real, py.Path
+			}
 			if m != spec.Threads {
 				s.SwitchInterval = 0 // the threads' alone
 			}

@@ -22,6 +22,9 @@ type Interpreter struct {
 	// GIL is false on a free-threaded build (3.13t and later) running
 	// without its global interpreter lock.
 	GIL bool `json:"gil"`
+	// Executable is the interpreter's own path (sys.executable): another
+	// file than Path when Path is a shim or wrapper that starts it.
+	Executable string `json:"executable"`
 }
 
 // Label names the interpreter for people: "CPython 3.11.2", or
@@ -42,11 +45,12 @@ func (in Interpreter) Label() string {
 }
 
 // pythonQuery asks an interpreter what it is. sys._is_gil_enabled exists
-// from 3.13 on; older interpreters always have their GIL.
+// from 3.13 on; older interpreters always have their GIL. sys.executable
+// names the interpreter itself, where a shim ran it.
 const pythonQuery = `import json, platform, sys
 gil = getattr(sys, "_is_gil_enabled", lambda: True)()
 print(json.dumps({"version": platform.python_version(), "implementation": sys.implementation.name,
-                  "gil": bool(gil), "ok": sys.version_info >= (3, 8)}))`
+                  "gil": bool(gil), "ok": sys.version_info >= (3, 8), "executable": sys.executable or ""}))`
 
 // pythonPlaces are where a Python is looked for when PATH has none: a
 // desktop launch may start corescope with a bare PATH.

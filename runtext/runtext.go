@@ -193,12 +193,17 @@ func ModelHead(ps []*profile.Profile) string {
 }
 
 // Python names the interpreter run p used, with the path it was given as:
-// "CPython 3.11.2 (/usr/bin/python3)"; "" for a run without Python.
+// "CPython 3.11.2 (/usr/bin/python3)", and the shim it was resolved from:
+// "CPython 3.11.7 (/root/.pyenv/shims/python3 →
+// /root/.pyenv/versions/3.11.7/bin/python3 (pyenv shim))"; "" for a run
+// without Python.
 func Python(p *profile.Profile) string {
-	if p.Machine.Python == "" {
+	switch {
+	case p.Machine.Python == "":
 		return ""
-	}
-	if p.Spec.Python != "" {
+	case p.Spec.PythonShim != "":
+		return p.Machine.Python + " (" + Resolution(p.Spec.PythonShim, p.Spec.Python) + ")"
+	case p.Spec.Python != "":
 		return p.Machine.Python + " (" + p.Spec.Python + ")"
 	}
 	return p.Machine.Python

@@ -139,6 +139,12 @@ type Spec struct {
 	// method.
 	Python      string `json:"python,omitempty"`
 	StartMethod string `json:"start_method,omitempty"`
+	// PythonShim is the interpreter as it was given, when it was a shim or
+	// a wrapper (pyenv's, asdf's) that Python was resolved from: Python is
+	// then the interpreter the shim starts, which ran (runners.Interpreter's
+	// Resolved). Empty for an interpreter given as itself, and in files of
+	// corescope before it, whose Python is what was given.
+	PythonShim string `json:"python_shim,omitempty"`
 	// Name, when set, is the run's label (see Label): a command's --label or
 	// script name, or the model and interpreter when several are compared.
 	Name string `json:"name,omitempty"`
