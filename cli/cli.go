@@ -388,6 +388,7 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	noteInput(stderr, specs, sf.cmds)
 	if len(addrs) > 0 {
 		if err := (recorder.WatchOptions{Addresses: addrs, Interval: specs[0].Interval.D()}).Check(); err != nil {
 			return usageError{err.Error()}
