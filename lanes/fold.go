@@ -104,18 +104,27 @@ func (f *Fold) Has(pid int) bool { return f.pids[pid] }
 func (f *Fold) Empty() bool { return f.Processes == 0 }
 
 // Title names the fold: by what its processes were when all of them are
-// start-up processes, "start-up: 31 processes of a pyenv shim"; else by
+// start-up processes, "31 start-up processes of a pyenv shim"; else by
 // their count and the bound on each one's time, in whole milliseconds to
 // the microsecond: "31 processes, each under 3 ms on a core".
 func (f *Fold) Title() string {
-	switch {
-	case f.Startup == f.Processes && f.shim != "":
-		return fmt.Sprintf("start-up: %s of %s", runtext.Count(f.Processes, "process"), f.shim)
-	case f.Startup == f.Processes:
-		return "start-up: " + runtext.Count(f.Processes, "process")
+	if f.Startup == f.Processes {
+		return f.Label()
 	}
 	ms := math.Floor(math.Round(f.MaxS*1e6)/1e3) + 1
 	return fmt.Sprintf("%d processes, each under %.0f ms on a core", f.Processes, ms)
+}
+
+// Label is the fold's lane's name: "31 start-up processes of a pyenv
+// shim", "3 start-up processes", or "31 processes".
+func (f *Fold) Label() string {
+	switch {
+	case f.Startup == f.Processes && f.shim != "":
+		return runtext.Count(f.Processes, "start-up process") + " of " + f.shim
+	case f.Startup == f.Processes:
+		return runtext.Count(f.Processes, "start-up process")
+	}
+	return fmt.Sprintf("%d processes", f.Processes)
 }
 
 // Detail is the fold's time and names: "0.02 s on a core in all: bash ×20, pyenv ×8".

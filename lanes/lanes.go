@@ -476,10 +476,10 @@ func (l *Lanes) Folded() Fold { return l.fold }
 func (l *Lanes) Exact() bool { return len(l.slices.all) > 0 }
 
 // name names the lane of key k: process and thread id once known,
-// pid/tid live; the fold's lane, how many processes it holds.
+// pid/tid live; the fold's lane, what and how many processes it holds.
 func (l *Lanes) name(k int) string {
 	if k == l.foldKey {
-		return fmt.Sprintf("%d processes", l.fold.Processes)
+		return l.fold.Label()
 	}
 	key := l.keys[k]
 	if name := l.names[key.tid]; name != "" {
