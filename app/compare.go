@@ -12,39 +12,49 @@ import (
 )
 
 // compareView is the Compare tab: one group of the session's runs (a
-// comparison, the single runs, a file; the selector reaches the others) on
-// one time scale that zooms and pans as one, the summary table with the
-// wall-time and speedup bars, and each run's verdict and why. Tapping a
-// run's row or lane shows it in Live and Threads.
+// comparison, the single runs, the commands, a file; the selector reaches
+// the others) on one time scale that zooms and pans as one, the summary
+// table with the wall-time and speedup bars, a row for each run's repeats
+// (runtext.Rows) and the baseline its speedups are measured against, and
+// each run's verdict and why. The lanes show the run that stands for each
+// row. Tapping a row or lane shows that run in Live and Threads.
 type compareView struct {
 	group    *widget.Select // which group is shown
-	count    *widget.Label
-	fitBtn   *widget.Button
-	clearBtn *widget.Button
-	lanes    *runLanes
-	table    *fyne.Container // a row background a run (under its cells), then the cells
-	verdicts *fyne.Container
-	scroll   *container.Scroll // lanes, table and verdicts
-	content  fyne.CanvasObject
+	baseline *widget.Select // what its speedups are measured against (compare_repeats.go)
+	// baselineRow holds the baseline picker and its label.
+	baselineRow *fyne.Container
+	count       *widget.Label
+	fitBtn      *widget.Button
+	clearBtn    *widget.Button
+	lanes       *runLanes
+	table       *fyne.Container // a row background a run (under its cells), then the cells
+	verdicts    *fyne.Container
+	scroll      *container.Scroll // lanes, table and verdicts
+	content     fyne.CanvasObject
 
-	runs     []*profile.Profile
+	runs     []*profile.Profile // the run that stands for each row
 	shown    *profile.Profile
-	choosing bool // the selector is being set, not chosen from
+	choosing bool // the selectors are being set, not chosen from
 	onSelect func(*profile.Profile)
 	onGroup  func(i int)
+	// onBaseline is called with the label the user picked as the baseline.
+	onBaseline func(label string)
 }
 
 // tableColumns are the summary figures after each run's name, few enough
-// that the table fits beside the controls in an 800-pixel window.
-var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColSpeedup, runtext.ColCoresUsed, runtext.ColCPU,
-	runtext.ColThreads, runtext.ColProcs, runtext.ColCtxSwitches}
+// that the table fits beside the controls in an 800-pixel window with the
+// repeats' spreads: the speedup of the work after start-up is in each
+// run's notes (rowNotes); CPU seconds and context switches are in Live's
+// figures of the run.
+var tableColumns = []runtext.Column{runtext.ColWall, runtext.ColStartup, runtext.ColSpeedup,
+	runtext.ColCoresUsed, runtext.ColThreads, runtext.ColProcs}
 
 // tableHeader heads the summary table: the runs' names, then tableColumns.
 var tableHeader = append([]string{"run"}, runtext.Heads(tableColumns)...)
 
 // barColumns are the table columns that hold bars: wall time and speedup,
 // in the order of a runRow's bars.
-var barColumns = []int{1, 2}
+var barColumns = []int{1, 3}
 
 func newCompareView(onClear func()) *compareView {
 	v := &compareView{
@@ -68,7 +78,8 @@ func newCompareView(onClear func()) *compareView {
 	hint := widget.NewLabel("wheel: zoom · drag: pan · tap a run to show it in Live and Threads")
 	hint.Importance = widget.LowImportance
 	hint.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewBorder(nil, nil, container.NewHBox(container.NewStack(groupWidth, v.group), v.count), container.NewHBox(v.fitBtn, v.clearBtn), hint)
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(container.NewStack(groupWidth, v.group), v.count),
+		container.NewHBox(v.fitBtn, v.clearBtn), hint), v.baselinePicker())
 	body := container.NewVBox(v.lanes, widget.NewSeparator(), v.table, widget.NewSeparator(), v.verdicts)
 	v.scroll = container.NewVScroll(body)
 	v.content = container.NewBorder(top, nil, nil, nil, v.scroll)
@@ -98,46 +109,48 @@ func (v *compareView) setGroups(names []string, chosen int, enabled bool) {
 	v.group.Refresh()
 }
 
-// set shows runs.
+// set shows runs, a row for each group of repeats.
 func (v *compareView) set(runs []*profile.Profile) {
-	v.runs = runs
+	rows := runtext.Rows(runs)
+	v.runs = runtext.Shown(rows)
 	// The selector counts the runs; an empty session says how to get some.
 	empty := ""
 	if len(runs) == 0 {
 		empty = "No runs yet: run a model, or choose Compare all."
 	}
 	showNote(v.count, empty)
-	v.lanes.set(runs, v.shown)
+	v.lanes.set(v.runs, v.shown)
 
-	var rows, cells, verdicts []fyne.CanvasObject
+	var bgs, cells, verdicts []fyne.CanvasObject
 	cells = append(cells, cell(tableHeader[0], true, false))
 	for i, c := range tableColumns {
 		cells = append(cells, cell(tableHeader[i+1], true, c.Number()))
 	}
 	longest, fastest := 0.0, 0.0
-	for _, p := range runs {
-		longest = max(longest, p.Summary.WallS)
-		if p.Summary.Speedup != nil {
-			fastest = max(fastest, *p.Summary.Speedup)
+	for _, r := range rows {
+		longest = max(longest, rowWall(r))
+		if r.Run.Summary.Speedup != nil {
+			fastest = max(fastest, *r.Run.Summary.Speedup)
 		}
 	}
-	names := runNames(runs)
-	for i, p := range runs {
+	names := runNames(v.runs)
+	for i, r := range rows {
+		p := r.Run
 		row := newRunRow(func() { v.selected(p) })
-		row.bars[0].frac = fraction(p.Summary.WallS, longest)
+		row.bars[0].frac = fraction(rowWall(r), longest)
 		if p.Summary.Speedup != nil {
 			row.bars[1].frac = fraction(*p.Summary.Speedup, fastest)
 		}
 		row.shown = p == v.shown
-		rows = append(rows, row)
+		bgs = append(bgs, row)
 		cells = append(cells, cell(names[i], false, false))
 		for _, c := range tableColumns {
-			cells = append(cells, cell(c.Cell(p), false, c.Number()))
+			cells = append(cells, cell(spreadUnder(c.RowCell(r)), false, c.Number()))
 		}
-		verdicts = append(verdicts, verdictText(names[i], p))
+		verdicts = append(verdicts, verdictText(names[i], r))
 	}
-	v.table.Layout.(*tableLayout).rows = len(rows)
-	v.table.Objects, v.verdicts.Objects = append(rows, cells...), verdicts
+	v.table.Layout.(*tableLayout).rows = len(bgs)
+	v.table.Objects, v.verdicts.Objects = append(bgs, cells...), verdicts
 	v.table.Refresh()
 	v.verdicts.Refresh()
 }
@@ -164,11 +177,13 @@ func fraction(v, most float64) float64 {
 	return max(0, min(v/most, 1))
 }
 
-// verdictText is a run's verdict and why, after its name and, where the
+// verdictText is a row's verdict and why, after its name and, where the
 // name does not say it, its model as the table would show it ("threads, 5
 // workers, switch 5ms", a command in full): the table leaves that column
-// out to fit an 800-pixel window.
-func verdictText(name string, p *profile.Profile) *widget.RichText {
+// out to fit an 800-pixel window. With repeats, which run it is and what
+// made the figures unreliable come first (rowNotes).
+func verdictText(name string, r runtext.Row) *widget.RichText {
+	p := r.Run
 	style := func(bold bool) widget.RichTextStyle {
 		return widget.RichTextStyle{Inline: true, SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Bold: bold}}
 	}
@@ -178,7 +193,7 @@ func verdictText(name string, p *profile.Profile) *widget.RichText {
 	}
 	rt := widget.NewRichText(
 		&widget.TextSegment{Text: name, Style: style(true)},
-		&widget.TextSegment{Text: model + ": " + runtext.OutcomeAndWhy(p), Style: style(false)},
+		&widget.TextSegment{Text: model + ": " + rowNotes(r) + runtext.OutcomeAndWhy(p), Style: style(false)},
 	)
 	rt.Wrapping = fyne.TextWrapWord
 	return rt
@@ -197,44 +212,52 @@ func cell(text string, header, number bool) *widget.Label {
 
 // tableLayout lays out cells row by row in cols columns, each column as
 // wide as its widest cell (the wide ones at least barWidth, for their
-// bars) plus an equal share of the spare width. The first rows objects are
-// the data rows' backgrounds (runRow), laid under the cells of their row
-// and told where the columns are.
+// bars) plus an equal share of the spare width, each row as tall as its
+// tallest cell (a heading or a spread may take two lines). The first rows
+// objects are the data rows' backgrounds (runRow), laid under the cells of
+// their row and told where the columns are.
 type tableLayout struct {
 	cols   int
 	wide   []int // columns that hold bars
 	rows   int
 	widths []float32 // scratch: column widths
 	xs     []float32 // scratch: where each column starts
+	ys     []float32 // scratch: where each row starts, and the bottom last
 }
 
 // barWidth is the least width of a column with bars.
 const barWidth = 60
 
-func (l *tableLayout) measure(objs []fyne.CanvasObject) (width, rowH float32) {
+// measure sizes the columns (widths) and rows (ys) and returns the width.
+func (l *tableLayout) measure(objs []fyne.CanvasObject) (width float32) {
 	l.widths = append(l.widths[:0], make([]float32, l.cols)...)
 	for _, c := range l.wide {
 		l.widths[c] = barWidth
 	}
-	for i, o := range objs[min(l.rows, len(objs)):] {
+	cells := objs[min(l.rows, len(objs)):]
+	rows := (len(cells) + l.cols - 1) / l.cols
+	l.ys = append(l.ys[:0], make([]float32, rows+1)...)
+	for i, o := range cells {
 		m := o.MinSize()
 		l.widths[i%l.cols] = max(l.widths[i%l.cols], m.Width)
-		rowH = max(rowH, m.Height)
+		l.ys[i/l.cols+1] = max(l.ys[i/l.cols+1], m.Height) // the row's height, summed below
+	}
+	for r := 1; r <= rows; r++ {
+		l.ys[r] += l.ys[r-1]
 	}
 	for _, w := range l.widths {
 		width += w
 	}
-	return width, rowH
+	return width
 }
 
 func (l *tableLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	w, rowH := l.measure(objs)
-	rows := (len(objs) - min(l.rows, len(objs)) + l.cols - 1) / l.cols
-	return fyne.NewSize(w, float32(rows)*rowH)
+	w := l.measure(objs)
+	return fyne.NewSize(w, l.ys[len(l.ys)-1])
 }
 
 func (l *tableLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	w, rowH := l.measure(objs)
+	w := l.measure(objs)
 	spare := max(0, size.Width-w) / float32(l.cols)
 	l.xs = append(l.xs[:0], make([]float32, l.cols)...)
 	for col := 1; col < l.cols; col++ {
@@ -242,17 +265,19 @@ func (l *tableLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	bgs := objs[:min(l.rows, len(objs))]
 	for i, o := range objs[len(bgs):] {
-		col := i % l.cols
-		o.Move(fyne.NewPos(l.xs[col], float32(i/l.cols)*rowH))
-		o.Resize(fyne.NewSize(l.widths[col]+spare, rowH))
+		col, row := i%l.cols, i/l.cols
+		o.Move(fyne.NewPos(l.xs[col], l.ys[row]))
+		o.Resize(fyne.NewSize(l.widths[col]+spare, l.ys[row+1]-l.ys[row]))
 	}
 	for i, b := range bgs {
 		r := b.(*runRow)
 		for j, col := range l.wide {
 			r.bars[j].x, r.bars[j].w = l.xs[col], l.widths[col]+spare
 		}
-		r.Move(fyne.NewPos(0, float32(i+1)*rowH))
-		r.Resize(fyne.NewSize(size.Width, rowH))
+		if i+2 < len(l.ys) { // row i+1: the heading is row 0
+			r.Move(fyne.NewPos(0, l.ys[i+1]))
+			r.Resize(fyne.NewSize(size.Width, l.ys[i+2]-l.ys[i+1]))
+		}
 		r.Refresh()
 	}
 }

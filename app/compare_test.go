@@ -14,6 +14,7 @@ import (
 	"corescope/heatmap"
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -158,7 +159,7 @@ func TestVerdictNamesTheModel(t *testing.T) {
 		{python, "threads · CPython 3.11.2 (threads, 5 workers, switch 5ms): "},
 		{sequential, "sequential: "},
 	} {
-		if got := verdictText(runName(tt.p), tt.p).String(); !strings.HasPrefix(got, tt.want) {
+		if got := verdictText(runName(tt.p), runtext.Rows([]*profile.Profile{tt.p})[0]).String(); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("verdict line = %q; want it to begin %q", got, tt.want)
 		}
 	}

@@ -44,24 +44,29 @@ func rateName(d time.Duration) string {
 
 // controls are the fields that make a spec.Spec.
 type controls struct {
-	backend  *widget.Select
-	pyInfo   *widget.Label // the interpreter's version, or why it cannot run
-	command  *field
-	python   *field // the interpreter's path; empty = python3 as --python finds it
-	browse   *button
-	start    *widget.Select // the Python processes model's start method
-	code     *button        // shows the chosen model's code
-	workload *widget.Select
-	model    *widget.Select
-	tasks    *field
-	workers  *field
-	latency  *field
-	switches *field // the threads model's switch interval
+	backend *widget.Select
+	pyInfo  *widget.Label // the interpreter's version, or why it cannot run
+	command *field
+	// shellHint says how to run a command line with shell syntax
+	// (controls_command.go).
+	shellHint *widget.Label
+	python    *field // the interpreter's path; empty = python3 as --python finds it
+	browse    *button
+	start     *widget.Select // the Python processes model's start method
+	code      *button        // shows the chosen model's code
+	workload  *widget.Select
+	model     *widget.Select
+	tasks     *field
+	workers   *field
+	latency   *field
+	switches  *field // the threads model's switch interval
 
 	// asker finds out, off the UI goroutine, what an interpreter is.
 	asker pythonAsker
 	size  *field
 	rate  *widget.Select
+	// repeat is how many times each run is measured (controls_repeat.go).
+	repeat *field
 
 	cluster  *clusterFields // the Cluster source's
 	rateForm *widget.Form   // the sampling rate, which a cluster's interval replaces
@@ -172,18 +177,16 @@ func newControls(do func(func())) *controls {
 		},
 	}
 	c.goForm = widget.NewForm()
-	c.cmdForm = widget.NewForm(
-		// Short enough for the sidebar: a longer hint was cut off.
-		&widget.FormItem{Text: "Command", Widget: c.command, HintText: "program and args, no shell"},
-	)
-	c.rateForm = widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often cores are read"})
+	c.cmdForm = widget.NewForm(c.commandItem(changed))
+	c.rateForm = widget.NewForm(&widget.FormItem{Text: "Sampling", Widget: c.rate, HintText: "how often cores are read"},
+		c.repeatItem(do, changedText))
 	c.cluster = newClusterFields(do, changed)
 	c.backend = widget.NewSelect([]string{backendGo, backendPython, backendCommand, backendCluster}, func(string) { c.showBackend(); changed() })
 	backendForm := widget.NewForm(&widget.FormItem{Text: "Run", Widget: container.NewVBox(c.backend, c.pyInfo),
 		HintText: "built-in models, a program or a cluster"})
 	c.content = container.NewVBox(backendForm, c.goForm, c.cmdForm, c.cluster.form, c.rateForm)
 	c.fields = []fyne.Disableable{c.backend, c.command, c.python, c.browse, c.start, c.workload, c.model, c.tasks,
-		c.workers, c.latency, c.switches, c.size, c.rate}
+		c.workers, c.latency, c.switches, c.size, c.rate, c.repeat}
 	c.fields = append(c.fields, c.cluster.disableables()...)
 
 	// The sidebar is narrow: a command wraps over lines instead of hiding
@@ -429,7 +432,7 @@ func (c *controls) specs() ([]spec.Spec, error) {
 		_, err, _ := c.asker.known(strings.TrimSpace(c.python.Text))
 		return nil, err
 	}
-	return c.input().Specs()
+	return nameCommands(c.input().Specs())
 }
 
 // valid reports whether the fields make a runnable spec.
@@ -438,7 +441,11 @@ func (c *controls) valid() bool {
 		_, err := c.cluster.options()
 		return err == nil
 	}
-	_, err := c.specs()
+	specs, err := c.specs()
+	if err != nil {
+		return false
+	}
+	_, err = c.repeats(len(specs))
 	return err == nil
 }
 

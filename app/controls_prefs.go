@@ -26,6 +26,7 @@ const (
 	prefWhole    = "whole_machine"
 	prefPython   = "python"
 	prefStart    = "start_method"
+	prefRepeat   = "repeat"
 	// The Cluster source's nodes (one a line), interval and duration.
 	prefNodes        = "cluster_nodes"
 	prefNodeInterval = "cluster_interval"
@@ -69,7 +70,7 @@ func (c *controls) prefSelects() map[string]*widget.Select {
 
 func (c *controls) prefFields() map[string]*field {
 	return map[string]*field{prefCommand: c.command, prefTasks: c.tasks, prefWorkers: c.workers,
-		prefLatency: c.latency, prefSwitch: c.switches, prefSize: c.size, prefPython: c.python,
+		prefLatency: c.latency, prefSwitch: c.switches, prefSize: c.size, prefPython: c.python, prefRepeat: c.repeat,
 		prefNodes: c.cluster.nodes, prefNodeInterval: c.cluster.interval, prefNodeDuration: c.cluster.duration}
 }
 

@@ -267,8 +267,8 @@ func (v *liveView) show(p *profile.Profile) {
 	}
 	s := p.Summary
 	v.attribution, v.reason = s.Attribution, s.AttributionNote
-	v.text = fmt.Sprintf("%s: %.2f s wall, %.2f cores used, other programs %.2f cores, machine %.2f busy cores (peak %.2f), corescope itself %.1f%% of one core",
-		p.Label, s.WallS, s.CoresUsed, s.OthersBusyCores, s.MachineBusyCores, s.PeakBusyCores, 100*s.SelfCores)
+	v.text = fmt.Sprintf("%s: %.2f s wall, %.2f CPU s (%.2f cores used), %d context switches, other programs %.2f cores, machine %.2f busy cores (peak %.2f), corescope itself %.1f%% of one core",
+		p.Label, s.WallS, s.CPUS, s.CoresUsed, s.CtxSwitches, s.OthersBusyCores, s.MachineBusyCores, s.PeakBusyCores, 100*s.SelfCores)
 	if p.Watched() {
 		v.text = fmt.Sprintf("%s: %.2f s · %s · corescope itself %.1f%% of one core", p.Label, s.WallS, s.Verdict, 100*s.SelfCores)
 	}

@@ -39,10 +39,10 @@ func newRunBar(onPick func(*profile.Profile)) *runBar {
 	return b
 }
 
-// set lists the runs (named by names), shown selected; enabled says
-// whether the user may pick another now. While a job records, shown is nil:
+// set lists the runs (named by names), shown selected, explained after
+// note (rowNotes); enabled says whether the user may pick another now. While a job records, shown is nil:
 // the views show the run in progress, which has no figures yet.
-func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Profile, enabled, recording bool) {
+func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Profile, note string, enabled, recording bool) {
 	b.setting = true
 	defer func() { b.setting = false }()
 	b.runs = runs
@@ -59,7 +59,7 @@ func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Pro
 	setEnabled(b.pick, enabled)
 	why := ""
 	if shown != nil {
-		why = runtext.OutcomeAndWhy(shown)
+		why = note + runtext.OutcomeAndWhy(shown)
 	}
 	showNote(b.why, why)
 }

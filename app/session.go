@@ -7,6 +7,7 @@ import (
 
 	"corescope/profile"
 	"corescope/runtext"
+	"corescope/spec"
 )
 
 // session is what the window holds besides its widgets: the runs, grouped
@@ -30,18 +31,24 @@ type session struct {
 type groupKind int
 
 const (
-	comparison groupKind = iota // one "Compare all"
-	singleRuns                  // every single Run of the session
-	openedFile                  // the runs of one file
+	comparison  groupKind = iota // one "Compare all"
+	singleRuns                   // every single Run of the session
+	openedFile                   // the runs of one file
+	commandRuns                  // every command Run of the session
 )
 
 // runGroup is runs that belong side by side: one time scale in the Compare
-// tab, speedups against the group's own baseline (its sequential run).
+// tab, speedups against the group's own baseline (its sequential run, or
+// for commands the one picked: baseline).
 type runGroup struct {
 	kind groupKind
 	n    int    // a comparison's number, from 1
 	file string // an opened file's name
 	runs []*profile.Profile
+	// baseline is the label of the command speedups are measured against:
+	// the first command's, or the one the user picked; "" for other groups,
+	// whose runs are measured against the sequential run of their workload.
+	baseline string
 }
 
 // String names the group as the comparison selector lists it:
@@ -56,14 +63,21 @@ func (g *runGroup) String() string {
 		return fmt.Sprintf("Comparison %d (%s%s)", g.n, runtext.Count(len(g.runs), "run"), what)
 	case singleRuns:
 		return fmt.Sprintf("Single runs (%d)", len(g.runs))
+	case commandRuns:
+		return fmt.Sprintf("Commands (%d)", len(g.runs))
 	}
 	return fmt.Sprintf("%s (%s)", g.file, runtext.Count(len(g.runs), "run"))
 }
 
-// groupFor is the group a job's runs join: a new comparison for a job of
-// several runs, the single runs' group otherwise.
-func (s *session) groupFor(runs int) *runGroup {
-	if runs > 1 {
+// groupFor is the group a job of specs joins: a new comparison for a job
+// of several specs, the commands' group for a command, the single runs'
+// group otherwise.
+func (s *session) groupFor(specs []spec.Spec) *runGroup {
+	kind := singleRuns
+	if len(specs) == 1 && specs[0].Backend == spec.BackendCommand {
+		kind = commandRuns
+	}
+	if len(specs) > 1 {
 		n := 1
 		for _, g := range s.groups {
 			if g.kind == comparison {
@@ -73,11 +87,11 @@ func (s *session) groupFor(runs int) *runGroup {
 		return &runGroup{kind: comparison, n: n}
 	}
 	for _, g := range s.groups {
-		if g.kind == singleRuns {
+		if g.kind == kind {
 			return g
 		}
 	}
-	return &runGroup{kind: singleRuns}
+	return &runGroup{kind: kind}
 }
 
 // fileGroup is a new group for the runs of the file at path.
@@ -97,7 +111,7 @@ func (s *session) add(g *runGroup, ps ...*profile.Profile) {
 	g.runs = append(g.runs, ps...)
 	s.runs = append(s.runs, ps...)
 	if g.kind != openedFile {
-		runtext.Conclude(g.runs)
+		g.conclude()
 	}
 	s.group, s.shown = g, ps[len(ps)-1]
 }
@@ -139,17 +153,40 @@ func (s *session) show(p *profile.Profile) {
 }
 
 // runChoices name every run for the run selector, grouped newest group
-// first: "Comparison 2: threads"; names are unique within a group.
+// first, each group's repeats together: "Comparison 2: threads", "Comparison
+// 3: threads, repeat 2 of 3"; names are unique within a group.
 func (s *session) runChoices() (names []string, runs []*profile.Profile) {
 	for i := len(s.groups) - 1; i >= 0; i-- {
 		g := s.groups[i]
 		title := g.String()
-		for j, name := range runtext.Names(g.runs) {
-			names = append(names, title+": "+runtext.Mark(name, g.runs[j]))
-			runs = append(runs, g.runs[j])
+		rows := runtext.Rows(g.runs)
+		for j, name := range runtext.Names(runtext.Shown(rows)) {
+			for _, p := range rows[j].Group.Runs {
+				of := rows[j].Group.Repeats()
+				if p.Warmup {
+					of = rows[j].Group.Warmups()
+				}
+				names = append(names, title+": "+runtext.Mark(runtext.Repeat(name, p.Repeat, of, p.Warmup), p))
+				runs = append(runs, p)
+			}
 		}
 	}
 	return names, runs
+}
+
+// rowOf is the row of the session's groups that holds run p, as the one
+// run it stands for: what the run bars explain it with.
+func (s *session) rowOf(p *profile.Profile) runtext.Row {
+	for _, g := range s.groups {
+		if slices.Contains(g.runs, p) {
+			for _, r := range runtext.Rows(g.runs) {
+				if slices.Contains(r.Group.Runs, p) {
+					return runtext.Row{Group: r.Group, Run: p}
+				}
+			}
+		}
+	}
+	return runtext.Rows([]*profile.Profile{p})[0]
 }
 
 // clear forgets every run.

@@ -42,6 +42,7 @@ func TestSessionGroups(t *testing.T) {
 			Summary: profile.Summary{WallS: 1}}
 	}
 	seq, thr := run(spec.Sequential), run(spec.Threads)
+	one, two := []spec.Spec{seq.Spec}, []spec.Spec{seq.Spec, thr.Spec}
 	seq2, thr2 := run(spec.Sequential), run(spec.Threads)
 	single, opened := run(spec.Processes), run(spec.Async)
 	type step struct {
@@ -52,11 +53,11 @@ func TestSessionGroups(t *testing.T) {
 		shown   *profile.Profile
 	}
 	steps := []step{
-		{"a comparison", func(s *session) { s.add(s.groupFor(2), seq, thr) },
+		{"a comparison", func(s *session) { s.add(s.groupFor(two), seq, thr) },
 			[]string{"Comparison 1 (2 runs, cpu)"}, 0, thr},
-		{"a second comparison, run by run", func(s *session) { g := s.groupFor(2); s.add(g, seq2); s.add(g, thr2) },
+		{"a second comparison, run by run", func(s *session) { g := s.groupFor(two); s.add(g, seq2); s.add(g, thr2) },
 			[]string{"Comparison 2 (2 runs, cpu)", "Comparison 1 (2 runs, cpu)"}, 0, thr2},
-		{"a single run", func(s *session) { s.add(s.groupFor(1), single) },
+		{"a single run", func(s *session) { s.add(s.groupFor(one), single) },
 			[]string{"Single runs (1)", "Comparison 2 (2 runs, cpu)", "Comparison 1 (2 runs, cpu)"}, 0, single},
 		{"a file", func(s *session) { s.add(fileGroup("/tmp/old.json"), opened) },
 			[]string{"old.json (1 run)", "Single runs (1)", "Comparison 2 (2 runs, cpu)", "Comparison 1 (2 runs, cpu)"}, 0, opened},
@@ -73,8 +74,8 @@ func TestSessionGroups(t *testing.T) {
 			t.Errorf("%s: choices %q, chosen %d, shown %v; want %q, %d, %v", st.name, got, s.chosen(), s.shown, st.choices, st.chosen, st.shown)
 		}
 	}
-	s.add(s.groupFor(2), seq, thr)
-	if got := s.groupFor(2).n; got != 2 {
+	s.add(s.groupFor(two), seq, thr)
+	if got := s.groupFor(two).n; got != 2 {
 		t.Errorf("after a clear and one comparison, the next is numbered %d; want 2", got)
 	}
 	if s.group.runs[1].Summary.Speedup == nil {

@@ -14,10 +14,11 @@ import (
 )
 
 // TestThreadsTabFoldsSmallProcesses shows a recorded python3 behind a
-// pyenv shim: 4 busy threads of process 10 and 30 processes of 1 ms each
-// (20 of them bash). The 30 share one lane, last, which draws each of
-// their slices; the tab says what the lane holds, and pointing at one of
-// its slices names that process.
+// pyenv shim: 4 busy threads of process 10 and, before they got busy, 30
+// processes of 1 ms each (20 of them bash): its start-up processes. The 30
+// share one lane, last, which draws each of their slices; the tab says
+// what the lane holds, and pointing at one of its slices names that
+// process.
 func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 	v, _ := threadsTab(t, 800, 500)
 	p := tenFrames(t)
@@ -39,7 +40,7 @@ func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 	for _, t := range r.labels.texts {
 		labels = append(labels, t.Text)
 	}
-	if want := []string{"python3 10", "python3 11", "python3 12", "python3 13", "30 processes"}; !slices.Equal(labels, want) {
+	if want := []string{"python3 10", "python3 11", "python3 12", "python3 13", "30 start-up processes"}; !slices.Equal(labels, want) {
 		t.Fatalf("lane labels = %q; want %q", labels, want)
 	}
 	drawn := 0
@@ -51,7 +52,7 @@ func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 	if drawn < 30 {
 		t.Errorf("the fold's lane has %d drawn pixels; want one at least for each of its 30 slices", drawn)
 	}
-	if want := "The last lane merges 30 processes, each under 2 ms on a core (0.03 s on a core in all: bash ×20, 10 unnamed)."; !strings.HasSuffix(v.about.Text, want) {
+	if want := "The last lane merges 30 start-up processes (0.03 s on a core in all: bash ×20, 10 unnamed)."; !strings.HasSuffix(v.about.Text, want) {
 		t.Errorf("the tab says %q; want it to end %q", v.about.Text, want)
 	}
 
@@ -60,10 +61,10 @@ func TestThreadsTabFoldsSmallProcesses(t *testing.T) {
 	pos := func(t float64) fyne.Position {
 		return fyne.NewPos(l.x0+float32((t-from)/(to-from))*l.width, l.areaH*4.5/5)
 	}
-	if got := l.readout(pos(0.0105)); !strings.HasPrefix(got, "bash (pid 100) tid 100, one of 30 processes, each under 2 ms on a core\n") {
+	if got := l.readout(pos(0.0105)); !strings.HasPrefix(got, "bash (pid 100) tid 100, one of 30 start-up processes\n") {
 		t.Errorf("readout on process 100's slice = %q; want it named, one of the fold", got)
 	}
-	if got := l.readout(pos(0.9)); !strings.HasPrefix(got, "30 processes, each under 2 ms on a core\n") {
+	if got := l.readout(pos(0.9)); !strings.HasPrefix(got, "30 start-up processes\n") {
 		t.Errorf("readout on the fold's lane where none ran = %q; want the fold named", got)
 	}
 }

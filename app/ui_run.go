@@ -56,8 +56,13 @@ func (u *UI) Run() {
 		u.setStatus(err.Error())
 		return
 	}
+	repeat, err := u.ctl.repeats(len(specs))
+	if err != nil {
+		u.setStatus(err.Error())
+		return
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{specs: specs, group: u.groupFor(len(specs)), cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue()}
+	j := &job{specs: specs, group: u.groupFor(specs), repeat: repeat, cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue()}
 	u.start(ctx, j, u.record)
 }
 

@@ -15,6 +15,7 @@ func (u *UI) addRunBars() {
 	u.threads.content = container.NewBorder(u.bars.threads.content, nil, nil, nil, u.threads.content)
 	u.compare.onSelect = u.selectRun
 	u.compare.onGroup = u.chooseGroup
+	u.compare.onBaseline = u.pickBaseline
 	u.updateRuns()
 }
 
@@ -55,6 +56,17 @@ func (u *UI) chooseGroup(i int) {
 	u.updateRuns()
 }
 
+// pickBaseline measures the shown group's speedups against the run
+// labelled label, and shows them again.
+func (u *UI) pickBaseline(label string) {
+	if u.group == nil || u.job != nil {
+		return
+	}
+	u.group.setBaseline(label)
+	u.showGroup()
+	u.updateRuns()
+}
+
 // clearRuns empties the session.
 func (u *UI) clearRuns() {
 	if !u.allowed(true).clear {
@@ -82,12 +94,18 @@ func (u *UI) updateRuns() {
 	can := u.allowed(true)
 	setEnabled(u.compare.clearBtn, can.clear)
 	u.compare.setGroups(u.choices(), u.chosen(), can.pick)
+	labels, current := u.group.baselines()
+	u.compare.setBaselines(labels, current, can.pick)
 	names, runs := u.runChoices()
 	shown := u.shown
 	if u.job != nil {
 		shown = nil
 	}
+	note := ""
+	if shown != nil {
+		note = rowNotes(u.rowOf(shown))
+	}
 	for _, b := range []*runBar{u.bars.live, u.bars.threads} {
-		b.set(names, runs, shown, can.pick, u.job != nil)
+		b.set(names, runs, shown, note, can.pick, u.job != nil)
 	}
 }

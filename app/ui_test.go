@@ -51,6 +51,9 @@ func newTestUI(t *testing.T, opt Options, record recorder.RecordFunc) (*UI, uiLo
 	if record != nil {
 		u.recorder = record
 	}
+	// One run of each spec, whatever Compare all's default: the tests of
+	// repeats set the field themselves (repeats_test.go).
+	u.ctl.repeat.SetText("1")
 	t.Cleanup(func() {
 		if u.job != nil { // let a test that failed early end its run
 			u.Stop()
@@ -368,10 +371,12 @@ func TestRunRecordsARealSubject(t *testing.T) {
 }
 
 // TestCompareFitsASmallWindow checks that the Compare tab of a full
-// "Compare all" session needs no sideways scrolling in an 800x600 window.
+// "Compare all" session, repeated, needs no sideways scrolling in an
+// 800x600 window.
 func TestCompareFitsASmallWindow(t *testing.T) {
 	u, loop := newTestUI(t, Options{}, fakeRecord(3))
 	u.ctl.model.SetSelected(compareAll)
+	u.ctl.repeat.SetText("2") // every figure with its spread
 	test.Tap(u.runBtn)
 	loop.until(t, 20*time.Second, "Compare all to end", func() bool { return u.job == nil })
 	u.runs[1].Error = "stopped by the user after 0.1 s" // the longest name a run gets

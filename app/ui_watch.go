@@ -24,7 +24,7 @@ func (u *UI) watch() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := spec.Spec{Interval: spec.Duration(opt.Interval), Name: "watch"}
-	j := &job{specs: []spec.Spec{s}, group: u.groupFor(1), cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue(),
+	j := &job{specs: []spec.Spec{s}, group: u.groupFor([]spec.Spec{s}), cancel: cancel, started: time.Now(), index: -1, out: newOutputQueue(),
 		watching: len(opt.Addresses)}
 	u.start(ctx, j, func(ctx context.Context, j *job, done chan<- struct{}) { u.recordWatch(ctx, j, opt, done) })
 }
