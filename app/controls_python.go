@@ -9,13 +9,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/runners"
+	"corescope/runtext"
 )
 
 // isPython reports whether the Python backend is chosen.
 func (c *controls) isPython() bool { return c.backend.Selected == backendPython }
 
-// updatePython says which interpreter the Python backend runs, or why it
-// cannot run one (runners.FindPython asks each interpreter once).
+// updatePython says which interpreter the Python backend runs, and the
+// one a shim given resolves to, which runs instead, or why it cannot run
+// one (runners.FindPython asks each interpreter once).
 func (c *controls) updatePython() {
 	if !c.isPython() {
 		c.pyInfo.Hide()
@@ -31,6 +33,9 @@ func (c *controls) updatePython() {
 		text, importance = "Unavailable: "+err.Error(), widget.DangerImportance
 	case py.GIL:
 		text += ", GIL"
+	}
+	if real := py.Resolved(); err == nil && known && real != "" { // a shim: what runs instead, as the CLI says it
+		text += "\n" + runtext.Resolution(cmp.Or(strings.TrimSpace(c.python.Text), "python3"), real)
 	}
 	if c.pyInfo.Text != text || c.pyInfo.Importance != importance || c.pyInfo.Hidden {
 		c.pyInfo.Importance = importance

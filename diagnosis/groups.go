@@ -144,18 +144,14 @@ func (g Group) spread(of func(*profile.Profile) float64) Spread {
 }
 
 // Shown is the run that stands for the group in pictures and in the
-// table's figures that are not spreads: the measured run whose wall is
-// the median's (with an even count, the nearest to it, the earlier on a
-// tie); without a measured run, the last run.
+// table's figures that are not spreads: the measured run of the median
+// wall (with an even count, the faster of the two in the middle, the
+// earlier on a tie); without a measured run, the last run.
 func (g Group) Shown() *profile.Profile {
 	ms := g.Measured()
 	if len(ms) == 0 {
 		return g.Runs[len(g.Runs)-1]
 	}
-	median := g.Wall().Median
-	return slices.MinFunc(ms, func(a, b *profile.Profile) int {
-		return cmpFloat(abs(a.Summary.WallS-median), abs(b.Summary.WallS-median))
-	})
+	slices.SortStableFunc(ms, func(a, b *profile.Profile) int { return cmpFloat(a.Summary.WallS, b.Summary.WallS) })
+	return ms[(len(ms)-1)/2]
 }
-
-func abs(x float64) float64 { return max(x, -x) }

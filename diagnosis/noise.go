@@ -5,10 +5,14 @@ import (
 )
 
 // The noise thresholds: past any of them a group's figures are unreliable,
-// and the views say so next to them. Chosen on recorded runs (see
-// noise_test.go): quiet repeats here disagreed by at most 7% in wall time
-// and 4% in CPU per task; with a busy loop started among them, by 38-95%
-// and 10-62%.
+// and the views say so next to them. Chosen on comparisons recorded on a
+// shared 2-core machine, 3 repeats of each model (noise_test.go, its
+// testdata): repeats during which other programs kept at most 0.12 cores
+// busy agreed within 5% in wall time and 4% in CPU per task; beside a
+// steady load of 1.1-1.4 cores, within 9-19% and 3-6% (Python), up to 12%
+// in CPU per task for Go's threads; with busy loops started among the
+// repeats, walls 21-125% apart, and Python's CPU per task 18-22% (Go's, which
+// the loops only time-shared, within 9%).
 const (
 	// SpreadShare bounds how far the repeats' walls may disagree:
 	// (max-min)/median.

@@ -19,9 +19,10 @@ import (
 //     of its slices from which it was on a core at least BusyShare of the
 //     next sampling interval (without a switch timeline, the first
 //     interval whose samples say so);
-//   - its start-up processes are the other processes seen before that
-//     moment that ended by one interval after it: a shim's bash and pyenv,
-//     a wrapper's helpers;
+//   - its start-up processes are the other processes that ended by one
+//     interval after that moment: a shim's bash and pyenv, a wrapper's
+//     helpers (the last of which may end a little after the interpreter
+//     the shim starts took the main process over and got busy);
 //   - start-up ends at the later of the two: the main process's busy
 //     stretch, and the end of the last start-up process.
 //
@@ -139,14 +140,14 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-// startupProcesses are the processes other than main seen before busy (on
-// the frames' axis) that ended by one interval after it, and the time from
-// the subject's start until the last of them ended.
+// startupProcesses are the processes other than main that ended by one
+// interval after busy (on the frames' axis), and the time from the
+// subject's start until the last of them ended.
 func startupProcesses(procs []profile.ProcessLife, main int, busy, interval, start float64) ([]profile.ProcessLife, float64) {
 	var shim []profile.ProcessLife
 	end := 0.0
 	for _, l := range procs {
-		if l.PID != main && l.FirstS < busy && l.LastS <= busy+interval {
+		if l.PID != main && l.LastS <= busy+interval {
 			shim = append(shim, l)
 			end = max(end, l.LastS-start)
 		}

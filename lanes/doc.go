@@ -9,5 +9,5 @@
 // blocks a pixel, not their number. Ids and core numbers from a subject or
 // a file are taken as they come, whatever their value.
 //
-// Imports: profile, spec.
+// Imports: profile, spec, diagnosis (start-up processes), runtext (the fold's words).
 package lanes

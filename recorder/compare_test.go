@@ -110,3 +110,36 @@ func TestCompareHandsOverCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanInterleavesRepeats checks the order of a comparison's runs:
+// warm-ups first, then the repeats, each round every spec in turn, and
+// that each profile keeps which repeat it is.
+func TestPlanInterleavesRepeats(t *testing.T) {
+	specs := []spec.Spec{{Backend: spec.BackendGo, Model: spec.Sequential}, {Backend: spec.BackendGo, Model: spec.Threads}}
+	var got []string
+	for _, r := range Plan(specs, 3, 1) {
+		got = append(got, fmt.Sprintf("%s %d/%d %v", r.Spec.Model, r.Repeat, r.Of, r.Warmup))
+	}
+	want := []string{"sequential 1/1 true", "threads 1/1 true", "sequential 1/3 false", "threads 1/3 false",
+		"sequential 2/3 false", "threads 2/3 false", "sequential 3/3 false", "threads 3/3 false"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Plan(2 specs, repeat 3, warmup 1) = %q; want %q", got, want)
+	}
+	if n := len(Plan(specs, 0, -1)); n != 2 {
+		t.Errorf("Plan with no repeat and no warm-up = %d runs; want one each", n)
+	}
+	opt := CompareOptions{Options: Options{Machine: &profile.Machine{}, OnFrame: func(profile.Frame) {}}, Repeat: 2, Warmup: 1,
+		Record: scriptedRecord(make([]error, 6), -1, nil)}
+	ps, err := Compare(context.Background(), specs, opt)
+	if err != nil || len(ps) != 6 {
+		t.Fatalf("Compare(repeat 2, warmup 1) = %d profiles, %v; want 6", len(ps), err)
+	}
+	got = nil
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%s %d %v", p.Spec.Model, p.Repeat, p.Warmup))
+	}
+	want = []string{"sequential 1 true", "threads 1 true", "sequential 1 false", "threads 1 false", "sequential 2 false", "threads 2 false"}
+	if !slices.Equal(got, want) {
+		t.Errorf("profiles = %q; want %q", got, want)
+	}
+}

@@ -37,7 +37,7 @@ func Which(g diagnosis.Group, p *profile.Profile) string {
 	case p == g.Shown() && g.Wall().N%2 == 1:
 		return which + ", the median wall"
 	case p == g.Shown():
-		return which + ", the nearest the median wall"
+		return which + ", the faster of the two middle walls"
 	}
 	return which
 }

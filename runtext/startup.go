@@ -30,7 +30,7 @@ func Startup(p *profile.Profile) string {
 	switch {
 	case st.FromTasks && st.InterpreterS > 0:
 		parts = append(parts, fmt.Sprintf("%s %s", starting(p), Seconds(st.InterpreterS)))
-	case !st.FromTasks && rest >= 0.01: // what rounds to 0.00 s says nothing
+	case !st.FromTasks && (rest >= 0.05 || rest > st.S/2): // not the few ms between the shim's end and the main process's busy slice
 		parts = append(parts, fmt.Sprintf("%s (its main process) kept no core busy for %s", cmp.Or(st.Main.Name, "the program"), Seconds(rest)))
 	}
 	if st.PoolS > 0 {
