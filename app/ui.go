@@ -84,6 +84,7 @@ func New(a fyne.App, opt Options) *UI {
 
 	if opt.Demo {
 		u.ctl.set(demoInput)
+		u.ctl.repeat.SetText("1") // a quick look at every model, not a measurement
 	} else {
 		loadPrefs(a.Preferences(), u.ctl, u.live)
 		u.keepPrefs = true // not before: restoring a choice calls savePrefs

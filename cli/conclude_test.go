@@ -13,8 +13,9 @@ import (
 
 // concluded fails the test unless every run in the file at path carries
 // the verdict runtext.Conclude words for it, and the command's output
-// shows each run's outcome: the recorder judges nothing, so the command
-// that shows and saves the runs must conclude them.
+// shows the outcome of each run that stands for its repeats (runtext.Rows):
+// the recorder judges nothing, so the command that shows and saves the
+// runs must conclude them.
 func concluded(t *testing.T, path, stdout string) []*profile.Profile {
 	t.Helper()
 	ps, err := profile.Load(path)
@@ -25,8 +26,10 @@ func concluded(t *testing.T, path, stdout string) []*profile.Profile {
 		if v := p.Summary.Verdict; v == "" || v != runtext.Verdict(p) {
 			t.Errorf("%s: --json verdict %q; want the concluded %q", p.Label, v, runtext.Verdict(p))
 		}
-		if !strings.Contains(stdout, runtext.Outcome(p)) {
-			t.Errorf("%s: the output does not show its outcome %q:\n%s", p.Label, runtext.Outcome(p), stdout)
+	}
+	for _, r := range runtext.Rows(ps) {
+		if !strings.Contains(stdout, runtext.Outcome(r.Run)) {
+			t.Errorf("%s: the output does not show its outcome %q:\n%s", r.Run.Label, runtext.Outcome(r.Run), stdout)
 		}
 	}
 	return ps

@@ -74,7 +74,7 @@ func TestCLICompareCommands(t *testing.T) {
 	py, dir := python3(t), t.TempDir()
 	seq, pool := script(t, dir, "seq.py", seqPy), script(t, dir, "pool.py", poolPy)
 	jsonPath := filepath.Join(dir, "c.json")
-	code, stdout, stderr := cli("compare", "--cmd", py+" "+seq, "--cmd", py+" '"+pool+"'", "--json", jsonPath)
+	code, stdout, stderr := cli("compare", "--cmd", py+" "+seq, "--cmd", py+" '"+pool+"'", "--repeat", "1", "--json", jsonPath)
 	if code != ExitOK {
 		t.Fatalf("compare --cmd: exit %d, stderr %q", code, stderr)
 	}
@@ -82,8 +82,8 @@ func TestCLICompareCommands(t *testing.T) {
 		t.Errorf("the scripts' own output appeared %d times; want each script's line:\n%s", n, stdout)
 	}
 	got := table(t, stdout)
-	if !regexp.MustCompile(`(?m)^seq\.py +[0-9.]+ s +1\.00x`).MatchString(got) ||
-		!regexp.MustCompile(`(?m)^pool\.py +[0-9.]+ s +[0-9.]+x`).MatchString(got) {
+	if !regexp.MustCompile(`(?m)^seq\.py +[0-9.]+ s +(-|[0-9.]+ s) +1\.00x`).MatchString(got) ||
+		!regexp.MustCompile(`(?m)^pool\.py +[0-9.]+ s +(-|[0-9.]+ s) +[0-9.]+x`).MatchString(got) {
 		t.Errorf("compare --cmd table:\n%s\nwant seq.py at 1.00x and pool.py with a speedup", got)
 	}
 	code, report, stderr := cli("report", jsonPath)
@@ -91,8 +91,8 @@ func TestCLICompareCommands(t *testing.T) {
 		t.Errorf("report of the saved file: exit %d, stderr %q,\n%s\nwant the compare's table:\n%s", code, stderr, report, got)
 	}
 
-	code, stdout, _ = cli("compare", "--cmd", py+" "+seq, "--cmd", py+" "+pool, "--label", "one", "--label", "two", "--baseline", "two")
-	if got := table(t, stdout); code != ExitOK || !regexp.MustCompile(`(?m)^two +[0-9.]+ s +1\.00x`).MatchString(got) {
+	code, stdout, _ = cli("compare", "--cmd", py+" "+seq, "--cmd", py+" "+pool, "--label", "one", "--label", "two", "--baseline", "two", "--repeat", "1")
+	if got := table(t, stdout); code != ExitOK || !regexp.MustCompile(`(?m)^two +[0-9.]+ s +(-|[0-9.]+ s) +1\.00x`).MatchString(got) {
 		t.Errorf("--label one --label two --baseline two: exit %d,\n%s\nwant two at 1.00x", code, got)
 	}
 	if code, _, stderr := cli("compare", "--cmd", "true", "--baseline", "nope"); code != ExitUsage || !strings.Contains(stderr, "--baseline") {
@@ -270,7 +270,7 @@ fi
 exec `+py+` "$@"
 `), 0o755)
 	code, stdout, stderr := cli("compare", "--backend", "python", "--python", py, "--python", standIn,
-		"--models", "sequential,threads", "--tasks", "4", "--size", "0.02")
+		"--models", "sequential,threads", "--tasks", "4", "--size", "0.02", "--repeat", "1")
 	if code != ExitOK {
 		t.Fatalf("compare two pythons: exit %d, %q", code, stderr)
 	}
@@ -280,7 +280,7 @@ exec `+py+` "$@"
 			t.Errorf("compare of two interpreters lacks %q:\n%s", want, stdout)
 		}
 	}
-	if n := len(regexp.MustCompile(`(?m) 1\.00x `).FindAllString(stdout, -1)); n != 2 {
+	if n := len(regexp.MustCompile(`(?m)^sequential · [^\n]* 1\.00x `).FindAllString(stdout, -1)); n != 2 {
 		t.Errorf("%d runs at 1.00x; want each interpreter's sequential run as its own baseline:\n%s", n, stdout)
 	}
 }
