@@ -50,8 +50,8 @@ func TestCLICompareRepeats(t *testing.T) {
 		t.Errorf("the table does not say how it was measured:\n%s", stdout)
 	}
 	spread := `[0-9.]+ s \([0-9.]+–[0-9.]+\)`
-	if !regexp.MustCompile(`(?m)^sequential +sequential +` + spread + ` .* 1\.00x `).MatchString(stdout) ||
-		!regexp.MustCompile(`(?m)^goroutines +goroutines, 2 workers +` + spread + ` .* [0-9.]+x \([0-9.]+–[0-9.]+\) `).MatchString(stdout) {
+	if !regexp.MustCompile(`(?m)^sequential +sequential +`+spread+` .* 1\.00x `).MatchString(stdout) ||
+		!regexp.MustCompile(`(?m)^goroutines +goroutines, 2 workers +`+spread+` .* [0-9.]+x \([0-9.]+–[0-9.]+\) `).MatchString(stdout) {
 		t.Errorf("table:\n%s\nwant a row a model, the wall's spread, goroutines' speedup with its range", stdout)
 	}
 	if n := strings.Count(stdout, "\nsequential "); n != 1 {
