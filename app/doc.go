@@ -13,12 +13,15 @@
 //     runs and groups, ui_menu.go opens and saves, ui_export.go exports,
 //     ui_code.go shows a model's code.
 //   - session.go is what the window holds besides widgets: runs, groups,
-//     the job, what is allowed when.
+//     the job, what is allowed when; session_baseline.go what a group's
+//     speedups are measured against.
 //   - controls.go are the run's fields, controls_python.go the Python
 //     backend's interpreter, controls_cluster.go the Cluster source's rows,
-//     controls_prefs.go what the next launch restores.
+//     controls_command.go the command's, controls_repeat.go the Repeat
+//     field, controls_prefs.go what the next launch restores.
 //   - live.go, threads.go and compare.go are the three tabs; live_nodes.go
-//     is the Live tab over a cluster.
+//     is the Live tab over a cluster, compare_repeats.go the Compare tab's
+//     rows of repeats and its baseline picker.
 //   - One widget a file: heatmapwidget.go (with heatmapwidget_nodes.go for
 //     a cluster's rows), threadlanes.go, runlanes.go, corebars.go,
 //     busybar.go, runrow.go, field.go (the entry that dozes), and keys.go's
@@ -32,6 +35,6 @@
 // readout, the time axis, the gestures) for no second user. main only
 // calls New and Window.
 //
-// Imports: recorder, runners, nodes, report, runtext, heatmap, lanes,
+// Imports: recorder, runners, nodes, report, runtext, diagnosis, heatmap, lanes,
 // profile, levels, spec, assets (and Fyne).
 package app

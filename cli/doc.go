@@ -3,6 +3,6 @@
 // and concludes the runs it prints and saves (runtext.Conclude); it never
 // imports Fyne, so it builds and tests without cgo or a display.
 //
-// Imports: recorder, report, runtext, runners, nodes, profile, spec,
-// atomicfile (and golang.org/x/term).
+// Imports: recorder, report, runtext, diagnosis, runners, nodes, profile,
+// spec, atomicfile (and golang.org/x/term).
 package cli
