@@ -107,3 +107,15 @@ func NameCounts(counts map[string]int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// poolStart is how long starting run p's pool took: from its first worker
+// process's start to the first task, as its evidence shows it
+// (diagnosis.StartupOf); without the evidence of a worker's start (a file
+// without samples), the whole start-up, which the interpreter and a shim
+// share with it.
+func poolStart(p *profile.Profile) float64 {
+	if st := diagnosis.StartupOf(p); st.Workers > 0 {
+		return st.PoolS
+	}
+	return p.Summary.StartupS
+}

@@ -1,6 +1,7 @@
 package runtext
 
 import (
+	"strings"
 	"testing"
 
 	"corescope/profile"
@@ -27,6 +28,15 @@ func TestStartupWords(t *testing.T) {
 		if got := Startup(tt.p); got != tt.want {
 			t.Errorf("%s: Startup = %q; want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestWhyAPoolStarted checks that the processes model's explanation says
+// what starting the pool cost, not the whole start-up: the shim's and the
+// interpreter's part are not the pool's.
+func TestWhyAPoolStarted(t *testing.T) {
+	if got, want := Why(profiletest.PoolBehindShim()), "Starting them (fork) cost 0.10 s before the first task began"; !strings.Contains(got, want) {
+		t.Errorf("Why() = %q; want it to say %q", got, want)
 	}
 }
 

@@ -139,13 +139,13 @@ func (f figures) processes() string {
 		text += ", and " + fl
 	}
 	text += "."
-	if f.s.StartupS > 0 {
+	if starting := poolStart(f.p); starting > 0 {
 		how := ""
 		if m := f.p.Spec.StartMethod; m != "" {
 			how = " (" + m + ")"
 		}
 		text += fmt.Sprintf(" Starting them%s cost %s before the first task began (%s at most at once).",
-			how, Seconds(f.s.StartupS), Count(f.s.Procs, "process"))
+			how, Seconds(starting), Count(f.s.Procs, "process"))
 	}
 	return text
 }

@@ -55,7 +55,9 @@ func Sleeper() *profile.Profile {
 func PoolBehindShim() *profile.Profile {
 	p := Model(spec.Processes, 1.7, 1.8)
 	p.Spec.Backend, p.Spec.Interval, p.Machine.Python = spec.BackendPython, spec.Duration(Interval), "CPython 3.11.7"
+	p.Spec.Workers, p.Spec.StartMethod = 2, "fork"
 	s := &p.Summary
+	s.Procs = 3
 	s.SubjectStartS, s.SubjectEndS, s.TasksStartS, s.TasksEndS, s.StartupS = 0.3, 2.0, 0.8, 2.0, 0.5
 	on(p, 10, 0.30, 0.301)
 	for k := range 4 {
