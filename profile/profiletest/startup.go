@@ -15,6 +15,16 @@ func named(p *profile.Profile, pid int, name string) {
 	p.Threads = append(p.Threads, profile.Thread{PID: pid, TID: pid, Name: name, Process: name})
 }
 
+// shim adds to p n processes named name, pids from 100, each on a core
+// for each seconds one after another from from: a shim's.
+func shim(p *profile.Profile, n int, from, each float64, name string) {
+	for k := range n {
+		at := from + each*float64(k)
+		on(p, 100+k, at, at+each)
+		named(p, 100+k, name)
+	}
+}
+
 // Shimmed is a python3 command that started at 0.3 s behind a shim: its
 // main process (10) waits in short slices while 5 bash processes of 20 ms
 // each run one after another until 0.44 s, then computes from 0.45 s to
@@ -24,10 +34,7 @@ func Shimmed() *profile.Profile {
 	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.3, 1.3
 	on(p, 10, 0.30, 0.301)
 	on(p, 10, 0.35, 0.351)
-	for k := range 5 {
-		on(p, 100+k, 0.34+0.02*float64(k), 0.36+0.02*float64(k))
-		named(p, 100+k, "bash")
-	}
+	shim(p, 5, 0.34, 0.02, "bash")
 	on(p, 10, 0.45, 1.3)
 	on(p, 20, 0.6, 1.2)
 	named(p, 10, "python3")
@@ -60,10 +67,7 @@ func PoolBehindShim() *profile.Profile {
 	s.Procs = 3
 	s.SubjectStartS, s.SubjectEndS, s.TasksStartS, s.TasksEndS, s.StartupS = 0.3, 2.0, 0.8, 2.0, 0.5
 	on(p, 10, 0.30, 0.301)
-	for k := range 4 {
-		on(p, 100+k, 0.30+0.06*float64(k), 0.36+0.06*float64(k))
-		named(p, 100+k, "pyenv")
-	}
+	shim(p, 4, 0.30, 0.06, "pyenv")
 	on(p, 10, 0.55, 2.0)
 	on(p, 20, 0.70, 2.0)
 	on(p, 21, 0.71, 2.0)
