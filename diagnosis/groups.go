@@ -124,15 +124,9 @@ func (g Group) Wall() Spread {
 	return g.spread(func(p *profile.Profile) float64 { return p.Summary.WallS })
 }
 
-// Work is the spread of its measured runs' work spans: the wall after
-// start-up (StartupOf).
-func (g Group) Work() Spread {
-	return g.spread(func(p *profile.Profile) float64 { return max(p.Summary.WallS-StartupOf(p).S, 0) })
-}
-
 // Startup is the spread of its measured runs' start-ups.
 func (g Group) Startup() Spread {
-	return g.spread(func(p *profile.Profile) float64 { return StartupOf(p).S })
+	return g.spread(func(p *profile.Profile) float64 { return StartupS(p) })
 }
 
 func (g Group) spread(of func(*profile.Profile) float64) Spread {

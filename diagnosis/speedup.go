@@ -11,7 +11,8 @@ import (
 // group (Groups): the ratio of the baseline group's median wall time to
 // the run's group's, and its range over the repeats, from the baseline's
 // fastest over the group's slowest to its slowest over the group's
-// fastest; the same for the work span (the wall after start-up). Nil where
+// fastest; the same for the work span (the wall after start-up,
+// StartupOf). Nil where
 // there is no baseline, for a run that failed, and the ranges where both
 // groups ran once or the run is its own baseline. A group's baseline is
 // the group of the run its spec names (Spec.Baseline, by label: compare
@@ -24,14 +25,18 @@ func Speedups(ps []*profile.Profile) {
 		s.Speedup, s.SpeedupRange, s.WorkSpeedup, s.WorkSpeedupRange = nil, nil, nil, nil
 	}
 	groups := Groups(ps)
-	for _, g := range groups {
-		base, ok := baseline(groups, g.Runs[0])
+	works := make([]Spread, len(groups)) // each run's start-up measured once, however many runs are measured against it
+	for i, g := range groups {
+		works[i] = g.spread(func(p *profile.Profile) float64 { return max(p.Summary.WallS-StartupS(p), 0) })
+	}
+	for i, g := range groups {
+		b, ok := baseline(groups, g.Runs[0])
 		if !ok || len(g.Measured()) == 0 {
 			continue
 		}
-		own := isBaseline(g.Runs[0])
+		base, own := groups[b], isBaseline(g.Runs[0])
 		wall, wallRange := ratio(base.Wall(), g.Wall(), own)
-		work, workRange := ratio(base.Work(), g.Work(), own)
+		work, workRange := ratio(works[b], works[i], own)
 		for _, p := range g.Runs {
 			if !p.Failed() {
 				s := &p.Summary
@@ -57,11 +62,10 @@ func ratio(base, run Spread, own bool) (*float64, *profile.Range) {
 }
 
 // baseline finds the latest group with a measured run that p's group is
-// measured against.
-func baseline(groups []Group, p *profile.Profile) (Group, bool) {
-	var base Group
-	found := false
-	for _, g := range groups {
+// measured against: its index in groups.
+func baseline(groups []Group, p *profile.Profile) (int, bool) {
+	base, found := 0, false
+	for i, g := range groups {
 		ms := g.Measured()
 		if len(ms) == 0 {
 			continue
@@ -71,11 +75,11 @@ func baseline(groups []Group, p *profile.Profile) (Group, bool) {
 		switch {
 		case b.Baseline != "":
 			if label(q) == b.Baseline {
-				base, found = g, true
+				base, found = i, true
 			}
 		case a.Backend.Builtin() && a.Backend == b.Backend && a.Python == b.Python && a.Model == spec.Sequential &&
 			a.Workload == b.Workload && a.Tasks == b.Tasks && a.Size == b.Size && a.Latency == b.Latency:
-			base, found = g, true
+			base, found = i, true
 		}
 	}
 	return base, found

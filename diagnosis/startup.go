@@ -93,6 +93,17 @@ func StartupOf(p *profile.Profile) Startup {
 	return st
 }
 
+// StartupS is run p's start-up alone (StartupOf's S), read from its
+// summary for a run that reports tasks, without scanning its evidence:
+// what a speedup over the work needs of every repeat, each time its
+// comparison is concluded.
+func StartupS(p *profile.Profile) float64 {
+	if p.Summary.TasksEndS > 0 {
+		return p.Summary.StartupS
+	}
+	return StartupOf(p).S
+}
+
 // attributeTasks splits a start-up that ends at the first task (at
 // firstTask on the frames' axis, where the subject started at start) into
 // the shim, the interpreter and the pool's start.

@@ -138,7 +138,7 @@ func wall(r Row) string {
 func startup(r Row) string {
 	s := r.Group.Startup()
 	if s.N == 0 {
-		s = diagnosis.SpreadOf([]float64{diagnosis.StartupOf(r.Run).S})
+		s = diagnosis.SpreadOf([]float64{diagnosis.StartupS(r.Run)})
 	}
 	if s.Median <= 0 {
 		return "-"
