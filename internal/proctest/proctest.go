@@ -122,3 +122,23 @@ exec sleep "$1"
 	}
 	return []string{"sh", script, hold}
 }
+
+// Load is what a test measured of a subject's run and of the machine
+// around it, so that a figure the load on the machine moves (the cores a
+// subject used) is checked against what that load left, and a figure it
+// cannot move (how many threads wanted a core) is checked as it is.
+type Load struct {
+	// Busy is the machine's mean busy cores over the watch, from
+	// /proc/stat: user, system, interrupts and the time the hypervisor
+	// stole, on every core.
+	Busy float64
+	// Runnable is the mean number of the subject's threads, in all its
+	// processes, that were on a core or waiting for one (state R), sampled
+	// every 10 ms: the cores it asked for, whatever it was given.
+	Runnable float64
+	Samples  int
+}
+
+// Others is the machine's busy cores that were not the subject's, given
+// the cores it used over the same time.
+func (l Load) Others(subjectCores float64) float64 { return max(l.Busy-subjectCores, 0) }
