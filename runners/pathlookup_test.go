@@ -18,9 +18,9 @@ import (
 // desktopSession sets up what a desktop launch looks like to LookPath: no
 // TERM, a PATH (an empty folder) that holds nothing, and a fake login shell
 // whose start-up files chat, then put bin (holding tool) in PATH. The shell
-// records each time it is asked in the returned file. delay is how long its
-// start-up files take.
-func desktopSession(t *testing.T, delay string) (bin, tool, calls string) {
+// records each time it is asked in the returned file. Its start-up files
+// run wait (a shell command) before they answer.
+func desktopSession(t *testing.T, wait string) (bin, tool, calls string) {
 	t.Helper()
 	dir := t.TempDir()
 	bin, calls = filepath.Join(dir, "bin"), filepath.Join(dir, "calls")
@@ -37,7 +37,7 @@ func desktopSession(t *testing.T, delay string) (bin, tool, calls string) {
 echo asked >>`+calls+`
 [ "$1 $2 $3" = "-l -i -c" ] || { echo "called as $*" >&2; exit 9; }
 echo "Welcome back!"
-/bin/sleep `+delay+`
+`+wait+`
 PATH=`+bin+`:/usr/bin:/bin; export PATH
 eval "$4"
 `)
@@ -73,7 +73,7 @@ func timesAsked(t *testing.T, calls string) int {
 }
 
 func TestLookPathFromDesktopAsksLoginShellOnce(t *testing.T) {
-	bin, tool, calls := desktopSession(t, "0")
+	bin, tool, calls := desktopSession(t, "true")
 	got, err := LookPath("corescope-test-tool")
 	if err != nil || got != tool {
 		t.Fatalf("LookPath(corescope-test-tool) = %q, %v; want %q from the login shell's PATH", got, err, tool)
@@ -104,7 +104,7 @@ func TestLookPathFromDesktopAsksLoginShellOnce(t *testing.T) {
 }
 
 func TestLookPathFromTerminalTrustsPATH(t *testing.T) {
-	_, _, calls := desktopSession(t, "0")
+	_, _, calls := desktopSession(t, "true")
 	t.Setenv("TERM", "xterm-256color")
 	_, err := LookPath("corescope-test-tool")
 	var nf *NotFoundError
@@ -122,15 +122,19 @@ func TestLookPathFromTerminalTrustsPATH(t *testing.T) {
 
 // TestKnownPythonDoesNotWaitForLoginShell: the window asks KnownPython on
 // its UI goroutine, so a slow login shell makes the answer unknown (for
-// now) rather than freezing the window.
+// now) rather than freezing the window. The shell here answers only once
+// KnownPython has returned: one that waited for it would wait out the
+// shell's timeout and say the answer is known (the timeout's error).
 func TestKnownPythonDoesNotWaitForLoginShell(t *testing.T) {
-	bin, _, calls := desktopSession(t, "0.5")
+	release := filepath.Join(t.TempDir(), "release")
+	bin, _, calls := desktopSession(t, "i=0; while [ $i -lt 3000 ] && [ ! -e "+release+" ]; do /bin/sleep 0.01; i=$((i+1)); done")
 	writeScript(t, filepath.Join(bin, "python3"), "#!/bin/sh\nexit 1\n")
 	start := time.Now()
 	_, _, known := KnownPython("")
-	if waited := time.Since(start); known || waited > 300*time.Millisecond {
+	if waited := time.Since(start); known || waited > 10*time.Second {
 		t.Errorf("KnownPython with the login shell still starting: known %v after %v; want unknown at once", known, waited)
 	}
+	os.WriteFile(release, nil, 0o644)
 	if got, _, _ := defaultPython(true); got != filepath.Join(bin, "python3") {
 		t.Errorf("defaultPython() = %q; want the login shell's %s", got, filepath.Join(bin, "python3"))
 	}
