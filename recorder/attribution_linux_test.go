@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"corescope/diagnosis"
+	"corescope/internal/proctest"
 	"corescope/probes"
 	"corescope/profile"
 	"corescope/runtext"
@@ -124,59 +125,81 @@ func workers(p *profile.Profile, byPID bool) map[int]bool {
 	return w
 }
 
-// recordUntil records spec up to attempts times until ok accepts a profile,
-// and says whether one did: a busy machine may squeeze one run, but a model
-// that behaves wrongly fails every time.
-func recordUntil(t *testing.T, s spec.Spec, attempts int, ok func(*profile.Profile) bool) bool {
-	t.Helper()
-	for range attempts {
-		p, err := Record(context.Background(), s, quickEdges)
-		if err != nil {
-			t.Fatalf("Record(%s) = %v", s.Model, err)
-		}
-		requireExact(t, p)
-		if ok(p) {
-			return true
-		}
-	}
-	return false
-}
-
 // TestSlicesShowTheGIL checks the threads model on the switch timeline:
-// its workers hold a core for about the switch interval and almost never
-// run at once, while the processes model's workers run together.
+// its workers almost never run at once, while the processes model's run
+// together as much as the other programs on the machine let them. How long
+// a thread holds the GIL is a goal (make bench): other programs cut slices.
 func TestSlicesShowTheGIL(t *testing.T) {
 	s := resolved(spec.Spec{Workload: spec.CPU, Model: spec.Threads, Tasks: 10, Size: 0.5,
 		SwitchInterval: spec.Duration(5 * time.Millisecond)})
-	var median, overlap float64
-	gil := func(p *profile.Profile) bool {
-		tids := workers(p, false)
-		if len(tids) < 2 {
-			t.Fatalf("tasks on %d worker threads; want the pool's %d", len(tids), s.Workers)
-		}
-		threads := workerSlices(p, tids, diagnosis.ByThread)
-		median, overlap = weightedMedian(threads), diagnosis.Together(threads, diagnosis.ByThread, p.Summary.TasksStartS, p.Summary.TasksEndS)
-		t.Logf("threads: %d slices, weighted median %.2f ms, two workers on-core together %.1f%% of the run",
-			len(p.Slices), median*1e3, overlap*100)
-		return median >= 0.002 && median <= 0.012 && overlap <= 0.10
+	p, err := Record(context.Background(), s, quickEdges)
+	if err != nil {
+		t.Fatalf("Record(%s) = %v", s.Model, err)
 	}
-	if !recordUntil(t, s, 3, gil) {
-		t.Errorf("time-weighted median slice %.2f ms, workers together %.1f%% of the run; "+
-			"want 2..12 ms at a 5 ms switch interval and <= 10%% under one GIL", median*1e3, overlap*100)
+	requireExact(t, p)
+	median, overlap := gilSlices(t, p)
+	t.Logf("threads: %d slices, weighted median %.2f ms, two workers on-core together %.1f%% of the run",
+		len(p.Slices), median*1e3, overlap*100)
+	if overlap > 0.10 {
+		t.Errorf("threads' workers on cores together %.1f%% of the run; want <= 10%% under one GIL", overlap*100)
 	}
 
 	if runtime.NumCPU() < 2 {
 		return
 	}
+	// Two workers that have the share of n cores other programs left
+	// (1 < n < 2) are on cores together at least n-1 of the time; with
+	// about one core left they need not be at all. Each attempt waits up
+	// to 5 s for the machine to leave 1.5 cores free.
 	s = resolved(spec.Spec{Workload: spec.CPU, Model: spec.Processes, Tasks: 10, Size: 0.5})
-	parallel := func(p *profile.Profile) bool {
-		overlap = diagnosis.Together(workerSlices(p, workers(p, true), diagnosis.ByProcess), diagnosis.ByProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
-		t.Logf("processes: %d slices, workers on-core together %.1f%% of the run", len(p.Slices), overlap*100)
-		return overlap >= 0.5
+	left := 0.0
+	for attempt := 1; attempt <= 5; attempt++ {
+		free := waitForRoom(t, 1.5, 5*time.Second)
+		p, err := Record(context.Background(), s, quickEdges)
+		if err != nil {
+			t.Fatalf("Record(%s) = %v", s.Model, err)
+		}
+		requireExact(t, p)
+		together := diagnosis.Together(workerSlices(p, workers(p, true), diagnosis.ByProcess), diagnosis.ByProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
+		left = leftOver(p)
+		want := 0.5 * max(min(2, left)-1, 0)
+		t.Logf("processes, attempt %d: %.2f cores free before it, other programs left the run %.2f; %d slices, workers on-core together %.1f%% of the run (want >= %.0f%%)",
+			attempt, free, left, len(p.Slices), together*100, want*100)
+		if left < 1.25 {
+			continue
+		}
+		if together < want {
+			t.Errorf("worker processes on cores together %.1f%% of the run with %.2f cores left them; want %.0f%% or more", together*100, left, want*100)
+		}
+		return
 	}
-	if !recordUntil(t, s, 3, parallel) {
-		t.Errorf("worker processes on cores together %.1f%% of the run; want most of it", overlap*100)
+	t.Skipf("other programs left the run %.2f cores or less in each of 5 attempts: too few to see two workers on cores together", left)
+}
+
+// waitForRoom waits up to limit for the machine to have cores idle (over
+// 200 ms), and returns the idle cores it last measured.
+func waitForRoom(t *testing.T, cores float64, limit time.Duration) float64 {
+	t.Helper()
+	free := 0.0
+	for deadline := time.Now().Add(limit); ; {
+		stop := proctest.WatchLoad(t, 0)
+		time.Sleep(200 * time.Millisecond)
+		if free = float64(runtime.NumCPU()) - stop().Busy; free >= cores || time.Now().After(deadline) {
+			return free
+		}
 	}
+}
+
+// gilSlices are a threads run's time-weighted median slice and the
+// fraction of the tasks' span in which two of its workers were on cores.
+func gilSlices(t *testing.T, p *profile.Profile) (median, overlap float64) {
+	t.Helper()
+	tids := workers(p, false)
+	if len(tids) < 2 {
+		t.Fatalf("tasks on %d worker threads; want the pool's %d", len(tids), p.Spec.Workers)
+	}
+	threads := workerSlices(p, tids, diagnosis.ByThread)
+	return weightedMedian(threads), diagnosis.Together(threads, diagnosis.ByThread, p.Summary.TasksStartS, p.Summary.TasksEndS)
 }
 
 // subjectCoreSeconds is the subject's per-core load summed over the frames;

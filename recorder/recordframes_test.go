@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"corescope/internal/goal"
 	"corescope/levels"
 	"corescope/probes"
 	"corescope/profile"
@@ -163,20 +164,27 @@ func BenchmarkRecordFrames(b *testing.B) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			b.ResetTimer()
-			for i := range b.N {
+			i := 0
+			for b.Loop() {
 				b.StopTimer()
 				said = fix.advance(b, wave(i), 10, said)
 				b.StartTimer()
 				r.sample(ctx, 0)
+				i++
 			}
-			b.StopTimer()
 			runtime.GC()
 			runtime.ReadMemStats(&after)
-			if len(r.prof.Frames) != b.N {
-				b.Fatalf("%d frames from %d ticks", len(r.prof.Frames), b.N)
+			if len(r.prof.Frames) != i {
+				b.Fatalf("%d frames from %d ticks", len(r.prof.Frames), i)
 			}
-			b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(b.N), "bytes/frame")
+			perFrame := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(i)
+			b.ReportMetric(perFrame, "bytes/frame")
+			what := fmt.Sprintf("memory a recorded frame keeps, %d cores", cores)
+			if cores == 256 {
+				goal.AtMost(b, what, perFrame, 1024, "%.0f bytes")
+			} else {
+				goal.Figure(b, what, perFrame, "%.0f bytes")
+			}
 			runtime.KeepAlive(r)
 		})
 	}
