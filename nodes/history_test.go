@@ -96,7 +96,7 @@ func TestHistoryAgreesWithScraper(t *testing.T) {
 
 	t.Run("errors", func(t *testing.T) {
 		down := q
-		down.Server = "http://" + nodestest.FreeAddr(t)
+		down.Server = "http://" + nodestest.RefusingAddr(t)
 		badSelector := q
 		badSelector.Selector = "job="
 		empty := q
@@ -145,7 +145,7 @@ func TestHistoryQueryChecks(t *testing.T) {
 		}
 	}
 	down := ok
-	down.Server = "http://ops:secret@" + nodestest.FreeAddr(t)
+	down.Server = "http://ops:secret@" + nodestest.RefusingAddr(t)
 	if _, err := QueryHistory(context.Background(), down); err == nil ||
 		!strings.Contains(err.Error(), "cannot connect: connection refused") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("QueryHistory of a server that is down = %v; want cannot connect, without the password", err)

@@ -5,7 +5,8 @@
 // ended with the test. A test whose program is not installed is skipped,
 // saying that make deps installs it. For the nodes no real program stands
 // for, it has in-process fakes: a node that answers what a test writes
-// (FakeNode, which counts its requests) and an address that never answers.
+// (FakeNode, which counts its requests), an address that never answers and
+// one that refuses connections.
 //
 // Imports: the standard library only.
 package nodestest

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -45,13 +47,35 @@ func (p *Program) Stop() {
 func (p *Program) Log() string { return p.log.String() }
 
 // Start runs bin with args, where "ADDR" stands for a free loopback
-// address, and waits until ready answers 200 there, or fails the test with
-// the program's log. A missing program skips the test.
+// address, and waits until it answers 200 at ready there, or fails the test
+// with the program's log. A missing program skips the test. A free port
+// may be taken before the program binds it (by another test binary on the
+// machine): the program then exits, and Start tries another port, up to 5
+// times, saying so; an answer from a program other than its own is not
+// taken for it.
 func Start(t testing.TB, bin, ready string, args ...string) *Program {
 	t.Helper()
 	if _, err := os.Stat(bin); err != nil {
 		t.Skipf("%s is not installed (make deps installs it): %v", bin, err)
 	}
+	for attempt := 1; ; attempt++ {
+		p, err := start(t, bin, ready, args)
+		if err == nil {
+			return p
+		}
+		if !errors.Is(err, errPortTaken) || attempt == 5 {
+			t.Fatal(err)
+		}
+		t.Logf("attempt %d: %v; trying another port", attempt, err)
+	}
+}
+
+// errPortTaken is a program's failure to bind the port it was given.
+var errPortTaken = errors.New("its port was taken")
+
+// start is one attempt of Start's, on a new port.
+func start(t testing.TB, bin, ready string, args []string) (*Program, error) {
+	t.Helper()
 	p := &Program{Addr: FreeAddr(t), exited: make(chan struct{})}
 	args = append([]string(nil), args...)
 	for i, a := range args {
@@ -61,7 +85,7 @@ func Start(t testing.TB, bin, ready string, args ...string) *Program {
 	p.cmd.Stderr = &p.log
 	dieWithParent(p.cmd)
 	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
+		return nil, fmt.Errorf("starting %s: %v", bin, err)
 	}
 	go func() { p.cmd.Wait(); close(p.exited) }()
 	t.Cleanup(p.Stop)
@@ -69,19 +93,22 @@ func Start(t testing.TB, bin, ready string, args ...string) *Program {
 	for {
 		select {
 		case <-p.exited:
-			t.Fatalf("%s %s ended before answering %s:\n%s", bin, strings.Join(args, " "), ready, p.Log())
+			if strings.Contains(p.Log(), "address already in use") {
+				return nil, fmt.Errorf("%s on %s: %w", bin, p.Addr, errPortTaken)
+			}
+			return nil, fmt.Errorf("%s %s ended before answering %s:\n%s", bin, strings.Join(args, " "), ready, p.Log())
 		default:
 		}
 		resp, err := http.Get("http://" + p.Addr + ready)
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
+			if resp.StatusCode == http.StatusOK && listensOn(p.cmd.Process.Pid, p.Addr) {
+				return p, nil
 			}
 		}
 		if time.Now().After(deadline) {
 			p.Stop()
-			t.Fatalf("%s did not answer %s within 30 s: %v\n%s", bin, ready, err, p.Log())
+			return nil, fmt.Errorf("%s did not answer %s within 30 s: %v\n%s", bin, ready, err, p.Log())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -187,7 +214,8 @@ func (b *syncBuffer) String() string {
 var usedPorts sync.Map
 
 // FreeAddr is a loopback address no one listens on right now and no other
-// test of this binary was given.
+// test of this binary was given, for a program to listen on (see Start).
+// A test that needs an address no one answers takes RefusingAddr's.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
 	for {
@@ -251,9 +279,13 @@ func NewStatFixture(t testing.TB, cores ...Core) *StatFixture {
 // write puts the counters as of now in Dir/stat. Counters are in whole
 // 10 ms ticks as the kernel's: a core of load l has floor(l*T) busy ticks of
 // T, split among user, system, irq and steal, and the rest split among idle
-// and iowait, each part growing monotonically.
+// and iowait, each part growing monotonically. T is the time since the
+// start rounded to the 100 ms of a rewrite, so that any two states differ
+// by whole rewrites: a rewrite the test's goroutine made late (on a busy
+// machine) would otherwise add 9 or 11 ticks, and a load of 0.8 would read
+// 0.89 or 0.73 between it and the next.
 func (f *StatFixture) write() error {
-	ticks := uint64(time.Since(f.start) / (10 * time.Millisecond))
+	ticks := 10 * uint64(math.Round(float64(time.Since(f.start))/float64(100*time.Millisecond)))
 	var lines []string
 	var sum [10]uint64
 	for i, c := range f.Cores {
