@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,6 +20,8 @@ import (
 
 	"corescope/internal/proctest"
 	"corescope/profile"
+	"corescope/runtext"
+	"corescope/spec"
 )
 
 // python3 is Debian's interpreter: python3 in PATH may be a pyenv shim,
@@ -134,78 +137,109 @@ func TestCLIPythonWorkerKilled(t *testing.T) {
 	proctest.WaitGroupGone(t, subject, time.Second)
 }
 
-// TestCLIRecordStartsQuickly runs `corescope record -- /bin/true` as a
-// whole process: no interpreter or lsb_release asked, short idle edges.
-func TestCLIRecordStartsQuickly(t *testing.T) {
-	var took time.Duration
-	for range 3 {
-		cmd := exec.Command(os.Args[0], "record", "--", "/bin/true")
-		cmd.Env = append(os.Environ(), cliEnv+"=1")
-		start := time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("record -- /bin/true: %v\n%s", err, out)
-		}
-		if took = time.Since(start); took < 400*time.Millisecond {
-			t.Logf("record -- /bin/true took %v", took)
-			return
+// TestCLIRecordRunsOnlyItsSubject runs `corescope record -- /bin/true` as
+// a whole process and watches what it starts: its subject behind the start
+// gate's shell and the watchdog's shell, nothing else (gopsutil's host.Info
+// runs lsb_release, a Python script, most of a second, before every run);
+// a child caught between fork and exec still bears corescope's name. It
+// uses little CPU (10-15 ms here, quiet or at a load average of 18). How
+// quickly it returns is a goal (make bench).
+func TestCLIRecordRunsOnlyItsSubject(t *testing.T) {
+	_, cpu, programs := recordTrue(t)
+	self := filepath.Base(os.Args[0])
+	self = self[:min(len(self), 15)] // the kernel's name keeps 15 bytes
+	for _, p := range programs {
+		if p != "sh" && p != "true" && p != self {
+			t.Errorf("record -- /bin/true ran %q; want only its subject, behind the gate's sh", programs)
+			break
 		}
 	}
-	t.Errorf("record -- /bin/true took %v; want under 0.4 s", took)
+	if cpu > 100*time.Millisecond {
+		t.Errorf("record -- /bin/true used %v of CPU; want under 0.1 s", cpu)
+	}
 }
 
-// TestCLIOutputPassThroughCost has a subject print 200,000 ordinary lines,
-// in 8 KiB writes (Python's default on a pipe) and a line a write
-// (PYTHONUNBUFFERED, set in some shells): corescope passes them on for under
-// 0.15 CPU s, and the subject runs within 10% of its time without corescope.
-// Both walls are taken the same way, from the subject's start to its exit
-// with its stdout read from a pipe, and the shortest of several runs on
-// each side is compared, over up to 5 attempts: what the subject takes
-// when the 2 shared cores leave it alone (a few ms of a 45 ms run).
+// recordTrue runs `corescope record -- /bin/true` as a whole process and
+// returns its wall time, its CPU time (its own and its subject's) and the
+// programs its descendants ran.
+func recordTrue(t *testing.T) (wall, cpu time.Duration, programs []string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "record", "--", "/bin/true")
+	cmd.Env = append(os.Environ(), cliEnv+"=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopWatch := proctest.WatchPrograms(t, cmd.Process.Pid)
+	err := cmd.Wait()
+	wall = time.Since(start)
+	programs = stopWatch()
+	if err != nil {
+		t.Fatalf("record -- /bin/true: %v\n%s", err, out.String())
+	}
+	cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	t.Logf("record -- /bin/true: %v, %v of CPU, ran %q", wall.Round(time.Millisecond), cpu.Round(time.Millisecond), programs)
+	return wall, cpu, programs
+}
+
+// passThroughArgv has a subject print 200,000 ordinary lines.
+func passThroughArgv(t *testing.T) []string {
+	return []string{python3(t), "-c", "import sys\nw = sys.stdout.write\nfor i in range(200000): w('line %d of what the program says\\n' % i)"}
+}
+
+// passThroughModes are Python's writes on a pipe: 8 KiB at a time (its
+// default) and a line a write (PYTHONUNBUFFERED, set in some shells).
+var passThroughModes = []struct{ name, unbuffered string }{{"8 KiB writes", ""}, {"a line a write", "1"}}
+
+// TestCLIOutputPassThroughCost records a subject printing 200,000 lines in
+// each of passThroughModes: every line is passed on, and corescope's CPU
+// stays under 0.15 s (36-59 ms here, quiet or at a load average of 18:
+// CPU time, which load hardly moves). What the subject's wall time loses
+// under corescope is a goal (make bench).
 func TestCLIOutputPassThroughCost(t *testing.T) {
 	if testing.Short() {
-		t.Skip("measures CPU and wall time")
+		t.Skip("measures CPU")
 	}
-	argv := []string{python3(t), "-c", "import sys\nw = sys.stdout.write\nfor i in range(200000): w('line %d of what the program says\\n' % i)"}
+	argv := passThroughArgv(t)
+	for _, mode := range passThroughModes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Setenv("PYTHONUNBUFFERED", mode.unbuffered) // empty is unset to Python
+			if cost, _ := recordPassThrough(t, argv); cost >= 150*time.Millisecond {
+				t.Errorf("corescope used %v of CPU passing 200,000 lines on; want < 150ms", cost)
+			}
+		})
+	}
+}
+
+// recordPassThrough records argv with its stdout passed on to /dev/null,
+// checks that its last line came through, and returns corescope's CPU time
+// and the subject's wall time.
+func recordPassThrough(t *testing.T, argv []string) (cost, wall time.Duration) {
+	t.Helper()
 	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer devnull.Close()
 	jsonPath := filepath.Join(t.TempDir(), "p.json")
-	for _, unbuffered := range []string{"", "1"} {
-		name := map[string]string{"": "8 KiB writes", "1": "a line a write"}[unbuffered]
-		t.Run(name, func(t *testing.T) {
-			t.Setenv("PYTHONUNBUFFERED", unbuffered) // empty is unset to Python
-			alone, under := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
-			for attempt := 1; ; attempt++ {
-				alone = min(alone, wallAlone(t, argv, 3))
-
-				var stderr bytes.Buffer
-				before := selfCPU(t)
-				if code := Run(append([]string{"record", "--json", jsonPath, "--"}, argv...), devnull, &stderr); code != ExitOK {
-					t.Fatalf("record: exit %d, %s", code, stderr.String())
-				}
-				cost := selfCPU(t) - before
-				ps, err := profile.Load(jsonPath)
-				if err != nil {
-					t.Fatal(err)
-				}
-				under = min(under, time.Duration(ps[0].Summary.WallS*float64(time.Second)))
-				t.Logf("attempt %d: corescope %v of CPU; the subject %v under corescope, %v alone (the shortest of each)",
-					attempt, cost.Round(time.Millisecond), under.Round(time.Millisecond), alone.Round(time.Millisecond))
-				if !strings.Contains(ps[0].StdoutTail, "line 199999 of what the program says") {
-					t.Errorf("stdout tail %q; want the last lines", ps[0].StdoutTail)
-				}
-				if cost < 150*time.Millisecond && under < alone*11/10 {
-					return
-				}
-				if attempt == 5 {
-					t.Errorf("corescope used %v of CPU (want < 150ms); the subject took %v under it, %v alone (want < +10%%)", cost, under, alone)
-					return
-				}
-			}
-		})
+	var stderr bytes.Buffer
+	before := selfCPU(t)
+	if code := Run(append([]string{"record", "--json", jsonPath, "--"}, argv...), devnull, &stderr); code != ExitOK {
+		t.Fatalf("record: exit %d, %s", code, stderr.String())
 	}
+	cost = selfCPU(t) - before
+	ps, err := profile.Load(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ps[0].StdoutTail, "line 199999 of what the program says") {
+		t.Errorf("stdout tail %q; want the last lines", ps[0].StdoutTail)
+	}
+	wall = time.Duration(ps[0].Summary.WallS * float64(time.Second))
+	t.Logf("corescope %v of CPU; the subject %v under corescope", cost.Round(time.Millisecond), wall.Round(time.Millisecond))
+	return cost, wall
 }
 
 // wallAlone is the shortest of runs runs of argv without corescope, each
@@ -269,8 +303,9 @@ if [ "$1" = "-c" ]; then
 fi
 exec `+py+` "$@"
 `), 0o755)
+	jsonPath := filepath.Join(t.TempDir(), "c.json")
 	code, stdout, stderr := cli("compare", "--backend", "python", "--python", py, "--python", standIn,
-		"--models", "sequential,threads", "--tasks", "4", "--size", "0.02", "--repeat", "1")
+		"--models", "sequential,threads", "--tasks", "4", "--size", "0.02", "--repeat", "1", "--json", jsonPath)
 	if code != ExitOK {
 		t.Fatalf("compare two pythons: exit %d, %q", code, stderr)
 	}
@@ -280,8 +315,20 @@ exec `+py+` "$@"
 			t.Errorf("compare of two interpreters lacks %q:\n%s", want, stdout)
 		}
 	}
-	if n := len(regexp.MustCompile(`(?m)^sequential · [^\n]* 1\.00x `).FindAllString(stdout, -1)); n != 2 {
-		t.Errorf("%d runs at 1.00x; want each interpreter's sequential run as its own baseline:\n%s", n, stdout)
+	// Each run's speedup is its own interpreter's sequential wall time over
+	// its own, as saved: a figure of the walls, whatever they were.
+	ps, err := profile.Load(jsonPath)
+	if err != nil || len(ps) != 4 {
+		t.Fatalf("Load = %d profiles, %v; want 4", len(ps), err)
+	}
+	for _, p := range ps {
+		i := slices.IndexFunc(ps, func(q *profile.Profile) bool {
+			return q.Spec.Python == p.Spec.Python && q.Spec.Model == spec.Sequential
+		})
+		want := profile.Round(ps[i].Summary.WallS/p.Summary.WallS, 1e3)
+		if got := p.Summary.Speedup; got == nil || *got != want {
+			t.Errorf("%s: speedup %s; want %v, against the sequential run on %s", p.Label, runtext.Factor(got), want, p.Spec.Python)
+		}
 	}
 }
 

@@ -388,7 +388,7 @@ func TestWatchEndsOnSignal(t *testing.T) {
 // writes its file, and exits 1 saying so, for scripts.
 func TestWatchOfNoAnswerFails(t *testing.T) {
 	t.Parallel()
-	addr := nodestest.FreeAddr(t) // no one listens
+	addr := nodestest.RefusingAddr(t)
 	path := filepath.Join(t.TempDir(), "watch.json")
 	code, stdout, stderr := cli("watch", "--node", addr, "--interval", "200ms", "--duration", "1s", "--json", path)
 	if code != ExitFailed || !strings.Contains(stderr, "no node gave a figure in ") {
