@@ -236,7 +236,7 @@ func TestWatchInTheWindow(t *testing.T) {
 	fx := nodestest.NewStatFixture(t, nodestest.Core{Load: 0.9}, nodestest.Core{Load: 0.1},
 		nodestest.Core{Load: 0.5}, nodestest.Core{Load: 0})
 	ex := nodestest.Exporter(t, fx.Dir)
-	gone := nodestest.FreeAddr(t)
+	gone := nodestest.RefusingAddr(t)
 	u, loop := newTestUI(t, Options{}, nil)
 	u.win.Resize(fyne.NewSize(1280, 800))
 	u.ctl.backend.SetSelected(backendCluster)
