@@ -15,17 +15,29 @@ import (
 const maxHourFile = 40 << 20
 
 // TestOneHourFile saves an hour of 256 cores at 10 Hz, checks the file's
-// size, opens it again and says how long that took. The time is checked
-// with a wide margin (the machines running tests are shared and noisy);
-// BenchmarkOpenOneHour measures it.
+// size, opens it again and says how long that took. How long is a goal
+// (TestGoalOneHourFile, make bench): the machines running tests are shared.
 func TestOneHourFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and saves 36,000 frames")
 	}
 	want := profiletest.OneHour(256)
+	size, got, _ := saveAndOpen(t, want)
+	if size >= maxHourFile {
+		t.Errorf("the file is %d bytes; want under %d", size, maxHourFile)
+	}
+	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+		t.Errorf("the hour read back differs from the hour saved")
+	}
+}
+
+// saveAndOpen saves p, opens the file again and returns its size, what it
+// read and how long opening took.
+func saveAndOpen(t *testing.T, p *profile.Profile) (size int64, got []*profile.Profile, opened time.Duration) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "hour.corescope.json")
 	start := time.Now()
-	if err := profile.Save(path, []*profile.Profile{want}); err != nil {
+	if err := profile.Save(path, []*profile.Profile{p}); err != nil {
 		t.Fatalf("Save = %v", err)
 	}
 	saved := time.Since(start)
@@ -34,22 +46,14 @@ func TestOneHourFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	start = time.Now()
-	got, err := profile.Load(path)
-	opened := time.Since(start)
+	got, err = profile.Load(path)
+	opened = time.Since(start)
 	if err != nil {
 		t.Fatalf("Load = %v", err)
 	}
-	t.Logf("an hour of 256 cores at 10 Hz: %.1f MB (%d bytes a frame), saved in %v, opened in %v",
-		float64(info.Size())/(1<<20), info.Size()/int64(len(want.Frames)), saved.Round(time.Millisecond), opened.Round(time.Millisecond))
-	if info.Size() >= maxHourFile {
-		t.Errorf("the file is %d bytes; want under %d", info.Size(), maxHourFile)
-	}
-	if opened > 10*time.Second {
-		t.Errorf("opening took %v; the goal is under 2 s, and over 10 s is wrong even on a busy machine", opened)
-	}
-	if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
-		t.Errorf("the hour read back differs from the hour saved")
-	}
+	t.Logf("%d frames of %d cores: %.1f MB (%d bytes a frame), saved in %v, opened in %v", len(p.Frames), len(p.Frames[0].Busy),
+		float64(info.Size())/(1<<20), info.Size()/int64(len(p.Frames)), saved.Round(time.Millisecond), opened.Round(time.Millisecond))
+	return info.Size(), got, opened
 }
 
 // BenchmarkOpenOneHour opens a saved hour of 256 cores at 10 Hz: the
