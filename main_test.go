@@ -10,10 +10,21 @@ import (
 )
 
 // TestMain lets the test binary act as corescope's worker, as the real
-// binary does.
+// binary does, and removes what the tests built.
 func TestMain(m *testing.M) {
 	runners.ExitIfWorker()
-	os.Exit(m.Run())
+	os.Exit(runTests(m))
+}
+
+// runTests runs the tests with a folder for the programs they build.
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "corescope-test-bin-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	return m.Run()
 }
 
 // TestWindowSmokeArguments checks which command lines open the window, and

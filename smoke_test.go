@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,16 +79,47 @@ func TestWindowSmoke(t *testing.T) {
 	}
 }
 
-// buildCorescope builds the binary into a temporary folder without
-// FyneApp.toml, so Fyne's thread checks are on, and returns both.
+// buildCorescope returns the binary, built once for the tests that run it
+// (see built), and a folder for this test to run it in.
 func buildCorescope(t *testing.T) (dir, bin string) {
 	t.Helper()
-	dir = t.TempDir()
-	bin = filepath.Join(dir, "corescope")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	return t.TempDir(), built(t, ".")
+}
+
+// builds are the programs this test binary built: a package's path to
+// its *build.
+var builds sync.Map
+
+type build struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+// binDir is the folder built writes into, removed by TestMain. It holds
+// no FyneApp.toml, so Fyne's thread checks are on in what runs from it.
+var binDir string
+
+// built builds the program in pkg the first time a test asks for it, with
+// the go command's flags from the environment (make test's), and returns
+// its path.
+func built(t *testing.T, pkg string) string {
+	t.Helper()
+	v, _ := builds.LoadOrStore(pkg, &build{})
+	b := v.(*build)
+	b.once.Do(func() {
+		b.bin = filepath.Join(binDir, filepath.Base(filepath.Clean(pkg)))
+		if pkg == "." {
+			b.bin = filepath.Join(binDir, "corescope")
+		}
+		if out, err := exec.Command("go", "build", "-o", b.bin, pkg).CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return dir, bin
+	return b.bin
 }
 
 // TestWindowSmokeWithoutDisplay checks that the window's ways in, without
