@@ -7,6 +7,13 @@ BIN := corescope
 # Fyne logs an error for LANG=C; every target runs with a UTF-8 locale.
 export LANG := C.UTF-8
 export LC_ALL := C.UTF-8
+# One set of build flags for every build, test and go run, the release's
+# (-trimpath, -buildmode=pie: see RELEASE_FLAGS), so that Fyne's OpenGL
+# driver, whose C takes minutes to compile, compiles once for the binary,
+# the window's tests and the release. The race detector refuses pie: app's
+# tests ask for an ordinary executable (their packages do not reach the GL
+# driver). The user's own GOFLAGS (go env) are kept.
+export GOFLAGS := $(strip $(filter-out -trimpath -buildmode=%,$(shell $(GO) env GOFLAGS 2>/dev/null)) -trimpath -buildmode=pie)
 
 # Debian packages: a C compiler and the X11/GL headers for Fyne's cgo driver;
 # Xvfb, ImageMagick and xdotool for the real-window tests; CPython and psutil
@@ -22,9 +29,11 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	dpkg-dev lintian man-db bash-completion zsh fish chromium
 # Every package but main builds and tests without cgo; app's tests run apart,
 # under the race detector. Listed, not named, so no new package is left out
-# (lanes and runtext were). Tests run one package at a time (-p 1): several
-# measure cores used, which other packages' tests would disturb.
+# (lanes and runtext were).
 PURE_PACKAGES = $(shell $(GO) list ./... | grep -vxF -e corescope -e corescope/app)
+# go test -json's events, as a line a package with its time and counts, what
+# failed, why tests were skipped, and make bench's figures (internal/testlines).
+TESTLINES = CGO_ENABLED=0 $(GO) run ./internal/testlines
 
 # The systems every package but the GL entry point (main) must build and vet
 # for without cgo. app/ is left out on darwin only: Fyne's internal/widget asks
@@ -34,7 +43,7 @@ CROSS_GOOS := darwin windows
 CROSS_SKIP_darwin := corescope corescope/app
 CROSS_SKIP_windows := corescope
 
-.PHONY: deps build run test crossbuild bench bench-peers screenshot-html clean FORCE
+.PHONY: deps build run test test-vet test-pure test-app test-window crossbuild bench bench-peers screenshot-html clean FORCE
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -56,13 +65,32 @@ build: deps
 run: build
 	./$(BIN)
 
+# make test passes on any machine, busy or quiet: its tests assert
+# behaviour, and figures only where load on the machine cannot move them
+# past their bounds (make bench measures the rest). So its parts run side
+# by side (make -j3, output kept whole for each): the window's cgo build,
+# its vet and its tests under Xvfb; the cross-builds and the other
+# packages' tests, without cgo, several packages at once; and app's tests
+# under the race detector. Each go test prints a line a package.
 # CORESCOPE_BROWSER=1: the HTML report's tests fail, rather than skip,
 # without a Chromium to open it in.
-test: build crossbuild
+test: deps
+	@$(MAKE) --no-print-directory -j3 --output-sync=target test-window test-pure test-app
+
+test-vet: build
 	$(GO) vet ./...
-	CORESCOPE_BROWSER=1 CGO_ENABLED=0 $(GO) test -p 1 -count=1 $(PURE_PACKAGES)
-	$(GO) test -count=1 -race ./app/...
-	CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test -count=1 -v -run 'TestWindowSmoke|TestWindowCost|TestPackage' .
+
+test-pure: crossbuild
+	set -o pipefail; CORESCOPE_BROWSER=1 CGO_ENABLED=0 $(GO) test -json -count=1 $(PURE_PACKAGES) | $(TESTLINES)
+
+test-app:
+	set -o pipefail; $(GO) test -json -count=1 -race -buildmode=exe ./app/... | $(TESTLINES)
+
+# The real window and the release, under Xvfb: the tests of the package
+# main whose names say so.
+test-window: test-vet
+	set -o pipefail; CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+		$(GO) test -json -count=1 -run 'TestWindow|TestPackage' . | $(TESTLINES)
 
 # crossbuild fails when a package does not build or vet for a system in
 # CROSS_GOOS, or when build constraints leave one without Go files there.
@@ -77,9 +105,17 @@ crossbuild-%:
 	$(GO) build $$pkgs; \
 	$(GO) vet $$pkgs
 
+# make bench measures, one package at a time on a machine left quiet: the
+# Go benchmarks of every package and the measuring tests (TestGoal..., in
+# files under the goals build tag: wall times, speedups, the window's cost,
+# which load on the machine moves), each figure beside its goal. It fails
+# when a goal is missed.
+GOALS = -tags goals -run '^TestGoal' -bench . -benchmem
 bench: deps
-	CGO_ENABLED=0 $(GO) test -run '^$$' -bench . -benchmem ./levels/ ./probes/ ./profile/ ./recorder/ ./nodes/ ./heatmap/ ./report/
-	$(GO) test -run '^$$' -bench . -benchmem ./app/
+	set -o pipefail; CGO_ENABLED=0 $(GO) test -json -p 1 -count=1 $(GOALS) $(PURE_PACKAGES) | $(TESTLINES)
+	set -o pipefail; $(GO) test -json -count=1 $(GOALS) ./app/ | $(TESTLINES)
+	set -o pipefail; CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+		$(GO) test -json -count=1 $(GOALS) . | $(TESTLINES)
 
 # bench-peers sets the sampler, the tree probe and corescope's own cost beside
 # psutil and htop on the same fixture and subject, and fails on a missed goal.
@@ -115,8 +151,9 @@ DIST := dist
 LINUX_RELEASE := corescope-$(VERSION)-linux-$(shell $(GO) env GOARCH 2>/dev/null || dpkg --print-architecture)
 LINUX_STAGE := $(DIST)/$(LINUX_RELEASE)
 # Hardened as Debian builds its programs (lintian's hardening-no-pie and
-# -no-bindnow): position-independent, 32.1 MB rather than 29.7 (the first
-# build takes 3.6 min here, as the plain one does), and bound at start.
+# -no-bindnow): position-independent, 32.1 MB rather than 29.7, and bound at
+# start. GOFLAGS holds -trimpath and -buildmode=pie for every build, so the
+# release reuses what make build compiled and only links (a few seconds).
 RELEASE_FLAGS = -trimpath -buildmode=pie -ldflags "-s -w -extldflags=-Wl,-z,now $(VERSION_LDFLAGS)"
 # What the release binary is built from (main embeds FyneApp.toml for its
 # version; BUILD_STAMP is rewritten when the commit or the flags change):
