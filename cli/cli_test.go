@@ -218,7 +218,7 @@ func interruptRun(t *testing.T, jsonPath string) (took time.Duration, err error,
 	err = cmd.Wait()
 	took = time.Since(interrupted)
 	t.Logf("the CLI exited %v after Ctrl-C", took.Round(time.Millisecond))
-	proctest.WaitGroupGone(t, subject, time.Second)
+	proctest.WaitGroupGone(t, subject)
 	return took, err, errBuf.String()
 }
 

@@ -32,7 +32,7 @@ func TestCLISignalEndsDaemon(t *testing.T) {
 			}
 			cmd.Process.Signal(sig)
 			err := cmd.Wait()
-			proctest.WaitMarkedGone(t, marker, 2*time.Second)
+			proctest.WaitMarkedGone(t, marker)
 			if sig == syscall.SIGKILL {
 				return
 			}
@@ -42,9 +42,12 @@ func TestCLISignalEndsDaemon(t *testing.T) {
 			if want := fmt.Sprintf("pid %d", daemon); !strings.Contains(stdout.String(), "left the subject's process group") || !strings.Contains(stdout.String(), want) {
 				t.Errorf("summary:\n%s\nwant it to name the daemon it ended (%s)", stdout.String(), want)
 			}
+			// Killed: seen ending within a second of its SIGKILL, or said to
+			// be still running then (a busy machine); gone since, as checked.
 			ps, err := profile.Load(jsonPath)
-			if err != nil || len(ps) != 1 || len(ps[0].Summary.Escaped) != 1 || ps[0].Summary.Escaped[0].PID != daemon || !ps[0].Summary.Escaped[0].Ended {
-				t.Errorf("--json after %v: %v; want the daemon %d among the escaped, ended", sig, err, daemon)
+			if err != nil || len(ps) != 1 || len(ps[0].Summary.Escaped) != 1 || ps[0].Summary.Escaped[0].PID != daemon ||
+				!ps[0].Summary.Escaped[0].Ended && !strings.HasSuffix(ps[0].Summary.Escaped[0].Why, "after SIGKILL") {
+				t.Errorf("--json after %v: %v; want the daemon %d among the escaped, killed", sig, err, daemon)
 			}
 		})
 	}

@@ -134,7 +134,7 @@ func TestCLIPythonWorkerKilled(t *testing.T) {
 		!strings.Contains(stderr.String(), "a worker process died") {
 		t.Errorf("a killed worker: %v, stderr %q; want exit %d and the reason", err, stderr.String(), ExitFailed)
 	}
-	proctest.WaitGroupGone(t, subject, time.Second)
+	proctest.WaitGroupGone(t, subject)
 }
 
 // TestCLIRecordRunsOnlyItsSubject runs `corescope record -- /bin/true` as

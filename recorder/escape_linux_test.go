@@ -44,8 +44,16 @@ func sharedDir(t *testing.T) string {
 	return dir
 }
 
+// killed says whether corescope killed an escaped process: seen ending
+// within a second of its SIGKILL, or, on a machine too busy for its exit
+// to come that soon, said to be still running after it. The tests then
+// wait for it to be gone (proctest's WaitMarkedGone).
+func killed(e profile.EscapedProcess) bool {
+	return e.Ended || strings.HasPrefix(e.Why, "still running") && strings.HasSuffix(e.Why, "after SIGKILL")
+}
+
 // checkDaemonNamed fails the test unless the summary names the daemon
-// (its program holds marker) as ended, in its Escaped list and in words.
+// (its program holds marker) as killed, in its Escaped list and in words.
 func checkDaemonNamed(t *testing.T, p *profile.Profile, marker string) {
 	t.Helper()
 	t.Logf("processes followed by: %s", p.Summary.FollowedBy)
@@ -55,8 +63,8 @@ func checkDaemonNamed(t *testing.T, p *profile.Profile, marker string) {
 			named = &p.Summary.Escaped[i]
 		}
 	}
-	if named == nil || !named.Ended {
-		t.Fatalf("escaped = %+v; want the daemon %s named as ended", p.Summary.Escaped, marker)
+	if named == nil || !killed(*named) {
+		t.Fatalf("escaped = %+v; want the daemon %s named as killed", p.Summary.Escaped, marker)
 	}
 	runtext.Conclude([]*profile.Profile{p}) // a no-op for a run the test profiler concluded
 	words := p.Summary.Verdict + " " + p.Error
@@ -76,7 +84,7 @@ func TestDaemonEndsWithRun(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Record = %v", err)
 		}
-		proctest.WaitMarkedGone(t, marker, time.Second)
+		proctest.WaitMarkedGone(t, marker)
 		checkDaemonNamed(t, p, marker)
 	})
 	t.Run("stop", func(t *testing.T) {
@@ -92,7 +100,7 @@ func TestDaemonEndsWithRun(t *testing.T) {
 		if !errors.Is(err, ErrStopped) {
 			t.Fatalf("Record = %v; want ErrStopped", err)
 		}
-		proctest.WaitMarkedGone(t, marker, time.Second)
+		proctest.WaitMarkedGone(t, marker)
 		checkDaemonNamed(t, p, marker)
 	})
 }
@@ -118,7 +126,7 @@ func TestDaemonEndsWhenProfilerKilled(t *testing.T) {
 			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
-			proctest.WaitMarkedGone(t, marker, 2*time.Second)
+			proctest.WaitMarkedGone(t, marker)
 		})
 	}
 }
@@ -134,7 +142,7 @@ func TestDaemonEndsWithoutCgroup(t *testing.T) {
 	dir := sharedDir(t)
 	marker := newMarker(t)
 	p := runProfiler(t, profilerCommand(t, dir, "nobody", proctest.Daemon(t, dir, marker, "0.5")))
-	proctest.WaitMarkedGone(t, marker, time.Second)
+	proctest.WaitMarkedGone(t, marker)
 	checkDaemonNamed(t, p, marker)
 	if !strings.Contains(p.Summary.FollowedBy, "environment") {
 		t.Errorf("followed by %q; want the environment named, and why no cgroup", p.Summary.FollowedBy)
@@ -324,10 +332,10 @@ func TestFollowerEndsDaemon(t *testing.T) {
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			escaped := f.endEscaped(cmd.Process.Pid, nil)
 			cmd.Wait()
+			proctest.WaitMarkedGone(t, marker) // its exit may come late on a busy machine
 			f.remove()
-			proctest.WaitMarkedGone(t, marker, time.Second)
-			if len(escaped) != 1 || escaped[0].PID != daemon || !escaped[0].Ended || !strings.Contains(escaped[0].Command, marker) {
-				t.Errorf("escaped = %+v; want the daemon %d, ended", escaped, daemon)
+			if len(escaped) != 1 || escaped[0].PID != daemon || !killed(escaped[0]) || !strings.Contains(escaped[0].Command, marker) {
+				t.Errorf("escaped = %+v; want the daemon %d, killed", escaped, daemon)
 			}
 			if f.cgroup != "" {
 				if _, err := os.Stat(f.cgroup); !errors.Is(err, os.ErrNotExist) {

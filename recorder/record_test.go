@@ -204,7 +204,7 @@ func TestStopKillsEveryProcess(t *testing.T) {
 	if !errors.Is(r.err, ErrStopped) || r.p == nil || len(r.p.Frames) == 0 {
 		t.Fatalf("Record = %v, %v; want ErrStopped and the frames sampled so far", r.p, r.err)
 	}
-	proctest.WaitGroupGone(t, pgid, time.Second)
+	proctest.WaitGroupGone(t, pgid)
 }
 
 func TestSubjectCrashKillsWorkers(t *testing.T) {
@@ -228,7 +228,7 @@ func TestSubjectCrashKillsWorkers(t *testing.T) {
 	}
 	select {
 	case pgid := <-pidc:
-		proctest.WaitGroupGone(t, pgid, time.Second)
+		proctest.WaitGroupGone(t, pgid)
 	default:
 		t.Fatal("never saw the subject's worker")
 	}
@@ -265,7 +265,7 @@ func testProfilerKilled(t *testing.T, backend string) {
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	proctest.WaitGroupGone(t, subject, time.Second)
+	proctest.WaitGroupGone(t, subject)
 }
 
 // TestFramesNameThreads checks that a live view can name every thread lane
