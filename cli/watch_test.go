@@ -347,8 +347,14 @@ func TestRecordWithNodes(t *testing.T) {
 			}
 		}
 	}
-	if measured < len(p.Frames)-1 {
-		t.Errorf("the node gave figures in %d of %d frames; want all", measured, len(p.Frames))
+	// Each tick's request has 160 ms (80% of the interval): on a busy
+	// machine node_exporter may answer later, and the tick is missed, saying
+	// why. The first frame may lack the node (its baseline).
+	if missed := len(p.Frames) - measured; measured < 2 || missed > remote.MissedTicks+1 {
+		t.Errorf("the node gave figures in %d of %d frames, %d ticks counted missed (%s); want figures in the others",
+			measured, len(p.Frames), remote.MissedTicks, remote.LastError)
+	} else if missed > 1 {
+		t.Logf("the node missed %d ticks: %s", remote.MissedTicks, remote.LastError)
 	}
 	if !strings.Contains(stdout, fixture.Addr) || !strings.Contains(stdout, "verdict") {
 		t.Errorf("stdout lacks the subject's summary or the node's line:\n%s", stdout)
