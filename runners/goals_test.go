@@ -14,11 +14,11 @@ import (
 // gives: the cores a CPU-bound run uses, and how long 40 requests take.
 func TestGoalModels(t *testing.T) {
 	for _, tt := range pythonCPUCases {
-		r := runSubject(t, pySpec(t, tt.spec()))
+		r := runSubject(t, pySpec(t, pythonCPUSpec(tt.model)))
 		cpuGoal(t, "Python "+string(tt.model), r, tt.minCores, tt.maxCores)
 	}
 	for _, tt := range goCPUCases {
-		cpuGoal(t, "Go "+string(tt.model), runSubject(t, tt.spec()), tt.minCores, tt.maxCores)
+		cpuGoal(t, "Go "+string(tt.model), runSubject(t, goCPUSpec(tt.model)), tt.minCores, tt.maxCores)
 	}
 	for _, c := range ioModelCases {
 		r := runSubject(t, c.spec())

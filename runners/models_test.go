@@ -5,7 +5,6 @@ package runners
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"corescope/internal/proctest"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -194,13 +194,13 @@ func coresWanted(minCores, maxCores float64) string {
 	return fmt.Sprintf("1.5 threads runnable and %.2f cores, or 3/4 of what other programs left", minCores)
 }
 
-// goCPUCase is one Go model's CPU-bound run and the cores it uses.
-type goCPUCase struct {
+// cpuCase is a model's CPU-bound run and the cores it uses.
+type cpuCase struct {
 	model              spec.Model
 	minCores, maxCores float64
 }
 
-var goCPUCases = []goCPUCase{
+var goCPUCases = []cpuCase{
 	{spec.Sequential, 0, 1.1},
 	{spec.Threads, 0, 1.3},
 	{spec.Async, 0, 1.3},
@@ -208,9 +208,9 @@ var goCPUCases = []goCPUCase{
 	{spec.Goroutines, 1.5, 99},
 }
 
-// spec is about 1 s of CPU in all, so sequential takes about 1 s.
-func (c goCPUCase) spec() spec.Spec {
-	return spec.Spec{Workload: spec.CPU, Model: c.model, Tasks: 20, Size: 1.0 / 3}
+// goCPUSpec is about 1 s of CPU in all, so sequential takes about 1 s.
+func goCPUSpec(m spec.Model) spec.Spec {
+	return spec.Spec{Workload: spec.CPU, Model: m, Tasks: 20, Size: 1.0 / 3}
 }
 
 func TestCPUModels(t *testing.T) {
@@ -221,7 +221,7 @@ func TestCPUModels(t *testing.T) {
 			if tt.minCores > 1 && !twoCores() {
 				t.Skip("needs 2 cores")
 			}
-			sp := resolved(t, tt.spec())
+			sp := resolved(t, goCPUSpec(tt.model))
 			r, ok := runUntil(t, sp, 3, func(r observed) bool { return coresAtThatLoad(r, tt.minCores, tt.maxCores) })
 			if !ok {
 				t.Errorf("%s used %.2f cores (cpu %v over %v) with %.2f threads runnable, other programs %.2f cores; want %s",
@@ -311,37 +311,12 @@ func (c ioModelCase) spec() spec.Spec {
 
 func (c ioModelCase) check(t *testing.T, r observed) {
 	t.Helper()
-	if n := inFlight(r.events); n < c.minFlying || n > c.flying {
+	if n := runtext.InFlight(r.events); n < c.minFlying || n > c.flying {
 		t.Errorf("%s: %d requests in flight at once; want %d..%d", c.name(), n, c.minFlying, c.flying)
 	}
 	if r.wall < c.minWall {
 		t.Errorf("%s took %v; want at least %v", c.name(), r.wall, c.minWall)
 	}
-}
-
-// inFlight is the most tasks that had started and not yet ended at once.
-func inFlight(events []spec.Event) int {
-	type edge struct {
-		t     int64
-		delta int
-	}
-	var edges []edge
-	for _, ev := range events {
-		switch ev.Ev {
-		case spec.EvTaskStart:
-			edges = append(edges, edge{ev.TNs, 1})
-		case spec.EvTaskEnd:
-			edges = append(edges, edge{ev.TNs, -1})
-		}
-	}
-	// An end and a start at the same nanosecond do not overlap.
-	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
-	most, now := 0, 0
-	for _, e := range edges {
-		now += e.delta
-		most = max(most, now)
-	}
-	return most
 }
 
 func TestMixedModels(t *testing.T) {

@@ -104,7 +104,7 @@ func TestPythonCPUModels(t *testing.T) {
 			if tt.minCores > 1 && !twoCores() {
 				t.Skip("needs 2 cores")
 			}
-			s := pySpec(t, tt.spec())
+			s := pySpec(t, pythonCPUSpec(tt.model))
 			r, ok := runUntil(t, s, 3, func(r observed) bool { return coresAtThatLoad(r, tt.minCores, tt.maxCores) })
 			if !ok {
 				t.Errorf("%s: %.2f cores used in %v with %.2f threads runnable, other programs %.2f cores; want %s",
@@ -121,21 +121,16 @@ func TestPythonCPUModels(t *testing.T) {
 	}
 }
 
-// pythonCPUCase is one Python model's CPU-bound run and the cores it uses.
-type pythonCPUCase struct {
-	model              spec.Model
-	minCores, maxCores float64
-}
-
-var pythonCPUCases = []pythonCPUCase{
+var pythonCPUCases = []cpuCase{
 	{spec.Sequential, 0, 1.1},
 	{spec.Threads, 0, 1.25},
 	{spec.Async, 0, 1.25},
 	{spec.Processes, 1.6, 99},
 }
 
-func (c pythonCPUCase) spec() spec.Spec {
-	return spec.Spec{Workload: spec.CPU, Model: c.model, Size: 0.3}
+// pythonCPUSpec is the Python models' CPU-bound run.
+func pythonCPUSpec(m spec.Model) spec.Spec {
+	return spec.Spec{Workload: spec.CPU, Model: m, Size: 0.3}
 }
 
 func twoCores() bool { return runtime.NumCPU() >= 2 }
