@@ -43,7 +43,8 @@ CROSS_GOOS := darwin windows
 CROSS_SKIP_darwin := corescope corescope/app
 CROSS_SKIP_windows := corescope
 
-.PHONY: deps build run test test-vet test-pure test-app test-window crossbuild bench bench-peers screenshot-html clean FORCE
+.PHONY: deps build run test test-vet test-pure test-app test-window crossbuild \
+	bench bench-goals bench-window bench-pure bench-app bench-peers screenshot-html clean FORCE
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -106,16 +107,29 @@ crossbuild-%:
 	$(GO) vet $$pkgs
 
 # make bench measures, one package at a time on a machine left quiet: the
-# Go benchmarks of every package and the measuring tests (TestGoal..., in
-# files under the goals build tag: wall times, speedups, the window's cost,
-# which load on the machine moves), each figure beside its goal. It fails
-# when a goal is missed.
-GOALS = -tags goals -run '^TestGoal' -bench . -benchmem
+# measuring tests (TestGoal..., in files under the goals build tag: wall
+# times, speedups, the window's cost, which load on the machine moves) and
+# the Go benchmarks of every package (some of which check a goal too), each
+# figure beside its goal. Each part runs whatever the others gave (make
+# -k: a test that fails keeps its package's benchmarks from running, hence
+# the parts); it fails when a goal is missed.
+GOAL_TESTS = -tags goals -run '^TestGoal' -bench '^$$'
+BENCHMARKS = -run '^$$' -bench . -benchmem
 bench: deps
-	set -o pipefail; CGO_ENABLED=0 $(GO) test -json -p 1 -count=1 $(GOALS) $(PURE_PACKAGES) | $(TESTLINES)
-	set -o pipefail; $(GO) test -json -count=1 $(GOALS) ./app/ | $(TESTLINES)
+	@$(MAKE) --no-print-directory -k bench-goals bench-window bench-pure bench-app
+
+bench-goals:
+	set -o pipefail; CGO_ENABLED=0 $(GO) test -json -p 1 -count=1 $(GOAL_TESTS) $(PURE_PACKAGES) | $(TESTLINES)
+
+bench-window:
 	set -o pipefail; CORESCOPE_SMOKE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
-		$(GO) test -json -count=1 $(GOALS) . | $(TESTLINES)
+		$(GO) test -json -count=1 $(GOAL_TESTS) . | $(TESTLINES)
+
+bench-pure:
+	set -o pipefail; CGO_ENABLED=0 $(GO) test -json -p 1 -count=1 $(BENCHMARKS) $(PURE_PACKAGES) | $(TESTLINES)
+
+bench-app:
+	set -o pipefail; $(GO) test -json -count=1 $(BENCHMARKS) ./app/ | $(TESTLINES)
 
 # bench-peers sets the sampler, the tree probe and corescope's own cost beside
 # psutil and htop on the same fixture and subject, and fails on a missed goal.

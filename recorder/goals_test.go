@@ -27,14 +27,14 @@ func TestGoalSlices(t *testing.T) {
 	}
 	requireExact(t, p)
 	median, overlap := gilSlices(t, p)
-	goal.AtLeast(t, "GIL-bound threads at a 5 ms switch interval: weighted median slice", median*1e3, 2, "%.2f ms")
-	goal.AtMost(t, "the same, at most", median*1e3, 12, "%.2f ms")
-	goal.AtMost(t, "the same: two workers on cores together", overlap*100, 10, "%.1f%% of the run")
+	goal.AtLeast(t, "GIL-bound threads, 5 ms switch interval: median slice, least", median*1e3, 2, "%.2f ms")
+	goal.AtMost(t, "GIL-bound threads, 5 ms switch interval: median slice, most", median*1e3, 12, "%.2f ms")
+	goal.AtMost(t, "GIL-bound threads: two workers on cores together", overlap*100, 10, "%.1f%% of the run")
 
 	s = resolved(spec.Spec{Workload: spec.CPU, Model: spec.Processes, Tasks: 10, Size: 0.5})
 	if p, err = Record(context.Background(), s, quickEdges); err != nil {
 		t.Fatal(err)
 	}
 	together := diagnosis.Together(workerSlices(p, workers(p, true), diagnosis.ByProcess), diagnosis.ByProcess, p.Summary.TasksStartS, p.Summary.TasksEndS)
-	goal.AtLeast(t, "two worker processes on cores together", together*100, 50, "%.0f%% of the run")
+	goal.AtLeast(t, "worker processes: two on cores together", together*100, 50, "%.0f%% of the run")
 }

@@ -37,7 +37,7 @@ func AtLeast(t testing.TB, what string, got, limit float64, format string) {
 // Figure prints a figure that has no goal.
 func Figure(t testing.TB, what string, got float64, format string) {
 	t.Helper()
-	fmt.Printf("figure %-58s %14s\n", what, fmt.Sprintf(format, got))
+	fmt.Printf("figure %-64s %16s\n", what, fmt.Sprintf(format, got))
 }
 
 func check(t testing.TB, what string, got float64, goal, format string, met bool) {
@@ -47,5 +47,5 @@ func check(t testing.TB, what string, got float64, goal, format string, met bool
 		verdict = "MISSED"
 		t.Errorf("%s = %s; the goal is %s", what, fmt.Sprintf(format, got), goal)
 	}
-	fmt.Printf("goal   %-58s %14s  %-14s %s\n", what, fmt.Sprintf(format, got), goal, verdict)
+	fmt.Printf("goal   %-64s %16s  %-18s %s\n", what, fmt.Sprintf(format, got), goal, verdict)
 }
