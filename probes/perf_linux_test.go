@@ -198,10 +198,15 @@ func TestSwitchesMatchThreadCPU(t *testing.T) {
 	var clock *CoreClock
 	var from time.Duration
 	b := startGatedBurner(t, nil, 3, 500*time.Millisecond, func(pid int) (err error) {
+		// The gated subject may run a moment while the rings open (seen:
+		// 78 µs before OpenSwitches returned), so the run's bounds begin
+		// before it.
+		var ts unix.Timespec
+		unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+		from = time.Duration(ts.Nano())
 		if rec, err = OpenSwitches(pid, cpus); err != nil {
 			return err
 		}
-		from = rec.Now()
 		clock, err = OpenCoreClock(pid, cpus)
 		return err
 	})

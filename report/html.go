@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"corescope/atomicfile"
+	"corescope/diagnosis"
 	"corescope/heatmap"
 	"corescope/lanes"
 	"corescope/levels"
@@ -107,7 +108,7 @@ func writePage(w io.Writer, d pageData, blob []byte) error {
 	// json.Marshal escapes <, > and &, so no text of a profile can end
 	// the script element it is in.
 	return pageTemplate.Execute(w, map[string]any{
-		"Title": "corescope report: " + strings.Join(d.Names, ", "),
+		"Title": "corescope report: " + d.Title,
 		"CSS":   template.CSS(css),
 		"Data":  template.JS(data),
 		"Blob":  template.JS(`"` + base64.StdEncoding.EncodeToString(packed) + `"`),
@@ -146,7 +147,7 @@ type pageData struct {
 	Colors  pageColors `json:"colors"`
 	Runs    []htmlRun  `json:"runs"`
 	Table   htmlTable  `json:"table"`
-	Names   []string   `json:"-"`
+	Title   string     `json:"-"` // the runs drawn, each named once
 	Lanes   laneWords  `json:"lanes"`
 	Sorted  bool       `json:"sorted"`
 }
@@ -178,6 +179,20 @@ type htmlTable struct {
 	Unlisted string    `json:"unlisted,omitempty"`
 }
 
+// titleNames names each run of ps once, however often it was repeated
+// (diagnosis.Groups), for the page's title.
+func titleNames(ps []*profile.Profile) string {
+	var shown []*profile.Profile
+	for _, g := range diagnosis.Groups(ps) {
+		shown = append(shown, g.Shown())
+	}
+	names := runtext.Names(shown)
+	for i := range names {
+		names[i] = clip(names[i], fmt.Sprintf(" (run %d)", i+1))
+	}
+	return strings.Join(names, ", ")
+}
+
 // htmlRow is one run's row: its cells, and its wall time and speedup for
 // the bars, each a fraction of the longest.
 type htmlRow struct {
@@ -200,7 +215,7 @@ func htmlPage(ps []*profile.Profile, l Layout, opt Options) (pageData, []byte) {
 	}
 	d := pageData{
 		Machine: clipText(machineLine(ps)), Spec: clipText(specLine(ps)), Axis: finiteOr0(l.AxisS),
-		Colors: htmlColors(), Names: names[:len(drawn)], Sorted: opt.Sorted,
+		Colors: htmlColors(), Title: titleNames(drawn), Sorted: opt.Sorted,
 		Lanes: laneWords{Exact: exactLanesWords, Sampled: sampledLanesWords},
 	}
 	if date := reportDate(ps, opt); !date.IsZero() {
