@@ -149,8 +149,14 @@ func TestDaemonEndsWithoutCgroup(t *testing.T) {
 	}
 }
 
+// testUsers are the users a profilerCommand may run as besides "self":
+// nobody, and a user id no account and no other test has, whose processes
+// are the profiler's and its subject's alone (RLIMIT_NPROC counts all of a
+// user's, and other packages' tests run as nobody beside these).
+var testUsers = map[string]uint32{"nobody": 65534, "unused": 65533}
+
 // profilerCommand is the test binary as a profiler that records command
-// and prints its profile as JSON. As "nobody" it runs as that user, from a
+// and prints its profile as JSON. As one of testUsers it runs as that user, from a
 // copy of the binary in dir; where the test cannot switch users, as one
 // that is not root, it runs as this user, and the test says so.
 func profilerCommand(t *testing.T, dir, user string, command []string) *exec.Cmd {
@@ -160,7 +166,7 @@ func profilerCommand(t *testing.T, dir, user string, command []string) *exec.Cmd
 		t.Fatal(err)
 	}
 	var cred *syscall.Credential
-	if user == "nobody" {
+	if uid, ok := testUsers[user]; ok {
 		if os.Getuid() != 0 {
 			t.Logf("running as uid %d, not root: the profiler runs as this user", os.Getuid())
 		} else {
@@ -168,7 +174,7 @@ func profilerCommand(t *testing.T, dir, user string, command []string) *exec.Cmd
 			if err := copyFile(self, copied); err != nil {
 				t.Fatal(err)
 			}
-			self, cred = copied, &syscall.Credential{Uid: 65534, Gid: 65534}
+			self, cred = copied, &syscall.Credential{Uid: uid, Gid: 65534}
 		}
 	}
 	cmd := exec.Command(self, command...)
@@ -243,7 +249,7 @@ time.sleep(1)
 `
 
 // TestThreadBombLeavesProfilerRunning records, as a user the limit binds
-// (nobody, when the test runs as root, which it does not bind) and under
+// (uid 65533, when the test runs as root, which it does not bind) and under
 // ulimit -u 120, a Python thread bomb: the profiler, whose own threads count
 // against the same limit, survives it, ends the run, writes the profile, and
 // its summary says, as measured, that the subject reached the limit.
@@ -257,7 +263,7 @@ func TestThreadBombLeavesProfilerRunning(t *testing.T) {
 	if err := os.WriteFile(bomb, []byte(threadBomb), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := profilerCommand(t, dir, "nobody", []string{python, bomb})
+	cmd := profilerCommand(t, dir, "unused", []string{python, bomb})
 	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", nprocEnv, ulimit))
 	p := runProfiler(t, cmd)
 	s := p.Summary

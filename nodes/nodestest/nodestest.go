@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -84,10 +85,24 @@ func start(t testing.TB, bin, ready string, args []string) (*Program, error) {
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Stderr = &p.log
 	dieWithParent(p.cmd)
-	if err := p.cmd.Start(); err != nil {
+	started := make(chan error, 1)
+	go func() {
+		// Linux's Pdeathsig fires when the thread that started the child
+		// exits, not the process: a server started on a thread the
+		// runtime retired was killed mid-test. This goroutine keeps its
+		// thread for the child's whole life.
+		runtime.LockOSThread()
+		if err := p.cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		p.cmd.Wait()
+		close(p.exited)
+	}()
+	if err := <-started; err != nil {
 		return nil, fmt.Errorf("starting %s: %v", bin, err)
 	}
-	go func() { p.cmd.Wait(); close(p.exited) }()
 	t.Cleanup(p.Stop)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
