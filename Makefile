@@ -43,7 +43,7 @@ CROSS_GOOS := darwin windows
 CROSS_SKIP_darwin := corescope corescope/app
 CROSS_SKIP_windows := corescope
 
-.PHONY: deps build run test test-vet test-pure test-app test-window crossbuild \
+.PHONY: deps build run test test-vet test-pure test-app test-window test-fuzz fuzz crossbuild \
 	bench bench-goals bench-window bench-pure bench-app bench-peers screenshot-html clean FORCE
 
 deps:
@@ -72,11 +72,12 @@ run: build
 # by side (make -j3, output kept whole for each): the window's cgo build,
 # its vet and its tests under Xvfb; the cross-builds and the other
 # packages' tests, without cgo, several packages at once; and app's tests
-# under the race detector. Each go test prints a line a package.
+# under the race detector; then each fuzz target for TEST_FUZZTIME. Each
+# go test prints a line a package.
 # CORESCOPE_BROWSER=1: the HTML report's tests fail, rather than skip,
 # without a Chromium to open it in.
 test: deps
-	@$(MAKE) --no-print-directory -j3 --output-sync=target test-window test-pure test-app
+	@$(MAKE) --no-print-directory -j3 --output-sync=target test-window test-pure test-app test-fuzz
 
 test-vet: build
 	$(GO) vet ./...
@@ -86,6 +87,27 @@ test-pure: crossbuild
 
 test-app:
 	set -o pipefail; $(GO) test -json -count=1 -race -buildmode=exe ./app/... | $(TESTLINES)
+
+# The fuzz targets, package:target: the profile loader, the event parser
+# and every renderer. Their seeds (testdata/fuzz) run in every go test; a
+# fuzz run adds inputs of its own, on one core, and a crasher it finds is
+# written to the package's testdata/fuzz, to be kept as a seed once fixed.
+FUZZ_TARGETS := profile:FuzzDecode spec:FuzzParseEventAgreesWithJSON lanes:FuzzPaint \
+	report:FuzzPNG report:FuzzCSV report:FuzzTrace report:FuzzHTML
+TEST_FUZZTIME ?= 4s
+FUZZTIME ?= 2m
+
+test-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
+
+# make fuzz runs each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m).
+fuzz:
+	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*} name=$${t#*:}; \
+		CGO_ENABLED=0 $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) \
+			-fuzzminimizetime 2s -parallel 1 ./$$pkg > $$log 2>&1 || { cat $$log; exit 1; }; \
+		echo "fuzz $$name ($$pkg): $$(grep -h '^fuzz: elapsed' $$log | tail -1 | sed 's/^fuzz: //')"; \
+	done
 
 # The real window and the release, under Xvfb: the tests of the package
 # main whose names say so.

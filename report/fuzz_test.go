@@ -35,7 +35,7 @@ import (
 func decoded(t *testing.T, data []byte) []*profile.Profile {
 	ps, err := profile.Decode(bytes.NewReader(data))
 	if err != nil || len(ps) == 0 {
-		t.Skip()
+		t.Skipf("nothing to draw: profile.Decode gave %d profiles, %v", len(ps), err)
 	}
 	return ps
 }
