@@ -1,23 +1,19 @@
 package diagnosis
 
 import (
-	"cmp"
 	"strings"
 	"time"
 
 	"corescope/profile"
-	"corescope/spec"
 )
 
-// Case is where a run's figures put it: what its verdict says first.
+// Case is whether a run can be judged at all: the cases before Judged say
+// why not; a judged run's Phases and Reasons say the rest.
 type Case int
 
-// The cases, from a run that did not finish well to one that kept several
-// cores busy. Between them, the run's cores' worth of CPU (Findings.Used)
-// decides: under 0.8 the waiting and starved cases, up to 1.15 the cases of
-// one core, which say what held it there where the figures tell.
 const (
-	// Failed is a run that did not finish well: its Error says why.
+	// Failed is a run that did not finish well, other than by its user's
+	// stop (what ran until then is judged): its Error says why.
 	Failed Case = iota
 	// Watched is a watch of nodes, which runs no subject: its figures are
 	// the cluster's.
@@ -26,127 +22,123 @@ const (
 	NoRunTime
 	// TooShort is a run shorter than the cost of starting a process.
 	TooShort
-	// StarvedByOthers is a CPU-bound model that got well under one core
-	// while other programs kept the machine busy.
-	StarvedByOthers
-	// StarvedOnBusyMachine is the same where a file tells only the whole
-	// machine's load, not the other programs' (corescope before it told
-	// them apart).
-	StarvedOnBusyMachine
-	// WaitingOnIO is a model of a workload that waits on I/O, using well
-	// under one core.
-	WaitingOnIO
-	// WaitingOrSqueezed is a command using well under one core while other
-	// programs competed: waiting, idle or squeezed.
-	WaitingOrSqueezed
-	// WaitingOrIdle is a command using well under one core on a quiet
-	// machine.
-	WaitingOrIdle
-	// OneTaskAtATime is the sequential model at about one core.
-	OneTaskAtATime
-	// GILBound is the threads model at about one core, under a GIL.
-	GILBound
-	// ThreadsWithoutGIL is the threads model at about one core on a Python
-	// that has no GIL: something else held it.
-	ThreadsWithoutGIL
-	// EventLoop is the async model at about one core.
-	EventLoop
-	// OneCore is about one core with one busy thread, or with several
-	// processes: nothing says a lock held it.
-	OneCore
-	// CrowdedUnknown is several busy threads that got all the cores other
-	// programs left them, without a switch timeline to tell whether
-	// something holds them to one core.
-	CrowdedUnknown
-	// CrowdedTogether is several busy threads that got all there was room
-	// for and, as the switch timeline shows, ran at the same time whenever
-	// they could: the cores held them, not a lock.
-	CrowdedTogether
-	// HeldByGIL is several busy threads of CPython held to one core.
-	HeldByGIL
-	// HeldByLock is several busy threads of another program held to one
-	// core by something such as a lock.
-	HeldByLock
-	// Parallel is more than one core's worth of CPU.
-	Parallel
+	// Judged is a run its evidence was read for: its phases and reasons.
+	Judged
 )
 
-// Findings are what a run's figures show: the case it falls in and the
-// figures that put it there, for runtext to word. Every figure is the
-// profile's own or derived from it; nothing is worded here.
+// Findings are what a run's evidence shows: whether it can be judged, its
+// phases and, phase by phase, the reasons it used the cores it did, each
+// with its figures and where they come from, for runtext to word. Every
+// figure is the profile's own or derived from it; nothing is worded here.
 type Findings struct {
 	Case Case
-	// Used is the cores' worth of CPU judged: over the tasks' span when
-	// the subject reported tasks, so start-up does not decide it, else
-	// over its whole run.
-	Used float64
-	// MostlyWaiting is true under 0.3 cores' worth: the waiting cases say
-	// "mostly", above it "partly".
-	MostlyWaiting bool
-	// Crowded is true when the subject used about all the cores other
-	// programs left it (within half a core): then a run held to few cores
-	// may only have been squeezed.
-	Crowded bool
-	// Competed is true when other programs used enough of the machine over
-	// the subject's life to have held it back: above 0.25 cores, or above
-	// 10% of the cores on a big machine.
-	Competed bool
+	// Phases are the spans of the run whose behaviour was alike (see
+	// MinPhaseFrames), at least one for a judged run; Main is the one that
+	// took the most time, and Used its cores' worth of CPU.
+	Phases []profile.Phase
+	Main   int
+	Used   float64
+	// Reasons are each phase's reasons, phase by phase, each phase's in
+	// their order of precedence (see reasons): the first is the one its
+	// sentence names.
+	Reasons []profile.Reason
 	// FreeThreaded is true when the run's Python has no GIL.
 	FreeThreaded bool
-	// BusyThreads counts the subject's threads that each used at least a
-	// tenth of its CPU; counted where the run used about one core (0.8 to
-	// 1.15), the only cases that ask.
-	BusyThreads int
-	// Together is the share of the run during which two or more busy
-	// threads were on cores at once, and Timeline whether a switch
-	// timeline could tell; measured where several busy threads got about
-	// one core and a case or a command's explanation asks (it sorts every
-	// slice).
-	Together float64
-	Timeline bool
 	// Speedup is the run's speedup against its baseline, named Baseline;
 	// nil for the baseline itself and for a run without one.
 	Speedup  *float64
 	Baseline string
 }
 
-// TookTurns reports whether the switch timeline shows the busy threads
-// taking turns on the cores: held by a lock, not by the cores.
-func (f Findings) TookTurns() bool { return f.Timeline && f.Together < TakingTurns }
+// In is phase k's reasons, the first the one its sentence names.
+func (f Findings) In(k int) []profile.Reason {
+	var out []profile.Reason
+	for _, r := range f.Reasons {
+		if r.Phase == k {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
-// Of judges run p from its figures. It reads p and changes nothing.
+// Primary is the main phase's first reason: what the verdict names; the
+// zero Reason for a run not judged.
+func (f Findings) Primary() profile.Reason {
+	if rs := f.In(f.Main); len(rs) > 0 {
+		return rs[0]
+	}
+	return profile.Reason{}
+}
+
+// Named reports whether a reason of that name holds in any phase.
+func (f Findings) Named(name string) bool {
+	for _, r := range f.Reasons {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Of judges run p from its evidence. It reads p and changes nothing.
 func Of(p *profile.Profile) Findings {
 	f := Findings{
-		Used:         usedCores(p),
-		Crowded:      crowded(p),
-		Competed:     competed(p),
 		FreeThreaded: strings.HasSuffix(p.Machine.Python, "no GIL"),
 		Baseline:     BaselineName(p),
 	}
-	f.MostlyWaiting = f.Used < 0.3
 	if p.Summary.Speedup != nil && !isBaseline(p) {
 		f.Speedup = p.Summary.Speedup
 	}
-	if f.Used >= 0.8 && f.Used <= 1.15 {
-		f.BusyThreads = busyThreads(p)
-		if f.BusyThreads > 1 && asksTimeline(p, f) {
-			f.Together, f.Timeline = togetherShare(p)
-		}
+	switch s := p.Summary; {
+	case p.Failed() && !p.Stopped():
+		f.Case = Failed
+	case p.Watched():
+		f.Case = Watched
+	case s.WallS <= 0:
+		f.Case = NoRunTime
+	case s.WallS < tooShort.Seconds():
+		f.Case = TooShort
+	default:
+		f.Case = Judged
+		f.judge(p)
 	}
-	f.Case = judge(p, f)
 	return f
 }
 
-// asksTimeline reports whether a case or an explanation reads the switch
-// timeline of p's busy threads held to about one core: a command's
-// explanation always, a case when one process's threads were crowded. The
-// models that cannot do better are judged by their model alone.
-func asksTimeline(p *profile.Profile, f Findings) bool {
-	switch p.Spec.Model {
-	case spec.Sequential, spec.Threads, spec.Async:
-		return false
+// judge splits run p into phases and gives each its reasons.
+func (f *Findings) judge(p *profile.Profile) {
+	r := read(p)
+	segs := r.phases()
+	if len(segs) == 0 {
+		segs = []segment{{}} // no frames: the run is one phase, of its summary's figures
 	}
-	return p.Spec.Backend == spec.BackendCommand || f.Crowded && p.Summary.Procs <= 1
+	for k, seg := range segs {
+		fa := r.factsOf(seg.lo, seg.hi)
+		f.Phases = append(f.Phases, fa.phase())
+		f.Reasons = append(f.Reasons, fa.reasons(k, p.Machine.LogicalCores)...)
+		if ph := f.Phases[k]; ph.EndS-ph.StartS > f.Phases[f.Main].EndS-f.Phases[f.Main].StartS {
+			f.Main = k
+		}
+	}
+	f.Used = f.Phases[f.Main].CoresUsed
+}
+
+// phase is the profile's account of the phase of figures f.
+func (f *facts) phase() profile.Phase {
+	ph := profile.Phase{StartS: round(f.from), EndS: round(f.to), CoresUsed: cores(f.cores()), BusyThreads: len(f.busy(0)),
+		OnCoreS: round(f.onS()), RunnableS: round(f.runnableS())}
+	for k, kind := range WaitKinds {
+		b := f.sum(func(t *tally) float64 { return t.blocked[k] })
+		if b > 0 {
+			if ph.BlockedBy == nil {
+				ph.BlockedBy = map[string]float64{}
+			}
+			ph.BlockedBy[kind] = round(b)
+			ph.BlockedS += b
+		}
+	}
+	ph.BlockedS = round(ph.BlockedS)
+	return ph
 }
 
 // tooShort is the run time under which a verdict would judge the cost of
@@ -154,153 +146,12 @@ func asksTimeline(p *profile.Profile, f Findings) bool {
 // rather than the program: /bin/true takes about 2 ms.
 const tooShort = 25 * time.Millisecond
 
-// judge is the case p's figures f put it in.
-func judge(p *profile.Profile, f Findings) Case {
-	s := p.Summary
-	switch {
-	case p.Failed():
-		return Failed
-	case p.Watched():
-		return Watched
-	case s.WallS <= 0:
-		return NoRunTime
-	case s.WallS < tooShort.Seconds():
-		return TooShort
-	case f.Used < 0.8:
-		return lowCPU(p, f)
-	case f.Used <= 1.15:
-		return oneCore(p, f)
-	}
-	return Parallel
-}
-
-// lowCPU is the case of a run that used well under one core: waiting on
-// I/O, or, for work that never waits, starved by other programs. A command
-// does not say which work it does, so when other programs competed, being
-// squeezed by them is a cause beside waiting and idling.
-func lowCPU(p *profile.Profile, f Findings) Case {
-	builtin, cpu := p.Spec.Backend.Builtin(), p.Spec.Workload == spec.CPU
-	switch {
-	case builtin && cpu && p.Summary.Attribution != "":
-		return StarvedByOthers
-	case builtin && cpu:
-		return StarvedOnBusyMachine
-	case builtin:
-		return WaitingOnIO
-	case f.Competed:
-		return WaitingOrSqueezed
-	}
-	return WaitingOrIdle
-}
-
-// oneCore is the case of a run that kept about one core busy: the models
-// that cannot do better, and a program whose several busy threads were held
-// to one core, by a lock (with CPython, its GIL) or, when other programs
-// left no more room, perhaps only by the cores.
-func oneCore(p *profile.Profile, f Findings) Case {
-	switch p.Spec.Model {
-	case spec.Sequential:
-		return OneTaskAtATime
-	case spec.Threads:
-		if f.FreeThreaded {
-			return ThreadsWithoutGIL
-		}
-		return GILBound
-	case spec.Async:
-		return EventLoop
-	}
-	if f.BusyThreads < 2 || p.Summary.Procs > 1 {
-		return OneCore
-	}
-	if f.Crowded { // it got all there was room for: only the timeline tells a lock from the crowd
-		switch {
-		case !f.Timeline:
-			return CrowdedUnknown
-		case f.Together >= TakingTurns:
-			return CrowdedTogether
-		}
-	}
-	if isCPython(p) {
-		return HeldByGIL
-	}
-	return HeldByLock
-}
-
-// usedCores is the cores' worth of CPU judged (see Findings.Used).
-func usedCores(p *profile.Profile) float64 {
-	return cmp.Or(p.Summary.TasksCoresUsed, p.Summary.CoresUsed)
-}
-
-// crowded reports whether the subject used about all the cores other
-// programs left it (see Findings.Crowded).
-func crowded(p *profile.Profile) bool {
-	free := float64(p.Machine.LogicalCores) - p.Summary.OthersBusyCores
-	return free < usedCores(p)+0.5
-}
-
-// competed reports whether other programs may have held the subject back
-// (see Findings.Competed).
-func competed(p *profile.Profile) bool {
-	return p.Summary.OthersBusyCores > max(0.25, 0.1*float64(p.Machine.LogicalCores))
-}
-
-// TakingTurns is the share of a run under which a process's busy threads
-// that were on cores at the same time took turns: held by a lock, not by the
-// cores. Measured here, threads under one GIL were together 0.1% to 1% of a
-// run, with a busy loop beside them or not; goroutines squeezed by a busy
-// loop to 1.24 cores' worth, 26%: a scheduler that shares the cores fairly
-// runs free threads together often, however crowded.
+// TakingTurns is the share of a phase under which a process's busy threads
+// that were on cores at the same time took turns: held by a lock, not by
+// the cores; and under which two threads wanting a core at once leave one
+// thread doing the work. Measured here, threads under one GIL were together
+// 0.1% to 1% of a run, with a busy loop beside them or not; goroutines
+// squeezed by a busy loop to 1.24 cores' worth, 26%: a scheduler that
+// shares the cores fairly runs free threads together often, however
+// crowded.
 const TakingTurns = 0.05
-
-// togetherShare is the share of run p's life during which two or more of
-// its threads were on cores at once (see Together), and whether its switch
-// timeline could tell. It sorts every slice.
-func togetherShare(p *profile.Profile) (share float64, known bool) {
-	if len(p.Slices) == 0 {
-		return 0, false
-	}
-	return Together(p.Slices, ByThread, p.Summary.SubjectStartS, p.Summary.SubjectEndS), true
-}
-
-// busyThreads counts the subject's threads that each used at least a tenth
-// of its CPU: from the switch timeline when there is one, else from the
-// thread samples.
-func busyThreads(p *profile.Profile) int {
-	cpu := map[int]float64{}
-	total := 0.0
-	if len(p.Slices) > 0 {
-		for _, t := range p.Threads {
-			cpu[t.TID] += t.OnCPUS
-			total += t.OnCPUS
-		}
-	} else {
-		for i := range p.Frames {
-			for _, ts := range p.Frames[i].ThreadSamples {
-				cpu[ts.TID] += ts.CPU
-				total += ts.CPU
-			}
-		}
-	}
-	n := 0
-	for _, c := range cpu {
-		if total > 0 && c >= total/10 {
-			n++
-		}
-	}
-	return n
-}
-
-// isCPython reports whether the subject is a CPython interpreter, by the
-// name of the program it ran or of its processes.
-func isCPython(p *profile.Profile) bool {
-	names := []string{p.Spec.Label()}
-	for _, t := range p.Threads {
-		names = append(names, t.Process)
-	}
-	for _, n := range names {
-		if strings.HasPrefix(n, "python") {
-			return true
-		}
-	}
-	return false
-}

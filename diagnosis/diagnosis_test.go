@@ -10,22 +10,11 @@ import (
 	"corescope/spec"
 )
 
-// TestCases puts runs of known figures in their cases, with the figures
-// that decide them.
+// TestCases puts runs that cannot be judged in their cases, and judges the
+// rest.
 func TestCases(t *testing.T) {
-	approximate, turns, together := profiletest.CrowdedSampled(), profiletest.CrowdedTakingTurns(), profiletest.CrowdedTogether()
-	starved := profiletest.Model(spec.Sequential, 3, 0.45)
-	starved.Summary.Attribution, starved.Summary.OthersBusyCores = profile.AttributionExact, 1.5
-	io := profiletest.Model(spec.Async, 2, 0.1)
-	io.Spec.Workload = spec.IO
-	squeezed := profiletest.Command("server", 2, 0.45)
-	squeezed.Summary.OthersBusyCores = 1.1
 	failed := profiletest.Model(spec.Threads, 2, 1)
 	failed.Error = "threads: the subject exited with code 1"
-	noGIL := profiletest.Model(spec.Threads, 2, 1)
-	noGIL.Machine.Python = "CPython 3.13.1, no GIL"
-	startup := profiletest.Command("app", 3, 0.5) // imports took most of the run,
-	startup.Summary.TasksCoresUsed = 1.9          // but the tasks ran in parallel
 	tests := []struct {
 		name string
 		p    *profile.Profile
@@ -35,45 +24,71 @@ func TestCases(t *testing.T) {
 		{"watched", &profile.Profile{Nodes: []profile.Node{{Name: "a:9100"}}}, Watched},
 		{"no run time", profiletest.Command("true", 0, 0), NoRunTime},
 		{"too short to judge", profiletest.Command("true", 0.002, 0.9), TooShort},
-		{"starved by others", starved, StarvedByOthers},
-		{"starved, only the machine known", profiletest.Model(spec.Sequential, 3, 0.45), StarvedOnBusyMachine},
-		{"an I/O model waits", io, WaitingOnIO},
-		{"a command squeezed", squeezed, WaitingOrSqueezed},
-		{"a command on a quiet machine", profiletest.Command("server", 2, 0.45), WaitingOrIdle},
-		{"sequential", profiletest.Model(spec.Sequential, 3, 1), OneTaskAtATime},
-		{"threads", profiletest.Model(spec.Threads, 3, 1), GILBound},
-		{"threads without a GIL", noGIL, ThreadsWithoutGIL},
-		{"async", profiletest.Model(spec.Async, 3, 1), EventLoop},
-		{"one busy thread", profiletest.WithThreads(profiletest.Command("python3", 2, 0.99), 1.9, 0.01), OneCore},
-		{"crowded, no timeline", approximate, CrowdedUnknown},
-		{"crowded, together when they could", together, CrowdedTogether},
-		{"crowded, taking turns: CPython's GIL", turns, HeldByGIL},
-		{"CPython threads on a quiet machine", profiletest.WithThreads(profiletest.Command("python3", 2, 0.99), 0.6, 0.7, 0.7), HeldByGIL},
-		{"other threads held to one core", profiletest.WithThreads(profiletest.Command("java", 2, 0.99), 1, 1), HeldByLock},
-		{"the tasks' span decides", startup, Parallel},
+		{"judged", profiletest.GILThreads("python3").Exact(), Judged},
 	}
 	for _, tt := range tests {
-		if got := Of(tt.p); got.Case != tt.want {
-			t.Errorf("%s: case %d; want %d (findings %+v)", tt.name, got.Case, tt.want, got)
+		f := Of(tt.p)
+		if f.Case != tt.want {
+			t.Errorf("%s: case %d; want %d (findings %+v)", tt.name, f.Case, tt.want, f)
+		}
+		if judged := len(f.Phases) > 0 && len(f.Reasons) > 0; judged != (tt.want == Judged) {
+			t.Errorf("%s: %d phases, %d reasons; want them only for a judged run", tt.name, len(f.Phases), len(f.Reasons))
 		}
 	}
-	if f := Of(turns); !f.Timeline || !f.TookTurns() || f.BusyThreads != 4 || !f.Crowded || !f.Competed {
-		t.Errorf("threads taking turns: %+v; want 4 busy threads, crowded, competed, a timeline of turns", f)
+}
+
+// TestRunsWithoutFrames judges runs of a summary alone (the figures tests
+// of the views make): one phase of its figures, the tasks' span deciding
+// where the subject reported tasks, and what the summary cannot tell said.
+func TestRunsWithoutFrames(t *testing.T) {
+	startup := profiletest.Command("app", 3, 0.5) // imports took most of the run,
+	startup.Summary.TasksCoresUsed = 1.9          // but the tasks ran in parallel
+	tests := []struct {
+		name    string
+		p       *profile.Profile
+		want    string
+		missing string
+	}{
+		{"the tasks' span decides", startup, "parallel", ""},
+		{"about one core, nothing else known", profiletest.Command("app", 2, 1), "undecided", "thread figures"},
+		{"one busy thread on the switch timeline", profiletest.WithThreads(profiletest.Command("app", 2, 0.95), 1.9, 0.01), "one-thread", "slice ends"},
 	}
-	if f := Of(together); f.TookTurns() || f.Together < 0.4 || f.Together > 0.5 {
-		t.Errorf("threads together: %+v; want them together 45%% of the run", f)
+	for _, tt := range tests {
+		f := Of(tt.p)
+		if got := names(f); got != tt.want || f.In(0)[0].Missing != tt.missing {
+			t.Errorf("%s: reasons %q, missing %q; want %q, %q\n%s", tt.name, got, f.In(0)[0].Missing, tt.want, tt.missing, dump(f))
+		}
+		if len(f.Phases) != 1 || f.Used != f.Phases[0].CoresUsed {
+			t.Errorf("%s: %d phases, used %v; want one, its cores", tt.name, len(f.Phases), f.Used)
+		}
+	}
+}
+
+// TestMainPhase checks that the verdict's phase is the one that took the
+// most time, and its cores the figure judged.
+func TestMainPhase(t *testing.T) {
+	tl := profiletest.Phased()
+	tl.Threads[1].Slices = profiletest.Slices(21, 21, 0, 2, 5, 3, 0, x) // the pool's phase is now the longest
+	tl.Threads[2].Slices = profiletest.Slices(22, 22, 1, 2, 5, 3, 0, x)
+	tl.Threads[0].Slices = append(tl.Threads[0].Slices[:len(tl.Threads[0].Slices)-1], profile.Slice{PID: 10, TID: 10, Start: 5, End: 5.01, Ended: b})
+	tl.Seconds = 7
+	for _, p := range []*profile.Profile{tl.Exact(), tl.Approximate()} {
+		f := Of(p)
+		if len(f.Phases) != 3 || f.Main != 1 || f.Primary().Name != profile.ReasonParallel || f.Used < 1.9 {
+			t.Errorf("%s: %d phases, main %d (%q), used %v; want 3, the parallel one at 2 cores\n%s", p.Summary.Attribution, len(f.Phases), f.Main, f.Primary().Name, f.Used, dump(f))
+		}
 	}
 }
 
 // TestOfChangesNothing checks that judging a run leaves it as it was.
 func TestOfChangesNothing(t *testing.T) {
-	p := profiletest.CrowdedTogether()
-	slices.Reverse(p.Slices) // out of order: Together sorts its own copy
+	p := profiletest.GILThreads("python3").Exact()
+	slices.Reverse(p.Slices) // out of order: Of sorts its own copies
 	before := *p
-	before.Slices = append([]profile.Slice(nil), p.Slices...)
+	before.Slices = slices.Clone(p.Slices)
 	Of(p)
 	if !reflect.DeepEqual(*p, before) {
-		t.Errorf("Of changed the run:\n%+v\nwas\n%+v", *p, before)
+		t.Errorf("Of changed the run")
 	}
 }
 

@@ -12,11 +12,11 @@ import (
 // Conclude sets what runs ps, shown side by side, conclude: each run's
 // speedup against its baseline among them (diagnosis.Speedups), a name for
 // a watch of nodes (the recorder leaves it unnamed), what became of a
-// failed run's processes, added to its Error, and its verdict (Verdict),
-// the sentence its file keeps. The CLI and the window call it wherever the
-// recorder hands them runs, before they show or save them, and again as a
-// group of runs grows; a profile loaded from a file keeps what was
-// concluded when it was recorded.
+// failed run's processes, added to its Error, its phases and reasons
+// (diagnosis.Of), and its verdict (Verdict), which its file keeps. The CLI
+// and the window call it wherever the recorder hands them runs, before
+// they show or save them, and again as a group of runs grows; a profile
+// loaded from a file keeps what was concluded when it was recorded.
 func Conclude(ps []*profile.Profile) {
 	diagnosis.Speedups(ps)
 	for _, p := range ps {
@@ -26,20 +26,26 @@ func Conclude(ps []*profile.Profile) {
 		if note := processNote(p.Summary); note != "" && p.Failed() && !strings.HasSuffix(p.Error, "; "+note) {
 			p.Error += "; " + note // what a failed run's verdict shows, once however often it is concluded
 		}
-		p.Summary.Verdict = Verdict(p)
+		f := diagnosis.Of(p)
+		p.Summary.Phases, p.Summary.Reasons = f.Phases, f.Reasons
+		p.Summary.Verdict = verdict(p, f)
 	}
 }
 
-// Verdict says in one sentence what run p's figures show (diagnosis.Of):
-// how many cores' worth of CPU it kept busy (over its tasks' span when it
-// reported tasks, so start-up does not decide it), why when the reason is
-// known, how much faster than its baseline it finished, and whether other
-// programs competed for the cores; then what became of processes that
-// left the subject's group, and the process limit if the subject reached
-// it (a failed run's Error says those). Every number in it is measured.
-// A run shows its stored verdict (Outcome); Conclude stores this one.
-func Verdict(p *profile.Profile) string {
-	v := sentence(p, diagnosis.Of(p))
+// Verdict says in one sentence what run p's evidence shows (diagnosis.Of):
+// for the phase that took the most time, its first reason, with its cores'
+// worth of CPU and the evidence in figures, and how long it took of how
+// long, with the other phases by name; then how much faster than its
+// baseline it finished, what became of processes that left the subject's
+// group, and the process limit if the subject reached it (a failed run's
+// Error says those). Where no evidence decides, it says what is missing.
+// Every number in it is measured. A run shows its stored verdict
+// (Outcome); Conclude stores this one.
+func Verdict(p *profile.Profile) string { return verdict(p, diagnosis.Of(p)) }
+
+// verdict is Verdict of run p's findings f.
+func verdict(p *profile.Profile, f diagnosis.Findings) string {
+	v := sentence(p, f)
 	if note := processNote(p.Summary); note != "" && !p.Failed() {
 		v += "; " + note
 	}
@@ -71,73 +77,52 @@ func OutcomeAndWhy(p *profile.Profile) string {
 	return text
 }
 
-// sentence words findings f of run p: their case, then the speedup, then
-// the other programs that competed, unless the case named them.
+// sentence words findings f of run p: their main phase's first reason,
+// then the speedup.
 func sentence(p *profile.Profile, f diagnosis.Findings) string {
 	s := p.Summary
 	var v string
-	switch f.Case {
-	case diagnosis.Failed:
+	switch {
+	case p.Failed(): // stopped too: its Error says when, and what became of its processes
 		return "failed: " + p.Error
-	case diagnosis.Watched:
+	case f.Case == diagnosis.Watched:
 		return clusterVerdict(p)
-	case diagnosis.NoRunTime:
+	case f.Case == diagnosis.NoRunTime:
 		v = "no run time was measured"
-	case diagnosis.TooShort:
+	case f.Case == diagnosis.TooShort:
 		return fmt.Sprintf("too short to judge: it ran for %.3f s, and its figures are those of starting a process", s.WallS)
 	default:
-		v = caseText(p, f)
+		v = mainPhase(p, f)
 	}
 	if f.Speedup != nil {
 		v += speedupClause(p, f)
 	}
-	if f.Competed && !strings.Contains(v, "other programs") {
-		v += fmt.Sprintf("; other programs kept %.2f cores busy beside it", s.OthersBusyCores)
-	}
 	return v
 }
 
-// caseText words the cases judged by the cores' worth of CPU the run used:
-// well under one core (waiting or starved), about one core (and what held
-// it there, where the figures tell), or parallel.
-func caseText(p *profile.Profile, f diagnosis.Findings) string {
-	s := p.Summary
-	waiting := "partly waiting"
-	if f.MostlyWaiting {
-		waiting = "mostly waiting"
+// mainPhase words the phase of findings f that took the most time: its
+// first reason with its cores' worth of CPU and evidence, and, when there
+// were others, how long it took of the run and the others by name:
+// "parallel (1.94 cores' worth of CPU): ..., for 20.00 s of 60.00 s; 2
+// other phases: one thread 20.00 s, waiting 20.00 s".
+func mainPhase(p *profile.Profile, f diagnosis.Findings) string {
+	head, evidence := reasonParts(p, f.Primary())
+	v := fmt.Sprintf("%s (%.2f cores' worth of CPU)", head, f.Used)
+	if evidence != "" {
+		v += ": " + evidence
 	}
-	n := f.BusyThreads
-	switch f.Case {
-	case diagnosis.StarvedByOthers:
-		return fmt.Sprintf("starved: %.2f cores' worth of CPU while other programs kept %.2f cores busy", f.Used, s.OthersBusyCores)
-	case diagnosis.StarvedOnBusyMachine:
-		return fmt.Sprintf("starved: %.2f cores' worth of CPU while the machine kept %.2f cores busy", f.Used, s.MachineBusyCores)
-	case diagnosis.WaitingOnIO:
-		return fmt.Sprintf("%s on I/O: %.2f cores' worth of CPU", waiting, f.Used)
-	case diagnosis.WaitingOrSqueezed:
-		return fmt.Sprintf("%s, idle or squeezed by other programs: %.2f cores' worth of CPU while they kept %.2f cores busy", waiting, f.Used, s.OthersBusyCores)
-	case diagnosis.WaitingOrIdle:
-		return fmt.Sprintf("%s or idle: %.2f cores' worth of CPU", waiting, f.Used)
-	case diagnosis.OneTaskAtATime:
-		return fmt.Sprintf("one task at a time: %.2f cores' worth", f.Used)
-	case diagnosis.ThreadsWithoutGIL:
-		return fmt.Sprintf("one core's worth of CPU at a time (%.2f), though this Python has no GIL", f.Used)
-	case diagnosis.GILBound:
-		return fmt.Sprintf("GIL-bound: one core's worth of CPU at a time (%.2f)", f.Used)
-	case diagnosis.EventLoop:
-		return fmt.Sprintf("one event loop: one core's worth of CPU at a time (%.2f)", f.Used)
-	case diagnosis.OneCore:
-		return fmt.Sprintf("one core's worth of CPU at a time (%.2f)", f.Used)
-	case diagnosis.CrowdedUnknown:
-		return fmt.Sprintf("%d busy threads got %.2f cores' worth of CPU, all there was room for: too crowded to tell whether something holds them to one core", n, f.Used)
-	case diagnosis.CrowdedTogether:
-		return fmt.Sprintf("%d busy threads got %.2f cores' worth of CPU, all there was room for, and ran at the same time whenever they could (two on cores at once for %.0f%% of the run)", n, f.Used, 100*f.Together)
-	case diagnosis.HeldByGIL:
-		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): CPython's GIL runs one thread's Python code at a time", n, f.Used)
-	case diagnosis.HeldByLock:
-		return fmt.Sprintf("%d busy threads held to one core's worth of CPU (%.2f): something, such as a lock, lets one run at a time", n, f.Used)
+	if len(f.Phases) < 2 {
+		return v
 	}
-	return fmt.Sprintf("parallel: %.2f of %d cores busy", f.Used, p.Machine.LogicalCores)
+	var others []string
+	for k, ph := range f.Phases {
+		if k != f.Main {
+			others = append(others, PhaseName(f.In(k)[0])+" "+Seconds(ph.EndS-ph.StartS))
+		}
+	}
+	main, first, last := f.Phases[f.Main], f.Phases[0], f.Phases[len(f.Phases)-1]
+	return fmt.Sprintf("%s, for %s of %s; %s: %s", v, Seconds(main.EndS-main.StartS), Seconds(last.EndS-first.StartS),
+		Count(len(others), "other phase"), strings.Join(others, ", "))
 }
 
 // clusterVerdict is a watched profile's sentence: its nodes and cores, how

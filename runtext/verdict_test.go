@@ -3,6 +3,7 @@ package runtext
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,117 +14,134 @@ import (
 	"corescope/spec"
 )
 
-// squeezed gives p other programs that kept others cores busy beside it.
-func squeezed(p *profile.Profile, others float64) *profile.Profile {
-	p.Summary.OthersBusyCores = others
-	return p
+// oldTimeline makes tl a file of corescope before the evidence of the
+// reasons.
+func oldTimeline(tl profiletest.Timeline) profiletest.Timeline {
+	tl.Old = true
+	return tl
 }
 
-// ioRun is a run of the built-in I/O workload.
-func ioRun(m spec.Model, wall, cores float64) *profile.Profile {
-	p := profiletest.Model(m, wall, cores)
-	p.Spec.Workload = spec.IO
-	return p
-}
-
+// TestVerdictWordings words the main phase's first reason of runs of known
+// evidence, with its figures, on both paths of attribution.
 func TestVerdictWordings(t *testing.T) {
-	competing := profiletest.Command("pool.py", 2, 1.06)
-	competing.Summary.OthersBusyCores = 0.9
-	quiet := profiletest.Command("pool.py", 2, 1.06)
-	quiet.Summary.OthersBusyCores = 0.2 // under 0.25 cores: noise, not competition
-	short := profiletest.Command("true", 0.002, 0.9)
-	startup := profiletest.Command("app", 3, 0.5) // imports took most of the run,
-	startup.Summary.TasksCoresUsed = 1.9          // but the tasks ran in parallel
-	// Four threads that got all that a busy loop left: without a timeline
-	// nothing tells why; with one, taking turns says a lock held them, and
-	// running together says the cores did.
-	approximate, turns, together := profiletest.CrowdedSampled(), profiletest.CrowdedTakingTurns(), profiletest.CrowdedTogether()
-	starved := profiletest.Model(spec.Sequential, 3, 0.45)
-	starved.Summary.Attribution, starved.Summary.OthersBusyCores = profile.AttributionExact, 1.5
+	pool := profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 1, Threads: profiletest.Pool(4, 1, 2)}
 	tests := []struct {
-		name string
-		p    *profile.Profile
-		want string
+		name               string
+		tl                 profiletest.Timeline
+		exact, approximate string
 	}{
-		{"competition is named", competing, "one core's worth of CPU at a time (1.06); other programs kept 0.90 cores busy beside it"},
-		{"a little noise is not", quiet, "one core's worth of CPU at a time (1.06)"},
-		{"too short to judge", short, "too short to judge: it ran for 0.002 s, and its figures are those of starting a process"},
-		{"short but judged", profiletest.Command("curl", 0.07, 0.3), "partly waiting or idle: 0.30 cores' worth of CPU"},
-		{"the tasks' span decides", startup, "parallel: 1.90 of 2 cores busy"},
-		{"CPython threads held to one core", profiletest.WithThreads(profiletest.Command("python3", 2, 0.99), 0.6, 0.7, 0.7),
-			"3 busy threads held to one core's worth of CPU (0.99): CPython's GIL runs one thread's Python code at a time"},
-		{"other threads held to one core", profiletest.WithThreads(profiletest.Command("java", 2, 0.99), 1, 1),
-			"2 busy threads held to one core's worth of CPU (0.99): something, such as a lock, lets one run at a time"},
-		{"threads crowded by other programs, no timeline", approximate,
-			"4 busy threads got 0.87 cores' worth of CPU, all there was room for: too crowded to tell whether something holds them to one core; other programs kept 1.16 cores busy beside it"},
-		{"threads crowded, taking turns: the GIL", turns,
-			"4 busy threads held to one core's worth of CPU (0.87): CPython's GIL runs one thread's Python code at a time; other programs kept 1.16 cores busy beside it"},
-		{"threads crowded, together when they could", together,
-			"4 busy threads got 0.87 cores' worth of CPU, all there was room for, and ran at the same time whenever they could (two on cores at once for 45% of the run); other programs kept 1.16 cores busy beside it"},
-		{"one busy thread among idle ones", profiletest.WithThreads(profiletest.Command("python3", 2, 0.99), 1.9, 0.01, 0.01),
-			"one core's worth of CPU at a time (0.99)"},
-		{"middle wording", profiletest.Command("server", 2, 0.45), "partly waiting or idle: 0.45 cores' worth of CPU"},
-		{"mostly waiting", profiletest.Command("server", 2, 0.1), "mostly waiting or idle: 0.10 cores' worth of CPU"},
-		{"partly waiting or squeezed", squeezed(profiletest.Command("seq.py", 2, 0.45), 1.1),
-			"partly waiting, idle or squeezed by other programs: 0.45 cores' worth of CPU while they kept 1.10 cores busy"},
-		{"mostly waiting or squeezed", squeezed(profiletest.Command("server", 2, 0.1), 0.9),
-			"mostly waiting, idle or squeezed by other programs: 0.10 cores' worth of CPU while they kept 0.90 cores busy"},
-		{"a little noise squeezes nothing", squeezed(profiletest.Command("server", 2, 0.45), 0.2), "partly waiting or idle: 0.45 cores' worth of CPU"},
-		{"an I/O model waits, whoever competed", squeezed(ioRun(spec.Async, 2, 0.3), 1.1),
-			"partly waiting on I/O: 0.30 cores' worth of CPU; other programs kept 1.10 cores busy beside it"},
-		{"starved by others", starved, "starved: 0.45 cores' worth of CPU while other programs kept 1.50 cores busy"},
+		{"the GIL", profiletest.GILThreads("python3"),
+			"GIL-bound (1.00 cores' worth of CPU): 2 CPython threads of pid 10 handed one core to each other 666 times (333 a second), on cores together under 1% of the time, the waiting ones found blocked on a lock in 19 samples",
+			"GIL-bound (1.00 cores' worth of CPU): 2 CPython threads of pid 10 took turns on one core in 20 of their 20 busy samples, the waiting ones found blocked on a lock in 20 samples"},
+		{"a lock", profiletest.GILThreads("java"),
+			"taking turns, held by a lock (1.00 cores' worth of CPU): 2 threads of pid 10 handed one core to each other 666 times (333 a second), on cores together under 1% of the time, the waiting ones found blocked on a lock in 19 samples",
+			"taking turns, held by a lock (1.00 cores' worth of CPU): 2 threads of pid 10 took turns on one core in 20 of their 20 busy samples, the waiting ones found blocked on a lock in 20 samples"},
+		{"a hand-over", profiletest.HandOver(),
+			"one thread did the work at a time (1.00 cores' worth of CPU): the work passed from one thread to another 2 times",
+			"one thread did the work at a time (1.00 cores' worth of CPU): the work passed from one thread to another 2 times"},
+		{"an affinity", pool,
+			"held by its CPU affinity (1.00 cores' worth of CPU): allowed 1 core of 2 while up to 4 threads wanted one, waiting 5.94 s for a core",
+			"held by its CPU affinity (1.00 cores' worth of CPU): allowed 1 core of 2 while up to 4 threads wanted one, waiting 5.94 s for a core"},
+		{"a quota", profiletest.QuotaPool(0.8),
+			"held by its cgroup's CPU quota (0.50 cores' worth of CPU): 0.50 cores for /corescope-test, throttled in 20 of 20 periods, 1.60 s held off every core",
+			"held by its cgroup's CPU quota (0.50 cores' worth of CPU): 0.50 cores for /corescope-test, throttled in 20 of 20 periods, 1.60 s held off every core"},
+		{"squeezed", profiletest.OneThread(0.005, profile.SlicePreempted, "", 1),
+			"squeezed by other programs (0.50 cores' worth of CPU): its threads waited 1.00 s for a core (50% of the time they wanted one) while other programs kept 1.00 cores busy",
+			"squeezed by other programs (0.50 cores' worth of CPU): its threads waited 1.00 s for a core (50% of the time they wanted one) while other programs kept 1.00 cores busy"},
+		{"waiting on I/O", profiletest.OneThread(0.001, profile.SliceBlocked, "recvfrom", 0),
+			"waiting (0.10 cores' worth of CPU): on I/O 1.80 s", "waiting (0.10 cores' worth of CPU): on I/O 1.80 s"},
+		{"asleep", profiletest.Sleeper(), "waiting (0.01 cores' worth of CPU): asleep 1.99 s", "waiting (0.01 cores' worth of CPU): asleep 1.89 s"},
+		{"parallel", profiletest.ParallelPair(),
+			"parallel (2.00 cores' worth of CPU): 2 busy threads in 2 processes on 2.00 of 2 cores",
+			"parallel (2.00 cores' worth of CPU): 2 busy threads in 2 processes on 2.00 of 2 cores"},
+		{"phases", profiletest.Phased(),
+			"one thread did the work at a time (1.00 cores' worth of CPU), for 2.00 s of 6.00 s; 2 other phases: parallel 2.00 s, waiting 2.00 s",
+			"one thread did the work at a time (1.00 cores' worth of CPU), for 2.00 s of 6.00 s; 2 other phases: parallel 2.00 s, waiting 2.00 s"},
+		{"an old file's threads", oldTimeline(profiletest.GILThreads("python3")),
+			"undecided (1.00 cores' worth of CPU): this run does not say how its slices on a core ended and what its blocked threads waited in, so it cannot tell threads taking turns from threads waiting for a core",
+			"undecided (1.00 cores' worth of CPU): this run does not say how long its threads waited for a core and what its blocked threads waited in, so it cannot tell threads taking turns from threads waiting for a core"},
+		{"an old file's one thread", oldTimeline(profiletest.OneThread(0.01, profile.SlicePreempted, "", 0)),
+			"one thread did the work at a time (1.00 cores' worth of CPU): not known: how its slices on a core ended",
+			"one thread did the work at a time (1.00 cores' worth of CPU): not known: how long its threads waited for a core"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := Verdict(tt.p); got != tt.want {
-				t.Errorf("Verdict() = %q; want %q", got, tt.want)
-			}
-		})
+		for _, c := range []struct {
+			p    *profile.Profile
+			want string
+		}{{tt.tl.Exact(), tt.exact}, {tt.tl.Approximate(), tt.approximate}} {
+			t.Run(tt.name+"/"+c.p.Summary.Attribution, func(t *testing.T) {
+				if got := Verdict(c.p); got != c.want {
+					t.Errorf("Verdict() =\n%q; want\n%q", got, c.want)
+				}
+			})
+		}
+	}
+	short := profiletest.Command("true", 0.002, 0.9)
+	if got, want := Verdict(short), "too short to judge: it ran for 0.002 s, and its figures are those of starting a process"; got != want {
+		t.Errorf("Verdict() of a short run = %q; want %q", got, want)
 	}
 }
 
-func TestVerdictThreadsWithoutGIL(t *testing.T) {
-	p := &profile.Profile{Spec: spec.Spec{Backend: spec.BackendPython, Workload: spec.CPU, Model: spec.Threads},
-		Machine: profile.Machine{LogicalCores: 2, Python: "CPython 3.13.1, no GIL"},
-		Summary: profile.Summary{WallS: 2, CPUS: 2, CoresUsed: 1}}
-	if got := Verdict(p); !strings.Contains(got, "though this Python has no GIL") || strings.Contains(got, "GIL-bound") {
-		t.Errorf("threads on a free-threaded Python at one core: %q; want it not blamed on a GIL", got)
+// TestVerdictNamesOnlyWhatTheEvidenceShows checks the runs the issue found
+// worded wrong: each verdict names what held the run, never the GIL where
+// the gil reason does not hold, and says what is missing where nothing
+// decides.
+func TestVerdictNamesOnlyWhatTheEvidenceShows(t *testing.T) {
+	noGIL := profiletest.GILThreads("python3").Exact()
+	noGIL.Spec.Backend, noGIL.Spec.Model, noGIL.Machine.Python = spec.BackendPython, spec.Threads, "CPython 3.13.1, no GIL"
+	tests := []struct {
+		name          string
+		p             *profile.Profile
+		says, notSays string
+	}{
+		{"a hand-over is not a GIL", profiletest.HandOver().Exact(), "one thread did the work", "GIL"},
+		{"a pool under taskset is held by its affinity", profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 1, Threads: profiletest.Pool(4, 1, 2)}.Exact(), "affinity", "GIL"},
+		{"a pool under a quota is held by it", profiletest.QuotaPool(0.8).Exact(), "quota", "waiting"},
+		{"zlib threads pinned are not GIL-bound", profiletest.ZlibPinned().Exact(), "affinity", "GIL"},
+		{"a sampled old run says what it lacks", oldTimeline(profiletest.GILThreads("python3")).Approximate(), "cannot tell", "GIL"},
+		{"a Python without a GIL", noGIL, "taking turns", "GIL-bound"},
+	}
+	for _, tt := range tests {
+		if v := Verdict(tt.p); !strings.Contains(v, tt.says) || strings.Contains(v, tt.notSays) {
+			t.Errorf("%s: %q; want it to say %q, not %q", tt.name, v, tt.says, tt.notSays)
+		}
 	}
 }
 
+// TestConcludeSetsSpeedupsAndVerdicts checks what Conclude stores: each
+// run's speedup against the sequential one, its phases and reasons, and
+// its verdict, which words them.
 func TestConcludeSetsSpeedupsAndVerdicts(t *testing.T) {
-	seq := profiletest.Model(spec.Sequential, 3, 1)
-	thr := profiletest.Model(spec.Threads, 3.1, 1.01)
-	proc := profiletest.Model(spec.Processes, 1.5, 1.94)
-	io := profiletest.Model(spec.Async, 0.2, 0.05)
-	io.Spec.Workload = spec.IO // no sequential I/O run: no speedup
-	starved := profiletest.Model(spec.Async, 4, 0.3)
-	starved.Summary.MachineBusyCores = 2
-	mixed := profiletest.Model(spec.Processes, 1.3, 0.65)
-	mixed.Spec.Workload = spec.Mixed
-	Conclude([]*profile.Profile{seq, thr, proc, io, starved, mixed})
+	asModel := func(tl profiletest.Timeline, m spec.Model) *profile.Profile {
+		p := tl.Exact()
+		p.Label, p.Spec = string(m), profiletest.Model(m, 1, 1).Spec
+		return p
+	}
+	seq := asModel(profiletest.OneThread(0.01, profile.SlicePreempted, "", 0), spec.Sequential)
+	thr := asModel(profiletest.GILThreads("python3"), spec.Threads)
+	proc := asModel(profiletest.ParallelPair(), spec.Processes)
+	proc.Summary.WallS = 1
+	Conclude([]*profile.Profile{seq, thr, proc})
 	tests := []struct {
 		p       *profile.Profile
-		speedup float64 // 0 = none
+		speedup float64
+		reason  string
 		verdict string
 	}{
-		{seq, 1, "one task at a time: 1.00 cores' worth"},
-		{thr, 0.968, "GIL-bound: one core's worth of CPU at a time (1.01); no faster than sequential (0.97x)"},
-		{proc, 2, "parallel: 1.94 of 2 cores busy; 2.00x faster than sequential"},
-		{io, 0, "mostly waiting on I/O: 0.05 cores' worth of CPU"},
-		{mixed, 0, "partly waiting on I/O: 0.65 cores' worth of CPU"},
-		{starved, 0.75, "starved: 0.30 cores' worth of CPU while the machine kept 2.00 cores busy; 0.75x sequential's speed: slower"},
+		{seq, 1, profile.ReasonOneThread, "one thread did the work at a time (1.00 cores' worth of CPU)"},
+		{thr, 1, profile.ReasonGIL, "GIL-bound (1.00 cores' worth of CPU): 2 CPython threads of pid 10 handed one core to each other 666 times (333 a second), on cores together under 1% of the time, the waiting ones found blocked on a lock in 19 samples; no faster than sequential (1.00x)"},
+		{proc, 2, profile.ReasonParallel, "parallel (2.00 cores' worth of CPU): 2 busy threads in 2 processes on 2.00 of 2 cores; 2.00x faster than sequential"},
 	}
 	for _, tt := range tests {
-		got := 0.0
-		if tt.p.Summary.Speedup != nil {
-			got = *tt.p.Summary.Speedup
+		s := tt.p.Summary
+		if s.Speedup == nil || *s.Speedup != tt.speedup {
+			t.Errorf("%s speedup = %v; want %v", tt.p.Label, Factor(s.Speedup), tt.speedup)
 		}
-		if got != tt.speedup {
-			t.Errorf("%s speedup = %v; want %v", tt.p.Label, got, tt.speedup)
+		if len(s.Phases) != 1 || len(s.Reasons) == 0 || s.Reasons[0].Name != tt.reason || s.Reasons[0].Phase != 0 {
+			t.Errorf("%s: phases %+v, reasons %+v; want one phase, %s first", tt.p.Label, s.Phases, s.Reasons, tt.reason)
 		}
-		if tt.p.Summary.Verdict != tt.verdict {
-			t.Errorf("%s verdict = %q; want %q", tt.p.Label, tt.p.Summary.Verdict, tt.verdict)
+		if s.Verdict != tt.verdict {
+			t.Errorf("%s verdict =\n%q; want\n%q", tt.p.Label, s.Verdict, tt.verdict)
 		}
 	}
 }
@@ -237,35 +255,47 @@ func TestClusterVerdict(t *testing.T) {
 	}
 }
 
-// TestFilesWrittenBeforeTheSplitWordTheSame reads the files a corescope of
-// before the split wrote (see profile's TestFilesWrittenBeforeTheSplit)
-// and concludes their runs again: the speedups and the verdicts, now
-// judged by diagnosis and worded here, are the ones the files keep, and
-// every view shows each run's stored outcome.
-func TestFilesWrittenBeforeTheSplitWordTheSame(t *testing.T) {
+// TestFilesWrittenBeforeTheEvidence reads the files a corescope of before
+// the split wrote (see profile's TestFilesWrittenBeforeTheSplit), whose
+// runs lack how slices ended, run-queue times, thread states and limits:
+// every view shows each run's stored outcome, and concluded again, each
+// run keeps its speedup and gets reasons from what it has, never one that
+// needs the evidence it lacks, and where nothing decides, what it lacks.
+func TestFilesWrittenBeforeTheEvidence(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("..", "profile", "testdata", "main-52b5b8e", "*.corescope.json"))
 	if len(files) != 7 {
 		t.Fatalf("found %d files written before the split; want 7", len(files))
 	}
+	needsEvidence := []string{profile.ReasonGIL, profile.ReasonTookTurns, profile.ReasonAffinity, profile.ReasonQuota,
+		profile.ReasonSqueezed, profile.ReasonWaiting}
 	for _, path := range files {
 		ps, err := profile.Load(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		type stored struct {
-			speedup, verdict, outcome, label, error string
-		}
-		keep := func(p *profile.Profile) stored {
-			return stored{Factor(p.Summary.Speedup), p.Summary.Verdict, Outcome(p), p.Label, p.Error}
-		}
-		var before []stored
+		var speedups, outcomes []string
 		for _, p := range ps {
-			before = append(before, keep(p))
+			speedups, outcomes = append(speedups, Factor(p.Summary.Speedup)), append(outcomes, Outcome(p))
+			if p.Summary.Verdict == "" && !p.Failed() {
+				t.Errorf("%s: %s has no stored verdict", filepath.Base(path), p.Label)
+			}
 		}
 		Conclude(ps)
 		for i, p := range ps {
-			if got := keep(p); got != before[i] {
-				t.Errorf("%s: run %d concluded again:\n%+v\nthe file keeps\n%+v", filepath.Base(path), i+1, got, before[i])
+			name := filepath.Base(path) + ": " + p.Label
+			if Factor(p.Summary.Speedup) != speedups[i] {
+				t.Errorf("%s: speedup %s concluded again; the file keeps %s", name, Factor(p.Summary.Speedup), speedups[i])
+			}
+			if p.Failed() && Outcome(p) != outcomes[i] {
+				t.Errorf("%s: outcome %q concluded again; the file keeps %q", name, Outcome(p), outcomes[i])
+			}
+			for _, r := range p.Summary.Reasons {
+				if slices.Contains(needsEvidence, r.Name) {
+					t.Errorf("%s: reason %s from a file without its evidence (verdict %q)", name, r.Name, p.Summary.Verdict)
+				}
+				if r.Name == profile.ReasonUndecided && r.Missing == "" {
+					t.Errorf("%s: undecided without saying what is missing", name)
+				}
 			}
 		}
 	}

@@ -11,34 +11,35 @@ import (
 	"corescope/spec"
 )
 
-// Why explains in two or three plain sentences what run p's pictures show
-// and why, as the primer teaches it (one GIL for threads, one event loop
-// for async, one interpreter per process), with the run's own measured
-// figures: the lock's waits and hand-overs, the tasks in flight at once,
-// the workers and their start-up. A recorded command gets what its
-// figures suggest. It is "" for a run that failed or has no wall time.
-// It is shown after the verdict, so it does not repeat what the verdict
-// says (other programs competing, the speedup).
+// Why explains in plain sentences what run p's pictures show and why. A
+// run of a built-in model first gets what the primer teaches of it (one GIL
+// for threads, one event loop for async, one interpreter per process),
+// with the run's own measured figures: the lock's waits and hand-overs,
+// the tasks in flight at once, the workers and their start-up. Then every
+// run gets its findings explained (Explain). It is "" for a run that failed
+// or has no wall time. It is shown after the verdict, so it does not
+// repeat what the verdict says (the main phase's first reason and its
+// evidence, the speedup).
 func Why(p *profile.Profile) string {
 	if (p.Failed() && !p.Stopped()) || p.Summary.WallS <= 0 {
 		return ""
 	}
 	f := figuresOf(p)
+	var teach string
 	switch {
 	case p.Spec.Backend == spec.BackendCommand:
-		return f.command()
 	case p.Spec.Model == spec.Sequential:
-		return f.sequential()
+		teach = f.sequential()
 	case p.Spec.Model == spec.Threads:
-		return f.threads()
+		teach = f.threads()
 	case p.Spec.Model == spec.Async:
-		return f.async()
+		teach = f.async()
 	case p.Spec.Model == spec.Processes:
-		return f.processes()
+		teach = f.processes()
 	case p.Spec.Model == spec.Goroutines:
-		return f.goroutines()
+		teach = f.goroutines()
 	}
-	return ""
+	return strings.TrimSpace(teach + " " + explain(p, f.Findings))
 }
 
 // figures are what Why words, taken from one run: its findings
@@ -100,8 +101,10 @@ func (f figures) threads() string {
 		}
 		text += fmt.Sprintf(" on %s.", f.cores())
 	default:
-		text = fmt.Sprintf("%s shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on %s however many cores there are.",
-			n, f.cores())
+		text = fmt.Sprintf("%s shared one global interpreter lock (GIL): only the thread holding it computes.", n)
+		if f.Named(profile.ReasonGIL) || f.Named(profile.ReasonTookTurns) {
+			text = strings.TrimSuffix(text, ".") + fmt.Sprintf(", so they took turns on %s however many cores there are.", f.cores())
+		}
 	}
 	if f.s.GILWaitS <= 0 && f.switches <= 0 {
 		return text
@@ -160,55 +163,6 @@ func (f figures) goroutines() string {
 		text += ": " + fl
 	}
 	return text + fmt.Sprintf(" on %s.", f.cores())
-}
-
-// command words what a recorded program's figures suggest: waiting, one
-// core (one thread, several held to one, or all other programs left it),
-// or parallel.
-func (f figures) command() string {
-	wall := Seconds(f.s.WallS)
-	threads := f.BusyThreads // counted where it used about one core, the cases that ask
-	switch {
-	case f.Used < 0.8 && f.Competed:
-		return fmt.Sprintf("It used %s over %s while other programs kept the cores busy: it was waiting, on I/O or a timer, or for a free core.",
-			f.cores(), wall)
-	case f.Used < 0.8:
-		return fmt.Sprintf("It used %s over %s: most of the time it was waiting (on I/O, a timer, a lock or another program), not computing, so more cores would not make it faster.",
-			f.cores(), wall)
-	case f.Used <= 1.15 && threads > 1 && f.Crowded && f.TookTurns():
-		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, but that is not what held it: its %s took turns, so something lets only one run at a time, such as CPython's GIL or a lock.%s",
-			f.s.OthersBusyCores, f.p.Machine.LogicalCores, Count(threads, "busy thread"), together(f.Together, f.Timeline))
-	case f.Used <= 1.15 && f.Crowded:
-		free := float64(f.p.Machine.LogicalCores) - f.s.OthersBusyCores
-		return fmt.Sprintf("Other programs kept %.2f of the %d cores busy, leaving it about %.2f, and it took them (%s): this run cannot tell whether it would use more cores. Record it again on a quieter machine.",
-			f.s.OthersBusyCores, f.p.Machine.LogicalCores, max(free, 0), f.cores())
-	case f.Used <= 1.15 && threads > 1:
-		return fmt.Sprintf("Its CPU was spread over %s, yet together they got %s though a core was free: something lets one run at a time, such as CPython's GIL or a lock.%s",
-			Count(threads, "busy thread"), f.cores(), together(f.Together, f.Timeline))
-	case f.Used <= 1.15:
-		return fmt.Sprintf("It kept one core busy (%s) over %s, one thread computing at a time: more cores would not make it faster, only running its work in parallel would.",
-			f.cores(), wall)
-	case f.Competed:
-		return fmt.Sprintf("It kept %.2f of %d cores busy with %s in %s: its work ran in parallel, on the cores other programs left it.",
-			f.Used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
-	default:
-		return fmt.Sprintf("It kept %.2f of %d cores busy with %s in %s: its work ran in parallel.",
-			f.Used, f.p.Machine.LogicalCores, Count(f.s.Threads, "thread"), Count(f.s.Procs, "process"))
-	}
-}
-
-// together words share, from the switch timeline (diagnosis.Findings),
-// of the run two or more of the subject's threads were on a core at once:
-// "" without a timeline.
-func together(share float64, timeline bool) string {
-	if !timeline {
-		return ""
-	}
-	at := fmt.Sprintf("%.0f%%", 100*share)
-	if at == "0%" {
-		at = "under 1%"
-	}
-	return fmt.Sprintf(" The kernel's switch records show two or more of its threads on a core at once for %s of its run.", at)
 }
 
 // InFlight is the most tasks running at once among events: each task from

@@ -1,0 +1,432 @@
+package diagnosis
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+
+	"corescope/profile"
+)
+
+// tally is one thread's time in a phase: on a core, runnable, blocked by
+// kind (WaitKinds' order).
+type tally struct {
+	pid          int
+	on, runnable float64
+	blocked      [len(WaitKinds)]float64
+}
+
+func (t *tally) blockedS() float64 {
+	sum := 0.0
+	for _, b := range t.blocked {
+		sum += b
+	}
+	return sum
+}
+
+// facts are a phase's figures, what its reasons are decided on.
+type facts struct {
+	from, to float64
+	cpu      float64 // the subject's CPU seconds
+	// exact is whether the switch timeline holds the phase, and runnable
+	// whether its threads' time waiting for a core is known (see
+	// run.runnableKnown); states whether samples said what blocked threads
+	// waited in.
+	exact, runnable, states bool
+	threads                 map[int]*tally
+	others                  float64 // other programs' busy cores, on average
+	allowed                 int     // the cores the subject was allowed, 0 where not read
+	quotaCores              float64 // its cgroup's CPU quota, 0 without one
+	periods, throttled      int     // the quota's periods, and those throttled
+	throttledS              float64
+	// overAllowed is the time more of its threads wanted a core (on one or
+	// runnable) than it was allowed, twoWanting the time two or more did,
+	// peakWanting the most that did at once; over frames on the
+	// approximate path (see approximate).
+	overAllowed, twoWanting float64
+	peakWanting             int
+	// passes is how often the work passed from one busy thread to another
+	// (see handOvers), and turnFrames, on the approximate path, the frames
+	// in which two or more threads each spent a tenth of it on a core.
+	passes, turnFrames, frames int
+	procs                      []procTurns
+}
+
+func (f *facts) length() float64 { return f.to - f.from }
+func (f *facts) cores() float64 {
+	if f.length() <= 0 {
+		return 0
+	}
+	return f.cpu / f.length()
+}
+
+// sum adds up one figure of the threads' tallies.
+func (f *facts) sum(of func(*tally) float64) float64 {
+	s := 0.0
+	for _, t := range f.threads {
+		s += of(t)
+	}
+	return s
+}
+
+func (f *facts) onS() float64       { return f.sum(func(t *tally) float64 { return t.on }) }
+func (f *facts) runnableS() float64 { return f.sum(func(t *tally) float64 { return t.runnable }) }
+
+// BusyShare is the least share of a phase's time on a core (or of one
+// process's) that makes a thread one of its busy threads: one that did its
+// work, not one that woke now and then.
+const BusyShare = 0.1
+
+// busy are the threads that each spent at least BusyShare of the phase's
+// time on a core (of process pid's, or of all, for pid 0), by id.
+func (f *facts) busy(pid int) []int {
+	total := 0.0
+	for _, t := range f.threads {
+		if pid == 0 || t.pid == pid {
+			total += t.on
+		}
+	}
+	var tids []int
+	for tid, t := range f.threads {
+		if (pid == 0 || t.pid == pid) && total > 0 && t.on >= BusyShare*total {
+			tids = append(tids, tid)
+		}
+	}
+	slices.Sort(tids)
+	return tids
+}
+
+// factsOf gathers the figures of the phase of frames lo..hi-1.
+func (r *run) factsOf(lo, hi int) *facts {
+	f := &facts{from: r.from, to: r.to, threads: map[int]*tally{}, states: r.states}
+	if hi > lo {
+		f.from, f.to = r.frames[lo].from, r.frames[hi-1].to
+	}
+	f.exact, f.runnable = r.exactFrom(f.from), r.runnableKnown(f.from)
+	f.limits(r, r.frames[lo:hi])
+	if len(r.frames) == 0 {
+		f.cpu = cmp.Or(r.p.Summary.TasksCoresUsed, r.p.Summary.CoresUsed) * f.length()
+	}
+	if f.exact {
+		f.exactly(r)
+	} else {
+		f.approximate(r, r.frames[lo:hi])
+	}
+	f.procs = f.turns(r, r.frames[lo:hi])
+	return f
+}
+
+// limits adds up the frames' CPU, other programs' load, allowed cores and
+// quota throttling.
+func (f *facts) limits(r *run, frames []span) {
+	weighted := 0.0
+	for _, s := range frames {
+		fr := &r.p.Frames[s.i]
+		f.cpu += fr.SubjectCPU
+		weighted += fr.OthersCores() * s.length()
+		if fr.AllowedCores > 0 && (f.allowed == 0 || fr.AllowedCores < f.allowed) {
+			f.allowed = fr.AllowedCores
+		}
+		f.periods += fr.QuotaPeriods
+		f.throttled += fr.ThrottledPeriods
+		f.throttledS += fr.ThrottledS
+	}
+	if f.length() > 0 {
+		f.others = weighted / f.length()
+	}
+	// The CPU the frames miss is the phases', by their share of the frames'
+	// CPU, or of the run's time where the frames hold none.
+	switch {
+	case r.framesCPU > 0:
+		f.cpu += r.unsampled * f.cpu / r.framesCPU
+	case r.to > r.from:
+		f.cpu += r.unsampled * f.length() / (r.to - r.from)
+	}
+	if f.allowed == 0 {
+		f.allowed = r.p.Summary.AllowedCores
+	}
+	if q := r.p.Summary.CPUQuotaCores; q != nil {
+		f.quotaCores = *q
+	}
+}
+
+// tallyOf is thread tid's tally, made on first use.
+func (f *facts) tallyOf(r *run, tid int) *tally {
+	t, ok := f.threads[tid]
+	if !ok {
+		t = &tally{pid: r.pidOf[tid]}
+		f.threads[tid] = t
+	}
+	return t
+}
+
+// exactly takes the phase's figures from the switch timeline: each
+// thread's slices and stretches off a core, and, swept over time, how many
+// wanted a core at once.
+func (f *facts) exactly(r *run) {
+	type edge struct {
+		t     float64
+		delta int
+	}
+	var edges []edge
+	want := func(a, b float64) {
+		if a, b = max(a, f.from), min(b, f.to); b > a {
+			edges = append(edges, edge{a, 1}, edge{b, -1})
+		}
+	}
+	for tid, own := range r.own {
+		for _, s := range slicesWithin(own, f.from, f.to) {
+			if on := overlap(s.Start, s.End, f.from, f.to); on > 0 {
+				f.tallyOf(r, tid).on += on
+				want(s.Start, s.End)
+			}
+		}
+	}
+	for tid, own := range r.off {
+		for _, st := range within(own, f.from, f.to) {
+			d := overlap(st.From, st.To, f.from, f.to)
+			if st.State == Runnable {
+				f.tallyOf(r, tid).runnable += d
+				want(st.From, st.To)
+			} else {
+				f.tallyOf(r, tid).blocked[kindIndex(st.Kind)] += d
+			}
+		}
+	}
+	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
+	n, last := 0, f.from
+	for _, e := range edges {
+		if f.allowed > 0 && n > f.allowed {
+			f.overAllowed += e.t - last
+		}
+		if n >= 2 {
+			f.twoWanting += e.t - last
+		}
+		n += e.delta
+		f.peakWanting = max(f.peakWanting, n)
+		last = e.t
+	}
+	f.passes, _ = handOvers(r, f.busy(0), f.from, f.to)
+}
+
+// Approximate figures: a frame in which the threads wanted more than
+// WantSlack cores' worth beyond those allowed wanted more than were
+// allowed; one in which they wanted more than OneCoreMost cores' worth,
+// two or more wanted a core at once; a thread that wanted a core for
+// BusyShare of a frame is counted among those wanting.
+const WantSlack = 0.25
+
+// approximate takes the phase's figures from the thread samples: each
+// thread's CPU, run-queue time and, when a sample found it blocked, the
+// rest of the frame as blocked on what it was blocked in.
+func (f *facts) approximate(r *run, frames []span) {
+	top := -1 // the thread that did most of the last busy frame's work
+	for _, s := range frames {
+		d := s.length()
+		wanted, wanting, on := 0.0, 0, 0
+		most, mostTID := 0.0, -1
+		for _, ts := range r.p.Frames[s.i].ThreadSamples {
+			t := f.tallyOf(r, ts.TID)
+			t.on += ts.CPU
+			t.runnable += ts.RunQS
+			if ts.State == profile.StateBlocked {
+				t.blocked[kindIndex(Kind(ts.Wait))] += max(d-ts.CPU-ts.RunQS, 0)
+			}
+			wanted += ts.CPU + ts.RunQS
+			if ts.CPU+ts.RunQS >= BusyShare*d {
+				wanting++
+			}
+			if ts.CPU >= BusyShare*d {
+				on++
+			}
+			if ts.CPU > most {
+				most, mostTID = ts.CPU, ts.TID
+			}
+		}
+		f.frames++
+		if f.allowed > 0 && wanted > (float64(f.allowed)+WantSlack)*d {
+			f.overAllowed += d
+		}
+		if wanted > OneCoreMost*d {
+			f.twoWanting += d
+		}
+		f.peakWanting = max(f.peakWanting, wanting)
+		if on >= 2 {
+			f.turnFrames++
+		}
+		if most >= IdleCores*d {
+			if top >= 0 && mostTID != top {
+				f.passes++
+			}
+			top = mostTID
+		}
+	}
+}
+
+// Hand-overs: the work passes from one busy thread to another when the
+// next slice of HandOverSlice or longer among them belongs to another
+// thread than the last one did, and that one had blocked or exited: it
+// gave the core up rather than being preempted. Shorter slices are a
+// waiter waking to find the lock still held, not work.
+const HandOverSlice = 0.0001
+
+// handOvers counts, among threads tids over from..to, the hand-overs (the
+// next long slice is another thread's after the last blocked or exited)
+// and every change of thread between long slices, a preemption's too.
+func handOvers(r *run, tids []int, from, to float64) (handed, changes int) {
+	var ss []profile.Slice
+	for _, tid := range tids {
+		for _, s := range slicesWithin(r.own[tid], from, to) {
+			if s.End-s.Start >= HandOverSlice {
+				ss = append(ss, s)
+			}
+		}
+	}
+	slices.SortFunc(ss, byStart)
+	for i := 1; i < len(ss); i++ {
+		prev := ss[i-1]
+		if prev.TID == ss[i].TID {
+			continue
+		}
+		changes++
+		if prev.Ended == profile.SliceBlocked || prev.Ended == profile.SliceExited {
+			handed++
+		}
+	}
+	return handed, changes
+}
+
+// procTurns are the figures of one process whose busy threads may have
+// taken turns on a core.
+type procTurns struct {
+	pid     int
+	threads int     // its busy threads
+	cores   float64 // its cores' worth of CPU over the phase
+	// On the switch timeline: hand-overs, every change of thread, and the
+	// share of the phase two of its busy threads were on cores together.
+	handOvers, changes int
+	together           float64
+	// From the samples: on the approximate path, the frames in which two
+	// or more of its busy threads each had BusyShare of the frame on a
+	// core while it used at most OneCoreMost cores and waited for one
+	// under BusyShare of it, and its busy frames (IdleCores or more).
+	turnFrames, busyFrames int
+	// siblingWaits counts the samples that found a busy thread blocked
+	// while a sibling ran (on the approximate path, in a turn frame),
+	// lockWaits those in which it was blocked on a lock (a futex), and
+	// sharedLock those on the lock most of them waited on.
+	siblingWaits, lockWaits, sharedLock int
+	python                              bool
+}
+
+// turns gathers each process's figures of taking turns: those with two or
+// more busy threads.
+func (f *facts) turns(r *run, frames []span) []procTurns {
+	var out []procTurns
+	pids := map[int]bool{}
+	for _, t := range f.threads {
+		pids[t.pid] = true
+	}
+	for _, pid := range slices.Sorted(maps.Keys(pids)) {
+		tids := f.busy(pid)
+		if len(tids) < 2 {
+			continue
+		}
+		pt := procTurns{pid: pid, threads: len(tids), python: r.python[pid]}
+		for _, tid := range tids {
+			pt.cores += f.threads[tid].on
+		}
+		pt.cores /= max(f.length(), 1e-9)
+		if f.exact {
+			pt.exactTurns(r, f, tids)
+		} else {
+			pt.sampledTurns(r, frames, tids)
+		}
+		out = append(out, pt)
+	}
+	return out
+}
+
+// exactTurns measures process pt's hand-overs and time together from the
+// switch timeline, and its lock waits from the samples.
+func (pt *procTurns) exactTurns(r *run, f *facts, tids []int) {
+	pt.handOvers, pt.changes = handOvers(r, tids, f.from, f.to)
+	var ss []profile.Slice
+	for _, tid := range tids {
+		ss = append(ss, slicesWithin(r.own[tid], f.from, f.to)...)
+	}
+	pt.together = Together(ss, ByThread, f.from, f.to)
+	locks := map[string]int{}
+	for _, tid := range tids {
+		for _, w := range r.waits[tid] {
+			if w.t <= f.from || w.t > f.to || !r.siblingOn(tids, tid, w.t) {
+				continue
+			}
+			pt.siblingWaits++
+			if Kind(w.wait) == WaitLock {
+				pt.lockWaits++
+				locks[w.lock]++
+			}
+		}
+	}
+	pt.sharedLock = mostOf(locks)
+}
+
+// siblingOn reports whether one of threads tids other than tid was on a
+// core at time t.
+func (r *run) siblingOn(tids []int, tid int, t float64) bool {
+	for _, other := range tids {
+		if other != tid && len(slicesWithin(r.own[other], t, t)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sampledTurns counts process pt's turn frames and the lock waits in them
+// from the samples.
+func (pt *procTurns) sampledTurns(r *run, frames []span, tids []int) {
+	locks := map[string]int{}
+	for _, s := range frames {
+		d := s.length()
+		cpu, runq, on := 0.0, 0.0, 0
+		var waits []profile.ThreadSample
+		for _, ts := range r.p.Frames[s.i].ThreadSamples {
+			if !slices.Contains(tids, ts.TID) {
+				continue
+			}
+			cpu += ts.CPU
+			runq += ts.RunQS
+			if ts.CPU >= BusyShare*d {
+				on++
+			}
+			if ts.State == profile.StateBlocked {
+				waits = append(waits, ts)
+			}
+		}
+		if cpu >= IdleCores*d {
+			pt.busyFrames++
+		}
+		if on < 2 || cpu > OneCoreMost*d || runq >= BusyShare*d {
+			continue
+		}
+		pt.turnFrames++
+		pt.siblingWaits += len(waits)
+		for _, w := range waits {
+			if Kind(w.Wait) == WaitLock {
+				pt.lockWaits++
+				locks[w.Lock]++
+			}
+		}
+	}
+	pt.sharedLock = mostOf(locks)
+}
+
+// mostOf is the largest count in counts.
+func mostOf(counts map[string]int) int {
+	most := 0
+	for _, n := range counts {
+		most = max(most, n)
+	}
+	return most
+}

@@ -1,0 +1,321 @@
+package diagnosis
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"corescope/profile"
+)
+
+// Where a reason's figures come from (profile.Reason's Evidence).
+const (
+	FromSwitches  = "switch records" // the kernel's context switches: slices, and how each ended
+	FromSchedstat = "schedstat"      // each thread's time waiting for a core
+	FromSamples   = "samples"        // each thread's CPU and, blocked, its system call, at each tick
+	FromCgroup    = "cgroup"         // the cgroup's CPU quota and throttling counters
+	FromAffinity  = "affinity"       // the cores its processes were allowed
+)
+
+// What evidence a reason lacked (profile.Reason's Missing, comma-separated).
+const (
+	LacksEnds     = "slice ends"     // the switch records do not say how slices ended (files of corescope before it)
+	LacksRunQueue = "run-queue time" // the samples do not say how long threads waited for a core
+	LacksStates   = "thread states"  // no sample said what blocked threads waited in
+	LacksAllowed  = "allowed cores"  // the cores it was allowed were not read
+	LacksThreads  = "thread figures" // neither a switch timeline nor thread samples
+)
+
+// The thresholds of the reasons (see reasons). Each is tested on
+// hand-made profiles at its edge, and measured on real programs.
+const (
+	// QuotaShare and QuotaLeast: a quota held the subject when the kernel
+	// throttled it in at least this share of its quota's periods, and in
+	// at least this many.
+	QuotaShare = 0.1
+	QuotaLeast = 3
+	// AffinityShare: more threads wanted a core than it was allowed for
+	// at least this share of the phase.
+	AffinityShare = 0.2
+	// RunnableShare: its threads were runnable but waiting for a core for
+	// at least this share of the time they wanted one (on a core or
+	// waiting), for affinity and squeezed.
+	RunnableShare = 0.1
+	// SqueezeOthers: other programs kept at least this many cores busy.
+	SqueezeOthers = 0.25
+	// TurnsLeast and TurnsRate: threads that took turns handed the core
+	// to each other at least this often, and this often a second; fewer,
+	// and one thread did the work at a time. GIL-bound CPython hands over
+	// some 200 times a second (every 5 ms switch interval).
+	TurnsLeast = 20
+	TurnsRate  = 10
+	// TurnsCores: a process held by its lock used at least this many
+	// cores' worth over the phase: threads that barely ran (a pool's
+	// helper threads) were held by nothing.
+	TurnsCores = 0.5
+	// TurnFrameShare: on the approximate path, threads took turns in at
+	// least this share of their process's busy frames; one thread did
+	// the work at a time when two shared a frame's work in under
+	// OneThreadShare of the phase's frames.
+	TurnFrameShare = 0.5
+	OneThreadShare = 0.1
+	// LockShare and LockLeast: the waiting threads were found blocked on
+	// a lock (a futex) while a sibling ran in at least this many samples
+	// and this share of those that found one blocked while a sibling ran;
+	// on the approximate path, this share of them on one lock.
+	LockShare = 0.5
+	LockLeast = 3
+	// WaitingCores: a phase under this many cores' worth, its busy
+	// threads blocked more than they ran, was waiting.
+	WaitingCores = 0.8
+)
+
+// reasons decides phase k's reasons from its figures f, in their order of
+// precedence: quota, affinity, squeezed (neither of those), took-turns or
+// gil, one-thread, waiting, parallel, and undecided when none holds.
+// Under WaitingCores, waiting comes before one-thread: the cores its
+// thread left idle are explained by its waits.
+func (f *facts) reasons(k, machineCores int) []profile.Reason {
+	var out []profile.Reason
+	add := func(r profile.Reason, ok bool) bool {
+		if ok {
+			r.Phase = k
+			out = append(out, r)
+		}
+		return ok
+	}
+	limited := add(f.quota())
+	limited = add(f.affinity(machineCores)) || limited
+	if !limited {
+		add(f.squeezed())
+	}
+	add(f.tookTurns())
+	if f.cores() < WaitingCores {
+		add(f.waiting())
+		add(f.oneThread())
+	} else {
+		add(f.oneThread())
+		add(f.waiting())
+	}
+	add(f.parallel())
+	if len(out) == 0 {
+		add(f.undecided(), true)
+	}
+	return out
+}
+
+// quota holds when the kernel throttled the subject's cgroup in
+// QuotaShare of its periods, and QuotaLeast or more.
+func (f *facts) quota() (profile.Reason, bool) {
+	r := profile.Reason{Name: profile.ReasonQuota, Evidence: FromCgroup, Figures: map[string]float64{
+		"quota_cores": cores(f.quotaCores), "periods": float64(f.periods), "throttled_periods": float64(f.throttled), "throttled_s": round(f.throttledS)}}
+	return r, f.throttled >= QuotaLeast && float64(f.throttled) >= QuotaShare*float64(f.periods)
+}
+
+// affinity holds when the subject was allowed fewer cores than the
+// machine has, more of its threads wanted one than it was allowed for
+// AffinityShare of the phase, and they waited for one RunnableShare of the
+// time they wanted one.
+func (f *facts) affinity(machineCores int) (profile.Reason, bool) {
+	on, runnable := f.onS(), f.runnableS()
+	r := profile.Reason{Name: profile.ReasonAffinity, Evidence: FromAffinity + ", " + f.runnableSource(), Figures: map[string]float64{
+		"allowed_cores": float64(f.allowed), "wanting_threads": float64(f.peakWanting),
+		"runnable_s": round(runnable), "over_share": share(f.overAllowed / f.length())}}
+	return r, f.runnable && f.allowed > 0 && f.allowed < machineCores &&
+		f.overAllowed >= AffinityShare*f.length() && runnable >= RunnableShare*(on+runnable)
+}
+
+// squeezed holds when the subject's threads waited for a core
+// RunnableShare of the time they wanted one while other programs kept
+// SqueezeOthers cores busy.
+func (f *facts) squeezed() (profile.Reason, bool) {
+	on, runnable := f.onS(), f.runnableS()
+	r := profile.Reason{Name: profile.ReasonSqueezed, Evidence: f.runnableSource(), Figures: map[string]float64{
+		"runnable_s": round(runnable), "runnable_share": share(runnable / max(on+runnable, 1e-9)), "others_cores": cores(f.others)}}
+	return r, f.runnable && runnable >= RunnableShare*(on+runnable) && runnable > 0 && f.others >= SqueezeOthers
+}
+
+// tookTurns holds for the busiest process whose busy threads took turns
+// on a core (see turned), refined to gil for CPython whose waiting threads
+// were found blocked on a lock while a sibling ran.
+func (f *facts) tookTurns() (profile.Reason, bool) {
+	for _, pt := range f.byCores() {
+		if r, ok := f.turned(pt); ok {
+			return r, true
+		}
+	}
+	return profile.Reason{}, false
+}
+
+// turned decides whether process pt's busy threads took turns, held to
+// one core by a lock: it used TurnsCores or more; on the switch timeline,
+// its busy threads were on cores together under TakingTurns of the phase
+// and handed the core to each other TurnsLeast times or more, TurnsRate a
+// second, most changes of thread being hand-overs rather than
+// preemptions; from samples, two or more shared the work in
+// TurnFrameShare of its busy frames, the others found blocked on one lock.
+func (f *facts) turned(pt procTurns) (profile.Reason, bool) {
+	r := profile.Reason{Name: profile.ReasonTookTurns, Figures: map[string]float64{
+		"pid": float64(pt.pid), "threads": float64(pt.threads), "cores_used": cores(pt.cores), "lock_waits": float64(pt.lockWaits)}}
+	var ok bool
+	if f.exact {
+		rate := float64(pt.handOvers) / max(f.length(), 1e-9)
+		r.Evidence = FromSwitches
+		r.Figures["handovers"], r.Figures["handovers_per_s"], r.Figures["together_share"] = float64(pt.handOvers), round(rate), share(pt.together)
+		ok = f.runnable && pt.together < TakingTurns && pt.handOvers >= TurnsLeast && rate >= TurnsRate && 2*pt.handOvers >= pt.changes
+	} else {
+		r.Evidence = FromSamples
+		r.Figures["turn_frames"], r.Figures["busy_frames"] = float64(pt.turnFrames), float64(pt.busyFrames)
+		ok = f.states && pt.turnFrames >= MinPhaseFrames && float64(pt.turnFrames) >= TurnFrameShare*float64(pt.busyFrames) &&
+			pt.onLock() && float64(pt.sharedLock) >= LockShare*float64(pt.lockWaits)
+	}
+	if !ok || pt.cores < TurnsCores {
+		return r, false
+	}
+	switch {
+	case pt.python && !f.states:
+		r.Missing = LacksStates // CPython, but what its waiting threads waited in was not read
+	case pt.python && pt.onLock():
+		r.Name = profile.ReasonGIL
+		if f.exact {
+			r.Evidence = FromSwitches + ", " + FromSamples
+		}
+	}
+	return r, true
+}
+
+// onLock reports whether process pt's busy threads were found blocked on
+// a lock while a sibling ran: LockLeast times or more, and in LockShare of
+// the samples that found one blocked while a sibling ran.
+func (pt procTurns) onLock() bool {
+	return pt.lockWaits >= LockLeast && float64(pt.lockWaits) >= LockShare*float64(pt.siblingWaits)
+}
+
+// byCores is the phase's processes that may have taken turns, the
+// busiest first.
+func (f *facts) byCores() []procTurns {
+	out := slices.Clone(f.procs)
+	slices.SortStableFunc(out, func(a, b procTurns) int { return cmp.Compare(b.cores, a.cores) })
+	return out
+}
+
+// oneThread holds when the phase did work (IdleCores or more), two of its
+// threads wanted a core at once under TakingTurns of it, and the work
+// passed between threads rarely (under TurnsLeast times or TurnsRate a
+// second; from samples, two shared a frame's work in under OneThreadShare
+// of the frames). Where the run does not tell runnable time, one busy
+// thread alone holds it, the missing evidence said.
+func (f *facts) oneThread() (profile.Reason, bool) {
+	busy := len(f.busy(0))
+	r := profile.Reason{Name: profile.ReasonOneThread, Evidence: f.runnableSource(), Figures: map[string]float64{
+		"threads": float64(busy), "passes": float64(f.passes), "two_wanting_share": share(f.twoWanting / max(f.length(), 1e-9))}}
+	if f.cores() < IdleCores {
+		return r, false
+	}
+	if !f.runnable {
+		r.Missing = f.runnableLack()
+		return r, busy == 1
+	}
+	few := f.passes < TurnsLeast || float64(f.passes) < TurnsRate*f.length()
+	if !f.exact {
+		few = float64(f.turnFrames) < OneThreadShare*float64(f.frames)
+	}
+	return r, f.twoWanting < TakingTurns*f.length() && few
+}
+
+// waiting holds when the phase used under WaitingCores and its busy
+// threads (or, in a phase that barely ran, every thread) were blocked
+// longer than they were on a core or waiting for one, named by what they
+// waited on, in seconds.
+func (f *facts) waiting() (profile.Reason, bool) {
+	tids := f.busy(0)
+	if f.cores() < IdleCores || len(tids) == 0 {
+		tids = tids[:0]
+		for tid := range f.threads {
+			tids = append(tids, tid)
+		}
+	}
+	var blocked [len(WaitKinds)]float64
+	active := 0.0
+	for _, tid := range tids {
+		t := f.threads[tid]
+		active += t.on + t.runnable
+		for k, b := range t.blocked {
+			blocked[k] += b
+		}
+	}
+	r := profile.Reason{Name: profile.ReasonWaiting, Figures: map[string]float64{"cores_used": cores(f.cores())}}
+	total := 0.0
+	for k, b := range blocked {
+		if b > 0 {
+			r.Figures[WaitKinds[k]] = round(b)
+			total += b
+		}
+	}
+	switch {
+	case f.exact:
+		r.Evidence = FromSwitches + ", " + FromSamples
+	default:
+		r.Evidence = FromSamples
+	}
+	if !f.states {
+		r.Missing = LacksStates
+	}
+	return r, f.cores() < WaitingCores && total > active && total > 0
+}
+
+// parallel holds above OneCoreMost cores' worth.
+func (f *facts) parallel() (profile.Reason, bool) {
+	busy := f.busy(0)
+	procs := map[int]bool{}
+	for _, tid := range busy {
+		procs[f.threads[tid].pid] = true
+	}
+	evidence := FromSamples
+	if f.exact {
+		evidence = FromSwitches
+	}
+	return profile.Reason{Name: profile.ReasonParallel, Evidence: evidence, Figures: map[string]float64{
+		"cores_used": cores(f.cores()), "threads": float64(len(busy)), "processes": float64(len(procs))}}, f.cores() > OneCoreMost
+}
+
+// undecided is the reason of a phase no other holds: what evidence it
+// lacked, if any.
+func (f *facts) undecided() profile.Reason {
+	var lacks []string
+	if !f.runnable {
+		lacks = append(lacks, f.runnableLack())
+	}
+	if !f.states && len(f.threads) > 0 {
+		lacks = append(lacks, LacksStates)
+	}
+	if f.runnable && f.allowed == 0 {
+		lacks = append(lacks, LacksAllowed)
+	}
+	return profile.Reason{Name: profile.ReasonUndecided, Missing: strings.Join(lacks, ", "), Figures: map[string]float64{
+		"cores_used": cores(f.cores()), "threads": float64(len(f.busy(0))), "others_cores": cores(f.others)}}
+}
+
+// runnableSource is where the phase's runnable time comes from.
+func (f *facts) runnableSource() string {
+	if f.exact {
+		return FromSwitches
+	}
+	return FromSchedstat
+}
+
+// runnableLack is what the phase lacks to tell runnable time.
+func (f *facts) runnableLack() string {
+	switch {
+	case f.exact:
+		return LacksEnds
+	case len(f.threads) == 0:
+		return LacksThreads
+	}
+	return LacksRunQueue
+}
+
+// round, share and cores round figures as profiles keep them.
+func round(s float64) float64 { return profile.Round(s, 1e4) }
+func share(v float64) float64 { return profile.Round(v, 1e4) }
+func cores(v float64) float64 { return profile.Round(v, 1e3) }

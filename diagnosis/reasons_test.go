@@ -1,0 +1,250 @@
+package diagnosis
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"corescope/profile"
+	"corescope/profile/profiletest"
+)
+
+const (
+	p = profile.SlicePreempted
+	b = profile.SliceBlocked
+	x = profile.SliceExited
+)
+
+// withOthers gives tl other programs keeping others cores busy.
+func withOthers(tl profiletest.Timeline, others float64) profiletest.Timeline {
+	tl.Others = others
+	return tl
+}
+
+// old makes tl a file of corescope before the evidence of issue 20.
+func old(tl profiletest.Timeline) profiletest.Timeline {
+	tl.Old = true
+	return tl
+}
+
+// names is each phase's reasons' names, "+" between them, "|" between phases.
+func names(f Findings) string {
+	var phases []string
+	for k := range f.Phases {
+		var ns []string
+		for _, r := range f.In(k) {
+			ns = append(ns, r.Name)
+		}
+		phases = append(phases, strings.Join(ns, "+"))
+	}
+	return strings.Join(phases, " | ")
+}
+
+// TestReasons checks the reasons of hand-made runs, each as the switch
+// records tell it and as the samples do: exactly the reasons named, so a
+// reason given without its evidence fails as much as one missed.
+func TestReasons(t *testing.T) {
+	tests := []struct {
+		name               string
+		tl                 profiletest.Timeline
+		exact, approximate string
+		missingE, missingA string // the first phase's undecided or weakened reason's Missing
+	}{
+		{"CPython threads under the GIL", profiletest.GILThreads("python3"), "gil", "gil", "", ""},
+		{"another program's threads taking turns", profiletest.GILThreads("java"), "took-turns", "took-turns", "", ""},
+		{"a hand-over between two threads", profiletest.HandOver(), "one-thread", "one-thread", "", ""},
+		{"a pool of 4 allowed one core", profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 1, Threads: profiletest.Pool(4, 1, 2)}, "affinity", "affinity", "", ""},
+		// All the machine's cores allowed: 4 processes on 2 cores are not held by an affinity.
+		{"a pool of 4 on all the machine's cores", profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Threads: profiletest.Pool(4, 2, 2)}, "parallel", "parallel", "", ""},
+		{"a pool under a quota", profiletest.QuotaPool(0.8), "quota", "quota", "", ""},
+		{"one thread squeezed by a busy loop", profiletest.OneThread(0.005, p, "", 1), "squeezed+one-thread", "squeezed+one-thread", "", ""},
+		{"one thread on a core", profiletest.OneThread(0.01, p, "", 0), "one-thread", "one-thread", "", ""},
+		{"waiting on a socket", profiletest.OneThread(0.001, b, "recvfrom", 0), "waiting", "waiting", "", ""},
+		{"waiting on a socket beside a busy loop", profiletest.OneThread(0.001, b, "recvfrom", 1), "waiting", "waiting", "", ""},
+		{"sleeping", profiletest.Sleeper(), "waiting", "waiting", "", ""},
+		{"two processes in parallel", profiletest.ParallelPair(), "parallel", "parallel", "", ""},
+		{"two processes in parallel beside a busy loop", withOthers(profiletest.ParallelPair(), 0.5), "parallel", "parallel", "", ""},
+		{"zlib threads pinned to one core", profiletest.ZlibPinned(), "affinity", "affinity", "", ""},
+		{"zlib threads pinned beside a busy loop", withOthers(profiletest.ZlibPinned(), 1), "affinity", "affinity", "", ""},
+		{"phased: one core, two processes, a sleep", profiletest.Phased(), "one-thread | parallel | waiting", "one-thread | parallel | waiting", "", ""},
+		// Files of corescope before the evidence: what they have decides, and what they lack is said.
+		{"an old file's GIL", old(profiletest.GILThreads("python3")), "undecided", "undecided", "slice ends, thread states", "run-queue time, thread states"},
+		{"an old file's one thread", old(profiletest.OneThread(0.01, p, "", 0)), "one-thread", "one-thread", "slice ends", "run-queue time"},
+		{"an old file's waits", old(profiletest.OneThread(0.001, b, "recvfrom", 0)), "undecided", "undecided", "slice ends, thread states", "run-queue time, thread states"},
+		{"an old file's pool", old(profiletest.ParallelPair()), "parallel", "parallel", "", ""},
+	}
+	for _, tt := range tests {
+		for _, path := range []struct {
+			name, want, missing string
+			p                   *profile.Profile
+		}{{"exact", tt.exact, tt.missingE, tt.tl.Exact()}, {"approximate", tt.approximate, tt.missingA, tt.tl.Approximate()}} {
+			t.Run(tt.name+"/"+path.name, func(t *testing.T) {
+				f := Of(path.p)
+				if got := names(f); got != path.want {
+					t.Errorf("reasons %q; want %q\n%s", got, path.want, dump(f))
+				}
+				if got := f.In(0)[0].Missing; got != path.missing {
+					t.Errorf("first reason's missing = %q; want %q", got, path.missing)
+				}
+			})
+		}
+	}
+}
+
+// dump shows findings for a failing test.
+func dump(f Findings) string {
+	var sb strings.Builder
+	for k, ph := range f.Phases {
+		fmt.Fprintf(&sb, "phase %d: %+v\n", k, ph)
+		for _, r := range f.In(k) {
+			fmt.Fprintf(&sb, "  %s %v evidence %q missing %q\n", r.Name, r.Figures, r.Evidence, r.Missing)
+		}
+	}
+	return sb.String()
+}
+
+// turnsOf is 2 threads of argv0 that hand one core to each other every on
+// seconds, blocking in wait, over seconds; with overlap, each slice
+// lasts that much past the other's start.
+func turnsOf(argv0 string, on, overlap, seconds float64, wait string) profiletest.Timeline {
+	return profiletest.Timeline{Argv0: argv0, Seconds: seconds, Allowed: 2, Threads: []profiletest.ThreadLine{
+		{PID: 10, TID: 11, Wait: wait, Lock: "0x55aa", Slices: profiletest.Slices(10, 11, 0, 0, seconds, on+overlap, on-overlap, b)},
+		{PID: 10, TID: 12, Wait: wait, Lock: "0x55aa", Slices: profiletest.Slices(10, 12, 1, on, seconds, on+overlap, on-overlap, b)},
+	}}
+}
+
+// lockedEvery is 2 CPython threads that each run 3 ms of every period,
+// one after the other, blocked on the GIL the rest.
+func lockedEvery(period float64) profiletest.Timeline {
+	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Threads: []profiletest.ThreadLine{
+		{PID: 10, TID: 11, Wait: "futex", Lock: "0x55aa", Slices: profiletest.Slices(10, 11, 0, 0, 2, 0.003, period-0.003, b)},
+		{PID: 10, TID: 12, Wait: "futex", Lock: "0x55aa", Slices: profiletest.Slices(10, 12, 1, 0.0035, 2, 0.003, period-0.003, b)},
+	}}
+}
+
+// alongside is a process alone on core 0 for the run, and another that is
+// runnable (wanting a core) for its first wanting seconds, then blocked.
+func alongside(seconds, wanting float64, allowed int) profiletest.Timeline {
+	return profiletest.Timeline{Argv0: "app", Seconds: seconds, Allowed: allowed, Threads: []profiletest.ThreadLine{
+		{PID: 10, TID: 10, Slices: profiletest.Slices(10, 10, 0, 0, seconds, seconds, 0, x)},
+		{PID: 20, TID: 20, Wait: "read", Slices: []profile.Slice{{PID: 20, TID: 20, Start: 0, End: 0.0001, Ended: p}, {PID: 20, TID: 20, CPU: 1, Start: wanting, End: wanting + 0.0001, Ended: b}}},
+	}}
+}
+
+// twoWorkers is 2 processes, the first on a core for the whole run, the
+// second for share of it; blocked in read the rest.
+func twoWorkers(share float64) profiletest.Timeline {
+	return profiletest.Timeline{Argv0: "app", Seconds: 2, Allowed: 2, Threads: []profiletest.ThreadLine{
+		{PID: 10, TID: 10, Slices: profiletest.Slices(10, 10, 0, 0, 2, 2, 0, x)},
+		{PID: 20, TID: 20, Wait: "read", Slices: profiletest.Slices(20, 20, 1, 0, 2, 0.01*share, 0.01*(1-share), b)},
+	}}
+}
+
+// alternating is 2 single-threaded processes that each run on of every
+// 10 ms, one after the other, blocked in read the rest.
+func alternating(on float64) profiletest.Timeline {
+	return profiletest.Timeline{Argv0: "app", Seconds: 2, Allowed: 2, Threads: []profiletest.ThreadLine{
+		{PID: 10, TID: 10, Wait: "read", Slices: profiletest.Slices(10, 10, 0, 0, 2, on, 0.01-on, b)},
+		{PID: 20, TID: 20, Wait: "read", Slices: profiletest.Slices(20, 20, 1, 0.005, 2, on, 0.01-on, b)},
+	}}
+}
+
+// withQuota gives p's frames periods quota periods between them, throttled
+// of them throttled, under a quota of half a core.
+func withQuota(p *profile.Profile, periods, throttled int) *profile.Profile {
+	q := 0.5
+	p.Summary.CPUQuotaCores = &q
+	for i := range p.Frames {
+		p.Frames[i].QuotaPeriods, p.Frames[i].ThrottledPeriods = 0, 0
+	}
+	for i := range periods {
+		p.Frames[i%len(p.Frames)].QuotaPeriods++
+	}
+	for i := range throttled {
+		p.Frames[i%len(p.Frames)].ThrottledPeriods++
+	}
+	return p
+}
+
+// TestNoGIL checks that threads of a free-threaded CPython that take turns
+// are held by a lock, not a GIL: it has none.
+func TestNoGIL(t *testing.T) {
+	for _, p := range []*profile.Profile{profiletest.GILThreads("python3").Exact(), profiletest.GILThreads("python3").Approximate()} {
+		p.Machine.Python = "CPython 3.13.1, no GIL"
+		if got := names(Of(p)); got != profile.ReasonTookTurns {
+			t.Errorf("%s: reasons %q; want %q", p.Summary.Attribution, got, profile.ReasonTookTurns)
+		}
+	}
+}
+
+// TestThresholds puts hand-made runs on either side of each threshold of
+// the reasons, on the path or paths it applies to: what is named flips
+// there, and nowhere else.
+func TestThresholds(t *testing.T) {
+	both := func(tl profiletest.Timeline) []*profile.Profile {
+		return []*profile.Profile{tl.Exact(), tl.Approximate()}
+	}
+	exact := func(tl profiletest.Timeline) []*profile.Profile { return []*profile.Profile{tl.Exact()} }
+	approximate := func(tl profiletest.Timeline) []*profile.Profile { return []*profile.Profile{tl.Approximate()} }
+	quota := func(periods, throttled int) []*profile.Profile {
+		return []*profile.Profile{withQuota(profiletest.OneThread(0.01, p, "", 0).Exact(), periods, throttled), withQuota(profiletest.OneThread(0.01, p, "", 0).Approximate(), periods, throttled)}
+	}
+	tests := []struct {
+		name string
+		ps   []*profile.Profile
+		want string
+	}{
+		// QuotaShare and QuotaLeast: 10% of 100 periods, not 9%; 3 of 30, not 2 of 20.
+		{"throttled in 10% of the periods", quota(100, 10), "quota+one-thread"},
+		{"throttled in 9% of the periods", quota(100, 9), "one-thread"},
+		{"throttled in 3 periods of 30", quota(30, 3), "quota+one-thread"},
+		{"throttled in 2 periods of 20", quota(20, 2), "one-thread"},
+		// AffinityShare: more wanting than allowed for 20% of the run, not 19% (a frame's worth on samples).
+		{"over the allowed cores 20% of the run", both(alongside(2, 0.4, 1)), "affinity"},
+		{"over the allowed cores 19% of the run", exact(alongside(2, 0.38, 1)), "undecided"},
+		{"over the allowed cores 15% of the run, sampled", approximate(alongside(2, 0.3, 1)), "undecided"},
+		{"all the machine's cores allowed", both(alongside(2, 0.4, 2)), "undecided"},
+		// RunnableShare and SqueezeOthers: runnable 11% of the time wanted, not 9%; beside 0.27 busy cores, not 0.23.
+		{"runnable 11% beside a busy loop", both(profiletest.OneThread(0.0089, p, "", 1)), "squeezed+one-thread"},
+		{"runnable 9% beside a busy loop", both(profiletest.OneThread(0.0091, p, "", 1)), "one-thread"},
+		{"runnable half the time beside 0.27 busy cores", both(profiletest.OneThread(0.005, p, "", 0.27)), "squeezed+one-thread"},
+		{"runnable half the time beside 0.23 busy cores", both(profiletest.OneThread(0.005, p, "", 0.23)), "one-thread"},
+		// TurnsLeast and TurnsRate: 20 hand-overs in 2 s take turns, 19 pass the work on; 20 in 4 s too.
+		{"20 hand-overs in 2 s", exact(turnsOf("python3", 2.0/21, 0, 2, "futex")), "gil"},
+		{"19 hand-overs in 2 s", exact(turnsOf("python3", 2.0/20, 0, 2, "futex")), "one-thread"},
+		{"20 hand-overs in 4 s", exact(turnsOf("python3", 4.0/21, 0, 4, "futex")), "one-thread"},
+		// TakingTurns: on cores together 4.7% of the run, not 5.3%.
+		{"together 4.7% of the run", exact(turnsOf("python3", 0.003, 0.00014, 2, "futex")), "gil"},
+		{"together 5.3% of the run", exact(turnsOf("python3", 0.003, 0.00016, 2, "futex")), "undecided"},
+		// The GIL only where the waiters were blocked on a lock.
+		{"CPython threads handing over through a pipe", exact(turnsOf("python3", 0.003, 0, 2, "read")), "took-turns"},
+		{"CPython threads handing over through a pipe, sampled", approximate(turnsOf("python3", 0.003, 0, 2, "read")), "undecided"},
+		// TurnsCores: a process of 0.62 cores was held by its lock; one of 0.47 waited on it.
+		{"taking turns at 0.62 cores", both(lockedEvery(0.0097)), "gil+waiting"},
+		{"taking turns at 0.47 cores", both(lockedEvery(0.0127)), "waiting"},
+		// TakingTurns for one thread: a second wanted a core 4% of the run, not 6% (2.5% and 7.5% on samples).
+		{"two wanting 4% of the run", exact(alongside(2, 0.08, 2)), "one-thread"},
+		{"two wanting 6% of the run", exact(alongside(2, 0.12, 2)), "undecided"},
+		{"two wanting 2.5% of the run, sampled", approximate(alongside(4, 0.1, 2)), "one-thread"},
+		{"two wanting 7.5% of the run, sampled", approximate(alongside(4, 0.3, 2)), "undecided"},
+		// WaitingCores: two processes at 0.78 cores waited; at 0.82 they did not.
+		{"blocked most of the time at 0.78 cores", both(alternating(0.0039)), "waiting"},
+		{"blocked most of the time at 0.82 cores", both(alternating(0.0041)), "undecided"},
+		// Blocked longer than on a core: 51% blocked waited, 49% did not.
+		{"blocked 51% of the time", both(profiletest.OneThread(0.0049, b, "read", 0)), "waiting+one-thread"},
+		{"blocked 49% of the time", both(profiletest.OneThread(0.0051, b, "read", 0)), "one-thread"},
+		// OneCoreMost: 1.16 cores were parallel, 1.14 not.
+		{"1.16 cores", both(twoWorkers(0.16)), "parallel"},
+		{"1.14 cores", both(twoWorkers(0.14)), "undecided"},
+	}
+	for _, tt := range tests {
+		for _, p := range tt.ps {
+			t.Run(tt.name+"/"+p.Summary.Attribution, func(t *testing.T) {
+				f := Of(p)
+				if got := names(f); got != tt.want {
+					t.Errorf("reasons %q; want %q\n%s", got, tt.want, dump(f))
+				}
+			})
+		}
+	}
+}

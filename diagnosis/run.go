@@ -1,0 +1,182 @@
+package diagnosis
+
+import (
+	"slices"
+	"strings"
+
+	"corescope/profile"
+)
+
+// run is what Of reads of a profile, once: the subject's life, the frames
+// in it, and its threads' slices, stretches off a core and samples.
+type run struct {
+	p        *profile.Profile
+	from, to float64 // the subject's life
+	interval float64
+	frames   []span // the frames in the subject's life
+	// framesCPU is the CPU seconds the frames hold, and unsampled what the
+	// summary counts beyond them: CPU charged at the subject's exit, or a
+	// run too short for a sample.
+	framesCPU, unsampled float64
+	// timeline is whether there is a switch timeline, since when it is
+	// whole (the oldest slices of a long run may have been dropped), and
+	// ended whether its slices say how they ended (corescope before it did
+	// not keep that).
+	timeline bool
+	since    float64
+	ended    bool
+	// runq is whether the samples carry each thread's time waiting for a
+	// core (schedstat), states whether they say what a blocked thread
+	// waited in.
+	runq, states bool
+	own          map[int][]profile.Slice // each thread's slices, by start
+	off          map[int][]Stretch       // each thread's stretches off a core, in time order
+	waits        waitSamples
+	pidOf        map[int]int
+	python       map[int]bool // processes that are CPython with a GIL
+}
+
+// span is frame i's interval, within the subject's life.
+type span struct {
+	i        int
+	from, to float64
+}
+
+func (s span) length() float64 { return s.to - s.from }
+
+func read(p *profile.Profile) *run {
+	r := &run{p: p, interval: interval(p), own: map[int][]profile.Slice{}, off: map[int][]Stretch{},
+		pidOf: map[int]int{}, python: map[int]bool{}}
+	r.from, r.to = life(p, r.interval)
+	prev := r.from
+	for i := range p.Frames {
+		f := &p.Frames[i]
+		start := f.T - r.interval
+		if i > 0 {
+			start = p.Frames[i-1].T
+		}
+		if from, to := max(start, r.from, prev), min(f.T, r.to); to > from {
+			r.frames = append(r.frames, span{i, from, to})
+			prev = to
+		}
+		r.framesCPU += f.SubjectCPU
+		for _, s := range f.ThreadSamples {
+			r.pidOf[s.TID] = s.PID
+			r.states = r.states || s.State != ""
+			r.runq = r.runq || s.RunQS > 0 || s.State != ""
+		}
+	}
+	r.unsampled = max(p.Summary.CPUS-r.framesCPU, 0)
+	r.timeline = len(p.Slices) > 0
+	r.since = r.from
+	for _, own := range threadSlices(p.Slices) {
+		r.own[own[0].TID] = own
+		r.pidOf[own[0].TID] = own[0].PID
+		for _, s := range own {
+			r.ended = r.ended || s.Ended != ""
+		}
+		if p.SlicesDropped > 0 {
+			r.since = max(r.since, own[0].Start)
+		}
+	}
+	for _, st := range Stretches(p) {
+		r.off[st.TID] = append(r.off[st.TID], st)
+	}
+	r.waits = blockedSamples(p)
+	gil := !strings.HasSuffix(p.Machine.Python, "no GIL") // a free-threaded CPython has none
+	for _, t := range p.Threads {
+		r.pidOf[t.TID] = t.PID
+		if gil && strings.HasPrefix(t.Process, "python") {
+			r.python[t.PID] = true
+		}
+	}
+	if gil && len(p.Threads) == 0 && strings.HasPrefix(p.Spec.Label(), "python") {
+		for _, pid := range r.pidOf {
+			r.python[pid] = true
+		}
+	}
+	return r
+}
+
+// life is the subject's life on the frames' time axis: from its start to
+// its end where the profile says them, else over its frames, else its
+// wall time from its start.
+func life(p *profile.Profile, interval float64) (from, to float64) {
+	s := p.Summary
+	switch {
+	case s.SubjectEndS > s.SubjectStartS:
+		return s.SubjectStartS, s.SubjectEndS
+	case len(p.Frames) > 0:
+		return max(p.Frames[0].T-interval, 0), p.Frames[len(p.Frames)-1].T
+	}
+	return s.SubjectStartS, s.SubjectStartS + s.WallS
+}
+
+// runnableKnown reports whether the run tells a thread waiting for a core
+// from one waiting on something else over from..to: the switch timeline's
+// slice ends where it is whole, else the samples' run-queue time.
+func (r *run) runnableKnown(from float64) bool {
+	if r.exactFrom(from) {
+		return r.ended
+	}
+	return r.runq
+}
+
+// exactFrom reports whether the switch timeline is whole from time from.
+func (r *run) exactFrom(from float64) bool { return r.timeline && from >= r.since-1e-9 }
+
+// frameRunnable is the threads' time runnable over frame s: from the
+// stretches where the timeline holds it, else from the samples.
+func (r *run) frameRunnable(s span) float64 {
+	if r.exactFrom(s.from) {
+		sum := 0.0
+		for _, own := range r.off {
+			for _, st := range within(own, s.from, s.to) {
+				if st.State == Runnable {
+					sum += overlap(st.From, st.To, s.from, s.to)
+				}
+			}
+		}
+		return sum
+	}
+	sum := 0.0
+	for _, ts := range r.p.Frames[s.i].ThreadSamples {
+		sum += ts.RunQS
+	}
+	return sum
+}
+
+// within is the part of stretches own (in time order, apart) that overlaps
+// from..to.
+func within(own []Stretch, from, to float64) []Stretch {
+	lo, _ := slices.BinarySearchFunc(own, from, func(s Stretch, t float64) int {
+		if s.To <= t {
+			return -1
+		}
+		return 1
+	})
+	hi := lo
+	for hi < len(own) && own[hi].From < to {
+		hi++
+	}
+	return own[lo:hi]
+}
+
+// slicesWithin is the part of one thread's slices own (by start, apart)
+// that overlaps from..to.
+func slicesWithin(own []profile.Slice, from, to float64) []profile.Slice {
+	lo, _ := slices.BinarySearchFunc(own, from, func(s profile.Slice, t float64) int {
+		if s.End <= t {
+			return -1
+		}
+		return 1
+	})
+	hi := lo
+	for hi < len(own) && own[hi].Start < to {
+		hi++
+	}
+	return own[lo:hi]
+}
+
+// overlap is the length of a..b within from..to.
+func overlap(a, b, from, to float64) float64 { return max(min(b, to)-max(a, from), 0) }
