@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"corescope/profile"
 )
@@ -209,11 +211,13 @@ func (f *facts) exactly(r *run) {
 	f.passes, _ = handOvers(r, f.busy(0), f.from, f.to)
 }
 
-// Approximate figures: a frame in which the threads wanted more than
-// WantSlack cores' worth beyond those allowed wanted more than were
-// allowed; one in which they wanted more than OneCoreMost cores' worth,
+// Approximate figures: a frame in which the threads wanted (on a core or
+// runnable) more than WantSlack cores' worth beyond those allowed wanted
+// more than were allowed; one in which they wanted more than 1+WantSlack,
 // two or more wanted a core at once; a thread that wanted a core for
-// BusyShare of a frame is counted among those wanting.
+// BusyShare of a frame is counted among those wanting. The slack is the
+// samples' noise: CPU from /proc comes in 10 ms ticks while run-queue time
+// is exact, so one thread alone was seen wanting up to 1.2 of a frame.
 const WantSlack = 0.25
 
 // approximate takes the phase's figures from the thread samples: each
@@ -232,8 +236,9 @@ func (f *facts) approximate(r *run, frames []span) {
 			if ts.State == profile.StateBlocked {
 				t.blocked[kindIndex(Kind(ts.Wait))] += max(d-ts.CPU-ts.RunQS, 0)
 			}
-			wanted += ts.CPU + ts.RunQS
-			if ts.CPU+ts.RunQS >= BusyShare*d {
+			want := min(ts.CPU+ts.RunQS, d) // the kernel adds a wait to run_delay when it ends, however long
+			wanted += want
+			if want >= BusyShare*d {
 				wanting++
 			}
 			if ts.CPU >= BusyShare*d {
@@ -247,7 +252,7 @@ func (f *facts) approximate(r *run, frames []span) {
 		if f.allowed > 0 && wanted > (float64(f.allowed)+WantSlack)*d {
 			f.overAllowed += d
 		}
-		if wanted > OneCoreMost*d {
+		if wanted > (1+WantSlack)*d {
 			f.twoWanting += d
 		}
 		f.peakWanting = max(f.peakWanting, wanting)
@@ -265,31 +270,39 @@ func (f *facts) approximate(r *run, frames []span) {
 
 // Hand-overs: the work passes from one busy thread to another when the
 // next slice of HandOverSlice or longer among them belongs to another
-// thread than the last one did, and that one had blocked or exited: it
-// gave the core up rather than being preempted. Shorter slices are a
-// waiter waking to find the lock still held, not work.
+// thread than the last one did, and that thread had been blocked (or had
+// not run yet) since its own last slice: it was waiting on something, a
+// lock, and got the core as the other let it go, rather than having been
+// preempted and only waiting for a core. The outgoing slice's own end does
+// not tell: on a busy machine the thread it wakes often preempts it on its
+// own core. Shorter slices are a waiter waking to find the lock still
+// held, not work.
 const HandOverSlice = 0.0001
 
-// handOvers counts, among threads tids over from..to, the hand-overs (the
-// next long slice is another thread's after the last blocked or exited)
-// and every change of thread between long slices, a preemption's too.
+// handOvers counts, among threads tids over from..to, the hand-overs and
+// every change of thread between long slices, after a preemption too.
 func handOvers(r *run, tids []int, from, to float64) (handed, changes int) {
-	var ss []profile.Slice
+	type long struct {
+		profile.Slice
+		waited bool // its thread was blocked, or new, before it
+	}
+	var ss []long
 	for _, tid := range tids {
-		for _, s := range slicesWithin(r.own[tid], from, to) {
-			if s.End-s.Start >= HandOverSlice {
-				ss = append(ss, s)
+		own := r.own[tid]
+		lo, hi := sliceRange(own, from, to)
+		for i := lo; i < hi; i++ {
+			if s := own[i]; s.End-s.Start >= HandOverSlice {
+				ss = append(ss, long{s, i == 0 || own[i-1].Ended == profile.SliceBlocked || own[i-1].Ended == profile.SliceExited})
 			}
 		}
 	}
-	slices.SortFunc(ss, byStart)
+	slices.SortFunc(ss, func(a, b long) int { return byStart(a.Slice, b.Slice) })
 	for i := 1; i < len(ss); i++ {
-		prev := ss[i-1]
-		if prev.TID == ss[i].TID {
+		if ss[i-1].TID == ss[i].TID {
 			continue
 		}
 		changes++
-		if prev.Ended == profile.SliceBlocked || prev.Ended == profile.SliceExited {
+		if ss[i].waited {
 			handed++
 		}
 	}
@@ -302,21 +315,25 @@ type procTurns struct {
 	pid     int
 	threads int     // its busy threads
 	cores   float64 // its cores' worth of CPU over the phase
+	wanted  float64 // the cores' worth its busy threads were on a core or waiting for one
 	// On the switch timeline: hand-overs, every change of thread, and the
 	// share of the phase two of its busy threads were on cores together.
 	handOvers, changes int
 	together           float64
 	// From the samples: on the approximate path, the frames in which two
 	// or more of its busy threads each had BusyShare of the frame on a
-	// core while it used at most OneCoreMost cores and waited for one
-	// under BusyShare of it, and its busy frames (IdleCores or more).
+	// core while it used at most OneCoreMost cores, and its busy frames
+	// (IdleCores or more).
 	turnFrames, busyFrames int
-	// siblingWaits counts the samples that found a busy thread blocked
-	// while a sibling ran (on the approximate path, in a turn frame),
+	// samples counts the busy threads' samples (on the approximate path,
+	// in turn frames), siblingWaits those that found a busy thread blocked
+	// while a sibling ran or was runnable (on the approximate path, in a
+	// turn frame),
 	// lockWaits those in which it was blocked on a lock (a futex), and
-	// sharedLock those on the lock most of them waited on.
-	siblingWaits, lockWaits, sharedLock int
-	python                              bool
+	// sharedLock those on a lock two or more of them were found waiting
+	// on (a GIL's condition and mutex are each every thread's).
+	samples, siblingWaits, lockWaits, sharedLock int
+	python                                       bool
 }
 
 // turns gathers each process's figures of taking turns: those with two or
@@ -335,10 +352,12 @@ func (f *facts) turns(r *run, frames []span) []procTurns {
 		pt := procTurns{pid: pid, threads: len(tids), python: r.python[pid]}
 		for _, tid := range tids {
 			pt.cores += f.threads[tid].on
+			pt.wanted += f.threads[tid].on + f.threads[tid].runnable
 		}
 		pt.cores /= max(f.length(), 1e-9)
+		pt.wanted /= max(f.length(), 1e-9)
 		if f.exact {
-			pt.exactTurns(r, f, tids)
+			pt.exactTurns(r, f, frames, tids)
 		} else {
 			pt.sampledTurns(r, frames, tids)
 		}
@@ -349,14 +368,21 @@ func (f *facts) turns(r *run, frames []span) []procTurns {
 
 // exactTurns measures process pt's hand-overs and time together from the
 // switch timeline, and its lock waits from the samples.
-func (pt *procTurns) exactTurns(r *run, f *facts, tids []int) {
+func (pt *procTurns) exactTurns(r *run, f *facts, frames []span, tids []int) {
 	pt.handOvers, pt.changes = handOvers(r, tids, f.from, f.to)
 	var ss []profile.Slice
 	for _, tid := range tids {
 		ss = append(ss, slicesWithin(r.own[tid], f.from, f.to)...)
 	}
 	pt.together = Together(ss, ByThread, f.from, f.to)
-	locks := map[string]int{}
+	for _, s := range frames {
+		for _, ts := range r.p.Frames[s.i].ThreadSamples {
+			if slices.Contains(tids, ts.TID) {
+				pt.samples++
+			}
+		}
+	}
+	locks := lockWaits{}
 	for _, tid := range tids {
 		for _, w := range r.waits[tid] {
 			if w.t <= f.from || w.t > f.to || !r.siblingOn(tids, tid, w.t) {
@@ -365,19 +391,27 @@ func (pt *procTurns) exactTurns(r *run, f *facts, tids []int) {
 			pt.siblingWaits++
 			if Kind(w.wait) == WaitLock {
 				pt.lockWaits++
-				locks[w.lock]++
+				locks.add(w.lock, tid)
 			}
 		}
 	}
-	pt.sharedLock = mostOf(locks)
+	pt.sharedLock = locks.shared()
 }
 
 // siblingOn reports whether one of threads tids other than tid was on a
-// core at time t.
+// core at time t, or runnable: preempted while it held the lock.
 func (r *run) siblingOn(tids []int, tid int, t float64) bool {
 	for _, other := range tids {
-		if other != tid && len(slicesWithin(r.own[other], t, t)) > 0 {
+		if other == tid {
+			continue
+		}
+		if len(slicesWithin(r.own[other], t, t)) > 0 {
 			return true
+		}
+		for _, st := range within(r.off[other], t, t) {
+			if st.State == Runnable {
+				return true
+			}
 		}
 	}
 	return false
@@ -386,17 +420,17 @@ func (r *run) siblingOn(tids []int, tid int, t float64) bool {
 // sampledTurns counts process pt's turn frames and the lock waits in them
 // from the samples.
 func (pt *procTurns) sampledTurns(r *run, frames []span, tids []int) {
-	locks := map[string]int{}
+	locks := lockWaits{}
 	for _, s := range frames {
 		d := s.length()
-		cpu, runq, on := 0.0, 0.0, 0
+		cpu, on, n := 0.0, 0, 0
 		var waits []profile.ThreadSample
 		for _, ts := range r.p.Frames[s.i].ThreadSamples {
 			if !slices.Contains(tids, ts.TID) {
 				continue
 			}
 			cpu += ts.CPU
-			runq += ts.RunQS
+			n++
 			if ts.CPU >= BusyShare*d {
 				on++
 			}
@@ -407,26 +441,67 @@ func (pt *procTurns) sampledTurns(r *run, frames []span, tids []int) {
 		if cpu >= IdleCores*d {
 			pt.busyFrames++
 		}
-		if on < 2 || cpu > OneCoreMost*d || runq >= BusyShare*d {
+		if on < 2 || cpu > OneCoreMost*d {
 			continue
 		}
 		pt.turnFrames++
+		pt.samples += n
 		pt.siblingWaits += len(waits)
 		for _, w := range waits {
 			if Kind(w.Wait) == WaitLock {
 				pt.lockWaits++
-				locks[w.Lock]++
+				locks.add(w.Lock, w.TID)
 			}
 		}
 	}
-	pt.sharedLock = mostOf(locks)
+	pt.sharedLock = locks.shared()
 }
 
-// mostOf is the largest count in counts.
-func mostOf(counts map[string]int) int {
-	most := 0
-	for _, n := range counts {
-		most = max(most, n)
+// lockWaits are the samples that found threads waiting on each lock (a
+// futex's address), and which threads.
+type lockWaits map[string]map[int]int
+
+func (l lockWaits) add(lock string, tid int) {
+	if l[lock] == nil {
+		l[lock] = map[int]int{}
 	}
-	return most
+	l[lock][tid]++
+}
+
+// LockSpan is how close two futex addresses are when they are one lock's:
+// glibc's pthread_cond_t (48 bytes) keeps a futex word for each of two
+// groups of waiters, so CPython 3.11's GIL-bound threads were found here
+// waiting on 0x...f0 and 0x...f4, one condition.
+const LockSpan = 64
+
+// shared counts the samples on locks that two or more threads waited on,
+// addresses within LockSpan of each other being one lock.
+func (l lockWaits) shared() int {
+	type addr struct {
+		at uint64
+		by map[int]int
+	}
+	var addrs []addr
+	for lock, by := range l {
+		at, err := strconv.ParseUint(strings.TrimPrefix(lock, "0x"), 16, 64)
+		if err == nil {
+			addrs = append(addrs, addr{at, by})
+		}
+	}
+	slices.SortFunc(addrs, func(a, b addr) int { return cmp.Compare(a.at, b.at) })
+	n := 0
+	for lo := 0; lo < len(addrs); {
+		hi, tids, count := lo, map[int]bool{}, 0
+		for ; hi < len(addrs) && addrs[hi].at-addrs[lo].at < LockSpan; hi++ {
+			for tid, c := range addrs[hi].by {
+				tids[tid] = true
+				count += c
+			}
+		}
+		if len(tids) >= 2 {
+			n += count
+		}
+		lo = hi
+	}
+	return n
 }

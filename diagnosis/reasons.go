@@ -41,17 +41,23 @@ const (
 	// at least this share of the time they wanted one (on a core or
 	// waiting), for affinity and squeezed.
 	RunnableShare = 0.1
-	// SqueezeOthers: other programs kept at least this many cores busy.
+	// SqueezeOthers: other programs kept at least this many cores busy;
+	// SqueezeLeast: its threads waited for a core at least this share of
+	// the phase (a sleeper that woke into a busy machine waited 14% of its
+	// 11 ms of work, 2 ms in 2 s: not what held it).
 	SqueezeOthers = 0.25
+	SqueezeLeast  = 0.05
 	// TurnsLeast and TurnsRate: threads that took turns handed the core
 	// to each other at least this often, and this often a second; fewer,
 	// and one thread did the work at a time. GIL-bound CPython hands over
 	// some 200 times a second (every 5 ms switch interval).
 	TurnsLeast = 20
 	TurnsRate  = 10
-	// TurnsCores: a process held by its lock used at least this many
-	// cores' worth over the phase: threads that barely ran (a pool's
-	// helper threads) were held by nothing.
+	// TurnsCores: a process held by its lock wanted at least this many
+	// cores' worth over the phase (its busy threads on a core or waiting
+	// for one): threads that barely ran (a pool's helper threads) were
+	// held by nothing. Not its CPU alone: GIL-bound threads squeezed by a
+	// busy machine got 0.42 cores here, and their lock held them still.
 	TurnsCores = 0.5
 	// TurnFrameShare: on the approximate path, threads took turns in at
 	// least this share of their process's busy frames; one thread did
@@ -65,6 +71,11 @@ const (
 	// on the approximate path, this share of them on one lock.
 	LockShare = 0.5
 	LockLeast = 3
+	// LockedShare: threads held by a lock are found blocked on it in at
+	// least this share of their samples. Measured here: GIL-bound CPython
+	// threads 22% (a busy machine) to 35%; zlib.compress threads, which
+	// release the GIL, 2%, on one core or two, squeezed or not.
+	LockedShare = 0.1
 	// WaitingCores: a phase under this many cores' worth, its busy
 	// threads blocked more than they ran, was waiting.
 	WaitingCores = 0.8
@@ -126,13 +137,13 @@ func (f *facts) affinity(machineCores int) (profile.Reason, bool) {
 }
 
 // squeezed holds when the subject's threads waited for a core
-// RunnableShare of the time they wanted one while other programs kept
-// SqueezeOthers cores busy.
+// RunnableShare of the time they wanted one, and SqueezeLeast of the
+// phase, while other programs kept SqueezeOthers cores busy.
 func (f *facts) squeezed() (profile.Reason, bool) {
 	on, runnable := f.onS(), f.runnableS()
 	r := profile.Reason{Name: profile.ReasonSqueezed, Evidence: f.runnableSource(), Figures: map[string]float64{
 		"runnable_s": round(runnable), "runnable_share": share(runnable / max(on+runnable, 1e-9)), "others_cores": cores(f.others)}}
-	return r, f.runnable && runnable >= RunnableShare*(on+runnable) && runnable > 0 && f.others >= SqueezeOthers
+	return r, f.runnable && runnable >= RunnableShare*(on+runnable) && runnable >= SqueezeLeast*f.length() && f.others >= SqueezeOthers
 }
 
 // tookTurns holds for the busiest process whose busy threads took turns
@@ -148,7 +159,7 @@ func (f *facts) tookTurns() (profile.Reason, bool) {
 }
 
 // turned decides whether process pt's busy threads took turns, held to
-// one core by a lock: it used TurnsCores or more; on the switch timeline,
+// one core by a lock: it wanted TurnsCores or more; on the switch timeline,
 // its busy threads were on cores together under TakingTurns of the phase
 // and handed the core to each other TurnsLeast times or more, TurnsRate a
 // second, most changes of thread being hand-overs rather than
@@ -169,7 +180,7 @@ func (f *facts) turned(pt procTurns) (profile.Reason, bool) {
 		ok = f.states && pt.turnFrames >= MinPhaseFrames && float64(pt.turnFrames) >= TurnFrameShare*float64(pt.busyFrames) &&
 			pt.onLock() && float64(pt.sharedLock) >= LockShare*float64(pt.lockWaits)
 	}
-	if !ok || pt.cores < TurnsCores {
+	if !ok || pt.wanted < TurnsCores {
 		return r, false
 	}
 	switch {
@@ -185,10 +196,12 @@ func (f *facts) turned(pt procTurns) (profile.Reason, bool) {
 }
 
 // onLock reports whether process pt's busy threads were found blocked on
-// a lock while a sibling ran: LockLeast times or more, and in LockShare of
-// the samples that found one blocked while a sibling ran.
+// a lock while a sibling ran: LockLeast times or more, in LockShare of the
+// samples that found one blocked while a sibling ran, and in LockedShare
+// of their samples.
 func (pt procTurns) onLock() bool {
-	return pt.lockWaits >= LockLeast && float64(pt.lockWaits) >= LockShare*float64(pt.siblingWaits)
+	n := float64(pt.lockWaits)
+	return pt.lockWaits >= LockLeast && n >= LockShare*float64(pt.siblingWaits) && n >= LockedShare*float64(pt.samples)
 }
 
 // byCores is the phase's processes that may have taken turns, the

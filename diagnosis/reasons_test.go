@@ -149,6 +149,17 @@ func alternating(on float64) profiletest.Timeline {
 	}}
 }
 
+// squeezedWaiter is one thread beside a busy loop that runs 0.2 ms of every
+// 10 ms, then is runnable for runnable seconds, and blocked in read the rest.
+func squeezedWaiter(runnable float64) profiletest.Timeline {
+	var ss []profile.Slice
+	for t := 0.0005; t < 2; t += 0.01 {
+		ss = append(ss, profile.Slice{PID: 10, TID: 10, Start: t, End: t + 0.0001, Ended: p},
+			profile.Slice{PID: 10, TID: 10, Start: t + 0.0001 + runnable, End: t + 0.0002 + runnable, Ended: b})
+	}
+	return profiletest.Timeline{Argv0: "server", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{{PID: 10, TID: 10, Wait: "read", Slices: ss}}}
+}
+
 // withQuota gives p's frames periods quota periods between them, throttled
 // of them throttled, under a quota of half a core.
 func withQuota(p *profile.Profile, periods, throttled int) *profile.Profile {
@@ -209,6 +220,9 @@ func TestThresholds(t *testing.T) {
 		{"runnable 9% beside a busy loop", both(profiletest.OneThread(0.0091, p, "", 1)), "one-thread"},
 		{"runnable half the time beside 0.27 busy cores", both(profiletest.OneThread(0.005, p, "", 0.27)), "squeezed+one-thread"},
 		{"runnable half the time beside 0.23 busy cores", both(profiletest.OneThread(0.005, p, "", 0.23)), "one-thread"},
+		// SqueezeLeast: waiting for a core 5.5% of the run, not 4.5% (a thread blocked the rest, 2% on a core).
+		{"runnable 5.5% of the run beside a busy loop", both(squeezedWaiter(0.00055)), "squeezed+waiting"},
+		{"runnable 4.5% of the run beside a busy loop", both(squeezedWaiter(0.00045)), "waiting"},
 		// TurnsLeast and TurnsRate: 20 hand-overs in 2 s take turns, 19 pass the work on; 20 in 4 s too.
 		{"20 hand-overs in 2 s", exact(turnsOf("python3", 2.0/21, 0, 2, "futex")), "gil"},
 		{"19 hand-overs in 2 s", exact(turnsOf("python3", 2.0/20, 0, 2, "futex")), "one-thread"},
@@ -246,5 +260,104 @@ func TestThresholds(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// squeezedTurns are 2 CPython threads taking turns under the GIL on a busy
+// machine: each turn the holder runs 1.5 ms, is preempted by another
+// program and waits 4 ms for a core, runs 1.5 ms more and blocks, handing
+// the GIL over. They get 0.43 cores, but want one the whole time.
+func squeezedTurns() profiletest.Timeline {
+	line := func(tid int, from float64) profiletest.ThreadLine {
+		var ss []profile.Slice
+		for t := from; t < 2; t += 0.014 {
+			ss = append(ss, profile.Slice{PID: 10, TID: tid, CPU: 0, Start: t, End: t + 0.0015, Ended: p},
+				profile.Slice{PID: 10, TID: tid, CPU: 1, Start: t + 0.0055, End: t + 0.007, Ended: b})
+		}
+		return profiletest.ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55f0", Slices: ss}
+	}
+	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, 0.007)}}
+}
+
+// wokenOnItsCore are 2 CPython threads under the GIL on a busy machine:
+// the thread each wakes, handing the GIL over, preempts it on its own core,
+// so every long slice ends preempted; the preempted thread then asks for
+// the GIL in a short slice and blocks.
+func wokenOnItsCore() profiletest.Timeline {
+	line := func(tid int, from float64) profiletest.ThreadLine {
+		var ss []profile.Slice
+		for t := from; t < 2; t += 0.006 {
+			ss = append(ss, profile.Slice{PID: 10, TID: tid, Start: t, End: t + 0.003, Ended: p},
+				profile.Slice{PID: 10, TID: tid, CPU: 1, Start: t + 0.0031, End: t + 0.00315, Ended: b})
+		}
+		return profiletest.ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55f0", Slices: ss}
+	}
+	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, 0.003)}}
+}
+
+// TestTurnsOnABusyMachine checks the turns of threads under one lock that
+// other programs squeeze: the holder preempted by the thread it woke, or
+// by another program, still hands the lock over, and threads that want a
+// core for TurnsCores are held by it, whatever CPU they got.
+func TestTurnsOnABusyMachine(t *testing.T) {
+	for _, c := range []struct {
+		name, want string
+		tl         profiletest.Timeline
+	}{{"preempted by the thread it woke", "gil", wokenOnItsCore()}, {"squeezed to 0.43 cores", "squeezed+gil", squeezedTurns()}} {
+		f := Of(c.tl.Exact())
+		if got := names(f); got != c.want {
+			t.Errorf("%s: reasons %q; want %q\n%s", c.name, got, c.want, dump(f))
+		}
+	}
+}
+
+// TestLocksSampled checks the lock evidence of threads taking turns on the
+// approximate path: waits on one condition's two futex words (within
+// LockSpan) are one lock; waits on locks of their own are not; and the
+// waits must be LockedShare of the samples.
+func TestLocksSampled(t *testing.T) {
+	tl := profiletest.GILThreads("python3")
+	tl.Threads[1].Lock = "0x55b4" // the other futex word of one pthread_cond_t
+	if got := names(Of(tl.Approximate())); got != "gil" {
+		t.Errorf("waits 4 bytes apart: reasons %q; want gil", got)
+	}
+	tl.Threads[1].Lock = "0x95aa" // a lock of its own
+	if got := names(Of(tl.Approximate())); got != "undecided" {
+		t.Errorf("waits on locks of their own: reasons %q; want undecided", got)
+	}
+	// keep leaves keep of the samples that found a thread blocked.
+	keep := func(keep int) *profile.Profile {
+		p := profiletest.GILThreads("python3").Approximate()
+		for i := range p.Frames {
+			for k, ts := range p.Frames[i].ThreadSamples {
+				if ts.State == profile.StateBlocked {
+					if keep > 0 {
+						keep--
+						continue
+					}
+					p.Frames[i].ThreadSamples[k].State, p.Frames[i].ThreadSamples[k].Wait, p.Frames[i].ThreadSamples[k].Lock = profile.StateRunning, "", ""
+				}
+			}
+		}
+		return p
+	}
+	for _, c := range []struct {
+		keep int
+		want string
+	}{{5, "gil"}, {3, "undecided"}} { // of 40 samples: 12.5% and 7.5%
+		if got := names(Of(keep(c.keep))); got != c.want {
+			t.Errorf("%d of 40 samples blocked on the lock: reasons %q; want %q", c.keep, got, c.want)
+		}
+	}
+}
+
+// TestRunQueueCountedWhenTheWaitEnds checks a thread alone whose wait
+// for a core the kernel added to one frame when it ended: it is one thread
+// wanting a core, not two.
+func TestRunQueueCountedWhenTheWaitEnds(t *testing.T) {
+	pr := profiletest.OneThread(0.01, p, "", 0).Approximate()
+	pr.Frames[5].ThreadSamples[0].RunQS = 0.19 // almost two frames' worth, added at once
+	if got := names(Of(pr)); got != "one-thread" {
+		t.Errorf("reasons %q; want one-thread", got)
 	}
 }

@@ -165,17 +165,23 @@ func within(own []Stretch, from, to float64) []Stretch {
 // slicesWithin is the part of one thread's slices own (by start, apart)
 // that overlaps from..to.
 func slicesWithin(own []profile.Slice, from, to float64) []profile.Slice {
-	lo, _ := slices.BinarySearchFunc(own, from, func(s profile.Slice, t float64) int {
+	lo, hi := sliceRange(own, from, to)
+	return own[lo:hi]
+}
+
+// sliceRange is where slicesWithin's part lies in own.
+func sliceRange(own []profile.Slice, from, to float64) (lo, hi int) {
+	lo, _ = slices.BinarySearchFunc(own, from, func(s profile.Slice, t float64) int {
 		if s.End <= t {
 			return -1
 		}
 		return 1
 	})
-	hi := lo
+	hi = lo
 	for hi < len(own) && own[hi].Start < to {
 		hi++
 	}
-	return own[lo:hi]
+	return lo, hi
 }
 
 // overlap is the length of a..b within from..to.

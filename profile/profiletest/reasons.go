@@ -80,19 +80,19 @@ func ParallelPair() Timeline {
 }
 
 // ZlibPinned is 2 threads of CPython in a call that releases the GIL,
-// pinned to one core: the kernel preempts one for the other every 10 ms;
-// one slice in 5 ends blocked on the GIL, taken back after the call.
+// pinned to one core: the kernel preempts one for the other every 10.3 ms;
+// one slice in 10 ends blocked on the GIL, taken back after the call.
 func ZlibPinned() Timeline {
 	line := func(tid int, from float64) ThreadLine {
-		ss := Slices(10, tid, 0, from, 2, 0.01, 0.01, preempted)
+		ss := Slices(10, tid, 0, from, 2, 0.0103, 0.0103, preempted)
 		for i := range ss {
-			if i%5 == 4 {
+			if i%10 == 9 {
 				ss[i].Ended = blocked
 			}
 		}
 		return ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55aa", Slices: ss}
 	}
-	return Timeline{Argv0: "python3", Seconds: 2, Allowed: 1, Threads: []ThreadLine{line(11, 0), line(12, 0.01)}}
+	return Timeline{Argv0: "python3", Seconds: 2, Allowed: 1, Threads: []ThreadLine{line(11, 0), line(12, 0.0103)}}
 }
 
 // Phased computes on one core for 2 s, in 2 processes for 2 s, then
