@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"corescope/diagnosis"
+	"corescope/internal/noperf"
 	"corescope/internal/proctest"
 	"corescope/probes"
 	"corescope/profile"
@@ -285,7 +286,7 @@ const perfRefusedMark = "perf refused here, approximate:"
 // sysctl alone cannot tell: at kernel.perf_event_paranoid 3, Debian's and
 // Ubuntu's kernels refuse users perf, but upstream kernels (6.18 here)
 // treat 3 as 2 and allow it. The test then runs itself again where the
-// kernel does refuse, under a seccomp filter (see noPerfEnv).
+// kernel does refuse, under a seccomp filter (see internal/noperf).
 func TestApproximateWherePerfIsRefused(t *testing.T) {
 	refusal := perfRefusal(t)
 	p, err := Record(context.Background(), smallCPU(spec.Sequential), quickEdges)
@@ -302,8 +303,8 @@ func TestApproximateWherePerfIsRefused(t *testing.T) {
 	case refusal != nil:
 		t.Logf("%s %s", perfRefusedMark, s.AttributionNote)
 	}
-	if !underNoPerf() {
-		rerunWithoutPerf(t, t.Name(), perfRefusedMark)
+	if !noperf.Under() {
+		noperf.Rerun(t, t.Name(), perfRefusedMark)
 	}
 }
 

@@ -1,4 +1,4 @@
-package recorder
+package noperf
 
 import (
 	"bytes"
@@ -13,24 +13,20 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// noPerfEnv runs the test binary where the kernel refuses it perf events,
-// as a container's security policy does (Docker's default refuses
-// perf_event_open): "install" installs a seccomp filter that makes every
-// perf_event_open fail with EPERM and execs the binary again under it,
-// which then holds "installed". Upstream kernels refuse perf to no user
-// at any kernel.perf_event_paranoid (3 refuses only on Debian's and
-// Ubuntu's), so this is the one way to be refused here without root's help.
-const noPerfEnv = "PROFILE_TEST_NO_PERF"
+// env asks a test binary, as it starts, to install the filter and exec
+// itself again under it ("install"), and then tells it it runs there
+// ("installed").
+const env = "PROFILE_TEST_NO_PERF"
 
-// noPerfUnavailable is the exit status of a test binary that could not
-// install the filter.
-const noPerfUnavailable = 3
+// unavailable is the exit status of a test binary that could not install
+// the filter.
+const unavailable = 3
 
 func init() {
-	if os.Getenv(noPerfEnv) == "install" {
+	if os.Getenv(env) == "install" {
 		err := execWithoutPerf()
 		fmt.Fprintln(os.Stderr, "cannot refuse perf events to the test binary:", err)
-		os.Exit(noPerfUnavailable)
+		os.Exit(unavailable)
 	}
 }
 
@@ -67,26 +63,27 @@ func execWithoutPerf() error {
 	if err != nil {
 		return err
 	}
-	os.Setenv(noPerfEnv, "installed")
+	os.Setenv(env, "installed")
 	return unix.Exec(self, os.Args, os.Environ())
 }
 
-// underNoPerf reports whether this test binary runs under the filter.
-func underNoPerf() bool { return os.Getenv(noPerfEnv) == "installed" }
+// Under reports whether this test binary runs under the filter.
+func Under() bool { return os.Getenv(env) == "installed" }
 
-// rerunWithoutPerf runs the test named test again in a test binary under
-// the filter and fails unless it passes having logged mark, so a filter
-// that refused nothing cannot pass for one that did.
-func rerunWithoutPerf(t *testing.T, test, mark string) {
+// Rerun runs the test named test again in a test binary under the filter
+// and fails unless it passes having logged mark, so a filter that refused
+// nothing cannot pass for one that did; it skips where the filter cannot
+// be installed.
+func Rerun(t *testing.T, test, mark string) {
 	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(self, "-test.run=^"+test+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), noPerfEnv+"=install")
+	cmd.Env = append(os.Environ(), env+"=install")
 	out, err := cmd.CombinedOutput()
-	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) && exit.ExitCode() == noPerfUnavailable {
+	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) && exit.ExitCode() == unavailable {
 		t.Skipf("perf cannot be refused to one process here: %s", bytes.TrimSpace(out))
 	}
 	i := bytes.Index(out, []byte(mark))
