@@ -47,6 +47,11 @@ type facts struct {
 	// approximate path (see approximate).
 	overAllowed, twoWanting float64
 	peakWanting             int
+	// idle is the time none of its threads wanted a core: all blocked, or
+	// none yet; on the approximate path, each frame's time beyond what its
+	// threads wanted, as if none wanted one at the same time as another
+	// (the samples cannot tell): the least it can have been.
+	idle float64
 	// passes is how often the work passed from one busy thread to another
 	// (see handOvers), and turnFrames, on the approximate path, the frames
 	// in which two or more threads each spent a tenth of it on a core.
@@ -197,7 +202,10 @@ func (f *facts) exactly(r *run) {
 	}
 	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
 	n, last := 0, f.from
-	for _, e := range edges {
+	for _, e := range append(edges, edge{f.to, 0}) {
+		if n == 0 {
+			f.idle += e.t - last
+		}
 		if f.allowed > 0 && n > f.allowed {
 			f.overAllowed += e.t - last
 		}
@@ -216,27 +224,27 @@ func (f *facts) exactly(r *run) {
 // more than were allowed; one in which they wanted more than 1+WantSlack,
 // two or more wanted a core at once; a thread that wanted a core for
 // BusyShare of a frame is counted among those wanting. The slack is the
-// samples' noise: CPU from /proc comes in 10 ms ticks while run-queue time
-// is exact, so one thread alone was seen wanting up to 1.2 of a frame.
+// samples' noise: CPU from /proc comes in 10 ms ticks, and a frame is not
+// exactly one interval long.
 const WantSlack = 0.25
 
 // approximate takes the phase's figures from the thread samples: each
-// thread's CPU, run-queue time and, when a sample found it blocked, the
-// rest of the frame as blocked on what it was blocked in.
+// thread's CPU, time runnable (see reckonQueued) and, when a sample found
+// it blocked, the rest of the frame as blocked on what it was blocked in.
 func (f *facts) approximate(r *run, frames []span) {
 	top := -1 // the thread that did most of the last busy frame's work
 	for _, s := range frames {
 		d := s.length()
 		wanted, wanting, on := 0.0, 0, 0
 		most, mostTID := 0.0, -1
-		for _, ts := range r.p.Frames[s.i].ThreadSamples {
-			t := f.tallyOf(r, ts.TID)
+		for k, ts := range r.p.Frames[s.i].ThreadSamples {
+			t, queued := f.tallyOf(r, ts.TID), r.queued[s.i][k]
 			t.on += ts.CPU
-			t.runnable += ts.RunQS
+			t.runnable += queued
 			if ts.State == profile.StateBlocked {
-				t.blocked[kindIndex(Kind(ts.Wait))] += max(d-ts.CPU-ts.RunQS, 0)
+				t.blocked[kindIndex(Kind(ts.Wait))] += max(d-ts.CPU-queued, 0)
 			}
-			want := min(ts.CPU+ts.RunQS, d) // the kernel adds a wait to run_delay when it ends, however long
+			want := min(ts.CPU+queued, d)
 			wanted += want
 			if want >= BusyShare*d {
 				wanting++
@@ -255,6 +263,7 @@ func (f *facts) approximate(r *run, frames []span) {
 		if wanted > (1+WantSlack)*d {
 			f.twoWanting += d
 		}
+		f.idle += d - min(wanted, d)
 		f.peakWanting = max(f.peakWanting, wanting)
 		if on >= 2 {
 			f.turnFrames++

@@ -1,9 +1,6 @@
 package diagnosis
 
-import (
-	"math"
-	"slices"
-)
+import "slices"
 
 // The classes of frames that phases are made of, by the subject's cores'
 // worth of CPU over the frame: idle (under IdleCores, and nothing
@@ -26,10 +23,12 @@ const (
 	OneCoreMost = 1.15
 )
 
-// A phase is at least MinPhaseFrames frames and MinPhaseShare of the run:
-// a shorter stretch of another class (a burst of start-up, a pause between
-// two steps) joins its longer neighbour, so a run is told in a few phases
-// that each last, not in every flicker of its load.
+// A phase lasts at least MinPhaseFrames sampling intervals and
+// MinPhaseShare of the run: a shorter stretch of another class (a burst of
+// start-up, a pause between two steps, an interpreter's exit) joins its
+// longer neighbour, so a run is told in a few phases that each last, not
+// in every flicker of its load. Counted in time, not frames: a frame cut
+// by the subject's start or end, or a late tick, is not a whole interval.
 const (
 	MinPhaseFrames = 3
 	MinPhaseShare  = 0.05
@@ -53,13 +52,11 @@ type segment struct {
 	class  class
 }
 
-func (s segment) frames() int { return s.hi - s.lo }
-
 // phases splits the run's frames into phases: adjacent frames of one class
-// form a segment; a segment shorter than MinPhaseFrames and MinPhaseShare
-// of the run joins its longer neighbour (the earlier where they are as
-// long), the shortest first, until every segment is long enough or one is
-// left. A run without frames is one phase.
+// form a segment; a segment shorter than MinPhaseFrames intervals and
+// MinPhaseShare of the run joins its longer neighbour (the earlier where
+// they are as long), the shortest first, until every segment is long
+// enough or one is left. A run without frames is one phase.
 func (r *run) phases() []segment {
 	var segs []segment
 	for k, s := range r.frames {
@@ -70,11 +67,12 @@ func (r *run) phases() []segment {
 		}
 		segs = append(segs, segment{k, k + 1, c})
 	}
-	least := max(MinPhaseFrames, int(math.Ceil(MinPhaseShare*float64(len(r.frames)))))
+	least := max(MinPhaseFrames*r.interval, MinPhaseShare*(r.to-r.from)) - 1e-9
+	long := func(s segment) float64 { return r.frames[s.hi-1].to - r.frames[s.lo].from }
 	for len(segs) > 1 {
-		k := slices.IndexFunc(segs, func(s segment) bool { return s.frames() < least })
+		k := slices.IndexFunc(segs, func(s segment) bool { return long(s) < least })
 		for j := k + 1; k >= 0 && j < len(segs); j++ {
-			if segs[j].frames() < segs[k].frames() {
+			if long(segs[j]) < long(segs[k]) {
 				k = j
 			}
 		}
@@ -82,7 +80,7 @@ func (r *run) phases() []segment {
 			break
 		}
 		into := k - 1
-		if k == 0 || k+1 < len(segs) && segs[k+1].frames() > segs[k-1].frames() {
+		if k == 0 || k+1 < len(segs) && long(segs[k+1]) > long(segs[k-1]) {
 			into = k + 1
 		}
 		segs[into].lo, segs[into].hi = min(segs[into].lo, segs[k].lo), max(segs[into].hi, segs[k].hi)

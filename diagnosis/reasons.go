@@ -76,16 +76,20 @@ const (
 	// threads 22% (a busy machine) to 35%; zlib.compress threads, which
 	// release the GIL, 2%, on one core or two, squeezed or not.
 	LockedShare = 0.1
-	// WaitingCores: a phase under this many cores' worth, its busy
-	// threads blocked more than they ran, was waiting.
+	// WaitingCores and WaitingIdle: a phase under this many cores' worth,
+	// none of its threads wanting a core for at least this share of it, was
+	// waiting.
 	WaitingCores = 0.8
+	WaitingIdle  = 0.5
 )
 
 // reasons decides phase k's reasons from its figures f, in their order of
 // precedence: quota, affinity, squeezed (neither of those), took-turns or
 // gil, one-thread, waiting, parallel, and undecided when none holds.
-// Under WaitingCores, waiting comes before one-thread: the cores its
-// thread left idle are explained by its waits.
+// Under WaitingCores, waiting comes right after the limits (quota,
+// affinity): the cores a phase of waits left idle are its waits', though
+// a sleeper that started on a full machine was squeezed for 5% of its
+// run, and a thread computing between waits did the work alone.
 func (f *facts) reasons(k, machineCores int) []profile.Reason {
 	var out []profile.Reason
 	add := func(r profile.Reason, ok bool) bool {
@@ -97,16 +101,18 @@ func (f *facts) reasons(k, machineCores int) []profile.Reason {
 	}
 	limited := add(f.quota())
 	limited = add(f.affinity(machineCores)) || limited
+	waits, waited := f.waiting()
+	waitsFirst := f.cores() < WaitingCores
+	if waitsFirst {
+		add(waits, waited)
+	}
 	if !limited {
 		add(f.squeezed())
 	}
 	add(f.tookTurns())
-	if f.cores() < WaitingCores {
-		add(f.waiting())
-		add(f.oneThread())
-	} else {
-		add(f.oneThread())
-		add(f.waiting())
+	add(f.oneThread())
+	if !waitsFirst {
+		add(waits, waited)
 	}
 	add(f.parallel())
 	if len(out) == 0 {
@@ -212,8 +218,10 @@ func (f *facts) byCores() []procTurns {
 	return out
 }
 
-// oneThread holds when the phase did work (IdleCores or more), two of its
-// threads wanted a core at once under TakingTurns of it, and the work
+// oneThread holds when the phase wanted to work (its threads on a core or
+// waiting for one, IdleCores or more: a thread squeezed by a busy machine
+// to 0.11 cores wanted one all the time), two of its threads wanted a core
+// at once under TakingTurns of it, and the work
 // passed between threads rarely (under TurnsLeast times or TurnsRate a
 // second; from samples, two shared a frame's work in under OneThreadShare
 // of the frames). Where the run does not tell runnable time, one busy
@@ -222,7 +230,7 @@ func (f *facts) oneThread() (profile.Reason, bool) {
 	busy := len(f.busy(0))
 	r := profile.Reason{Name: profile.ReasonOneThread, Evidence: f.runnableSource(), Figures: map[string]float64{
 		"threads": float64(busy), "passes": float64(f.passes), "two_wanting_share": share(f.twoWanting / max(f.length(), 1e-9))}}
-	if f.cores() < IdleCores {
+	if (f.onS()+f.runnableS())/max(f.length(), 1e-9) < IdleCores {
 		return r, false
 	}
 	if !f.runnable {
@@ -236,10 +244,12 @@ func (f *facts) oneThread() (profile.Reason, bool) {
 	return r, f.twoWanting < TakingTurns*f.length() && few
 }
 
-// waiting holds when the phase used under WaitingCores and its busy
-// threads (or, in a phase that barely ran, every thread) were blocked
-// longer than they were on a core or waiting for one, named by what they
-// waited on, in seconds.
+// waiting holds when the phase used under WaitingCores and none of its
+// threads wanted a core (all blocked) for WaitingIdle of it, named by what
+// its busy threads (or, in a phase that barely ran, every thread) waited
+// on, in seconds. Time idle, not time blocked: a main thread blocked on
+// the workers it waits for is not what leaves the cores idle while the
+// workers compute.
 func (f *facts) waiting() (profile.Reason, bool) {
 	tids := f.busy(0)
 	if f.cores() < IdleCores || len(tids) == 0 {
@@ -249,11 +259,8 @@ func (f *facts) waiting() (profile.Reason, bool) {
 		}
 	}
 	var blocked [len(WaitKinds)]float64
-	active := 0.0
 	for _, tid := range tids {
-		t := f.threads[tid]
-		active += t.on + t.runnable
-		for k, b := range t.blocked {
+		for k, b := range f.threads[tid].blocked {
 			blocked[k] += b
 		}
 	}
@@ -274,7 +281,7 @@ func (f *facts) waiting() (profile.Reason, bool) {
 	if !f.states {
 		r.Missing = LacksStates
 	}
-	return r, f.cores() < WaitingCores && total > active && total > 0
+	return r, f.cores() < WaitingCores && f.idle >= WaitingIdle*f.length() && total > 0
 }
 
 // parallel holds above OneCoreMost cores' worth.

@@ -140,12 +140,12 @@ func twoWorkers(share float64) profiletest.Timeline {
 	}}
 }
 
-// alternating is 2 single-threaded processes that each run on of every
-// 10 ms, one after the other, blocked in read the rest.
-func alternating(on float64) profiletest.Timeline {
+// together is 2 single-threaded processes that each run on of every
+// 10 ms at the same time, blocked in read the rest.
+func together(on float64) profiletest.Timeline {
 	return profiletest.Timeline{Argv0: "app", Seconds: 2, Allowed: 2, Threads: []profiletest.ThreadLine{
-		{PID: 10, TID: 10, Wait: "read", Slices: profiletest.Slices(10, 10, 0, 0, 2, on, 0.01-on, b)},
-		{PID: 20, TID: 20, Wait: "read", Slices: profiletest.Slices(20, 20, 1, 0.005, 2, on, 0.01-on, b)},
+		{PID: 10, TID: 10, Wait: "read", Slices: profiletest.Slices(10, 10, 0, 0.0005, 2, on, 0.01-on, b)},
+		{PID: 20, TID: 20, Wait: "read", Slices: profiletest.Slices(20, 20, 1, 0.0005, 2, on, 0.01-on, b)},
 	}}
 }
 
@@ -158,6 +158,16 @@ func squeezedWaiter(runnable float64) profiletest.Timeline {
 			profile.Slice{PID: 10, TID: 10, Start: t + 0.0001 + runnable, End: t + 0.0002 + runnable, Ended: b})
 	}
 	return profiletest.Timeline{Argv0: "server", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{{PID: 10, TID: 10, Wait: "read", Slices: ss}}}
+}
+
+// waitingOnWorkers is a main thread blocked on a lock while 2 worker
+// processes compute at 0.6 cores each.
+func waitingOnWorkers() profiletest.Timeline {
+	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Threads: []profiletest.ThreadLine{
+		{PID: 10, TID: 10, Wait: "futex", Lock: "0x10", Slices: []profile.Slice{{PID: 10, TID: 10, Start: 0, End: 0.0001, Ended: b}}},
+		{PID: 20, TID: 20, Wait: "read", Slices: profiletest.Slices(20, 20, 0, 0.0005, 2, 0.006, 0.004, b)},
+		{PID: 21, TID: 21, Wait: "read", Slices: profiletest.Slices(21, 21, 1, 0.0035, 2, 0.006, 0.004, b)},
+	}}
 }
 
 // withQuota gives p's frames periods quota periods between them, throttled
@@ -221,7 +231,7 @@ func TestThresholds(t *testing.T) {
 		{"runnable half the time beside 0.27 busy cores", both(profiletest.OneThread(0.005, p, "", 0.27)), "squeezed+one-thread"},
 		{"runnable half the time beside 0.23 busy cores", both(profiletest.OneThread(0.005, p, "", 0.23)), "one-thread"},
 		// SqueezeLeast: waiting for a core 5.5% of the run, not 4.5% (a thread blocked the rest, 2% on a core).
-		{"runnable 5.5% of the run beside a busy loop", both(squeezedWaiter(0.00055)), "squeezed+waiting"},
+		{"runnable 5.5% of the run beside a busy loop", both(squeezedWaiter(0.00055)), "waiting+squeezed"},
 		{"runnable 4.5% of the run beside a busy loop", both(squeezedWaiter(0.00045)), "waiting"},
 		// TurnsLeast and TurnsRate: 20 hand-overs in 2 s take turns, 19 pass the work on; 20 in 4 s too.
 		{"20 hand-overs in 2 s", exact(turnsOf("python3", 2.0/21, 0, 2, "futex")), "gil"},
@@ -233,20 +243,24 @@ func TestThresholds(t *testing.T) {
 		// The GIL only where the waiters were blocked on a lock.
 		{"CPython threads handing over through a pipe", exact(turnsOf("python3", 0.003, 0, 2, "read")), "took-turns"},
 		{"CPython threads handing over through a pipe, sampled", approximate(turnsOf("python3", 0.003, 0, 2, "read")), "undecided"},
-		// TurnsCores: a process of 0.62 cores was held by its lock; one of 0.47 waited on it.
-		{"taking turns at 0.62 cores", both(lockedEvery(0.0097)), "gil+waiting"},
+		// TurnsCores: a process of 0.62 cores was held by its lock (its waits on it are its turns); one of 0.47 waited on it.
+		{"taking turns at 0.62 cores", both(lockedEvery(0.0097)), "gil"},
 		{"taking turns at 0.47 cores", both(lockedEvery(0.0127)), "waiting"},
 		// TakingTurns for one thread: a second wanted a core 4% of the run, not 6% (2.5% and 7.5% on samples).
 		{"two wanting 4% of the run", exact(alongside(2, 0.08, 2)), "one-thread"},
 		{"two wanting 6% of the run", exact(alongside(2, 0.12, 2)), "undecided"},
 		{"two wanting 2.5% of the run, sampled", approximate(alongside(4, 0.1, 2)), "one-thread"},
 		{"two wanting 7.5% of the run, sampled", approximate(alongside(4, 0.3, 2)), "undecided"},
-		// WaitingCores: two processes at 0.78 cores waited; at 0.82 they did not.
-		{"blocked most of the time at 0.78 cores", both(alternating(0.0039)), "waiting"},
-		{"blocked most of the time at 0.82 cores", both(alternating(0.0041)), "undecided"},
-		// Blocked longer than on a core: 51% blocked waited, 49% did not.
-		{"blocked 51% of the time", both(profiletest.OneThread(0.0049, b, "read", 0)), "waiting+one-thread"},
-		{"blocked 49% of the time", both(profiletest.OneThread(0.0051, b, "read", 0)), "one-thread"},
+		// WaitingCores: two processes idle 61% of the time at 0.78 cores waited; at 0.82 they did not.
+		{"idle most of the time at 0.78 cores", exact(together(0.0039)), "waiting"},
+		// The samples cannot tell that the two waited at the same time: idle at least the rest of each frame.
+		{"idle most of the time at 0.78 cores, sampled", approximate(together(0.0039)), "undecided"},
+		{"idle most of the time at 0.82 cores", both(together(0.0041)), "undecided"},
+		// WaitingIdle: idle 51% of the time waited, 49% did not.
+		{"idle 51% of the time", both(profiletest.OneThread(0.0049, b, "read", 0)), "waiting+one-thread"},
+		{"idle 49% of the time", both(profiletest.OneThread(0.0051, b, "read", 0)), "one-thread"},
+		// Idle, not blocked: a thread that waits on two workers computing together is not waiting.
+		{"waiting on workers that compute", both(waitingOnWorkers()), "parallel"},
 		// OneCoreMost: 1.16 cores were parallel, 1.14 not.
 		{"1.16 cores", both(twoWorkers(0.16)), "parallel"},
 		{"1.14 cores", both(twoWorkers(0.14)), "undecided"},
@@ -359,5 +373,39 @@ func TestRunQueueCountedWhenTheWaitEnds(t *testing.T) {
 	pr.Frames[5].ThreadSamples[0].RunQS = 0.19 // almost two frames' worth, added at once
 	if got := names(Of(pr)); got != "one-thread" {
 		t.Errorf("reasons %q; want one-thread", got)
+	}
+}
+
+// TestQueuedReckoned checks the approximate path's time runnable where
+// the kernel tells it late: a wait of 1 s added to run_delay in the frame
+// it ended, and a wait that never ended (the thread found runnable at
+// every sample, never on a core), both as the thread wanting a core over
+// the frames it waited through.
+func TestQueuedReckoned(t *testing.T) {
+	tl := alongside(2, 1.0, 1) // the second process waits for the one allowed core from 0 to 1 s
+	for _, c := range []struct {
+		name string
+		move func(ts *profile.ThreadSample, frame int)
+	}{
+		{"added when it ended", func(ts *profile.ThreadSample, frame int) {
+			ts.RunQS = 0
+			if frame == 9 { // the frame that ends at 1 s
+				ts.RunQS = 1
+			}
+		}},
+		{"never ended", func(ts *profile.ThreadSample, _ int) { ts.RunQS = 0 }},
+	} {
+		pr := tl.Approximate()
+		for i := range pr.Frames {
+			for k := range pr.Frames[i].ThreadSamples {
+				if ts := &pr.Frames[i].ThreadSamples[k]; ts.TID == 20 && i < 10 {
+					c.move(ts, i)
+				}
+			}
+		}
+		f := Of(pr)
+		if got := names(f); got != profile.ReasonAffinity || f.Phases[0].RunnableS < 0.9 {
+			t.Errorf("%s: reasons %q, runnable %.2f s; want affinity, 1 s runnable\n%s", c.name, got, f.Phases[0].RunnableS, dump(f))
+		}
 	}
 }

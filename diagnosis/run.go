@@ -32,8 +32,11 @@ type run struct {
 	own          map[int][]profile.Slice // each thread's slices, by start
 	off          map[int][]Stretch       // each thread's stretches off a core, in time order
 	waits        waitSamples
-	pidOf        map[int]int
-	python       map[int]bool // processes that are CPython with a GIL
+	// queued is each thread sample's time runnable over its frame, as the
+	// approximate path reckons it (see reckonQueued), by frame and sample.
+	queued [][]float64
+	pidOf  map[int]int
+	python map[int]bool // processes that are CPython with a GIL
 }
 
 // span is frame i's interval, within the subject's life.
@@ -67,6 +70,7 @@ func read(p *profile.Profile) *run {
 		}
 	}
 	r.unsampled = max(p.Summary.CPUS-r.framesCPU, 0)
+	r.reckonQueued()
 	r.timeline = len(p.Slices) > 0
 	r.since = r.from
 	for _, own := range threadSlices(p.Slices) {
@@ -140,10 +144,56 @@ func (r *run) frameRunnable(s span) float64 {
 		return sum
 	}
 	sum := 0.0
-	for _, ts := range r.p.Frames[s.i].ThreadSamples {
-		sum += ts.RunQS
+	for _, q := range r.queued[s.i] {
+		sum += q
 	}
 	return sum
+}
+
+// reckonQueued reckons each thread sample's time runnable over its frame
+// from the samples' run-queue time, which the kernel adds to a thread's
+// run_delay only when the wait ends, however many frames it spanned
+// (0.19 s came in one 0.15 s frame here): a frame's run-queue time beyond
+// the rest of its frame (its length less the thread's CPU) goes back to
+// the frames before it, where the thread waited. A wait not ended by the
+// thread's last sample never comes at all: a frame nothing was put back
+// into, whose sample found the thread running or runnable while it got
+// under BusyShare of the frame on a core, was runnable for the rest.
+func (r *run) reckonQueued() {
+	type at struct{ frame, sample int }
+	byThread := map[int][]at{}
+	r.queued = make([][]float64, len(r.p.Frames))
+	for i := range r.p.Frames {
+		r.queued[i] = make([]float64, len(r.p.Frames[i].ThreadSamples))
+		for k, ts := range r.p.Frames[i].ThreadSamples {
+			byThread[ts.TID] = append(byThread[ts.TID], at{i, k})
+		}
+	}
+	for _, own := range byThread {
+		carry := 0.0
+		for j := len(own) - 1; j >= 0; j-- {
+			i, k := own[j].frame, own[j].sample
+			ts, d := r.p.Frames[i].ThreadSamples[k], r.frameLength(i)
+			room := max(d-ts.CPU, 0)
+			carry += ts.RunQS
+			q := min(carry, room)
+			carry -= q
+			if q == 0 && ts.State == profile.StateRunning && ts.CPU < BusyShare*d && j > 0 &&
+				r.p.Frames[own[j-1].frame].ThreadSamples[own[j-1].sample].State == profile.StateRunning {
+				q = room
+			}
+			r.queued[i][k] = q
+		}
+	}
+}
+
+// frameLength is frame i's interval: from the frame before, or one
+// interval for the first.
+func (r *run) frameLength(i int) float64 {
+	if i == 0 {
+		return r.interval
+	}
+	return r.p.Frames[i].T - r.p.Frames[i-1].T
 }
 
 // within is the part of stretches own (in time order, apart) that overlaps
