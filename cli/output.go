@@ -74,8 +74,17 @@ func printSummary(w io.Writer, r runtext.Row) {
 	for _, g := range s.GILThreads {
 		printf(tw, "  \tthread %d held %s, waited for %s\n", g.TID, runtext.Seconds(g.HoldS), runtext.Seconds(g.WaitS))
 	}
+	if limits := runtext.Limits(p); limits != "" {
+		printf(tw, "  limits\t%s\n", limits)
+	}
 	printf(tw, "  corescope\t%s\n", runtext.Cost(s))
 	printf(tw, "  verdict\t%s\n", runtext.Outcome(p))
+	for i, ph := range runtext.Phases(p) {
+		printf(tw, "  phase %d\t%s\n", i+1, ph.Head)
+		for _, r := range ph.Reasons {
+			printf(tw, "  \t  %s\n", r)
+		}
+	}
 	tw.Flush()
 }
 

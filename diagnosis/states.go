@@ -62,6 +62,9 @@ type Stretch struct {
 	PID, TID int
 	From, To float64
 	State    State
+	// CPU is the core the thread ran on before: the one it waited for
+	// again, as far as anyone knows.
+	CPU int
 	// Kind is what a blocked stretch waited on, and Wait the system call
 	// and Lock the futex's address a sample found the thread in (see
 	// Stretches); WaitUnknown where no sample told.
@@ -79,21 +82,23 @@ type Stretch struct {
 // within it that found it blocked; for a stretch no sample fell in (most
 // are shorter than a sampling interval), the nearest such sample within
 // one interval, as a thread that blocks briefly blocks in the same call
-// again and again; WaitUnknown beyond.
+// again and again; WaitUnknown beyond. The subject's end is the profile's,
+// else its last frame's.
 func Stretches(p *profile.Profile) []Stretch {
 	waits := blockedSamples(p)
 	reach := interval(p)
+	_, end := life(p, reach)
 	var out []Stretch
 	for _, own := range threadSlices(p.Slices) {
 		for i, s := range own {
-			to := p.Summary.SubjectEndS
+			to := end
 			if i+1 < len(own) {
 				to = own[i+1].Start
 			}
 			if !(to > s.End) {
 				continue
 			}
-			st := Stretch{PID: s.PID, TID: s.TID, From: s.End, To: to}
+			st := Stretch{PID: s.PID, TID: s.TID, From: s.End, To: to, CPU: s.CPU}
 			switch s.Ended {
 			case profile.SlicePreempted:
 				st.State = Runnable

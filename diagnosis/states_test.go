@@ -54,7 +54,7 @@ func TestStretches(t *testing.T) {
 	}
 	for i := range want {
 		g, w := got[i], want[i]
-		if g.TID != w.TID || g.State != w.State || g.Kind != w.Kind || g.Wait != w.Wait || g.Lock != w.Lock ||
+		if g.TID != w.TID || g.CPU != 0 || g.State != w.State || g.Kind != w.Kind || g.Wait != w.Wait || g.Lock != w.Lock ||
 			abs(g.From-w.From) > 1e-9 || abs(g.To-w.To) > 1e-9 {
 			t.Errorf("stretch %d = %+v; want %+v", i, g, w)
 		}

@@ -98,8 +98,8 @@ func turns(g map[string]float64, who string) string {
 	return text
 }
 
-// waitWords say what a blocked thread waited on, by kind.
-var waitWords = map[string]string{
+// kindWords say what a blocked thread waited on, by kind.
+var kindWords = map[string]string{
 	diagnosis.WaitIO: "on I/O", diagnosis.WaitSleep: "asleep", diagnosis.WaitLock: "on a lock",
 	diagnosis.WaitChild: "on a child process", diagnosis.WaitOther: "in other system calls", diagnosis.WaitUnknown: "on something no sample saw",
 }
@@ -116,7 +116,7 @@ func waits(g map[string]float64) string {
 	slices.SortStableFunc(kinds, func(a, b string) int { return cmp.Compare(g[b], g[a]) })
 	var parts []string
 	for _, k := range kinds {
-		parts = append(parts, waitWords[k]+" "+Seconds(g[k]))
+		parts = append(parts, kindWords[k]+" "+Seconds(g[k]))
 	}
 	if len(parts) == 0 {
 		return "blocked"
@@ -191,26 +191,51 @@ func PhaseName(r profile.Reason) string {
 	return r.Name
 }
 
-// Phases words run p's phases and their reasons, one line a phase: when
-// and how long, its cores' worth of CPU, then each reason with its
-// evidence, the first the one its sentence names, and where the evidence
-// came from. Nil for a run not judged.
-func Phases(p *profile.Profile) []string {
+// PhaseText is one phase of a run in words: when it was, how long, and
+// its cores' worth of CPU (Head), then each of its reasons with its
+// evidence in figures and, in brackets, where the figures came from, the
+// first the one its sentence names.
+type PhaseText struct {
+	Head    string
+	Reasons []string
+}
+
+// Phases words run p's phases (diagnosis.Of), for the lists of record's
+// summary and the report; nil for a run not judged.
+func Phases(p *profile.Profile) []PhaseText {
 	f := diagnosis.Of(p)
-	var lines []string
+	var out []PhaseText
 	for k, ph := range f.Phases {
-		var rs []string
+		pt := PhaseText{Head: fmt.Sprintf("%s to %s (%s): %.2f cores' worth of CPU", Seconds(ph.StartS), Seconds(ph.EndS), Seconds(ph.EndS-ph.StartS), ph.CoresUsed)}
 		for _, r := range f.In(k) {
 			text := Reason(p, r)
 			if r.Evidence != "" {
 				text += " [" + r.Evidence + "]"
 			}
-			rs = append(rs, text)
+			pt.Reasons = append(pt.Reasons, text)
 		}
-		lines = append(lines, fmt.Sprintf("%s to %s (%s): %.2f cores' worth of CPU; %s",
-			Seconds(ph.StartS), Seconds(ph.EndS), Seconds(ph.EndS-ph.StartS), ph.CoresUsed, strings.Join(rs, "; also ")))
+		out = append(out, pt)
 	}
-	return lines
+	return out
+}
+
+// Limits words the CPU limits run p's subject ran under, as far as they
+// were read: "allowed 1 of 2 cores; CPU quota 0.50 cores for /ci,
+// throttled in 77 of 90 periods (3.20 s)"; "" where none was read.
+func Limits(p *profile.Profile) string {
+	s := p.Summary
+	var parts []string
+	if s.AllowedCores > 0 {
+		parts = append(parts, fmt.Sprintf("allowed %d of %d cores", s.AllowedCores, p.Machine.LogicalCores))
+	}
+	if q := s.CPUQuotaCores; q != nil {
+		text := fmt.Sprintf("CPU quota %.2f cores", *q)
+		if s.CPUQuotaGroup != "" {
+			text += " for " + s.CPUQuotaGroup
+		}
+		parts = append(parts, text+fmt.Sprintf(", throttled in %s of %s periods (%s)", Thousands(s.ThrottledPeriods), Thousands(s.QuotaPeriods), Seconds(s.ThrottledS)))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // explain words findings f of run p beyond the verdict: what the main
@@ -280,4 +305,26 @@ func undecidedHelp(r profile.Reason) string {
 		return "Recorded with perf events allowed (exact attribution: kernel.perf_event_paranoid 2 or lower, or CAP_PERFMON), the kernel's switch records would tell."
 	}
 	return "A recording by this corescope would tell: it keeps how each slice ended and what blocked threads waited in."
+}
+
+// OffCore words what a thread did off a core, for the lanes' readout:
+// "waiting for a core", "blocked in futex: a lock", "blocked, on what no
+// sample saw", "not on a core" where nothing tells.
+func OffCore(state diagnosis.State, kind, syscall string) string {
+	switch {
+	case state == diagnosis.Runnable:
+		return "waiting for a core"
+	case state != diagnosis.Blocked:
+		return "not on a core"
+	case syscall == "" && kind != diagnosis.WaitOther:
+		return "blocked, on what no sample saw"
+	case syscall == "":
+		return "blocked outside a system call (a page fault)"
+	}
+	what := map[string]string{diagnosis.WaitIO: "I/O", diagnosis.WaitSleep: "a sleep", diagnosis.WaitLock: "a lock",
+		diagnosis.WaitChild: "a child process"}[kind]
+	if what == "" {
+		return "blocked in " + syscall
+	}
+	return "blocked in " + syscall + ": " + what
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"corescope/diagnosis"
 	"corescope/levels"
 	"corescope/profile"
 	"corescope/profile/profiletest"
@@ -201,6 +202,27 @@ func TestNoThreads(t *testing.T) {
 	for _, tt := range tests {
 		if got := NoThreads(tt.p); got != tt.want {
 			t.Errorf("%s: NoThreads() = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestOffCore(t *testing.T) {
+	tests := []struct {
+		state         diagnosis.State
+		kind, syscall string
+		want          string
+	}{
+		{diagnosis.Runnable, "", "", "waiting for a core"},
+		{diagnosis.Blocked, diagnosis.WaitLock, "futex", "blocked in futex: a lock"},
+		{diagnosis.Blocked, diagnosis.WaitIO, "recvfrom", "blocked in recvfrom: I/O"},
+		{diagnosis.Blocked, diagnosis.WaitOther, "rt_sigtimedwait", "blocked in rt_sigtimedwait"},
+		{diagnosis.Blocked, diagnosis.WaitOther, "", "blocked outside a system call (a page fault)"},
+		{diagnosis.Blocked, diagnosis.WaitUnknown, "", "blocked, on what no sample saw"},
+		{0, "", "", "not on a core"},
+	}
+	for _, tt := range tests {
+		if got := OffCore(tt.state, tt.kind, tt.syscall); got != tt.want {
+			t.Errorf("OffCore(%d, %q, %q) = %q; want %q", tt.state, tt.kind, tt.syscall, got, tt.want)
 		}
 	}
 }
