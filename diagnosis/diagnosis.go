@@ -82,13 +82,7 @@ func (f Findings) Named(name string) bool {
 
 // Of judges run p from its evidence. It reads p and changes nothing.
 func Of(p *profile.Profile) Findings {
-	f := Findings{
-		FreeThreaded: strings.HasSuffix(p.Machine.Python, "no GIL"),
-		Baseline:     BaselineName(p),
-	}
-	if p.Summary.Speedup != nil && !isBaseline(p) {
-		f.Speedup = p.Summary.Speedup
-	}
+	f := baseOf(p)
 	switch s := p.Summary; {
 	case p.Failed() && !p.Stopped():
 		f.Case = Failed
@@ -105,6 +99,32 @@ func Of(p *profile.Profile) Findings {
 	return f
 }
 
+// Kept is the findings run p keeps, as it was concluded (profile.Summary's
+// Phases and Reasons), without reading its evidence again; ok is false for
+// a run that keeps none (a file of corescope before them, or a run not
+// judged). The views show a file's findings as they were written.
+func Kept(p *profile.Profile) (f Findings, ok bool) {
+	s := p.Summary
+	if len(s.Phases) == 0 || len(s.Reasons) == 0 {
+		return Findings{}, false
+	}
+	f = baseOf(p)
+	f.Case, f.Phases, f.Reasons = Judged, s.Phases, s.Reasons
+	f.Main = longest(f.Phases)
+	f.Used = f.Phases[f.Main].CoresUsed
+	return f, true
+}
+
+// baseOf is the findings of run p that its evidence does not decide: its
+// Python and its speedup.
+func baseOf(p *profile.Profile) Findings {
+	f := Findings{FreeThreaded: strings.HasSuffix(p.Machine.Python, "no GIL"), Baseline: BaselineName(p)}
+	if p.Summary.Speedup != nil && !isBaseline(p) {
+		f.Speedup = p.Summary.Speedup
+	}
+	return f
+}
+
 // judge splits run p into phases and gives each its reasons.
 func (f *Findings) judge(p *profile.Profile) {
 	r := read(p)
@@ -116,11 +136,21 @@ func (f *Findings) judge(p *profile.Profile) {
 		fa := r.factsOf(seg.lo, seg.hi)
 		f.Phases = append(f.Phases, fa.phase())
 		f.Reasons = append(f.Reasons, fa.reasons(k, p.Machine.LogicalCores)...)
-		if ph := f.Phases[k]; ph.EndS-ph.StartS > f.Phases[f.Main].EndS-f.Phases[f.Main].StartS {
-			f.Main = k
+	}
+	f.Main = longest(f.Phases)
+	f.Used = f.Phases[f.Main].CoresUsed
+}
+
+// longest is the index of the phase that took the most time, the first of
+// those as long.
+func longest(phases []profile.Phase) int {
+	k := 0
+	for i, ph := range phases {
+		if ph.EndS-ph.StartS > phases[k].EndS-phases[k].StartS {
+			k = i
 		}
 	}
-	f.Used = f.Phases[f.Main].CoresUsed
+	return k
 }
 
 // phase is the profile's account of the phase of figures f.

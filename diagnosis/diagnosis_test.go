@@ -52,6 +52,8 @@ func TestRunsWithoutFrames(t *testing.T) {
 		{"the tasks' span decides", startup, "parallel", ""},
 		{"about one core, nothing else known", profiletest.Command("app", 2, 1), "undecided", "thread figures"},
 		{"one busy thread on the switch timeline", profiletest.WithThreads(profiletest.Command("app", 2, 0.95), 1.9, 0.01), "one-thread", "slice ends"},
+		// Two cores' worth is never one thread's, whatever the threads seen.
+		{"one busy thread seen, two cores used", profiletest.WithThreads(profiletest.Command("app", 2, 1.96), 1.9), "parallel", ""},
 	}
 	for _, tt := range tests {
 		f := Of(tt.p)
@@ -121,5 +123,20 @@ func TestSpeedups(t *testing.T) {
 	}
 	if f := Of(seq); f.Speedup != nil {
 		t.Errorf("findings of the baseline itself = %+v; want no speedup", f)
+	}
+}
+
+// TestKept checks the findings a concluded run keeps: the same as those
+// of its evidence, without reading it; none for a run that keeps none.
+func TestKept(t *testing.T) {
+	p := profiletest.Phased().Exact()
+	if _, ok := Kept(p); ok {
+		t.Error("a run never concluded keeps findings")
+	}
+	f := Of(p)
+	p.Summary.Phases, p.Summary.Reasons = f.Phases, f.Reasons
+	p.Slices, p.Frames = nil, nil // the evidence is not read again
+	if kept, ok := Kept(p); !ok || !reflect.DeepEqual(kept, f) {
+		t.Errorf("Kept = %+v, %v; want %+v", kept, ok, f)
 	}
 }

@@ -230,8 +230,8 @@ func (f *facts) oneThread() (profile.Reason, bool) {
 	busy := len(f.busy(0))
 	r := profile.Reason{Name: profile.ReasonOneThread, Evidence: f.runnableSource(), Figures: map[string]float64{
 		"threads": float64(busy), "passes": float64(f.passes), "two_wanting_share": share(f.twoWanting / max(f.length(), 1e-9))}}
-	if (f.onS()+f.runnableS())/max(f.length(), 1e-9) < IdleCores {
-		return r, false
+	if (f.onS()+f.runnableS())/max(f.length(), 1e-9) < IdleCores || f.cores() > OneCoreMost {
+		return r, false // no work, or two threads at once
 	}
 	if !f.runnable {
 		r.Missing = f.runnableLack()

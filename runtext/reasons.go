@@ -200,10 +200,10 @@ type PhaseText struct {
 	Reasons []string
 }
 
-// Phases words run p's phases (diagnosis.Of), for the lists of record's
+// Phases words run p's phases (findings), for the lists of record's
 // summary and the report; nil for a run not judged.
 func Phases(p *profile.Profile) []PhaseText {
-	f := diagnosis.Of(p)
+	f := findings(p)
 	var out []PhaseText
 	for k, ph := range f.Phases {
 		pt := PhaseText{Head: fmt.Sprintf("%s to %s (%s): %.2f cores' worth of CPU", Seconds(ph.StartS), Seconds(ph.EndS), Seconds(ph.EndS-ph.StartS), ph.CoresUsed)}
@@ -238,15 +238,30 @@ func Limits(p *profile.Profile) string {
 	return strings.Join(parts, "; ")
 }
 
+// findings are run p's findings as its views show them: those it keeps
+// (diagnosis.Kept), so a file reads as it was written, else those of its
+// evidence (diagnosis.Of).
+func findings(p *profile.Profile) diagnosis.Findings {
+	if f, ok := diagnosis.Kept(p); ok {
+		return f
+	}
+	return diagnosis.Of(p)
+}
+
 // explain words findings f of run p beyond the verdict: what the main
-// phase's first reason means and what would use more cores, its other
-// reasons with their evidence, and each other phase with its reasons.
-func explain(p *profile.Profile, f diagnosis.Findings) string {
+// phase's first reason means and what would use more cores (unless the
+// primer's teaching came first, which says it of a built-in model), its
+// other reasons with their evidence, and each other phase with its
+// reasons.
+func explain(p *profile.Profile, f diagnosis.Findings, taught bool) string {
 	if f.Case != diagnosis.Judged {
 		return ""
 	}
 	main := f.In(f.Main)
-	parts := []string{meaning(p, main[0])}
+	var parts []string
+	if !taught || main[0].Name == profile.ReasonUndecided {
+		parts = append(parts, meaning(p, main[0]))
+	}
 	for _, r := range main[1:] {
 		parts = append(parts, "Also "+Reason(p, r)+".")
 	}
@@ -300,11 +315,11 @@ func undecidedHelp(r profile.Reason) string {
 	case r.Missing == "":
 		return "No rule of corescope's decides between them: the README's section on reasons gives each rule."
 	case strings.Contains(r.Missing, diagnosis.LacksThreads):
-		return "Its threads' figures would tell: the kernel's switch records, or thread samples from Linux's /proc."
+		return "Thread samples or the kernel's switch records would tell."
 	case strings.Contains(r.Missing, diagnosis.LacksRunQueue):
-		return "Recorded with perf events allowed (exact attribution: kernel.perf_event_paranoid 2 or lower, or CAP_PERFMON), the kernel's switch records would tell."
+		return "Exact attribution (perf events allowed: kernel.perf_event_paranoid 2 or lower, or CAP_PERFMON) would tell."
 	}
-	return "A recording by this corescope would tell: it keeps how each slice ended and what blocked threads waited in."
+	return "A recording by this corescope would tell: it keeps how slices ended and what blocked threads waited in."
 }
 
 // OffCore words what a thread did off a core, for the lanes' readout:

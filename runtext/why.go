@@ -16,7 +16,7 @@ import (
 // for threads, one event loop for async, one interpreter per process),
 // with the run's own measured figures: the lock's waits and hand-overs,
 // the tasks in flight at once, the workers and their start-up. Then every
-// run gets its findings explained (Explain). It is "" for a run that failed
+// run gets its findings explained (explain). It is "" for a run that failed
 // or has no wall time. It is shown after the verdict, so it does not
 // repeat what the verdict says (the main phase's first reason and its
 // evidence, the speedup).
@@ -39,11 +39,11 @@ func Why(p *profile.Profile) string {
 	case p.Spec.Model == spec.Goroutines:
 		teach = f.goroutines()
 	}
-	return strings.TrimSpace(teach + " " + explain(p, f.Findings))
+	return strings.TrimSpace(teach + " " + explain(p, f.Findings, teach != ""))
 }
 
-// figures are what Why words, taken from one run: its findings
-// (diagnosis.Of) and the figures of its tasks and lock.
+// figures are what Why words, taken from one run: its findings (see
+// findings) and the figures of its tasks and lock.
 type figures struct {
 	diagnosis.Findings
 	p        *profile.Profile
@@ -55,7 +55,7 @@ type figures struct {
 }
 
 func figuresOf(p *profile.Profile) figures {
-	f := figures{Findings: diagnosis.Of(p), p: p, s: p.Summary, inFlight: InFlight(p.Events),
+	f := figures{Findings: findings(p), p: p, s: p.Summary, inFlight: InFlight(p.Events),
 		tasks: Count(p.Spec.Tasks, "task"), waits: p.Spec.Workload != spec.CPU}
 	for _, e := range p.Events {
 		if e.Ev == spec.EvStats {

@@ -158,12 +158,11 @@ func TestWhyExplains(t *testing.T) {
 			"Only one of its threads wanted a core at a time, so one core did the work: more cores would not make it faster, only running its work in parallel would. " +
 				"From 2.00 s to 4.00 s, 2.00 cores' worth of CPU: parallel: 2 busy threads in 2 processes on 2.00 of 2 cores. From 4.00 s to 6.00 s, 0.01 cores' worth of CPU: waiting: asleep 1.99 s."},
 		{"an old file", oldTimeline(profiletest.GILThreads("python3")).Exact(),
-			"A recording by this corescope would tell: it keeps how each slice ended and what blocked threads waited in."},
+			"A recording by this corescope would tell: it keeps how slices ended and what blocked threads waited in."},
 		{"the threads model under its lock", threads(profiletest.GILThreads("corescope").Exact()),
-			"2 threads shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on 1.00 cores' worth of CPU however many cores there are. " +
-				"Something, such as a lock, lets only one of its threads run at a time: the kernel's switch records show them handing the core to each other and rarely on cores together."},
+			"2 threads shared one global interpreter lock (GIL): only the thread holding it computes, so they took turns on 1.00 cores' worth of CPU however many cores there are."},
 		{"the threads model, its turns not shown", threads(oldTimeline(profiletest.GILThreads("corescope")).Exact()),
-			"2 threads shared one global interpreter lock (GIL): only the thread holding it computes. A recording by this corescope would tell: it keeps how each slice ended and what blocked threads waited in."},
+			"2 threads shared one global interpreter lock (GIL): only the thread holding it computes. A recording by this corescope would tell: it keeps how slices ended and what blocked threads waited in."},
 	}
 	for _, tt := range tests {
 		if got := Why(tt.p); got != tt.want {
