@@ -194,6 +194,17 @@ func TestLaneHover(t *testing.T) {
 	if l.hoverReadout.text != want {
 		t.Errorf("readout over lane 2 at 0.35 s = %q; want %q", l.hoverReadout.text, want)
 	}
+	// Where the slice says it blocked, and a sample found it in a futex.
+	p.Slices[1].Ended = profile.SliceBlocked
+	p.Frames[3].ThreadSamples = []profile.ThreadSample{{PID: 3, TID: 3, CPU: 0.1, State: profile.StateRunning},
+		{PID: 3, TID: 4, State: profile.StateBlocked, Wait: "futex", Lock: "0x10"}}
+	l.SetProfile(p)
+	l.Refresh()
+	l.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: pos.AddXY(l.width/2, 0)}})
+	want = "worker (pid 3) tid 4 gil-1\n0.350 s · blocked in futex: a lock · no task"
+	if l.hoverReadout.text != want {
+		t.Errorf("readout over lane 2 at 0.35 s, blocked = %q; want %q", l.hoverReadout.text, want)
+	}
 }
 
 // TestSampledLanesZoom zooms lanes without slices to their two-sample limit.

@@ -15,6 +15,7 @@ import (
 
 	"corescope/lanes"
 	"corescope/profile"
+	"corescope/runtext"
 )
 
 var (
@@ -102,8 +103,8 @@ func (l *threadLanes) readout(pos fyne.Position) string {
 	return laneText(h, t+px/2)
 }
 
-// laneText words a lane's hit at time t: the thread, the time, the core and
-// the task. On the fold's lane the thread is the one on a core there, or
+// laneText words a lane's hit at time t: the thread, the time, the core or
+// what the thread did off a core, and the task. On the fold's lane the thread is the one on a core there, or
 // the fold itself where none was.
 func laneText(h lanes.Hit, t float64) string {
 	who := fmt.Sprintf("pid %d tid %d", h.PID, h.TID)
@@ -119,7 +120,7 @@ func laneText(h lanes.Hit, t float64) string {
 	case h.Fold != "":
 		who += ", one of " + h.Fold
 	}
-	on := "not on a core"
+	on := runtext.OffCore(h.State, h.Kind, h.Wait)
 	if h.Core >= 0 {
 		on = fmt.Sprintf("core %d (%s)", h.Core, spanText(h.From, h.To))
 	}

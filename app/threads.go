@@ -16,8 +16,8 @@ import (
 
 // What the Threads tab says of its lanes, exact or not.
 const (
-	exactLanesText  = "One lane per thread, grouped by process: each bar is a time the thread was on a core, coloured by the core (exact, from the kernel's switch records); fainter means on a core for only part of that pixel's time. Grey bars under a lane are its tasks."
-	sampleLanesText = "One lane per thread (pid/tid while running, process and tid after), grouped by process, coloured by the core it last ran on at each sample; grey bars under a lane are its tasks."
+	exactLanesText  = "One lane per thread, grouped by process: each bar is a time the thread was on a core, coloured by the core (exact, from the kernel's switch records); fainter means on a core for only part of that pixel's time. Hatched in a core's colour, it waited for a core; a thin grey line, it was blocked (darker: a lock, lighter: I/O, a child, a sleep); blank, it was idle or not yet known. Grey bars under a lane are its tasks."
+	sampleLanesText = "One lane per thread (pid/tid while running, process and tid after), grouped by process, coloured by the core it last ran on at each sample; hatched where a sample found it waiting for a core, a thin grey line where blocked. Grey bars under a lane are its tasks."
 )
 
 // threadsView is the Threads tab: the lanes, their colour legend and the

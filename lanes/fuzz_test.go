@@ -79,8 +79,12 @@ func paintAll(t *testing.T, l *Lanes) {
 }
 
 // paintBound is the most a paint of l w pixels wide may visit: every slice
-// and the pixels each covers, every task, each pixel of the lanes shown,
-// and a few blocks of samples a pixel (see samplePaintBound).
+// and the pixels each covers, every stretch off a core, every task, each
+// pixel of the lanes shown, a few blocks of samples a pixel (see
+// samplePaintBound) and, zoomed in to a pixel a sample or wider, a column
+// and the lanes shown (and two more) a pixel (their states, see
+// paintSampleStates).
 func paintBound(l *Lanes, w int) int {
-	return len(l.slices.all)*(w+1) + len(l.tasks.all) + len(l.running) + l.Len()*w + samplePaintBound(w, l.Len(), len(l.cols))
+	return len(l.slices.all)*(w+1) + len(l.off.all) + len(l.tasks.all) + len(l.running) + l.Len()*w +
+		samplePaintBound(w, l.Len(), len(l.cols)) + w*(l.Len()+3)
 }

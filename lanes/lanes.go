@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"corescope/diagnosis"
 	"corescope/profile"
 	"corescope/spec"
 )
@@ -75,6 +76,7 @@ type Lanes struct {
 	tasks    ends[taskSpan]     // tasks that ended
 	running  map[int]spec.Event // task -> its start, while it runs
 	slices   ends[slice]        // on-core slices, with exact attribution
+	off      ends[offCore]      // the threads' time off a core between slices, of a recorded run (see states.go)
 	earliest float64            // the first start of a slice kept
 	keys     []laneKey
 	lane     map[int]int    // tid -> index in keys
@@ -208,6 +210,7 @@ func (l *Lanes) Reset(t0 time.Time, interval float64, capacity int) {
 	l.busy.reset()
 	l.tasks.reset()
 	l.slices.reset()
+	l.off.reset()
 	clear(l.running)
 	l.cores, l.laidOut = 0, false
 	l.fold, l.foldKey, l.foldTIDs, l.foldOn = Fold{}, -1, 0, l.foldOn[:0]
@@ -437,7 +440,8 @@ func (l *Lanes) AddSlices(ss []profile.Slice) {
 
 // SetProfile takes a whole recorded run, whose lanes are named after their
 // processes, and whose processes that were barely on a core share one lane
-// (NewFold); call Refresh to show it.
+// (NewFold), with its threads' time off a core between their slices
+// (diagnosis.Stretches); call Refresh to show it.
 func (l *Lanes) SetProfile(p *profile.Profile) {
 	l.Reset(p.Started, p.Spec.Interval.D().Seconds(), 0)
 	l.fold = NewFold(p)
@@ -450,6 +454,7 @@ func (l *Lanes) SetProfile(p *profile.Profile) {
 		l.Add(p.Frames[i].T, p.Frames[i].ThreadSamples, nil)
 	}
 	l.AddSlices(p.Slices)
+	l.addStretches(p)
 	l.addTasks(p.Events)
 	l.Name(p.Threads)
 }
@@ -536,8 +541,10 @@ func (l *Lanes) Paint(dst *image.RGBA, from, to float64) {
 	l.layout()
 	lanes := min(l.Len(), dst.Rect.Dy()/Rows)
 	if l.Exact() {
+		l.paintStretches(dst, from, to-from, lanes)
 		l.paintSlices(dst, from, to-from, lanes)
 	} else {
+		l.paintSampleStates(dst, from, to-from, lanes)
 		l.paintSamples(dst, from, to-from, lanes)
 	}
 	l.paintTasks(dst, from, to-from, lanes)
@@ -772,17 +779,21 @@ func (l *Lanes) Names() []string {
 }
 
 // Hit is what one lane shows over a short time (a pixel's): its thread, the
-// core it was on there and when, and the task it was running. On a lane
-// that merges several threads, the thread is the one on a core there, if
-// any.
+// core it was on there and when, or what it was doing off a core, and the
+// task it was running. On a lane that merges several threads, the thread
+// is the one on a core there, if any.
 type Hit struct {
 	PID, TID        int
 	Process, Thread string  // names, once Name was told them ("" before)
 	Fold            string  // the title of a lane that merges several: the fold's, or the lanes that do not fit
 	Core            int     // -1: not on a core then
 	From, To        float64 // the slice, or the sample's interval, on Core
-	Task            int     // the task it was running, when InTask
-	InTask          bool    // task ids are the subject's: any int
+	// State is what the thread did off a core (0: idle, or not known),
+	// Kind and Wait what a blocked one waited on and in which system call.
+	State      diagnosis.State
+	Kind, Wait string
+	Task       int  // the task it was running, when InTask
+	InTask     bool // task ids are the subject's: any int
 }
 
 // At is what lane row (top to bottom) shows between from and to seconds:
@@ -834,6 +845,9 @@ func (l *Lanes) At(row int, from, to float64) (h Hit, ok bool) {
 	}
 	if l.merges(row) && h.Core < 0 {
 		return h, true // no one thread there, nor its task
+	}
+	if h.Core < 0 {
+		h.State, h.Kind, h.Wait = l.stateAt(k, mid)
 	}
 	h.Process, h.Thread = l.names[h.TID], l.threads[h.TID]
 	started := math.Inf(-1) // of the task shown: the last to start before mid
