@@ -1,8 +1,10 @@
 package report
 
 import (
+	"fmt"
 	"image"
 	"slices"
+	"strings"
 	"time"
 
 	"corescope/heatmap"
@@ -86,10 +88,12 @@ type Layout struct {
 
 // RunLayout is where one run is drawn.
 type RunLayout struct {
-	// Header holds the label, spec and verdict and, when the pictures are
-	// not the subject's exact cores, a line that says so (Note).
-	Header image.Rectangle
-	Note   image.Rectangle
+	// Header holds the label, spec and verdict, then, when the pictures
+	// are not the subject's exact cores, a line that says so (Note), and
+	// the run's phases with their reasons and evidence (Findings).
+	Header   image.Rectangle
+	Note     image.Rectangle
+	Findings image.Rectangle
 	// Lane is the full width of the shared time scale behind the heatmaps
 	// and the strip; they start at its left edge and are as wide as the run
 	// is long. Heatmap is the subject's per-core load; Machine, under it,
@@ -224,6 +228,10 @@ func locateRun(p *profile.Profile, inner image.Rectangle, y int, axis float64, t
 		r.Note = image.Rect(inner.Min.X, r.Header.Max.Y, inner.Max.X, r.Header.Max.Y+n*noteH)
 		r.Header.Max.Y = r.Note.Max.Y
 	}
+	if n := len(findingsLines(tf, p, inner.Dx()-headerTextX)); n > 0 {
+		r.Findings = image.Rect(inner.Min.X, r.Header.Max.Y, inner.Max.X, r.Header.Max.Y+n*noteH)
+		r.Header.Max.Y = r.Findings.Max.Y
+	}
 	y = r.Header.Max.Y
 	dataW := heatmap.Width(inner.Max.X-laneX0, lastT(p), axis)
 	picture := func(h int) image.Rectangle {
@@ -312,6 +320,42 @@ func noteLines(tf *typeface, p *profile.Profile, width int) []string {
 		return []string{note}
 	}
 	return wrap(tf.small, note, width, 3)
+}
+
+// maxFindingsLines bounds the lines of a run's phases and reasons: a run
+// of many phases lists the first, and says how many more.
+const maxFindingsLines = 8
+
+// findingsLines is run p's phases, each with its reasons and their
+// evidence (runtext.Phases), in lines of tf's small face at most width
+// wide, at most maxFindingsLines, the last saying how many phases it
+// leaves out; nil for a watch or a run not judged. Nil tf gives a line a
+// phase.
+func findingsLines(tf *typeface, p *profile.Profile, width int) []string {
+	if p.Watched() {
+		return nil
+	}
+	phases := runtext.Phases(p)
+	var lines []string
+	for i, ph := range phases {
+		text := fmt.Sprintf("phase %d, %s: %s", i+1, ph.Head, strings.Join(ph.Reasons, "; also "))
+		if len(phases) == 1 {
+			text = fmt.Sprintf("%s: %s", ph.Head, strings.Join(ph.Reasons, "; also "))
+		}
+		wrapped := []string{text}
+		if tf != nil {
+			wrapped = wrap(tf.small, text, width, 3)
+		}
+		room := maxFindingsLines
+		if i < len(phases)-1 {
+			room-- // for the line that says how many more
+		}
+		if len(lines)+len(wrapped) > room {
+			return append(lines, "and "+runtext.Count(len(phases)-i, "more phase"))
+		}
+		lines = append(lines, wrapped...)
+	}
+	return lines
 }
 
 // heatmapHeight gives each core coreRowPx rows, within bounds that keep a

@@ -314,6 +314,9 @@ func (pg *page) run(i int) {
 	for k, line := range noteLines(tf, p, h.Dx()-headerTextX) {
 		pg.text(tf.small, notice, h.Min.X+headerTextX, r.Note.Min.Y+(k+1)*noteH-8, left, line)
 	}
+	for k, line := range findingsLines(tf, p, h.Dx()-headerTextX) {
+		pg.text(tf.small, ink, h.Min.X+headerTextX, r.Findings.Min.Y+(k+1)*noteH-8, left, line)
+	}
 
 	box(pg.dst, r.Lane, shade)
 	if len(p.Frames) == 0 {
