@@ -41,9 +41,6 @@ type real struct {
 	// argv runs the program; wrap, when set, wraps it for the test (a
 	// taskset, a cgroup).
 	argv func(t *testing.T) []string
-	// beside are the busy loops started beside it, each a CPU list for
-	// taskset or "" for none.
-	beside []string
 	// never are the reasons it must never be given, at any load.
 	never []string
 	// check asserts what must hold of the run's findings at the load it
@@ -51,21 +48,22 @@ type real struct {
 	check func(t *testing.T, p *profile.Profile, f diagnosis.Findings)
 }
 
-// runReal records c alone and beside its busy loops, checks each, and
-// then runs the test again where perf is refused.
-func runReal(t *testing.T, alone, beside real) {
+// runReal records c alone and beside busy loops, one a CPU list for
+// taskset ("" for none), checks each, and then runs the test again where
+// perf is refused.
+func runReal(t *testing.T, c real, busy ...string) {
 	if testing.Short() {
 		t.Skip("records real programs for seconds each")
 	}
 	if _, err := os.Stat(python); err != nil {
 		t.Skipf("no %s: %v", python, err)
 	}
-	for _, c := range []struct {
+	for _, run := range []struct {
 		name string
-		real
-	}{{"alone", alone}, {"beside busy loops", beside}} {
-		t.Run(c.name, func(t *testing.T) {
-			burn(t, c.beside...)
+		busy []string
+	}{{"alone", nil}, {"beside busy loops", busy}} {
+		t.Run(run.name, func(t *testing.T) {
+			burn(t, run.busy...)
 			p := recordReal(t, c.argv(t)...)
 			f := diagnosis.Of(p)
 			logRun(t, p)
@@ -215,9 +213,7 @@ func TestRealHandOver(t *testing.T) {
 			wantIn(t, f, f.Main, profile.ReasonOneThread)
 		},
 	}
-	beside := c
-	beside.beside = []string{""}
-	runReal(t, c, beside)
+	runReal(t, c, "")
 }
 
 // TestRealGIL records two threads computing in pure Python: CPython's GIL
@@ -237,9 +233,7 @@ func TestRealGIL(t *testing.T) {
 			}
 		},
 	}
-	beside := c
-	beside.beside = []string{""}
-	runReal(t, c, beside)
+	runReal(t, c, "")
 }
 
 // TestRealZlib records two threads in zlib.compress, which releases the
@@ -261,24 +255,25 @@ func TestRealZlib(t *testing.T) {
 			}
 		},
 	}
-	beside := c
-	beside.beside = []string{""}
-	runReal(t, c, beside)
+	runReal(t, c, "")
 }
+
+// pinnedNever are the reasons of a program of several threads that want
+// the one core taskset allows them: never a lock, a quota, parallel or
+// one thread.
+var pinnedNever = slices.Concat(turnsNever, []string{profile.ReasonQuota, profile.ReasonParallel, profile.ReasonOneThread})
 
 // TestRealZlibPinned records the zlib threads under taskset -c 0: held by
 // the affinity, not by the GIL, alone or beside a busy loop on that core.
 func TestRealZlibPinned(t *testing.T) {
 	c := real{
 		argv:  command("taskset", "-c", "0", python, script("zlibthreads.py"), "2", "2"),
-		never: slices.Concat(turnsNever, []string{profile.ReasonQuota, profile.ReasonParallel, profile.ReasonOneThread}),
+		never: pinnedNever,
 		check: func(t *testing.T, p *profile.Profile, f diagnosis.Findings) {
 			wantIn(t, f, f.Main, profile.ReasonAffinity)
 		},
 	}
-	beside := c
-	beside.beside = []string{"0"}
-	runReal(t, c, beside)
+	runReal(t, c, "0")
 }
 
 // TestRealPoolPinned records a pool of 4 processes under taskset -c 0: four
@@ -286,7 +281,7 @@ func TestRealZlibPinned(t *testing.T) {
 func TestRealPoolPinned(t *testing.T) {
 	c := real{
 		argv:  command("taskset", "-c", "0", python, script("pool.py"), "4", "2"),
-		never: slices.Concat(turnsNever, []string{profile.ReasonQuota, profile.ReasonParallel, profile.ReasonOneThread}),
+		never: pinnedNever,
 		check: func(t *testing.T, p *profile.Profile, f diagnosis.Findings) {
 			r, ok := reasonIn(f, f.Main, profile.ReasonAffinity)
 			if !ok || r.Figures["allowed_cores"] != 1 || r.Figures["wanting_threads"] < 2 {
@@ -294,9 +289,7 @@ func TestRealPoolPinned(t *testing.T) {
 			}
 		},
 	}
-	beside := c
-	beside.beside = []string{"0"}
-	runReal(t, c, beside)
+	runReal(t, c, "0")
 }
 
 // TestRealPoolUnderQuota records a pool of 4 processes in a cgroup v1
@@ -326,9 +319,7 @@ func TestRealPoolUnderQuota(t *testing.T) {
 			}
 		},
 	}
-	beside := c
-	beside.beside = []string{""}
-	runReal(t, c, beside)
+	runReal(t, c, "")
 }
 
 // quotaGroup makes a cgroup v1 cpu group with a quota of cores for the
@@ -366,9 +357,7 @@ func TestRealIO(t *testing.T) {
 			}
 		},
 	}
-	beside := c
-	beside.beside = []string{""}
-	runReal(t, c, beside)
+	runReal(t, c, "")
 }
 
 // longest reports whether kind is the waiting reason r's longest wait.
@@ -426,9 +415,7 @@ func TestRealSleeper(t *testing.T) {
 			}
 		},
 	}
-	beside := c
-	beside.beside = []string{"", ""}
-	runReal(t, c, beside)
+	runReal(t, c, "", "")
 }
 
 // TestRealPhased records a program that computes on one thread, then in a
@@ -458,9 +445,7 @@ func TestRealPhased(t *testing.T) {
 			wantIn(t, f, 1, profile.ReasonParallel)
 		},
 	}
-	beside := c
-	beside.beside = []string{""}
-	runReal(t, c, beside)
+	runReal(t, c, "")
 }
 
 // TestRealScripts checks that every script of testdata is one a test runs.
