@@ -106,8 +106,8 @@ func logRun(t *testing.T, p *profile.Profile) {
 		t.Logf("%s %s", approximateMark, p.Summary.AttributionNote)
 	}
 	t.Logf("other programs %.2f cores; verdict: %s", p.Summary.OthersBusyCores, p.Summary.Verdict)
-	for _, line := range runtext.Phases(p) {
-		t.Logf("  %s", line)
+	for _, ph := range runtext.Phases(p) {
+		t.Logf("  %s: %s", ph.Head, strings.Join(ph.Reasons, "; "))
 	}
 }
 
@@ -349,7 +349,7 @@ func TestRealIO(t *testing.T) {
 		argv: func(t *testing.T) []string {
 			return []string{python, script("client.py"), strconv.Itoa(slowServer(t, 5*time.Millisecond)), "300"}
 		},
-		never: slices.Concat(turnsNever, limitsNever, []string{profile.ReasonParallel, profile.ReasonOneThread}),
+		never: slices.Concat(turnsNever, limitsNever, []string{profile.ReasonParallel}),
 		check: func(t *testing.T, p *profile.Profile, f diagnosis.Findings) {
 			r, ok := reasonIn(f, f.Main, profile.ReasonWaiting)
 			if !ok || !longest(r, diagnosis.WaitIO) {
@@ -404,7 +404,7 @@ func slowServer(t *testing.T, delay time.Duration) int {
 func TestRealSleeper(t *testing.T) {
 	c := real{
 		argv:  command(python, script("sleeper.py"), "2"),
-		never: slices.Concat(turnsNever, limitsNever, []string{profile.ReasonParallel, profile.ReasonOneThread}),
+		never: slices.Concat(turnsNever, limitsNever, []string{profile.ReasonParallel}),
 		check: func(t *testing.T, p *profile.Profile, f diagnosis.Findings) {
 			r := f.Primary()
 			if r.Name != profile.ReasonWaiting || !longest(r, diagnosis.WaitSleep) {
