@@ -85,11 +85,16 @@ const (
 
 // reasons decides phase k's reasons from its figures f, in their order of
 // precedence: quota, affinity, squeezed (neither of those), took-turns or
-// gil, one-thread, waiting, parallel, and undecided when none holds.
+// gil, one-thread, waiting, parallel, and undecided when none holds; the
+// order between the limits and parallel depends on the phase's cores.
 // Under WaitingCores, waiting comes right after the limits (quota,
 // affinity): the cores a phase of waits left idle are its waits', though
 // a sleeper that started on a full machine was squeezed for 5% of its
-// run, and a thread computing between waits did the work alone.
+// run, and a thread computing between waits did the work alone. From
+// WaitingCores up, took-turns and one-thread come before squeezed: a phase
+// near the one core its lock or its one thread allows is held there by
+// them, and other programs only took the rest (GIL-bound threads beside
+// 0.42 busy cores got 0.92 cores, and waited 15% of the time for one).
 func (f *facts) reasons(k, machineCores int) []profile.Reason {
 	var out []profile.Reason
 	add := func(r profile.Reason, ok bool) bool {
@@ -102,16 +107,19 @@ func (f *facts) reasons(k, machineCores int) []profile.Reason {
 	limited := add(f.quota())
 	limited = add(f.affinity(machineCores)) || limited
 	waits, waited := f.waiting()
-	waitsFirst := f.cores() < WaitingCores
-	if waitsFirst {
+	turns, took := f.tookTurns()
+	alone, single := f.oneThread()
+	squeezed, squeezes := f.squeezed()
+	squeezes = squeezes && !limited
+	if f.cores() < WaitingCores {
 		add(waits, waited)
-	}
-	if !limited {
-		add(f.squeezed())
-	}
-	add(f.tookTurns())
-	add(f.oneThread())
-	if !waitsFirst {
+		add(squeezed, squeezes)
+		add(turns, took)
+		add(alone, single)
+	} else {
+		add(turns, took)
+		add(alone, single)
+		add(squeezed, squeezes)
 		add(waits, waited)
 	}
 	add(f.parallel())

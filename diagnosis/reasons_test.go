@@ -226,7 +226,8 @@ func TestThresholds(t *testing.T) {
 		{"over the allowed cores 15% of the run, sampled", approximate(alongside(2, 0.3, 1)), "undecided"},
 		{"all the machine's cores allowed", both(alongside(2, 0.4, 2)), "undecided"},
 		// RunnableShare and SqueezeOthers: runnable 11% of the time wanted, not 9%; beside 0.27 busy cores, not 0.23.
-		{"runnable 11% beside a busy loop", both(profiletest.OneThread(0.0089, p, "", 1)), "squeezed+one-thread"},
+		// Over WaitingCores, the one thread comes first; squeezed took the rest.
+		{"runnable 11% beside a busy loop", both(profiletest.OneThread(0.0089, p, "", 1)), "one-thread+squeezed"},
 		{"runnable 9% beside a busy loop", both(profiletest.OneThread(0.0091, p, "", 1)), "one-thread"},
 		{"runnable half the time beside 0.27 busy cores", both(profiletest.OneThread(0.005, p, "", 0.27)), "squeezed+one-thread"},
 		{"runnable half the time beside 0.23 busy cores", both(profiletest.OneThread(0.005, p, "", 0.23)), "one-thread"},
@@ -293,6 +294,21 @@ func squeezedTurns() profiletest.Timeline {
 	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, 0.007)}}
 }
 
+// littleSqueezedTurns are 2 CPython threads taking turns under the GIL
+// beside a busy loop that takes a holder's core for 0.5 ms of each 4 ms
+// turn: 0.88 cores' worth, runnable 12.5% of the time they wanted one.
+func littleSqueezedTurns() profiletest.Timeline {
+	line := func(tid int, from float64) profiletest.ThreadLine {
+		var ss []profile.Slice
+		for t := from; t < 2; t += 0.008 {
+			ss = append(ss, profile.Slice{PID: 10, TID: tid, Start: t, End: t + 0.003, Ended: p},
+				profile.Slice{PID: 10, TID: tid, Start: t + 0.0035, End: t + 0.004, Ended: b})
+		}
+		return profiletest.ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55f0", Slices: ss}
+	}
+	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, 0.004)}}
+}
+
 // wokenOnItsCore are 2 CPython threads under the GIL on a busy machine:
 // the thread each wakes, handing the GIL over, preempts it on its own core,
 // so every long slice ends preempted; the preempted thread then asks for
@@ -317,7 +333,8 @@ func TestTurnsOnABusyMachine(t *testing.T) {
 	for _, c := range []struct {
 		name, want string
 		tl         profiletest.Timeline
-	}{{"preempted by the thread it woke", "gil", wokenOnItsCore()}, {"squeezed to 0.43 cores", "squeezed+gil", squeezedTurns()}} {
+	}{{"preempted by the thread it woke", "gil", wokenOnItsCore()}, {"squeezed to 0.43 cores", "squeezed+gil", squeezedTurns()},
+		{"squeezed a little, at 0.88 cores", "gil+squeezed", littleSqueezedTurns()}} {
 		f := Of(c.tl.Exact())
 		if got := names(f); got != c.want {
 			t.Errorf("%s: reasons %q; want %q\n%s", c.name, got, c.want, dump(f))
