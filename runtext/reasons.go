@@ -104,12 +104,12 @@ var kindWords = map[string]string{
 	diagnosis.WaitChild: "on a child process", diagnosis.WaitOther: "in other system calls", diagnosis.WaitUnknown: "on something no sample saw",
 }
 
-// waits words the waiting reason's seconds by kind, the longest first:
-// "on I/O 1.80 s, asleep 0.10 s".
+// waits words the waiting reason's seconds by kind, the longest first,
+// those that round to 0.00 s left out: "on I/O 1.80 s, asleep 0.10 s".
 func waits(g map[string]float64) string {
 	var kinds []string
 	for _, k := range diagnosis.WaitKinds {
-		if g[k] > 0 {
+		if g[k] >= 0.005 {
 			kinds = append(kinds, k)
 		}
 	}

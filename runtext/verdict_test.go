@@ -21,6 +21,13 @@ func oldTimeline(tl profiletest.Timeline) profiletest.Timeline {
 	return tl
 }
 
+// withWaits gives tl a thread that blocks in wait for 1 ms, once.
+func withWaits(tl profiletest.Timeline, wait string) profiletest.Timeline {
+	tl.Threads = append(tl.Threads, profiletest.ThreadLine{PID: 10, TID: 11, Wait: wait, Slices: []profile.Slice{
+		{PID: 10, TID: 11, Start: 0.1, End: 0.1001, Ended: profile.SliceBlocked}, {PID: 10, TID: 11, Start: 0.1011, End: 0.1012, Ended: profile.SliceExited}}})
+	return tl
+}
+
 // TestVerdictWordings words the main phase's first reason of runs of known
 // evidence, with its figures, on both paths of attribution.
 func TestVerdictWordings(t *testing.T) {
@@ -51,6 +58,8 @@ func TestVerdictWordings(t *testing.T) {
 		{"waiting on I/O", profiletest.OneThread(0.001, profile.SliceBlocked, "recvfrom", 0),
 			"waiting (0.10 cores' worth of CPU): on I/O 1.80 s", "waiting (0.10 cores' worth of CPU): on I/O 1.80 s"},
 		{"asleep", profiletest.Sleeper(), "waiting (0.01 cores' worth of CPU): asleep 1.99 s", "waiting (0.01 cores' worth of CPU): asleep 1.89 s"},
+		{"waits too short to say are left out", withWaits(profiletest.Sleeper(), "read"),
+			"waiting (0.01 cores' worth of CPU): asleep 1.99 s", "waiting (0.01 cores' worth of CPU): asleep 1.89 s"},
 		{"parallel", profiletest.ParallelPair(),
 			"parallel (2.00 cores' worth of CPU): 2 busy threads in 2 processes on 2.00 of 2 cores",
 			"parallel (2.00 cores' worth of CPU): 2 busy threads in 2 processes on 2.00 of 2 cores"},
