@@ -50,8 +50,11 @@ type facts struct {
 	// idle is the time none of its threads wanted a core: all blocked, or
 	// none yet; on the approximate path, each frame's time beyond what its
 	// threads wanted, as if none wanted one at the same time as another
-	// (the samples cannot tell): the least it can have been.
-	idle float64
+	// (the samples cannot tell): the least it can have been. idleBy is
+	// that time by what the run's workers waited on meanwhile (see
+	// idleKinds), WaitUnknown where none was seen waiting.
+	idle   float64
+	idleBy [len(WaitKinds)]float64
 	// passes is how often the work passed from one busy thread to another
 	// (see handOvers), and turnFrames, on the approximate path, the frames
 	// in which two or more threads each spent a tenth of it on a core.
@@ -203,8 +206,9 @@ func (f *facts) exactly(r *run) {
 	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
 	n, last := 0, f.from
 	for _, e := range append(edges, edge{f.to, 0}) {
-		if n == 0 {
+		if n == 0 && e.t > last {
 			f.idle += e.t - last
+			f.idleKinds(r, last, e.t)
 		}
 		if f.allowed > 0 && n > f.allowed {
 			f.overAllowed += e.t - last
@@ -263,7 +267,9 @@ func (f *facts) approximate(r *run, frames []span) {
 		if wanted > (1+WantSlack)*d {
 			f.twoWanting += d
 		}
-		f.idle += d - min(wanted, d)
+		idle := d - min(wanted, d)
+		f.idle += idle
+		f.sampledIdleKinds(r, s, idle)
 		f.peakWanting = max(f.peakWanting, wanting)
 		if on >= 2 {
 			f.turnFrames++
@@ -274,6 +280,50 @@ func (f *facts) approximate(r *run, frames []span) {
 			}
 			top = mostTID
 		}
+	}
+}
+
+// idleKinds shares idle time from..to among what the run's workers were
+// blocked on then, each kind by its part of their blocked time there; all
+// of it WaitUnknown where none was blocked on anything known.
+func (f *facts) idleKinds(r *run, from, to float64) {
+	var by [len(WaitKinds)]float64
+	sum := 0.0
+	for tid := range r.workers {
+		for _, st := range within(r.off[tid], from, to) {
+			if st.State == Blocked {
+				d := overlap(st.From, st.To, from, to)
+				by[kindIndex(st.Kind)] += d
+				sum += d
+			}
+		}
+	}
+	f.shareIdle(by, sum, to-from)
+}
+
+// sampledIdleKinds shares a frame's idle time among what the samples found
+// the run's workers blocked in, one share a sample.
+func (f *facts) sampledIdleKinds(r *run, s span, idle float64) {
+	var by [len(WaitKinds)]float64
+	sum := 0.0
+	for _, ts := range r.p.Frames[s.i].ThreadSamples {
+		if r.workers[ts.TID] && ts.State == profile.StateBlocked {
+			by[kindIndex(Kind(ts.Wait))]++
+			sum++
+		}
+	}
+	f.shareIdle(by, sum, idle)
+}
+
+// shareIdle adds idle seconds to idleBy in the shares by/sum, or all to
+// WaitUnknown where sum is 0.
+func (f *facts) shareIdle(by [len(WaitKinds)]float64, sum, idle float64) {
+	if sum <= 0 {
+		f.idleBy[kindIndex(WaitUnknown)] += idle
+		return
+	}
+	for k, b := range by {
+		f.idleBy[k] += idle * b / sum
 	}
 }
 

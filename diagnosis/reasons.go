@@ -253,31 +253,17 @@ func (f *facts) oneThread() (profile.Reason, bool) {
 }
 
 // waiting holds when the phase used under WaitingCores and none of its
-// threads wanted a core (all blocked) for WaitingIdle of it, named by what
-// its busy threads (or, in a phase that barely ran, every thread) waited
-// on, in seconds. Time idle, not time blocked: a main thread blocked on
-// the workers it waits for is not what leaves the cores idle while the
-// workers compute.
+// threads wanted a core (all blocked) for WaitingIdle of it, with the
+// blocked time known (how slices ended, or run-queue time): named by what
+// the run's workers waited on while the cores were idle, in seconds that
+// add up to that idle time. Time idle, not time blocked: a main thread
+// blocked on the workers it waits for is not what leaves the cores idle
+// while they compute, nor are a pool's idle threads.
 func (f *facts) waiting() (profile.Reason, bool) {
-	tids := f.busy(0)
-	if f.cores() < IdleCores || len(tids) == 0 {
-		tids = tids[:0]
-		for tid := range f.threads {
-			tids = append(tids, tid)
-		}
-	}
-	var blocked [len(WaitKinds)]float64
-	for _, tid := range tids {
-		for k, b := range f.threads[tid].blocked {
-			blocked[k] += b
-		}
-	}
-	r := profile.Reason{Name: profile.ReasonWaiting, Figures: map[string]float64{"cores_used": cores(f.cores())}}
-	total := 0.0
-	for k, b := range blocked {
+	r := profile.Reason{Name: profile.ReasonWaiting, Figures: map[string]float64{"cores_used": cores(f.cores()), "idle_s": round(f.idle)}}
+	for k, b := range f.idleBy {
 		if b > 0 {
 			r.Figures[WaitKinds[k]] = round(b)
-			total += b
 		}
 	}
 	switch {
@@ -289,7 +275,7 @@ func (f *facts) waiting() (profile.Reason, bool) {
 	if !f.states {
 		r.Missing = LacksStates
 	}
-	return r, f.cores() < WaitingCores && f.idle >= WaitingIdle*f.length() && total > 0
+	return r, f.runnable && f.cores() < WaitingCores && f.idle >= WaitingIdle*f.length() && f.idle > 0
 }
 
 // parallel holds above OneCoreMost cores' worth.

@@ -37,6 +37,10 @@ type run struct {
 	queued [][]float64
 	pidOf  map[int]int
 	python map[int]bool // processes that are CPython with a GIL
+	// workers are the threads that did the run's work: each BusyShare of
+	// its time on a core or more. What they waited on is what the run
+	// waited on while its cores were idle.
+	workers map[int]bool
 }
 
 // span is frame i's interval, within the subject's life.
@@ -87,6 +91,7 @@ func read(p *profile.Profile) *run {
 		r.off[st.TID] = append(r.off[st.TID], st)
 	}
 	r.waits = blockedSamples(p)
+	r.workers = workersOf(p, r.own)
 	gil := !strings.HasSuffix(p.Machine.Python, "no GIL") // a free-threaded CPython has none
 	for _, t := range p.Threads {
 		r.pidOf[t.TID] = t.PID
@@ -100,6 +105,34 @@ func read(p *profile.Profile) *run {
 		}
 	}
 	return r
+}
+
+// workersOf are the threads of run p that each spent BusyShare or more of
+// its threads' time on a core: from the switch timeline (own, each
+// thread's slices) when there is one, else from the samples.
+func workersOf(p *profile.Profile, own map[int][]profile.Slice) map[int]bool {
+	on, total := map[int]float64{}, 0.0
+	for tid, ss := range own {
+		for _, s := range ss {
+			on[tid] += s.End - s.Start
+			total += s.End - s.Start
+		}
+	}
+	if len(own) == 0 {
+		for i := range p.Frames {
+			for _, ts := range p.Frames[i].ThreadSamples {
+				on[ts.TID] += ts.CPU
+				total += ts.CPU
+			}
+		}
+	}
+	workers := map[int]bool{}
+	for tid, t := range on {
+		if total > 0 && t >= BusyShare*total {
+			workers[tid] = true
+		}
+	}
+	return workers
 }
 
 // life is the subject's life on the frames' time axis: from its start to

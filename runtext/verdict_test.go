@@ -21,12 +21,8 @@ func oldTimeline(tl profiletest.Timeline) profiletest.Timeline {
 	return tl
 }
 
-// withWaits gives tl a thread that blocks in wait for 1 ms, once.
-func withWaits(tl profiletest.Timeline, wait string) profiletest.Timeline {
-	tl.Threads = append(tl.Threads, profiletest.ThreadLine{PID: 10, TID: 11, Wait: wait, Slices: []profile.Slice{
-		{PID: 10, TID: 11, Start: 0.1, End: 0.1001, Ended: profile.SliceBlocked}, {PID: 10, TID: 11, Start: 0.1011, End: 0.1012, Ended: profile.SliceExited}}})
-	return tl
-}
+// tooShortRun is a run too short to judge.
+func tooShortRun() *profile.Profile { return profiletest.Command("true", 0.002, 0.9) }
 
 // TestVerdictWordings words the main phase's first reason of runs of known
 // evidence, with its figures, on both paths of attribution.
@@ -57,9 +53,8 @@ func TestVerdictWordings(t *testing.T) {
 			"squeezed by other programs (0.50 cores' worth of CPU): its threads waited 1.00 s for a core (50% of the time they wanted one) while other programs kept 1.00 cores busy"},
 		{"waiting on I/O", profiletest.OneThread(0.001, profile.SliceBlocked, "recvfrom", 0),
 			"waiting (0.10 cores' worth of CPU): on I/O 1.80 s", "waiting (0.10 cores' worth of CPU): on I/O 1.80 s"},
-		{"asleep", profiletest.Sleeper(), "waiting (0.01 cores' worth of CPU): asleep 1.99 s", "waiting (0.01 cores' worth of CPU): asleep 1.89 s"},
-		{"waits too short to say are left out", withWaits(profiletest.Sleeper(), "read"),
-			"waiting (0.01 cores' worth of CPU): asleep 1.99 s", "waiting (0.01 cores' worth of CPU): asleep 1.89 s"},
+		{"asleep", profiletest.Sleeper(), "waiting (0.01 cores' worth of CPU): asleep 1.99 s",
+			"waiting (0.01 cores' worth of CPU): asleep 1.89 s, on something no sample saw 0.10 s"}, // no sample found it asleep in the first frame
 		{"parallel", profiletest.ParallelPair(),
 			"parallel (2.00 cores' worth of CPU): 2 busy threads in 2 processes on 2.00 of 2 cores",
 			"parallel (2.00 cores' worth of CPU): 2 busy threads in 2 processes on 2.00 of 2 cores"},
@@ -85,7 +80,11 @@ func TestVerdictWordings(t *testing.T) {
 			})
 		}
 	}
-	short := profiletest.Command("true", 0.002, 0.9)
+	waits := profile.Reason{Name: profile.ReasonWaiting, Figures: map[string]float64{"sleep": 2, "io": 0.004, "lock": 0.09}}
+	if got, want := Reason(tooShortRun(), waits), "waiting: asleep 2.00 s, on a lock 0.09 s"; got != want {
+		t.Errorf("Reason() of waits, one too short to say = %q; want %q", got, want)
+	}
+	short := tooShortRun()
 	if got, want := Verdict(short), "too short to judge: it ran for 0.002 s, and its figures are those of starting a process"; got != want {
 		t.Errorf("Verdict() of a short run = %q; want %q", got, want)
 	}
