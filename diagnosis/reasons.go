@@ -61,8 +61,8 @@ const (
 	TurnsCores = 0.5
 	// TurnFrameShare: on the approximate path, threads took turns in at
 	// least this share of their process's busy frames; one thread did
-	// the work at a time when two shared a frame's work in under
-	// OneThreadShare of the phase's frames.
+	// the work at a time when two shared a frame's work, and two wanted a
+	// core at once, in under OneThreadShare of the phase's frames.
 	TurnFrameShare = 0.5
 	OneThreadShare = 0.1
 	// LockShare and LockLeast: the waiting threads were found blocked on
@@ -246,10 +246,12 @@ func (f *facts) oneThread() (profile.Reason, bool) {
 		return r, busy == 1
 	}
 	few := f.passes < TurnsLeast || float64(f.passes) < TurnsRate*f.length()
-	if !f.exact {
+	alone := f.twoWanting < TakingTurns*f.length()
+	if !f.exact { // a frame is the least the samples tell: a hand-over's frame was 7% of a 3 s run
 		few = float64(f.turnFrames) < OneThreadShare*float64(f.frames)
+		alone = f.twoWanting < OneThreadShare*f.length()
 	}
-	return r, f.twoWanting < TakingTurns*f.length() && few
+	return r, alone && few
 }
 
 // waiting holds when the phase used under WaitingCores and none of its

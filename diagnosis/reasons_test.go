@@ -247,11 +247,11 @@ func TestThresholds(t *testing.T) {
 		// TurnsCores: a process of 0.62 cores was held by its lock (its waits on it are its turns); one of 0.47 waited on it.
 		{"taking turns at 0.62 cores", both(lockedEvery(0.0097)), "gil"},
 		{"taking turns at 0.47 cores", both(lockedEvery(0.0127)), "waiting"},
-		// TakingTurns for one thread: a second wanted a core 4% of the run, not 6% (2.5% and 7.5% on samples).
+		// TakingTurns for one thread: a second wanted a core 4% of the run, not 6% (on samples OneThreadShare: 7.5%, not 12.5%).
 		{"two wanting 4% of the run", exact(alongside(2, 0.08, 2)), "one-thread"},
 		{"two wanting 6% of the run", exact(alongside(2, 0.12, 2)), "undecided"},
-		{"two wanting 2.5% of the run, sampled", approximate(alongside(4, 0.1, 2)), "one-thread"},
-		{"two wanting 7.5% of the run, sampled", approximate(alongside(4, 0.3, 2)), "undecided"},
+		{"two wanting 7.5% of the run, sampled", approximate(alongside(4, 0.3, 2)), "one-thread"},
+		{"two wanting 12.5% of the run, sampled", approximate(alongside(4, 0.5, 2)), "undecided"},
 		// WaitingCores: two processes idle 61% of the time at 0.78 cores waited; at 0.82 they did not.
 		{"idle most of the time at 0.78 cores", exact(together(0.0039)), "waiting"},
 		// The samples cannot tell that the two waited at the same time: idle at least the rest of each frame.

@@ -108,8 +108,10 @@ func read(p *profile.Profile) *run {
 }
 
 // workersOf are the threads of run p that each spent BusyShare or more of
-// its threads' time on a core: from the switch timeline (own, each
-// thread's slices) when there is one, else from the samples.
+// its threads' time on a core (every thread, where the samples saw none on
+// a core: a sleeper's CPU came before its first sample): from the switch
+// timeline (own, each thread's slices) when there is one, else from the
+// samples.
 func workersOf(p *profile.Profile, own map[int][]profile.Slice) map[int]bool {
 	on, total := map[int]float64{}, 0.0
 	for tid, ss := range own {
@@ -128,7 +130,7 @@ func workersOf(p *profile.Profile, own map[int][]profile.Slice) map[int]bool {
 	}
 	workers := map[int]bool{}
 	for tid, t := range on {
-		if total > 0 && t >= BusyShare*total {
+		if t >= BusyShare*total { // every thread seen, where none was seen on a core
 			workers[tid] = true
 		}
 	}
