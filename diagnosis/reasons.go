@@ -86,7 +86,7 @@ const (
 // reasons decides phase k's reasons from its figures f, in their order of
 // precedence: quota, affinity, squeezed (neither of those), took-turns or
 // gil, one-thread, waiting, parallel, and undecided when none holds; the
-// order between the limits and parallel depends on the phase's cores.
+// order after the limits depends on the phase's cores.
 // Under WaitingCores, waiting comes right after the limits (quota,
 // affinity): the cores a phase of waits left idle are its waits', though
 // a sleeper that started on a full machine was squeezed for 5% of its
@@ -94,7 +94,8 @@ const (
 // WaitingCores up, took-turns and one-thread come before squeezed: a phase
 // near the one core its lock or its one thread allows is held there by
 // them, and other programs only took the rest (GIL-bound threads beside
-// 0.42 busy cores got 0.92 cores, and waited 15% of the time for one).
+// 0.42 busy cores got 0.92 cores, and waited 15% of the time for one);
+// so does parallel: a pool squeezed to 1.37 cores ran in parallel first.
 func (f *facts) reasons(k, machineCores int) []profile.Reason {
 	var out []profile.Reason
 	add := func(r profile.Reason, ok bool) bool {
@@ -116,13 +117,14 @@ func (f *facts) reasons(k, machineCores int) []profile.Reason {
 		add(squeezed, squeezes)
 		add(turns, took)
 		add(alone, single)
+		add(f.parallel())
 	} else {
 		add(turns, took)
 		add(alone, single)
+		add(f.parallel())
 		add(squeezed, squeezes)
 		add(waits, waited)
 	}
-	add(f.parallel())
 	if len(out) == 0 {
 		add(f.undecided(), true)
 	}

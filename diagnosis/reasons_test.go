@@ -64,6 +64,9 @@ func TestReasons(t *testing.T) {
 		{"sleeping", profiletest.Sleeper(), "waiting", "waiting", "", ""},
 		{"two processes in parallel", profiletest.ParallelPair(), "parallel", "parallel", "", ""},
 		{"two processes in parallel beside a busy loop", withOthers(profiletest.ParallelPair(), 0.5), "parallel", "parallel", "", ""},
+		// Parallel first: other programs only took the rest.
+		{"three processes on two cores beside a busy loop", profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 0.5, Threads: profiletest.Pool(3, 2, 2)},
+			"parallel+squeezed", "parallel+squeezed", "", ""},
 		{"zlib threads pinned to one core", profiletest.ZlibPinned(), "affinity", "affinity", "", ""},
 		{"zlib threads pinned beside a busy loop", withOthers(profiletest.ZlibPinned(), 1), "affinity", "affinity", "", ""},
 		{"phased: one core, two processes, a sleep", profiletest.Phased(), "one-thread | parallel | waiting", "one-thread | parallel | waiting", "", ""},
