@@ -281,51 +281,42 @@ func TestThresholds(t *testing.T) {
 	}
 }
 
-// squeezedTurns are 2 CPython threads taking turns under the GIL on a busy
-// machine: each turn the holder runs 1.5 ms, is preempted by another
-// program and waits 4 ms for a core, runs 1.5 ms more and blocks, handing
-// the GIL over. They get 0.43 cores, but want one the whole time.
+// busyTurns are 2 CPython threads taking turns under the GIL beside a busy
+// loop, for 2 s: each thread's turn of every period is the slices of turn
+// (times from the turn's start), the second's half a period after the
+// first's.
+func busyTurns(period float64, turn ...profile.Slice) profiletest.Timeline {
+	line := func(tid int, from float64) profiletest.ThreadLine {
+		var ss []profile.Slice
+		for t := from; t < 2; t += period {
+			for _, s := range turn {
+				ss = append(ss, profile.Slice{PID: 10, TID: tid, CPU: s.CPU, Start: t + s.Start, End: t + s.End, Ended: s.Ended})
+			}
+		}
+		return profiletest.ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55f0", Slices: ss}
+	}
+	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, period/2)}}
+}
+
+// squeezedTurns: each turn the holder runs 1.5 ms, is preempted by
+// another program and waits 4 ms for a core, runs 1.5 ms more and blocks,
+// handing the GIL over. They get 0.43 cores, but want one the whole time.
 func squeezedTurns() profiletest.Timeline {
-	line := func(tid int, from float64) profiletest.ThreadLine {
-		var ss []profile.Slice
-		for t := from; t < 2; t += 0.014 {
-			ss = append(ss, profile.Slice{PID: 10, TID: tid, CPU: 0, Start: t, End: t + 0.0015, Ended: p},
-				profile.Slice{PID: 10, TID: tid, CPU: 1, Start: t + 0.0055, End: t + 0.007, Ended: b})
-		}
-		return profiletest.ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55f0", Slices: ss}
-	}
-	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, 0.007)}}
+	return busyTurns(0.014, profile.Slice{Start: 0, End: 0.0015, Ended: p}, profile.Slice{CPU: 1, Start: 0.0055, End: 0.007, Ended: b})
 }
 
-// littleSqueezedTurns are 2 CPython threads taking turns under the GIL
-// beside a busy loop that takes a holder's core for 0.5 ms of each 4 ms
-// turn: 0.88 cores' worth, runnable 12.5% of the time they wanted one.
+// littleSqueezedTurns: the busy loop takes a holder's core for 0.5 ms of
+// each 4 ms turn: 0.88 cores' worth, runnable 12.5% of the time they
+// wanted one.
 func littleSqueezedTurns() profiletest.Timeline {
-	line := func(tid int, from float64) profiletest.ThreadLine {
-		var ss []profile.Slice
-		for t := from; t < 2; t += 0.008 {
-			ss = append(ss, profile.Slice{PID: 10, TID: tid, Start: t, End: t + 0.003, Ended: p},
-				profile.Slice{PID: 10, TID: tid, Start: t + 0.0035, End: t + 0.004, Ended: b})
-		}
-		return profiletest.ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55f0", Slices: ss}
-	}
-	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, 0.004)}}
+	return busyTurns(0.008, profile.Slice{Start: 0, End: 0.003, Ended: p}, profile.Slice{Start: 0.0035, End: 0.004, Ended: b})
 }
 
-// wokenOnItsCore are 2 CPython threads under the GIL on a busy machine:
-// the thread each wakes, handing the GIL over, preempts it on its own core,
-// so every long slice ends preempted; the preempted thread then asks for
-// the GIL in a short slice and blocks.
+// wokenOnItsCore: the thread each wakes, handing the GIL over, preempts it
+// on its own core, so every long slice ends preempted; the preempted
+// thread then asks for the GIL in a short slice and blocks.
 func wokenOnItsCore() profiletest.Timeline {
-	line := func(tid int, from float64) profiletest.ThreadLine {
-		var ss []profile.Slice
-		for t := from; t < 2; t += 0.006 {
-			ss = append(ss, profile.Slice{PID: 10, TID: tid, Start: t, End: t + 0.003, Ended: p},
-				profile.Slice{PID: 10, TID: tid, CPU: 1, Start: t + 0.0031, End: t + 0.00315, Ended: b})
-		}
-		return profiletest.ThreadLine{PID: 10, TID: tid, Wait: "futex", Lock: "0x55f0", Slices: ss}
-	}
-	return profiletest.Timeline{Argv0: "python3", Seconds: 2, Allowed: 2, Others: 1, Threads: []profiletest.ThreadLine{line(11, 0), line(12, 0.003)}}
+	return busyTurns(0.006, profile.Slice{Start: 0, End: 0.003, Ended: p}, profile.Slice{CPU: 1, Start: 0.0031, End: 0.00315, Ended: b})
 }
 
 // TestTurnsOnABusyMachine checks the turns of threads under one lock that

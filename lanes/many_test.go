@@ -166,8 +166,9 @@ func TestSampledPaintWorkIsBounded(t *testing.T) {
 		for span := length; span >= l.MinWindow(); span /= 2 {
 			mid := from + length/2
 			l.Paint(dst, mid-span/2, mid+span/2)
-			perPixel := int(span/l.interval)/w + 2 // and the two it shares with its neighbours
-			if most := samplePaintBound(w, l.Len(), perPixel) + w*(l.Len()+3); l.visits > most { // and the samples' states, zoomed in
+			perPixel := int(span/l.interval)/w + 2                         // and the two it shares with its neighbours
+			most := samplePaintBound(w, l.Len(), perPixel) + w*(l.Len()+3) // and the samples' states, zoomed in
+			if l.visits > most {
 				t.Errorf("%s: painting %g s visited %d; want at most %d", run.name, span, l.visits, most)
 			}
 			if span == length && l.visits > run.samples/4 {
