@@ -140,3 +140,24 @@ func TestKept(t *testing.T) {
 		t.Errorf("Kept = %+v, %v; want %+v", kept, ok, f)
 	}
 }
+
+// BenchmarkOf judges an hour of samples of 4 threads (36,000 frames) and
+// a GIL-bound run with profile.MaxSlices slices.
+func BenchmarkOf(b *testing.B) {
+	long := profile.MaxSlices * 0.003 / 2 // 3 ms slices, two threads
+	gil := profiletest.Timeline{Argv0: "python3", Seconds: long, Allowed: 2, Threads: []profiletest.ThreadLine{
+		{PID: 10, TID: 11, Wait: "futex", Lock: "0x55aa", Slices: profiletest.Slices(10, 11, 0, 0, long, 0.003, 0.003, profile.SliceBlocked)},
+		{PID: 10, TID: 12, Wait: "futex", Lock: "0x55aa", Slices: profiletest.Slices(10, 12, 1, 0.003, long, 0.003, 0.003, profile.SliceBlocked)},
+	}}
+	for _, run := range []struct {
+		name string
+		p    *profile.Profile
+	}{{"an hour of samples", profiletest.OneHour(4)}, {"max slices", gil.Exact()}} {
+		b.Run(run.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Of(run.p)
+			}
+		})
+	}
+}

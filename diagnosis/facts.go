@@ -345,7 +345,12 @@ func handOvers(r *run, tids []int, from, to float64) (handed, changes int) {
 		profile.Slice
 		waited bool // its thread was blocked, or new, before it
 	}
-	var ss []long
+	n := 0
+	for _, tid := range tids {
+		lo, hi := sliceRange(r.own[tid], from, to)
+		n += hi - lo
+	}
+	ss := make([]long, 0, n)
 	for _, tid := range tids {
 		own := r.own[tid]
 		lo, hi := sliceRange(own, from, to)

@@ -77,7 +77,8 @@ func read(p *profile.Profile) *run {
 	r.reckonQueued()
 	r.timeline = len(p.Slices) > 0
 	r.since = r.from
-	for _, own := range threadSlices(p.Slices) {
+	byThread := threadSlices(p.Slices)
+	for _, own := range byThread {
 		r.own[own[0].TID] = own
 		r.pidOf[own[0].TID] = own[0].PID
 		for _, s := range own {
@@ -87,10 +88,16 @@ func read(p *profile.Profile) *run {
 			r.since = max(r.since, own[0].Start)
 		}
 	}
-	for _, st := range Stretches(p) {
-		r.off[st.TID] = append(r.off[st.TID], st)
-	}
 	r.waits = blockedSamples(p)
+	stretches := stretchesOf(p, byThread, r.waits)
+	for lo := 0; lo < len(stretches); { // each thread's are together, in time order
+		hi := lo + 1
+		for hi < len(stretches) && stretches[hi].TID == stretches[lo].TID {
+			hi++
+		}
+		r.off[stretches[lo].TID] = stretches[lo:hi:hi]
+		lo = hi
+	}
 	r.workers = workersOf(p, r.own)
 	gil := !strings.HasSuffix(p.Machine.Python, "no GIL") // a free-threaded CPython has none
 	for _, t := range p.Threads {

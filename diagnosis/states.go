@@ -85,11 +85,16 @@ type Stretch struct {
 // again and again; WaitUnknown beyond. The subject's end is the profile's,
 // else its last frame's.
 func Stretches(p *profile.Profile) []Stretch {
-	waits := blockedSamples(p)
+	return stretchesOf(p, threadSlices(p.Slices), blockedSamples(p))
+}
+
+// stretchesOf is Stretches of p from its slices by thread (threadSlices)
+// and its samples that found threads blocked.
+func stretchesOf(p *profile.Profile, byThread [][]profile.Slice, waits waitSamples) []Stretch {
 	reach := interval(p)
 	_, end := life(p, reach)
-	var out []Stretch
-	for _, own := range threadSlices(p.Slices) {
+	out := make([]Stretch, 0, len(p.Slices))
+	for _, own := range byThread {
 		for i, s := range own {
 			to := end
 			if i+1 < len(own) {
@@ -117,7 +122,14 @@ func Stretches(p *profile.Profile) []Stretch {
 // threadSlices is ss by thread, each thread's in order of start, the
 // threads in order of id.
 func threadSlices(ss []profile.Slice) [][]profile.Slice {
-	by := map[int][]profile.Slice{}
+	counts := map[int]int{}
+	for _, s := range ss {
+		counts[s.TID]++
+	}
+	by := make(map[int][]profile.Slice, len(counts))
+	for tid, n := range counts {
+		by[tid] = make([]profile.Slice, 0, n)
+	}
 	for _, s := range ss {
 		by[s.TID] = append(by[s.TID], s)
 	}

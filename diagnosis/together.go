@@ -20,11 +20,18 @@ func Together(ss []profile.Slice, group func(profile.Slice) int, from, to float6
 		t     float64
 		delta int
 	}
-	byGroup := map[int][]profile.Slice{}
+	counts := map[int]int{}
+	for _, s := range ss {
+		counts[group(s)]++
+	}
+	byGroup := make(map[int][]profile.Slice, len(counts))
+	for g, n := range counts {
+		byGroup[g] = make([]profile.Slice, 0, n)
+	}
 	for _, s := range ss {
 		byGroup[group(s)] = append(byGroup[group(s)], s)
 	}
-	var edges []edge
+	edges := make([]edge, 0, 2*len(ss))
 	for _, own := range byGroup {
 		slices.SortFunc(own, func(a, b profile.Slice) int { return cmp.Compare(a.Start, b.Start) })
 		cur := own[0]
