@@ -1,6 +1,7 @@
 package runtext
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -306,5 +307,28 @@ func TestFilesWrittenBeforeTheEvidence(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestConcludedFindingsLoad checks that a concluded run's phases and
+// reasons are kept by its file: saved and loaded, it words the same.
+func TestConcludedFindingsLoad(t *testing.T) {
+	p := profiletest.Phased().Exact()
+	Conclude([]*profile.Profile{p})
+	var buf bytes.Buffer
+	if err := profile.Encode(&buf, []*profile.Profile{p}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := profile.Decode(&buf)
+	if err != nil {
+		t.Fatalf("Decode() = %v", err)
+	}
+	loaded := ps[0]
+	if len(loaded.Summary.Phases) != 3 || len(loaded.Summary.Reasons) != len(p.Summary.Reasons) {
+		t.Fatalf("loaded %d phases, %d reasons; want 3, %d", len(loaded.Summary.Phases), len(loaded.Summary.Reasons), len(p.Summary.Reasons))
+	}
+	loaded.Slices, loaded.Frames = nil, nil // the file's findings, not its evidence
+	if got, want := Why(loaded), Why(p); got != want {
+		t.Errorf("Why of the loaded run =\n%q; want\n%q", got, want)
 	}
 }
