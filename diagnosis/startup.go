@@ -16,7 +16,7 @@ import (
 //   - its main process is the one that lived longest (first to last
 //     sighting; on a tie, the one longer on a core);
 //   - the main process's work begins at its first busy stretch: the first
-//     of its slices from which it was on a core at least BusyShare of the
+//     of its slices from which it was on a core at least StartupBusyShare of the
 //     next sampling interval (without a switch timeline, the first
 //     interval whose samples say so);
 //   - its start-up processes are the other processes that ended by one
@@ -30,7 +30,7 @@ import (
 // work to its children; a program that only waits) has no start-up by this
 // rule: its wall is all work. Nor are a command's own imports start-up, for
 // nothing tells them from its work but task events.
-const BusyShare = 0.5
+const StartupBusyShare = 0.5
 
 // Startup is what a run's start-up was, measured: how long, and what took
 // the time. All times are seconds from the subject's start.
@@ -168,7 +168,7 @@ func startupProcesses(procs []profile.ProcessLife, main int, busy, interval, sta
 
 // busyFrom is when process pid's first busy stretch began, on the frames'
 // axis and not before start: the first of its slices from which it was on
-// a core at least BusyShare of the next interval, or without a switch
+// a core at least StartupBusyShare of the next interval, or without a switch
 // timeline the start of the first interval whose samples give it that
 // share. ok is false when it never was that busy.
 func busyFrom(p *profile.Profile, pid int, start float64) (at float64, ok bool) {
@@ -191,7 +191,7 @@ func busyFrom(p *profile.Profile, pid int, start float64) (at float64, ok bool) 
 				on += ts.CPU
 			}
 		}
-		if f.T > from && on >= BusyShare*(f.T-from) {
+		if f.T > from && on >= StartupBusyShare*(f.T-from) {
 			return from, true
 		}
 	}
@@ -199,7 +199,7 @@ func busyFrom(p *profile.Profile, pid int, start float64) (at float64, ok bool) 
 }
 
 // busySlices is busyFrom from the switch timeline: the first slice of
-// process pid from whose start its slices cover at least BusyShare of a
+// process pid from whose start its slices cover at least StartupBusyShare of a
 // window of one interval.
 func busySlices(all []profile.Slice, pid int, window float64) (float64, bool) {
 	var own []profile.Slice
@@ -224,7 +224,7 @@ func busySlices(all []profile.Slice, pid int, window float64) (float64, bool) {
 		for k := j - 1; k >= i && own[k].Start > end-longest; k-- {
 			past += max(0, own[k].End-end)
 		}
-		if on-past >= BusyShare*window {
+		if on-past >= StartupBusyShare*window {
 			return s.Start, true
 		}
 		on -= s.End - s.Start

@@ -22,7 +22,7 @@ func TestStartupOfACommand(t *testing.T) {
 		t.Error("the child that worked after the start-up is one of its processes")
 	}
 
-	if st := StartupOf(profiletest.Sleeper()); !near(st.S, 0.52) || len(st.Shim) != 0 {
+	if st := StartupOf(profiletest.SleepFirst()); !near(st.S, 0.52) || len(st.Shim) != 0 {
 		t.Errorf("a command that sleeps, then works: start-up %.3f s with %d start-up processes; want 0.520 s, none", st.S, len(st.Shim))
 	}
 

@@ -20,7 +20,7 @@ func TestStartupWords(t *testing.T) {
 			"Start-up took 0.50 s before the first task: a pyenv shim 0.24 s (4 processes: pyenv ×4), then the interpreter and its imports 0.16 s, then starting 2 worker processes 0.10 s."},
 		{"a command behind a shim", profiletest.Shimmed(),
 			"Start-up took 0.15 s: start-up processes 0.14 s (5 processes: bash ×5)."},
-		{"a command that sleeps first", profiletest.Sleeper(),
+		{"a command that sleeps first", profiletest.SleepFirst(),
 			"Start-up took 0.52 s: python3 (its main process) kept no core busy for 0.52 s."},
 		{"no start-up told apart", profiletest.Command("make", 1, 0.2), ""},
 	}

@@ -42,10 +42,10 @@ func Shimmed() *profile.Profile {
 	return p
 }
 
-// Sleeper is a python3 command that started at 0.3 s, sleeps after its
+// SleepFirst is a python3 command that started at 0.3 s, sleeps after its
 // interpreter's start (20 ms) and computes from 0.82 s to 1.3 s: a
 // start-up of 0.52 s.
-func Sleeper() *profile.Profile {
+func SleepFirst() *profile.Profile {
 	p := Command("python3", 1.0, 0.5)
 	p.Summary.SubjectStartS, p.Summary.SubjectEndS = 0.3, 1.3
 	on(p, 10, 0.30, 0.32)
