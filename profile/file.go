@@ -532,6 +532,11 @@ func (s *Summary) check() error {
 		nonNegative("throttled_s", s.ThrottledS)); err != nil {
 		return err
 	}
+	if s.Scaling != nil {
+		if err := s.Scaling.check(); err != nil {
+			return err
+		}
+	}
 	return s.checkFindings()
 }
 

@@ -19,14 +19,18 @@ import (
 func fixture() *Profile {
 	speedup, half := 1.5, 0.5
 	return &Profile{
-		Label:   "threads",
-		Spec:    spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: spec.Duration(100 * time.Millisecond), Latency: spec.Duration(50 * time.Millisecond), SwitchInterval: spec.Duration(5 * time.Millisecond)},
+		Label: "threads",
+		Spec: spec.Spec{Backend: spec.BackendGo, Workload: spec.CPU, Model: spec.Threads, Tasks: 4, Workers: 2, Size: 1, Interval: spec.Duration(100 * time.Millisecond), Latency: spec.Duration(50 * time.Millisecond), SwitchInterval: spec.Duration(5 * time.Millisecond),
+			Scale: spec.Scale{Sweep: "2026-11-29T12:00:00Z", Workers: 2}, Env: []string{"CORESCOPE_WORKERS=2"}},
 		Started: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC),
 		Machine: Machine{CPUModel: "Test CPU", LogicalCores: 2, PhysicalCores: 1, OS: "linux", GoVersion: "go1.26"},
 		Summary: Summary{WallS: 1, CPUS: 1, CoresUsed: 1, Speedup: &speedup, Verdict: "ok", SubjectStartS: 0.1, SubjectEndS: 1.1,
 			AllowedCores: 1, CPUQuotaCores: &half, CPUQuotaGroup: "/ci", QuotaPeriods: 9, ThrottledPeriods: 7, ThrottledS: 0.3,
 			Phases:  []Phase{{StartS: 0.1, EndS: 1.1, CoresUsed: 0.5, BusyThreads: 2, OnCoreS: 0.5, RunnableS: 0.4, BlockedS: 0.1, BlockedBy: map[string]float64{"lock": 0.1}}},
-			Reasons: []Reason{{Name: ReasonQuota, Phase: 0, Figures: map[string]float64{"throttled_periods": 7}, Evidence: "cgroup"}}},
+			Reasons: []Reason{{Name: ReasonQuota, Phase: 0, Figures: map[string]float64{"throttled_periods": 7}, Evidence: "cgroup"}},
+			Scaling: &Scaling{Point: ScalePoint{Workers: 2, Runs: 1, WallS: 1, Speedup: 1.5, Efficiency: 0.75, InFit: true, Bend: BendGIL},
+				Fit: &ScaleFit{Cores: 2, Points: 2, SerialFraction: 0.33, Sigma: 0.33, Kappa: &half, Band: "residuals",
+					Projection: []Projected{{Cores: 4, Speedup: 2, Low: 1.9, High: 2.1}}}}},
 		Frames: []Frame{
 			{T: 0.1, Busy: row(0.5, 1), SubjectBusy: row(0.1, 0.9), Threads: 3, Procs: 1, AllowedCores: 1, QuotaPeriods: 9, ThrottledPeriods: 7, ThrottledS: 0.3,
 				ThreadSamples: []ThreadSample{{PID: 10, TID: 11, CPU: 0.1, Core: 1, RunQS: 0.02, State: StateBlocked, Wait: "futex", Lock: "0x7f00"}}},
@@ -56,7 +60,7 @@ func TestRoundTrip(t *testing.T) {
 	if lines := bytes.Count(data, []byte("\n")); lines != 3+len(want) {
 		t.Errorf("file has %d lines; want 2 of header, one a profile and the end", lines)
 	}
-	for _, key := range []string{`"format": "corescope/v2"`, `"busy":"f/4="`, `"speedup":null`, `"wall_s"`, `"machine_busy_cores"`, `"latency":"50ms"`} {
+	for _, key := range []string{`"format": "corescope/v2"`, `"busy":"f/4="`, `"speedup":null`, `"wall_s"`, `"machine_busy_cores"`, `"latency":"50ms"`, `"serial_fraction":0.33`} {
 		if !bytes.Contains(data, []byte(key)) {
 			t.Errorf("file lacks %s", key)
 		}
@@ -144,6 +148,18 @@ func TestDecodeRefuses(t *testing.T) {
 		{"a frame of more cores than a machine has", cmd(`"frames": [{"t_s": 0.1, "busy": "` + strings.Repeat("AAAA", 21846) + `"}]`),
 			"frame 1 has 65538 cores; one machine has at most 65536"},
 		{"negative slices dropped", cmd(`"slices_dropped": -1`), "slices_dropped: -1 is not allowed; use 0 or more"},
+		{"a sweep's run of no sweep", cmd(`"spec": {"backend": "command", "command": ["true"], "scale": {"workers": 4}}`),
+			`spec: scale.sweep: "" is not allowed; name the sweep`},
+		{"a point of negative speedup", cmd(`"summary": {"scaling": {"point": {"workers": 2, "speedup": -1}}}`),
+			"summary: scaling.point.speedup: -1 is not allowed"},
+		{"a point of 2000 workers", cmd(`"summary": {"scaling": {"point": {"workers": 2000}}}`),
+			"summary: scaling.point.workers: 2000 is not allowed; use 0..1024"},
+		{"a fit's negative serial fraction", cmd(`"summary": {"scaling": {"point": {"workers": 1}, "fit": {"serial_fraction": -0.1}}}`),
+			"summary: scaling.fit.serial_fraction: -0.1 is not allowed"},
+		{"a fit's band of guesses", cmd(`"summary": {"scaling": {"point": {"workers": 1}, "fit": {"band": "guess"}}}`),
+			`summary: scaling.fit.band: "guess" is not allowed; use "repeats", "residuals" or leave it out`},
+		{"a projection of negative speedup", cmd(`"summary": {"scaling": {"point": {"workers": 1}, "fit": {"projection": [{"cores": 8, "speedup": 3, "low": -1, "high": 4}]}}}`),
+			"summary: scaling.fit.projection[0].low: -1 is not allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -248,6 +248,9 @@ type Summary struct {
 	// set where the run is concluded (runtext.Conclude), like Verdict.
 	Phases  []Phase  `json:"phases,omitempty"`
 	Reasons []Reason `json:"reasons,omitempty"`
+	// Scaling is the run's place in its sweep's fitted law, set where a
+	// sweep's runs are concluded; nil for a run of no sweep.
+	Scaling *Scaling `json:"scaling,omitempty"`
 	// Verdict is the run's one sentence, worded from its findings when it
 	// was concluded beside the runs it was recorded with (see
 	// runtext.Conclude, which sets Speedup too); a file keeps it as written.

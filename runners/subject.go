@@ -29,7 +29,8 @@ func (s *Subject) Close() error {
 // started here when the workload needs it. A BackendCommand
 // spec runs its command directly, without a shell, once LookPath finds it.
 // A command or interpreter found through the login shell's PATH runs with
-// that PATH too, as it would from the user's terminal.
+// that PATH too, as it would from the user's terminal. Every subject gets
+// spec.Env in its environment.
 func Prepare(sp spec.Spec, self string) (*Subject, error) {
 	if err := sp.Validate(); err != nil {
 		return nil, err
@@ -43,7 +44,7 @@ func Prepare(sp spec.Spec, self string) (*Subject, error) {
 		case err != nil:
 			return nil, fmt.Errorf("command: %q cannot be run: %w", sp.Command[0], errors.Unwrap(err))
 		}
-		return &Subject{Argv: append([]string{path}, sp.Command[1:]...), Env: loginPATHEnv(path)}, nil
+		return &Subject{Argv: append([]string{path}, sp.Command[1:]...), Env: append(loginPATHEnv(path), sp.Env...)}, nil
 	}
 	var dir string
 	switch {
@@ -69,5 +70,6 @@ func Prepare(sp spec.Spec, self string) (*Subject, error) {
 	} else {
 		s.Argv = append([]string{self, "worker"}, workerArgv(sp, siteURL)...)
 	}
+	s.Env = append(s.Env, sp.Env...)
 	return s, nil
 }

@@ -151,6 +151,12 @@ type Spec struct {
 	// Baseline, when set, is the label of the run this one's speedup is
 	// measured against (compare --baseline); empty means the sequential run.
 	Baseline string `json:"baseline,omitempty"`
+	// Scale places the run in a sweep of worker counts (corescope scale);
+	// zero for a run of no sweep.
+	Scale Scale `json:"scale,omitzero"`
+	// Env is extra environment the subject runs with, NAME=value each: a
+	// sweep tells a command its worker count so.
+	Env []string `json:"env,omitempty"`
 }
 
 // DefaultWorkers is the pool size a model uses for a workload when
@@ -309,6 +315,9 @@ func CheckSize(v float64) error {
 // bad one. It fills in nothing: a zero field is an error here (see Resolve).
 func (s Spec) Validate() error {
 	if err := CheckDuration("interval", s.Interval); err != nil {
+		return err
+	}
+	if err := s.checkScale(); err != nil {
 		return err
 	}
 	switch s.Backend {

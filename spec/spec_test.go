@@ -35,6 +35,13 @@ func TestValidate(t *testing.T) {
 		{"python processes, no start method", func(s *Spec) { s.Backend, s.Python, s.Model = BackendPython, "python3", Processes }, "start-method", "fork, spawn, forkserver"},
 		{"start method on threads", func(s *Spec) { s.Backend, s.Python, s.StartMethod = BackendPython, "python3", "fork" }, "start-method", "processes model only"},
 		{"start method on go", func(s *Spec) { s.StartMethod = "spawn" }, "start-method", "processes model only"},
+		{"a sweep without a name", func(s *Spec) { s.Scale = Scale{Workers: 2} }, "scale.sweep", "name the sweep"},
+		{"a sweep's 0 workers", func(s *Spec) { s.Scale = Scale{Sweep: "s", Workers: 0} }, "scale.workers", "1..1024"},
+		{"a command's sweep of 2000 workers", func(s *Spec) {
+			s.Backend, s.Command, s.Scale = BackendCommand, []string{"true"}, Scale{Sweep: "s", Workers: 2000}
+		}, "scale.workers", "1..1024"},
+		{"environment without a name", func(s *Spec) { s.Env = []string{"=4"} }, "env", "NAME=value"},
+		{"environment without a value", func(s *Spec) { s.Env = []string{"WORKERS"} }, "env", "NAME=value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
