@@ -7,16 +7,18 @@ import (
 
 	"corescope/diagnosis"
 	"corescope/profile"
+	"corescope/scaling"
 )
 
 // Conclude sets what runs ps, shown side by side, conclude: each run's
 // speedup against its baseline among them (diagnosis.Speedups), a name for
 // a watch of nodes (the recorder leaves it unnamed), what became of a
 // failed run's processes, added to its Error, its phases and reasons
-// (diagnosis.Of), and its verdict (Verdict), which its file keeps. The CLI
-// and the window call it wherever the recorder hands them runs, before
-// they show or save them, and again as a group of runs grows; a profile
-// loaded from a file keeps what was concluded when it was recorded.
+// (diagnosis.Of), its verdict (Verdict), which its file keeps, and for a
+// sweep's runs their point and the sweep's fitted law (scaling.Conclude).
+// The CLI and the window call it wherever the recorder hands them runs,
+// before they show or save them, and again as a group of runs grows; a
+// profile loaded from a file keeps what was concluded when it was recorded.
 func Conclude(ps []*profile.Profile) {
 	diagnosis.Speedups(ps)
 	for _, p := range ps {
@@ -30,6 +32,7 @@ func Conclude(ps []*profile.Profile) {
 		p.Summary.Phases, p.Summary.Reasons = f.Phases, f.Reasons
 		p.Summary.Verdict = verdict(p, f)
 	}
+	scaling.Conclude(ps) // after the reasons, which say what held each point
 }
 
 // Verdict says in one sentence what run p's evidence shows (diagnosis.Of):

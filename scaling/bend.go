@@ -1,0 +1,85 @@
+package scaling
+
+import (
+	"corescope/diagnosis"
+	"corescope/profile"
+	"corescope/spec"
+)
+
+// held is the efficiency under which a point is held below the ideal
+// enough to ask why: 10% short of n times the 1-worker speed.
+const held = 0.9
+
+// startupShare is the share of a run its serial start-up must take to be
+// named as what bent its point: Amdahl's serial part.
+const startupShare = 0.1
+
+// bendOf is what held point pt, of run p (its representative), below the
+// ideal, and the figures that show it; "" when it was not held. The
+// causes are tried from the most certain (a limit the kernel set, a
+// lock that lets one worker run) to the least (the law's overheads), so a
+// point is named for what explains most of it: a quota or an affinity,
+// a GIL or another one-at-a-time model, fewer tasks than workers, more
+// workers than cores (limit), other programs, a serial start-up,
+// waiting. The reasons come from the run's evidence (evidence).
+func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[string]float64) {
+	n := float64(pt.Workers)
+	if pt.Workers <= 1 || pt.Speedup <= 0 || pt.Efficiency >= held {
+		return "", nil
+	}
+	s, f := p.Summary, diagnosis.Of(p)
+	ev := evidence(p, f)
+	used := f.Used
+	switch {
+	case s.CPUQuotaCores != nil && *s.CPUQuotaCores < n:
+		return profile.BendQuota, map[string]float64{"quota_cores": *s.CPUQuotaCores, "cores_used": used}
+	case s.AllowedCores > 0 && float64(s.AllowedCores) < n && s.AllowedCores < p.Machine.LogicalCores:
+		return profile.BendAffinity, map[string]float64{"allowed_cores": float64(s.AllowedCores), "cores_used": used}
+	case ev[profile.ReasonGIL]:
+		return profile.BendGIL, map[string]float64{"cores_used": used}
+	case ev[profile.ReasonTookTurns] || ev[profile.ReasonOneThread]:
+		return profile.BendOneCore, map[string]float64{"cores_used": used}
+	case p.Spec.Backend.Builtin() && p.Spec.Tasks < pt.Workers:
+		return profile.BendTasks, map[string]float64{"tasks": float64(p.Spec.Tasks)}
+	case pt.Workers > limit:
+		return profile.BendPastCores, map[string]float64{"cores": float64(limit), "cores_used": used}
+	case f.Competed || ev[profile.ReasonSqueezed]:
+		return profile.BendCompeted, map[string]float64{"others_busy_cores": s.OthersBusyCores, "cores_used": used}
+	case s.WallS > 0 && s.StartupS >= startupShare*s.WallS:
+		return profile.BendStartup, map[string]float64{"startup_s": s.StartupS, "share": profile.Round(s.StartupS/s.WallS, 1e3)}
+	case ev[profile.ReasonWaiting]:
+		return profile.BendWaiting, map[string]float64{"cores_used": used}
+	}
+	return profile.BendOverhead, map[string]float64{"cores_used": used}
+}
+
+// evidence is the set of reasons run p used the cores it did: the reasons
+// its summary keeps, from the kernel's evidence (profile.Reason, set where
+// runs are concluded), and, for a run without them (a file from before
+// them), the same read from its findings' case. This is the one place the
+// sweep reads a run's reasons.
+func evidence(p *profile.Profile, f diagnosis.Findings) map[string]bool {
+	ev := map[string]bool{}
+	for _, r := range p.Summary.Reasons {
+		ev[r.Name] = true
+	}
+	if len(ev) > 0 {
+		return ev
+	}
+	switch f.Case {
+	case diagnosis.GILBound, diagnosis.HeldByGIL:
+		ev[profile.ReasonGIL] = true
+	case diagnosis.OneTaskAtATime, diagnosis.EventLoop, diagnosis.HeldByLock, diagnosis.ThreadsWithoutGIL:
+		ev[profile.ReasonTookTurns] = true
+	case diagnosis.OneCore:
+		ev[profile.ReasonOneThread] = f.BusyThreads == 1 // several processes at one core's worth: nothing says why
+	case diagnosis.StarvedByOthers, diagnosis.StarvedOnBusyMachine, diagnosis.WaitingOrSqueezed, diagnosis.CrowdedUnknown, diagnosis.CrowdedTogether:
+		ev[profile.ReasonSqueezed] = true
+	case diagnosis.WaitingOnIO, diagnosis.WaitingOrIdle:
+		ev[profile.ReasonWaiting] = true
+	}
+	if p.Spec.Backend.Builtin() && p.Spec.Model == spec.Threads && !f.FreeThreaded && f.Used <= 1.15 {
+		ev[profile.ReasonGIL] = true // the threads model shares a GIL: one core's worth, whatever other programs did
+	}
+	return ev
+}
