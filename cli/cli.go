@@ -23,6 +23,7 @@ import (
 	"corescope/report"
 	"corescope/runners"
 	"corescope/runtext"
+	"corescope/scaling"
 	"corescope/spec"
 )
 
@@ -52,6 +53,8 @@ Usage:
                                      run your own commands one after another and print the same table
   corescope record [flags] [--node HOST:PORT]... -- CMD [ARGS...]
                                      profile any command (run directly, no shell), with other nodes' cores beside
+  corescope scale [--model M | --cmd 'CMD {workers}'] [--workers 1,2,4] [--weak]
+                                     run the same work at several worker counts, fit the scaling laws, project to more cores
   corescope watch --node HOST:PORT [--node HOST:PORT]... [--duration D]
                                      watch machines' cores through their node_exporter, until Ctrl-C
   corescope report FILE.json... [--png OUT.png] [--html OUT.html]
@@ -83,6 +86,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdReport(rest, stdout, stderr)
 	case "watch":
 		err = cmdWatch(rest, stdout, stderr)
+	case "scale":
+		err = cmdScale(rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "corescope: unknown command %q\n\n%s", cmd, usageText)
 		return ExitUsage
@@ -209,31 +214,46 @@ func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func (f *specFlags) register(fs *flag.FlagSet, cmd string) {
-	fs.StringVar(&f.in.Interval, "interval", spec.DefaultInterval.String(),
-		fmt.Sprintf("sampling interval (%v..%v)", spec.MinInterval, spec.MaxInterval))
+	registerInput(fs, &f.in, cmd)
 	f.registerRuns(fs, cmd)
-	if cmd == "record" {
-		return
-	}
-	fs.StringVar(&f.in.Backend, "backend", string(spec.BackendGo), "what runs the models: go (built in) or python (CPython scripts on --python)")
-	fs.Var((*listFlag)(&f.in.Pythons), "python", "python backend: the interpreter `PATH` (default: python3 in PATH, then /usr/bin, /usr/local/bin); "+
-		"give it several times to compare interpreters")
-	fs.StringVar(&f.in.Workload, "workload", string(spec.CPU), "what each task does: "+spec.Names(spec.Workloads))
-	if cmd == "run" {
-		fs.StringVar(&f.in.Models, "model", string(spec.Sequential), "how tasks run: "+spec.Names(spec.Models))
-	} else {
-		fs.StringVar(&f.in.Models, "models", "", "comma-separated models to compare (default: all of "+spec.Names(spec.Models)+"; python: all but goroutines)")
+	if cmd == "compare" {
 		fs.Var(&f.cmds, "cmd", "a command `LINE` to run (split like a shell, run without one); give it once per command to compare them instead of the models")
 		fs.Var(&f.labels, "label", "the `NAME` of each --cmd run, in order (default: its script's file name)")
 		fs.StringVar(&f.in.Baseline, "baseline", "", "the `LABEL` of the run speedups are measured against (default: sequential, or the first --cmd)")
 	}
-	fs.StringVar(&f.in.Tasks, "tasks", strconv.Itoa(spec.DefaultTasks), fmt.Sprintf("number of tasks (1..%d)", spec.MaxTasks))
-	fs.StringVar(&f.in.Workers, "workers", "0", fmt.Sprintf("pool size (1..%d); 0 = the model's default: threads %d, processes one per core, "+
-		"goroutines one per core for cpu and one per task otherwise, async one per task", spec.MaxWorkers, spec.DefaultThreadPool))
-	fs.StringVar(&f.in.Size, "size", strconv.FormatFloat(spec.DefaultSize, 'g', -1, 64), "factor on each task's CPU work (a positive number up to 1000)")
-	fs.StringVar(&f.in.Latency, "latency", spec.DefaultLatency.String(), "I/O latency of each request to the loopback site")
-	fs.StringVar(&f.in.SwitchInterval, "switch-interval", "", "threads: how long a thread may hold the GIL while another waits (default "+spec.DefaultSwitch.String()+")")
-	fs.StringVar(&f.in.StartMethod, "start-method", "", "python processes: how workers start: "+strings.Join(spec.StartMethods, ", ")+
+}
+
+// registerInput defines the flags that shape cmd's runs into in: the
+// sampling interval for all, and for the models' commands (run, compare,
+// scale) the backend, workload, model or models, tasks, workers (scale
+// defines its own list), size, latency and the Python settings.
+func registerInput(fs *flag.FlagSet, in *runners.Input, cmd string) {
+	fs.StringVar(&in.Interval, "interval", spec.DefaultInterval.String(),
+		fmt.Sprintf("sampling interval (%v..%v)", spec.MinInterval, spec.MaxInterval))
+	if cmd == "record" {
+		return
+	}
+	fs.StringVar(&in.Backend, "backend", string(spec.BackendGo), "what runs the models: go (built in) or python (CPython scripts on --python)")
+	fs.Var((*listFlag)(&in.Pythons), "python", "python backend: the interpreter `PATH` (default: python3 in PATH, then /usr/bin, /usr/local/bin); "+
+		"give it several times to compare interpreters")
+	fs.StringVar(&in.Workload, "workload", string(spec.CPU), "what each task does: "+spec.Names(spec.Workloads))
+	switch cmd {
+	case "run":
+		fs.StringVar(&in.Models, "model", string(spec.Sequential), "how tasks run: "+spec.Names(spec.Models))
+	case "scale":
+		fs.StringVar(&in.Models, "model", string(spec.Processes), "the model to sweep: threads, async, processes or goroutines")
+	default:
+		fs.StringVar(&in.Models, "models", "", "comma-separated models to compare (default: all of "+spec.Names(spec.Models)+"; python: all but goroutines)")
+	}
+	fs.StringVar(&in.Tasks, "tasks", strconv.Itoa(spec.DefaultTasks), fmt.Sprintf("number of tasks (1..%d)", spec.MaxTasks))
+	if cmd != "scale" {
+		fs.StringVar(&in.Workers, "workers", "0", fmt.Sprintf("pool size (1..%d); 0 = the model's default: threads %d, processes one per core, "+
+			"goroutines one per core for cpu and one per task otherwise, async one per task", spec.MaxWorkers, spec.DefaultThreadPool))
+	}
+	fs.StringVar(&in.Size, "size", strconv.FormatFloat(spec.DefaultSize, 'g', -1, 64), "factor on each task's CPU work (a positive number up to 1000)")
+	fs.StringVar(&in.Latency, "latency", spec.DefaultLatency.String(), "I/O latency of each request to the loopback site")
+	fs.StringVar(&in.SwitchInterval, "switch-interval", "", "threads: how long a thread may hold the GIL while another waits (default "+spec.DefaultSwitch.String()+")")
+	fs.StringVar(&in.StartMethod, "start-method", "", "python processes: how workers start: "+strings.Join(spec.StartMethods, ", ")+
 		" (default "+spec.DefaultStartMethod()+")")
 }
 
@@ -490,6 +510,10 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	printTable(stdout, runs)
+	if len(scaling.Sweeps(runs)) > 0 {
+		fmt.Fprintln(stdout)
+		printSweeps(stdout, runs)
+	}
 	for _, p := range runs {
 		if len(p.Nodes) > 0 {
 			printf(stdout, "\n%s, recorded beside other nodes:\n", runtext.Label(p))

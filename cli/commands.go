@@ -40,6 +40,7 @@ func Commands() []Command {
 		record("run", NoArgs),
 		record("compare", NoArgs),
 		record("record", CommandArgs),
+		{"scale", scaleSynopsis, scaleFlags(io.Discard, new(scaleInput), new(outputs)), NoArgs},
 		{"watch", watchSynopsis, watchFlags(io.Discard, new(listFlag), new(string), new(string), new(outputs)), NoArgs},
 		{"report", reportSynopsis, reportFlags(io.Discard, new(outputs), new(nodes.HistoryQuery), new(historyWindow)), ProfileArgs},
 		{"models", modelsSynopsis, newFlagSet("corescope models", modelsSynopsis, io.Discard), NoArgs},

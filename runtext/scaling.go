@@ -10,14 +10,15 @@ import (
 )
 
 // ScaleHeads head a sweep's table (see ScaleCells).
-var ScaleHeads = []string{"workers", "runs", "wall", "spread", "speedup", "efficiency", "fit", "why it is below the ideal"}
+var ScaleHeads = []string{"workers", "runs", "wall", "spread", "speedup", "efficiency", "fit", "held by"}
 
 // ScaleCells are point pt's row in its sweep's table: its worker count,
 // runs, median wall time and spread, speedup (± its spread) and
-// efficiency, whether the law was fitted to it (and why not), and what
-// held it below the ideal. "-" where a figure was not measured.
+// efficiency, whether the law was fitted to it (and why not), and in a
+// word what held it below the ideal (Bend says it in full). "-" where a
+// figure was not measured.
 func ScaleCells(pt profile.ScalePoint) []string {
-	cells := []string{fmt.Sprint(pt.Workers), fmt.Sprint(pt.Runs), "-", "-", "-", "-", FitMark(pt), OrDash(Bend(pt))}
+	cells := []string{fmt.Sprint(pt.Workers), fmt.Sprint(pt.Runs), "-", "-", "-", "-", FitMark(pt), OrDash(bendWords[pt.Bend])}
 	if pt.Runs > 0 {
 		cells[2], cells[3] = Seconds(pt.WallS), "± "+Seconds(pt.WallSpreadS)
 	}
@@ -48,6 +49,13 @@ func FitMark(pt profile.ScalePoint) string {
 		return "competed: left out"
 	}
 	return "left out"
+}
+
+// bendWords name each bend in a table's cell.
+var bendWords = map[string]string{
+	profile.BendQuota: "a CPU quota", profile.BendAffinity: "its affinity", profile.BendGIL: "the GIL", profile.BendOneCore: "one at a time",
+	profile.BendTasks: "too few tasks", profile.BendPastCores: "past the cores", profile.BendCompeted: "other programs",
+	profile.BendStartup: "serial start-up", profile.BendWaiting: "waiting", profile.BendOverhead: "overheads",
 }
 
 // Bend says what held point pt below the ideal, from its runs' own
@@ -141,14 +149,19 @@ func FitNote(sw *scaling.Sweep) string {
 	if f == nil {
 		return ""
 	}
-	note := fmt.Sprintf("fitted to %s within %s; misfit (RMSE) %.3f", Count(f.Points, "worker count"), Count(f.Cores, "core"), f.USLRMSE)
+	note := fmt.Sprintf("fitted to %s within %s", Count(f.Points, "worker count"), Count(f.Cores, "core"))
+	if coefficients := 1 + boolInt(f.Kappa != nil); f.Points-1 > coefficients {
+		note += fmt.Sprintf("; misfit (RMSE) %.3f", f.USLRMSE)
+	} else {
+		note += ", exactly through them: no point to spare measures the misfit"
+	}
 	switch f.Band {
 	case scaling.BandRepeats:
 		note += "; ± is one standard error, from the repeats' spread"
 	case scaling.BandResiduals:
 		note += "; ± is one standard error, from the points' scatter about the law"
 	default:
-		note += "; no ± : one run a count and no point to spare measure nothing of the error"
+		note += "; no ±: with one run a count, nothing measures the error"
 	}
 	var past, competed []string
 	for _, pt := range sw.Points {
@@ -167,6 +180,14 @@ func FitNote(sw *scaling.Sweep) string {
 		note += fmt.Sprintf("; left out as other programs competed: %s workers", strings.Join(competed, ", "))
 	}
 	return note
+}
+
+// boolInt is 1 for true, 0 for false.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // noFit says why a sweep has no fitted law.

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"cmp"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"corescope/profile"
+	"corescope/scaling"
+)
+
+func TestScaleUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scale", "--workers", "2,4"}, "workers: \"2,4\" is not allowed; give 1 among them"},
+		{[]string{"scale", "--workers", "1,1"}, "1 is given twice"},
+		{[]string{"scale", "--model", "sequential", "--workers", "1,2"}, "sequential has one worker"},
+		{[]string{"scale", "--model", "fibers"}, `model: "fibers" is not allowed`},
+		{[]string{"scale", "--label", "x"}, "--label names the --cmd runs; give a --cmd"},
+		{[]string{"scale", "--cmd", "no-such-program-corescope {workers}"}, `"no-such-program-corescope"`},
+		{[]string{"scale", "--python", "/usr/bin/python3"}, "add --backend python"},
+		{[]string{"scale", "--weak", "--tasks", "60000", "--workers", "1,2"}, "tasks: 60000 × 2 workers is not allowed"},
+		{[]string{"scale", "--json", filepath.Join(dir, "missing", "s.json")}, "--json: cannot write"},
+		{[]string{"scale", "extra"}, `unexpected argument "extra"`},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := cli(tt.args...)
+			if code != ExitUsage || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, ExitUsage, tt.want)
+			}
+		})
+	}
+}
+
+// sweepOf runs corescope scale with args, checks it ended well and
+// printed its table and fit, and returns the sweep it saved.
+func sweepOf(t *testing.T, args ...string) *scaling.Sweep {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sweep.json")
+	code, stdout, stderr := cli(append(append([]string{"scale"}, args...), "--json", path)...)
+	t.Logf("corescope scale %s:\n%s%s", strings.Join(args, " "), stdout, stderr)
+	if code != ExitOK {
+		t.Fatalf("exit code %d; stderr %q", code, stderr)
+	}
+	for _, want := range []string{"workers  runs  wall", "serial fraction", "USL: σ"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+	ps, err := profile.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sws := scaling.Sweeps(ps)
+	if len(sws) != 1 {
+		t.Fatalf("%d sweeps in the file; want 1", len(sws))
+	}
+	return sws[0]
+}
+
+// load is what a point's run measured beside it: the cores' worth of CPU
+// the subject got (over its tasks where it reported them) and the cores
+// other programs kept busy meanwhile.
+type load struct{ used, others float64 }
+
+func loadOf(sw *scaling.Sweep, i int) load {
+	var l load
+	for _, p := range sw.Runs[i] {
+		l.used += cmp.Or(p.Summary.TasksCoresUsed, p.Summary.CoresUsed)
+		l.others += p.Summary.OthersBusyCores
+	}
+	k := float64(len(sw.Runs[i]))
+	return load{l.used / k, l.others / k}
+}
+
+// TestScaleGoProcesses sweeps the Go processes model over 1, 2 and 4
+// workers on this machine's cores and checks the curve's shape, with
+// margins sized to the load each run measured beside it rather than wall
+// times: the same work took the cores the scheduler gave it, so each
+// speedup must follow the cores' worth of CPU its runs got (within 30%);
+// 2 workers got more of it than 1 unless other programs took the room
+// (their busy cores rose by as much); past the cores no run got more than
+// the cores, and the point is said to be squeezed.
+func TestScaleGoProcesses(t *testing.T) {
+	sw := sweepOf(t, "--model", "processes", "--tasks", "8", "--size", "0.3", "--workers", "1,2,4", "--interval", "50ms")
+	if len(sw.Points) != 3 || sw.Fit == nil {
+		t.Fatalf("points %+v, fit %+v; want 3 points and a fit", sw.Points, sw.Fit)
+	}
+	cores := sw.Fit.Cores
+	one := loadOf(sw, 0)
+	for i, pt := range sw.Points[1:] {
+		l := loadOf(sw, i+1)
+		t.Logf("%d workers: speedup %.2f, %.2f cores' worth (1 worker %.2f), others %.2f (1 worker %.2f)", pt.Workers, pt.Speedup, l.used, one.used, l.others, one.others)
+		if want := l.used / one.used; pt.Speedup < want/1.3 || pt.Speedup > want*1.3 {
+			t.Errorf("%d workers: speedup %.2f; want it within 30%% of the cores' worth it got over 1 worker's, %.2f", pt.Workers, pt.Speedup, want)
+		}
+		if l.used > float64(cores)+0.15 {
+			t.Errorf("%d workers: %.2f cores' worth on %d cores", pt.Workers, l.used, cores)
+		}
+	}
+	if two := loadOf(sw, 1); two.used < 1.2*one.used && two.others < one.others+0.3 {
+		t.Errorf("2 processes got %.2f cores' worth, 1 got %.2f, though other programs took no more room (%.2f, then %.2f): the curve did not rise",
+			two.used, one.used, one.others, two.others)
+	}
+	if cores == 2 {
+		if four := sw.Points[2]; !four.PastCores || four.InFit || four.Bend != profile.BendPastCores {
+			t.Errorf("4 processes on 2 cores: %+v; want past the cores, not fitted, squeezed", four)
+		}
+	}
+}
+
+// TestScaleCPythonThreads sweeps CPython's threads model: the GIL holds
+// every count to one core's worth (load only lowers it), each speedup
+// follows the cores' worth its runs got (within 30%), so the curve stays
+// flat wherever other programs left the room to rise; every point above 1
+// worker is said to be held by the GIL.
+func TestScaleCPythonThreads(t *testing.T) {
+	py := python3(t)
+	sw := sweepOf(t, "--backend", "python", "--python", py, "--model", "threads", "--tasks", "4", "--size", "0.3", "--workers", "1,2,4", "--interval", "50ms")
+	one := loadOf(sw, 0)
+	for i, pt := range sw.Points {
+		l := loadOf(sw, i)
+		t.Logf("%d threads: speedup %.2f, %.2f cores' worth, others %.2f", pt.Workers, pt.Speedup, l.used, l.others)
+		if l.used > 1.15 {
+			t.Errorf("%d threads got %.2f cores' worth under one GIL", pt.Workers, l.used)
+		}
+		if i == 0 {
+			continue
+		}
+		if want := l.used / one.used; pt.Speedup > want*1.3 {
+			t.Errorf("%d threads: speedup %.2f; want at most 30%% over the cores' worth it got over 1 thread's, %.2f", pt.Workers, pt.Speedup, want)
+		}
+		if pt.Bend != profile.BendGIL {
+			t.Errorf("%d threads: held by %q; want the GIL", pt.Workers, pt.Bend)
+		}
+	}
+}
