@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"corescope/runners"
@@ -12,9 +13,13 @@ import (
 const cliEnv = "CORESCOPE_TEST_CLI"
 
 // TestMain lets the test binary act as corescope's worker, as the real
-// binary does, and as the CLI when cliEnv is set.
+// binary does, as the CLI when cliEnv is set, and as a subject of Amdahl's
+// law when amdahlEnv is (and it is not run as the tests).
 func TestMain(m *testing.M) {
 	runners.ExitIfWorker()
+	if os.Getenv(amdahlEnv) != "" && len(os.Args) > 1 && !strings.HasPrefix(os.Args[1], "-test.") {
+		os.Exit(amdahlSubject(os.Args[1:]))
+	}
 	if os.Getenv(cliEnv) != "" {
 		os.Exit(Run(os.Args[1:], os.Stdout, os.Stderr))
 	}

@@ -2,12 +2,19 @@ package cli
 
 import (
 	"cmp"
+	"fmt"
+	"math"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"corescope/profile"
 	"corescope/scaling"
+	"corescope/spec"
 )
 
 func TestScaleUsageErrors(t *testing.T) {
@@ -137,5 +144,78 @@ func TestScaleCPythonThreads(t *testing.T) {
 		if pt.Bend != profile.BendGIL {
 			t.Errorf("%d threads: held by %q; want the GIL", pt.Workers, pt.Bend)
 		}
+	}
+}
+
+// amdahlEnv makes the test binary a subject of Amdahl's law (see
+// amdahlSubject) instead of running the tests.
+const amdahlEnv = "CORESCOPE_TEST_AMDAHL"
+
+// amdahlSubject sleeps a serial part, then runs a pool of as many
+// goroutines as CORESCOPE_WORKERS says (args: the same count, the serial
+// seconds, and each task's), 8 tasks each a sleep, reporting each task's
+// start and end: Amdahl's law exactly, whatever load other programs make,
+// since no part of it needs a core for more than a few milliseconds.
+func amdahlSubject(args []string) int {
+	workers, err := strconv.Atoi(os.Getenv(spec.WorkersVariable))
+	if err != nil || len(args) != 3 || args[0] != strconv.Itoa(workers) {
+		fmt.Fprintf(os.Stderr, "amdahl subject: %s=%q, args %q: want the count in both\n", spec.WorkersVariable, os.Getenv(spec.WorkersVariable), args)
+		return 2
+	}
+	serial, _ := time.ParseDuration(args[1])
+	each, _ := time.ParseDuration(args[2])
+	time.Sleep(serial)
+	tasks := make(chan int, 8)
+	for i := range 8 {
+		tasks <- i
+	}
+	close(tasks)
+	var mu sync.Mutex
+	emit := func(ev string, task int) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Printf(`{"ev":%q,"task":%d,"worker":0,"t_ns":%d}`+"\n", ev, task, time.Now().UnixNano())
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range tasks {
+				emit(spec.EvTaskStart, i)
+				time.Sleep(each)
+				emit(spec.EvTaskEnd, i)
+			}
+		})
+	}
+	wg.Wait()
+	return 0
+}
+
+// TestScaleAmdahlSerialSleep sweeps a real subject of a known serial
+// part: 0.6 s of sleep before a pool of 8 tasks of 0.15 s each, which
+// takes its count from {workers} and from CORESCOPE_WORKERS. The truth is
+// measured in the same recording: the share of the 1-worker run outside
+// its tasks' span (the sleep, the process's start and exit); by design
+// 0.6 / 1.8 = 0.333. Amdahl's serial fraction fitted within the cores
+// must be within 10% of it, and the points say the serial start-up held
+// them.
+func TestScaleAmdahlSerialSleep(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(amdahlEnv, "1")
+	sw := sweepOf(t, "--cmd", self+" {workers} 600ms 150ms", "--label", "amdahl", "--workers", "1,2,4", "--interval", "50ms")
+	if sw.Fit == nil {
+		t.Fatal("no fit")
+	}
+	one := sw.Runs[0][0].Summary
+	truth := 1 - (one.TasksEndS-one.TasksStartS)/one.WallS
+	got := sw.Fit.SerialFraction
+	t.Logf("serial fraction %.4f; truth %.4f (the 1-worker run: %.3f s, its tasks %.3f s)", got, truth, one.WallS, one.TasksEndS-one.TasksStartS)
+	if math.Abs(got-truth) > 0.1*truth {
+		t.Errorf("serial fraction %.4f; want within 10%% of %.4f", got, truth)
+	}
+	if b := sw.Points[1].Bend; b != profile.BendStartup {
+		t.Errorf("2 workers held by %q; want the serial start-up", b)
 	}
 }

@@ -200,18 +200,23 @@ func noFit(sw *scaling.Sweep) string {
 
 // ScaleTitle says what a sweep ran and how: "processes, cpu workload, 20
 // tasks, size 1: 1, 2 and 4 workers, strong scaling (the same work at
-// every count)".
+// every count)"; a command is named by its runs' label ("pool.py"), as its
+// line differs from count to count.
 func ScaleTitle(sw *scaling.Sweep) string {
 	var what string
-	for _, runs := range sw.Runs {
-		if len(runs) > 0 {
-			s := runs[0].Spec
-			what = Workload(s)
-			if s.Backend.Builtin() {
-				what = string(s.Model) + ", " + what
-			}
-			break
+	for i, runs := range sw.Runs {
+		if len(runs) == 0 {
+			continue
 		}
+		s := runs[0].Spec
+		what = Workload(s)
+		switch {
+		case s.Backend.Builtin():
+			what = string(s.Model) + ", " + what
+		default:
+			what = strings.TrimSuffix(Label(runs[0]), fmt.Sprintf(" ×%d", sw.Counts[i]))
+		}
+		break
 	}
 	counts := make([]string, len(sw.Counts))
 	for i, n := range sw.Counts {

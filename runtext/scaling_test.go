@@ -1,6 +1,7 @@
 package runtext
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -53,6 +54,9 @@ func TestFitLine(t *testing.T) {
 	if want := "4 | 3 | 1.10 s | ± 0.01 s | 1.82x ± 0.02 | 45% | past the cores | past the cores"; row != want {
 		t.Errorf("row of 4 workers:\n%s\nwant it to start\n%s", row, want)
 	}
+	if title := ScaleTitle(sw); title != "processes, cpu workload, 20 tasks, size 1: 1, 2 and 4 workers, strong scaling (the same work at every count)" {
+		t.Errorf("title %q", title)
+	}
 	if b := Bends(sw); !strings.HasPrefix(b, "from 4 workers, past the 2 cores") {
 		t.Errorf("bends %q; want the point past the cores named", b)
 	}
@@ -96,5 +100,22 @@ func TestNoFit(t *testing.T) {
 	}
 	if row := ScaleCells(sw.Points[0]); row[4] != "-" || row[6] != "-" {
 		t.Errorf("row without a speedup %q; want dashes", row)
+	}
+}
+
+// TestScaleTitleCommand names a command's sweep by its runs' label, not
+// by one count's command line.
+func TestScaleTitleCommand(t *testing.T) {
+	var ps []*profile.Profile
+	for _, n := range []int{1, 2} {
+		p := profiletest.Command("python3", 2/float64(n), float64(n))
+		p.Spec.Command = []string{"python3", "pool.py", fmt.Sprint(n)}
+		p.Spec.Name, p.Spec.Scale = fmt.Sprintf("pool.py ×%d", n), spec.Scale{Sweep: "c", Workers: n, Weak: true}
+		p.Label = p.Spec.Name
+		ps = append(ps, p)
+	}
+	Conclude(ps)
+	if title := ScaleTitle(scaling.Sweeps(ps)[0]); title != "pool.py: 1 and 2 workers, weak scaling (the work grows with the workers: speedups are scaled)" {
+		t.Errorf("title %q", title)
 	}
 }

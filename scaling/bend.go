@@ -16,12 +16,14 @@ const startupShare = 0.1
 
 // bendOf is what held point pt, of run p (its representative), below the
 // ideal, and the figures that show it; "" when it was not held. The
-// causes are tried from the most certain (a limit the kernel set, a
-// lock that lets one worker run) to the least (the law's overheads), so a
-// point is named for what explains most of it: a quota or an affinity,
-// a GIL or another one-at-a-time model, fewer tasks than workers, more
-// workers than cores (limit), other programs, a serial start-up,
-// waiting. The reasons come from the run's evidence (evidence).
+// causes are tried from the most certain (a limit the kernel set, a lock
+// that lets one worker run) to the least (the law's overheads), so a point
+// is named for what explains most of it: a quota or an affinity, a GIL or
+// another one-at-a-time model, fewer tasks than workers, more workers than
+// cores (limit), a serial start-up, other programs, waiting. The cores and
+// other programs are named only for a run that wanted the cores (hungry):
+// a pool that sleeps is not squeezed by them. The reasons come from the
+// run's evidence (evidence).
 func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[string]float64) {
 	n := float64(pt.Workers)
 	if pt.Workers <= 1 || pt.Speedup <= 0 || pt.Efficiency >= held {
@@ -30,6 +32,7 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 	s, f := p.Summary, diagnosis.Of(p)
 	ev := evidence(p, f)
 	used := f.Used
+	hungry := used >= hungryShare*float64(min(pt.Workers, limit))
 	switch {
 	case s.CPUQuotaCores != nil && *s.CPUQuotaCores < n:
 		return profile.BendQuota, map[string]float64{"quota_cores": *s.CPUQuotaCores, "cores_used": used}
@@ -41,17 +44,21 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 		return profile.BendOneCore, map[string]float64{"cores_used": used}
 	case p.Spec.Backend.Builtin() && p.Spec.Tasks < pt.Workers:
 		return profile.BendTasks, map[string]float64{"tasks": float64(p.Spec.Tasks)}
-	case pt.Workers > limit:
+	case pt.Workers > limit && hungry:
 		return profile.BendPastCores, map[string]float64{"cores": float64(limit), "cores_used": used}
-	case f.Competed || ev[profile.ReasonSqueezed]:
-		return profile.BendCompeted, map[string]float64{"others_busy_cores": s.OthersBusyCores, "cores_used": used}
 	case s.WallS > 0 && s.StartupS >= startupShare*s.WallS:
 		return profile.BendStartup, map[string]float64{"startup_s": s.StartupS, "share": profile.Round(s.StartupS/s.WallS, 1e3)}
-	case ev[profile.ReasonWaiting]:
+	case hungry && (f.Competed || ev[profile.ReasonSqueezed]):
+		return profile.BendCompeted, map[string]float64{"others_busy_cores": s.OthersBusyCores, "cores_used": used}
+	case ev[profile.ReasonWaiting] || !hungry:
 		return profile.BendWaiting, map[string]float64{"cores_used": used}
 	}
 	return profile.BendOverhead, map[string]float64{"cores_used": used}
 }
+
+// hungryShare is the share of the cores its workers could use that a run
+// must keep busy to have wanted them: under it, its workers mostly waited.
+const hungryShare = 0.5
 
 // evidence is the set of reasons run p used the cores it did: the reasons
 // its summary keeps, from the kernel's evidence (profile.Reason, set where
