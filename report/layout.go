@@ -54,7 +54,7 @@ const (
 	// leave out, the title and the margins. A report DefaultWidth wide is
 	// then at most 289 MB of pixels (45,176 px high).
 	MaxHeight = margin + titleH + maxRunsH + noteLineH + sectionGap + lineH + sectionGap + barsH + sectionGap +
-		maxTableH + noteLineH + margin
+		maxTableH + noteLineH + maxScaleSections*(maxScaleH+sectionGap) + noteLineH + margin
 )
 
 // Layout is where PNG puts each part of the report, so callers (and tests)
@@ -80,6 +80,11 @@ type Layout struct {
 	Table    image.Rectangle
 	Listed   int
 	Unlisted image.Rectangle
+	// Scales are the Scaling sections of the sweeps among the runs (the
+	// first maxScaleSections), under the table; ScalesOmitted says how
+	// many more there were, empty when none.
+	Scales        []ScaleLayout
+	ScalesOmitted image.Rectangle
 	// Watches are the sections of the watches of nodes drawn, in run order.
 	Watches []WatchLayout
 	// AxisS is the seconds the heatmaps' shared time scale spans.
@@ -186,6 +191,16 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 			y = l.Unlisted.Max.Y
 		}
 		y += sectionGap
+	}
+	sweeps, all := sweepsOf(ps)
+	for _, sw := range sweeps {
+		sl := locateScale(sw, inner, y, tf)
+		l.Scales = append(l.Scales, sl)
+		y = sl.Text.Max.Y + sectionGap
+	}
+	if all > len(sweeps) {
+		l.ScalesOmitted = image.Rect(inner.Min.X, y, inner.Max.X, y+noteLineH)
+		y = l.ScalesOmitted.Max.Y + sectionGap
 	}
 	for i, p := range drawn {
 		if p.Watched() {

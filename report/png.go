@@ -90,6 +90,14 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 		return nil, err
 	}
 	pg.table()
+	sweeps, all := sweepsOf(ps)
+	for i, sw := range sweeps {
+		pg.scale(sw, l.Scales[i])
+	}
+	if all > len(sweeps) {
+		r := l.ScalesOmitted
+		pg.text(tf.body, muted, r.Min.X, r.Min.Y+lineHeight(tf.body), left, fmt.Sprintf("%d of %d sweeps drawn, the first", len(sweeps), all))
+	}
 	for _, w := range l.Watches {
 		if err := pg.watch(w); err != nil {
 			return nil, err
