@@ -428,11 +428,29 @@ func (c *controls) updateWorkersHint() {
 // specs are the runs the fields ask for: one, or one per model for
 // "Compare all". The error names the first bad field.
 func (c *controls) specs() ([]spec.Spec, error) {
-	if !c.pythonKnown() {
-		_, err, _ := c.asker.known(strings.TrimSpace(c.python.Text))
+	if err := c.pythonProblem(); err != nil {
 		return nil, err
 	}
 	return nameCommands(c.input().Specs())
+}
+
+// sweepSpecs are the runs of a sweep of worker counts of what the fields
+// ask for (one model, or a command with {workers}), at the default counts.
+func (c *controls) sweepSpecs() ([]spec.Spec, error) {
+	if err := c.pythonProblem(); err != nil {
+		return nil, err
+	}
+	return runners.Sweep{Input: c.input()}.Specs(time.Now().UTC().Format(time.RFC3339))
+}
+
+// pythonProblem is why the interpreter typed cannot run yet (not asked
+// yet, or not a Python), nil when it can or none is needed.
+func (c *controls) pythonProblem() error {
+	if c.pythonKnown() {
+		return nil
+	}
+	_, err, _ := c.asker.known(strings.TrimSpace(c.python.Text))
+	return err
 }
 
 // valid reports whether the fields make a runnable spec.

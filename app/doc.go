@@ -19,13 +19,14 @@
 //     backend's interpreter, controls_cluster.go the Cluster source's rows,
 //     controls_command.go the command's, controls_repeat.go the Repeat
 //     field, controls_prefs.go what the next launch restores.
-//   - live.go, threads.go and compare.go are the three tabs; live_nodes.go
-//     is the Live tab over a cluster, compare_repeats.go the Compare tab's
-//     rows of repeats and its baseline picker.
+//   - live.go, threads.go, compare.go and scaling.go are the tabs;
+//     live_nodes.go is the Live tab over a cluster, compare_repeats.go the
+//     Compare tab's rows of repeats and its baseline picker.
 //   - One widget a file: heatmapwidget.go (with heatmapwidget_nodes.go for
 //     a cluster's rows), threadlanes.go, runlanes.go, corebars.go,
-//     busybar.go, runrow.go, field.go (the entry that dozes), and keys.go's
-//     button, check and choice, which hand Escape to the window.
+//     busybar.go, runrow.go, scalechart.go, field.go (the entry that
+//     dozes), and keys.go's button, check and choice, which hand Escape to
+//     the window.
 //   - Parts the widgets share: timeview.go (zoom and pan), timeline.go,
 //     hover.go, labels.go (axes and row labels), runbar.go, output.go,
 //     feed.go, attribution.go.
@@ -35,6 +36,6 @@
 // readout, the time axis, the gestures) for no second user. main only
 // calls New and Window.
 //
-// Imports: recorder, runners, nodes, report, runtext, diagnosis, heatmap, lanes,
-// profile, levels, spec, assets (and Fyne).
+// Imports: recorder, runners, nodes, report, runtext, scaling, diagnosis,
+// heatmap, lanes, profile, levels, spec, assets (and Fyne).
 package app

@@ -36,6 +36,7 @@ type UI struct {
 	live    *liveView
 	threads *threadsView
 	compare *compareView
+	scaling *scalingView
 	output  *outputView
 	bars    runBars // over Live and Threads: which run they show, and why
 	tabs    *container.AppTabs
@@ -69,6 +70,7 @@ func New(a fyne.App, opt Options) *UI {
 	u.live = newLiveView(func(bool) { u.savePrefs() })
 	u.threads = newThreadsView()
 	u.compare = newCompareView(u.clearRuns)
+	u.scaling = newScalingView()
 	u.output = newOutputView()
 	u.ctl.onShowCode, u.ctl.onBrowse = u.showCode, u.browsePython
 
@@ -112,6 +114,7 @@ func New(a fyne.App, opt Options) *UI {
 		container.NewTabItem("Live", u.live.content),
 		container.NewTabItem("Threads", u.threads.content),
 		container.NewTabItem("Compare", u.compare.content),
+		container.NewTabItem("Scaling", u.scaling.content),
 		container.NewTabItem("Output", u.output.content),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) { u.showingTab() }

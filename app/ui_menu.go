@@ -16,10 +16,10 @@ import (
 
 // menuItems are the menu entries whose enabled state follows the session.
 type menuItems struct {
-	main                        *fyne.MainMenu
-	open, save, run, stop, code *fyne.MenuItem
-	exportPNG, exportHTML       *fyne.MenuItem
-	exportCSV, exportTrace      *fyne.MenuItem
+	main                               *fyne.MainMenu
+	open, save, run, sweep, stop, code *fyne.MenuItem
+	exportPNG, exportHTML              *fyne.MenuItem
+	exportCSV, exportTrace             *fyne.MenuItem
 }
 
 // menu builds the main menu and the window's shortcuts.
@@ -32,6 +32,7 @@ func (u *UI) menu() *fyne.MainMenu {
 	m.exportCSV = fyne.NewMenuItem("Export CSV...", func() { u.showExport(exportCSV) })
 	m.exportTrace = fyne.NewMenuItem("Export trace...", func() { u.showExport(exportTrace) })
 	m.run = fyne.NewMenuItem("Run", u.Run)
+	m.sweep = fyne.NewMenuItem("Scale sweep (1, 2, 4... workers)", u.RunSweep)
 	m.stop = fyne.NewMenuItem("Stop (Esc)", u.Stop)
 	m.code = fyne.NewMenuItem("Show code...", u.showCode)
 
@@ -52,7 +53,7 @@ func (u *UI) menu() *fyne.MainMenu {
 	})
 	m.main = fyne.NewMainMenu(
 		fyne.NewMenu("File", m.open, m.save, fyne.NewMenuItemSeparator(), m.exportPNG, m.exportHTML, m.exportCSV, m.exportTrace),
-		fyne.NewMenu("Run", m.run, m.stop, fyne.NewMenuItemSeparator(), m.code),
+		fyne.NewMenu("Run", m.run, m.sweep, m.stop, fyne.NewMenuItemSeparator(), m.code),
 	)
 	return m.main
 }
@@ -70,6 +71,7 @@ func (m *menuItems) update(can actions, code bool) {
 		m.exportCSV:   !can.export,
 		m.exportTrace: !can.export,
 		m.run:         !can.run,
+		m.sweep:       !can.run,
 		m.stop:        !can.stop,
 		m.code:        !code,
 	} {

@@ -51,7 +51,21 @@ func (u *UI) Run() {
 		u.watch()
 		return
 	}
-	specs, err := u.ctl.specs()
+	u.runSpecs(u.ctl.specs())
+}
+
+// RunSweep starts a sweep of worker counts of the model (or the command,
+// whose {workers} takes each count) the controls choose: 1, 2, 4... up to
+// twice the cores, a new comparison whose fit the Scaling tab shows.
+func (u *UI) RunSweep() {
+	if !u.allowed(true).run || u.ctl.isCluster() {
+		return
+	}
+	u.runSpecs(u.ctl.sweepSpecs())
+}
+
+// runSpecs starts a job of specs, or says why there is none.
+func (u *UI) runSpecs(specs []spec.Spec, err error) {
 	if err != nil {
 		u.setStatus(err.Error())
 		return

@@ -14,6 +14,7 @@ func (u *UI) addRunBars() {
 	u.live.content = container.NewBorder(u.bars.live.content, nil, nil, nil, u.live.content)
 	u.threads.content = container.NewBorder(u.bars.threads.content, nil, nil, nil, u.threads.content)
 	u.compare.onSelect = u.selectRun
+	u.scaling.onSelect = u.selectRun
 	u.compare.onGroup = u.chooseGroup
 	u.compare.onBaseline = u.pickBaseline
 	u.updateRuns()
@@ -78,7 +79,8 @@ func (u *UI) clearRuns() {
 	u.updateRuns()
 }
 
-// showGroup puts the session's group in the Compare tab, its shown run marked.
+// showGroup puts the session's group in the Compare tab, its shown run
+// marked, and its sweeps in the Scaling tab.
 func (u *UI) showGroup() {
 	var runs []*profile.Profile
 	if u.group != nil {
@@ -86,6 +88,7 @@ func (u *UI) showGroup() {
 	}
 	u.compare.shown = u.shown
 	u.compare.set(runs)
+	u.scaling.set(runs)
 }
 
 // updateRuns makes the selectors, the run bars and the Clear button follow

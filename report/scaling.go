@@ -83,8 +83,9 @@ var (
 	scaleUSL    = series[2]
 )
 
-// lineStyle is how a plot's line of role is drawn: its colour and width.
-func lineStyle(role LineRole) (color.RGBA, float64) {
+// ScaleLineStyle is how a plot's line of role is drawn, in the report and
+// the window alike: its colour and width in pixels.
+func ScaleLineStyle(role LineRole) (color.RGBA, float64) {
 	switch role {
 	case LineIdeal:
 		return scaleIdeal, 2
@@ -114,7 +115,7 @@ func (pg *page) scale(sw *scaling.Sweep, s ScaleLayout) {
 		pg.text(tf.small, muted, x+8, s.Plot.Min.Y-12, left, "projected")
 	}
 	for _, l := range sp.Lines {
-		c, w := lineStyle(l.Role)
+		c, w := ScaleLineStyle(l.Role)
 		stroke(pg.dst, l.Pts, w, c)
 	}
 	for _, pt := range sp.Points {
@@ -129,7 +130,7 @@ func (pg *page) scale(sw *scaling.Sweep, s ScaleLayout) {
 		}
 	}
 	for _, lb := range sp.Labels {
-		c, _ := lineStyle(lb.Role)
+		c, _ := ScaleLineStyle(lb.Role)
 		a := left
 		if lb.Right {
 			a = right
@@ -160,7 +161,7 @@ func (pg *page) scaleLegend(sw *scaling.Sweep, r image.Rectangle) {
 	}
 	line := func(role LineRole) func(float64) {
 		return func(x float64) {
-			c, w := lineStyle(role)
+			c, w := ScaleLineStyle(role)
 			stroke(pg.dst, []PlotXY{{x, mid}, {x + 26, mid}}, w, c)
 		}
 	}

@@ -21,9 +21,9 @@ const startupShare = 0.1
 // is named for what explains most of it: a quota or an affinity, a GIL or
 // another one-at-a-time model, fewer tasks than workers, more workers than
 // cores (limit), a serial start-up, other programs, waiting. The cores and
-// other programs are named only for a run that wanted the cores (hungry):
-// a pool that sleeps is not squeezed by them. The reasons come from the
-// run's evidence (evidence).
+// other programs are named only for a run that wanted the cores
+// (wantsCores): a pool that sleeps is not squeezed by them. The reasons
+// come from the run's evidence (evidence).
 func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[string]float64) {
 	n := float64(pt.Workers)
 	if pt.Workers <= 1 || pt.Speedup <= 0 || pt.Efficiency >= held {
@@ -32,7 +32,7 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 	s, f := p.Summary, diagnosis.Of(p)
 	ev := evidence(p, f)
 	used := f.Used
-	hungry := used >= hungryShare*float64(min(pt.Workers, limit))
+	hungry := wantsCores(p, f, ev, min(pt.Workers, limit))
 	switch {
 	case s.CPUQuotaCores != nil && *s.CPUQuotaCores < n:
 		return profile.BendQuota, map[string]float64{"quota_cores": *s.CPUQuotaCores, "cores_used": used}
@@ -56,8 +56,19 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 	return profile.BendOverhead, map[string]float64{"cores_used": used}
 }
 
+// wantsCores reports whether run p wanted the cores its workers could
+// use: a built-in CPU-bound model always; another run when its evidence
+// says it waited for cores others held (squeezed), or when it kept at
+// least hungryShare of them busy. A run of few cores' worth beside busy
+// programs may have waited on them or on anything else: only the kernel's
+// evidence tells, and without it such a run is not said to want them.
+func wantsCores(p *profile.Profile, f diagnosis.Findings, ev map[string]bool, cores int) bool {
+	cpuModel := p.Spec.Backend.Builtin() && p.Spec.Workload == spec.CPU
+	return cpuModel || ev[profile.ReasonSqueezed] || f.Used >= hungryShare*float64(cores)
+}
+
 // hungryShare is the share of the cores its workers could use that a run
-// must keep busy to have wanted them: under it, its workers mostly waited.
+// keeps busy when it wants them: under it, its workers mostly waited.
 const hungryShare = 0.5
 
 // evidence is the set of reasons run p used the cores it did: the reasons
@@ -80,8 +91,8 @@ func evidence(p *profile.Profile, f diagnosis.Findings) map[string]bool {
 		ev[profile.ReasonTookTurns] = true
 	case diagnosis.OneCore:
 		ev[profile.ReasonOneThread] = f.BusyThreads == 1 // several processes at one core's worth: nothing says why
-	case diagnosis.StarvedByOthers, diagnosis.StarvedOnBusyMachine, diagnosis.WaitingOrSqueezed, diagnosis.CrowdedUnknown, diagnosis.CrowdedTogether:
-		ev[profile.ReasonSqueezed] = true
+	case diagnosis.StarvedByOthers, diagnosis.StarvedOnBusyMachine, diagnosis.CrowdedUnknown, diagnosis.CrowdedTogether:
+		ev[profile.ReasonSqueezed] = true // WaitingOrSqueezed is either: the findings cannot tell
 	case diagnosis.WaitingOnIO, diagnosis.WaitingOrIdle:
 		ev[profile.ReasonWaiting] = true
 	}

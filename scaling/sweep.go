@@ -96,7 +96,7 @@ func (sw *Sweep) conclude() {
 	}
 	sw.Fit = sw.fit(samples, limit)
 	for i := range sw.Points {
-		if p := representative(sw.Runs[i], sw.Points[i].WallS); p != nil {
+		if p := sw.Run(i); p != nil {
 			sw.Points[i].Bend, sw.Points[i].BendFigures = bendOf(sw.Points[i], p, limit)
 		}
 	}
@@ -233,11 +233,13 @@ func SerialLaw(f *profile.ScaleFit, weak bool) Law {
 	return l
 }
 
-// representative is the run of runs that ended well whose wall time is
-// nearest wall: the one whose evidence speaks for its point.
-func representative(runs []*profile.Profile, wall float64) *profile.Profile {
+// Run is the run that stands for point i: of its runs that ended well,
+// the one whose wall time is nearest the point's median, whose evidence
+// speaks for it and which a view shows for it; nil when none ended well.
+func (sw *Sweep) Run(i int) *profile.Profile {
 	var best *profile.Profile
-	for _, p := range runs {
+	wall := sw.Points[i].WallS
+	for _, p := range sw.Runs[i] {
 		if p.Failed() || p.Summary.WallS <= 0 {
 			continue
 		}

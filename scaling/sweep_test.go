@@ -141,9 +141,13 @@ func TestConcludeMarks(t *testing.T) {
 			p.Summary.Reasons = []profile.Reason{{Name: profile.ReasonGIL, Phase: -1}}
 		}, profile.BendGIL, "cores_used"},
 		{"nothing in the evidence", func(p *profile.Profile) {}, profile.BendOverhead, "cores_used"},
-		{"a pool that sleeps beside busy programs", func(p *profile.Profile) {
+		{"a command's pool that sleeps beside busy programs", func(p *profile.Profile) {
+			p.Spec.Backend, p.Spec.Command = spec.BackendCommand, []string{"python3", "pool.py"}
 			p.Summary.CoresUsed, p.Summary.OthersBusyCores = 0.02, 1.5
 		}, profile.BendWaiting, "cores_used"},
+		{"a CPU-bound model starved by busy programs", func(p *profile.Profile) {
+			p.Summary.CoresUsed, p.Summary.OthersBusyCores = 0.4, 1.5
+		}, profile.BendCompeted, "others_busy_cores"},
 	} {
 		if got, figures := bent(tt.change); got != tt.want || figures[tt.figure] == 0 {
 			t.Errorf("%s: bend %q %v; want %q with %s", tt.name, got, figures, tt.want, tt.figure)
