@@ -73,7 +73,8 @@ const (
 // the whole machine's, the busy-cores strip, the thread lanes with their
 // tasks, a readout of what is under the pointer; the busy-cores chart; the
 // summary table with wall-time and speedup bars; each run's verdict, why,
-// and the reasons and phases its summary holds. The page draws on canvases
+// and the reasons and phases its summary holds; for a sweep of worker
+// counts, its Scaling section (the PNG's chart, as SVG). The page draws on canvases
 // from the profiles' own figures, kept compact: each core's load a byte,
 // as the file format keeps it, and slices as typed arrays, gzipped. It
 // draws and lists the runs PNG does, and keeps what the bounds above allow
@@ -147,9 +148,13 @@ type pageData struct {
 	Colors  pageColors `json:"colors"`
 	Runs    []htmlRun  `json:"runs"`
 	Table   htmlTable  `json:"table"`
-	Title   string     `json:"-"` // the runs drawn, each named once
-	Lanes   laneWords  `json:"lanes"`
-	Sorted  bool       `json:"sorted"`
+	// Scales are the Scaling sections of the sweeps among the runs, and
+	// ScalesLeft says how many more there were.
+	Scales     []htmlScale `json:"scales,omitempty"`
+	ScalesLeft string      `json:"scales_left,omitempty"`
+	Title      string      `json:"-"` // the runs drawn, each named once
+	Lanes      laneWords   `json:"lanes"`
+	Sorted     bool        `json:"sorted"`
 }
 
 // pageColors are the pictures' colours as CSS hex, so the page paints
@@ -231,6 +236,7 @@ func htmlPage(ps []*profile.Profile, l Layout, opt Options) (pageData, []byte) {
 		d.Runs = append(d.Runs, htmlRunOf(p, i, names[i], d.Axis, b, budget))
 	}
 	d.Table = htmlTableOf(ps, names, len(drawn), l.Listed)
+	d.Scales, d.ScalesLeft = htmlScales(ps)
 	return d, b.buf
 }
 

@@ -580,3 +580,24 @@ func TestHTMLBusyRunInBrowser(t *testing.T) {
 		t.Logf("%s (%.3f s shown): a redraw takes %.1f ms (median of 10; %.1f–%.1f)", zoom.name, v[1]-v[0], ms[len(ms)/2], ms[0], ms[len(ms)-1])
 	}
 }
+
+// TestHTMLInBrowserScaling: a sweep's Scaling section draws its chart, a
+// circle a measured point, and its texts, without a problem.
+func TestHTMLInBrowserScaling(t *testing.T) {
+	b := browser(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	page, path := openReport(t, ctx, b, sweepRuns("s"), 1280, 900)
+	defer noProblems(t, ctx, page, path)
+	var circles int
+	if err := page.Eval(ctx, "document.querySelectorAll('.scale-chart svg circle').length", &circles); err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	if err := page.Eval(ctx, "Array.from(document.querySelectorAll('.scale-text'), (p) => p.innerText).join(' | ')", &text); err != nil {
+		t.Fatal(err)
+	}
+	if circles != 3 || !strings.Contains(text, "Amdahl: serial fraction") {
+		t.Errorf("%d circles, texts %q; want 3 and the fit's line", circles, text)
+	}
+}

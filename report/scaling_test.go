@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"strings"
 	"testing"
 
 	"corescope/profile"
@@ -149,5 +150,22 @@ func TestPNGOfManySweeps(t *testing.T) {
 		if h := s.Text.Max.Y - s.Title.Min.Y; h > maxScaleH {
 			t.Errorf("a section %d px high; want at most %d", h, maxScaleH)
 		}
+	}
+}
+
+// TestHTMLScaling: the HTML report carries a sweep's section, its chart
+// as SVG with a circle a measured point, and the fit's texts.
+func TestHTMLScaling(t *testing.T) {
+	ps := sweepRuns("s")
+	d, _ := htmlPage(ps, Locate(ps, Options{}), Options{})
+	if len(d.Scales) != 1 || d.ScalesLeft != "" {
+		t.Fatalf("%d sections, %q left; want 1", len(d.Scales), d.ScalesLeft)
+	}
+	s := d.Scales[0]
+	if n := strings.Count(s.SVG, "<circle"); n != 3 || !strings.HasPrefix(s.SVG, "<svg") || !strings.HasSuffix(s.SVG, "</svg>") {
+		t.Errorf("the chart has %d circles; want an SVG of 3", n)
+	}
+	if len(s.Texts) < 2 || !strings.HasPrefix(s.Texts[0], "Amdahl: serial fraction") {
+		t.Errorf("texts %q; want the fit's line first", s.Texts)
 	}
 }

@@ -781,6 +781,18 @@
     app.append(el('h2', { text: 'Verdicts' }), verdicts);
   }
 
+  // scaleSections show each sweep of worker counts: its chart (SVG drawn
+  // by corescope from the sweep's own figures) and the fit's texts.
+  function scaleSections() {
+    for (const s of D.scales || []) {
+      const chart = el('div', { class: 'scale-chart' });
+      chart.innerHTML = s.svg;
+      app.append(el('h2', { text: s.title }), chart);
+      for (const t of s.texts) app.append(el('p', { class: 'scale-text', text: t }));
+    }
+    if (D.scales_left) app.append(el('p', { class: 'notice', text: D.scales_left }));
+  }
+
   // extraBlock shows a finding the page knows only as JSON (a run's
   // reasons, its phases): a list of records as a table of their fields,
   // anything else as its fields and figures.
@@ -819,6 +831,7 @@
     D.runs.forEach((r, i) => { const { run, sec } = runSection(r, i); state.runs.push(run); runs.append(sec); });
     chartSection();
     tableSection();
+    scaleSections();
     let minSpan = Infinity;
     for (const run of state.runs) {
       if (run.lanes && D.runs[run.index].lanes.exact) minSpan = Math.min(minSpan, 0.001);
