@@ -163,9 +163,11 @@ func FitNote(sw *scaling.Sweep) string {
 	default:
 		note += "; no ±: with one run a count, nothing measures the error"
 	}
-	var past, competed []string
+	var past, competed, fittedCompeted []string
 	for _, pt := range sw.Points {
 		switch {
+		case pt.InFit && pt.Competed:
+			fittedCompeted = append(fittedCompeted, fmt.Sprint(pt.Workers))
 		case pt.InFit || pt.Speedup <= 0:
 		case pt.PastCores:
 			past = append(past, fmt.Sprint(pt.Workers))
@@ -178,6 +180,10 @@ func FitNote(sw *scaling.Sweep) string {
 	}
 	if len(competed) > 0 {
 		note += fmt.Sprintf("; left out as other programs competed: %s workers", strings.Join(competed, ", "))
+	}
+	if len(fittedCompeted) > 0 {
+		note += fmt.Sprintf("; other programs competed at %s workers: the fit measures them as much as the program (corescope scale --skip-competed leaves such counts out)",
+			strings.Join(fittedCompeted, ", "))
 	}
 	return note
 }

@@ -119,3 +119,19 @@ func TestScaleTitleCommand(t *testing.T) {
 		t.Errorf("title %q", title)
 	}
 }
+
+// TestFitNoteCompeted: a fit to counts other programs competed in says
+// that it measures them too, and how to leave them out.
+func TestFitNoteCompeted(t *testing.T) {
+	var ps []*profile.Profile
+	for n, wall := range map[int]float64{1: 2, 2: 1.6} {
+		p := profiletest.Model(spec.Processes, wall, 1.2)
+		p.Spec.Workers, p.Spec.Scale = n, spec.Scale{Sweep: "s", Workers: n}
+		p.Summary.Attribution, p.Summary.OthersBusyCores = profile.AttributionExact, 0.8
+		ps = append(ps, p)
+	}
+	Conclude(ps)
+	if note := FitNote(scaling.Sweeps(ps)[0]); !strings.Contains(note, "other programs competed at 1, 2 workers: the fit measures them as much as the program (corescope scale --skip-competed leaves such counts out)") {
+		t.Errorf("fit note %q", note)
+	}
+}
