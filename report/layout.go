@@ -50,9 +50,10 @@ const (
 	maxTableH     = 4_000
 	maxModelLines = 24
 	// MaxHeight is the tallest report: its runs, their watches' sections,
-	// the charts and the table at their bounds, the notes of what they
-	// leave out, the title and the margins. A report DefaultWidth wide is
-	// then at most 289 MB of pixels (45,176 px high).
+	// the charts and the table at their bounds, the sweeps' Scaling
+	// sections, the notes of what they leave out, the title and the
+	// margins. A report DefaultWidth wide is then at most 310 MB of pixels
+	// (48,394 px high).
 	MaxHeight = margin + titleH + maxRunsH + noteLineH + sectionGap + lineH + sectionGap + barsH + sectionGap +
 		maxTableH + noteLineH + maxScaleSections*(maxScaleH+sectionGap) + noteLineH + margin
 )
