@@ -418,24 +418,16 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	prog := newProgress(stderr)
-	opt := recorder.CompareOptions{
-		// The subject's own output goes where corescope's goes, as it comes.
-		Options: recorder.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr), Nodes: addrs},
-		Repeat:  repeat,
-		Warmup:  warmup,
-		OnRun:   prog.startRun,
-	}
-	if cmd == "record" {
-		// One run: a short idle edge is enough to show it, and a quick
-		// command should not wait on corescope.
-		opt.Lead = min(specs[0].Interval.D(), recorder.DefaultEdge)
-		opt.Tail = opt.Lead
-	}
-	ps, runErr := recorder.Compare(ctx, specs, opt)
-	prog.clear()
+	ps, runErr := recordSpecs(specs, stdout, stderr, func(opt *recorder.CompareOptions) {
+		opt.Nodes = addrs
+		opt.Repeat, opt.Warmup = repeat, warmup
+		if cmd == "record" {
+			// One run: a short idle edge is enough to show it, and a quick
+			// command should not wait on corescope.
+			opt.Lead = min(specs[0].Interval.D(), recorder.DefaultEdge)
+			opt.Tail = opt.Lead
+		}
+	})
 	runtext.Conclude(ps)
 
 	if cmd == "compare" {
@@ -455,6 +447,26 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	// The subject's stderr already came through as it wrote it: the error
 	// only says how the run ended.
 	return runErr
+}
+
+// recordSpecs records specs through recorder.Compare until they end or
+// Ctrl-C, with the progress line on stderr, the subjects' own output going
+// where corescope's goes as it comes, and the options more sets.
+func recordSpecs(specs []spec.Spec, stdout, stderr io.Writer, more func(*recorder.CompareOptions)) ([]*profile.Profile, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	prog := newProgress(stderr)
+	opt := recorder.CompareOptions{
+		// The subject's own output goes where corescope's goes, as it comes.
+		Options: recorder.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr)},
+		OnRun:   prog.startRun,
+	}
+	if more != nil {
+		more(&opt)
+	}
+	ps, err := recorder.Compare(ctx, specs, opt)
+	prog.clear()
+	return ps, err
 }
 
 // cmdReport prints saved profiles' table, or nodes' past load from a

@@ -1,19 +1,14 @@
 package cli
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"runtime"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"corescope/profile"
-	"corescope/recorder"
 	"corescope/runners"
 	"corescope/runtext"
 	"corescope/scaling"
@@ -69,15 +64,7 @@ func cmdScale(args []string, stdout, stderr io.Writer) error {
 	if err := out.check(); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	prog := newProgress(stderr)
-	opt := recorder.CompareOptions{
-		Options: recorder.Options{OnFrame: prog.frame, Stdout: prog.passThrough(stdout), Stderr: prog.passThrough(stderr)},
-		OnRun:   prog.startRun,
-	}
-	ps, runErr := recorder.Compare(ctx, specs, opt)
-	prog.clear()
+	ps, runErr := recordSpecs(specs, stdout, stderr, nil)
 	runtext.Conclude(ps)
 	printSweeps(stdout, ps)
 	if err := out.write(ps, stderr); err != nil {

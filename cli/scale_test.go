@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -69,49 +68,65 @@ func sweepOf(t *testing.T, args ...string) *scaling.Sweep {
 	return sws[0]
 }
 
-// load is what a point's run measured beside it: the cores' worth of CPU
-// the subject got (over its tasks where it reported them) and the cores
-// other programs kept busy meanwhile.
-type load struct{ used, others float64 }
+// load is what a point's runs measured beside them, on average: the
+// cores' worth of CPU the subject got, and the cores other programs kept
+// busy meanwhile; idle is what neither used of the machine's cores.
+type load struct{ used, others, idle float64 }
 
 func loadOf(sw *scaling.Sweep, i int) load {
 	var l load
 	for _, p := range sw.Runs[i] {
-		l.used += cmp.Or(p.Summary.TasksCoresUsed, p.Summary.CoresUsed)
+		l.used += p.Summary.CoresUsed
 		l.others += p.Summary.OthersBusyCores
+		l.idle += max(0, float64(p.Machine.LogicalCores)-p.Summary.MachineBusyCores)
 	}
 	k := float64(len(sw.Runs[i]))
-	return load{l.used / k, l.others / k}
+	return load{l.used / k, l.others / k, l.idle / k}
+}
+
+// marginOf is how far a speedup may stray from the cores' worth of CPU
+// its runs got over the 1-worker runs': 25% on a quiet machine, and a
+// quarter more for each core other programs kept busy beside the sweep at
+// its busiest. Here, with them at 1.3 cores, the same work took a third
+// more CPU in one run than in the next.
+func marginOf(sw *scaling.Sweep) float64 {
+	most := 0.0
+	for i := range sw.Points {
+		most = max(most, loadOf(sw, i).others)
+	}
+	return 1.25 + 0.25*most
 }
 
 // TestScaleGoProcesses sweeps the Go processes model over 1, 2 and 4
-// workers on this machine's cores and checks the curve's shape, with
-// margins sized to the load each run measured beside it rather than wall
-// times: the same work took the cores the scheduler gave it, so each
-// speedup must follow the cores' worth of CPU its runs got (within 30%);
-// 2 workers got more of it than 1 unless other programs took the room
-// (their busy cores rose by as much); past the cores no run got more than
-// the cores, and the point is said to be squeezed.
+// workers on this machine's cores and checks the curve's shape with
+// margins sized to the load each run measured beside it, not wall times.
+// The same work took the cores the scheduler gave it, so each speedup must
+// follow the cores' worth of CPU its runs got (within 30%). Up to the
+// cores, the pool keeps busy every core other programs left it: a core
+// idle while it ran (more than 0.35 of one, the edges of a short run)
+// and it below its workers would be a curve that fails to rise. Past the
+// cores no run gets more than the cores, and the point is said to be
+// squeezed. On a machine that other programs fill, the rise cannot show:
+// then the first holds and the second asks nothing.
 func TestScaleGoProcesses(t *testing.T) {
 	sw := sweepOf(t, "--model", "processes", "--tasks", "8", "--size", "0.3", "--workers", "1,2,4", "--interval", "50ms")
 	if len(sw.Points) != 3 || sw.Fit == nil {
 		t.Fatalf("points %+v, fit %+v; want 3 points and a fit", sw.Points, sw.Fit)
 	}
 	cores := sw.Fit.Cores
-	one := loadOf(sw, 0)
-	for i, pt := range sw.Points[1:] {
-		l := loadOf(sw, i+1)
-		t.Logf("%d workers: speedup %.2f, %.2f cores' worth (1 worker %.2f), others %.2f (1 worker %.2f)", pt.Workers, pt.Speedup, l.used, one.used, l.others, one.others)
-		if want := l.used / one.used; pt.Speedup < want/1.3 || pt.Speedup > want*1.3 {
-			t.Errorf("%d workers: speedup %.2f; want it within 30%% of the cores' worth it got over 1 worker's, %.2f", pt.Workers, pt.Speedup, want)
+	one, margin := loadOf(sw, 0), marginOf(sw)
+	for i, pt := range sw.Points {
+		l := loadOf(sw, i)
+		t.Logf("%d workers: speedup %.2f, %.2f cores' worth, others %.2f, idle %.2f", pt.Workers, pt.Speedup, l.used, l.others, l.idle)
+		if want := l.used / one.used; i > 0 && (pt.Speedup < want/margin || pt.Speedup > want*margin) {
+			t.Errorf("%d workers: speedup %.2f; want it within a factor %.2f of the cores' worth it got over 1 worker's, %.2f", pt.Workers, pt.Speedup, margin, want)
 		}
 		if l.used > float64(cores)+0.15 {
 			t.Errorf("%d workers: %.2f cores' worth on %d cores", pt.Workers, l.used, cores)
 		}
-	}
-	if two := loadOf(sw, 1); two.used < 1.2*one.used && two.others < one.others+0.3 {
-		t.Errorf("2 processes got %.2f cores' worth, 1 got %.2f, though other programs took no more room (%.2f, then %.2f): the curve did not rise",
-			two.used, one.used, one.others, two.others)
+		if want := float64(min(pt.Workers, cores)); l.used < want-0.2 && l.idle > 0.35 {
+			t.Errorf("%d workers: %.2f cores' worth while %.2f cores were idle: the pool did not take the cores left to it", pt.Workers, l.used, l.idle)
+		}
 	}
 	if cores == 2 {
 		if four := sw.Points[2]; !four.PastCores || four.InFit || four.Bend != profile.BendPastCores {
@@ -121,25 +136,26 @@ func TestScaleGoProcesses(t *testing.T) {
 }
 
 // TestScaleCPythonThreads sweeps CPython's threads model: the GIL holds
-// every count to one core's worth (load only lowers it), each speedup
-// follows the cores' worth its runs got (within 30%), so the curve stays
-// flat wherever other programs left the room to rise; every point above 1
-// worker is said to be held by the GIL.
+// every count to one core's worth (load only lowers it), so per core's
+// worth the curve stays flat: each speedup is at most what the cores'
+// worth its runs got over 1 thread's gives (within marginOf); and every
+// point above 1 thread is said to be held by the GIL, even where a
+// starved 1-thread run makes it look fast.
 func TestScaleCPythonThreads(t *testing.T) {
 	py := python3(t)
 	sw := sweepOf(t, "--backend", "python", "--python", py, "--model", "threads", "--tasks", "4", "--size", "0.3", "--workers", "1,2,4", "--interval", "50ms")
-	one := loadOf(sw, 0)
+	one, margin := loadOf(sw, 0), marginOf(sw)
 	for i, pt := range sw.Points {
 		l := loadOf(sw, i)
-		t.Logf("%d threads: speedup %.2f, %.2f cores' worth, others %.2f", pt.Workers, pt.Speedup, l.used, l.others)
+		t.Logf("%d threads: speedup %.2f, %.2f cores' worth, others %.2f, idle %.2f", pt.Workers, pt.Speedup, l.used, l.others, l.idle)
 		if l.used > 1.15 {
 			t.Errorf("%d threads got %.2f cores' worth under one GIL", pt.Workers, l.used)
 		}
 		if i == 0 {
 			continue
 		}
-		if want := l.used / one.used; pt.Speedup > want*1.3 {
-			t.Errorf("%d threads: speedup %.2f; want at most 30%% over the cores' worth it got over 1 thread's, %.2f", pt.Workers, pt.Speedup, want)
+		if want := l.used / one.used; pt.Speedup > want*margin {
+			t.Errorf("%d threads: speedup %.2f; want at most a factor %.2f over the cores' worth it got over 1 thread's, %.2f", pt.Workers, pt.Speedup, margin, want)
 		}
 		if pt.Bend != profile.BendGIL {
 			t.Errorf("%d threads: held by %q; want the GIL", pt.Workers, pt.Bend)

@@ -15,29 +15,37 @@ const held = 0.9
 const startupShare = 0.1
 
 // bendOf is what held point pt, of run p (its representative), below the
-// ideal, and the figures that show it; "" when it was not held. The
-// causes are tried from the most certain (a limit the kernel set, a lock
-// that lets one worker run) to the least (the law's overheads), so a point
-// is named for what explains most of it: a quota or an affinity, a GIL or
-// another one-at-a-time model, fewer tasks than workers, more workers than
-// cores (limit), a serial start-up, other programs, waiting. The cores and
-// other programs are named only for a run that wanted the cores
-// (wantsCores): a pool that sleeps is not squeezed by them. The reasons
-// come from the run's evidence (evidence).
+// ideal, and the figures that show it; "" when it was not held. A ceiling
+// its evidence shows (a quota or an affinity below its workers, a GIL
+// that held it to one core's worth) is named whatever its speedup: a
+// 1-worker run slowed by other programs can make a capped point look
+// ideal. The softer causes are named only for a point under held
+// efficiency, tried from the most certain to the least: one at a time (its
+// model or a lock), fewer tasks than workers, more workers than cores
+// (limit), a serial start-up, other programs, waiting, else the law's
+// overheads. The cores and other programs are named only for a run that
+// wanted the cores (wantsCores): a pool that sleeps is not squeezed by
+// them. The reasons come from the run's evidence (evidence).
 func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[string]float64) {
 	n := float64(pt.Workers)
-	if pt.Workers <= 1 || pt.Speedup <= 0 || pt.Efficiency >= held {
+	if pt.Workers <= 1 || pt.Speedup <= 0 {
 		return "", nil
 	}
 	s, f := p.Summary, diagnosis.Of(p)
 	ev := evidence(p, f)
 	used := f.Used
-	hungry := wantsCores(p, f, ev, min(pt.Workers, limit))
 	switch {
 	case s.CPUQuotaCores != nil && *s.CPUQuotaCores < n:
 		return profile.BendQuota, map[string]float64{"quota_cores": *s.CPUQuotaCores, "cores_used": used}
 	case s.AllowedCores > 0 && float64(s.AllowedCores) < n && s.AllowedCores < p.Machine.LogicalCores:
 		return profile.BendAffinity, map[string]float64{"allowed_cores": float64(s.AllowedCores), "cores_used": used}
+	case ev[profile.ReasonGIL] && used <= oneCore:
+		return profile.BendGIL, map[string]float64{"cores_used": used}
+	case pt.Efficiency >= held:
+		return "", nil
+	}
+	hungry := wantsCores(p, f, ev, min(pt.Workers, limit))
+	switch {
 	case ev[profile.ReasonGIL]:
 		return profile.BendGIL, map[string]float64{"cores_used": used}
 	case ev[profile.ReasonTookTurns] || ev[profile.ReasonOneThread]:
@@ -55,6 +63,10 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 	}
 	return profile.BendOverhead, map[string]float64{"cores_used": used}
 }
+
+// oneCore is the most cores' worth of CPU a run held to one core at a
+// time gets, as the verdict judges it.
+const oneCore = 1.15
 
 // wantsCores reports whether run p wanted the cores its workers could
 // use: a built-in CPU-bound model always; another run when its evidence
@@ -96,7 +108,7 @@ func evidence(p *profile.Profile, f diagnosis.Findings) map[string]bool {
 	case diagnosis.WaitingOnIO, diagnosis.WaitingOrIdle:
 		ev[profile.ReasonWaiting] = true
 	}
-	if p.Spec.Backend.Builtin() && p.Spec.Model == spec.Threads && !f.FreeThreaded && f.Used <= 1.15 {
+	if p.Spec.Backend.Builtin() && p.Spec.Model == spec.Threads && !f.FreeThreaded && f.Used <= oneCore {
 		ev[profile.ReasonGIL] = true // the threads model shares a GIL: one core's worth, whatever other programs did
 	}
 	return ev

@@ -102,6 +102,16 @@ func TestConcludeThreads(t *testing.T) {
 	if !sw.Points[2].Competed {
 		t.Error("4 workers: not marked as competed")
 	}
+
+	// The 1-thread run starved by other programs to 0.4 cores makes the
+	// 2 threads look 2.5 times as fast: the GIL that held them to one core
+	// is named all the same.
+	starved := []*profile.Profile{sweepRun("u", spec.Threads, 1, 5, 0.4), sweepRun("u", spec.Threads, 2, 2, 1)}
+	starved[0].Summary.OthersBusyCores = 1.6
+	Conclude(starved)
+	if pt := starved[1].Summary.Scaling.Point; pt.Efficiency < held || pt.Bend != profile.BendGIL {
+		t.Errorf("2 threads after a starved 1: %+v; want an efficiency past %v and the GIL named", pt, held)
+	}
 }
 
 // TestConcludeMarks: points measured while other programs competed are
