@@ -43,7 +43,8 @@ func TestScaleUsageErrors(t *testing.T) {
 }
 
 // sweepOf runs corescope scale with args, checks it ended well and
-// printed its table and fit, and returns the sweep it saved.
+// printed its table and fit, that report prints the file it saved the
+// same way, and returns the sweep it saved.
 func sweepOf(t *testing.T, args ...string) *scaling.Sweep {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "sweep.json")
@@ -56,6 +57,11 @@ func sweepOf(t *testing.T, args ...string) *scaling.Sweep {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q", want)
 		}
+	}
+	// report prints a saved sweep as scale printed it.
+	if code, again, _ := cli("report", path); code != ExitOK || !strings.Contains(again, stdout[:strings.Index(stdout, "\n")]) ||
+		!strings.Contains(again, "serial fraction") {
+		t.Errorf("report of the sweep: exit %d, stdout %q; want the sweep's title and fit again", code, again)
 	}
 	ps, err := profile.Load(path)
 	if err != nil {
