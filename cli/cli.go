@@ -241,7 +241,7 @@ func registerInput(fs *flag.FlagSet, in *runners.Input, cmd string) {
 	case "run":
 		fs.StringVar(&in.Models, "model", string(spec.Sequential), "how tasks run: "+spec.Names(spec.Models))
 	case "scale":
-		fs.StringVar(&in.Models, "model", string(spec.Processes), "the model to sweep: threads, async, processes or goroutines")
+		fs.StringVar(&in.Models, "model", string(spec.Processes), "the model to sweep: threads, async, processes or goroutines (not sequential, which has one worker whatever the count)")
 	default:
 		fs.StringVar(&in.Models, "models", "", "comma-separated models to compare (default: all of "+spec.Names(spec.Models)+"; python: all but goroutines)")
 	}

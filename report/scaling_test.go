@@ -169,3 +169,24 @@ func TestHTMLScaling(t *testing.T) {
 		t.Errorf("texts %q; want the fit's line first", s.Texts)
 	}
 }
+
+// TestPNGSweepWithoutFit draws a sweep whose 1-worker runs failed: no
+// speedups, no fit, and the section says why rather than failing.
+func TestPNGSweepWithoutFit(t *testing.T) {
+	ps := sweepRuns("s")
+	for _, p := range ps[:3] {
+		p.Error = "the subject exited with code 1"
+	}
+	runtext.Conclude(ps)
+	l, _ := drawnWithin(t, ps)
+	if len(l.Scales) != 1 {
+		t.Fatalf("%d sections; want 1", len(l.Scales))
+	}
+	sp := LayoutScale(scaling.Sweeps(ps)[0], l.Scales[0].Plot)
+	if len(sp.Points) != 0 || sp.CoresX != 0 || len(sp.Lines) != 1 {
+		t.Errorf("plot %+v; want the ideal alone", sp)
+	}
+	if texts := scaleTexts(scaling.Sweeps(ps)[0]); len(texts) == 0 || !strings.HasPrefix(texts[0], "no fit") {
+		t.Errorf("texts %q; want the reason there is no fit", texts)
+	}
+}
