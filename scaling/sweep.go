@@ -1,6 +1,7 @@
 package scaling
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -49,18 +50,10 @@ func Sweeps(ps []*profile.Profile) []*Sweep {
 		sw.Runs[i] = append(sw.Runs[i], p)
 		if s := p.Summary.Scaling; s != nil {
 			sw.Points[i] = s.Point
-			sw.Fit = firstFit(sw.Fit, s.Fit)
+			sw.Fit = cmp.Or(sw.Fit, s.Fit)
 		}
 	}
 	return out
-}
-
-// firstFit is the first of two fits that is set.
-func firstFit(a, b *profile.ScaleFit) *profile.ScaleFit {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // Conclude sets, for each sweep among ps, every run's Summary.Scaling: the
