@@ -203,8 +203,7 @@ type specFlags struct {
 	in runners.Input
 	// compare --cmd: each command line, its --label (in order), --baseline.
 	cmds, labels listFlag
-	// --repeat and --warmup, as typed (see runs).
-	repeat, warmup string
+	runs         runFlags
 }
 
 // listFlag is a flag that may be given several times, kept in order.
@@ -215,7 +214,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func (f *specFlags) register(fs *flag.FlagSet, cmd string) {
 	registerInput(fs, &f.in, cmd)
-	f.registerRuns(fs, cmd)
+	f.runs.register(fs, cmd)
 	if cmd == "compare" {
 		fs.Var(&f.cmds, "cmd", "a command `LINE` to run (split like a shell, run without one); give it once per command to compare them instead of the models")
 		fs.Var(&f.labels, "label", "the `NAME` of each --cmd run, in order (default: its script's file name)")
@@ -404,7 +403,7 @@ func cmdRecord(cmd string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	repeat, warmup, err := sf.runs(cmd)
+	repeat, warmup, err := sf.runs.parse(cmd)
 	if err != nil {
 		return err
 	}

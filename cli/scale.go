@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"corescope/profile"
+	"corescope/recorder"
 	"corescope/runners"
 	"corescope/runtext"
 	"corescope/scaling"
 	"corescope/spec"
 )
 
-const scaleSynopsis = "Usage: corescope scale [--model M] [--workers 1,2,4] [--weak] [flags]\n" +
+const scaleSynopsis = "Usage: corescope scale [--model M] [--workers 1,2,4] [--weak] [--repeat N] [flags]\n" +
 	"       corescope scale --cmd 'python3 pool.py {workers}' [--label NAME] [--workers 1,2,4] [--weak] [flags]\n\n" +
 	"Runs the same work at a series of worker counts (default 1, 2, 4... up to twice the logical cores),\n" +
 	"for a model or a command whose worker count is the placeholder {workers} (and the variable " + spec.WorkersVariable + "),\n" +
@@ -28,12 +29,14 @@ const scaleSynopsis = "Usage: corescope scale [--model M] [--workers 1,2,4] [--w
 type scaleInput struct {
 	sweep      runners.Sweep
 	cmd, label string
+	runs       runFlags
 }
 
 // scaleFlags defines scale's flags into in and out.
 func scaleFlags(stdout io.Writer, in *scaleInput, out *outputs) *flag.FlagSet {
 	fs := newFlagSet("corescope scale", scaleSynopsis, stdout)
 	registerInput(fs, &in.sweep.Input, "scale")
+	in.runs.register(fs, "scale")
 	fs.StringVar(&in.sweep.Counts, "workers", "", fmt.Sprintf("the worker counts, comma-separated, 1 among them (default 1, 2, 4... up to twice the cores, %v here)",
 		runners.DefaultCounts(runtime.NumCPU())))
 	fs.StringVar(&in.cmd, "cmd", "", "a command `LINE` to sweep instead of a model (split like a shell, run without one): "+
@@ -61,10 +64,16 @@ func cmdScale(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	repeat, warmup, err := in.runs.parse("scale")
+	if err != nil {
+		return err
+	}
 	if err := out.check(); err != nil {
 		return err
 	}
-	ps, runErr := recordSpecs(specs, stdout, stderr, nil)
+	ps, runErr := recordSpecs(specs, stdout, stderr, func(opt *recorder.CompareOptions) {
+		opt.Repeat, opt.Warmup = repeat, warmup
+	})
 	runtext.Conclude(ps)
 	printSweeps(stdout, ps)
 	if err := out.write(ps, stderr); err != nil {

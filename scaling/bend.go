@@ -56,7 +56,7 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 		return profile.BendPastCores, map[string]float64{"cores": float64(limit), "cores_used": used}
 	case s.WallS > 0 && s.StartupS >= startupShare*s.WallS:
 		return profile.BendStartup, map[string]float64{"startup_s": s.StartupS, "share": profile.Round(s.StartupS/s.WallS, 1e3)}
-	case hungry && (f.Competed || ev[profile.ReasonSqueezed]):
+	case hungry && (competed(p) || ev[profile.ReasonSqueezed]):
 		return profile.BendCompeted, map[string]float64{"others_busy_cores": s.OthersBusyCores, "cores_used": used}
 	case ev[profile.ReasonWaiting] || !hungry:
 		return profile.BendWaiting, map[string]float64{"cores_used": used}
@@ -83,33 +83,24 @@ func wantsCores(p *profile.Profile, f diagnosis.Findings, ev map[string]bool, co
 // keeps busy when it wants them: under it, its workers mostly waited.
 const hungryShare = 0.5
 
-// evidence is the set of reasons run p used the cores it did: the reasons
-// its summary keeps, from the kernel's evidence (profile.Reason, set where
-// runs are concluded), and, for a run without them (a file from before
-// them), the same read from its findings' case. This is the one place the
-// sweep reads a run's reasons.
+// evidence is the set of reasons run p used the cores it did, from the
+// kernel's evidence: those its summary keeps (set where runs are
+// concluded), or for a file without them, those its findings f give. This
+// is the one place the sweep reads a run's reasons.
 func evidence(p *profile.Profile, f diagnosis.Findings) map[string]bool {
+	reasons := p.Summary.Reasons
+	if len(reasons) == 0 {
+		reasons = f.Reasons
+	}
 	ev := map[string]bool{}
-	for _, r := range p.Summary.Reasons {
+	for _, r := range reasons {
 		ev[r.Name] = true
 	}
-	if len(ev) > 0 {
-		return ev
-	}
-	switch f.Case {
-	case diagnosis.GILBound, diagnosis.HeldByGIL:
-		ev[profile.ReasonGIL] = true
-	case diagnosis.OneTaskAtATime, diagnosis.EventLoop, diagnosis.HeldByLock, diagnosis.ThreadsWithoutGIL:
-		ev[profile.ReasonTookTurns] = true
-	case diagnosis.OneCore:
-		ev[profile.ReasonOneThread] = f.BusyThreads == 1 // several processes at one core's worth: nothing says why
-	case diagnosis.StarvedByOthers, diagnosis.StarvedOnBusyMachine, diagnosis.CrowdedUnknown, diagnosis.CrowdedTogether:
-		ev[profile.ReasonSqueezed] = true // WaitingOrSqueezed is either: the findings cannot tell
-	case diagnosis.WaitingOnIO, diagnosis.WaitingOrIdle:
-		ev[profile.ReasonWaiting] = true
-	}
-	if p.Spec.Backend.Builtin() && p.Spec.Model == spec.Threads && !f.FreeThreaded && f.Used <= oneCore {
-		ev[profile.ReasonGIL] = true // the threads model shares a GIL: one core's worth, whatever other programs did
-	}
 	return ev
+}
+
+// competed reports whether other programs kept more of the machine busy
+// during run p than may leave a run unharmed (diagnosis.Competing).
+func competed(p *profile.Profile) bool {
+	return p.Summary.OthersBusyCores > diagnosis.Competing(p.Machine.LogicalCores)
 }

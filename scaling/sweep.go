@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 
-	"corescope/diagnosis"
 	"corescope/profile"
 )
 
@@ -103,7 +102,7 @@ func (sw *Sweep) point(n int, runs []*profile.Profile, one []float64, limit int)
 	ws := walls(runs)
 	pt := profile.ScalePoint{Workers: n, Runs: len(ws), WallS: round(median(ws)), WallSpreadS: round(halfRange(ws)), PastCores: n > limit}
 	for _, p := range runs {
-		if !p.Failed() && diagnosis.Of(p).Competed {
+		if measured(p) && competed(p) {
 			pt.Competed = true
 		}
 	}
@@ -121,15 +120,21 @@ func (sw *Sweep) point(n int, runs []*profile.Profile, one []float64, limit int)
 	return pt
 }
 
-// walls are the wall times of the runs that ended well.
+// walls are the wall times of the runs that ended well, warm-ups left out.
 func walls(runs []*profile.Profile) []float64 {
 	var ws []float64
 	for _, p := range runs {
-		if !p.Failed() && p.Summary.WallS > 0 {
+		if measured(p) {
 			ws = append(ws, p.Summary.WallS)
 		}
 	}
 	return ws
+}
+
+// measured reports whether run p's wall time is one of its point's: a
+// run that ended well, and not a warm-up.
+func measured(p *profile.Profile) bool {
+	return !p.Failed() && !p.Warmup && p.Summary.WallS > 0
 }
 
 // limit is the most cores the sweep's runs could use: the machine's
@@ -233,7 +238,7 @@ func (sw *Sweep) Run(i int) *profile.Profile {
 	var best *profile.Profile
 	wall := sw.Points[i].WallS
 	for _, p := range sw.Runs[i] {
-		if p.Failed() || p.Summary.WallS <= 0 {
+		if !measured(p) {
 			continue
 		}
 		if best == nil || math.Abs(p.Summary.WallS-wall) < math.Abs(best.Summary.WallS-wall) {

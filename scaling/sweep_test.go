@@ -19,6 +19,15 @@ func sweepRun(sweep string, m spec.Model, n int, wall, cores float64) *profile.P
 	return p
 }
 
+// heldByGIL gives runs ps the reason the kernel's evidence gives threads
+// that took turns in CPython's GIL (diagnosis.Of, kept by the summary):
+// the model alone is no evidence.
+func heldByGIL(ps ...*profile.Profile) {
+	for _, p := range ps {
+		p.Summary.Reasons = []profile.Reason{{Name: profile.ReasonGIL}}
+	}
+}
+
 // repeats are three runs of n workers around wall (±spread).
 func repeats(sweep string, m spec.Model, n int, wall, spread, cores float64) []*profile.Profile {
 	return []*profile.Profile{sweepRun(sweep, m, n, wall-spread, cores), sweepRun(sweep, m, n, wall, cores), sweepRun(sweep, m, n, wall+spread, cores)}
@@ -88,6 +97,7 @@ func TestConcludeProcesses(t *testing.T) {
 // above 1 is held by the GIL, even where other programs competed.
 func TestConcludeThreads(t *testing.T) {
 	ps := []*profile.Profile{sweepRun("t", spec.Threads, 1, 2, 1), sweepRun("t", spec.Threads, 2, 2.05, 1), sweepRun("t", spec.Threads, 4, 2.1, 0.7)}
+	heldByGIL(ps[1:]...)
 	ps[2].Summary.OthersBusyCores = 1.2
 	Conclude(ps)
 	sw := Sweeps(ps)[0]
@@ -108,6 +118,7 @@ func TestConcludeThreads(t *testing.T) {
 	// is named all the same.
 	starved := []*profile.Profile{sweepRun("u", spec.Threads, 1, 5, 0.4), sweepRun("u", spec.Threads, 2, 2, 1)}
 	starved[0].Summary.OthersBusyCores = 1.6
+	heldByGIL(starved[1])
 	Conclude(starved)
 	if pt := starved[1].Summary.Scaling.Point; pt.Efficiency < held || pt.Bend != profile.BendGIL {
 		t.Errorf("2 threads after a starved 1: %+v; want an efficiency past %v and the GIL named", pt, held)
