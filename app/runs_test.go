@@ -45,7 +45,8 @@ func modelRecord(ctx context.Context, s spec.Spec, opt recorder.Options) (*profi
 		f := profile.Frame{T: float64(i) * 0.1, Busy: levels.Row{levels.Steps, levels.Of(0.5)},
 			SubjectBusy: levels.Row{levels.Of(0.9), levels.Of(0.1)}, TasksDone: i}
 		if m.threads {
-			f.ThreadSamples = []profile.ThreadSample{{PID: 10, TID: tid, CPU: 0.1, Core: i % 2}}
+			// on a core all along, as a recording reads its state
+			f.ThreadSamples = []profile.ThreadSample{{PID: 10, TID: tid, CPU: 0.1, Core: i % 2, State: profile.StateRunning}}
 			f.Procs = 1
 		}
 		opt.OnFrame(f)

@@ -56,6 +56,7 @@ const (
 	BendCompeted  = "competed"   // other programs took cores it could have used
 	BendStartup   = "startup"    // a serial start-up before the work: Amdahl's part
 	BendWaiting   = "waiting"    // its workers waited, on I/O or each other
+	BendUndecided = "undecided"  // its run's evidence cannot tell what held it
 	BendOverhead  = "overhead"   // none of the above: the law's contention and coherency
 )
 

@@ -54,7 +54,7 @@ func reasonParts(p *profile.Profile, r profile.Reason) (head, evidence string) {
 	case profile.ReasonParallel:
 		head = "parallel"
 		evidence = fmt.Sprintf("%.2f of %d cores busy", g["cores_used"], p.Machine.LogicalCores)
-		if n := int(g["threads"]); n > 0 {
+		if n := int(g["threads"]); n > 1 { // one busy thread tells nothing of what ran in parallel
 			evidence = fmt.Sprintf("%s in %s on %.2f of %d cores", Count(n, "busy thread"), Count(int(g["processes"]), "process"),
 				g["cores_used"], p.Machine.LogicalCores)
 		}

@@ -55,7 +55,7 @@ func FitMark(pt profile.ScalePoint) string {
 var bendWords = map[string]string{
 	profile.BendQuota: "a CPU quota", profile.BendAffinity: "its affinity", profile.BendGIL: "the GIL", profile.BendOneCore: "one at a time",
 	profile.BendTasks: "too few tasks", profile.BendPastCores: "past the cores", profile.BendCompeted: "other programs",
-	profile.BendStartup: "serial start-up", profile.BendWaiting: "waiting", profile.BendOverhead: "overheads",
+	profile.BendStartup: "serial start-up", profile.BendWaiting: "waiting", profile.BendUndecided: "cannot tell", profile.BendOverhead: "overheads",
 }
 
 // Bend says what held point pt below the ideal, from its runs' own
@@ -82,6 +82,8 @@ func Bend(pt profile.ScalePoint) string {
 		return fmt.Sprintf("a serial start-up of %s (%.0f%% of the run): Amdahl's serial part", Seconds(f["startup_s"]), 100*f["share"])
 	case profile.BendWaiting:
 		return fmt.Sprintf("its workers waited, on I/O or on each other: %s", used)
+	case profile.BendUndecided:
+		return fmt.Sprintf("%s; what held it, its evidence cannot tell (its run's reasons say what is missing)", used)
 	case profile.BendOverhead:
 		return fmt.Sprintf("%s, with no limit, lock or competition in its evidence: the law's contention and coherency", used)
 	}

@@ -20,6 +20,13 @@ func sweep(t *testing.T, m spec.Model, runs map[int][]float64, cores float64, ma
 	for n, walls := range runs {
 		for _, w := range walls {
 			p := profiletest.Model(m, w, cores)
+			if m == spec.Threads {
+				// CPython's threads, with the evidence of their turns in
+				// the GIL (the model alone is none).
+				p = profiletest.GILThreads("python3").Exact()
+				p.Spec.Backend, p.Spec.Model, p.Spec.Workload, p.Spec.Tasks = spec.BackendPython, m, spec.CPU, 20
+				p.Summary.WallS = w
+			}
 			p.Spec.Workers, p.Spec.Scale = n, spec.Scale{Sweep: "s", Workers: n}
 			p.Summary.Attribution, p.Machine.LogicalCores = profile.AttributionExact, machineCores
 			ps = append(ps, p)

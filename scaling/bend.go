@@ -22,7 +22,8 @@ const startupShare = 0.1
 // ideal. The softer causes are named only for a point under held
 // efficiency, tried from the most certain to the least: one at a time (its
 // model or a lock), fewer tasks than workers, more workers than cores
-// (limit), a serial start-up, other programs, waiting, else the law's
+// (limit), a serial start-up, other programs, waiting, what the evidence
+// cannot tell (undecided reasons), else the law's
 // overheads. The cores and other programs are named only for a run that
 // wanted the cores (wantsCores): a pool that sleeps is not squeezed by
 // them. The reasons come from the run's evidence (evidence).
@@ -60,6 +61,8 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 		return profile.BendCompeted, map[string]float64{"others_busy_cores": s.OthersBusyCores, "cores_used": used}
 	case ev[profile.ReasonWaiting] || !hungry:
 		return profile.BendWaiting, map[string]float64{"cores_used": used}
+	case ev[profile.ReasonUndecided]:
+		return profile.BendUndecided, map[string]float64{"cores_used": used}
 	}
 	return profile.BendOverhead, map[string]float64{"cores_used": used}
 }

@@ -161,7 +161,10 @@ func TestConcludeMarks(t *testing.T) {
 		{"the kernel's evidence", func(p *profile.Profile) {
 			p.Summary.Reasons = []profile.Reason{{Name: profile.ReasonGIL, Phase: -1}}
 		}, profile.BendGIL, "cores_used"},
-		{"nothing in the evidence", func(p *profile.Profile) {}, profile.BendOverhead, "cores_used"},
+		{"no evidence (an undecided run)", func(p *profile.Profile) {}, profile.BendUndecided, "cores_used"},
+		{"evidence of nothing that held it", func(p *profile.Profile) {
+			p.Summary.Reasons = []profile.Reason{{Name: profile.ReasonParallel}}
+		}, profile.BendOverhead, "cores_used"},
 		{"a command's pool that sleeps beside busy programs", func(p *profile.Profile) {
 			p.Spec.Backend, p.Spec.Command = spec.BackendCommand, []string{"python3", "pool.py"}
 			p.Summary.CoresUsed, p.Summary.OthersBusyCores = 0.02, 1.5
