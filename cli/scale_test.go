@@ -11,7 +11,6 @@ import (
 
 	"corescope/profile"
 	"corescope/scaling"
-	"corescope/spec"
 )
 
 func TestScaleUsageErrors(t *testing.T) {
