@@ -64,7 +64,7 @@ func summarize(in io.Reader, out io.Writer) int {
 		return p
 	}
 	builds := map[string]*strings.Builder{} // build output by import path
-	exit := 0
+	exit, unbuilt := 0, 0
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -83,6 +83,7 @@ func summarize(in io.Reader, out io.Writer) int {
 		case "build-fail":
 			fmt.Fprintf(out, "BUILD FAIL %s\n%s", ev.ImportPath, indent(builds[ev.ImportPath].String()))
 			exit = 1
+			unbuilt++
 			continue
 		}
 		p := get(ev.Package)
@@ -122,8 +123,12 @@ func summarize(in io.Reader, out io.Writer) int {
 		fmt.Fprintf(out, "no result from %s: the test binary crashed or was killed\n", strings.Join(unfinished, ", "))
 		exit = 1
 	}
-	fmt.Fprintf(out, "%d packages, %d tests passed, %d skipped, %d failed, in %s\n",
-		len(order), passed, skipped, failed, time.Since(start).Round(time.Second))
+	notBuilt := ""
+	if unbuilt > 0 {
+		notBuilt = fmt.Sprintf(", %d did not build", unbuilt)
+	}
+	fmt.Fprintf(out, "%d packages, %d tests passed, %d skipped, %d failed%s, in %s\n",
+		len(order), passed, skipped, failed, notBuilt, time.Since(start).Round(time.Second))
 	return exit
 }
 
