@@ -63,11 +63,18 @@ type facts struct {
 }
 
 func (f *facts) length() float64 { return f.to - f.from }
+
+// cores is the phase's cores' worth of CPU, at most the cores the subject
+// was allowed: the CPU its samples missed, spread over the phase, could
+// round it past them at a phase's edge ("2.02 of 2 cores").
 func (f *facts) cores() float64 {
 	if f.length() <= 0 {
 		return 0
 	}
-	return f.cpu / f.length()
+	if c := f.cpu / f.length(); f.allowed == 0 || c < float64(f.allowed) {
+		return c
+	}
+	return float64(f.allowed)
 }
 
 // sum adds up one figure of the threads' tallies.

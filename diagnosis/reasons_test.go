@@ -420,3 +420,16 @@ func TestQueuedReckoned(t *testing.T) {
 		}
 	}
 }
+
+// TestCoresAtMostAllowed: CPU the samples missed, spread over a phase,
+// never takes it past the cores the subject was allowed (a real pool read
+// "2.02 cores' worth of CPU on 2.02 of 2 cores").
+func TestCoresAtMostAllowed(t *testing.T) {
+	for _, p := range []*profile.Profile{profiletest.ParallelPair().Exact(), profiletest.ParallelPair().Approximate()} {
+		p.Summary.CPUS += 0.2 // CPU no frame holds
+		f := Of(p)
+		if len(f.Phases) == 0 || f.Used <= 1.9 || f.Used > 2 {
+			t.Errorf("%s: %d phases, main at %.3f cores; want one near 2, not past the 2 allowed", p.Summary.Attribution, len(f.Phases), f.Used)
+		}
+	}
+}
