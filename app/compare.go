@@ -193,7 +193,7 @@ func verdictText(name string, r runtext.Row) *widget.RichText {
 	}
 	rt := widget.NewRichText(
 		&widget.TextSegment{Text: name, Style: style(true)},
-		&widget.TextSegment{Text: model + ": " + rowNotes(r) + runtext.OutcomeAndWhy(p), Style: style(false)},
+		&widget.TextSegment{Text: model + ": " + withNotes(rowNotes(r), p), Style: style(false)},
 	)
 	rt.Wrapping = fyne.TextWrapWord
 	return rt

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"corescope/profile"
 	"corescope/runtext"
 )
 
@@ -41,7 +42,7 @@ func rowNotes(r runtext.Row) string {
 		notes = append(notes, "Shown: "+which+".")
 	}
 	if noise := runtext.Noise(r.Group); noise != "" {
-		notes = append(notes, strings.ToUpper(noise[:1])+noise[1:]+".")
+		notes = append(notes, runtext.Capitalized(noise)+".")
 	}
 	if work := r.Run.Summary.WorkSpeedup; work != nil && r.Run.Summary.Speedup != nil && *work != *r.Run.Summary.Speedup {
 		notes = append(notes, "Over the work after start-up: "+runtext.ColWorkSpeedup.RowCell(r)+".")
@@ -53,6 +54,16 @@ func rowNotes(r runtext.Row) string {
 		return ""
 	}
 	return strings.Join(notes, " ") + " "
+}
+
+// withNotes is run p's verdict and why after its row's notes (rowNotes),
+// where the verdict begins a sentence of its own.
+func withNotes(notes string, p *profile.Profile) string {
+	text := runtext.OutcomeAndWhy(p)
+	if notes != "" {
+		text = runtext.Capitalized(text)
+	}
+	return notes + text
 }
 
 // baselinePicker is the selector of the run speedups are measured

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/runners"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -33,10 +34,7 @@ var (
 		100 * time.Millisecond, 200 * time.Millisecond, 500 * time.Millisecond, time.Second}
 )
 
-func modelName(m spec.Model) string {
-	s := string(m)
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+func modelName(m spec.Model) string { return runtext.Capitalized(string(m)) }
 
 func rateName(d time.Duration) string {
 	return fmt.Sprintf("%v (%g/s)", d, float64(time.Second)/float64(d))

@@ -28,7 +28,7 @@ func (c *controls) repeatItem(do func(func()), changed func(string)) *widget.For
 	}
 	c.repeat.OnChanged = changed
 	return &widget.FormItem{Text: "Repeat", Widget: c.repeat,
-		HintText: fmt.Sprintf("runs of each; empty = %d to compare, else 1", spec.DefaultCompareRepeat)}
+		HintText: fmt.Sprintf("runs of each; empty: %d, a single run 1", spec.DefaultCompareRepeat)}
 }
 
 // repeats is how many times each of runs specs is measured: the Repeat

@@ -58,6 +58,9 @@ func TestCompareAllRepeated(t *testing.T) {
 	if got := u.compare.verdicts.Objects[1].(interface{ String() string }).String(); !strings.Contains(got, "Shown: repeat 1 of 2, the faster of the two middle walls.") {
 		t.Errorf("threads' verdict = %q; want it to say which repeat it shows", got)
 	}
+	if got, want := u.compare.verdicts.Objects[1].(interface{ String() string }).String(), runtext.Capitalized(runtext.Outcome(u.runs[1]))+"."; !strings.Contains(got, want) {
+		t.Errorf("threads' verdict = %q; want its outcome as a sentence after the notes, %q", got, want)
+	}
 	names, _ := u.runChoices()
 	if want := "Comparison 1 (10 runs, cpu): threads, repeat 2 of 2"; !slices.Contains(names, want) {
 		t.Errorf("run choices %q; want %q among them", names, want)

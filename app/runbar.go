@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"corescope/profile"
-	"corescope/runtext"
 )
 
 // runBar tops the Live and the Threads tab: which of the session's runs
@@ -59,7 +58,7 @@ func (b *runBar) set(names []string, runs []*profile.Profile, shown *profile.Pro
 	setEnabled(b.pick, enabled)
 	why := ""
 	if shown != nil {
-		why = note + runtext.OutcomeAndWhy(shown)
+		why = withNotes(note, shown)
 	}
 	showNote(b.why, why)
 }

@@ -363,3 +363,11 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+func TestCapitalized(t *testing.T) {
+	for in, want := range map[string]string{"": "", "one thread": "One thread", "élan": "Élan", "GIL-bound": "GIL-bound"} {
+		if got := Capitalized(in); got != want {
+			t.Errorf("Capitalized(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

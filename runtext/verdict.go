@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"corescope/diagnosis"
 	"corescope/profile"
@@ -78,6 +80,17 @@ func OutcomeAndWhy(p *profile.Profile) string {
 		text += " " + why
 	}
 	return text
+}
+
+// Capitalized is s with its first letter upper-case, to begin a sentence:
+// a verdict begins in lower case, as it follows a label ("verdict  one
+// thread did the work..."), and needs one after the notes on its repeats.
+func Capitalized(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // sentence words findings f of run p: their main phase's first reason,
