@@ -14,20 +14,20 @@ const held = 0.9
 // named as what bent its point: Amdahl's serial part.
 const startupShare = 0.1
 
-// bendOf is what held point pt, of run p (its representative), below the
-// ideal, and the figures that show it; "" when it was not held. A ceiling
-// its evidence shows (a quota or an affinity below its workers, a GIL
-// that held it to one core's worth) is named whatever its speedup: a
-// 1-worker run slowed by other programs can make a capped point look
+// bendOf is what held point pt, of run p (its representative among runs),
+// below the ideal, and the figures that show it; "" when it was not held.
+// A ceiling its evidence shows (a quota or an affinity below its workers,
+// a GIL that held it to one core's worth) is named whatever its speedup:
+// a 1-worker run slowed by other programs can make a capped point look
 // ideal. The softer causes are named only for a point under held
 // efficiency, tried from the most certain to the least: one at a time (its
 // model or a lock), fewer tasks than workers, more workers than cores
-// (limit), a serial start-up, other programs, waiting, what the evidence
-// cannot tell (undecided reasons), else the law's
-// overheads. The cores and other programs are named only for a run that
-// wanted the cores (wantsCores): a pool that sleeps is not squeezed by
-// them. The reasons come from the run's evidence (evidence).
-func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[string]float64) {
+// (limit), a serial start-up, other programs (during any of its runs),
+// waiting, what the evidence cannot tell (undecided reasons), else the
+// law's overheads. The cores and other programs are named only for a run
+// that wanted the cores (wantsCores): a pool that sleeps is not squeezed
+// by them. The reasons come from the run's evidence (evidence).
+func bendOf(pt profile.ScalePoint, p *profile.Profile, runs []*profile.Profile, limit int) (string, map[string]float64) {
 	n := float64(pt.Workers)
 	if pt.Workers <= 1 || pt.Speedup <= 0 {
 		return "", nil
@@ -57,8 +57,8 @@ func bendOf(pt profile.ScalePoint, p *profile.Profile, limit int) (string, map[s
 		return profile.BendPastCores, map[string]float64{"cores": float64(limit), "cores_used": used}
 	case s.WallS > 0 && s.StartupS >= startupShare*s.WallS:
 		return profile.BendStartup, map[string]float64{"startup_s": s.StartupS, "share": profile.Round(s.StartupS/s.WallS, 1e3)}
-	case hungry && (competed(p) || ev[profile.ReasonSqueezed]):
-		return profile.BendCompeted, map[string]float64{"others_busy_cores": s.OthersBusyCores, "cores_used": used}
+	case hungry && (pt.Competed || ev[profile.ReasonSqueezed]):
+		return profile.BendCompeted, map[string]float64{"others_busy_cores": busiestOthers(runs), "cores_used": used}
 	case ev[profile.ReasonWaiting] || !hungry:
 		return profile.BendWaiting, map[string]float64{"cores_used": used}
 	case ev[profile.ReasonUndecided]:
@@ -100,6 +100,19 @@ func evidence(p *profile.Profile, f diagnosis.Findings) map[string]bool {
 		ev[r.Name] = true
 	}
 	return ev
+}
+
+// busiestOthers is the most cores other programs kept busy during one of
+// runs that counted: a point is competed (ScalePoint.Competed) when any of
+// its runs was, whichever stands for it.
+func busiestOthers(runs []*profile.Profile) float64 {
+	most := 0.0
+	for _, p := range runs {
+		if measured(p) {
+			most = max(most, p.Summary.OthersBusyCores)
+		}
+	}
+	return most
 }
 
 // competed reports whether other programs kept more of the machine busy

@@ -89,7 +89,7 @@ func (sw *Sweep) conclude() {
 	sw.Fit = sw.fit(samples, limit)
 	for i := range sw.Points {
 		if p := sw.Run(i); p != nil {
-			sw.Points[i].Bend, sw.Points[i].BendFigures = bendOf(sw.Points[i], p, limit)
+			sw.Points[i].Bend, sw.Points[i].BendFigures = bendOf(sw.Points[i], p, sw.Runs[i], limit)
 		}
 	}
 }

@@ -216,3 +216,18 @@ func TestConcludeWeak(t *testing.T) {
 		t.Errorf("weak projection %+v; want Gustafson's, 8x at 8", l)
 	}
 }
+
+// TestCompetedPointNamesOthers: a point marked competed because one of its
+// runs was is named for the other programs, with the most they kept busy,
+// even where its median run was measured alone (a real sweep read
+// "fitted, competed" beside "no ... competition in its evidence").
+func TestCompetedPointNamesOthers(t *testing.T) {
+	two := repeats("c", spec.Processes, 2, 1.5, 0.1, 1.3)
+	two[2].Summary.OthersBusyCores = 0.9 // the slowest: not the median
+	ps := concat(repeats("c", spec.Processes, 1, 2, 0.02, 1), two)
+	Conclude(ps)
+	pt := Sweeps(ps)[0].Points[1]
+	if !pt.Competed || pt.Bend != profile.BendCompeted || pt.BendFigures["others_busy_cores"] != 0.9 {
+		t.Errorf("point %+v; want it competed, bent by other programs who kept 0.9 cores busy", pt)
+	}
+}
