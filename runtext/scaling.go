@@ -69,7 +69,7 @@ func Bend(pt profile.ScalePoint) string {
 	case profile.BendAffinity:
 		return fmt.Sprintf("allowed %s (its CPU affinity: taskset or a cpuset), the ceiling: %s", Count(int(f["allowed_cores"]), "core"), used)
 	case profile.BendGIL:
-		return fmt.Sprintf("the GIL runs one thread's Python at a time: %s, flat from 1 worker", used)
+		return fmt.Sprintf("the GIL runs one thread's Python at a time: %s, one core's worth at most whatever the workers", used)
 	case profile.BendOneCore:
 		return fmt.Sprintf("one at a time, as its model or a lock lets them: %s", used)
 	case profile.BendTasks:
