@@ -128,7 +128,7 @@ func (v *compareView) set(runs []*profile.Profile) {
 	}
 	longest, fastest := 0.0, 0.0
 	for _, r := range rows {
-		longest = max(longest, rowWall(r))
+		longest = max(longest, r.Wall())
 		if r.Run.Summary.Speedup != nil {
 			fastest = max(fastest, *r.Run.Summary.Speedup)
 		}
@@ -137,7 +137,7 @@ func (v *compareView) set(runs []*profile.Profile) {
 	for i, r := range rows {
 		p := r.Run
 		row := newRunRow(func() { v.selected(p) })
-		row.bars[0].frac = fraction(rowWall(r), longest)
+		row.bars[0].frac = fraction(r.Wall(), longest)
 		if p.Summary.Speedup != nil {
 			row.bars[1].frac = fraction(*p.Summary.Speedup, fastest)
 		}

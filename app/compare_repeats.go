@@ -11,15 +11,6 @@ import (
 	"corescope/runtext"
 )
 
-// rowWall is the wall a row's bar shows: its repeats' median, or the
-// run's own where none counts (a failed run).
-func rowWall(r runtext.Row) float64 {
-	if w := r.Group.Wall(); w.N > 0 {
-		return w.Median
-	}
-	return r.Run.Summary.WallS
-}
-
 // spreadUnder puts a cell's spread over the repeats, "2.38 s (2.31–2.45)",
 // on a line of its own under its figure, "2.38 s" over "2.31–2.45", so the
 // table stays narrow.
@@ -31,25 +22,10 @@ func spreadUnder(cell string) string {
 	return figure + "\n" + strings.TrimSuffix(spread, ")")
 }
 
-// rowNotes is what a row's verdict says first, each ended by ". ": which of
-// its repeats the figures and the lanes show ("repeat 2 of 3, the median
-// wall"), what made them unreliable (runtext.Noise), its speedup over the
-// work after start-up where that differs, and what its start-up was
-// (runtext.Startup); "" when none applies.
+// rowNotes is what a row's verdict says first (runtext.Notes), each
+// sentence ended by a space; "" when none applies.
 func rowNotes(r runtext.Row) string {
-	var notes []string
-	if which := runtext.Which(r.Group, r.Run); which != "" {
-		notes = append(notes, "Shown: "+which+".")
-	}
-	if noise := runtext.Noise(r.Group); noise != "" {
-		notes = append(notes, runtext.Capitalized(noise)+".")
-	}
-	if work := r.Run.Summary.WorkSpeedup; work != nil && r.Run.Summary.Speedup != nil && *work != *r.Run.Summary.Speedup {
-		notes = append(notes, "Over the work after start-up: "+runtext.ColWorkSpeedup.RowCell(r)+".")
-	}
-	if st := runtext.Startup(r.Run); st != "" {
-		notes = append(notes, st)
-	}
+	notes := runtext.Notes(r)
 	if len(notes) == 0 {
 		return ""
 	}

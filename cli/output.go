@@ -133,7 +133,7 @@ func printTable(w io.Writer, ps []*profile.Profile) {
 	default:
 		printf(w, "%s, %d logical cores\n", runtext.Workload(ps[0].Spec), ps[0].Machine.LogicalCores)
 	}
-	if each := runtext.Repeats(groupsOf(rows)); each != "" {
+	if each := runtext.Repeats(runtext.Groups(rows)); each != "" {
 		printf(w, "%s\n", each)
 	}
 	fmt.Fprintln(w)
@@ -171,15 +171,6 @@ func printStartups(w io.Writer, names []string, shown []*profile.Profile) {
 		}
 	}
 	tw.Flush()
-}
-
-// groupsOf are rows' groups.
-func groupsOf(rows []runtext.Row) []diagnosis.Group {
-	gs := make([]diagnosis.Group, len(rows))
-	for i, r := range rows {
-		gs[i] = r.Group
-	}
-	return gs
 }
 
 // progress shows the running run on one stderr line, when stderr is a terminal.

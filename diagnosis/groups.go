@@ -25,6 +25,10 @@ type Group struct {
 func Groups(ps []*profile.Profile) []Group {
 	var groups []Group
 	for _, p := range ps {
+		if p.Repeat == 0 { // no run repeats it: a report of 20,000 old runs asks no search
+			groups = append(groups, Group{Runs: []*profile.Profile{p}})
+			continue
+		}
 		if i := latest(groups, p); i >= 0 && !slices.ContainsFunc(groups[i].Runs, func(q *profile.Profile) bool {
 			return q.Repeat == p.Repeat && q.Warmup == p.Warmup
 		}) {

@@ -90,7 +90,8 @@ func HTML(w io.Writer, ps []*profile.Profile, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("cannot load the report's font: %w", err)
 	}
-	page, blob := htmlPage(ps, locate(ps, opt, tf), opt)
+	rows := runtext.Rows(ps)
+	page, blob := htmlPage(rows, locate(rows, opt, tf), opt)
 	return writePage(w, page, blob)
 }
 
@@ -210,9 +211,11 @@ type htmlRow struct {
 	Why   string   `json:"why"` // the verdict and why, as the Compare tab words them
 }
 
-// htmlPage gathers the page's data for the runs l draws and lists, and
-// their arrays in one blob.
-func htmlPage(ps []*profile.Profile, l Layout, opt Options) (pageData, []byte) {
+// htmlPage gathers the page's data for the groups of repeats l draws and
+// lists, each drawn as the run that stands for it, and their arrays in one
+// blob.
+func htmlPage(rows []runtext.Row, l Layout, opt Options) (pageData, []byte) {
+	ps := runtext.Shown(rows)
 	drawn := ps[:len(l.Runs)]
 	names := runtext.Names(ps)
 	for i := range names {
@@ -235,7 +238,7 @@ func htmlPage(ps []*profile.Profile, l Layout, opt Options) (pageData, []byte) {
 	for i, p := range drawn {
 		d.Runs = append(d.Runs, htmlRunOf(p, i, names[i], d.Axis, b, budget))
 	}
-	d.Table = htmlTableOf(ps, names, len(drawn), l.Listed)
+	d.Table = htmlTableOf(rows, names, len(drawn), l.Listed)
 	d.Scales, d.ScalesLeft = htmlScales(ps)
 	return d, b.buf
 }
@@ -266,9 +269,12 @@ func htmlColors() pageColors {
 // hexColor is c as CSS writes it: "#4e79a7".
 func hexColor(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
-// htmlTableOf is the summary table: the runs listed (as the PNG lists
-// them), their cells as every view words them, and the bars' fractions.
-func htmlTableOf(ps []*profile.Profile, names []string, drawn, listed int) htmlTable {
+// htmlTableOf is the summary table: a row a group of repeats listed (as
+// the PNG lists them), its cells as every view words them (runtext.RowCell:
+// the spreads over its repeats), what its figures need said and its verdict
+// and why, and the bars' fractions: its median wall, its speedup.
+func htmlTableOf(rows []runtext.Row, names []string, drawn, listed int) htmlTable {
+	ps := runtext.Shown(rows)
 	t := htmlTable{Head: []string{"run"}, Number: []bool{false}}
 	for _, tc := range tableColumns {
 		head := tc.col.Head()
@@ -279,18 +285,21 @@ func htmlTableOf(ps []*profile.Profile, names []string, drawn, listed int) htmlT
 		t.Number = append(t.Number, tc.col.Number())
 	}
 	longest, fastest := 0.0, 0.0
-	for _, p := range ps[:listed] {
-		longest = max(longest, finiteOr0(p.Summary.WallS))
+	for _, r := range rows[:listed] {
+		longest = max(longest, finiteOr0(r.Wall()))
+		p := r.Run
 		if sp := p.Summary.Speedup; sp != nil {
 			fastest = max(fastest, finiteOr0(*sp))
 		}
 	}
-	for i, p := range ps[:listed] {
+	for i, r := range rows[:listed] {
+		p := r.Run
 		if !recorded(p) {
 			continue
 		}
+		why := strings.Join(append(runtext.Notes(r), runtext.OutcomeAndWhy(p)), " ")
 		row := htmlRow{Run: -1, Name: runtext.Mark(names[i], p), Color: hexColor(runColor(i)),
-			Wall: share(p.Summary.WallS, longest), Why: clipText(runtext.OutcomeAndWhy(p))}
+			Wall: share(r.Wall(), longest), Why: clipText(why)}
 		if i < drawn {
 			row.Run = i
 		}
@@ -298,11 +307,11 @@ func htmlTableOf(ps []*profile.Profile, names []string, drawn, listed int) htmlT
 			row.Speed = share(*sp, fastest)
 		}
 		for _, tc := range tableColumns {
-			row.Cells = append(row.Cells, clipText(tc.col.Cell(p)))
+			row.Cells = append(row.Cells, clipText(tc.col.RowCell(r)))
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	if n := unlisted(ps, listed); n > 0 {
+	if n := unlisted(rows, listed); n > 0 {
 		t.Unlisted = runtext.Count(n, "more run") + " not listed here; the CSV and the trace hold every run"
 	}
 	return t

@@ -20,6 +20,7 @@ import (
 	"corescope/lanes"
 	"corescope/levels"
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -484,7 +485,7 @@ func TestHTMLInBrowserShowsFindings(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ps := htmlFixture()
-	d, blob := htmlPage(ps, locate(ps, Options{}, nil), Options{})
+	d, blob := htmlPage(runtext.Rows(ps), locate(runtext.Rows(ps), Options{}, nil), Options{})
 	d.Runs[0].Extra = extraFrom([]byte(`{"reasons":[{"name":"took turns","hand_overs":120,"phase":0}],` +
 		`"phases":[{"from_s":0.1,"to_s":1.9,"cores":0.95123,"threads":{"runnable":2}}]}`))
 	path := filepath.Join(t.TempDir(), "report.html")

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"slices"
 	"strings"
 	"time"
@@ -54,7 +55,7 @@ const (
 	// sections, the notes of what they leave out, the title and the
 	// margins. A report DefaultWidth wide is then at most 310 MB of pixels
 	// (48,394 px high).
-	MaxHeight = margin + titleH + maxRunsH + noteLineH + sectionGap + lineH + sectionGap + barsH + sectionGap +
+	MaxHeight = margin + maxTitleH + maxRunsH + noteLineH + sectionGap + maxLineH + sectionGap + maxBarsH + sectionGap +
 		maxTableH + noteLineH + maxScaleSections*(maxScaleH+sectionGap) + noteLineH + margin
 )
 
@@ -63,11 +64,15 @@ const (
 type Layout struct {
 	Size  image.Point
 	Title image.Rectangle // title, date, machine and spec lines
+	// Machine and Spec are the title's lines of the machine and of the
+	// workloads, wrapped beside the legend.
+	Machine, Spec Paragraph
 	// Legend is the colour scale, 0% at the left.
 	Legend image.Rectangle
-	// Runs are the runs drawn: the first len(Runs) of the report's (see
-	// maxDrawnRuns). Omitted, under them, says how many were not drawn;
-	// empty when every run is.
+	// Runs are the runs drawn, one a group of repeats (runtext.Rows): the
+	// run that stands for the first len(Runs) groups (see maxDrawnRuns).
+	// Omitted, under them, says how many were not drawn; empty when every
+	// group is.
 	Runs    []RunLayout
 	Omitted image.Rectangle
 	// Line is the chart of busy cores over time, every run drawn but the
@@ -76,7 +81,8 @@ type Layout struct {
 	// drawn is a watch.
 	Line          image.Rectangle
 	Wall, Speedup image.Rectangle
-	// Table lists the first Listed runs (a watch's row is its own table);
+	// Table lists the first Listed groups, a row each (a watch's row is
+	// its own table);
 	// Unlisted, under it, says how many it leaves out, empty when none.
 	Table    image.Rectangle
 	Listed   int
@@ -94,10 +100,13 @@ type Layout struct {
 
 // RunLayout is where one run is drawn.
 type RunLayout struct {
-	// Header holds the label, spec and verdict, then, when the pictures
-	// are not the subject's exact cores, a line that says so (Note), and
-	// the run's phases with their reasons and evidence (Findings).
+	// Header holds Text: the label and how it ran, the verdict, and which
+	// of its group's repeats it is with what else its figures need said
+	// (runtext.Notes); then, when the pictures are not the subject's
+	// exact cores, a line that says so (Note), and the run's phases with
+	// their reasons and evidence (Findings).
 	Header   image.Rectangle
+	Text     []Paragraph
 	Note     image.Rectangle
 	Findings image.Rectangle
 	// Lane is the full width of the shared time scale behind the heatmaps
@@ -122,17 +131,72 @@ type RunLayout struct {
 	Threads image.Rectangle
 	// Axis holds the tick labels of seconds and the subject's lifetime.
 	Axis image.Rectangle
+	// Why, under the axis, explains what the pictures show (runtext.Why).
+	Why Paragraph
+}
+
+// A Paragraph is a text of the report laid out: the lines it wraps into
+// (none cut short: see wrapAll) and the rectangle they fill, so tests can
+// read back what the report says.
+type Paragraph struct {
+	Rect  image.Rectangle
+	Lines []string
+	small bool
+	c     color.RGBA
+	ink   int // bytes of the first line drawn in ink, before c: a run's name
+}
+
+// Leading of the report's paragraphs: the distance between two baselines.
+const (
+	bodyLead  = 26
+	smallLead = 22
+)
+
+// Bounds of the lines of a run's paragraphs, so that a run's height is
+// bounded whatever it says; its own texts take a fraction of them (a
+// verdict 2-3 lines, its explanation 3-5), a longer one is ended with an
+// ellipsis at the bound.
+const (
+	maxNameLines    = 3 // the label and how it ran: a command in full is in the table
+	maxVerdictLines = 8
+	maxNotesLines   = 8
+	maxWhyLines     = 12
+	maxTitleLines   = 4 // each of the title's machine and spec lines
+)
+
+// lead is the distance between the paragraph's baselines.
+func (pa Paragraph) lead() int {
+	if pa.small {
+		return smallLead
+	}
+	return bodyLead
+}
+
+// paragraph lays s out x..x+width from y down, in tf's small or body face,
+// in at most most lines (see wrapAll); nil tf gives one line.
+func paragraph(tf *typeface, small bool, c color.RGBA, s string, x, y, width, most int) Paragraph {
+	pa := Paragraph{small: small, c: c}
+	switch {
+	case strings.TrimSpace(s) == "":
+	case tf == nil:
+		pa.Lines = []string{s}
+	case small:
+		pa.Lines = wrapAll(tf.small, s, width, most)
+	default:
+		pa.Lines = wrapAll(tf.body, s, width, most)
+	}
+	pa.Rect = image.Rect(x, y, x+width, y+len(pa.Lines)*pa.lead())
+	return pa
 }
 
 // Sizes of the report's parts in pixels.
 const (
 	margin      = 40
 	gutter      = 130 // left of the heatmaps, for their row labels
-	titleH      = 150
-	headerH     = 60
-	noteH       = 24 // a line of the attribution note under a header
-	noteLineH   = 34 // a line that says what the report leaves out
-	headerTextX = 26 // the header's text, past the run's colour
+	titleH      = 150 // at least: the machine and spec lines wrap to maxTitleH
+	noteH       = 24  // a line of the attribution note under a header
+	noteLineH   = 34  // a line that says what the report leaves out
+	headerTextX = 26  // the header's text, past the run's colour
 	stripH      = 56
 	axisH       = 34
 	runGap      = 28
@@ -142,30 +206,37 @@ const (
 	gap         = 4  // between the pictures of one run
 	coreRowPx   = 8  // heatmap row height while it fits between the bounds
 	lineH       = 440
-	barsH       = 330
+	barsH       = 330 // at least; a bar a run past 8 runs (see barsHeight)
 	rowH        = 34
 	sectionGap  = 36
 )
 
-// locate lays the report out, with tf to wrap the runs' notes (nil gives
-// each note one line).
-func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
+// locate lays out the report of rows, a group of repeats each drawn as
+// the run that stands for it, with tf to wrap its texts (nil gives each
+// text one line).
+func locate(rows []runtext.Row, opt Options, tf *typeface) Layout {
 	w := opt.Width
 	if w <= 0 {
 		w = DefaultWidth
 	}
 	w = min(max(w, minWidth), maxWidth)
 	inner := image.Rect(margin, 0, w-margin, 0)
-	drawn := ps[:drawnRuns(ps, inner, tf)]
+	ps := runtext.Shown(rows)
+	names := runtext.Names(ps)
+	drawn := ps[:drawnRuns(rows, names, inner, tf)]
 	l := Layout{AxisS: axisSeconds(drawn)}
-	l.Title = image.Rect(inner.Min.X, margin, inner.Max.X, margin+titleH)
 	l.Legend = image.Rect(inner.Max.X-400, margin+20, inner.Max.X, margin+50)
+	y := margin + titlePx + bodyLead + 8 // under the title and date
+	textW := l.Legend.Min.X - inner.Min.X - 30
+	l.Machine = paragraph(tf, false, ink, machineLine(ps), inner.Min.X, y, textW, maxTitleLines)
+	l.Spec = paragraph(tf, false, ink, specLine(ps), inner.Min.X, l.Machine.Rect.Max.Y, textW, maxTitleLines)
+	l.Title = image.Rect(inner.Min.X, margin, inner.Max.X, max(margin+titleH, l.Spec.Rect.Max.Y+20))
 
-	y := l.Title.Max.Y
-	for _, p := range drawn {
-		r := locateRun(p, inner, y, l.AxisS, tf)
+	y = l.Title.Max.Y
+	for i := range drawn {
+		r := locateRun(rows[i], names[i], inner, y, l.AxisS, tf)
 		l.Runs = append(l.Runs, r)
-		y = r.Axis.Max.Y + runGap
+		y = r.Why.Rect.Max.Y + runGap
 	}
 	if len(drawn) < len(ps) {
 		l.Omitted = image.Rect(inner.Min.X, y, inner.Max.X, y+noteLineH)
@@ -173,21 +244,21 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 	}
 	y += sectionGap - runGap
 	if slices.ContainsFunc(drawn, recorded) {
-		l.Line = image.Rect(inner.Min.X, y, inner.Max.X, y+lineH)
+		l.Line = image.Rect(inner.Min.X, y, inner.Max.X, y+lineHeightFor(len(drawn)))
 		y = l.Line.Max.Y + sectionGap
 		mid := (inner.Min.X + inner.Max.X) / 2
-		l.Wall = image.Rect(inner.Min.X, y, mid-sectionGap/2, y+barsH)
-		l.Speedup = image.Rect(mid+sectionGap/2, y, inner.Max.X, y+barsH)
+		l.Wall = image.Rect(inner.Min.X, y, mid-sectionGap/2, y+barsHeight(len(drawn)))
+		l.Speedup = image.Rect(mid+sectionGap/2, y, inner.Max.X, l.Wall.Max.Y)
 		y = l.Wall.Max.Y + sectionGap
 		tableH := rowH // the heading
-		hs := rowHeights(tf, ps, inner.Dx())
+		hs := rowHeights(tf, rows, inner.Dx())
 		for _, h := range hs {
 			tableH += h
 		}
 		l.Table = image.Rect(inner.Min.X, y, inner.Max.X, y+tableH)
 		l.Listed = len(hs)
 		y = l.Table.Max.Y
-		if unlisted(ps, l.Listed) > 0 {
+		if unlisted(rows, l.Listed) > 0 {
 			l.Unlisted = image.Rect(inner.Min.X, y, inner.Max.X, y+noteLineH)
 			y = l.Unlisted.Max.Y
 		}
@@ -217,13 +288,14 @@ func locate(ps []*profile.Profile, opt Options, tf *typeface) Layout {
 // drawnRuns is how many of ps, from the first, the report draws: at most
 // maxDrawnRuns, and no more than fit in maxRunsH with the sections of the
 // watches among them; the first always.
-func drawnRuns(ps []*profile.Profile, inner image.Rectangle, tf *typeface) int {
+func drawnRuns(rows []runtext.Row, names []string, inner image.Rectangle, tf *typeface) int {
 	h := 0
-	for i, p := range ps {
+	for i, row := range rows {
+		p := row.Run
 		if i == maxDrawnRuns {
 			return i
 		}
-		h += locateRun(p, inner, 0, 0, tf).Axis.Max.Y + runGap
+		h += locateRun(row, names[i], inner, 0, 0, tf).Why.Rect.Max.Y + runGap
 		if p.Watched() {
 			h += locateWatch(i, p, inner, 0, tf).Table.Max.Y + sectionGap
 		}
@@ -231,15 +303,17 @@ func drawnRuns(ps []*profile.Profile, inner image.Rectangle, tf *typeface) int {
 			return i
 		}
 	}
-	return len(ps)
+	return len(rows)
 }
 
-// locateRun lays run p out from y down, its pictures on a time scale of
-// axis seconds within inner.
-func locateRun(p *profile.Profile, inner image.Rectangle, y int, axis float64, tf *typeface) RunLayout {
+// locateRun lays out the run that stands for row, named name, from y
+// down, its pictures on a time scale of axis seconds within inner.
+func locateRun(row runtext.Row, name string, inner image.Rectangle, y int, axis float64, tf *typeface) RunLayout {
 	var r RunLayout
+	p := row.Run
 	laneX0 := inner.Min.X + gutter
-	r.Header = image.Rect(inner.Min.X, y, inner.Max.X, y+headerH)
+	r.Text = headerText(row, name, inner, y, tf)
+	r.Header = image.Rect(inner.Min.X, y, inner.Max.X, r.Text[len(r.Text)-1].Rect.Max.Y+8)
 	if n := len(noteLines(tf, p, inner.Dx()-headerTextX)); n > 0 {
 		r.Note = image.Rect(inner.Min.X, r.Header.Max.Y, inner.Max.X, r.Header.Max.Y+n*noteH)
 		r.Header.Max.Y = r.Note.Max.Y
@@ -272,7 +346,36 @@ func locateRun(p *profile.Profile, inner image.Rectangle, y int, axis float64, t
 		y = r.Threads.Max.Y + gap
 	}
 	r.Axis = image.Rect(laneX0, y, inner.Max.X, y+axisH)
+	r.Why = paragraph(tf, true, ink, runtext.Why(p), inner.Min.X+headerTextX, r.Axis.Max.Y+gap, inner.Dx()-headerTextX, maxWhyLines)
 	return r
+}
+
+// headerText lays out the paragraphs of a run's header from y down: its
+// name and how it ran, its verdict (in red for a failed run), and, in
+// the notice colour when its group's figures are unreliable, runtext.Notes.
+func headerText(row runtext.Row, name string, inner image.Rectangle, y int, tf *typeface) []Paragraph {
+	p := row.Run
+	x, w := inner.Min.X+headerTextX, inner.Dx()-headerTextX
+	how := runtext.Model(p.Spec)
+	if p.Watched() {
+		how = runtext.What(p)
+	}
+	title := paragraph(tf, false, muted, name+" · "+how, x, y, w, maxNameLines)
+	title.ink = len(name)
+	verdict, c := runtext.Outcome(p), ink
+	switch {
+	case p.Failed():
+		c = alarm
+	case verdict == "":
+		verdict, c = "no verdict", muted
+	}
+	text := []Paragraph{title, paragraph(tf, false, c, verdict, x, title.Rect.Max.Y+4, w, maxVerdictLines)}
+	c = muted
+	if runtext.Noise(row.Group) != "" {
+		c = notice
+	}
+	notes := paragraph(tf, true, c, strings.Join(runtext.Notes(row), " "), x, text[1].Rect.Max.Y+4, w, maxNotesLines)
+	return append(text, notes)
 }
 
 // recorded reports whether p is a run with a subject, not a watch: one of
@@ -291,19 +394,25 @@ func modelLines(tf *typeface, p *profile.Profile, tableW int) []string {
 	return wrapAll(tf.body, s, modelColumnWidth(tableW), maxModelLines)
 }
 
-// rowHeights are the table's rows, one a run from the first, as many as
-// fit in maxTableH: taller where a command takes several lines, and none
-// for a watch, which has its own table.
-func rowHeights(tf *typeface, ps []*profile.Profile, tableW int) []int {
+// rowHeights are the table's rows, one a group of repeats from the
+// first, as many as fit in maxTableH: taller where a command takes several
+// lines, where figures have their spread under them, and where noise is
+// worded under the row; none for a watch, which has its own table.
+func rowHeights(tf *typeface, rows []runtext.Row, tableW int) []int {
 	var hs []int
 	total := rowH // the heading
-	for _, p := range ps {
+	for _, row := range rows {
+		p := row.Run
 		h := 0
 		if recorded(p) {
-			h = rowH
+			lines := 1
 			if tf != nil {
-				h += (len(modelLines(tf, p, tableW)) - 1) * lineHeight(tf.body)
+				lines = len(modelLines(tf, p, tableW))
 			}
+			if spread(row) {
+				lines = max(lines, 2)
+			}
+			h = rowH + (lines-1)*bodyLead + len(noiseLines(tf, row, tableW))*smallLead
 		}
 		if total += h; total > maxTableH {
 			break
@@ -313,12 +422,12 @@ func rowHeights(tf *typeface, ps []*profile.Profile, tableW int) []int {
 	return hs
 }
 
-// unlisted is how many runs with a subject the table leaves out when it
-// lists the first listed of ps.
-func unlisted(ps []*profile.Profile, listed int) int {
+// unlisted is how many groups of runs with a subject the table leaves out
+// when it lists the first listed of rows.
+func unlisted(rows []runtext.Row, listed int) int {
 	n := 0
-	for _, p := range ps[listed:] {
-		if recorded(p) {
+	for _, row := range rows[listed:] {
+		if recorded(row.Run) {
 			n++
 		}
 	}
@@ -414,3 +523,52 @@ func axisSeconds(ps []*profile.Profile) float64 {
 	}
 	return a
 }
+
+// spread reports whether row's figures have a spread over its repeats to
+// show under them.
+func spread(row runtext.Row) bool { return row.Group.Wall().N > 1 }
+
+// maxNoiseLines bounds the lines of a table row's noise.
+const maxNoiseLines = 3
+
+// noiseLines is what made row's figures unreliable (runtext.Noise) in
+// lines of tf's small face, under the row from the model column to the
+// table's end when the table is tableW wide; nil when nothing did.
+func noiseLines(tf *typeface, row runtext.Row, tableW int) []string {
+	r := image.Rect(0, 0, tableW, 0)
+	return paragraph(tf, true, notice, runtext.Noise(row.Group), 0, 0, r.Max.X-tableAt(r, 0), maxNoiseLines).Lines
+}
+
+// The busy-cores chart of more than lineRunsMost runs is small multiples:
+// a small chart a run, multiplesCols to a row, on one scale; one line
+// chart of more would cross 8-16 lines.
+const (
+	lineRunsMost  = 4
+	multiplesCols = 4
+	multipleH     = 130 // one small chart: its name, its strip and its axis
+	chartLegendH  = 36  // a chart's title line
+	maxLineH      = max(lineH, chartLegendH+(maxDrawnRuns+multiplesCols-1)/multiplesCols*multipleH)
+)
+
+// lineHeightFor is the height of the busy-cores chart of runs runs.
+func lineHeightFor(runs int) int {
+	if runs <= lineRunsMost {
+		return lineH
+	}
+	return chartLegendH + (runs+multiplesCols-1)/multiplesCols*multipleH
+}
+
+// The bar charts give each run a bar across, barRowH high, over an axis
+// barAxisH high.
+const (
+	barRowH  = 30
+	barAxisH = 40
+	maxBarsH = max(barsH, chartLegendH+maxDrawnRuns*barRowH+barAxisH)
+)
+
+// barsHeight is the height of the bar charts of runs runs.
+func barsHeight(runs int) int { return max(barsH, chartLegendH+runs*barRowH+barAxisH) }
+
+// maxTitleH is the tallest title block: the title, the date, and the
+// machine and spec lines at their bound.
+const maxTitleH = max(titleH, titlePx+bodyLead+8+2*maxTitleLines*bodyLead+20)

@@ -43,13 +43,19 @@ func box(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
 func runColor(i int) color.RGBA { return series[i%len(series)] }
 
 // PNG renders the report of ps as one image laid out by Locate: title,
-// date, machine and spec; for each run on one shared time scale its label
-// and verdict, the subject's per-core heatmap with the whole machine's
-// under it, the busy-cores strip with other programs stacked on the
-// subject, and, with exact attribution, a lane of on-core slices per
-// thread; a line chart of busy cores over time, the subject's and other
-// programs'; bar charts of wall time and speedup; the summary table with
-// corescope's own cost. A run without samples or that failed says so where
+// date, machine and spec; then the runs a group of repeats each
+// (runtext.Rows), drawn as the run that stands for it: on one shared
+// time scale its label, verdict, which repeat it is and what made its
+// figures unreliable, the subject's per-core heatmap with the whole
+// machine's under it, the busy-cores strip with other programs stacked
+// on the subject, with exact attribution a lane of on-core slices per
+// thread, and what the pictures show and why (runtext.Why); busy cores
+// over time, the subject's and other programs' (a line chart up to
+// lineRunsMost runs, small multiples past); bars of wall time and speedup
+// that print their figures and their range over the repeats; the summary
+// table, a row a group with the spreads, start-up and noise, and
+// corescope's own cost. No text is cut short but past the bounds of
+// paragraph lines that keep a run's height bounded. A run without samples or that failed says so where
 // its pictures would be, and one whose pictures are not the subject's exact
 // cores says why. A watch of nodes, which has no subject, gets instead a
 // section of its own (see WatchLayout): its cluster's and each node's busy
@@ -73,10 +79,12 @@ func PNG(ps []*profile.Profile, opt Options) (image.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot load the report's font: %w", err)
 	}
-	l := locate(ps, opt, tf)
-	drawn := ps[:len(l.Runs)]
-	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, ps: ps, drawn: drawn,
-		series: runSeries(drawn), names: runtext.Names(ps), opt: opt}
+	rows := runtext.Rows(ps)
+	l := locate(rows, opt, tf)
+	shown := runtext.Shown(rows)
+	drawn := shown[:len(l.Runs)]
+	pg := &page{dst: image.NewRGBA(image.Rectangle{Max: l.Size}), tf: tf, l: l, rows: rows, ps: shown, drawn: drawn,
+		series: runSeries(drawn), names: runtext.Names(shown), opt: opt}
 	for _, p := range drawn {
 		pg.nodes = append(pg.nodes, nodeSeries(p))
 	}
@@ -112,7 +120,8 @@ type page struct {
 	tf     *typeface
 	hp     heatmap.Painter
 	l      Layout
-	ps     []*profile.Profile
+	rows   []runtext.Row      // the groups of repeats, a row of the table each
+	ps     []*profile.Profile // the run that stands for each group (Group.Shown)
 	drawn  []*profile.Profile // the first of ps, those drawn (see Layout.Runs)
 	series []*heatmap.Series  // each run drawn's samples, for its pictures and its line
 	nodes  []*heatmap.Nodes   // each cluster run drawn's nodes' means; nil for one machine
@@ -154,15 +163,12 @@ func (pg *page) title() {
 	r, tf := pg.l.Title, pg.tf
 	y := r.Min.Y + titlePx
 	pg.text(tf.title, ink, r.Min.X, y, left, "corescope report")
-	y += lineHeight(tf.body) + 8
 	if date := reportDate(pg.ps, pg.opt); !date.IsZero() {
-		pg.text(tf.body, muted, r.Min.X, y, left, date.Format("Monday 2 January 2006, 15:04 MST"))
+		pg.text(tf.body, muted, r.Min.X, pg.l.Machine.Rect.Min.Y-6, left, date.Format("Monday 2 January 2006, 15:04 MST"))
 	}
+	pg.paragraph(pg.l.Machine)
+	pg.paragraph(pg.l.Spec)
 	lg := pg.l.Legend
-	for _, s := range []string{machineLine(pg.ps), specLine(pg.ps)} {
-		y += lineHeight(tf.body) + 6
-		pg.text(tf.body, ink, r.Min.X, y, left, fit(tf.body, s, lg.Min.X-r.Min.X-30))
-	}
 
 	heatmap.Legend(pg.dst, lg)
 	ly := lg.Max.Y + lineHeight(tf.small)
@@ -289,7 +295,7 @@ func (pg *page) omitted() {
 	note := fmt.Sprintf("%s of %s runs drawn, the first", runtext.Thousands(len(pg.drawn)), runtext.Thousands(len(pg.ps)))
 	switch {
 	case pg.l.Table.Empty():
-	case unlisted(pg.ps, pg.l.Listed) > 0:
+	case unlisted(pg.rows, pg.l.Listed) > 0:
 		note += fmt.Sprintf("; the table lists the first %s", runtext.Thousands(pg.l.Listed))
 	default:
 		note += "; the table lists them all"
@@ -301,23 +307,11 @@ func (pg *page) omitted() {
 func (pg *page) run(i int) {
 	p, r, tf := pg.ps[i], pg.l.Runs[i], pg.tf
 	h := r.Header
-	base := h.Min.Y + lineHeight(tf.body)
+	base := h.Min.Y + bodyLead - 6
 	box(pg.dst, image.Rect(h.Min.X, base-16, h.Min.X+16, base), runColor(i))
-	x := h.Min.X + headerTextX
-	x += pg.text(tf.body, ink, x, base, left, fit(tf.body, pg.names[i], h.Max.X-x))
-	how := runtext.Model(p.Spec)
-	if p.Watched() {
-		how = runtext.What(p)
+	for _, pa := range r.Text {
+		pg.paragraph(pa)
 	}
-	pg.text(tf.body, muted, x+16, base, left, fit(tf.body, how, h.Max.X-x-16))
-	verdict, c := runtext.Outcome(p), ink
-	switch {
-	case p.Failed():
-		c = alarm
-	case verdict == "":
-		verdict, c = "no verdict", muted
-	}
-	pg.text(tf.body, c, h.Min.X+headerTextX, base+lineHeight(tf.body)+4, left, fit(tf.body, verdict, h.Dx()-headerTextX))
 
 	for k, line := range noteLines(tf, p, h.Dx()-headerTextX) {
 		pg.text(tf.small, notice, h.Min.X+headerTextX, r.Note.Min.Y+(k+1)*noteH-8, left, line)
@@ -334,6 +328,25 @@ func (pg *page) run(i int) {
 	}
 	pg.threads(i)
 	pg.axis(i)
+	pg.paragraph(r.Why)
+}
+
+// paragraph draws pa's lines, the first bytes of its first that pa.ink
+// counts in ink.
+func (pg *page) paragraph(pa Paragraph) {
+	face := pg.tf.body
+	if pa.small {
+		face = pg.tf.small
+	}
+	for k, line := range pa.Lines {
+		x, base := pa.Rect.Min.X, pa.Rect.Min.Y+(k+1)*pa.lead()-6
+		if k == 0 && pa.ink > 0 {
+			n := min(pa.ink, len(line))
+			x += pg.text(face, ink, x, base, left, line[:n])
+			line = line[n:]
+		}
+		pg.text(face, pa.c, x, base, left, line)
+	}
 }
 
 // pictures draws run i's heatmaps and strip: the subject's per-core load,

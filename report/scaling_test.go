@@ -157,7 +157,7 @@ func TestPNGOfManySweeps(t *testing.T) {
 // as SVG with a circle a measured point, and the fit's texts.
 func TestHTMLScaling(t *testing.T) {
 	ps := sweepRuns("s")
-	d, _ := htmlPage(ps, Locate(ps, Options{}), Options{})
+	d, _ := htmlPage(runtext.Rows(ps), Locate(ps, Options{}), Options{})
 	if len(d.Scales) != 1 || d.ScalesLeft != "" {
 		t.Fatalf("%d sections, %q left; want 1", len(d.Scales), d.ScalesLeft)
 	}

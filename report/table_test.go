@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"corescope/profile"
+	"corescope/runtext"
 	"corescope/spec"
 )
 
@@ -30,8 +31,8 @@ func TestTableWrapsCommands(t *testing.T) {
 			t.Errorf("%s's command in the table: %q; want all of %q over several lines", p.Label, lines, want)
 		}
 	}
-	tall := locate(ps, Options{Width: width}, tf).Table.Dy()
-	short := locate(ps, Options{Width: width}, nil).Table.Dy()
+	tall := locate(runtext.Rows(ps), Options{Width: width}, tf).Table.Dy()
+	short := locate(runtext.Rows(ps), Options{Width: width}, nil).Table.Dy()
 	if tall <= short {
 		t.Errorf("a table of wrapped commands is %d px high, of one-line ones %d; want it taller", tall, short)
 	}

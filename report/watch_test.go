@@ -157,7 +157,7 @@ func TestPNGWatchesBesideARun(t *testing.T) {
 	if l.Line.Empty() || l.Speedup.Empty() || l.Table.Empty() {
 		t.Fatalf("Line %v, Speedup %v, Table %v; want the recording's charts and table", l.Line, l.Speedup, l.Table)
 	}
-	if got := rowHeights(nil, ps, l.Table.Dx()); got[0] != 0 || got[1] != rowH || got[2] != 0 {
+	if got := rowHeights(nil, runtext.Rows(ps), l.Table.Dx()); got[0] != 0 || got[1] != rowH || got[2] != 0 {
 		t.Errorf("table rows %v; want the recording's alone", got)
 	}
 	if got := keyNames(ps); !slices.Contains(got, "the subject") || !slices.Contains(got, "busy cores of the cluster") {

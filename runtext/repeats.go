@@ -105,3 +105,25 @@ func Noise(g diagnosis.Group) string {
 	}
 	return "unreliable: " + strings.Join(why, "; ")
 }
+
+// Notes are what row r's figures need said beside them, each a sentence:
+// which of its repeats its pictures and figures are ("Shown: repeat 2 of
+// 3, the median wall."), what made them unreliable (Noise), its speedup
+// over the work after start-up where that differs from the whole wall's,
+// and what its start-up was (Startup); none when nothing applies.
+func Notes(r Row) []string {
+	var notes []string
+	if which := Which(r.Group, r.Run); which != "" {
+		notes = append(notes, "Shown: "+which+".")
+	}
+	if noise := Noise(r.Group); noise != "" {
+		notes = append(notes, strings.ToUpper(noise[:1])+noise[1:]+".")
+	}
+	if work, whole := r.Run.Summary.WorkSpeedup, r.Run.Summary.Speedup; work != nil && whole != nil && *work != *whole {
+		notes = append(notes, "Over the work after start-up: "+ColWorkSpeedup.RowCell(r)+".")
+	}
+	if st := Startup(r.Run); st != "" {
+		notes = append(notes, st)
+	}
+	return notes
+}

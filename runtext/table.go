@@ -48,6 +48,15 @@ func Rows(ps []*profile.Profile) []Row {
 	return rows
 }
 
+// Wall is the wall a row's bar shows: its repeats' median, or the run's
+// own where none counts (a failed run).
+func (r Row) Wall() float64 {
+	if w := r.Group.Wall(); w.N > 0 {
+		return w.Median
+	}
+	return r.Run.Summary.WallS
+}
+
 // Shown are the runs that stand for rows, in order.
 func Shown(rows []Row) []*profile.Profile {
 	ps := make([]*profile.Profile, len(rows))
@@ -55,6 +64,15 @@ func Shown(rows []Row) []*profile.Profile {
 		ps[i] = r.Run
 	}
 	return ps
+}
+
+// Groups are the groups of rows, in order.
+func Groups(rows []Row) []diagnosis.Group {
+	gs := make([]diagnosis.Group, len(rows))
+	for i, r := range rows {
+		gs[i] = r.Group
+	}
+	return gs
 }
 
 // columns holds each Column's heading and cell.
