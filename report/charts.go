@@ -7,7 +7,6 @@ import (
 	"image/draw"
 	"io"
 	"math"
-	"strings"
 
 	"github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
@@ -33,9 +32,60 @@ func (pg *page) charts() error {
 	if l.Line.Empty() { // every run is a watch, with charts of its own
 		return nil
 	}
-	legendH := lineHeight(tf.body) + 10
 	plot := l.Line
-	plot.Min.Y += legendH
+	plot.Min.Y += chartLegendH
+	if len(ps) > lineRunsMost {
+		x, base := l.Line.Min.X, l.Line.Min.Y+lineHeight(tf.body)
+		x += text(dst, tf.body, ink, x, base, left, "Busy cores over time, a chart a run on one scale") + 30
+		for _, k := range stripKeys(ps)[0] { // the subject's and other programs' colours
+			box(dst, image.Rect(x, base-13, x+24, base), k.c)
+			x += 32 + text(dst, tf.small, muted, x+32, base, left, k.name) + 24
+		}
+		pg.multiples(plot)
+	} else if err := pg.lineSection(plot); err != nil {
+		return err
+	}
+
+	var wall, speed []bar
+	over := map[string]bool{} // what the speedups are measured against
+	for i, p := range ps {
+		if !recorded(p) {
+			continue
+		}
+		row := pg.rows[i]
+		wall = append(wall, wallBar(row, names[i], runColor(i)))
+		if b, ok := speedupBar(row, names[i], runColor(i)); ok {
+			speed = append(speed, b)
+			over[diagnosis.BaselineName(p)] = true
+		}
+	}
+	for _, b := range []struct {
+		r           image.Rectangle
+		title, unit string
+		bars        []bar
+		least, ref  float64
+		none        string
+	}{
+		{l.Wall, "Wall time", " s", wall, 0, 0, "no runs"},
+		{l.Speedup, speedupTitle(over), "x", speed, 1, 1, "no speedup: it needs a sequential run of the same workload and size"},
+	} {
+		text(dst, tf.body, ink, b.r.Min.X, b.r.Min.Y+lineHeight(tf.body), left, b.title)
+		plot := b.r
+		plot.Min.Y += chartLegendH
+		if len(b.bars) == 0 {
+			empty(dst, tf, plot, b.none)
+			continue
+		}
+		pg.hbars(plot, b.bars, b.least, b.ref, b.unit)
+	}
+	return nil
+}
+
+// lineSection draws the busy cores of the runs drawn as one line chart in
+// plot, under its title and the key of its lines.
+func (pg *page) lineSection(plot image.Rectangle) error {
+	dst, tf, l, ps := pg.dst, pg.tf, pg.l, pg.drawn
+	names := pg.names[:len(ps)]
 	line, shown := lineChart(plot, ps, names, pg.series)
 	x, base := l.Line.Min.X, l.Line.Min.Y+lineHeight(tf.body)
 	x += text(dst, tf.body, ink, x, base, left, "Busy cores over time") + 30
@@ -65,44 +115,6 @@ func (pg *page) charts() error {
 		empty(dst, tf, plot, "no samples: a line needs at least two per run")
 	} else if err := render(dst, plot, line); err != nil {
 		return fmt.Errorf("cannot draw the busy-cores chart: %w", err)
-	}
-
-	var wall, speed []chart.Value
-	over := map[string]bool{} // what the speedups are measured against
-	for i, p := range ps {
-		if !recorded(p) {
-			continue
-		}
-		style := chart.Style{FillColor: chartColor(runColor(i)), StrokeColor: chartColor(runColor(i))}
-		// go-chart wraps bar labels at spaces only.
-		label := strings.ReplaceAll(names[i], "/", "/ ")
-		wall = append(wall, chart.Value{Label: label, Value: plottable(p.Summary.WallS), Style: style})
-		if sp := p.Summary.Speedup; sp != nil {
-			speed = append(speed, chart.Value{Label: label, Value: plottable(*sp), Style: style})
-			over[diagnosis.BaselineName(p)] = true
-		}
-	}
-	for _, b := range []struct {
-		r           image.Rectangle
-		title, unit string
-		bars        []chart.Value
-		least       float64
-		none        string
-	}{
-		{l.Wall, "Wall time", "s", wall, 0, "no runs"},
-		{l.Speedup, speedupTitle(over), "x", speed, 1, "no speedup: it needs a sequential run of the same workload and size"},
-	} {
-		text(dst, tf.body, ink, b.r.Min.X, b.r.Min.Y+lineHeight(tf.body), left, b.title)
-		plot := b.r
-		plot.Min.Y += legendH
-		if len(b.bars) == 0 {
-			empty(dst, tf, plot, b.none)
-			continue
-		}
-		bc := barChart(plot, b.unit, b.bars, b.least)
-		if err := render(dst, plot.Add(image.Pt((plot.Dx()-bc.Width)/2, 0)), bc); err != nil {
-			return fmt.Errorf("cannot draw the %s chart: %w", strings.ToLower(b.title), err)
-		}
 	}
 	return nil
 }
@@ -222,36 +234,6 @@ func lineChart(r image.Rectangle, ps []*profile.Profile, names []string, series 
 // left whole stretches of a dashed line of short steps undrawn.
 func othersStyle(c color.RGBA) chart.Style {
 	return chart.Style{StrokeColor: chartColor(blend(paper, c, 0.6)), StrokeWidth: 2}
-}
-
-// Bar chart geometry: bars keep their width and are centred, so one bar
-// does not sit alone at the far left of an empty chart.
-const (
-	barW       = 90
-	barSpacing = 40
-	barAxisW   = 150 // the value axis and padding
-)
-
-// barChart is one bar per value, its axis from 0 to a little above the
-// highest bar (at least least, and never an empty range, which go-chart
-// rejects), as wide as the bars need within r.
-func barChart(r image.Rectangle, unit string, bars []chart.Value, least float64) *chart.BarChart {
-	top := least
-	for _, b := range bars {
-		top = max(top, b.Value)
-	}
-	if !(top > 0) {
-		top = 1
-	}
-	return &chart.BarChart{
-		Width: min(r.Dx(), barAxisW+len(bars)*(barW+barSpacing)), Height: r.Dy(), DPI: chartDPI,
-		Background: chart.Style{Padding: chart.Box{Top: 16, Left: 20, Right: 20, Bottom: 50}},
-		BarWidth:   barW, BarSpacing: barSpacing,
-		XAxis: chart.Style{FontSize: 8},
-		YAxis: chart.YAxis{Range: &chart.ContinuousRange{Min: 0, Max: top * 1.15},
-			Ticks: ticks(top*1.15, 6, func(v float64) string { return fmt.Sprintf("%.3g %s", v, unit) })},
-		Bars: bars,
-	}
 }
 
 // timeTicks marks a time scale of at least axis seconds (see ticks).
