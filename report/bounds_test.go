@@ -142,18 +142,23 @@ func TestClusterHeatmapBounds(t *testing.T) {
 }
 
 // TestPNGDrawsSixteenHeavyRunsInFull lays out 16 runs of the processes
-// model on 256 cores, 32 worker processes each with their thread lanes
-// and an attribution note: all 16 are drawn.
+// model on 256 cores, 32 worker processes each with their thread lanes,
+// an attribution note, and a name and verdict so long that every text of
+// its header is at its bound: all 16 are drawn.
 func TestPNGDrawsSixteenHeavyRunsInFull(t *testing.T) {
 	heavy := withSlices(withSubject(fixture("pool", spec.Processes, 256, 100, wave), profile.AttributionApproximate, wave), 32, 3200)
 	for k := range heavy.Threads {
 		heavy.Threads[k].PID = 1000 + k // a process a thread
 	}
+	heavy.Summary.Verdict = strings.Repeat("the workers took turns ", 10_000)
 	ps := make([]*profile.Profile, maxDrawnRuns+1)
 	for i := range ps {
-		ps[i] = heavy
+		p := *heavy
+		p.Label = fmt.Sprintf("pool %d %s", i, strings.Repeat("long name ", 1000)) // a group each
+		ps[i] = &p
 	}
 	l := Locate(ps, Options{})
+	t.Logf("a heavy run is %d px high", l.Runs[1].Why.Rect.Max.Y-l.Runs[0].Why.Rect.Max.Y)
 	if len(l.Runs) != maxDrawnRuns || l.Size.Y > MaxHeight {
 		t.Errorf("17 heavy runs: %d drawn, %d px high; want %d, at most %d", len(l.Runs), l.Size.Y, maxDrawnRuns, MaxHeight)
 	}

@@ -38,14 +38,15 @@ const (
 // Bounds of the report, so that it costs time and memory for what it
 // draws, whatever it is given: 20,000 runs asked for a 49 GB image.
 const (
-	// maxDrawnRuns runs at most are drawn (header, pictures, threads,
-	// axis) and compared in the charts: the first ones, and no more than
-	// fit in maxRunsH with the sections of the watches among them. 16
-	// runs of the processes model on 256 cores with 32 worker processes
-	// (2,390 px each) fit.
+	// maxDrawnRuns groups of repeats at most are drawn (header, pictures,
+	// threads, axis, explanation) and compared in the charts: the first
+	// ones, and no more than fit in maxRunsH with the sections of the
+	// watches among them. 16 runs of the processes model on 256 cores
+	// with 32 worker processes and every text of their headers at its
+	// bound (1,938 px each) fit.
 	maxDrawnRuns = 16
 	maxRunsH     = 40_000
-	// maxTableH bounds the summary table: it lists the runs, from the
+	// maxTableH bounds the summary table: it lists the groups, from the
 	// first, whose rows fit (116 runs of one line), each command in at
 	// most maxModelLines lines.
 	maxTableH     = 4_000
@@ -53,8 +54,8 @@ const (
 	// MaxHeight is the tallest report: its runs, their watches' sections,
 	// the charts and the table at their bounds, the sweeps' Scaling
 	// sections, the notes of what they leave out, the title and the
-	// margins. A report DefaultWidth wide is then at most 310 MB of pixels
-	// (48,394 px high).
+	// margins. A report DefaultWidth wide is then at most 313 MB of pixels
+	// (48,888 px high).
 	MaxHeight = margin + maxTitleH + maxRunsH + noteLineH + sectionGap + maxLineH + sectionGap + maxBarsH + sectionGap +
 		maxTableH + noteLineH + maxScaleSections*(maxScaleH+sectionGap) + noteLineH + margin
 )
