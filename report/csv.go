@@ -13,8 +13,10 @@ import (
 )
 
 // CSV writes one row per sample and core of every run, after the header
-// run,t_s,node,core,busy,subject_busy. run is the run's label (with its
-// position when labels repeat, see runtext.Names); t_s is seconds since the
+// run,t_s,node,core,busy,subject_busy. run is the run's label, and which
+// repeat of its group it is ("threads, repeat 2 of 3", see
+// runtext.RunNames; an older file's runs that share a label numbered
+// "cpu #2"); t_s is seconds since the
 // run's recording started (the end of the sample's interval); node is the
 // machine the core belongs to (host:port of its exporter, or for the machine
 // corescope ran on its hostname, "local" when unknown) and core its number
@@ -34,7 +36,7 @@ func CSV(w io.Writer, ps []*profile.Profile) error {
 	}
 	row := make([]string, 6)
 	var coreNames []string // "0", "1", ...: a node's cores are numbered from 0
-	for i, name := range runtext.Names(ps) {
+	for i, name := range runtext.RunNames(ps) {
 		row[0] = clip(name, fmt.Sprintf(" (run %d)", i+1))
 		layout := ps[i].NodeLayout()
 		nodeNames := make([]string, len(layout))

@@ -72,7 +72,7 @@ func Trace(w io.Writer, ps []*profile.Profile) error {
 	out := &traceOut{w: bufio.NewWriter(w)}
 	out.enc = json.NewEncoder(out.w)
 	out.w.WriteString(`{"displayTimeUnit":"ms","traceEvents":[`)
-	for i, name := range runtext.Names(ps) {
+	for i, name := range runtext.RunNames(ps) {
 		out.run(i+1, name, ps[i])
 		out.cpus(len(ps)+i+1, i+1, name, ps[i])
 	}

@@ -127,3 +127,33 @@ func Notes(r Row) []string {
 	}
 	return notes
 }
+
+// RunNames names every run of ps, repeats and warm-ups included, each
+// uniquely, for a file that holds them all (the CSV, the trace): its
+// group's name among the groups (Names of the runs that stand for them)
+// and which of its repeats it is (Repeat): "threads, repeat 2 of 3",
+// "threads, warm-up 1 of 1"; a run alone keeps its name, "cpu #2" beside
+// another "cpu" of an older file.
+func RunNames(ps []*profile.Profile) []string {
+	groups := diagnosis.Groups(ps)
+	shown := make([]*profile.Profile, len(groups))
+	for i, g := range groups {
+		shown[i] = g.Shown()
+	}
+	names := Names(shown)
+	in := make(map[*profile.Profile][]string, len(ps)) // a run's names, in the order it recurs in ps
+	for i, g := range groups {
+		for _, p := range g.Runs {
+			of := g.Repeats()
+			if p.Warmup {
+				of = g.Warmups()
+			}
+			in[p] = append(in[p], Repeat(names[i], p.Repeat, of, p.Warmup))
+		}
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i], in[p] = in[p][0], in[p][1:]
+	}
+	return out
+}

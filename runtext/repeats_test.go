@@ -1,6 +1,7 @@
 package runtext
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +113,32 @@ func TestRepeatName(t *testing.T) {
 		if got := Repeat("threads", tt.repeat, tt.of, tt.warmup); got != tt.want {
 			t.Errorf("Repeat(%d, %d, %v) = %q; want %q", tt.repeat, tt.of, tt.warmup, got, tt.want)
 		}
+	}
+}
+
+// TestRunNames names every run of a comparison of two models, 2 repeats
+// after a warm-up, interleaved, and two runs of an older file that share
+// a label: a repeat by its group and number, as the progress line names
+// it, not "threads #2".
+func TestRunNames(t *testing.T) {
+	var ps []*profile.Profile
+	for _, r := range []struct {
+		repeat int
+		warmup bool
+	}{{1, true}, {1, false}, {2, false}} {
+		for _, m := range []spec.Model{spec.Sequential, spec.Threads} {
+			p := profiletest.Model(m, 1, 1)
+			p.Repeat, p.Warmup = r.repeat, r.warmup
+			ps = append(ps, p)
+		}
+	}
+	old := profiletest.Model(spec.Threads, 1, 1)
+	old2 := profiletest.Model(spec.Threads, 1, 1)
+	ps = append(ps, old, old2)
+	label := Label(ps[1]) + " #1" // beside the old file's two runs of threads
+	want := []string{Label(ps[0]) + ", warm-up 1 of 1", label + ", warm-up 1 of 1", Label(ps[0]) + ", repeat 1 of 2", label + ", repeat 1 of 2",
+		Label(ps[0]) + ", repeat 2 of 2", label + ", repeat 2 of 2", Label(old) + " #2", Label(old) + " #3"}
+	if got := RunNames(ps); !slices.Equal(got, want) {
+		t.Errorf("RunNames = %q; want %q", got, want)
 	}
 }
