@@ -236,7 +236,9 @@ func htmlPage(rows []runtext.Row, l Layout, opt Options) (pageData, []byte) {
 	b := &blob{}
 	budget := newDataBudget(drawn)
 	for i, p := range drawn {
-		d.Runs = append(d.Runs, htmlRunOf(p, i, names[i], d.Axis, b, budget))
+		run := htmlRunOf(p, i, names[i], d.Axis, b, budget)
+		run.Shown, run.Noisy = clipText(strings.Join(runtext.Notes(rows[i]), " ")), runtext.Noise(rows[i].Group) != ""
+		d.Runs = append(d.Runs, run)
 	}
 	d.Table = htmlTableOf(rows, names, len(drawn), l.Listed)
 	d.Scales, d.ScalesLeft = htmlScales(ps)

@@ -93,7 +93,9 @@ type htmlRun struct {
 	Color   string      `json:"color"`
 	Verdict string      `json:"verdict"`
 	Failed  bool        `json:"failed,omitempty"`
-	Note    string      `json:"note,omitempty"` // how far the pictures are from the subject's exact cores
+	Shown   string      `json:"shown,omitempty"` // which repeat of its group it is, its noise and start-up (runtext.Notes)
+	Noisy   bool        `json:"noisy,omitempty"` // its group's figures are unreliable (runtext.Noise)
+	Note    string      `json:"note,omitempty"`  // how far the pictures are from the subject's exact cores
 	Cores   int         `json:"cores"`
 	Nodes   []htmlNode  `json:"nodes,omitempty"`
 	Subject bool        `json:"subject"`        // whether its samples hold the subject's per-core load

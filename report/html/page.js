@@ -657,6 +657,7 @@
     const sec = el('section', { class: 'run', id: `run-${i}` });
     sec.append(el('div', { class: 'title' }, el('span', { class: 'swatch', style: `background:${r.color}` }), r.name, r.how !== r.name ? el('span', { class: 'how', text: r.how }) : null));
     sec.append(el('p', { class: r.failed ? 'alarm' : r.verdict ? '' : 'muted', text: r.verdict || 'no verdict' }));
+    if (r.shown) sec.append(el('p', { class: (r.noisy ? 'notice' : 'muted') + ' small', text: r.shown }));
     if (r.note) sec.append(el('p', { class: 'notice small', text: r.note }));
     for (const l of r.left || []) sec.append(el('p', { class: 'notice small', text: 'Left out: ' + l }));
     const pics = el('div', { class: 'pics' });
