@@ -94,15 +94,15 @@ func (pg *page) hbars(r image.Rectangle, bars []bar, least, ref float64, unit st
 		box(pg.dst, image.Rect(r.Min.X+6, mid-7, r.Min.X+20, mid+7), b.c)
 		pg.text(tf.small, ink, r.Min.X+28, mid+smallPx/3, left, fit(tf.small, b.name, x0-r.Min.X-28-barLabelGap))
 		box(pg.dst, image.Rect(x0, mid-thick/2, max(xOf(b.v), x0+1), mid+thick/2), b.c)
-		end := xOf(b.v)
+		tip := xOf(b.v) // where its figure starts, past the bar and its whisker
 		if b.hi > b.lo {
 			lo, hi := xOf(b.lo), xOf(b.hi)
 			box(pg.dst, image.Rect(lo, mid-1, max(hi, lo+1), mid+1), ink)
 			box(pg.dst, image.Rect(lo, mid-whiskerCapH/2, lo+2, mid+whiskerCapH/2), ink)
 			box(pg.dst, image.Rect(hi-1, mid-whiskerCapH/2, hi+1, mid+whiskerCapH/2), ink)
-			end = max(end, hi)
+			tip = max(tip, hi)
 		}
-		pg.text(tf.small, ink, end+barLabelGap, mid+smallPx/3, left, fit(tf.small, b.label, r.Max.X-end-barLabelGap))
+		pg.text(tf.small, ink, tip+barLabelGap, mid+smallPx/3, left, fit(tf.small, b.label, r.Max.X-tip-barLabelGap))
 	}
 	if ref > 0 && ref <= end {
 		x := xOf(ref)
