@@ -361,7 +361,11 @@ func headerText(row runtext.Row, name string, inner image.Rectangle, y int, tf *
 	if p.Watched() {
 		how = runtext.What(p)
 	}
-	title := paragraph(tf, false, muted, name+" · "+how, x, y, w, maxNameLines)
+	line := name
+	if how != name { // not "sequential · sequential"
+		line += " · " + how
+	}
+	title := paragraph(tf, false, muted, line, x, y, w, maxNameLines)
 	title.ink = len(name)
 	verdict, c := runtext.Outcome(p), ink
 	switch {
