@@ -117,7 +117,7 @@ func Notes(r Row) []string {
 		notes = append(notes, "Shown: "+which+".")
 	}
 	if noise := Noise(r.Group); noise != "" {
-		notes = append(notes, strings.ToUpper(noise[:1])+noise[1:]+".")
+		notes = append(notes, Capitalized(noise)+".")
 	}
 	if work, whole := r.Run.Summary.WorkSpeedup, r.Run.Summary.Speedup; work != nil && whole != nil && *work != *whole {
 		notes = append(notes, "Over the work after start-up: "+ColWorkSpeedup.RowCell(r)+".")
