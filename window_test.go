@@ -58,9 +58,14 @@ func runInWindow(t *testing.T, bin string, focus bool) (cs *exec.Cmd, marker str
 	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "LANG=C.UTF-8")
 
 	cs = startWindow(t, bin, t.TempDir(), env)
-	wid := strings.Fields(xdotool(t, "search", "--sync", "--name", "^corescope$"))[0]
+	// Only a mapped window takes the focus: search waits for one, and the
+	// focus is asked again while X refuses it (once in six runs here, the
+	// window found an instant before it was mapped).
+	wid := strings.Fields(xdotool(t, "search", "--sync", "--onlyvisible", "--name", "^corescope$"))[0]
 	xdotool(t, "windowraise", wid)
-	xdotool(t, "windowfocus", "--sync", wid)
+	if !waitFor(10*time.Second, func() bool { return exec.Command("xdotool", "windowfocus", "--sync", wid).Run() == nil }) {
+		xdotool(t, "windowfocus", "--sync", wid) // fails, saying how
+	}
 	time.Sleep(2 * time.Second) // drawn and idle
 	if focus {
 		xdotool(t, "mousemove", "180", "110", "click", "1") // the command field

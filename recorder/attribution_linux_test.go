@@ -53,7 +53,7 @@ func busyLoop(t *testing.T, n int) {
 
 // TestExactWithCompetition records a one-core subject beside a busy loop:
 // the machine is full, but the subject's own per-core load stays at one
-// core, the rest is "other programs", and the verdict says so.
+// core, the rest is "other programs", and the run's noise says so.
 func TestExactWithCompetition(t *testing.T) {
 	busyLoop(t, max(runtime.NumCPU()-1, 1)) // the subject gets the last core if it can
 	time.Sleep(200 * time.Millisecond)      // let the loop show in the lead-in
@@ -75,8 +75,11 @@ func TestExactWithCompetition(t *testing.T) {
 	if s.OthersBusyCores < 0.7 {
 		t.Errorf("others' busy cores = %.2f; want >= 0.7", s.OthersBusyCores)
 	}
-	if !strings.Contains(s.Verdict, "other programs kept") {
-		t.Errorf("verdict = %q; want it to warn about the other programs", s.Verdict)
+	// The warning is the run's noise, beside its verdict: the verdict
+	// names other programs only where they squeezed the subject, which a
+	// free core spares it.
+	if noise := runtext.Noise(diagnosis.Groups([]*profile.Profile{p})[0]); !strings.Contains(noise, "others kept") {
+		t.Errorf("noise = %q (verdict %q); want it to warn about the other programs", noise, s.Verdict)
 	}
 }
 
